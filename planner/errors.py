@@ -1,0 +1,57 @@
+"""The exceptions and warnings of Tournée, in one place.
+
+Fatal problems are exceptions whose message says what is wrong and what to do next; the CLI and the
+app show that message, never a traceback. Non-fatal problems are warnings of `PlanWarning`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input file: where it is, what is wrong, what is expected."""
+
+    file: str
+    row: int | None  # as a spreadsheet shows it: the header is row 1
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", ligne {self.row}"
+        if self.column:
+            where += f", colonne « {self.column} »"
+        return f"{where} : {self.message}"
+
+
+class TourneeError(Exception):
+    """Base class of every error Tournée raises on purpose."""
+
+
+class InputError(TourneeError):
+    """One or more input files are wrong; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        lines = [f"{len(self.problems)} problème(s) dans les données :"]
+        lines += [f"- {p}" for p in self.problems]
+        super().__init__("\n".join(lines))
+
+
+class TerritoryNotFound(TourneeError):
+    """A territory name or folder does not resolve to its three files."""
+
+
+class NoRoadData(TourneeError):
+    """Road data is needed but cannot be had (offline, no cache, no file)."""
+
+
+class PlanningError(TourneeError):
+    """The planner could not produce a valid plan; the message explains what blocks it."""
+
+
+class PlanWarning(UserWarning):
+    """Something non-fatal the coordinator should know (a commune left out, a day without crew…)."""

@@ -177,6 +177,7 @@ class Unit:
     remote_roles: frozenset[Role] = frozenset()
     rooms: int = 1
     places: tuple[str, ...] = ()  # INSEE codes the unit may serve; empty = every commune
+    session_minutes: int | None = None  # overrides `Rules.session_minutes` for this unit
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "crew", MappingProxyType(dict(self.crew)))
@@ -292,6 +293,10 @@ class Rules:
     def week_index(self, day: date) -> int:
         """0-based week of the horizon that ``day`` falls in."""
         return (day - self.start).days // 7
+
+    def session_length(self, unit: Unit) -> int:
+        """Minutes of one session of ``unit`` (its own length, else the rules' default)."""
+        return unit.session_minutes or self.session_minutes
 
     def commune_closed(self, insee: str, day: date) -> bool:
         return any(c.insee == insee and day in c.dates for c in self.commune_closures)

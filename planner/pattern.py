@@ -1,0 +1,367 @@
+"""The weekly pattern: which commune each unit serves on which weekday, in which session slot.
+
+A pattern repeats over a cycle of ``cycle_weeks`` weeks. A commune visited every ``p`` weeks takes a
+slot ``(unit, weekday, session)`` in the weeks ``phase, phase + p, …`` of the cycle, so it comes back
+on the same weekday at the same point of the day: regularity is built into the model rather than
+rewarded afterwards. CP-SAT chooses the slots (need first, priority zones before all, then little
+driving); `greedy_pattern` gives the "nearest highest-need first" answer used as the CP-SAT hint and
+as the benchmark baseline.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import reduce
+
+from ortools.sat.python import cp_model
+
+from planner.cpsat import configure_deterministic
+from planner.model import Commune, Instance, Point, Unit, UnitKind
+from planner.travel import TravelMatrix
+
+#: Longest cycle considered, in weeks (monthly visits need 4).
+MAX_CYCLE_WEEKS = 12
+#: A commune is a candidate for at most this many units (the nearest ones), to keep the model small.
+MAX_UNITS_PER_COMMUNE = 2
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One session slot of a unit's week: session ``session`` of weekday ``weekday``."""
+
+    unit_id: str
+    weekday: int
+    session: int
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A commune placed in a slot every ``period`` weeks, in the cycle weeks ≡ ``phase`` (mod period)."""
+
+    insee: str
+    slot: Slot
+    period: int
+    phase: int
+
+    def in_cycle_week(self, cycle_week: int) -> bool:
+        return cycle_week % self.period == self.phase
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """The chosen visits; ``status`` says how CP-SAT ended (or ``"greedy"``)."""
+
+    cycle_weeks: int
+    visits: tuple[Visit, ...]
+    status: str
+    objective: float = 0.0
+
+    def communes_on(self, unit_id: str, weekday: int, cycle_week: int) -> list[Visit]:
+        """The visits of one unit's day in a given week of the cycle, in slot order."""
+        day = [
+            v
+            for v in self.visits
+            if v.slot.unit_id == unit_id and v.slot.weekday == weekday and v.in_cycle_week(cycle_week)
+        ]
+        return sorted(day, key=lambda v: v.slot.session)
+
+
+def period_of(visits_per_week: float) -> int:
+    """Weeks between two visits: 1 for weekly or more, 2 fortnightly, 4 monthly…"""
+    return 1 if visits_per_week >= 1 else max(1, round(1 / visits_per_week))
+
+
+def visits_per_period(visits_per_week: float) -> int:
+    return max(1, round(visits_per_week)) if visits_per_week >= 1 else 1
+
+
+def site_point(commune: Commune) -> Point:
+    """The place the travel matrix knows a commune's site by."""
+    return Point(commune.site.name, commune.site.lat, commune.site.lon)
+
+
+def need_weight(commune: Commune) -> int:
+    """What one visit-week of a commune is worth outside priority zones: its need (at least 1)."""
+    return max(1, round(commune.need))
+
+
+def need_weights(communes: tuple[Commune, ...]) -> dict[str, int]:
+    """Visit-week values: a priority-zone commune is worth more than any other, then need decides."""
+    bonus = max((need_weight(c) for c in communes), default=0) + 1
+    return {c.insee: need_weight(c) + (bonus if c.priority else 0) for c in communes}
+
+
+@dataclass(frozen=True)
+class PatternProblem:
+    """What the pattern search needs, derived once from the instance and the travel matrix."""
+
+    instance: Instance
+    travel: TravelMatrix
+    candidates: tuple[Commune, ...]
+    slots: tuple[Slot, ...]
+    allowed: Mapping[str, tuple[Slot, ...]]  # insee -> slots it may take
+    cycle_weeks: int
+    weights: Mapping[str, int]  # insee -> value of one visit-week (see `need_weights`)
+
+    def minutes(self, a: Point, b: Point) -> float:
+        return float(self.travel.minutes[self.travel.index(a), self.travel.index(b)])
+
+    def round_trip(self, unit: Unit, commune: Commune) -> float:
+        if unit.kind is UnitKind.FIXED:
+            return 0.0
+        site = site_point(commune)
+        return self.minutes(unit.depot, site) + self.minutes(site, unit.depot)
+
+
+def build_problem(
+    instance: Instance,
+    travel: TravelMatrix,
+    *,
+    staffable: Callable[[Unit, int], bool] = lambda unit, weekday: True,
+) -> PatternProblem:
+    """Candidates, slots and which slot each commune may take (days, hours, reach, site opening)."""
+    rules = instance.rules
+    candidates = tuple(c for c in instance.communes if c.visits_per_week > 0)
+    periods = {period_of(c.visits_per_week) for c in candidates} or {1}
+    cycle = min(MAX_CYCLE_WEEKS, reduce(math.lcm, periods, 1))
+    slots = tuple(
+        Slot(u.id, d, s)
+        for u in instance.units
+        for d in sorted(u.days)
+        if staffable(u, d)
+        for s in range(u.sessions_per_day)
+    )
+    weights = need_weights(candidates)
+    problem = PatternProblem(instance, travel, candidates, slots, {}, cycle, weights)
+    allowed: dict[str, tuple[Slot, ...]] = {}
+    for c in candidates:
+        units = [u for u in instance.units if u.may_serve(c.insee) and _reachable(problem, u, c)]
+        units.sort(key=lambda u: (problem.round_trip(u, c), u.id))
+        if len(units) > MAX_UNITS_PER_COMMUNE and not any(u.places for u in units):
+            units = units[:MAX_UNITS_PER_COMMUNE]
+        unit_ids = {u.id for u in units}
+        allowed[c.insee] = tuple(
+            s
+            for s in slots
+            if s.unit_id in unit_ids
+            and s.weekday in c.site.open_days
+            and _site_hours_fit(c, instance.unit(s.unit_id), rules.session_length(instance.unit(s.unit_id)))
+        )
+    return PatternProblem(instance, travel, candidates, slots, allowed, cycle, weights)
+
+
+def _reachable(problem: PatternProblem, unit: Unit, commune: Commune) -> bool:
+    """A session there fits in the unit's day, driving included."""
+    length = problem.instance.rules.session_length(unit)
+    return problem.round_trip(unit, commune) + length <= unit.hours.minutes
+
+
+def _site_hours_fit(commune: Commune, unit: Unit, length: int) -> bool:
+    hours = commune.site.open_hours
+    if hours is None:
+        return True
+    start, end = max(hours.start, unit.hours.start), min(hours.end, unit.hours.end)
+    return end - start >= length
+
+
+# --- CP-SAT ---------------------------------------------------------------------------------
+
+
+def solve_pattern(
+    problem: PatternProblem,
+    *,
+    time_limit: float,
+    seed: int = 0,
+    workers: int = 2,
+    hint: Pattern | None = None,
+) -> Pattern:
+    """Choose the visits with CP-SAT: need served first, then little driving; hard rules as constraints."""
+    instance, rules = problem.instance, problem.instance.rules
+    cycle = problem.cycle_weeks
+    model = cp_model.CpModel()
+    x: dict[tuple[str, Slot, int], cp_model.IntVar] = {}
+    for c in problem.candidates:
+        p = period_of(c.visits_per_week)
+        for slot in problem.allowed[c.insee]:
+            for phase in range(p):
+                x[c.insee, slot, phase] = model.new_bool_var(
+                    f"visit(commune={c.insee}, unit={slot.unit_id}, day={slot.weekday}, session={slot.session}, phase={phase})"
+                )
+    by_commune: dict[str, list[tuple[Slot, int]]] = {}
+    by_slot: dict[Slot, list[tuple[Commune, int]]] = {}
+    for (insee, slot, phase) in x:
+        by_commune.setdefault(insee, []).append((slot, phase))
+        by_slot.setdefault(slot, []).append((instance.commune(insee), phase))
+
+    _add_slot_capacity(model, x, by_slot, cycle)
+    _add_frequency_caps(model, x, problem, by_commune)
+    _add_min_gap(model, x, problem, by_commune, rules.min_gap_days)
+    _add_compact_days(model, x, problem, by_slot, cycle)
+
+    objective = []
+    for (insee, slot, phase), var in x.items():
+        c = instance.commune(insee)
+        unit = instance.unit(slot.unit_id)
+        weeks_served = cycle // period_of(c.visits_per_week)
+        value = rules.weights.need * problem.weights[insee] * weeks_served
+        drive = rules.weights.travel * problem.round_trip(unit, c) / 2 * weeks_served
+        early = slot.weekday + slot.session  # ties: earlier in the week first (stable output)
+        objective.append(var * int(value - round(drive) - early))
+    model.maximize(sum(objective))
+
+    if hint is not None:
+        chosen = {(v.insee, v.slot, v.phase) for v in hint.visits}
+        for key, var in x.items():
+            model.add_hint(var, key in chosen)
+
+    solver = cp_model.CpSolver()
+    configure_deterministic(solver, time_limit=time_limit, seed=seed, workers=workers)
+    status = solver.solve(model)
+    name = solver.status_name(status)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return hint if hint is not None else Pattern(cycle, (), name)
+    visits = tuple(
+        Visit(insee, slot, period_of(instance.commune(insee).visits_per_week), phase)
+        for (insee, slot, phase), var in x.items()
+        if solver.boolean_value(var)
+    )
+    return Pattern(cycle, _sorted(visits), name, solver.objective_value)
+
+
+def _occupancy(x, items, slot: Slot, week: int):
+    """Linear expression: how many communes hold ``slot`` in cycle week ``week``."""
+    return sum(x[c.insee, slot, phase] for c, phase in items if week % period_of(c.visits_per_week) == phase)
+
+
+def _add_slot_capacity(model, x, by_slot, cycle: int) -> None:
+    """Hard: a slot holds at most one commune in any week of the cycle."""
+    for slot, items in by_slot.items():
+        for week in range(cycle):
+            model.add(_occupancy(x, items, slot, week) <= 1)
+
+
+def _add_frequency_caps(model, x, problem: PatternProblem, by_commune) -> None:
+    """Hard: never more visits than the commune's target (no over-serving); one a day at most."""
+    for insee, keys in by_commune.items():
+        c = problem.instance.commune(insee)
+        model.add(sum(x[insee, s, ph] for s, ph in keys) <= visits_per_period(c.visits_per_week))
+        days: dict[int, list] = {}
+        for s, ph in keys:
+            days.setdefault(s.weekday, []).append(x[insee, s, ph])
+        for same_day in days.values():
+            model.add(sum(same_day) <= 1)
+
+
+def _add_min_gap(model, x, problem: PatternProblem, by_commune, min_gap_days: int) -> None:
+    """Hard: two visits of a commune in one week are at least ``min_gap_days`` apart (also across weeks)."""
+    for insee, keys in by_commune.items():
+        c = problem.instance.commune(insee)
+        if visits_per_period(c.visits_per_week) < 2 or period_of(c.visits_per_week) != 1:
+            continue
+        days = sorted({s.weekday for s, _ in keys})
+        for i, d1 in enumerate(days):
+            for d2 in days[i + 1 :]:
+                gap = min(d2 - d1, 7 - (d2 - d1))
+                if gap < min_gap_days:
+                    model.add(
+                        sum(x[insee, s, ph] for s, ph in keys if s.weekday in (d1, d2)) <= 1
+                    )
+
+
+def _add_compact_days(model, x, problem: PatternProblem, by_slot, cycle: int) -> None:
+    """Hard: a day's sessions follow one another in slot order, each within reach of the previous.
+
+    Slot ``s + 1`` is used only if slot ``s`` is, and a commune in slot ``s`` is followed by one at most
+    ``max_drive_between_sessions`` minutes away, so a day never zigzags across the territory.
+    """
+    instance = problem.instance
+    limit = instance.rules.max_drive_between_sessions
+    for slot, items in by_slot.items():
+        nxt = Slot(slot.unit_id, slot.weekday, slot.session + 1)
+        if nxt not in by_slot:
+            continue
+        for week in range(cycle):
+            here = _occupancy(x, items, slot, week)
+            there_items = by_slot[nxt]
+            there = _occupancy(x, there_items, nxt, week)
+            model.add(there <= here)
+            for c, phase in items:
+                if week % period_of(c.visits_per_week) != phase:
+                    continue
+                near = [
+                    x[b.insee, nxt, ph]
+                    for b, ph in there_items
+                    if week % period_of(b.visits_per_week) == ph
+                    and b.insee != c.insee
+                    and problem.minutes(site_point(c), site_point(b)) <= limit
+                ]
+                # visit c here and something next ⇒ that next is near c
+                model.add(x[c.insee, slot, phase] + there - sum(near) <= 1)
+
+
+def _sorted(visits) -> tuple[Visit, ...]:
+    return tuple(sorted(visits, key=lambda v: (v.slot.unit_id, v.slot.weekday, v.slot.session, v.phase, v.insee)))
+
+
+# --- Greedy baseline ------------------------------------------------------------------------
+
+
+def greedy_pattern(problem: PatternProblem) -> Pattern:
+    """Nearest highest-need commune first: fill each slot-week in turn with the best commune left.
+
+    For every slot in week order, take the commune with the highest need weight per minute of
+    driving from the previous stop (the depot for the first session) that still has visits left,
+    respects the gap and day rules, and is within reach of the previous session.
+    """
+    instance, cycle = problem.instance, problem.cycle_weeks
+    limit = instance.rules.max_drive_between_sessions
+    taken: dict[tuple[Slot, int], str] = {}  # (slot, cycle week) -> insee
+    used: dict[str, list[Visit]] = {}
+    visits: list[Visit] = []
+    for week in range(cycle):
+        for slot in problem.slots:
+            if (slot, week) in taken:
+                continue
+            unit = instance.unit(slot.unit_id)
+            prev_insee = taken.get((Slot(slot.unit_id, slot.weekday, slot.session - 1), week))
+            if slot.session > 0 and prev_insee is None:
+                continue
+            origin = site_point(instance.commune(prev_insee)) if prev_insee else unit.depot
+            best, best_score = None, -1.0
+            for c in problem.candidates:
+                if slot not in problem.allowed[c.insee]:
+                    continue
+                period = period_of(c.visits_per_week)
+                visit = Visit(c.insee, slot, period, week % period)
+                if not _greedy_fits(problem, visit, used.get(c.insee, []), taken, cycle):
+                    continue
+                drive = 0.0 if unit.kind is UnitKind.FIXED else problem.minutes(origin, site_point(c))
+                if prev_insee and drive > limit:
+                    continue
+                score = problem.weights[c.insee] / (1.0 + drive)
+                if score > best_score:
+                    best, best_score = visit, score
+            if best is None:
+                continue
+            visits.append(best)
+            used.setdefault(best.insee, []).append(best)
+            for w in range(cycle):
+                if best.in_cycle_week(w):
+                    taken[slot, w] = best.insee
+    return Pattern(cycle, _sorted(visits), "greedy")
+
+
+def _greedy_fits(problem: PatternProblem, visit: Visit, previous: list[Visit], taken, cycle: int) -> bool:
+    c = problem.instance.commune(visit.insee)
+    if len(previous) >= visits_per_period(c.visits_per_week):
+        return False
+    if any(v.slot.weekday == visit.slot.weekday for v in previous):
+        return False
+    min_gap = problem.instance.rules.min_gap_days
+    for v in previous:
+        d = abs(v.slot.weekday - visit.slot.weekday)
+        if min(d, 7 - d) < min_gap:
+            return False
+    return all((visit.slot, w) not in taken for w in range(cycle) if visit.in_cycle_week(w))

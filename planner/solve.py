@@ -1,0 +1,256 @@
+"""`plan(instance, options) -> Plan`: the orchestration of the planning steps.
+
+1. travel times over the depots and sites (estimate or road network);
+2. the weekly pattern (CP-SAT, hinted by the greedy pattern) over the weekdays that can be staffed;
+3. the roll-out over the real dates, skipping holidays and closures, each day timed by OR-Tools routing;
+4. the crews (CP-SAT rota); a tour that cannot be crewed is dropped and explained;
+5. KPIs, what was left out and why, and the independent validator: no plan leaves here unchecked.
+"""
+
+from __future__ import annotations
+
+import time as clock
+from collections import Counter
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from datetime import date
+from pathlib import Path
+
+from planner.calendar_days import closed_dates
+from planner.errors import PlanningError, TourneeError
+from planner.kpis import compute_kpis, unserved_communes
+from planner.model import Instance, Plan, Point, Tour, Unit
+from planner.pattern import (
+    Pattern,
+    PatternProblem,
+    build_problem,
+    greedy_pattern,
+    site_point,
+    solve_pattern,
+    visits_per_period,
+)
+from planner.routing import route_day
+from planner.travel import EstimateSource, TravelMatrix
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """Solver settings.
+
+    time_limit: seconds for the weekly-pattern search (CP-SAT); the rota gets the same budget.
+    seed: random seed of the solvers; with the same seed and inputs, the same plan.
+    roads: ``"estimate"`` (great-circle, offline), ``"road"`` (OpenStreetMap, cached), ``"auto"``,
+        or a path to a GraphML / OSM XML file.
+    method: ``"cp-sat"`` (default) or ``"greedy"`` (the nearest-highest-need baseline).
+    """
+
+    time_limit: float = 10.0
+    seed: int = 0
+    roads: str = "estimate"
+    method: str = "cp-sat"
+
+    def __post_init__(self) -> None:
+        if self.time_limit <= 0:
+            msg = f"time_limit is {self.time_limit}: give a positive number of seconds"
+            raise ValueError(msg)
+        if self.method not in ("cp-sat", "greedy"):
+            msg = f"method {self.method!r} is unknown: use 'cp-sat' or 'greedy'"
+            raise ValueError(msg)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> PlanOptions:
+        """Options from the ``[solver]`` table of a TOML file (unknown keys are refused)."""
+        with open(path, "rb") as fh:
+            table = tomllib.load(fh).get("solver", {})
+        known = {f.name for f in fields(cls)}
+        unknown = set(table) - known
+        if unknown:
+            msg = f"{path}: options inconnues {sorted(unknown)} ; attendues : {sorted(known)}"
+            raise TourneeError(msg)
+        return cls(**table)
+
+
+def places_of(instance: Instance) -> list[Point]:
+    """Every place the planner drives between: unit depots, then commune sites (no duplicates)."""
+    seen: dict[Point, None] = {}
+    for u in instance.units:
+        seen.setdefault(u.depot)
+    for c in instance.communes:
+        seen.setdefault(site_point(c))
+    return list(seen)
+
+
+def travel_for(instance: Instance, options: PlanOptions | None = None, *, progress: Progress | None = None) -> TravelMatrix:
+    """The travel matrix the planner uses for ``instance`` with these options."""
+    options = options or PlanOptions()
+    if options.roads == "estimate":
+        source = EstimateSource()
+    else:
+        from planner.roads import travel_source
+
+        source = travel_source(options.roads, instance, progress=progress)
+    return source.matrix(places_of(instance))
+
+
+def plan(
+    instance: Instance,
+    options: PlanOptions | None = None,
+    *,
+    travel: TravelMatrix | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """Plan the tours (and crews) of every unit over the horizon; the result has passed the validator."""
+    options = options or PlanOptions()
+    report = progress or (lambda fraction, message: None)
+    began = clock.perf_counter()
+    report(0.0, "Calcul des temps de trajet…")
+    travel = travel or travel_for(instance, options, progress=progress)
+
+    report(0.1, "Choix des communes et des jours (motif hebdomadaire)…")
+    staffable = _staffable_days(instance) if instance.staff else (lambda u, d: True)
+    problem = build_problem(instance, travel, staffable=staffable)
+    pattern = greedy_pattern(problem)
+    if options.method == "cp-sat" and problem.candidates:
+        pattern = solve_pattern(problem, time_limit=options.time_limit, seed=options.seed, hint=pattern)
+
+    report(0.6, "Horaires de chaque journée (tournées)…")
+    tours, warnings = roll_out(instance, pattern, travel)
+    reasons = left_out_reasons(problem, pattern)
+
+    shifts: tuple = ()
+    if instance.staff and any(u.crew for u in instance.units):
+        report(0.75, "Affectation des équipes…")
+        from planner.roster import assign_crews
+
+        rota = assign_crews(instance, tours, time_limit=options.time_limit, seed=options.seed)
+        dropped = set(rota.uncrewed)
+        tours = [t for t in tours if t.key not in dropped]
+        shifts = tuple(rota.shifts)
+        warnings += list(rota.explanations)
+
+    report(0.9, "Vérification indépendante du plan…")
+    result = assemble(instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons)
+    from planner.validate import validate
+
+    violations = validate(instance, result, travel=travel)
+    if violations:
+        lines = "\n".join(f"- {v.message}" for v in violations[:20])
+        msg = f"le plan calculé enfreint {len(violations)} règle(s) ; merci de signaler ce défaut :\n{lines}"
+        raise PlanningError(msg)
+    report(1.0, "Plan prêt.")
+    return result
+
+
+def assemble(
+    instance: Instance,
+    tours: list[Tour],
+    shifts: tuple,
+    travel: TravelMatrix,
+    warnings: list[str],
+    seconds: float,
+    reasons: dict[str, str] | None = None,
+) -> Plan:
+    """A `Plan` with its KPIs and what was left out, from its tours and shifts."""
+    tours = sorted(tours, key=lambda t: (t.date, t.unit_id))
+    unserved = unserved_communes(instance, tours, reasons)
+    kpis = compute_kpis(instance, tours, shifts, travel)
+    return Plan(
+        instance_name=instance.name,
+        start=instance.rules.start,
+        weeks=instance.rules.weeks,
+        tours=tuple(tours),
+        shifts=tuple(sorted(shifts, key=lambda s: (s.date, s.unit_id, s.role.value, s.staff_id))),
+        unserved=tuple(unserved),
+        kpis=kpis,
+        warnings=tuple(dict.fromkeys(warnings)),
+        travel_label=travel.label,
+        solver_seconds=round(seconds, 3),
+    )
+
+
+def left_out_reasons(problem: PatternProblem, pattern: Pattern) -> dict[str, str]:
+    """Why each candidate commune got fewer weekly slots than its target, in French."""
+    instance = problem.instance
+    in_pattern = Counter(v.insee for v in pattern.visits)
+    chosen = [instance.commune(i) for i in in_pattern]
+    threshold = min((c.need for c in chosen if not c.priority), default=0)
+    slots_per_week = len(problem.slots)
+    reasons = {}
+    for c in problem.candidates:
+        if not problem.allowed[c.insee]:
+            reasons[c.insee] = (
+                "aucun créneau possible : site fermé les jours de passage, trop loin du dépôt pour tenir "
+                "dans la journée, ou commune hors des lieux de l'unité"
+            )
+        elif in_pattern[c.insee] < visits_per_period(c.visits_per_week):
+            reasons[c.insee] = (
+                f"capacité insuffisante : {slots_per_week} créneaux par semaine, attribués d'abord aux zones "
+                f"prioritaires puis aux besoins les plus élevés (besoin {c.need:.0f}"
+                f"{' estimé' if c.need_is_proxy else ''}, seuil retenu {threshold:.0f})"
+            )
+        else:
+            reasons[c.insee] = "créneau prévu chaque période, mais des dates tombent un jour férié, fermé ou sans équipe"
+    return reasons
+
+
+def roll_out(instance: Instance, pattern: Pattern, travel: TravelMatrix) -> tuple[list[Tour], list[str]]:
+    """Lay the weekly pattern over the real dates of the horizon and time every day's tour."""
+    rules = instance.rules
+    closed = closed_dates(rules)
+    tours: list[Tour] = []
+    warnings: list[str] = []
+    timed: dict[tuple, object] = {}  # the same day's content is routed once for all weeks
+    for day in rules.dates():
+        if day in closed:
+            continue
+        week = rules.week_index(day) % pattern.cycle_weeks
+        for unit in instance.units:
+            if day.weekday() not in unit.days:
+                continue
+            visits = pattern.communes_on(unit.id, day.weekday(), week)
+            communes = [instance.commune(v.insee) for v in visits if not rules.commune_closed(v.insee, day)]
+            if not communes:
+                continue
+            key = (unit.id, day.weekday(), tuple(c.insee for c in communes))
+            if key not in timed:
+                timed[key] = route_day(
+                    unit, day, communes, session_minutes=rules.session_length(unit), travel=travel
+                )
+            result = timed[key]
+            if result.dropped:
+                names = ", ".join(instance.commune(i).name for i in result.dropped)
+                warnings.append(f"{unit.name}, {_weekday_fr(day)} : {names} ne tient pas dans la journée (horaires ou trajets).")
+            if result.tour is not None:
+                tours.append(_on_date(result.tour, day))
+    return tours, warnings
+
+
+def _on_date(tour: Tour, day: date) -> Tour:
+    return Tour(tour.unit_id, day, tour.leave_depot, tour.back_at_depot, tour.sessions, tour.drive_minutes, tour.drive_km)
+
+
+def _weekday_fr(day: date) -> str:
+    from planner.model import WEEKDAYS_FR
+
+    return f"{WEEKDAYS_FR[day.weekday()]} {day.isoformat()}"
+
+
+def _staffable_days(instance: Instance) -> Callable[[Unit, int], bool]:
+    """A weekday on which the roster cannot fill the unit's crew at all is not planned."""
+    from planner.model import HalfDay
+
+    def ok(unit: Unit, weekday: int) -> bool:
+        for role, count in unit.crew.items():
+            able = [
+                s
+                for s in instance.staff
+                if role in s.roles and any((weekday, h) in s.availability for h in HalfDay)
+            ]
+            if len(able) < count:
+                return False
+        return True
+
+    return ok

@@ -1,0 +1,160 @@
+"""The planning core: every plan is checked by the independent validator, never by solver bookkeeping."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.model import Instance, Point, Rules, TimeWindow
+from planner.serialize import plan_to_dict
+from planner.solve import PlanOptions, plan, travel_for
+from planner.validate import validate
+from tests.builders import MONDAY, bus, commune, person, small_instance
+from planner.model import Role
+
+FAST = PlanOptions(time_limit=2.0)
+
+
+def _checked(instance: Instance, options: PlanOptions = FAST):
+    result = plan(instance, options)
+    assert validate(instance, result, travel=travel_for(instance, options)) == []
+    return result
+
+
+def _visits(result) -> Counter:
+    return Counter(s.insee for _, s in result.sessions())
+
+
+@st.composite
+def instances(draw) -> Instance:
+    """Small random territories: communes around a depot, random frequencies, hours and openings."""
+    n = draw(st.integers(2, 7))
+    freqs = st.sampled_from([2.0, 1.0, 0.5, 0.25, 0.0])
+    communes = []
+    for i in range(n):
+        days = frozenset(draw(st.sets(st.integers(0, 4), min_size=1, max_size=5)))
+        hours = draw(st.sampled_from([None, TimeWindow(9 * 60, 12 * 60 + 30), TimeWindow(13 * 60, 18 * 60)]))
+        communes.append(
+            commune(
+                f"760{i:02d}",
+                49.9 + draw(st.floats(-0.2, 0.2)),
+                1.1 + draw(st.floats(-0.3, 0.3)),
+                need=draw(st.integers(1, 500)),
+                visits_per_week=draw(freqs),
+                priority=draw(st.booleans()),
+                open_days=days,
+                open_hours=hours,
+            )
+        )
+    units = [bus("b1", sessions_per_day=draw(st.integers(1, 3)))]
+    if draw(st.booleans()):
+        units.append(bus("b2", depot=Point("Dépôt 2", 49.75, 1.3), lunch=None, days=frozenset({0, 2, 4})))
+    staff = (
+        person("d1", {Role.DOCTOR}),
+        person("d2", {Role.DOCTOR}, max_week=2),
+        person("c1", {Role.DRIVER, Role.DOCTOR}),
+        person("c2", {Role.DRIVER}),
+    )
+    rules = Rules(
+        start=MONDAY + timedelta(weeks=draw(st.integers(0, 60))),
+        weeks=draw(st.integers(1, 5)),
+        session_minutes=draw(st.sampled_from([120, 150, 180])),
+    )
+    return Instance("random", tuple(communes), tuple(units), staff, rules)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_random_instances_give_valid_plans(instance):
+    """Whatever the territory, the plan passes every hard rule of the independent validator."""
+    result = _checked(instance, PlanOptions(time_limit=1.0))
+    visits = _visits(result)
+    for c in instance.communes:
+        if c.visits_per_week == 0:
+            assert visits[c.insee] == 0
+
+
+def test_small_instance_serves_all_need():
+    """With enough capacity every commune gets its target, and no more."""
+    instance = small_instance(weeks=4)
+    result = _checked(instance)
+    visits = _visits(result)
+    assert visits == {"76001": 4, "76002": 4, "76003": 2, "76004": 1}
+    assert result.kpis["need_served_share"] == 1.0
+    assert not result.unserved
+
+
+def test_short_capacity_serves_priority_then_need_and_explains():
+    """One session a week for three communes: the priority zone first, the others listed with a reason."""
+    communes = (
+        commune("76001", 49.95, 1.15, need=500),
+        commune("76002", 49.85, 1.20, need=50, priority=True),
+        commune("76003", 49.92, 1.30, need=300),
+    )
+    unit = bus(days=frozenset({0}), sessions_per_day=1)
+    instance = Instance("short", communes, (unit,), small_instance().staff, Rules(start=MONDAY, weeks=2))
+    result = _checked(instance)
+    assert set(_visits(result)) == {"76002"}
+    left = {u.insee: u for u in result.unserved}
+    assert set(left) == {"76001", "76003"}
+    assert "capacité insuffisante" in left["76001"].reason
+
+
+def test_weekly_visits_keep_weekday_and_time_and_skip_holidays():
+    """A weekly commune comes back on the same weekday and start time; Christmas Day is skipped."""
+    instance = small_instance(weeks=4, start=date(2026, 11, 30))
+    result = _checked(instance)
+    by_commune: dict[str, set] = {}
+    for tour, s in result.sessions():
+        assert tour.date != date(2026, 12, 25)
+        by_commune.setdefault(s.insee, set()).add((tour.date.weekday(), s.start))
+    assert all(len(slots) == 1 for slots in by_commune.values())
+    assert result.kpis["regularity"] == 1.0
+
+
+def test_twice_weekly_visits_respect_min_gap():
+    """Two visits a week of one commune are at least `min_gap_days` apart."""
+    communes = (commune("76001", 49.95, 1.15, visits_per_week=2), commune("76002", 49.85, 1.2))
+    instance = Instance("gap", communes, (bus(),), small_instance().staff, Rules(start=MONDAY, weeks=2, min_gap_days=3))
+    result = _checked(instance)
+    dates = sorted(t.date for t, s in result.sessions() if s.insee == "76001")
+    assert len(dates) == 4
+    assert all((b - a).days >= 3 for a, b in zip(dates, dates[1:]))
+
+
+def test_site_opening_days_and_closures_are_respected():
+    """A site open only on Thursdays is visited on Thursdays; closure dates get no tour."""
+    closed = MONDAY + timedelta(days=3)
+    communes = (commune("76001", 49.95, 1.15, open_days=frozenset({3})), commune("76002", 49.85, 1.2))
+    rules = Rules(start=MONDAY, weeks=2, closures=frozenset({closed}))
+    instance = Instance("open", communes, (bus(),), small_instance().staff, rules)
+    result = _checked(instance)
+    days = {t.date for t, s in result.sessions() if s.insee == "76001"}
+    assert days == {MONDAY + timedelta(days=10)}
+    assert all(t.date != closed for t in result.tours)
+
+
+def test_same_inputs_same_plan():
+    """Deterministic: the same instance and options give the same plan."""
+    instance = small_instance(weeks=3)
+    first, second = plan(instance, FAST), plan(instance, FAST)
+    strip = lambda p: {k: v for k, v in plan_to_dict(p).items() if k not in ("solver_seconds", "created")}
+    assert strip(first) == strip(second)
+
+
+def test_greedy_baseline_also_gives_valid_plans():
+    """The benchmark's baseline goes through the same roll-out and validator."""
+    result = _checked(small_instance(weeks=4), PlanOptions(method="greedy"))
+    assert result.tours
+
+
+def test_options_are_checked():
+    """Bad options fail early with a message naming the option."""
+    with pytest.raises(ValueError, match="time_limit"):
+        PlanOptions(time_limit=0)
+    with pytest.raises(ValueError, match="method"):
+        PlanOptions(method="magic")

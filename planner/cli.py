@@ -75,6 +75,56 @@ def _add_data_commands(sub: argparse._SubParsersAction) -> None:
     builtins.set_defaults(func=_cmd_data_builtins)
 
 
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from planner.exports import write_outputs
+    from planner.io import load_territory
+    from planner.solve import PlanOptions, plan
+
+    instance = load_territory(args.territory)
+    if args.start or args.weeks:
+        from dataclasses import replace
+
+        rules = replace(
+            instance.rules,
+            start=date.fromisoformat(args.start) if args.start else instance.rules.start,
+            weeks=args.weeks or instance.rules.weeks,
+        )
+        instance = instance.replace(rules=rules)
+    options = PlanOptions(time_limit=args.time_limit, seed=args.seed, roads=args.roads, method=args.method)
+
+    def progress(fraction: float, message: str) -> None:
+        print(f"[{fraction * 100:3.0f} %] {message}", file=sys.stderr, flush=True)
+
+    result = plan(instance, options, progress=progress)
+    paths = write_outputs(instance, result, args.out)
+    print(result.summary(instance))
+    print()
+    print("Fichiers écrits : " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def _add_plan_command(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("plan", help="planifier les tournées et les équipes d'un territoire")
+    p.add_argument("territory", nargs="?", default=DEMO_TERRITORY, help="nom intégré ou dossier (défaut : démo)")
+    p.add_argument("--start", help="premier jour de l'horizon, AAAA-MM-JJ (défaut : celui du scénario)")
+    p.add_argument("--weeks", type=_positive_int, help="nombre de semaines (défaut : celui du scénario)")
+    p.add_argument("--out", default="out", help="dossier de sortie (défaut : out)")
+    p.add_argument("--time-limit", type=float, default=10.0, help="secondes de recherche (défaut : 10)")
+    p.add_argument("--seed", type=int, default=0, help="graine des solveurs (défaut : 0)")
+    p.add_argument("--roads", default="estimate", help="estimate (défaut), road, auto, ou un fichier GraphML/OSM")
+    p.add_argument("--method", choices=("cp-sat", "greedy"), default="cp-sat", help="méthode (défaut : cp-sat)")
+    p.set_defaults(func=_cmd_plan)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} : un nombre entier positif est attendu")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planner",
@@ -85,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="charger et vérifier un territoire (toutes les erreurs)")
     check.add_argument("territory", nargs="?", default=DEMO_TERRITORY, help="nom intégré ou dossier")
     check.set_defaults(func=_cmd_check)
+    _add_plan_command(sub)
     _add_data_commands(sub)
     return parser
 

@@ -31,10 +31,11 @@ from __future__ import annotations
 import math
 import warnings
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TypeVar
 
 import holidays as holidays_lib
 
@@ -48,6 +49,7 @@ from planner.model import (
     Point,
     Session,
     Shift,
+    Staff,
     Tour,
     Unit,
     UnitKind,
@@ -71,6 +73,8 @@ TRAVEL_TOLERANCE_MIN = 1.0
 #: Allowed gap, per leg, between a tour's drive_minutes / drive_km and the sum of its legs.
 DRIVE_MINUTES_TOLERANCE_PER_LEG = 1.0
 DRIVE_KM_TOLERANCE_PER_LEG = 0.5
+
+T = TypeVar("T")
 
 # Rule names (constants, as in Timefold's constraint ids).
 UNIT_DAY = "UNIT_DAY"
@@ -141,6 +145,7 @@ class _Travel:
     def __post_init__(self) -> None:
         self._index = {p: i for i, p in enumerate(self.matrix.places)}
         self._fallback = EstimateSource()
+        self._estimates: dict[tuple[Point, Point], tuple[float, float]] = {}
 
     def leg(self, a: Point, b: Point) -> tuple[float, float]:
         if a == b:
@@ -149,8 +154,10 @@ class _Travel:
         if i is not None and j is not None:
             return float(self.matrix.minutes[i, j]), float(self.matrix.km[i, j])
         self.estimated.update(p for p, k in ((a, i), (b, j)) if k is None)
-        pair = self._fallback.matrix([a, b])
-        return float(pair.minutes[0, 1]), float(pair.km[0, 1])
+        if (a, b) not in self._estimates:
+            pair = self._fallback.matrix([a, b])
+            self._estimates[(a, b)] = float(pair.minutes[0, 1]), float(pair.km[0, 1])
+        return self._estimates[(a, b)]
 
 
 @dataclass(frozen=True)
@@ -195,10 +202,13 @@ class Context:
                 if commune is not None:
                     yield tour, unit, session, commune
 
+    def unit_name(self, unit_id: str) -> str:
+        unit = self.unit_of(unit_id)
+        return unit.name if unit else unit_id
+
     def where(self, tour: Tour) -> str:
         """The start of every message about a tour: ``Bus bus1, lundi 4 janv. 2027``."""
-        unit = self.unit_of(tour.unit_id)
-        return f"{unit.name if unit else tour.unit_id}, {date_fr(tour.date)}"
+        return f"{self.unit_name(tour.unit_id)}, {date_fr(tour.date)}"
 
     def place_name(self, session: Session) -> str:
         commune = self.commune_of(session.insee)
@@ -238,6 +248,13 @@ class Context:
     def tours_by_key(self) -> dict[str, Tour]:
         return {t.key: t for t in self.plan.tours}
 
+    @cached_property
+    def shifts_by_tour(self) -> dict[str, list[Shift]]:
+        grouped: dict[str, list[Shift]] = defaultdict(list)
+        for shift in self.plan.shifts:
+            grouped[shift.tour_key].append(shift)
+        return grouped
+
     def person_name(self, staff_id: str) -> str:
         try:
             return self.instance.person(staff_id).name
@@ -246,19 +263,28 @@ class Context:
 
     def shift_where(self, shift: Shift) -> str:
         """The start of every message about a shift: ``Dr A. Martin, Bus bus1, lundi 4 janv. 2027``."""
-        unit = self.unit_of(shift.unit_id)
-        return f"{self.person_name(shift.staff_id)}, {unit.name if unit else shift.unit_id}, {date_fr(shift.date)}"
+        return f"{self.person_name(shift.staff_id)}, {self.unit_name(shift.unit_id)}, {date_fr(shift.date)}"
 
 
-def _overlapping_pairs(items: list, span: Callable[[object], tuple[int, int]]) -> Iterator[tuple]:
-    """Pairs of items whose ``[start, end)`` spans overlap (items sorted by start first)."""
-    ordered = sorted(items, key=lambda x: span(x))
-    for i, a in enumerate(ordered):
-        a_end = span(a)[1]
-        for b in ordered[i + 1 :]:
-            if span(b)[0] >= a_end:
-                break
-            yield a, b
+def _overlapping_pairs(
+    items: Iterable[T], group: Callable[[T], Hashable], span: Callable[[T], tuple[int, int]]
+) -> Iterator[tuple[T, T]]:
+    """Pairs of items of the same group whose ``[start, end)`` spans overlap, earlier one first."""
+    groups: dict[Hashable, list[T]] = defaultdict(list)
+    for item in items:
+        groups[group(item)].append(item)
+    for members in groups.values():
+        ordered = sorted(members, key=span)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                if span(b)[0] >= span(a)[1]:
+                    break
+                yield a, b
+
+
+def _side_by_side(ctx: Context, a: tuple[str, int, int], b: tuple[str, int, int]) -> str:
+    """``(Bus bus1 09:00-12:00, Bus bus2 09:30-12:30)``: two units' overlapping spans."""
+    return ", ".join(f"{ctx.unit_name(u)} {hhmm(start)}-{hhmm(end)}" for u, start, end in (a, b)).join("()")
 
 
 # --- hard: tours ----------------------------------------------------------------------------
@@ -432,19 +458,14 @@ def check_site_open(ctx: Context) -> Iterator[Violation]:
 
 def check_site_clash(ctx: Context) -> Iterator[Violation]:
     """One unit per site at a time: sessions of two units at one site must not overlap."""
-    by_site_day: dict[tuple[str, date], list[tuple[Tour, Session]]] = defaultdict(list)
-    for tour, _unit, s, _commune in ctx.visits():
-        by_site_day[(s.site_id, tour.date)].append((tour, s))
-    for visits in by_site_day.values():
-        for (ta, sa), (tb, sb) in _overlapping_pairs(visits, lambda v: (v[1].start, v[1].end)):
-            if ta.unit_id == tb.unit_id:
-                continue  # the same unit: ONE_TOUR_PER_DAY or SESSION_TIMES
-            msg = (
-                f"{date_fr(ta.date)} : deux unités au même site {sa.site_id} en même temps "
-                f"({ctx.where(ta).split(',')[0]} {hhmm(sa.start)}-{hhmm(sa.end)}, "
-                f"{ctx.where(tb).split(',')[0]} {hhmm(sb.start)}-{hhmm(sb.end)})"
-            )
-            yield Violation(SITE_CLASH, msg, tb.key)
+    visits = [(tour, s) for tour, _unit, s, _commune in ctx.visits()]
+    pairs = _overlapping_pairs(visits, lambda v: (v[1].site_id, v[0].date), lambda v: (v[1].start, v[1].end))
+    for (ta, sa), (tb, sb) in pairs:
+        if ta.unit_id == tb.unit_id:
+            continue  # the same unit: ONE_TOUR_PER_DAY or SESSION_TIMES
+        both = _side_by_side(ctx, (ta.unit_id, sa.start, sa.end), (tb.unit_id, sb.start, sb.end))
+        msg = f"{date_fr(ta.date)} : deux unités au même site {sa.site_id} en même temps {both}"
+        yield Violation(SITE_CLASH, msg, tb.key)
 
 
 def check_unit_places(ctx: Context) -> Iterator[Violation]:
@@ -544,7 +565,7 @@ def check_crew(ctx: Context) -> Iterator[Violation]:
         if tour.key in seen:
             continue  # a repeated tour: ONE_TOUR_PER_DAY
         seen.add(tour.key)
-        shifts = ctx.plan.shifts_of(tour)
+        shifts = ctx.shifts_by_tour.get(tour.key, [])
         need = {role: n for role, n in unit.crew.items() if n > 0}
         if not shifts and need:
             yield Violation(CREW, f"{ctx.where(tour)} : tournée sans équipe", tour.key)
@@ -584,7 +605,7 @@ def check_remote(ctx: Context) -> Iterator[Violation]:
         if shift.remote != should:
             how = "à distance" if shift.remote else "sur place"
             want = "à distance" if should else "sur place"
-            msg = f"{ctx.shift_where(shift)} : {shift.role.label_fr} {how}, or ce rôle se tient {want}"
+            msg = f"{ctx.shift_where(shift)} : {shift.role.label_fr} {how}, alors que ce rôle s'exerce {want}"
             yield Violation(REMOTE, msg, shift.tour_key, shift.staff_id)
 
 
@@ -622,45 +643,41 @@ def check_shift_times(ctx: Context) -> Iterator[Violation]:
 
 def check_one_place(ctx: Context) -> Iterator[Violation]:
     """A person has at most one shift at a time."""
-    by_person_day: dict[tuple[str, date], list[Shift]] = defaultdict(list)
-    for shift in ctx.plan.shifts:
-        by_person_day[(shift.staff_id, shift.date)].append(shift)
-    for shifts in by_person_day.values():
-        for a, b in _overlapping_pairs(shifts, lambda s: (s.start, s.end)):
-            msg = (
-                f"{ctx.person_name(a.staff_id)}, {date_fr(a.date)} : deux services en même temps "
-                f"({a.unit_id} {hhmm(a.start)}-{hhmm(a.end)}, {b.unit_id} {hhmm(b.start)}-{hhmm(b.end)})"
-            )
-            yield Violation(ONE_PLACE, msg, b.tour_key, b.staff_id)
+    pairs = _overlapping_pairs(ctx.plan.shifts, lambda s: (s.staff_id, s.date), lambda s: (s.start, s.end))
+    for a, b in pairs:
+        both = _side_by_side(ctx, (a.unit_id, a.start, a.end), (b.unit_id, b.start, b.end))
+        msg = f"{ctx.person_name(a.staff_id)}, {date_fr(a.date)} : deux services en même temps {both}"
+        yield Violation(ONE_PLACE, msg, b.tour_key, b.staff_id)
 
 
-def _count_shifts(ctx: Context, period: Callable[[date], tuple[int, int]]) -> Counter[tuple[str, tuple[int, int]]]:
-    return Counter((s.staff_id, period(s.date)) for s in ctx.plan.shifts)
+def _over_cap(
+    ctx: Context, period: Callable[[date], tuple[int, int]], cap_of: Callable[[Staff], int]
+) -> Iterator[tuple[str, tuple[int, int], int, int]]:
+    """(person, period, shifts, maximum) wherever a known person has more shifts in a period than allowed."""
+    counts = Counter((s.staff_id, period(s.date)) for s in ctx.plan.shifts)
+    for (staff_id, key), count in counts.items():
+        try:
+            cap = cap_of(ctx.instance.person(staff_id))
+        except KeyError:
+            continue  # ROLE reports it
+        if count > cap:
+            yield staff_id, key, count, cap
 
 
 def check_max_week(ctx: Context) -> Iterator[Violation]:
     """Shifts per calendar (ISO, Monday-based) week stay within the person's maximum."""
-    for (staff_id, (year, week)), count in _count_shifts(ctx, lambda d: d.isocalendar()[:2]).items():
-        try:
-            cap = ctx.instance.person(staff_id).max_shifts_per_week
-        except KeyError:
-            continue
-        if count > cap:
-            msg = f"{ctx.person_name(staff_id)} : {count} services en semaine {week} de {year}, au plus {cap}"
-            yield Violation(MAX_WEEK, msg, None, staff_id)
+    over = _over_cap(ctx, lambda d: tuple(d.isocalendar()[:2]), lambda p: p.max_shifts_per_week)
+    for staff_id, (year, week), count, cap in over:
+        msg = f"{ctx.person_name(staff_id)} : {count} services en semaine {week} de {year}, au plus {cap}"
+        yield Violation(MAX_WEEK, msg, None, staff_id)
 
 
 def check_max_month(ctx: Context) -> Iterator[Violation]:
     """Shifts per calendar month stay within the person's maximum."""
-    for (staff_id, (year, month)), count in _count_shifts(ctx, lambda d: (d.year, d.month)).items():
-        try:
-            cap = ctx.instance.person(staff_id).max_shifts_per_month
-        except KeyError:
-            continue
-        if count > cap:
-            label = f"{MONTHS_FR_SHORT[month - 1]} {year}"
-            msg = f"{ctx.person_name(staff_id)} : {count} services en {label}, au plus {cap}"
-            yield Violation(MAX_MONTH, msg, None, staff_id)
+    over = _over_cap(ctx, lambda d: (d.year, d.month), lambda p: p.max_shifts_per_month)
+    for staff_id, (year, month), count, cap in over:
+        msg = f"{ctx.person_name(staff_id)} : {count} services en {MONTHS_FR_SHORT[month - 1]} {year}, au plus {cap}"
+        yield Violation(MAX_MONTH, msg, None, staff_id)
 
 
 #: Every hard rule, in the order they are checked and reported.

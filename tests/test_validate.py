@@ -23,8 +23,10 @@ from planner.model import (
     Role,
     Session,
     Shift,
+    TimeWindow,
     Tour,
     UnitKind,
+    hhmm,
 )
 from planner.travel import EstimateSource, TravelMatrix
 from planner.validate import (
@@ -311,8 +313,6 @@ def test_travel_arrival_too_early():
     assert rules_of(found) == {"TRAVEL"}
     minutes = math.ceil(_leg(INSTANCE, "bus1", None, "76001")[0])
     arrival = TOUR_A.sessions[0].arrival
-    from planner.model import hhmm
-
     expected = (
         f"Bus bus1, lundi 4 janv. 2027 : arrivée à Commune 76001 à {hhmm(arrival)} mais le trajet "
         f"depuis Dépôt prend {minutes} min (départ {hhmm(late.leave_depot)})"
@@ -363,6 +363,13 @@ def test_lunch_leaves_no_time_to_drive():
     assert "il reste 10 min" in found[0].message
 
 
+def test_lunch_tour_ending_during_lunch_is_fine():
+    """A morning tour driving back during the lunch window takes no lunch at work: no violation."""
+    tour = make_tour(NO_STAFF, MONDAY, [("76001", 9 * 60 + 30)])
+    assert tour.sessions[0].end <= 12 * 60 + 30 < tour.back_at_depot
+    assert tours_only(tour) == []
+
+
 def test_site_open_day_and_hours():
     """A session on a day, or at hours, the site is not open breaks SITE_OPEN only."""
     closed_monday = commune("76001", 49.95, 1.15, open_days=frozenset({1, 2, 3, 4}))
@@ -370,8 +377,6 @@ def test_site_open_day_and_hours():
     found = tours_only(TOUR_A, instance=inst)
     assert rules_of(found) == {"SITE_OPEN"}
     assert "lundi" in found[0].message
-
-    from planner.model import TimeWindow
 
     afternoons = commune("76001", 49.95, 1.15, open_hours=TimeWindow(13 * 60, 19 * 60))
     inst = NO_STAFF.replace(communes=(afternoons, *NO_STAFF.communes[1:]))

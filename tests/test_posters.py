@@ -1,0 +1,86 @@
+"""Tests of the printable pages: commune posters (public, no staff names, QR code), unit tables and
+personal lists (private), the public timetable CSV."""
+
+from __future__ import annotations
+
+import csv
+import html
+from dataclasses import replace
+
+import pytest
+
+from planner.calendars import publish_feeds
+from planner.posters import commune_poster, person_list, unit_table, write_posters
+from tests.builders import small_instance
+from tests.plan_builders import sample_plan
+
+
+@pytest.fixture
+def instance():
+    base = small_instance()
+    c = base.communes[1]
+    commune = replace(c, name="=Saint-Jean, le Haut; <b>test</b>")
+    staff = (replace(base.staff[0], name="Dr Zoé <O'Brien> (exemple)"), *base.staff[1:])
+    return base.replace(communes=(base.communes[0], commune, *base.communes[2:]), staff=staff)
+
+
+def test_write_posters_files(tmp_path, instance):
+    """One poster per visited commune and the timetable in public/, one page per unit and person in prive/."""
+    paths = write_posters(instance, sample_plan(instance), tmp_path)
+    public = sorted(p.name for p in paths if p.parent.name == "public")
+    private = sorted(p.name for p in paths if p.parent.name == "prive")
+    assert public == ["affiche-76001.html", "affiche-76002.html", "affiche-76003.html", "affiche-76004.html", "horaires.csv"]
+    assert private == sorted(["planning-unite-bus1.html", *(f"planning-{s.id}.html" for s in instance.staff)])
+    assert all(p.exists() for p in paths)
+
+
+def test_no_staff_name_in_any_public_file(tmp_path, instance):
+    """Posters, the timetable, the feeds and the index, all of public/: no roster name, raw or escaped."""
+    plan = sample_plan(instance)
+    write_posters(instance, plan, tmp_path)
+    publish_feeds(instance, plan, tmp_path)
+    files = list((tmp_path / "public").iterdir())
+    assert len(files) == 4 + 1 + 4 + 1
+    for path in files:
+        text = path.read_text(encoding="utf-8-sig")
+        for person in instance.staff:
+            assert person.name not in text and html.escape(person.name) not in text, (path.name, person.name)
+
+
+def test_commune_poster_content(instance):
+    """The poster lists the commune's visits (date, hours, site), what to bring, an inline SVG QR code
+    to the feed URL, A4 print CSS; names are HTML-escaped."""
+    page = commune_poster(instance, sample_plan(instance), "76002", base_url="https://example.org/bus")
+    assert "@page { size: A4" in page
+    assert "lundi 4 janv. 2027" in page and "lundi 11 janv. 2027" in page and "14:00 – 17:00" in page
+    assert page.count("<tr><td>") == 2
+    assert "carte Vitale" in page and "ordonnances" in page and "carnet de santé" in page
+    assert "<svg" in page and "https://example.org/bus/commune-76002.ics" in page
+    assert "&lt;b&gt;test&lt;/b&gt;" in page and "<b>test</b>" not in page
+
+
+def test_poster_qr_points_to_file_name_without_base_url(instance):
+    """Without a base URL the QR code (and the text under it) give the feed's file name."""
+    page = commune_poster(instance, sample_plan(instance), "76001")
+    assert "<title>commune-76001.ics</title>" in page
+
+
+def test_unit_table_and_person_list_are_private_pages(instance):
+    """The unit table has a row per week and names the crew; the personal list has each shift."""
+    plan = sample_plan(instance)
+    table = unit_table(instance, plan, "bus1")
+    assert table.count("Semaine du ") == 2 and "size: A4 landscape" in table
+    assert html.escape(instance.person("d1").name) in table and "chauffeur : c1 (exemple)" in table
+    mine = person_list(instance, plan, "d2")
+    assert mine.count("<tr><td>") == 2 and "lundi 11 janv. 2027" in mine and "jeudi 14 janv. 2027" in mine
+    assert "Aucune garde" in person_list(instance, plan, "d3")
+
+
+def test_public_timetable_csv_is_formula_safe(tmp_path, instance):
+    """horaires.csv has a row per session, no staff column, and the '=' commune name neutralised."""
+    write_posters(instance, sample_plan(instance), tmp_path)
+    with (tmp_path / "public" / "horaires.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 8
+    assert rows[1]["commune"] == "'=Saint-Jean, le Haut; <b>test</b>"
+    assert set(rows[0]) == {"date", "jour", "debut", "fin", "insee", "commune", "lieu", "unite"}

@@ -38,6 +38,7 @@ from planner.validate import (
     validate,
 )
 from tests.builders import ALL_HALF_DAYS, MONDAY, bus, commune, person, small_instance
+from tests.plan_builders import crew_shifts
 
 WEDNESDAY = MONDAY + timedelta(days=2)
 NEXT_MONDAY = MONDAY + timedelta(days=7)
@@ -62,7 +63,7 @@ def _leg(instance: Instance, unit_id: str, a: str | None, b: str | None) -> tupl
     return float(pair.minutes[0, 1]), float(pair.km[0, 1])
 
 
-def make_tour(instance: Instance, day: date, visits: list[tuple[str, int]], *, unit_id: str = "bus1") -> Tour:
+def timed_tour(instance: Instance, day: date, visits: list[tuple[str, int]], *, unit_id: str = "bus1") -> Tour:
     """A tour with sessions starting at the given minutes, leaving and coming back just in time."""
     length = instance.rules.session_length(instance.unit(unit_id))
     sessions = tuple(
@@ -84,11 +85,7 @@ def tight_tour(instance: Instance, day: date, morning: str, afternoon: str, *, u
     length = instance.rules.session_length(unit)
     first = unit.hours.start + math.ceil(_leg(instance, unit_id, None, morning)[0])
     last_end = unit.hours.end - math.ceil(_leg(instance, unit_id, afternoon, None)[0])
-    return make_tour(instance, day, [(morning, first), (afternoon, last_end - length)], unit_id=unit_id)
-
-
-def crew(tour: Tour, *people: tuple[str, Role]) -> list[Shift]:
-    return [Shift(tour.unit_id, tour.date, sid, role, tour.leave_depot, tour.back_at_depot) for sid, role in people]
+    return timed_tour(instance, day, [(morning, first), (afternoon, last_end - length)], unit_id=unit_id)
 
 
 def make_plan(instance: Instance, tours: list[Tour], shifts: list[Shift] = ()) -> Plan:
@@ -103,9 +100,9 @@ VALID = make_plan(
     INSTANCE,
     [TOUR_A, TOUR_B, TOUR_C],
     [
-        *crew(TOUR_A, ("d1", Role.DOCTOR), ("c1", Role.DRIVER)),
-        *crew(TOUR_B, ("d2", Role.DOCTOR), ("c2", Role.DRIVER)),
-        *crew(TOUR_C, ("d1", Role.DOCTOR), ("c1", Role.DRIVER)),
+        *crew_shifts(TOUR_A, {Role.DOCTOR: ["d1"], Role.DRIVER: ["c1"]}),
+        *crew_shifts(TOUR_B, {Role.DOCTOR: ["d2"], Role.DRIVER: ["c2"]}),
+        *crew_shifts(TOUR_C, {Role.DOCTOR: ["d1"], Role.DRIVER: ["c1"]}),
     ],
 )
 
@@ -294,7 +291,7 @@ def test_session_times_overlapping_sessions():
         communes=tuple(replace(c, visits_per_week=2) for c in NO_STAFF.communes),
         rules=replace(NO_STAFF.rules, min_gap_days=0),
     )
-    tour = make_tour(inst, MONDAY, [("76001", 9 * 60), ("76002", 11 * 60)])
+    tour = timed_tour(inst, MONDAY, [("76001", 9 * 60), ("76002", 11 * 60)])
     found = tours_only(tour, instance=inst)
     assert "SESSION_TIMES" in rules_of(found)
     assert rules_of(found) <= {"SESSION_TIMES", "TRAVEL", "LUNCH"}
@@ -340,7 +337,7 @@ def test_travel_fixed_unit_drives_nowhere():
     """A fixed place has no legs: back-to-back sessions are fine, but any driving reported is not."""
     fixed = replace(bus("fix1"), kind=UnitKind.FIXED)
     inst = NO_STAFF.replace(units=(bus(), fixed))
-    tour = make_tour(inst, MONDAY, [("76001", 8 * 60 + 30), ("76002", 13 * 60 + 30)], unit_id="fix1")
+    tour = timed_tour(inst, MONDAY, [("76001", 8 * 60 + 30), ("76002", 13 * 60 + 30)], unit_id="fix1")
     assert tour.leave_depot == 8 * 60 + 30 and tour.drive_km == 0
     assert tours_only(tour, instance=inst) == []
     assert rules_of(tours_only(replace(tour, drive_km=12.0), instance=inst)) == {"TRAVEL"}
@@ -348,7 +345,7 @@ def test_travel_fixed_unit_drives_nowhere():
 
 def test_lunch_session_overlaps_lunch():
     """An afternoon session starting at 13:00 eats into the 12:30-13:30 lunch: LUNCH only."""
-    tour = make_tour(NO_STAFF, MONDAY, [("76001", 8 * 60 + 45), ("76002", 13 * 60)])
+    tour = timed_tour(NO_STAFF, MONDAY, [("76001", 8 * 60 + 45), ("76002", 13 * 60)])
     found = tours_only(tour)
     assert rules_of(found) == {"LUNCH"}
     assert "pause déjeuner" in found[0].message
@@ -356,7 +353,7 @@ def test_lunch_session_overlaps_lunch():
 
 def test_lunch_leaves_no_time_to_drive():
     """Sessions 12:25 and 13:35 leave 10 min outside lunch for a longer drive: LUNCH only."""
-    tour = make_tour(NO_STAFF, MONDAY, [("76001", 9 * 60 + 25), ("76002", 13 * 60 + 35)])
+    tour = timed_tour(NO_STAFF, MONDAY, [("76001", 9 * 60 + 25), ("76002", 13 * 60 + 35)])
     assert _leg(NO_STAFF, "bus1", "76001", "76002")[0] > 11
     found = tours_only(tour)
     assert rules_of(found) == {"LUNCH"}
@@ -365,7 +362,7 @@ def test_lunch_leaves_no_time_to_drive():
 
 def test_lunch_tour_ending_during_lunch_is_fine():
     """A morning tour driving back during the lunch window takes no lunch at work: no violation."""
-    tour = make_tour(NO_STAFF, MONDAY, [("76001", 9 * 60 + 30)])
+    tour = timed_tour(NO_STAFF, MONDAY, [("76001", 9 * 60 + 30)])
     assert tour.sessions[0].end <= 12 * 60 + 30 < tour.back_at_depot
     assert tours_only(tour) == []
 
@@ -390,11 +387,11 @@ def test_site_clash_two_units_same_site():
     base = NO_STAFF.commune("76001")
     neighbour = replace(base, insee="76005", name="Commune 76005")  # same site as 76001
     inst = NO_STAFF.replace(communes=(*NO_STAFF.communes, neighbour), units=(bus(), bus("bus2")))
-    one = make_tour(inst, MONDAY, [("76001", 9 * 60)])
-    two = make_tour(inst, MONDAY, [("76005", 9 * 60 + 30)], unit_id="bus2")
+    one = timed_tour(inst, MONDAY, [("76001", 9 * 60)])
+    two = timed_tour(inst, MONDAY, [("76005", 9 * 60 + 30)], unit_id="bus2")
     found = tours_only(one, two, instance=inst)
     assert rules_of(found) == {"SITE_CLASH"}
-    later = make_tour(inst, MONDAY, [("76005", 13 * 60 + 30)], unit_id="bus2")
+    later = timed_tour(inst, MONDAY, [("76005", 13 * 60 + 30)], unit_id="bus2")
     assert tours_only(one, later, instance=inst) == []
 
 
@@ -425,32 +422,32 @@ def test_frequency_never_visit():
 
 def test_frequency_weekly_cap():
     """A weekly commune visited twice in one week breaks FREQUENCY; 1.5 a week allows two."""
-    monday = make_tour(NO_STAFF, MONDAY, [("76001", 9 * 60)])
-    wednesday = make_tour(NO_STAFF, WEDNESDAY, [("76001", 9 * 60)])
+    monday = timed_tour(NO_STAFF, MONDAY, [("76001", 9 * 60)])
+    wednesday = timed_tour(NO_STAFF, WEDNESDAY, [("76001", 9 * 60)])
     found = tours_only(monday, wednesday)
     assert rules_of(found) == {"FREQUENCY"}
     assert "semaine 1" in found[0].message
     inst = NO_STAFF.replace(communes=(replace(NO_STAFF.communes[0], visits_per_week=1.5), *NO_STAFF.communes[1:]))
     assert tours_only(monday, wednesday, instance=inst) == []
-    friday = make_tour(NO_STAFF, MONDAY + timedelta(days=4), [("76001", 9 * 60)])
+    friday = timed_tour(NO_STAFF, MONDAY + timedelta(days=4), [("76001", 9 * 60)])
     assert rules_of(tours_only(monday, wednesday, friday, instance=inst)) == {"FREQUENCY"}
 
 
 def test_frequency_fortnightly():
     """A fortnightly commune (0.5 a week) visited in weeks 1 and 2 breaks FREQUENCY; weeks 1 and 3 do not."""
-    first = make_tour(NO_STAFF, WEDNESDAY, [("76003", 9 * 60)])
-    second = make_tour(NO_STAFF, WEDNESDAY + timedelta(days=7), [("76003", 9 * 60)])
+    first = timed_tour(NO_STAFF, WEDNESDAY, [("76003", 9 * 60)])
+    second = timed_tour(NO_STAFF, WEDNESDAY + timedelta(days=7), [("76003", 9 * 60)])
     assert rules_of(tours_only(first, second)) == {"FREQUENCY"}
     three_weeks = small_instance(weeks=3).replace(staff=())
-    third = make_tour(three_weeks, WEDNESDAY + timedelta(days=14), [("76003", 9 * 60)])
+    third = timed_tour(three_weeks, WEDNESDAY + timedelta(days=14), [("76003", 9 * 60)])
     assert tours_only(first, third, instance=three_weeks) == []
 
 
 def test_min_gap_consecutive_days():
     """Visits on Monday and Tuesday, with a two-day minimum gap, break MIN_GAP only."""
     inst = NO_STAFF.replace(communes=(replace(NO_STAFF.communes[0], visits_per_week=2), *NO_STAFF.communes[1:]))
-    monday = make_tour(inst, MONDAY, [("76001", 9 * 60)])
-    tuesday = make_tour(inst, MONDAY + timedelta(days=1), [("76001", 9 * 60)])
+    monday = timed_tour(inst, MONDAY, [("76001", 9 * 60)])
+    tuesday = timed_tour(inst, MONDAY + timedelta(days=1), [("76001", 9 * 60)])
     found = tours_only(monday, tuesday, instance=inst)
     assert rules_of(found) == {"MIN_GAP"}
     assert "1 jour(s) d'écart au lieu d'au moins 2" in found[0].message
@@ -462,7 +459,7 @@ def test_min_gap_same_day_even_without_gap_rule():
         communes=(replace(NO_STAFF.communes[0], visits_per_week=2), *NO_STAFF.communes[1:]),
         rules=replace(NO_STAFF.rules, min_gap_days=0),
     )
-    tour = make_tour(inst, MONDAY, [("76001", 9 * 60), ("76001", 13 * 60 + 30)])
+    tour = timed_tour(inst, MONDAY, [("76001", 9 * 60), ("76001", 13 * 60 + 30)])
     found = tours_only(tour, instance=inst)
     assert rules_of(found) == {"MIN_GAP"}
     assert "même jour" in found[0].message
@@ -470,8 +467,8 @@ def test_min_gap_same_day_even_without_gap_rule():
 
 def test_one_tour_per_day():
     """Two tours of one unit on one date break ONE_TOUR_PER_DAY only."""
-    morning = make_tour(NO_STAFF, MONDAY, [("76001", 9 * 60)])
-    afternoon = make_tour(NO_STAFF, MONDAY, [("76002", 13 * 60 + 30)])
+    morning = timed_tour(NO_STAFF, MONDAY, [("76001", 9 * 60)])
+    afternoon = timed_tour(NO_STAFF, MONDAY, [("76002", 13 * 60 + 30)])
     found = tours_only(morning, afternoon)
     assert rules_of(found) == {"ONE_TOUR_PER_DAY"}
 
@@ -567,7 +564,10 @@ def test_one_place_at_a_time():
     inst = INSTANCE.replace(units=(bus(), bus("bus2")))
     one = tight_tour(inst, MONDAY, "76001", "76002")
     two = tight_tour(inst, MONDAY, "76003", "76004", unit_id="bus2")
-    shifts = [*crew(one, ("d1", Role.DOCTOR), ("c1", Role.DRIVER)), *crew(two, ("d1", Role.DOCTOR), ("c2", Role.DRIVER))]
+    shifts = [
+        *crew_shifts(one, {Role.DOCTOR: ["d1"], Role.DRIVER: ["c1"]}),
+        *crew_shifts(two, {Role.DOCTOR: ["d1"], Role.DRIVER: ["c2"]}),
+    ]
     found = validate(inst, make_plan(inst, [one, two], shifts))
     assert rules_of(found) == {"ONE_PLACE"}
     assert found[0].staff_id == "d1"
@@ -575,7 +575,8 @@ def test_one_place_at_a_time():
 
 def test_max_week():
     """Two shifts in one ISO week for someone allowed one a week break MAX_WEEK only."""
-    monday_too = [*VALID.shifts[:2], *crew(TOUR_B, ("d1", Role.DOCTOR), ("c2", Role.DRIVER)), *VALID.shifts[4:]]
+    d1_on_wednesday = crew_shifts(TOUR_B, {Role.DOCTOR: ["d1"], Role.DRIVER: ["c2"]})
+    monday_too = [*VALID.shifts[:2], *d1_on_wednesday, *VALID.shifts[4:]]
     staff = tuple(person("d1", {Role.DOCTOR}, max_week=1) if s.id == "d1" else s for s in INSTANCE.staff)
     found = staff_plan(monday_too, INSTANCE.replace(staff=staff))
     assert rules_of(found) == {"MAX_WEEK"}

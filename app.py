@@ -1,0 +1,46 @@
+"""Tournée's web app: `streamlit run app.py`.
+
+Declares the pages with `st.navigation`: the public residents' page, the staff page and the
+coordination pages. Coordination asks for the coordinator password (env `TOURNEE_PASSWORD` or
+`password` in `.streamlit/secrets.toml`); the staff page for the staff password
+(`TOURNEE_STAFF_PASSWORD`) or the coordinator's, since staff names are not public. Every page only
+calls `planner`'s public API; errors reach the user as French messages, never as tracebacks.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import state
+
+st.set_page_config(page_title="Tournée — unités mobiles de santé", page_icon="🚐", layout="wide")
+
+PUBLIC = [
+    st.Page("app_pages/habitants.py", title="Habitants", icon="🏘️", url_path="habitants", default=True),
+    st.Page("app_pages/medecin.py", title="Médecin", icon="🩺", url_path="medecin"),
+]
+COORDINATION = [
+    st.Page("app_pages/territoire.py", title="Territoire", icon="🗺️", url_path="territoire"),
+    st.Page("app_pages/parametres.py", title="Paramètres", icon="⚙️", url_path="parametres"),
+    st.Page("app_pages/planifier.py", title="Planifier", icon="📅", url_path="planifier"),
+    st.Page("app_pages/replanifier.py", title="Re-planifier", icon="🔁", url_path="replanifier"),
+    st.Page("app_pages/publier.py", title="Publier", icon="📤", url_path="publier"),
+]
+#: Password needed per page: the coordinator's for coordination, the staff's (or coordinator's) for
+#: the staff page, whose names are not public.
+ACCESS = {p.url_path: "coordinator" for p in COORDINATION} | {"medecin": "staff"}
+
+page = st.navigation({"Public": PUBLIC, "Coordination": COORDINATION})
+
+with st.sidebar:
+    st.caption("Tournées des unités mobiles de santé et planning des équipes.")
+    if state.has_staff_access() and st.button("Se déconnecter"):
+        state.logout()
+        st.rerun()
+
+try:
+    if page.url_path in ACCESS:
+        state.require_access(ACCESS[page.url_path])
+    page.run()
+except Exception as exc:  # st.stop/st.rerun are BaseExceptions and pass through
+    state.show_error(exc)

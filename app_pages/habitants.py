@@ -1,0 +1,79 @@
+"""Page "Habitants" (public): when and where the unit next stops in my commune. Never any staff name."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages import state, views
+from planner.model import hhmm
+from planner.posters import commune_poster
+
+st.title("Quand passe l'unité mobile de santé ?")
+
+names = state.territory_names()
+territory = st.selectbox(
+    "Territoire", names, index=names.index(state.DEMO_TERRITORY) if state.DEMO_TERRITORY in names else 0
+)
+instance, plan, label = state.published_or_demo(territory)
+st.caption(label)
+
+communes = sorted((c for c in instance.communes if c.visits_per_week > 0), key=lambda c: c.name)
+insee = st.selectbox(
+    "Votre commune",
+    [c.insee for c in communes],
+    index=None,
+    placeholder="Tapez le nom de votre commune…",
+    format_func=lambda code: f"{instance.commune(code).name} ({code})",
+)
+if insee is None:
+    st.info("Choisissez votre commune pour voir les prochains passages.")
+    st.stop()
+
+commune = instance.commune(insee)
+today = date.today()
+visits = [
+    (tour, session)
+    for tour, session in plan.sessions()
+    if session.insee == insee and tour.date >= today
+]
+st.subheader(f"Prochains passages à {commune.name}")
+if not visits:
+    st.warning(
+        f"Aucun passage n'est prévu à {commune.name} dans le planning actuel. "
+        "Renseignez-vous auprès de votre mairie."
+    )
+    st.stop()
+
+rows = [
+    {
+        "Date": state.date_fr(tour.date),
+        "Heure": f"{hhmm(session.start)} – {hhmm(session.end)}",
+        "Lieu": commune.site.name,
+        "Unité": instance.unit(tour.unit_id).name,
+    }
+    for tour, session in visits[:12]
+]
+st.dataframe(rows, hide_index=True, width="stretch")
+if len(visits) > 12:
+    st.caption(f"… et {len(visits) - 12} autres passages d'ici la fin du planning.")
+
+st_folium(
+    views.place_map([(commune.site.lat, commune.site.lon, commune.site.name)]),
+    height=280, use_container_width=True, returned_objects=[], key=f"place-{insee}",
+)  # fmt: skip
+
+files = state.publication(instance, plan, territory)
+left, right = st.columns(2)
+ics = files.commune_feed(insee)
+if ics is not None:
+    left.download_button(
+        "Ajouter à mon agenda (.ics)", ics.read_bytes(), file_name=ics.name, mime="text/calendar", icon="📅"
+    )
+right.download_button(
+    "Affiche pour la mairie (à imprimer)",
+    commune_poster(instance, plan, insee, base_url=state.public_folder_url()),
+    file_name=f"affiche-{insee}.html", mime="text/html", icon="🖨️",
+)  # fmt: skip

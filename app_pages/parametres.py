@@ -1,0 +1,164 @@
+"""Page "Paramètres": horizon, rules, units' days and hours, visit targets, weights, solver options."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import time
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import state
+from planner.model import WEEKDAYS_FR, TimeWindow, Weights
+
+ROADS = {
+    "estimate": "Estimation à vol d'oiseau (hors ligne, immédiat)",
+    "auto": "Réseau routier si disponible en cache, sinon estimation",
+    "road": "Réseau routier OpenStreetMap (téléchargé une fois, puis en cache)",
+}
+METHODS = {
+    "cp-sat": "Optimisation (CP-SAT, dans le temps de calcul donné)",
+    "greedy": "Rapide (au plus près, besoin le plus fort d'abord)",
+}
+WEIGHT_LABELS = {
+    "need": "Servir le besoin",
+    "regularity": "Régularité (même jour, même heure)",
+    "preferences": "Préférences des équipes",
+    "fairness": "Équité entre bénévoles",
+    "continuity": "Même médecin pour la même commune",
+    "travel": "Peu de route",
+}
+
+
+def _clock(minutes: int) -> time:
+    return time(minutes // 60, minutes % 60)
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+instance = state.instance()
+options = state.options()
+rules = instance.rules
+
+st.title("Paramètres")
+st.caption(f"Territoire : **{instance.title or instance.name}**. Les réglages s'appliquent au prochain calcul.")
+
+with st.form("parametres"):
+    st.subheader("Horizon et règles")
+    c1, c2, c3 = st.columns(3)
+    start = c1.date_input("Premier jour", rules.start, format="DD/MM/YYYY")
+    weeks = c2.number_input("Nombre de semaines", min_value=1, max_value=52, value=rules.weeks)
+    session_minutes = c3.number_input(
+        "Durée d'une séance (min)", min_value=30, max_value=600, step=15, value=rules.session_minutes
+    )
+    c1, c2, c3 = st.columns(3)
+    min_gap = c1.number_input("Jours minimum entre deux visites d'une commune", 0, 6, rules.min_gap_days)
+    max_drive = c2.number_input("Route max. entre deux séances (min)", 0, 240, rules.max_drive_between_sessions)
+    holidays = c3.toggle("Pas de tournée les jours fériés", rules.public_holidays)
+
+    st.subheader("Unités")
+    unit_inputs = {}
+    for unit in instance.units:
+        with st.expander(f"{unit.name} ({unit.id})", expanded=len(instance.units) == 1):
+            c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
+            days = c1.multiselect(
+                "Jours de travail", list(range(7)), default=sorted(unit.days), format_func=WEEKDAYS_FR.__getitem__,
+                key=f"days-{unit.id}",
+            )  # fmt: skip
+            begin = c2.time_input("Début", _clock(unit.hours.start), step=900, key=f"begin-{unit.id}")
+            end = c3.time_input("Fin", _clock(unit.hours.end), step=900, key=f"end-{unit.id}")
+            per_day = c4.number_input("Séances / jour", 1, 4, unit.sessions_per_day, key=f"per-day-{unit.id}")
+            c1, c2, c3 = st.columns([2, 1, 1])
+            has_lunch = c1.toggle("Pause déjeuner", unit.lunch is not None, key=f"lunch-{unit.id}")
+            lunch = unit.lunch or TimeWindow(12 * 60 + 30, 13 * 60 + 30)
+            lunch_begin = c2.time_input("Pause : début", _clock(lunch.start), step=900, key=f"lb-{unit.id}")
+            lunch_end = c3.time_input("Pause : fin", _clock(lunch.end), step=900, key=f"le-{unit.id}")
+            unit_inputs[unit.id] = (days, begin, end, per_day, has_lunch, lunch_begin, lunch_end)
+
+    st.subheader("Objectifs de visite")
+    st.caption("Visites par semaine : 1 = chaque semaine, 0,5 = tous les quinze jours, 0,25 = une fois par mois, 0 = jamais.")
+    targets = pd.DataFrame(
+        {
+            "insee": [c.insee for c in instance.communes],
+            "commune": [c.name for c in instance.communes],
+            "besoin": [round(c.need) for c in instance.communes],
+            "besoin estimé": [c.need_is_proxy for c in instance.communes],
+            "zone prioritaire": [c.priority for c in instance.communes],
+            "visites / semaine": [c.visits_per_week for c in instance.communes],
+        }
+    )
+    edited_targets = st.data_editor(
+        targets,
+        hide_index=True,
+        disabled=["insee", "commune", "besoin", "besoin estimé", "zone prioritaire"],
+        column_config={"visites / semaine": st.column_config.NumberColumn(min_value=0.0, max_value=5.0, step=0.25)},
+        key="targets",
+        width="stretch",
+    )
+
+    st.subheader("Poids des objectifs")
+    weight_cols = st.columns(3)
+    weights = {
+        name: weight_cols[i % 3].number_input(label, 0, 1000, getattr(rules.weights, name), key=f"w-{name}")
+        for i, (name, label) in enumerate(WEIGHT_LABELS.items())
+    }
+
+    st.subheader("Calcul")
+    c1, c2, c3 = st.columns([2, 1, 1])
+    roads = c1.radio("Temps de trajet", list(ROADS), index=list(ROADS).index(options.roads) if options.roads in ROADS else 0, format_func=ROADS.get)
+    time_limit = c2.number_input("Temps de calcul max. (s)", 1.0, 600.0, float(options.time_limit), step=1.0)
+    seed = c3.number_input("Graine aléatoire", 0, 10**6, int(options.seed))
+    method = c1.radio("Méthode", list(METHODS), index=list(METHODS).index(options.method), format_func=METHODS.get)
+    submitted = st.form_submit_button("Appliquer", type="primary")
+
+if submitted:
+    problems: list[str] = []
+    units = []
+    for unit in instance.units:
+        days, begin, end, per_day, has_lunch, lunch_begin, lunch_end = unit_inputs[unit.id]
+        if not days:
+            problems.append(f"{unit.name} : choisissez au moins un jour de travail.")
+        if _minutes(begin) >= _minutes(end):
+            problems.append(f"{unit.name} : l'heure de début doit précéder l'heure de fin.")
+            continue
+        lunch_window = None
+        if has_lunch:
+            if not (_minutes(begin) <= _minutes(lunch_begin) < _minutes(lunch_end) <= _minutes(end)):
+                problems.append(f"{unit.name} : la pause doit commencer avant de finir, pendant les heures de travail.")
+                continue
+            lunch_window = TimeWindow(_minutes(lunch_begin), _minutes(lunch_end))
+        units.append(
+            dataclasses.replace(
+                unit, days=frozenset(days), hours=TimeWindow(_minutes(begin), _minutes(end)),
+                lunch=lunch_window, sessions_per_day=int(per_day),
+            )
+        )  # fmt: skip
+    new_targets = dict(zip(edited_targets["insee"], edited_targets["visites / semaine"]))
+    communes = []
+    for commune in instance.communes:
+        target = new_targets.get(commune.insee)
+        if target is None or pd.isna(target):
+            problems.append(f"{commune.name} : indiquez un nombre de visites par semaine (0 pour ne jamais venir).")
+            continue
+        if float(target) != commune.visits_per_week:
+            commune = dataclasses.replace(commune, visits_per_week=float(target), frequency_from_need=False)
+        communes.append(commune)
+    if problems:
+        for problem in problems:
+            st.error(problem)
+        st.stop()
+    new_rules = dataclasses.replace(
+        rules, start=start, weeks=int(weeks), session_minutes=int(session_minutes), min_gap_days=int(min_gap),
+        max_drive_between_sessions=int(max_drive), public_holidays=holidays,
+        weights=Weights(**{k: int(v) for k, v in weights.items()}),
+    )  # fmt: skip
+    state.set_instance(
+        instance.replace(rules=new_rules, units=tuple(units), communes=tuple(communes)),
+        st.session_state.get("territory", instance.name),
+    )
+    state.set_options(
+        dataclasses.replace(options, roads=roads, time_limit=float(time_limit), seed=int(seed), method=method)
+    )
+    st.success("Réglages enregistrés. Lancez le calcul depuis la page « Planifier ».")

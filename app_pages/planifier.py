@@ -1,0 +1,120 @@
+"""Page "Planifier": run the planner with visible progress, then show the map, the week, the rota, KPIs."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages import state, views
+from planner.errors import TourneeError
+from planner.model import WEEKDAYS_FR
+
+instance = state.instance()
+options = state.options()
+
+st.title("Planifier")
+st.caption(
+    f"Territoire : **{instance.title or instance.name}** — {len(instance.communes)} communes, "
+    f"{len(instance.units)} unité(s), {len(instance.staff)} personnes, {instance.rules.weeks} semaine(s) "
+    f"à partir du {state.date_fr(instance.rules.start)}. Réglages dans « Paramètres »."
+)
+
+if st.button("Planifier", type="primary"):
+    with st.status("Planification en cours…", expanded=True) as status:
+        bar = st.progress(0.0, text="Préparation…")
+
+        def on_progress(fraction: float, message: str) -> None:
+            bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
+
+        began = time.perf_counter()
+        try:
+            result = state.compute_plan(instance, options, progress=on_progress)
+        except TourneeError as exc:
+            status.update(label="La planification a échoué", state="error")
+            st.error(str(exc))
+            st.stop()
+        bar.progress(1.0, text="Plan prêt.")
+        status.update(label=f"Plan prêt en {time.perf_counter() - began:.1f} s", state="complete", expanded=False)
+    state.set_plan(result)
+
+plan = state.plan()
+if plan is None:
+    st.info("Cliquez sur « Planifier » pour calculer les tournées et le planning des équipes.")
+    st.stop()
+
+from planner.coverage import staff_totals  # noqa: E402
+from planner.report import KPI_LABELS, format_kpi, kpi_explanations, sessions_table, shifts_table  # noqa: E402
+
+st.caption(f"Temps de trajet : {plan.travel_label}")
+
+# --- KPIs
+st.subheader("Indicateurs")
+explanations = kpi_explanations()
+columns = st.columns(4)
+for i, (key, value) in enumerate(plan.kpis.items()):
+    with columns[i % 4]:
+        st.metric(KPI_LABELS.get(key, key), format_kpi(key, value), help=explanations.get(key))
+        st.caption(explanations.get(key, ""))
+
+if plan.warnings:
+    with st.expander(f"Avertissements ({len(plan.warnings)})", expanded=True):
+        for warning in plan.warnings:
+            st.warning(warning)
+if plan.unserved:
+    with st.expander(f"Communes moins visitées que prévu ({len(plan.unserved)})"):
+        st.dataframe(
+            [
+                {"commune": u.name, "visites visées": u.target_visits, "visites prévues": u.planned_visits, "raison": u.reason}
+                for u in plan.unserved
+            ],
+            hide_index=True,
+        )
+
+# --- Map and week
+st.subheader("Carte des tournées")
+left, right = st.columns([1, 1])
+week = left.selectbox(
+    "Semaine", range(plan.weeks), format_func=lambda w: f"semaine {w + 1} (du {state.date_fr(views.week_start(plan, w))})"
+)
+color_by = right.radio("Couleur par", ["unit", "weekday"], format_func={"unit": "unité", "weekday": "jour"}.get, horizontal=True)
+try:
+    matrix = state.travel(instance, options)
+except TourneeError:
+    matrix = None  # straight lines between stops
+st_folium(
+    views.tour_map(instance, plan, matrix, week=week, color_by=color_by),
+    height=480, use_container_width=True, returned_objects=[], key="tour-map",
+)  # fmt: skip
+if color_by == "weekday":
+    st.caption(" · ".join(f"{WEEKDAYS_FR[d]} : {views.PALETTE[d]}" for d in range(7)))
+
+st.subheader("La semaine, unité par unité")
+frame = views.timetable_frame(instance, plan, week)
+if frame.empty:
+    st.info("Aucune tournée cette semaine.")
+for unit in instance.units:
+    if (frame["unité"] == unit.name).any():
+        st.altair_chart(views.timetable_chart(frame, unit.name), width="stretch")
+
+# --- Tables
+tab_sessions, tab_rota, tab_totals = st.tabs(["Séances", "Équipes (rota)", "Totaux par personne"])
+with tab_sessions:
+    st.dataframe(sessions_table(instance, plan), hide_index=True, width="stretch")
+with tab_rota:
+    if plan.shifts:
+        st.dataframe(shifts_table(instance, plan), hide_index=True, width="stretch")
+    else:
+        st.info("Aucune garde dans ce plan (les unités n'ont pas besoin d'équipage).")
+with tab_totals:
+    st.dataframe(
+        [
+            {
+                "personne": t.name, "rôles": ", ".join(r.label_fr for r in t.roles), "gardes": t.shifts,
+                "heures": round(t.hours, 1), "gardes possibles": t.offered, "part": f"{t.share:.0%}",
+            }
+            for t in staff_totals(instance, plan)
+        ],
+        hide_index=True, width="stretch",
+    )  # fmt: skip

@@ -1,0 +1,127 @@
+"""Page "Re-planifier": someone is unavailable, a unit is out of service, a commune is closed.
+
+The change is applied to the published plan (or the plan on screen) with `planner.replan`, which
+keeps everything else; the coordinator reads what changed and accepts it or not.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from app_pages import state
+from planner.errors import TourneeError
+from planner.replan import CommuneClosed, StaffUnavailable, UnitOutOfService, apply_to_instance, replan
+
+KINDS = {
+    "staff": "Une personne est indisponible",
+    "unit": "Une unité est hors service",
+    "commune": "Une commune ne peut pas accueillir",
+}
+
+instance = state.instance()
+options = state.options()
+territory = st.session_state.get("territory", instance.name)
+
+st.title("Re-planifier")
+published = None
+try:
+    published = state.store(territory).published()
+except TourneeError as exc:
+    st.warning(str(exc))
+bases = {}
+if published is not None:
+    bases[f"Version publiée ({published[0]})"] = published[1]
+if state.plan() is not None:
+    bases["Plan affiché (page « Planifier »)"] = state.plan()
+if not bases:
+    st.info("Rien à re-planifier : calculez un plan (page « Planifier ») ou publiez-en un d'abord.")
+    st.stop()
+base_label = st.radio("Partir de", list(bases), horizontal=True)
+base = bases[base_label]
+
+changes: list = st.session_state.setdefault("replan_changes", [])
+
+
+def describe(change: object) -> str:
+    """A change in French, for the list on screen."""
+    if isinstance(change, StaffUnavailable):
+        return f"{instance.person(change.staff_id).name} indisponible du {state.date_fr(change.first)} au {state.date_fr(change.last)}"
+    if isinstance(change, UnitOutOfService):
+        return f"{instance.unit(change.unit_id).name} hors service du {state.date_fr(change.first)} au {state.date_fr(change.last)}"
+    assert isinstance(change, CommuneClosed)
+    days = ", ".join(state.date_fr(d) for d in sorted(change.dates))
+    return f"{instance.commune(change.insee).name} fermée le(s) {days}"
+
+
+st.subheader("Ce qui change")
+kind = st.selectbox("Type de changement", list(KINDS), format_func=KINDS.get)
+with st.form("change", clear_on_submit=False):
+    if kind == "staff":
+        people = sorted(instance.staff, key=lambda p: p.name)
+        who = st.selectbox("Personne", [p.id for p in people], format_func=lambda sid: instance.person(sid).name)
+    elif kind == "unit":
+        who = st.selectbox("Unité", [u.id for u in instance.units], format_func=lambda uid: instance.unit(uid).name)
+    else:
+        visited = sorted({s.insee for _, s in base.sessions()}, key=lambda code: instance.commune(code).name)
+        who = st.selectbox("Commune", visited, format_func=lambda code: instance.commune(code).name)
+    span = st.date_input(
+        "Période (du … au …)", value=(base.start, base.start), min_value=base.start,
+        max_value=instance.rules.end, format="DD/MM/YYYY",
+    )  # fmt: skip
+    added = st.form_submit_button("Ajouter ce changement")
+if added:
+    first, last = (span[0], span[-1]) if isinstance(span, tuple) and span else (span, span)
+    if who is None:
+        st.error("Choisissez qui ou quoi est concerné.")
+    elif kind == "staff":
+        changes.append(StaffUnavailable(who, first, last))
+    elif kind == "unit":
+        changes.append(UnitOutOfService(who, first, last))
+    else:
+        days = frozenset(d for d in instance.rules.dates() if first <= d <= last)
+        changes.append(CommuneClosed(who, days))
+    st.session_state.pop("replan_result", None)
+
+if not changes:
+    st.info("Ajoutez un ou plusieurs changements, puis cliquez « Re-planifier ».")
+    st.stop()
+for change in changes:
+    st.write(f"- {describe(change)}")
+c1, c2, c3 = st.columns([1, 1, 2])
+if c2.button("Effacer les changements"):
+    changes.clear()
+    st.session_state.pop("replan_result", None)
+    st.rerun()
+today = c3.date_input("Aujourd'hui (rien avant cette date ne change)", value=date.today(), format="DD/MM/YYYY")
+if c1.button("Re-planifier", type="primary"):
+    with st.spinner("Re-planification…"):
+        result = replan(
+            instance, base, list(changes), today=today, time_limit=options.time_limit,
+            travel=state.travel(instance, options), seed=options.seed,
+        )  # fmt: skip
+    st.session_state["replan_result"] = (result, tuple(changes), today)
+
+stored = st.session_state.get("replan_result")
+if stored is None:
+    st.stop()
+result, applied, applied_today = stored
+st.subheader("Différences avec le plan de départ")
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Tournées supprimées", result.tours_removed)
+m2.metric("Séances supprimées", result.sessions_removed)
+m3.metric("Gardes réaffectées", result.shifts_changed)
+m4.metric("Gardes annulées", result.shifts_cancelled)
+if result.diff:
+    st.dataframe({"changement": list(result.diff)}, hide_index=True, width="stretch")
+else:
+    st.success("Aucune séance ni garde ne change : les changements sont absorbés par le plan.")
+for text in result.rota.explanations:
+    st.warning(text)
+if st.button("Accepter ce nouveau plan", type="primary"):
+    state.set_instance(apply_to_instance(instance, list(applied), today=applied_today), territory)
+    state.set_plan(result.plan)
+    changes.clear()
+    st.session_state.pop("replan_result", None)
+    st.success("Nouveau plan accepté. Publiez-le depuis la page « Publier » pour prévenir habitants et équipes.")

@@ -1,0 +1,116 @@
+"""Page "Territoire": pick a built-in territory or upload one, edit its tables, see problems by row."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import state, views
+from planner.csv_safe import csv_text
+from planner.errors import InputError, TourneeError
+
+FILES = {"communes": "communes.csv", "roster": "roster.csv", "scenario": "scenario.toml"}
+
+st.title("Territoire")
+current = state.instance()
+st.caption(f"Territoire utilisé : **{current.title or current.name}** ({len(current.communes)} communes, {len(current.staff)} personnes).")
+
+source = st.radio(
+    "Source des données", ["builtin", "upload"], horizontal=True,
+    format_func={"builtin": "Territoire intégré", "upload": "Mes fichiers (CSV / TOML)"}.get,
+)  # fmt: skip
+if source == "builtin":
+    names = state.territory_names()
+    territory = st.session_state.get("territory", state.DEMO_TERRITORY)
+    name = st.selectbox("Territoire intégré", names, index=names.index(territory) if territory in names else 0)
+    if st.button("Charger ce territoire"):
+        state.set_sources(state.builtin_sources(name))
+        state.set_instance(state.builtin_instance(name), name)
+        st.success(f"Territoire « {name} » chargé.")
+else:
+    st.caption(
+        f"Trois fichiers au format décrit dans docs/formats.md, {state.MAX_UPLOAD_BYTES // (1024 * 1024)} Mo au plus "
+        "chacun. Les CSV sont en UTF-8 (ou Windows-1252), séparés par des virgules ou des points-virgules."
+    )
+    c1, c2, c3 = st.columns(3)
+    uploads = {
+        "communes": c1.file_uploader("communes.csv", type=["csv"], max_upload_size=2),
+        "roster": c2.file_uploader("roster.csv (équipe)", type=["csv"], max_upload_size=2),
+        "scenario": c3.file_uploader("scenario.toml", type=["toml"], max_upload_size=2),
+    }
+    name = st.text_input("Nom du territoire", value="mon-territoire")
+    if st.button("Lire ces fichiers", disabled=any(f is None for f in uploads.values())):
+        too_big = [f.name for f in uploads.values() if f.size > state.MAX_UPLOAD_BYTES]
+        if too_big:
+            st.error(f"Fichier(s) trop volumineux : {', '.join(too_big)} (limite : 2 Mo).")
+            st.stop()
+        try:
+            state.set_sources(state.uploaded_sources(name, {k: f.getvalue() for k, f in uploads.items()}))
+        except TourneeError as exc:
+            st.error(str(exc))
+            st.stop()
+
+sources = state.sources()
+if sources is None:
+    st.info("Chargez un territoire (intégré ou vos fichiers) pour le voir et le modifier ici.")
+    st.stop()
+
+st.subheader(f"Données de « {sources.name} »")
+st.caption(
+    "Modifiez les cellules, ajoutez ou supprimez des lignes, puis cliquez « Valider ». Les problèmes "
+    "trouvés s'affichent dans la colonne « ⚠ problème », à côté des lignes en cause."
+)
+problems = st.session_state.get("territory_problems", [])
+tab_c, tab_r, tab_s = st.tabs(["Communes", "Équipe", "Scénario"])
+edited = {}
+for tab, key in ((tab_c, "communes"), (tab_r, "roster")):
+    with tab:
+        mine = [p for p in problems if p.file == FILES[key]]
+        for p in mine:
+            if p.row is None:
+                st.error(str(p))
+        edited[key] = st.data_editor(
+            views.with_problems(getattr(sources, key), mine),
+            num_rows="dynamic",
+            disabled=[views.PROBLEM_COLUMN],
+            column_config={views.PROBLEM_COLUMN: st.column_config.TextColumn(width="medium")},
+            hide_index=True,
+            width="stretch",
+            key=f"editor-{key}-{sources.revision}",
+        )
+with tab_s:
+    for p in (p for p in problems if p.file == FILES["scenario"]):
+        st.error(str(p))
+    scenario_text = st.text_area("scenario.toml", sources.scenario, height=400, key=f"editor-scenario-{sources.revision}")
+
+if st.button("Valider et utiliser ce territoire", type="primary"):
+    communes = edited["communes"].drop(columns=[views.PROBLEM_COLUMN])
+    roster = edited["roster"].drop(columns=[views.PROBLEM_COLUMN])
+    state.set_sources(sources.edited(communes, roster, scenario_text))
+    try:
+        from planner.io import parse_territory
+
+        instance = parse_territory(communes, roster, scenario_text, name=sources.name, filenames=tuple(FILES.values()))
+    except InputError as exc:
+        st.session_state["territory_problems"] = exc.problems
+    else:
+        st.session_state["territory_problems"] = []
+        state.set_instance(instance, sources.name)
+        st.session_state["territory_message"] = f"Territoire « {sources.name} » validé et utilisé pour la planification."
+    st.rerun()
+
+if problems:
+    st.error(f"{len(problems)} problème(s) à corriger : le territoire n'est pas utilisé tant qu'il en reste.")
+    with st.expander("Tous les problèmes"):
+        for p in problems:
+            st.write(f"- {p}")
+elif message := st.session_state.pop("territory_message", None):
+    st.success(message)
+
+c1, c2, c3 = st.columns(3)
+for column, key in ((c1, "communes"), (c2, "roster")):
+    frame = getattr(sources, key)
+    column.download_button(
+        f"Télécharger {FILES[key]}", csv_text(list(frame.columns), frame.itertuples(index=False, name=None)),
+        file_name=FILES[key], mime="text/csv",
+    )  # fmt: skip
+c3.download_button("Télécharger scenario.toml", sources.scenario, file_name="scenario.toml", mime="application/toml")

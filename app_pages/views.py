@@ -1,0 +1,195 @@
+"""Drawing helpers shared by the pages: the map of tours, the week's timetable, KPIs, row problems.
+
+They only read a finished `Plan` and its `Instance` (and the travel matrix for road geometry) and turn
+them into folium/altair/pandas objects; no planning happens here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import altair as alt
+import folium
+import pandas as pd
+
+from planner.errors import Problem
+from planner.model import WEEKDAYS_FR, Commune, Instance, Plan, Point, Session, Tour, UnitKind, hhmm
+
+#: Distinct colours (Okabe–Ito, readable by colour-blind people), one per unit or weekday.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
+
+#: A day to hang times of day on, for time axes.
+_AXIS_DAY = datetime(2000, 1, 3)
+
+PROBLEM_COLUMN = "⚠ problème"
+
+def short_day(day: date) -> str:
+    """``"lun. 04/01"``: a compact label for chart rows."""
+    return f"{WEEKDAYS_FR[day.weekday()][:3]}. {day:%d/%m}"
+
+
+def site_point(commune: Commune) -> Point:
+    """The point of a commune's site, named as the travel matrix names it."""
+    return Point(commune.site.name, commune.site.lat, commune.site.lon)
+
+
+def week_start(plan: Plan, week: int) -> date:
+    """First date of week ``week`` (0-based) of the plan's horizon."""
+    return plan.start + timedelta(days=7 * week)
+
+
+def tours_of_week(plan: Plan, week: int | None) -> list[Tour]:
+    """Tours of week ``week`` of the horizon (0-based), or every tour when ``week`` is None."""
+    if week is None:
+        return list(plan.tours)
+    first = week_start(plan, week)
+    last = first + timedelta(days=6)
+    return [t for t in plan.tours if first <= t.date <= last]
+
+
+def _leg(matrix: Any, a: Point, b: Point) -> list[tuple[float, float]]:
+    """Road polyline from ``a`` to ``b`` when the matrix knows it, else a straight segment."""
+    try:
+        return list(matrix.geometry(matrix.index(a), matrix.index(b)))
+    except (AttributeError, ValueError, IndexError, KeyError):
+        return [(a.lat, a.lon), (b.lat, b.lon)]
+
+
+def tour_map(
+    instance: Instance,
+    plan: Plan,
+    matrix: Any = None,
+    *,
+    week: int | None = 0,
+    color_by: str = "unit",
+) -> folium.Map:
+    """Tours of one week: a line per tour, a circle per stop sized by need, communes left out in grey.
+
+    ``color_by`` is ``"unit"`` or ``"weekday"``.
+    """
+    lats = [c.lat for c in instance.communes] + [u.depot.lat for u in instance.units]
+    lons = [c.lon for c in instance.communes] + [u.depot.lon for u in instance.units]
+    fmap = folium.Map(tiles="OpenStreetMap", control_scale=True)
+    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
+
+    unit_ids = [u.id for u in instance.units]
+    max_need = max((c.need for c in instance.communes), default=1.0) or 1.0
+    visited: set[str] = set()
+    for tour in tours_of_week(plan, week):
+        unit = instance.unit(tour.unit_id)
+        key = unit_ids.index(unit.id) if color_by == "unit" else tour.date.weekday()
+        colour = PALETTE[key % len(PALETTE)]
+        stops = [site_point(instance.commune(s.insee)) for s in tour.sessions]
+        if unit.kind is UnitKind.BUS and stops:
+            path = [unit.depot, *stops, unit.depot]
+            line: list[tuple[float, float]] = []
+            for a, b in zip(path, path[1:]):
+                line += _leg(matrix, a, b)
+            folium.PolyLine(line, color=colour, weight=3, opacity=0.8, tooltip=f"{unit.name} — {short_day(tour.date)}").add_to(fmap)
+        for session in tour.sessions:
+            commune = instance.commune(session.insee)
+            visited.add(commune.insee)
+            radius = 5 + 12 * math.sqrt(max(commune.need, 0.0) / max_need)
+            need = f"{commune.need:.0f}" + (" (estimation)" if commune.need_is_proxy else "")
+            popup = (
+                f"<b>{commune.name}</b><br>{unit.name}, {short_day(tour.date)} "
+                f"{hhmm(session.start)}–{hhmm(session.end)}<br>Besoin : {need}"
+            )
+            folium.CircleMarker(
+                (commune.site.lat, commune.site.lon), radius=radius, color=colour, fill=True,
+                fill_opacity=0.6, popup=folium.Popup(popup, max_width=260), tooltip=commune.name,
+            ).add_to(fmap)  # fmt: skip
+    for commune in instance.communes:
+        if commune.insee not in visited:
+            folium.CircleMarker(
+                (commune.lat, commune.lon), radius=3, color="#888888", fill=True, fill_opacity=0.4,
+                tooltip=f"{commune.name} (pas de passage cette semaine)",
+            ).add_to(fmap)  # fmt: skip
+    for unit in instance.units:
+        folium.Marker(
+            (unit.depot.lat, unit.depot.lon), tooltip=f"Dépôt : {unit.name}",
+            icon=folium.Icon(color="black", icon="home"),
+        ).add_to(fmap)  # fmt: skip
+    return fmap
+
+
+def place_map(points: Iterable[tuple[float, float, str]]) -> folium.Map:
+    """A small map with a pin per (lat, lon, label)."""
+    points = list(points)
+    centre = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+    fmap = folium.Map(location=centre, zoom_start=13, control_scale=True)
+    for lat, lon, label in points:
+        folium.Marker((lat, lon), tooltip=label, popup=label).add_to(fmap)
+    return fmap
+
+
+def _at(minutes: int) -> datetime:
+    return _AXIS_DAY + timedelta(minutes=minutes)
+
+
+def timetable_frame(instance: Instance, plan: Plan, week: int | None = 0) -> pd.DataFrame:
+    """One row per consultation or drive of the week: unit, day, start, end, what, where."""
+    rows: list[dict[str, Any]] = []
+    for tour in tours_of_week(plan, week):
+        unit = instance.unit(tour.unit_id)
+        day = short_day(tour.date)
+        previous = tour.leave_depot
+        sessions: list[Session] = list(tour.sessions)
+        for session in sessions:
+            name = instance.commune(session.insee).name
+            if unit.kind is UnitKind.BUS and session.arrival > previous:
+                rows.append(_row(unit.name, tour.date, day, previous, session.arrival, "trajet", "Trajet"))
+            rows.append(_row(unit.name, tour.date, day, session.start, session.end, "consultation", name))
+            previous = session.departure
+        if unit.kind is UnitKind.BUS and sessions and tour.back_at_depot > previous:
+            rows.append(_row(unit.name, tour.date, day, previous, tour.back_at_depot, "trajet", "Retour au dépôt"))
+    return pd.DataFrame(rows, columns=["unité", "date", "jour", "début", "fin", "type", "lieu", "horaire"])
+
+
+def _row(unit: str, day: date, label: str, start: int, end: int, kind: str, place: str) -> dict[str, Any]:
+    return {
+        "unité": unit, "date": day, "jour": label, "début": _at(start), "fin": _at(end),
+        "type": kind, "lieu": place, "horaire": f"{hhmm(start)}–{hhmm(end)}",
+    }  # fmt: skip
+
+
+def timetable_chart(frame: pd.DataFrame, unit_name: str) -> alt.Chart:
+    """A Gantt chart of one unit's week: a row per day, consultations coloured by commune."""
+    data = frame[frame["unité"] == unit_name].sort_values("date")
+    order = list(dict.fromkeys(data["jour"]))
+    base = alt.Chart(data).encode(
+        y=alt.Y("jour:N", sort=order, title=None),
+        x=alt.X("début:T", axis=alt.Axis(format="%H:%M", title="heure")),
+        x2="fin:T",
+        tooltip=[alt.Tooltip("jour:N"), alt.Tooltip("lieu:N"), alt.Tooltip("horaire:N")],
+    )
+    drives = base.transform_filter(alt.datum.type == "trajet").mark_bar(color="#BBBBBB", height=8)
+    visits = base.transform_filter(alt.datum.type == "consultation").mark_bar(height=22).encode(
+        color=alt.Color("lieu:N", title="commune", legend=alt.Legend(orient="bottom", columns=4))
+    )
+    labels = (
+        base.transform_filter(alt.datum.type == "consultation")
+        .mark_text(align="left", dx=4, color="white", fontSize=11)
+        .encode(text="lieu:N")
+    )
+    return alt.layer(drives, visits, labels).properties(height=max(60, 36 * len(order)), title=unit_name)
+
+
+def with_problems(frame: pd.DataFrame, problems: Iterable[Problem]) -> pd.DataFrame:
+    """``frame`` with a first column holding the problems of each row (spreadsheet row = index + 2).
+
+    Problems without a row are left to the caller to show above the table.
+    """
+    notes: dict[int, list[str]] = {}
+    for p in problems:
+        if p.row is not None and p.row >= 2:
+            where = f"« {p.column} » : " if p.column else ""
+            notes.setdefault(p.row - 2, []).append(where + p.message)
+    shown = frame.reset_index(drop=True).copy()
+    if PROBLEM_COLUMN in shown.columns:
+        shown = shown.drop(columns=[PROBLEM_COLUMN])
+    shown.insert(0, PROBLEM_COLUMN, ["; ".join(notes.get(i, [])) for i in range(len(shown))])
+    return shown

@@ -16,12 +16,23 @@ DEMO_TERRITORY = "medicobus-dieppe"
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from planner.errors import InputError
     from planner.io import load_territory
 
-    instance = load_territory(args.territory)
+    try:
+        instance = load_territory(args.territory)
+    except InputError as exc:
+        print(f"{args.territory} : {len(exc.problems)} problème(s) dans les données.")
+        for problem in exc.problems:
+            print(problem)
+        return 2
+    proxies = sum(c.need_is_proxy for c in instance.communes)
+    from_need = sum(c.frequency_from_need for c in instance.communes)
     print(f"{instance.title or instance.name} : données valides.")
     print(f"- {len(instance.communes)} communes, {len(instance.units)} unité(s), {len(instance.staff)} personnes")
     print(f"- horizon : {instance.rules.weeks} semaine(s) à partir du {instance.rules.start.isoformat()}")
+    print(f"- besoin estimé par un indicateur de substitution pour {proxies} commune(s) sur {len(instance.communes)}")
+    print(f"- fréquence de visite déduite du besoin pour {from_need} commune(s)")
     return 0
 
 

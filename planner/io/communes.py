@@ -76,12 +76,17 @@ class CommuneIndex:
     names: dict[str, tuple[str, ...]]  # folded name -> INSEE codes
 
     @classmethod
-    def of(cls, communes: Iterable[Commune], file: str = "communes.csv", codes: Iterable[str] = ()) -> CommuneIndex:
+    def of(
+        cls, communes: Iterable[Commune], file: str = "communes.csv", rows: Iterable[tuple[str, str]] = ()
+    ) -> CommuneIndex:
+        """An index of valid ``communes`` plus the (code, name) of the file's other rows."""
         by_insee = {c.insee: c for c in communes}
+        references = dict(rows) | {c.insee: c.name for c in by_insee.values()}
         names: dict[str, list[str]] = {}
-        for c in by_insee.values():
-            names.setdefault(fold(c.name), []).append(c.insee)
-        return cls(file, frozenset(codes) | frozenset(by_insee), by_insee, {k: tuple(v) for k, v in names.items()})
+        for code, name in references.items():
+            if name:
+                names.setdefault(fold(name), []).append(code)
+        return cls(file, frozenset(references), by_insee, {k: tuple(v) for k, v in names.items()})
 
     def resolve(self, reference: str) -> tuple[str | None, str | None]:
         """(INSEE code, None) for a code or name of the territory, else (None, a French explanation)."""
@@ -224,7 +229,7 @@ def read_communes(
     missing = check_columns(table, COMMUNE_COLUMNS, problems)
     found: list[tuple[int, Commune]] = []
     first_row: dict[str, int] = {}
-    codes: set[str] = set()
+    references: list[tuple[str, str]] = []
     for row in rows_of(table, COMMUNE_COLUMNS, problems):
         code = row.text("insee").strip().upper()
         if code in first_row:
@@ -234,7 +239,7 @@ def read_communes(
             )
         elif code:
             first_row[code] = row.number
-            codes.add(code)
+            references.append((code, row.text("name")))
         result = _read_row(row)
         if result is not None and row.ok:
             found.append((row.number, Commune(**result)))
@@ -242,7 +247,7 @@ def read_communes(
         problems.add(table.file, 2, None, "aucune commune ; attendu : une ligne par commune sous l'en-tête")
     _check_outliers(found, table.file, problems)
     communes = frequencies_from_need([c for _, c in found], frequency_by_need or DEFAULT_FREQUENCY_BY_NEED)
-    index = None if "insee" in missing else CommuneIndex.of(communes, table.file, codes)
+    index = None if "insee" in missing else CommuneIndex.of(communes, table.file, references)
     return communes, index
 
 

@@ -129,6 +129,121 @@ def _add_plan_command(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_plan)
 
 
+def _publish_outputs(args: argparse.Namespace, instance, plan, store) -> list:
+    """Feeds (with the store's ledger) and printable pages of ``plan`` into ``args.out``."""
+    from planner.calendars import publish_feeds
+    from planner.posters import write_posters
+
+    index = publish_feeds(instance, plan, args.out, store=store, base_url=args.base_url)
+    pages = write_posters(instance, plan, args.out, base_url=args.base_url)
+    return [*index.all_paths(), *pages]
+
+
+def _print_written(paths: list, out: str) -> None:
+    from pathlib import Path
+
+    public = [p for p in paths if Path(p).parent.name == "public"]
+    print(f"{len(paths)} fichiers écrits dans {out} : {len(public)} publics (dossier public/), "
+          f"{len(paths) - len(public)} privés (dossier prive/, à ne pas mettre en ligne).")
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from planner.io import load_territory
+    from planner.serialize import read_plan_json
+    from planner.store import PlanStore
+
+    instance = load_territory(args.territory)
+    plan = read_plan_json(args.plan)
+    if plan.instance_name != instance.name:
+        print(f"Attention : ce plan a été fait pour « {plan.instance_name} », pas pour « {instance.name} ».", file=sys.stderr)
+    store = PlanStore(args.workspace)
+    version = store.save(plan, instance, note=args.note)
+    if args.dry_run:
+        print(f"Version {version} enregistrée dans {store.path} (non publiée).")
+        return 0
+    previous = store.published_version()
+    store.publish(version)
+    print(f"Version {version} enregistrée et publiée ({store.path}).")
+    if previous is not None:
+        print(store.diff(previous, version).text())
+    _print_written(_publish_outputs(args, instance, plan, store), args.out)
+    return 0
+
+
+def _cmd_feeds(args: argparse.Namespace) -> int:
+    from planner.io import load_territory
+    from planner.store import PlanStore
+
+    store = PlanStore(args.workspace)
+    current = store.published()
+    if current is None:
+        print(f"Aucune version publiée dans {store.path} : utilisez d'abord « planner publish ».")
+        return 1
+    version, plan = current
+    instance = load_territory(args.territory)
+    print(f"Version publiée : {version}.")
+    _print_written(_publish_outputs(args, instance, plan, store), args.out)
+    return 0
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from planner.store import PlanStore
+
+    store = PlanStore(args.workspace)
+    versions = store.history()
+    if not versions:
+        print(f"Aucune version enregistrée dans {store.path}.")
+        return 0
+    print("version  enregistrée le (UTC)  passages  gardes  non desservies  données   note")
+    for v in versions:
+        mark = "*" if v.published else " "
+        print(f"{mark}{v.version:>6}  {v.created:%Y-%m-%d %H:%M}      {v.sessions:>8}  {v.shifts:>6}  "
+              f"{v.unserved:>14}  {v.fingerprint[:8]}  {v.note}")
+    print("* : version publiée ; « données » : empreinte des fichiers d'entrée.")
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from planner.store import PlanStore
+
+    print(PlanStore(args.workspace).diff(args.v1, args.v2).text())
+    return 0
+
+
+def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
+    """`planner publish|feeds|history|diff`: plan versions in a workspace, calendar feeds, posters."""
+    ws_help = "dossier de l'espace de travail (défaut : espace)"
+    out_help = "dossier de publication (défaut : publication)"
+    url_help = "adresse web où sera mis le dossier public/ (liens et QR codes des affiches)"
+
+    pub = sub.add_parser("publish", help="enregistrer un plan, le publier, écrire calendriers et affiches")
+    pub.add_argument("plan", help="fichier plan.json écrit par « planner plan »")
+    pub.add_argument("territory", nargs="?", default=DEMO_TERRITORY, help="territoire du plan (défaut : démo)")
+    pub.add_argument("--workspace", default="espace", help=ws_help)
+    pub.add_argument("--out", default="publication", help=out_help)
+    pub.add_argument("--base-url", help=url_help)
+    pub.add_argument("--note", default="", help="note gardée dans l'historique")
+    pub.add_argument("--dry-run", action="store_true", help="enregistrer la version sans la publier")
+    pub.set_defaults(func=_cmd_publish)
+
+    feeds = sub.add_parser("feeds", help="réécrire calendriers et affiches de la version publiée")
+    feeds.add_argument("territory", nargs="?", default=DEMO_TERRITORY, help="territoire (défaut : démo)")
+    feeds.add_argument("--workspace", default="espace", help=ws_help)
+    feeds.add_argument("--out", default="publication", help=out_help)
+    feeds.add_argument("--base-url", help=url_help)
+    feeds.set_defaults(func=_cmd_feeds)
+
+    hist = sub.add_parser("history", help="les versions enregistrées et celle qui est publiée")
+    hist.add_argument("--workspace", default="espace", help=ws_help)
+    hist.set_defaults(func=_cmd_history)
+
+    diff = sub.add_parser("diff", help="ce qui a changé entre deux versions")
+    diff.add_argument("v1", type=_positive_int, help="version de départ")
+    diff.add_argument("v2", type=_positive_int, help="version d'arrivée")
+    diff.add_argument("--workspace", default="espace", help=ws_help)
+    diff.set_defaults(func=_cmd_diff)
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value <= 0:
@@ -148,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_cmd_check)
     _add_plan_command(sub)
     _add_data_commands(sub)
+    _add_publish_commands(sub)
     return parser
 
 

@@ -129,6 +129,68 @@ def _add_plan_command(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_plan)
 
 
+def _cmd_roads_fetch(args: argparse.Namespace) -> int:
+    from planner.io import load_territory
+    from planner.roads import cache_info, fetch_graph
+
+    instance = load_territory(args.territory)
+    fetch_graph(instance, margin_km=args.margin_km, progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    info = cache_info(instance)
+    print(f"Réseau routier de « {instance.name} » en cache : {info.path} ({info.nodes} nœuds, {info.edges} tronçons)")
+    return 0
+
+
+def _cmd_roads_info(args: argparse.Namespace) -> int:
+    from planner.io import load_territory
+    from planner.roads import cache_info
+
+    instance = load_territory(args.territory)
+    info = cache_info(instance)
+    if not info.exists:
+        print(f"Aucun réseau routier en cache pour « {instance.name} » (attendu : {info.path}).")
+        print(f"Téléchargez-le avec : planner roads fetch {args.territory}")
+        return 1
+    print(f"Réseau routier de « {instance.name} »")
+    print(f"- fichier : {info.path}")
+    print(f"- taille : {info.size_bytes / 1e6:.1f} Mo")
+    print(f"- nœuds : {info.nodes}, tronçons : {info.edges}")
+    print(f"- téléchargé le : {info.created or 'inconnu'} (marge {info.margin_km} km)")
+    if not info.covers(instance):
+        print("- attention : ce réseau ne couvre plus tous les lieux du territoire ; relancez `planner roads fetch`.")
+    return 0
+
+
+def _cmd_roads_clear(args: argparse.Namespace) -> int:
+    from planner.io import load_territory
+    from planner.roads import clear_cache
+
+    instance = load_territory(args.territory)
+    removed = clear_cache(instance)
+    if not removed:
+        print(f"Rien à effacer : aucun réseau routier en cache pour « {instance.name} ».")
+    for path in removed:
+        print(f"Effacé : {path}")
+    return 0
+
+
+def _add_roads_commands(sub: argparse._SubParsersAction) -> None:
+    """`planner roads fetch|info|clear`: the per-territory OpenStreetMap road cache."""
+    roads = sub.add_parser("roads", help="réseau routier OpenStreetMap d'un territoire (téléchargement, cache)")
+    roads_sub = roads.add_subparsers(dest="roads_command", metavar="ACTION", required=True)
+    fetch = roads_sub.add_parser("fetch", help="télécharger une fois le réseau routier et le garder en cache")
+    fetch.add_argument("territory", help="nom intégré ou dossier")
+    fetch.add_argument(
+        "--margin-km", type=float, default=5.0, help="marge autour des communes, en km (défaut : 5)"
+    )
+    fetch.set_defaults(func=_cmd_roads_fetch)
+    info = roads_sub.add_parser("info", help="où est le réseau en cache, sa taille, sa date")
+    info.add_argument("territory", help="nom intégré ou dossier")
+    info.set_defaults(func=_cmd_roads_info)
+    clear = roads_sub.add_parser("clear", help="effacer le réseau routier en cache")
+    clear.add_argument("territory", help="nom intégré ou dossier")
+    clear.set_defaults(func=_cmd_roads_clear)
+
+
 def _publish_outputs(args: argparse.Namespace, instance, plan, store) -> list:
     """Feeds (with the store's ledger) and printable pages of ``plan`` into ``args.out``."""
     from planner.calendars import publish_feeds
@@ -263,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=_cmd_check)
     _add_plan_command(sub)
     _add_data_commands(sub)
+    _add_roads_commands(sub)
     _add_publish_commands(sub)
     return parser
 

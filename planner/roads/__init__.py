@@ -1,0 +1,108 @@
+"""Road travel times from OpenStreetMap: load or download a network, cache it, build matrices.
+
+The planner calls ``travel_source(options.roads, instance).matrix(places)``, where the choice is:
+
+- ``"estimate"``: great-circle distance × detour factor (`planner.travel.EstimateSource`);
+- ``"road"``: the territory's cached network, downloaded first if not cached;
+- ``"auto"``: the cached network when there is one, else the estimate (with a `PlanWarning`);
+- a path to a GraphML or OSM XML file.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from planner.errors import NoRoadData, PlanWarning
+from planner.model import Instance
+from planner.roads.cache import (
+    DEFAULT_MARGIN_KM,
+    OFFLINE_MESSAGE,
+    CacheInfo,
+    Progress,
+    cache_folder,
+    cache_info,
+    cache_paths,
+    clear_cache,
+    fetch_graph,
+    territory_bbox,
+    territory_points,
+)
+from planner.roads.network import FRENCH_SPEEDS_KPH, is_drivable, load_graph, prepare_graph, save_graph
+from planner.roads.source import DEFAULT_MAX_SNAP_KM, ROAD_LABEL, PlacesOffRoad, RoadSource, Snap
+from planner.travel import EstimateSource, TravelSource
+
+ROAD_CHOICES = ("auto", "road", "estimate")
+
+__all__ = [
+    "DEFAULT_MARGIN_KM",
+    "DEFAULT_MAX_SNAP_KM",
+    "FRENCH_SPEEDS_KPH",
+    "OFFLINE_MESSAGE",
+    "ROAD_CHOICES",
+    "ROAD_LABEL",
+    "CacheInfo",
+    "PlacesOffRoad",
+    "RoadSource",
+    "Snap",
+    "cache_folder",
+    "cache_info",
+    "cache_paths",
+    "cached_graph",
+    "clear_cache",
+    "fetch_graph",
+    "is_drivable",
+    "load_graph",
+    "prepare_graph",
+    "save_graph",
+    "territory_bbox",
+    "territory_points",
+    "travel_source",
+]
+
+
+def cached_graph(instance: Instance, *, cache_dir: str | Path | None = None):
+    """The territory's cached graph if it exists and covers every place of the territory, else None."""
+    info = cache_info(instance, cache_dir=cache_dir)
+    if not info.covers(instance):
+        return None
+    return load_graph(info.path)
+
+
+def travel_source(
+    choice: str,
+    instance: Instance,
+    *,
+    progress: Progress | None = None,
+    cache_dir: str | Path | None = None,
+) -> TravelSource:
+    """The travel source the user asked for (see the module docstring for the choices).
+
+    Raises
+    ------
+    NoRoadData
+        ``"road"`` without cache and without network, or a file that cannot be read.
+    """
+    key = choice.strip().lower()
+    if key == "estimate":
+        return EstimateSource()
+    if key in ("road", "auto"):
+        graph = cached_graph(instance, cache_dir=cache_dir)
+        if graph is not None:
+            return RoadSource(graph)
+        if key == "road":
+            return RoadSource(fetch_graph(instance, cache_dir=cache_dir, progress=progress))
+        msg = (
+            f"pas de réseau routier en cache pour « {instance.name} » : les temps de trajet sont estimés "
+            f"(vol d'oiseau × détour). Lancez `planner roads fetch {instance.name}` pour des temps routiers."
+        )
+        warnings.warn(msg, PlanWarning, stacklevel=2)
+        return EstimateSource()
+    path = Path(choice).expanduser()
+    if not path.exists():
+        msg = (
+            f"choix de trajets inconnu : « {choice} » (attendu : auto, road, estimate, "
+            "ou le chemin d'un fichier GraphML / OSM)"
+        )
+        raise NoRoadData(msg)
+    return RoadSource(load_graph(path))

@@ -74,8 +74,13 @@ def key_lines(text: str) -> dict[tuple, int]:
     lines: dict[tuple, int] = {}
     table: tuple = ()
     counts: dict[str, int] = {}
+    in_string = False
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
+        quotes = line.count('"""') + line.count("'''")
+        was_in_string, in_string = in_string, in_string != (quotes % 2 == 1)
+        if was_in_string:
+            continue
         if line.startswith("[["):
             name = line[2:].split("]]", 1)[0].strip()
             counts[name] = counts.get(name, -1) + 1

@@ -87,7 +87,9 @@ def _normalise_header(name: object) -> str:
 
 def _cell(value: object) -> str:
     """A DataFrame cell as the text a CSV file would hold (``12.0`` → ``12``, NaN → empty)."""
-    if value is None:
+    import pandas as pd  # only DataFrames get here
+
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
         return ""
     if isinstance(value, float):
         if value != value:  # NaN

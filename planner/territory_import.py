@@ -417,23 +417,25 @@ def location_counts(frame: pd.DataFrame) -> dict[str, int]:
     }
 
 
+def _thousands(value: float) -> str:
+    """``107899`` → ``"107 899"`` (French digit grouping)."""
+    return f"{round(float(value)):,}".replace(",", "\u202f")
+
+
 def summary_fr(frame: pd.DataFrame, path: Path | None = None) -> str:
     """A short French summary of an import, as the CLI prints it."""
     counts = location_counts(frame)
     epcis = sorted(set(frame["epci"]))
     lines = [
-        f"{counts['communes']} communes, {int(frame['population'].sum()):,} habitants (populations légales 2017)"
-        .replace(",", " "),
+        f"{counts['communes']} communes, {_thousands(frame['population'].sum())} habitants (populations légales 2017)",
         f"- intercommunalités : {', '.join(epcis)}",
         f"- point de la mairie gardé : {counts['mairie_inside'] + counts['mairie_near_kept']} "
-        f"(dont {counts['mairie_near_kept']} à moins de {MAIRIE_TOLERANCE_KM:g} km du contour)",
+        f"(dont {counts['mairie_near_kept']} hors de la commune mais à moins de {MAIRIE_TOLERANCE_KM:g} km)",
         f"- point pris dans le contour de la commune : "
         f"{counts['mairie_far_replaced'] + counts['mairie_missing']} (mairie absente : "
         f"{counts['mairie_missing']}, hors de la commune : {counts['mairie_far_replaced']}, dont "
         f"{counts['mairie_over_10_km']} à plus de {FAR_OFFSET_KM:g} km)",
-        f"- besoin estimé (proxy) : {frame['need_proxy'].sum():,.0f} personnes sans médecin traitant".replace(
-            ",", " "
-        ),
+        f"- besoin estimé (proxy) : {_thousands(frame['need_proxy'].sum())} personnes sans médecin traitant",
     ]
     if path is not None:
         lines.append(f"- écrit dans {path}")
@@ -512,24 +514,28 @@ BUILTINS: dict[str, Callable[[SourceData], pd.DataFrame]] = {
     "orne-departement": _orne_departement,
 }
 
-#: Where the built-in communes files live in the repository.
-BUILTIN_COMMUNES_DIR = Path(__file__).resolve().parent.parent / "data" / "communes"
+def builtin_communes_dir() -> Path:
+    """Where the built-in communes files live (``data/communes`` of the built-in territories)."""
+    from planner.io import data_dir
+
+    return data_dir() / "communes"
 
 
 def write_builtins(
-    out_dir: str | Path = BUILTIN_COMMUNES_DIR,
+    out_dir: str | Path | None = None,
     *,
     names: Sequence[str] | None = None,
     source_dir: str | Path | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Regenerate the built-in communes files (all, or ``names``) into ``out_dir``."""
+    """Regenerate the built-in communes files (all, or ``names``) into ``out_dir`` (default: the built-in folder)."""
     unknown = [n for n in names or () if n not in BUILTINS]
     if unknown:
         msg = f"Territoire(s) intégré(s) inconnu(s) : {', '.join(unknown)} (connus : {', '.join(BUILTINS)})."
         raise SourceError(msg)
+    out_dir = Path(out_dir) if out_dir is not None else builtin_communes_dir()
     source = load_source(source_dir)
     frames = {}
     for name in names or BUILTINS:
         frames[name] = BUILTINS[name](source)
-        write_communes_csv(frames[name], Path(out_dir) / f"{name}.csv")
+        write_communes_csv(frames[name], out_dir / f"{name}.csv")
     return frames

@@ -257,3 +257,15 @@ def test_builtin_targets_follow_their_documented_rules():
     places = orne[orne["visits_per_week"] > 0]
     assert sorted(places["insee"]) == sorted(ti.ORNE_PLACES)
     assert places["epci_siren"].nunique() == 5
+
+
+@pytest.mark.parametrize("name", ["medicobus-dieppe", "doctobus-evreux", "mobilsante-vichy", "orne-solidarite"])
+def test_builtin_territories_load_with_staff_for_every_role(name):
+    """Communes, roster and scenario load together, and every role a unit needs is in the roster."""
+    from planner.io import load_territory
+
+    instance = load_territory(name)
+    roles_in_roster = {role for person in instance.staff for role in person.roles}
+    for unit in instance.units:
+        assert set(unit.crew) <= roles_in_roster
+        assert all(instance.has_commune(insee) for insee in unit.places)

@@ -377,6 +377,41 @@ def test_sessions_that_do_not_fit_in_the_day_and_unknown_keys(tmp_path):
     assert "clé inconnue « min_gap_day »" in only(problems, "scenario.toml", "rules.min_gap_day").message
 
 
+def test_fixed_place_defaults_and_period_closures(tmp_path):
+    """A fixed place without depot starts from its first place; a closure string is a period."""
+    folder = territory(
+        tmp_path,
+        scenario=[
+            ('kind = "bus"\ndepot = "76217"', 'kind = "fixed"\nplaces = ["Offranville"]'),
+            ("closures = [2027-01-08]", 'closures = ["2027-01-06..2027-01-08"]'),
+        ],
+    )
+    inst = load_territory(folder)
+    assert inst.units[0].places == ("76482",)
+    assert inst.units[0].depot.name == "Salle des fêtes"
+    assert inst.rules.closures == {date(2027, 1, 6), date(2027, 1, 7), date(2027, 1, 8)}
+
+
+def test_remote_role_outside_crew_and_unknown_holiday_subdivision(tmp_path):
+    folder = territory(
+        tmp_path,
+        scenario=[("public_holidays = true", 'public_holidays = true\nholiday_subdivision = "99"'),
+                  ("crew = { doctor = 1, driver = 1 }", 'crew = { doctor = 1, driver = 1 }\nremote_roles = ["nurse"]')],
+    )
+    problems = problems_of(folder)
+    assert "« 99 » n'est pas une subdivision connue" in only(problems, "scenario.toml", "rules.holiday_subdivision").message
+    assert "absent de l'équipage" in only(problems, "scenario.toml", "units.remote_roles").message
+
+
+def test_unquoted_comma_in_a_value_is_reported():
+    """A comma inside an unquoted name shifts the row: say so instead of reading shifted values."""
+    text = "insee,name,population,lat,lon,epci\n76001,A,1,49.9,1.1,CC, de test\n"
+    with pytest.raises(InputError) as info:
+        parse_communes(text, "communes.csv")
+    (problem,) = info.value.problems
+    assert problem.row == 2 and "virgule non protégée" in problem.message
+
+
 def test_toml_syntax_error_names_the_line(tmp_path):
     folder = territory(tmp_path, scenario=[("weeks = 2", "weeks = ")])
     (problem,) = problems_of(folder)

@@ -97,6 +97,8 @@ def _instance(
     staff = read_roster(roster_table, problems, communes=index, unit_ids=unit_ids)
     if roster_table is not None and len(problems) == before_roster:
         check_crews(units, staff, roster_label, problems)
+    order = {label: i for i, label in enumerate(labels)}
+    problems.items.sort(key=lambda p: (order.get(p.file, len(order)), p.row or 0))
     problems.raise_if_any()
     assert rules is not None  # no problem means the rules were read
     return Instance(name=name, communes=communes, units=units, staff=staff, rules=rules, title=title, source=source)

@@ -23,7 +23,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -191,7 +191,9 @@ def _shift_event(instance: Instance, shift: Shift, tour: Tour | None, crew: list
     names = ", ".join(dict.fromkeys(c.name for c in communes)) or "sans passage"
     lines = [f"Rôle : {shift.role.label_fr}" + (" (à distance, téléconsultation)" if shift.remote else "") + "."]
     if tour and unit.kind is UnitKind.BUS:
-        lines.append(f"Départ du dépôt ({unit.depot.name}) : {hhmm(tour.leave_depot)}, retour : {hhmm(tour.back_at_depot)}.")
+        lines.append(
+            f"Départ du dépôt ({unit.depot.name}) : {hhmm(tour.leave_depot)}, retour : {hhmm(tour.back_at_depot)}."
+        )
     lines.append("Passages :")
     for s, c in zip(sessions, communes, strict=True):
         lines.append(f"- {hhmm(s.start)} – {hhmm(s.end)} : {_place(site_of(c, s.site_id), c)} (INSEE {c.insee})")
@@ -242,7 +244,9 @@ class _Published:
     cancelled: bool
 
 
-def _merge_ledger(events: list[EventSpec], ledger: Mapping[str, LedgerEntry]) -> tuple[list[_Published], list[LedgerEntry]]:
+def _merge_ledger(
+    events: list[EventSpec], ledger: Mapping[str, LedgerEntry]
+) -> tuple[list[_Published], list[LedgerEntry]]:
     """Events to write (current ones and cancelled ones) and the ledger entries that changed."""
     from planner.store import LedgerEntry
 
@@ -305,7 +309,23 @@ def _event(p: _Published, *, public: bool, stamp: datetime) -> icalendar.Event:
     return event
 
 
-def _calendar(key: str, name: str, description: str, published: list[_Published], *, public: bool, stamp: datetime) -> bytes:
+class _Events:
+    """Builds each event once per audience: a session appears in up to three feeds."""
+
+    def __init__(self, stamp: datetime) -> None:
+        self.stamp = stamp
+        self._built: dict[tuple[str, bool], icalendar.Event] = {}
+
+    def get(self, p: _Published, *, public: bool) -> icalendar.Event:
+        key = (p.spec.uid, public)
+        if key not in self._built:
+            self._built[key] = _event(p, public=public, stamp=self.stamp)
+        return self._built[key]
+
+
+def _calendar(
+    key: str, name: str, description: str, published: list[_Published], *, public: bool, events: _Events
+) -> bytes:
     cal = icalendar.Calendar.new(
         prodid=PRODID,
         uid=event_uid("feed", key),
@@ -316,7 +336,7 @@ def _calendar(key: str, name: str, description: str, published: list[_Published]
     )
     published = sorted(published, key=lambda p: (p.spec.data["date"], p.spec.data["start"], p.spec.uid))
     for p in published:
-        cal.add_component(_event(p, public=public, stamp=stamp))
+        cal.add_component(events.get(p, public=public))
     if published:
         first = date.fromisoformat(published[0].spec.data["date"]) - timedelta(days=1)
         last = date.fromisoformat(published[-1].spec.data["date"]) + timedelta(days=1)
@@ -355,7 +375,9 @@ def _index_html(instance: Instance, entries: list[tuple[str, str, int]], base_ur
         if base_url and re.match(r"https?://", base_url):
             webcal_url = html.escape(re.sub(r"^https?://", "webcal://", public_url(file_name, base_url)), quote=True)
             webcal = f' · <a href="{webcal_url}">s\'abonner</a>'
-        rows.append(f'<li>{html.escape(name)} — {count} passage(s) : <a href="{url}">{html.escape(file_name)}</a>{webcal}</li>')
+        rows.append(
+            f'<li>{html.escape(name)} — {count} passage(s) : <a href="{url}">{html.escape(file_name)}</a>{webcal}</li>'
+        )
     return f"""<!DOCTYPE html>
 <html lang="fr">
 <head><meta charset="utf-8"><title>{title} — calendriers des passages</title>
@@ -394,7 +416,7 @@ def publish_feeds(
         Public address of the ``public/`` folder, used for links in ``index.html``.
     """
     out_dir = Path(out_dir)
-    stamp = stamp or datetime.now(timezone.utc).replace(microsecond=0)
+    stamp = stamp or datetime.now(UTC).replace(microsecond=0)
     events = plan_events(instance, plan)
     ledger = store.event_ledger() if store is not None else {}
     published, changed = _merge_ledger(events, ledger)
@@ -403,6 +425,7 @@ def publish_feeds(
     for p in published:
         for feed in p.spec.feeds:
             by_feed[feed].append(p)
+    built = _Events(stamp)
     title = instance.title or instance.name
     public_dir, private_dir = out_dir / PUBLIC_DIR, out_dir / PRIVATE_DIR
 
@@ -413,7 +436,9 @@ def publish_feeds(
         name = instance.commune(insee).name if instance.has_commune(insee) else insee
         items = by_feed[feed]
         path = public_dir / commune_feed_name(insee)
-        cal = _calendar(feed, f"Unité mobile de santé à {name}", f"Passages à {name} ({title})", items, public=True, stamp=stamp)
+        cal = _calendar(
+            feed, f"Unité mobile de santé à {name}", f"Passages à {name} ({title})", items, public=True, events=built
+        )
         communes[insee] = write_atomic(path, cal)
         index_entries.append((name, path.name, sum(not p.cancelled for p in items)))
 
@@ -421,20 +446,37 @@ def publish_feeds(
     unit_ids = [u.id for u in instance.units] + [k.split(":", 1)[1] for k in by_feed if k.startswith("unit:")]
     for unit_id in dict.fromkeys(unit_ids):
         name = instance.unit(unit_id).name if unit_id in {u.id for u in instance.units} else unit_id
-        cal = _calendar(f"unit:{unit_id}", f"{name} — tournées", f"Tournées de {name} ({title})", by_feed.get(f"unit:{unit_id}", []), public=False, stamp=stamp)
+        items = by_feed.get(f"unit:{unit_id}", [])
+        cal = _calendar(
+            f"unit:{unit_id}", f"{name} — tournées", f"Tournées de {name} ({title})", items, public=False, events=built
+        )
         units[unit_id] = write_atomic(private_dir / f"unite-{slug(unit_id)}.ics", cal)
 
     staff: dict[str, Path] = {}
     staff_ids = [s.id for s in instance.staff] + [k.split(":", 1)[1] for k in by_feed if k.startswith("staff:")]
     for staff_id in dict.fromkeys(staff_ids):
         name = instance.person(staff_id).name if _has_person(instance, staff_id) else staff_id
-        cal = _calendar(f"staff:{staff_id}", f"Mon planning — {name}", f"Gardes de {name} ({title})", by_feed.get(f"staff:{staff_id}", []), public=False, stamp=stamp)
+        items = by_feed.get(f"staff:{staff_id}", [])
+        cal = _calendar(
+            f"staff:{staff_id}",
+            f"Mon planning — {name}",
+            f"Gardes de {name} ({title})",
+            items,
+            public=False,
+            events=built,
+        )
         staff[staff_id] = write_atomic(private_dir / f"personnel-{slug(staff_id)}.ics", cal)
 
-    coordinator = write_atomic(
-        private_dir / f"{COORDINATOR_FEED}.ics",
-        _calendar(COORDINATOR_FEED, f"{title} — coordination", f"Tous les passages et les équipes ({title})", by_feed.get(COORDINATOR_FEED, []), public=False, stamp=stamp),
+    items = by_feed.get(COORDINATOR_FEED, [])
+    cal = _calendar(
+        COORDINATOR_FEED,
+        f"{title} — coordination",
+        f"Tous les passages et leurs équipes ({title})",
+        items,
+        public=False,
+        events=built,
     )
+    coordinator = write_atomic(private_dir / f"{COORDINATOR_FEED}.ics", cal)
     index_html = write_atomic(public_dir / "index.html", _index_html(instance, index_entries, base_url).encode("utf-8"))
 
     if store is not None and changed:

@@ -83,11 +83,14 @@ def commune_poster(instance: Instance, plan: Plan, insee: str, *, base_url: str 
     remote = {r for u in units for r in u.remote_roles}
     name = html.escape(commune.name)
     unit_names = html.escape(" / ".join(u.name for u in units) or "L'unité mobile de santé")
-    rows = "\n".join(
-        f"<tr><td>{html.escape(date_fr(t.date))}</td><td>{hhmm(s.start)} – {hhmm(s.end)}</td>"
-        f"<td>{html.escape(site_of(commune, s.site_id).name)}</td></tr>"
-        for t, s in visits
-    ) or '<tr><td colspan="3">Aucun passage prévu sur la période.</td></tr>'
+    rows = (
+        "\n".join(
+            f"<tr><td>{html.escape(date_fr(t.date))}</td><td>{hhmm(s.start)} – {hhmm(s.end)}</td>"
+            f"<td>{html.escape(site_of(commune, s.site_id).name)}</td></tr>"
+            for t, s in visits
+        )
+        or '<tr><td colspan="3">Aucun passage prévu sur la période.</td></tr>'
+    )
     feed = public_url(commune_feed_name(insee), base_url)
     bring = "\n".join(f"<li>{html.escape(item)}</li>" for item in WHAT_TO_BRING)
     body = f"""
@@ -146,7 +149,9 @@ def unit_table(instance: Instance, plan: Plan, unit_id: str) -> str:
                 stops = "<br>".join(
                     f"{hhmm(s.start)}–{hhmm(s.end)} {html.escape(instance.commune(s.insee).name)}" for s in t.sessions
                 )
-                parts.append(f"<div>{stops}<br><span class='small'>{html.escape(_crew_text(instance, plan, t))}</span></div>")
+                parts.append(
+                    f"<div>{stops}<br><span class='small'>{html.escape(_crew_text(instance, plan, t))}</span></div>"
+                )
             cells.append(f"<td class='cell'>{''.join(parts)}</td>")
         rows.append(f"<tr><th>Semaine du {html.escape(date_fr(monday))}</th>{''.join(cells)}</tr>")
     body = f"""

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +154,11 @@ class PlanDiff:
 
     def text(self) -> str:
         """A French summary, one line per change."""
-        head = f"Différences entre la version {self.versions[0]} et la version {self.versions[1]}" if self.versions else "Différences entre les deux plans"
+        head = (
+            f"Différences entre la version {self.versions[0]} et la version {self.versions[1]}"
+            if self.versions
+            else "Différences entre les deux plans"
+        )
         if self.is_empty:
             return f"{head} : aucune."
         lines = [f"{head} :"]
@@ -175,7 +179,9 @@ def _session_refs(plan: Plan) -> list[SessionRef]:
     return [SessionRef(t.unit_id, t.date, s.insee, s.site_id, s.start, s.end) for t, s in plan.sessions()]
 
 
-def _pair_off(left: list[SessionRef], right: list[SessionRef], key: Callable[[SessionRef], Any]) -> list[tuple[SessionRef, SessionRef]]:
+def _pair_off(
+    left: list[SessionRef], right: list[SessionRef], key: Callable[[SessionRef], Any]
+) -> list[tuple[SessionRef, SessionRef]]:
     """Match sessions of ``left`` and ``right`` with equal ``key`` in date order; remove the matched ones."""
     by_key: dict[Any, list[SessionRef]] = defaultdict(list)
     for s in sorted(right, key=lambda s: (s.date, s.start)):
@@ -215,7 +221,9 @@ def diff_plans(old: Plan, new: Plan, *, labels: Mapping[str, Mapping[str, str]] 
         for unit, day, role in sorted(set(old_crews) | set(new_crews), key=lambda k: (k[1], k[0], k[2].value))
         if old_crews.get((unit, day, role), ()) != new_crews.get((unit, day, role), ())
     ]
-    order = lambda s: (s.date, s.start, s.unit_id)  # noqa: E731
+    def order(s: SessionRef) -> tuple[date, int, str]:
+        return (s.date, s.start, s.unit_id)
+
     return PlanDiff(
         added=tuple(sorted(after, key=order)),
         removed=tuple(sorted(before, key=order)),
@@ -242,7 +250,7 @@ def _session_rows(version: int, plan: Plan) -> list[tuple[Any, ...]]:
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class PlanStore:
@@ -265,7 +273,10 @@ class PlanStore:
             if row is None:
                 conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (STORE_SCHEMA,))
             elif row[0] != STORE_SCHEMA:
-                msg = f"l'espace de travail {self.path} a le format {row[0]} alors que cette version de Tournée lit le format {STORE_SCHEMA}"
+                msg = (
+                    f"l'espace de travail {self.path} a le format {row[0]} "
+                    f"alors que cette version de Tournée lit le format {STORE_SCHEMA}"
+                )
                 raise TourneeError(msg)
 
     @contextmanager
@@ -291,7 +302,7 @@ class PlanStore:
             conn.execute("COMMIT")
 
     def _now(self) -> str:
-        return self._clock().astimezone(timezone.utc).isoformat(timespec="seconds")
+        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
 
     # -- versions
 
@@ -400,7 +411,15 @@ class PlanStore:
         """Record (insert or replace) ledger entries, all in one transaction."""
         now = self._now()
         rows = [
-            (e.uid, e.sequence, e.content_hash, json.dumps(list(e.feeds)), json.dumps(e.event, ensure_ascii=False), int(e.cancelled), now)
+            (
+                e.uid,
+                e.sequence,
+                e.content_hash,
+                json.dumps(list(e.feeds)),
+                json.dumps(e.event, ensure_ascii=False),
+                int(e.cancelled),
+                now,
+            )
             for e in entries
         ]
         with self._transaction() as conn:

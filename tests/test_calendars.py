@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from planner.store import PlanStore
 from tests.builders import small_instance
 from tests.plan_builders import crew_shifts, make_tour, sample_plan
 
-STAMP = datetime(2026, 12, 20, 8, 0, tzinfo=timezone.utc)
+STAMP = datetime(2026, 12, 20, 8, 0, tzinfo=UTC)
 AWKWARD_COMMUNE = 'Saint-Jean, le Haut; "test" \\ Ève'
 AWKWARD_SITE = "Salle des fêtes; cour\narrière, côté église"
 
@@ -106,7 +106,8 @@ def test_every_feed_parses_the_same_with_two_parsers(tmp_path, instance):
         expanded = recurring_ical_events.of(cal).between(date(2026, 12, 1), date(2027, 3, 1))
         theirs = sorted((str(e["UID"]), e["DTSTART"].dt, e["DTEND"].dt, str(e["SUMMARY"])) for e in expanded)
         raw = sorted(
-            (r["UID"][1], raw_time(r["DTSTART"]), raw_time(r["DTEND"]), _unescape(r["SUMMARY"][1])) for r in raw_events(path)
+            (r["UID"][1], raw_time(r["DTSTART"]), raw_time(r["DTEND"]), _unescape(r["SUMMARY"][1]))
+            for r in raw_events(path)
         )
         assert ours == theirs == raw, path.name
         total += len(ours)
@@ -137,7 +138,7 @@ def test_summer_time_is_right(tmp_path, instance):
     index = publish_feeds(july, plan, tmp_path, stamp=STAMP)
     cal = icalendar.Calendar.from_ical(index.communes["76001"].read_bytes())
     (event,) = cal.events
-    assert event.start.astimezone(timezone.utc).hour == 7
+    assert event.start.astimezone(UTC).hour == 7
     assert b"TZOFFSETTO:+0200" in index.communes["76001"].read_bytes()
 
 
@@ -147,7 +148,10 @@ def test_awkward_names_are_escaped_and_read_back(tmp_path, instance):
     path = index.communes["76001"]
     (raw, *_) = raw_events(path)
     assert raw["SUMMARY"][1] == 'Bus bus1 — consultations à Saint-Jean\\, le Haut\\; "test" \\\\ Ève'
-    assert raw["LOCATION"][1] == "Salle des fêtes\\; cour\\narrière\\, côté église\\, " + 'Saint-Jean\\, le Haut\\; "test" \\\\ Ève'
+    assert (
+        raw["LOCATION"][1]
+        == "Salle des fêtes\\; cour\\narrière\\, côté église\\, " + 'Saint-Jean\\, le Haut\\; "test" \\\\ Ève'
+    )
     event = next(iter(by_summary_time(path).values()))
     assert str(event["SUMMARY"]) == f"Bus bus1 — consultations à {AWKWARD_COMMUNE}"
     assert str(event["LOCATION"]) == f"{AWKWARD_SITE}, {AWKWARD_COMMUNE}"

@@ -29,7 +29,13 @@ def test_write_posters_files(tmp_path, instance):
     paths = write_posters(instance, sample_plan(instance), tmp_path)
     public = sorted(p.name for p in paths if p.parent.name == "public")
     private = sorted(p.name for p in paths if p.parent.name == "prive")
-    assert public == ["affiche-76001.html", "affiche-76002.html", "affiche-76003.html", "affiche-76004.html", "horaires.csv"]
+    assert public == [
+        "affiche-76001.html",
+        "affiche-76002.html",
+        "affiche-76003.html",
+        "affiche-76004.html",
+        "horaires.csv",
+    ]
     assert private == sorted(["planning-unite-bus1.html", *(f"planning-{s.id}.html" for s in instance.staff)])
     assert all(p.exists() for p in paths)
 

@@ -76,7 +76,15 @@ def plans(draw):
             )
         )
     shifts = tuple(
-        Shift(draw(ids), draw(days), draw(ids), draw(st.sampled_from(list(Role))), draw(minutes), draw(minutes), draw(st.booleans()))
+        Shift(
+            draw(ids),
+            draw(days),
+            draw(ids),
+            draw(st.sampled_from(list(Role))),
+            draw(minutes),
+            draw(minutes),
+            draw(st.booleans()),
+        )
         for _ in range(draw(st.integers(0, 4)))
     )
     kpis = draw(st.dictionaries(st.text(max_size=8), st.floats(allow_nan=False, allow_infinity=False), max_size=3))
@@ -158,7 +166,7 @@ def test_fingerprint_changes_with_any_input():
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+33 6 00 00 00 00", "'+33 6 00 00 00 00"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -182,7 +190,9 @@ def test_safe_cell(value, expected):
 
 def test_write_csv_neutralises_every_cell(tmp_path):
     """Header and rows are both made safe; commas, quotes and newlines survive the round trip."""
-    path = write_csv(tmp_path / "x.csv", ["=nom", "valeur"], [["=cmd|' /C calc'!A0", -4], ['Saint-Jean, le "Haut"\nbis', "ok"]])
+    path = write_csv(
+        tmp_path / "x.csv", ["=nom", "valeur"], [["=cmd|' /C calc'!A0", -4], ['Saint-Jean, le "Haut"\nbis', "ok"]]
+    )
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     assert rows == [["'=nom", "valeur"], ["'=cmd|' /C calc'!A0", "-4"], ['Saint-Jean, le "Haut"\nbis', "ok"]]

@@ -10,7 +10,7 @@ import sys
 import textwrap
 import time
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def fixed_clock() -> datetime:
-    return datetime(2027, 1, 1, 12, 0, tzinfo=timezone.utc)
+    return datetime(2027, 1, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -45,7 +45,9 @@ def replanned(instance):
     and d3 instead of d1 on Monday week 1."""
     plan = sample_plan(instance)
     first, *rest = plan.tours
-    moved = make_tour(first.unit_id, first.date, [(first.sessions[0].insee, 9 * 60, 12 * 60), ("76002", 15 * 60, 18 * 60)])
+    moved = make_tour(
+        first.unit_id, first.date, [(first.sessions[0].insee, 9 * 60, 12 * 60), ("76002", 15 * 60, 18 * 60)]
+    )
     kept = [t for t in rest if t.key != "bus1/2027-01-14"]
     shifts = [s for s in plan.shifts if s.tour_key not in (first.key, "bus1/2027-01-14")]
     shifts += crew_shifts(moved, {Role.DOCTOR: ["d3"], Role.DRIVER: ["c1"]})
@@ -105,7 +107,10 @@ def test_diff_lists_moved_removed_and_crew_changes(store, instance):
     assert [(c.before, c.after) for c in doctor] == [(("d1",), ("d3",)), (("d2",), ())]
     text = d.text()
     assert "version 1 et la version 2" in text
-    assert "passage déplacé : Commune 76002 le 04/01/2027 14:00–17:00 (Bus bus1) → Commune 76002 le 04/01/2027 15:00–18:00" in text
+    assert (
+        "passage déplacé : Commune 76002 le 04/01/2027 14:00–17:00 (Bus bus1) → Commune 76002 le 04/01/2027 15:00–18:00"
+        in text
+    )
     assert "médecin : Dr D1 Exemple (exemple) → Dr D3 Exemple (exemple)" in text
     assert store.diff(v1, v1).text().endswith("aucune.")
 
@@ -169,7 +174,9 @@ def test_killed_writer_loses_nothing(tmp_path, instance):
     store = PlanStore(ws)
     v1 = store.save(sample_plan(instance), instance, note="publiée")
     store.publish(v1)
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(ws)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(ws)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
     try:
         deadline = time.monotonic() + 30
         while len(store.history()) < 6 and time.monotonic() < deadline and child.poll() is None:

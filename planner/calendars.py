@@ -402,6 +402,7 @@ def publish_feeds(
     store: PlanStore | None = None,
     stamp: datetime | None = None,
     base_url: str | None = None,
+    record: bool = True,
 ) -> FeedIndex:
     """Write every feed of ``plan`` into ``out_dir`` (``public/`` and ``prive/``); return their paths.
 
@@ -410,6 +411,9 @@ def publish_feeds(
     store
         When given, its event ledger sets SEQUENCE and adds the cancelled events, and is updated
         after the files are written. Without it, every event has SEQUENCE 0 and none is cancelled.
+    record
+        Whether to update the store's ledger. Pass ``False`` for a preview of a plan that is not
+        being published (the ledger is then only read), so that drafts leave no trace in it.
     stamp
         DTSTAMP of every event (default: now, UTC); pass a fixed one for identical output.
     base_url
@@ -479,6 +483,6 @@ def publish_feeds(
     coordinator = write_atomic(private_dir / f"{COORDINATOR_FEED}.ics", cal)
     index_html = write_atomic(public_dir / "index.html", _index_html(instance, index_entries, base_url).encode("utf-8"))
 
-    if store is not None and changed:
+    if store is not None and record and changed:
         store.update_event_ledger(changed)
     return FeedIndex(out_dir, communes, units, staff, coordinator, index_html)

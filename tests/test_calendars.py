@@ -242,3 +242,16 @@ def test_without_store_every_sequence_is_zero(tmp_path, instance):
     index = publish_feeds(instance, replanned(sample_plan(instance)), tmp_path, stamp=STAMP)
     events = icalendar.Calendar.from_ical(index.coordinator.read_bytes()).events
     assert events and all(e["SEQUENCE"] == 0 and str(e["STATUS"]) == "CONFIRMED" for e in events)
+
+
+def test_preview_reads_the_ledger_without_writing_it(tmp_path, instance):
+    """record=False: the draft's feeds get the next SEQUENCE numbers, but the ledger is unchanged, so
+    a draft that is never published leaves no cancelled event behind."""
+    store = PlanStore(tmp_path / "ws")
+    plan = sample_plan(instance)
+    publish_feeds(instance, plan, tmp_path / "pub", store=store, stamp=STAMP)
+    ledger = store.event_ledger()
+    preview = publish_feeds(instance, replanned(plan), tmp_path / "draft", store=store, stamp=STAMP, record=False)
+    events = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(preview.coordinator.read_bytes()).events}
+    assert events[event_uid("session", "bus1", "2027-01-04", "76002")]["SEQUENCE"] == 1
+    assert store.event_ledger() == ledger

@@ -14,6 +14,7 @@ millisecond and the metre makes a path's time off by at most half a millisecond 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -82,8 +83,8 @@ def many_to_many(
     """Encoded shortest-path weights from each source node to each target node (``inf`` if none).
 
     ``workers``: processes to use; ``None`` picks 1 for small jobs and every core for large ones
-    (scipy's Dijkstra holds the GIL, so threads would not help). Workers are spawned, not forked,
-    so that this is safe inside a multi-threaded server.
+    (scipy's Dijkstra holds the GIL, so threads would not help). See `_start_method` for how the
+    worker processes start.
     """
     sources = np.asarray(sources, dtype=np.int64)
     targets = np.asarray(targets, dtype=np.int64)
@@ -94,7 +95,7 @@ def many_to_many(
     if workers == 1:
         return _rows(graph, sources, targets)
     parts = np.array_split(sources, workers)
-    ctx = multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=ctx,
@@ -103,6 +104,15 @@ def many_to_many(
     ) as pool:
         results = list(pool.map(_worker_rows, parts, [targets] * len(parts)))
     return np.vstack(results)
+
+
+def _start_method() -> str:
+    """"fork" (instant, the graph is shared) from a single-threaded program such as the CLI;
+    "spawn" when other threads run (a web server), because forking a threaded process can deadlock.
+    """
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
 
 
 def predecessors(graph: csr_matrix, sources: np.ndarray) -> np.ndarray:

@@ -13,18 +13,18 @@ import streamlit as st
 
 from app_pages import state
 
-st.set_page_config(page_title="Tournée — unités mobiles de santé", page_icon="🚐", layout="wide")
+st.set_page_config(page_title="Tournée — unités mobiles de santé", page_icon=":material/local_shipping:", layout="wide")
 
 PUBLIC = [
-    st.Page("app_pages/habitants.py", title="Habitants", icon="🏘️", url_path="habitants", default=True),
-    st.Page("app_pages/medecin.py", title="Médecin", icon="🩺", url_path="medecin"),
+    st.Page("app_pages/habitants.py", title="Habitants", icon=":material/home:", url_path="habitants", default=True),
+    st.Page("app_pages/medecin.py", title="Médecin", icon=":material/stethoscope:", url_path="medecin"),
 ]
 COORDINATION = [
-    st.Page("app_pages/territoire.py", title="Territoire", icon="🗺️", url_path="territoire"),
-    st.Page("app_pages/parametres.py", title="Paramètres", icon="⚙️", url_path="parametres"),
-    st.Page("app_pages/planifier.py", title="Planifier", icon="📅", url_path="planifier"),
-    st.Page("app_pages/replanifier.py", title="Re-planifier", icon="🔁", url_path="replanifier"),
-    st.Page("app_pages/publier.py", title="Publier", icon="📤", url_path="publier"),
+    st.Page("app_pages/territoire.py", title="Territoire", icon=":material/map:", url_path="territoire"),
+    st.Page("app_pages/parametres.py", title="Paramètres", icon=":material/tune:", url_path="parametres"),
+    st.Page("app_pages/planifier.py", title="Planifier", icon=":material/event:", url_path="planifier"),
+    st.Page("app_pages/replanifier.py", title="Re-planifier", icon=":material/sync:", url_path="replanifier"),
+    st.Page("app_pages/publier.py", title="Publier", icon=":material/publish:", url_path="publier"),
 ]
 #: Password needed per page: the coordinator's for coordination, the staff's (or coordinator's) for
 #: the staff page, whose names are not public.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -15,8 +16,9 @@ st.title("Quand passe l'unité mobile de santé ?")
 
 names = state.territory_names()
 territory = st.selectbox(
-    "Territoire", names, index=names.index(state.DEMO_TERRITORY) if state.DEMO_TERRITORY in names else 0
-)
+    "Territoire", names, index=names.index(state.DEMO_TERRITORY) if state.DEMO_TERRITORY in names else 0,
+    format_func=state.territory_title,
+)  # fmt: skip
 instance, plan, label = state.published_or_demo(territory)
 st.caption(label)
 
@@ -56,7 +58,7 @@ rows = [
     }
     for tour, session in visits[:12]
 ]
-st.dataframe(rows, hide_index=True, width="stretch")
+st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
 if len(visits) > 12:
     st.caption(f"… et {len(visits) - 12} autres passages d'ici la fin du planning.")
 
@@ -70,10 +72,10 @@ left, right = st.columns(2)
 ics = files.commune_feed(insee)
 if ics is not None:
     left.download_button(
-        "Ajouter à mon agenda (.ics)", ics.read_bytes(), file_name=ics.name, mime="text/calendar", icon="📅"
+        "Ajouter à mon agenda (.ics)", ics.read_bytes(), file_name=ics.name, mime="text/calendar", icon=":material/calendar_add_on:"
     )
 right.download_button(
     "Affiche pour la mairie (à imprimer)",
     commune_poster(instance, plan, insee, base_url=state.public_folder_url()),
-    file_name=f"affiche-{insee}.html", mime="text/html", icon="🖨️",
+    file_name=f"affiche-{insee}.html", mime="text/html", icon=":material/print:",
 )  # fmt: skip

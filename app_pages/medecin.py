@@ -13,8 +13,9 @@ st.title("Mon planning")
 
 names = state.territory_names()
 territory = st.selectbox(
-    "Territoire", names, index=names.index(state.DEMO_TERRITORY) if state.DEMO_TERRITORY in names else 0
-)
+    "Territoire", names, index=names.index(state.DEMO_TERRITORY) if state.DEMO_TERRITORY in names else 0,
+    format_func=state.territory_title,
+)  # fmt: skip
 instance, plan, label = state.published_or_demo(territory)
 st.caption(label)
 
@@ -61,7 +62,7 @@ files = state.publication(instance, plan, territory)
 feed = files.staff_feed(staff_id)
 if feed is not None:
     st.download_button(
-        "Télécharger mon calendrier (.ics)", feed.read_bytes(), file_name=feed.name, mime="text/calendar", icon="📅"
+        "Télécharger mon calendrier (.ics)", feed.read_bytes(), file_name=feed.name, mime="text/calendar", icon=":material/calendar_add_on:"
     )
     url = files.url(feed)
     if url:

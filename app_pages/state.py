@@ -164,6 +164,14 @@ def builtin_instance(name: str) -> Instance:
     return load_territory(name)
 
 
+def territory_title(name: str) -> str:
+    """The title of a built-in territory (its name when it cannot be loaded)."""
+    try:
+        return builtin_instance(name).title or name
+    except TourneeError:
+        return name
+
+
 @st.cache_resource(show_spinner=False, max_entries=16, hash_funcs={Instance: _fingerprint})
 def _cached_plan(instance: Instance, options_key: str, _options: Any, _progress: ProgressFn | None) -> Plan:
     from planner.solve import plan as solve_plan

@@ -62,7 +62,7 @@ def _rendered_text(at: AppTest) -> str:
             walk(child)
 
     walk(at._tree)
-    parts += [table.value.to_csv() for table in at.dataframe]
+    parts += [table.value.to_csv() for table in [*at.dataframe, *at.table]]
     return "\n".join(parts)
 
 
@@ -94,7 +94,7 @@ def test_resident_page_shows_next_visits_and_no_staff_name() -> None:
         shown = _rendered_text(at)
         leaked = [n for n in names if n in shown]
         assert not leaked, f"staff names on the public page: {leaked}"
-        visits = at.dataframe[0].value
+        visits = at.table[0].value
         assert list(visits.columns) == ["Date", "Heure", "Lieu", "Unité"]
         assert visits["Heure"].str.match(r"\d{2}:\d{2} – \d{2}:\d{2}").all()
 

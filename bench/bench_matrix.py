@@ -17,6 +17,7 @@ Usage: ``python bench/bench_matrix.py [--side 340] [--places 400] [--runs 3] [--
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -79,6 +80,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs of our routine (median reported)")
     parser.add_argument("--nx-sources", type=int, default=None, help="networkx on this many sources, extrapolated")
     args = parser.parse_args()
+    print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.1f}")
 
     t = time.perf_counter()
     g = road_like_graph(args.side)
@@ -91,11 +93,10 @@ def main() -> None:
 
     runs = {}
     for label, workers in (("1 process", 1), ("auto (processes by job size)", None)):
-        road.workers = workers
         times = []
         for _ in range(args.runs):
             t = time.perf_counter()
-            m = road.matrix(places)
+            m = road.matrix(places, workers=workers)
             times.append(time.perf_counter() - t)
         runs[label] = statistics.median(times)
         print(f"ours, {label}: median {runs[label]:.2f} s over {args.runs} runs ({', '.join(f'{x:.2f}' for x in times)})")
@@ -124,6 +125,7 @@ def main() -> None:
         "SYNTHETIC graph, not real roads — detour ratio road km / straight km over pairs > 1 km: "
         f"p10 {q[0]:.2f}, median {q[1]:.2f}, p90 {q[2]:.2f}; mean speed {np.sum(m.km) / np.sum(m.minutes) * 60:.0f} km/h"
     )
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
     print(f"(encoding limits: paths < {_kernel.LENGTH_SPAN / 1e3:,.0f} km and < {_kernel.MAX_PATH_MS / 3.6e6:.0f} h)")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from planner.roads import (
     clear_cache,
     fetch_graph,
     load_graph,
+    road_source_from_file,
     save_graph,
     travel_source,
 )
@@ -274,3 +276,20 @@ def test_worker_processes_give_the_same_matrix(monkeypatch, start_method):
     sources = rng.choice(n, 12, replace=False)
     single = _kernel.many_to_many(g, sources, sources, workers=1)
     assert np.array_equal(_kernel.many_to_many(g, sources, sources, workers=2), single)
+
+
+def test_a_network_file_is_loaded_once_while_unchanged(graph, tmp_path):
+    """Re-planning reuses the compiled network; a rewritten file is read again."""
+    path = tmp_path / "village.graphml"
+    save_graph(graph, path)
+    first = road_source_from_file(path)
+    assert road_source_from_file(path) is first
+    save_graph(graph, path)
+    os.utime(path, ns=(1, 1))
+    assert road_source_from_file(path) is not first
+
+
+def test_no_places_gives_an_empty_matrix(source):
+    """An empty request is not an error."""
+    m = source.matrix([])
+    assert m.minutes.shape == (0, 0) and m.km.shape == (0, 0)

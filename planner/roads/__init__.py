@@ -11,6 +11,7 @@ The planner calls ``travel_source(options.roads, instance).matrix(places)``, whe
 from __future__ import annotations
 
 import warnings
+from functools import lru_cache
 from pathlib import Path
 
 from planner.errors import NoRoadData, PlanWarning
@@ -48,12 +49,12 @@ __all__ = [
     "cache_folder",
     "cache_info",
     "cache_paths",
-    "cached_graph",
     "clear_cache",
     "fetch_graph",
     "is_drivable",
     "load_graph",
     "prepare_graph",
+    "road_source_from_file",
     "save_graph",
     "territory_bbox",
     "territory_points",
@@ -61,12 +62,23 @@ __all__ = [
 ]
 
 
-def cached_graph(instance: Instance, *, cache_dir: str | Path | None = None):
-    """The territory's cached graph if it exists and covers every place of the territory, else None."""
-    info = cache_info(instance, cache_dir=cache_dir)
-    if not info.covers(instance):
-        return None
-    return load_graph(info.path)
+def road_source_from_file(path: str | Path) -> RoadSource:
+    """A `RoadSource` over a GraphML / OSM file, reused while the file is unchanged.
+
+    Loading and compiling a territory's network takes seconds; the app and re-planning ask for the
+    same one again and again. The memo is keyed on path, size and modification time, and a
+    `RoadSource` is never changed after it is built, so sharing it between users is safe.
+    """
+    path = Path(path).expanduser().resolve()
+    if not path.is_file():
+        return RoadSource(load_graph(path))  # load_graph raises the readable error
+    stat = path.stat()
+    return _memo_road_source(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _memo_road_source(path: str, size: int, mtime_ns: int) -> RoadSource:
+    return RoadSource(load_graph(path))
 
 
 def travel_source(
@@ -87,13 +99,14 @@ def travel_source(
     if key == "estimate":
         return EstimateSource()
     if key in ("road", "auto"):
-        graph = cached_graph(instance, cache_dir=cache_dir)
-        if graph is not None:
-            return RoadSource(graph)
+        info = cache_info(instance, cache_dir=cache_dir)
+        if info.covers(instance):
+            return road_source_from_file(info.path)
         if key == "road":
-            return RoadSource(fetch_graph(instance, cache_dir=cache_dir, progress=progress))
+            fetch_graph(instance, cache_dir=cache_dir, progress=progress)
+            return road_source_from_file(info.path)
         msg = (
-            f"pas de réseau routier en cache pour « {instance.name} » : les temps de trajet sont estimés "
+            f"pas de réseau routier en cache couvrant « {instance.name} » : les temps de trajet sont estimés "
             f"(vol d'oiseau × détour). Lancez `planner roads fetch {instance.name}` pour des temps routiers."
         )
         warnings.warn(msg, PlanWarning, stacklevel=2)
@@ -105,4 +118,4 @@ def travel_source(
             "ou le chemin d'un fichier GraphML / OSM)"
         )
         raise NoRoadData(msg)
-    return RoadSource(load_graph(path))
+    return road_source_from_file(path)

@@ -154,8 +154,16 @@ class RoadSource:
         """The graph's own id (OSM node id) of a node index."""
         return self._node_ids[index]
 
-    def matrix(self, places: Sequence[Point], *, legs: Iterable[tuple[int, int]] = ()) -> TravelMatrix:
+    def matrix(
+        self,
+        places: Sequence[Point],
+        *,
+        legs: Iterable[tuple[int, int]] = (),
+        workers: int | None = None,
+    ) -> TravelMatrix:
         """Minutes and km between all places along the fastest roads; ``legs``: pairs to draw.
+
+        ``workers`` overrides the source's setting for this call.
 
         Raises
         ------
@@ -166,7 +174,7 @@ class RoadSource:
         pairs = set(legs)
         nodes = np.array([s.node for s in self.snap(places)], dtype=np.int64)
         unique, inverse = np.unique(nodes, return_inverse=True)
-        encoded = _kernel.many_to_many(self._weights, unique, unique, workers=self.workers)
+        encoded = _kernel.many_to_many(self._weights, unique, unique, workers=workers or self.workers)
         encoded = encoded[np.ix_(inverse, inverse)]
         minutes, km = _kernel.decode(encoded)
         polylines = self._polylines(places, nodes, pairs) if pairs else {}

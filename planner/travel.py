@@ -41,6 +41,7 @@ class TravelMatrix:
     legs: dict[tuple[int, int], list[tuple[float, float]]] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_position", {p: i for i, p in reversed(list(enumerate(self.places)))})
         n = len(self.places)
         for name in ("minutes", "km"):
             arr = getattr(self, name)
@@ -53,7 +54,12 @@ class TravelMatrix:
         return self.source == "estimate"
 
     def index(self, place: Point) -> int:
-        return self.places.index(place)
+        """Position of ``place`` in the matrix (ValueError when it is not there)."""
+        try:
+            return self._position[place]  # type: ignore[attr-defined]
+        except KeyError:
+            msg = f"{place.name} is not a place of this travel matrix"
+            raise ValueError(msg) from None
 
     def geometry(self, i: int, j: int) -> list[tuple[float, float]]:
         """The leg's polyline; a straight segment when no road geometry is known."""

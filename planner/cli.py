@@ -173,6 +173,13 @@ def _cmd_roads_clear(args: argparse.Namespace) -> int:
     return 0
 
 
+def _margin_km(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 50:
+        raise argparse.ArgumentTypeError(f"{text} : une marge entre 0 et 50 km est attendue")
+    return value
+
+
 def _add_roads_commands(sub: argparse._SubParsersAction) -> None:
     """`planner roads fetch|info|clear`: the per-territory OpenStreetMap road cache."""
     roads = sub.add_parser("roads", help="réseau routier OpenStreetMap d'un territoire (téléchargement, cache)")
@@ -180,7 +187,7 @@ def _add_roads_commands(sub: argparse._SubParsersAction) -> None:
     fetch = roads_sub.add_parser("fetch", help="télécharger une fois le réseau routier et le garder en cache")
     fetch.add_argument("territory", help="nom intégré ou dossier")
     fetch.add_argument(
-        "--margin-km", type=float, default=5.0, help="marge autour des communes, en km (défaut : 5)"
+        "--margin-km", type=_margin_km, default=5.0, help="marge autour des communes, en km (défaut : 5)"
     )
     fetch.set_defaults(func=_cmd_roads_fetch)
     info = roads_sub.add_parser("info", help="où est le réseau en cache, sa taille, sa date")

@@ -293,3 +293,14 @@ def test_no_places_gives_an_empty_matrix(source):
     """An empty request is not an error."""
     m = source.matrix([])
     assert m.minutes.shape == (0, 0) and m.km.shape == (0, 0)
+
+
+def test_a_cache_that_no_longer_covers_the_territory_is_not_used(tmp_path, graph):
+    """After communes are added outside the cached box, `auto` falls back to the estimate and says so."""
+    from planner.roads.cache import store_graph
+
+    instance = small_instance()
+    store_graph(instance, graph, bbox=(1.11, 49.87, 1.14, 49.89), margin_km=0, cache_dir=tmp_path)
+    assert cache_info(instance, cache_dir=tmp_path).exists
+    with pytest.warns(PlanWarning, match="couvrant"):
+        assert isinstance(travel_source("auto", instance, cache_dir=tmp_path), EstimateSource)

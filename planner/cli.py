@@ -134,7 +134,7 @@ def _cmd_roads_fetch(args: argparse.Namespace) -> int:
     from planner.roads import cache_info, fetch_graph
 
     instance = load_territory(args.territory)
-    fetch_graph(instance, margin_km=args.margin_km, progress=lambda msg: print(msg, file=sys.stderr, flush=True))
+    fetch_graph(instance, margin_km=args.margin_km, progress=lambda _f, msg: print(msg, file=sys.stderr, flush=True))
     info = cache_info(instance)
     print(f"Réseau routier de « {instance.name} » en cache : {info.path} ({info.nodes} nœuds, {info.edges} tronçons)")
     return 0

@@ -215,7 +215,7 @@ def test_fetch_caches_once_then_road_and_auto_use_the_cache(monkeypatch, tmp_pat
     monkeypatch.setattr(cache, "_check_reachable", lambda url: None)
     monkeypatch.setattr(ox, "graph_from_bbox", fake_download(raw, calls=calls))
     messages: list[str] = []
-    fetch_graph(instance, margin_km=2, cache_dir=tmp_path, progress=messages.append)
+    fetch_graph(instance, margin_km=2, cache_dir=tmp_path, progress=lambda f, m: messages.append(m))
     assert len(calls) == 1 and messages
     info = cache_info(instance, cache_dir=tmp_path)
     assert info.exists and info.size_bytes > 0 and info.nodes > 0 and info.created and info.covers(instance)

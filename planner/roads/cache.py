@@ -32,7 +32,9 @@ DEFAULT_MARGIN_KM = 5.0
 #: Seconds to wait for the Overpass server to answer a connection, before saying we are offline.
 CONNECT_TIMEOUT_S = 10.0
 
-Progress = Callable[[str], None]
+#: Same shape as `planner.solve`'s progress: (fraction, message). A download gives no measurable
+#: progress (Overpass answers in one go), so the fraction is always 0.0: "started, under way".
+Progress = Callable[[float, str], None]
 BBox = tuple[float, float, float, float]  # (west, south, east, north), as osmnx 2 wants it
 
 _OSMNX_SETTINGS_LOCK = threading.Lock()
@@ -212,7 +214,10 @@ def fetch_graph(
     import requests
     from osmnx._errors import InsufficientResponseError, ResponseStatusCodeError
 
-    say = progress or (lambda _msg: None)
+    def say(message: str) -> None:
+        if progress is not None:
+            progress(0.0, message)
+
     bbox = territory_bbox(instance, margin_km=margin_km)
     folder = cache_folder(cache_dir)
     folder.mkdir(parents=True, exist_ok=True)

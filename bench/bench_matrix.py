@@ -25,8 +25,7 @@ import networkx as nx
 import numpy as np
 
 from planner.model import Point
-from planner.roads import RoadSource
-from planner.roads import _kernel
+from planner.roads import RoadSource, _kernel
 from planner.travel import great_circle_km, haversine_km
 
 BLOCK_KM = 0.25
@@ -47,14 +46,23 @@ def road_like_graph(side: int, seed: int = 1) -> nx.MultiDiGraph:
     b = np.concatenate([idx[:, 1:].ravel(), idx[1:, :].ravel()])
     keep = rng.random(a.size) > 0.15
     a, b = a[keep], b[keep]
-    straight = np.array([haversine_km(lat[i], lon[i], lat[j], lon[j]) for i, j in zip(a.tolist(), b.tolist())])
+    straight = np.array(
+        [
+            haversine_km(lat[i], lon[i], lat[j], lon[j])
+            for i, j in zip(a.tolist(), b.tolist())
+        ]
+    )
     metres = straight * 1000 * rng.uniform(1.0, 1.3, a.size)
     seconds = metres / 1000 / rng.choice(SPEEDS_KPH, a.size) * 3600
     one_way = rng.random(a.size) < 0.08
     flip = rng.random(a.size) < 0.5
     g = nx.MultiDiGraph()
-    g.add_nodes_from((int(i), {"y": float(lat[i]), "x": float(lon[i])}) for i in range(side * side))
-    for u, v, m, s, ow, fl in zip(a.tolist(), b.tolist(), metres.tolist(), seconds.tolist(), one_way, flip):
+    g.add_nodes_from(
+        (int(i), {"y": float(lat[i]), "x": float(lon[i])}) for i in range(side * side)
+    )
+    for u, v, m, s, ow, fl in zip(
+        a.tolist(), b.tolist(), metres.tolist(), seconds.tolist(), one_way, flip
+    ):
         data = {"length": m, "travel_time": s}
         if not ow or not fl:
             g.add_edge(u, v, **data)
@@ -68,27 +76,44 @@ def random_places(g: nx.MultiDiGraph, count: int, seed: int = 2) -> list[Point]:
     rng = np.random.default_rng(seed)
     nodes = rng.choice(np.array(list(g.nodes)), count, replace=False)
     return [
-        Point(f"lieu {k}", g.nodes[n]["y"] + rng.uniform(-4e-4, 4e-4), g.nodes[n]["x"] + rng.uniform(-4e-4, 4e-4))
+        Point(
+            f"lieu {k}",
+            g.nodes[n]["y"] + rng.uniform(-4e-4, 4e-4),
+            g.nodes[n]["x"] + rng.uniform(-4e-4, 4e-4),
+        )
         for k, n in enumerate(nodes.tolist())
     ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--side", type=int, default=340, help="grid side (340 → 115,600 nodes)")
+    parser.add_argument(
+        "--side", type=int, default=340, help="grid side (340 → 115,600 nodes)"
+    )
     parser.add_argument("--places", type=int, default=400)
-    parser.add_argument("--runs", type=int, default=3, help="runs of our routine (median reported)")
-    parser.add_argument("--nx-sources", type=int, default=None, help="networkx on this many sources, extrapolated")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="runs of our routine (median reported)"
+    )
+    parser.add_argument(
+        "--nx-sources",
+        type=int,
+        default=None,
+        help="networkx on this many sources, extrapolated",
+    )
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.1f}")
 
     t = time.perf_counter()
     g = road_like_graph(args.side)
-    print(f"graph: {g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges (built in {time.perf_counter() - t:.1f} s)")
+    print(
+        f"graph: {g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges (built in {time.perf_counter() - t:.1f} s)"
+    )
 
     t = time.perf_counter()
     road = RoadSource(g)
-    print(f"RoadSource compile (arrays, largest SCC, k-d tree): {time.perf_counter() - t:.2f} s")
+    print(
+        f"RoadSource compile (arrays, largest SCC, k-d tree): {time.perf_counter() - t:.2f} s"
+    )
     places = random_places(g, args.places)
 
     runs = {}
@@ -99,23 +124,31 @@ def main() -> None:
             m = road.matrix(places, workers=workers)
             times.append(time.perf_counter() - t)
         runs[label] = statistics.median(times)
-        print(f"ours, {label}: median {runs[label]:.2f} s over {args.runs} runs ({', '.join(f'{x:.2f}' for x in times)})")
+        print(
+            f"ours, {label}: median {runs[label]:.2f} s over {args.runs} runs ({', '.join(f'{x:.2f}' for x in times)})"
+        )
     ours = min(runs.values())
 
     nodes = [road.node_id(s.node) for s in road.snap(places)]
     sample = args.nx_sources or len(nodes)
-    simple = nx.DiGraph(g)  # no parallel edges here; a DiGraph is networkx's faster structure
+    simple = nx.DiGraph(
+        g
+    )  # no parallel edges here; a DiGraph is networkx's faster structure
     t = time.perf_counter()
     worst = 0.0
     for i in range(sample):
-        dist = nx.single_source_dijkstra_path_length(simple, nodes[i], weight="travel_time")
+        dist = nx.single_source_dijkstra_path_length(
+            simple, nodes[i], weight="travel_time"
+        )
         row = np.array([dist[n] for n in nodes]) / 60
         worst = max(worst, float(np.abs(row - m.minutes[i]).max()))
     nx_time = (time.perf_counter() - t) * len(nodes) / sample
     note = "" if sample == len(nodes) else f" (extrapolated from {sample} sources)"
     print(f"networkx per-source Dijkstra loop: {nx_time:.1f} s{note}")
     print(f"ratio networkx / ours (best): {nx_time / ours:.1f}×")
-    print(f"largest difference in minutes vs networkx: {worst:.5f} (edge times are rounded to 1 ms)")
+    print(
+        f"largest difference in minutes vs networkx: {worst:.5f} (edge times are rounded to 1 ms)"
+    )
 
     straight = great_circle_km(places)
     far = straight > 1.0
@@ -126,7 +159,9 @@ def main() -> None:
         f"p10 {q[0]:.2f}, median {q[1]:.2f}, p90 {q[2]:.2f}; mean speed {np.sum(m.km) / np.sum(m.minutes) * 60:.0f} km/h"
     )
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
-    print(f"(encoding limits: paths < {_kernel.LENGTH_SPAN / 1e3:,.0f} km and < {_kernel.MAX_PATH_MS / 3.6e6:.0f} h)")
+    print(
+        f"(encoding limits: paths < {_kernel.LENGTH_SPAN / 1e3:,.0f} km and < {_kernel.MAX_PATH_MS / 3.6e6:.0f} h)"
+    )
 
 
 if __name__ == "__main__":

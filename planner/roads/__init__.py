@@ -29,8 +29,20 @@ from planner.roads.cache import (
     territory_bbox,
     territory_points,
 )
-from planner.roads.network import FRENCH_SPEEDS_KPH, is_drivable, load_graph, prepare_graph, save_graph
-from planner.roads.source import DEFAULT_MAX_SNAP_KM, ROAD_LABEL, PlacesOffRoad, RoadSource, Snap
+from planner.roads.network import (
+    FRENCH_SPEEDS_KPH,
+    is_drivable,
+    load_graph,
+    prepare_graph,
+    save_graph,
+)
+from planner.roads.source import (
+    DEFAULT_MAX_SNAP_KM,
+    ROAD_LABEL,
+    PlacesOffRoad,
+    RoadSource,
+    Snap,
+)
 from planner.travel import EstimateSource, TravelSource
 
 ROAD_CHOICES = ("auto", "road", "estimate")

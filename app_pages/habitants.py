@@ -14,13 +14,7 @@ from planner.posters import commune_poster
 
 st.title("Quand passe l'unité mobile de santé ?")
 
-names = state.territory_names()
-territory = st.selectbox(
-    "Territoire", names, index=names.index(state.DEMO_TERRITORY) if state.DEMO_TERRITORY in names else 0,
-    format_func=state.territory_title,
-)  # fmt: skip
-instance, plan, label = state.published_or_demo(territory)
-st.caption(label)
+territory, instance, plan = state.choose_public_plan()
 
 communes = sorted((c for c in instance.communes if c.visits_per_week > 0), key=lambda c: c.name)
 insee = st.selectbox(

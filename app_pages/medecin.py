@@ -11,13 +11,7 @@ from planner.model import hhmm
 
 st.title("Mon planning")
 
-names = state.territory_names()
-territory = st.selectbox(
-    "Territoire", names, index=names.index(state.DEMO_TERRITORY) if state.DEMO_TERRITORY in names else 0,
-    format_func=state.territory_title,
-)  # fmt: skip
-instance, plan, label = state.published_or_demo(territory)
-st.caption(label)
+territory, instance, plan = state.choose_public_plan()
 
 people = sorted(instance.staff, key=lambda p: p.name)
 staff_id = st.selectbox(

@@ -52,11 +52,12 @@ st.caption(f"Temps de trajet : {plan.travel_label}")
 # --- KPIs
 st.subheader("Indicateurs")
 explanations = kpi_explanations()
-columns = st.columns(4)
-for i, (key, value) in enumerate(plan.kpis.items()):
-    with columns[i % 4]:
-        st.metric(KPI_LABELS.get(key, key), format_kpi(key, value), help=explanations.get(key))
-        st.caption(explanations.get(key, ""))
+kpis = list(plan.kpis.items())
+for row in range(0, len(kpis), 4):
+    for column, (key, value) in zip(st.columns(4), kpis[row : row + 4]):
+        with column:
+            st.metric(KPI_LABELS.get(key, key), format_kpi(key, value), help=explanations.get(key))
+            st.caption(explanations.get(key, ""))
 
 if plan.warnings:
     with st.expander(f"Avertissements ({len(plan.warnings)})", expanded=True):
@@ -96,15 +97,16 @@ if frame.empty:
     st.info("Aucune tournée cette semaine.")
 for unit in instance.units:
     if (frame["unité"] == unit.name).any():
-        st.altair_chart(views.timetable_chart(frame, unit.name), width="stretch")
+        chart = views.timetable_chart(frame, unit.name)
+        st.altair_chart(chart, width="stretch", height=chart.height + 140)  # room for axis and legend
 
 # --- Tables
 tab_sessions, tab_rota, tab_totals = st.tabs(["Séances", "Équipes (rota)", "Totaux par personne"])
 with tab_sessions:
-    st.dataframe(sessions_table(instance, plan), hide_index=True, width="stretch")
+    st.dataframe(views.in_french(sessions_table(instance, plan)), hide_index=True, width="stretch")
 with tab_rota:
     if plan.shifts:
-        st.dataframe(shifts_table(instance, plan), hide_index=True, width="stretch")
+        st.dataframe(views.in_french(shifts_table(instance, plan)), hide_index=True, width="stretch")
     else:
         st.info("Aucune garde dans ce plan (les unités n'ont pas besoin d'équipage).")
 with tab_totals:

@@ -14,7 +14,9 @@ import io
 import logging
 import os
 import tempfile
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,16 +174,36 @@ def territory_title(name: str) -> str:
         return name
 
 
-@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs={Instance: _fingerprint})
-def _cached_plan(instance: Instance, options_key: str, _options: Any, _progress: ProgressFn | None) -> Plan:
-    from planner.solve import plan as solve_plan
+#: Plans kept per server: one per (instance, options) pair, the oldest dropped first.
+MAX_CACHED_PLANS = 16
 
-    return solve_plan(instance, _options, progress=_progress)
+
+@st.cache_resource
+def _plan_cache() -> tuple[OrderedDict[tuple[str, str], Plan], threading.Lock]:
+    """One plan cache shared by every session of the server.
+
+    Not `st.cache_resource` on the solve itself: that would record the progress bar drawn during
+    the solve and replay it, on a later cache hit, into a page where that bar does not exist.
+    """
+    return OrderedDict(), threading.Lock()
 
 
 def compute_plan(instance: Instance, options: Any, progress: ProgressFn | None = None) -> Plan:
     """Plan ``instance`` with ``options``; the same pair is solved only once per server."""
-    return _cached_plan(instance, repr(options), options, progress)
+    from planner.solve import plan as solve_plan
+
+    cache, lock = _plan_cache()
+    key = (_fingerprint(instance), repr(options))
+    with lock:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+    result = solve_plan(instance, options, progress=progress)
+    with lock:
+        cache[key] = result
+        while len(cache) > MAX_CACHED_PLANS:
+            cache.popitem(last=False)
+    return result
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, hash_funcs={Instance: _fingerprint})
@@ -333,6 +355,18 @@ def published_or_demo(territory: str) -> tuple[Instance, Plan, str]:
     with st.spinner("Calcul du planning de démonstration…"):
         plan_ = compute_plan(inst, default_options())
     return inst, plan_, "Planning de démonstration : il n'a pas encore été publié par la coordination."
+
+
+def choose_public_plan() -> tuple[str, Instance, Plan]:
+    """The territory picker of the public pages; returns the territory, its instance and its plan."""
+    names = territory_names()
+    territory = st.selectbox(
+        "Territoire", names, index=names.index(DEMO_TERRITORY) if DEMO_TERRITORY in names else 0,
+        format_func=territory_title,
+    )  # fmt: skip
+    inst, plan_, label = published_or_demo(territory)
+    st.caption(label)
+    return territory, inst, plan_
 
 
 @dataclass(frozen=True)

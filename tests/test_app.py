@@ -152,8 +152,8 @@ def test_plan_the_demo_shows_kpis_tables_and_chart() -> None:
     assert "Besoin couvert" in labels and "Séances / semaine" in labels
     assert len(labels) >= 10
     sessions, shifts, totals = at.dataframe[-3].value, at.dataframe[-2].value, at.dataframe[-1].value
-    assert len(sessions) > 0 and {"date", "commune", "start", "end"} <= set(sessions.columns)
-    assert len(shifts) > 0 and "name" in shifts.columns
+    assert len(sessions) > 0 and {"date", "commune", "début", "fin"} <= set(sessions.columns)
+    assert len(shifts) > 0 and "nom" in shifts.columns
     assert totals["gardes"].sum() == len(shifts)
     assert at.get("vega_lite_chart"), "no timetable chart"
     assert at.get("component_instance"), "no map"
@@ -233,3 +233,4 @@ def test_territory_upload_table_reader_keeps_codes_as_text() -> None:
     )
     assert sources.communes.loc[0, "insee"] == "01004"
     assert isinstance(sources.roster, pd.DataFrame) and sources.roster.loc[0, "name"] == "Dr Z. Essai (exemple)"
+

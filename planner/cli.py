@@ -313,6 +313,53 @@ def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
     diff.set_defaults(func=_cmd_diff)
 
 
+def _cmd_replan(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from planner.exports import write_outputs
+    from planner.io import load_territory
+    from planner.replan import parse_changes, replan, summary_text
+    from planner.serialize import read_plan_json
+    from planner.solve import PlanOptions, travel_for
+
+    instance = load_territory(args.territory)
+    published = read_plan_json(args.plan)
+    lines = [f"unavailable {v}" for v in args.unavailable]
+    lines += [f"out-of-service {v}" for v in args.out_of_service]
+    lines += [f"closed {v}" for v in args.closed]
+    if not lines:
+        print("Aucun changement donné (--unavailable, --out-of-service ou --closed).", file=sys.stderr)
+        return 2
+    changes = parse_changes(lines)
+    try:
+        today = date.fromisoformat(args.today) if args.today else date.today()
+    except ValueError:
+        print(f"Erreur : --today « {args.today} » n'est pas une date AAAA-MM-JJ", file=sys.stderr)
+        return 2
+    travel = travel_for(instance, PlanOptions(roads=args.roads))
+    result = replan(instance, published, changes, today=today, time_limit=args.time_limit, travel=travel)
+    paths = write_outputs(instance, result.plan, args.out)
+    print(summary_text(result))
+    print()
+    print("Fichiers écrits : " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def _add_replan_commands(sub: argparse._SubParsersAction) -> None:
+    """`planner replan`: re-plan a published plan after a cancellation, a breakdown, a closure."""
+    p = sub.add_parser("replan", help="re-planifier après une absence, une panne ou une fermeture")
+    p.add_argument("territory", nargs="?", default=DEMO_TERRITORY, help="territoire du plan (défaut : démo)")
+    p.add_argument("--plan", required=True, help="plan.json publié (écrit par « planner plan »)")
+    p.add_argument("--unavailable", action="append", default=[], metavar="PERSONNE:DATE[..DATE]", help="une personne absente")
+    p.add_argument("--out-of-service", action="append", default=[], metavar="UNITÉ:DATE[..DATE]", help="une unité hors service")
+    p.add_argument("--closed", action="append", default=[], metavar="INSEE:DATE[;DATE…]", help="une commune fermée")
+    p.add_argument("--today", help="aujourd'hui, AAAA-MM-JJ : rien avant ne change (défaut : la date du jour)")
+    p.add_argument("--out", default="out", help="dossier de sortie (défaut : out)")
+    p.add_argument("--time-limit", type=float, default=10.0, help="secondes de recherche (défaut : 10)")
+    p.add_argument("--roads", default="estimate", help="trajets du plan : estimate (défaut), road, auto, ou un fichier")
+    p.set_defaults(func=_cmd_replan)
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value <= 0:
@@ -334,6 +381,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_commands(sub)
     _add_roads_commands(sub)
     _add_publish_commands(sub)
+    _add_replan_commands(sub)
     return parser
 
 

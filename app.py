@@ -42,5 +42,5 @@ try:
     if page.url_path in ACCESS:
         state.require_access(ACCESS[page.url_path])
     page.run()
-except Exception as exc:  # st.stop/st.rerun are BaseExceptions and pass through
+except Exception as exc:  # noqa: BLE001 (a French message, never a traceback; st.stop/st.rerun pass through)
     state.show_error(exc)

@@ -8,8 +8,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import state, views
+from planner.coverage import staff_totals
 from planner.errors import TourneeError
 from planner.model import WEEKDAYS_FR
+from planner.report import (
+    KPI_LABELS,
+    format_kpi,
+    kpi_explanations,
+    sessions_table,
+    shifts_table,
+)
 
 instance = state.instance()
 options = state.options()
@@ -43,9 +51,6 @@ plan = state.plan()
 if plan is None:
     st.info("Cliquez sur « Planifier » pour calculer les tournées et le planning des équipes.")
     st.stop()
-
-from planner.coverage import staff_totals  # noqa: E402
-from planner.report import KPI_LABELS, format_kpi, kpi_explanations, sessions_table, shifts_table  # noqa: E402
 
 st.caption(f"Temps de trajet : {plan.travel_label}")
 

@@ -12,7 +12,13 @@ import streamlit as st
 
 from app_pages import state
 from planner.errors import TourneeError
-from planner.replan import CommuneClosed, StaffUnavailable, UnitOutOfService, apply_to_instance, replan
+from planner.replan import (
+    CommuneClosed,
+    StaffUnavailable,
+    UnitOutOfService,
+    apply_to_instance,
+    replan,
+)
 
 KINDS = {
     "staff": "Une personne est indisponible",

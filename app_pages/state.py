@@ -45,7 +45,7 @@ def _secret(key: str) -> str | None:
     """A value of `.streamlit/secrets.toml`, or None when there is no such file or key."""
     try:
         value = st.secrets.get(key)
-    except Exception:  # no secrets file at all: Streamlit raises its own FileNotFoundError
+    except FileNotFoundError:  # no secrets file, or one that cannot be read (StreamlitSecretNotFoundError)
         return None
     return str(value) if value else None
 

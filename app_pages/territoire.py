@@ -21,7 +21,10 @@ source = st.radio(
 if source == "builtin":
     names = state.territory_names()
     territory = st.session_state.get("territory", state.DEMO_TERRITORY)
-    name = st.selectbox("Territoire intégré", names, index=names.index(territory) if territory in names else 0)
+    name = st.selectbox(
+        "Territoire intégré", names, index=names.index(territory) if territory in names else 0,
+        format_func=state.territory_title,
+    )  # fmt: skip
     if st.button("Charger ce territoire"):
         state.set_sources(state.builtin_sources(name))
         state.set_instance(state.builtin_instance(name), name)

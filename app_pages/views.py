@@ -6,6 +6,7 @@ them into folium/altair/pandas objects; no planning happens here.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -16,7 +17,17 @@ import folium
 import pandas as pd
 
 from planner.errors import Problem
-from planner.model import WEEKDAYS_FR, Commune, Instance, Plan, Point, Session, Tour, UnitKind, hhmm
+from planner.model import (
+    WEEKDAYS_FR,
+    Commune,
+    Instance,
+    Plan,
+    Point,
+    Session,
+    Tour,
+    UnitKind,
+    hhmm,
+)
 
 #: Distinct colours (Okabe–Ito, readable by colour-blind people), one per unit or weekday.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
@@ -100,7 +111,7 @@ def tour_map(
         if unit.kind is UnitKind.BUS and stops:
             path = [unit.depot, *stops, unit.depot]
             line: list[tuple[float, float]] = []
-            for a, b in zip(path, path[1:]):
+            for a, b in itertools.pairwise(path):
                 line += _leg(matrix, a, b)
             folium.PolyLine(line, color=colour, weight=3, opacity=0.8, tooltip=f"{unit.name} — {short_day(tour.date)}").add_to(fmap)
         for session in tour.sessions:

@@ -160,6 +160,16 @@ def test_plan_the_demo_shows_kpis_tables_and_chart() -> None:
     assert any("Plan prêt" in text_format.MessageToString(s.proto, as_utf8=True) for s in at.get("status"))
 
 
+def test_settings_change_the_working_territory() -> None:
+    """Setting a one-week horizon and applying it changes the instance the next plan is made from."""
+    at = _app("parametres", coordinator=True)
+    next(n for n in at.number_input if n.label == "Nombre de semaines").set_value(1)
+    _button(at, "Appliquer").click().run()
+    _ok(at)
+    assert any("Réglages enregistrés" in s.value for s in at.success)
+    assert at.session_state["instance"].rules.weeks == 1
+
+
 def test_staff_page_lists_the_shifts_of_the_chosen_person() -> None:
     at = _app("medecin", coordinator=True)
     _ok(at)

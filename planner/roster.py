@@ -29,7 +29,7 @@ __all__ = ["NUM_WORKERS", "Penalty", "RotaResult", "assign_crews", "shift_key"]
 NUM_WORKERS = 2
 
 #: Deterministic budgets (CP-SAT work units, not seconds) of the whole-model run and of each window.
-FULL_BUDGET = 1.0
+FULL_BUDGET = 0.3
 WINDOW_BUDGET = 0.3
 #: Models with at most this many assignment variables are solved whole.
 SMALL_MODEL = 3000

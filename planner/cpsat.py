@@ -11,7 +11,7 @@ def configure_deterministic(solver: cp_model.CpSolver, *, time_limit: float, see
     The wall-clock limit is only a safety net (three times the budget) on a slow machine.
     """
     solver.parameters.num_workers = workers
-    solver.parameters.interleave_search = True
+    solver.parameters.interleave_search = workers > 1
     solver.parameters.random_seed = seed
     solver.parameters.max_deterministic_time = time_limit
-    solver.parameters.max_time_in_seconds = 3 * time_limit
+    solver.parameters.max_time_in_seconds = 20 * time_limit

@@ -60,22 +60,25 @@ def compute_kpis(
         "drive_minutes_per_week": round(sum(t.drive_minutes for t in tours) / weeks, 1),
         "drive_km_per_week": round(drive_km / weeks, 1),
         "co2_kg_per_week": round(drive_km * CO2_KG_PER_KM / weeks, 1),
-        "regularity": regularity(tours),
+        "regularity": regularity(tours, instance),
         "shifts": len(shifts),
     }
 
 
-def regularity(tours: Iterable[Tour]) -> float:
-    """Share of visits on their commune's usual weekday, within 30 min of its usual start."""
+def regularity(tours: Iterable[Tour], instance: Instance) -> float:
+    """Share of visits in one of their commune's usual weekly slots (weekday, start time ± 30 min).
+
+    A commune visited k times a week has k usual slots: its k most frequent (weekday, start) pairs.
+    """
     starts: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for t in tours:
         for s in t.sessions:
             starts[s.insee].append((t.date.weekday(), s.start))
     regular = total = 0
-    for items in starts.values():
-        usual_day, _ = Counter(d for d, _ in items).most_common(1)[0]
-        usual_start, _ = Counter(m for d, m in items if d == usual_day).most_common(1)[0]
-        regular += sum(1 for d, m in items if d == usual_day and abs(m - usual_start) <= REGULAR_START_TOLERANCE)
+    for insee, items in starts.items():
+        per_week = max(1, round(instance.commune(insee).visits_per_week))
+        usual = [slot for slot, _ in Counter(items).most_common(per_week)]
+        regular += sum(1 for d, m in items if any(d == ud and abs(m - um) <= REGULAR_START_TOLERANCE for ud, um in usual))
         total += len(items)
     return round(regular / total, 4) if total else 1.0
 

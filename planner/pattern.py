@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import reduce
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from planner.cpsat import configure_deterministic
@@ -23,6 +24,10 @@ from planner.travel import TravelMatrix
 
 #: Longest cycle considered, in weeks (monthly visits need 4).
 MAX_CYCLE_WEEKS = 12
+#: Need and driving are scaled by this before rounding, so the weekday tie-break stays a tie-break.
+OBJECTIVE_SCALE = 100
+#: The model keeps the best communes until their targets ask for this many times the weekly slots.
+SHORTLIST_FACTOR = 3
 #: A commune is a candidate for at most this many units (the nearest ones), to keep the model small.
 MAX_UNITS_PER_COMMUNE = 2
 
@@ -149,7 +154,28 @@ def build_problem(
             and s.weekday in c.site.open_days
             and _site_hours_fit(c, instance.unit(s.unit_id), rules.session_length(instance.unit(s.unit_id)))
         )
-    return PatternProblem(instance, travel, candidates, slots, allowed, cycle, weights)
+    kept = _shortlist(candidates, allowed, weights, weekly_slots=len(slots))
+    kept_allowed = {c.insee: allowed[c.insee] for c in kept}
+    return PatternProblem(instance, travel, kept, slots, kept_allowed, cycle, weights)
+
+
+def _shortlist(candidates, allowed, weights, *, weekly_slots: int) -> tuple[Commune, ...]:
+    """The candidates worth a place in the model: by value, until they could fill the week many times.
+
+    A commune ranked below communes whose targets already ask for ``SHORTLIST_FACTOR`` times the
+    weekly capacity cannot get a slot unless all of those are out of reach, so the model leaves it out
+    (it is reported as left out for capacity). Keeps department-scale models small.
+    """
+    reachable = [c for c in candidates if allowed[c.insee]]
+    ranked = sorted(reachable, key=lambda c: (-weights[c.insee], c.insee))
+    kept, demand = [], 0.0
+    for c in ranked:
+        if demand >= SHORTLIST_FACTOR * weekly_slots:
+            break
+        kept.append(c)
+        demand += c.visits_per_week
+    unreachable = [c for c in candidates if not allowed[c.insee]]
+    return tuple(sorted(kept + unreachable, key=lambda c: c.insee))
 
 
 def _reachable(problem: PatternProblem, unit: Unit, commune: Commune) -> bool:
@@ -174,7 +200,7 @@ def solve_pattern(
     *,
     time_limit: float,
     seed: int = 0,
-    workers: int = 2,
+    workers: int = 1,
     hint: Pattern | None = None,
 ) -> Pattern:
     """Choose the visits with CP-SAT: need served first, then little driving; hard rules as constraints."""
@@ -207,8 +233,8 @@ def solve_pattern(
         weeks_served = cycle // period_of(c.visits_per_week)
         value = rules.weights.need * problem.weights[insee] * weeks_served
         drive = rules.weights.travel * problem.round_trip(unit, c) / 2 * weeks_served
-        early = slot.weekday + slot.session  # ties: earlier in the week first (stable output)
-        objective.append(var * int(value - round(drive) - early))
+        early = slot.weekday + slot.session  # ties only: earlier in the week first (stable output)
+        objective.append(var * int(OBJECTIVE_SCALE * (value - drive) - early))
     model.maximize(sum(objective))
 
     if hint is not None:
@@ -230,16 +256,13 @@ def solve_pattern(
     return Pattern(cycle, _sorted(visits), name, solver.objective_value)
 
 
-def _occupancy(x, items, slot: Slot, week: int):
-    """Linear expression: how many communes hold ``slot`` in cycle week ``week``."""
-    return sum(x[c.insee, slot, phase] for c, phase in items if week % period_of(c.visits_per_week) == phase)
 
 
 def _add_slot_capacity(model, x, by_slot, cycle: int) -> None:
     """Hard: a slot holds at most one commune in any week of the cycle."""
     for slot, items in by_slot.items():
         for week in range(cycle):
-            model.add(_occupancy(x, items, slot, week) <= 1)
+            model.add(sum(_in_week(x, items, slot, week).values()) <= 1)
 
 
 def _add_frequency_caps(model, x, problem: PatternProblem, by_commune) -> None:
@@ -276,29 +299,55 @@ def _add_compact_days(model, x, problem: PatternProblem, by_slot, cycle: int) ->
     Slot ``s + 1`` is used only if slot ``s`` is, and a commune in slot ``s`` is followed by one at most
     ``max_drive_between_sessions`` minutes away, so a day never zigzags across the territory.
     """
-    instance = problem.instance
-    limit = instance.rules.max_drive_between_sessions
+    near = _neighbours(problem)
     for slot, items in by_slot.items():
         nxt = Slot(slot.unit_id, slot.weekday, slot.session + 1)
         if nxt not in by_slot:
             continue
         for week in range(cycle):
-            here = _occupancy(x, items, slot, week)
-            there_items = by_slot[nxt]
-            there = _occupancy(x, there_items, nxt, week)
-            model.add(there <= here)
-            for c, phase in items:
-                if week % period_of(c.visits_per_week) != phase:
-                    continue
-                near = [
-                    x[b.insee, nxt, ph]
-                    for b, ph in there_items
-                    if week % period_of(b.visits_per_week) == ph
-                    and b.insee != c.insee
-                    and problem.minutes(site_point(c), site_point(b)) <= limit
-                ]
+            here = _in_week(x, items, slot, week)
+            there = _in_week(x, by_slot[nxt], nxt, week)
+            used_next = model.new_bool_var(f"used(unit={nxt.unit_id}, day={nxt.weekday}, session={nxt.session}, week={week})")
+            model.add(used_next == sum(there.values()))
+            model.add(used_next <= sum(here.values()))
+            for insee, var in here.items():
+                close = [there[b] for b in near[slot.unit_id, insee] if b in there]
                 # visit c here and something next ⇒ that next is near c
-                model.add(x[c.insee, slot, phase] + there - sum(near) <= 1)
+                model.add(var + used_next - sum(close) <= 1)
+
+
+def _in_week(x, items, slot: Slot, week: int) -> dict[str, cp_model.IntVar]:
+    """The variables that put a commune in ``slot`` in cycle week ``week``, by INSEE code."""
+    return {c.insee: x[c.insee, slot, phase] for c, phase in items if week % period_of(c.visits_per_week) == phase}
+
+
+def _neighbours(problem: PatternProblem) -> dict[tuple[str, str], set[str]]:
+    """For each (unit, candidate), the candidates that may follow it in the unit's day.
+
+    Within ``max_drive_between_sessions`` minutes of it, and such that depot → it → the next → depot,
+    two sessions and the lunch break fit in the working day.
+    """
+    instance = problem.instance
+    limit = instance.rules.max_drive_between_sessions
+    codes = [c.insee for c in problem.candidates]
+    idx = [problem.travel.index(site_point(c)) for c in problem.candidates]
+    minutes = problem.travel.minutes[np.ix_(idx, idx)]
+    near: dict[tuple[str, str], set[str]] = {}
+    for unit in instance.units:
+        if unit.kind is UnitKind.FIXED:
+            spare = np.full(len(codes), np.inf)
+            out = back = np.zeros(len(codes))
+        else:
+            d = problem.travel.index(unit.depot)
+            out, back = problem.travel.minutes[d, idx], problem.travel.minutes[idx, d]
+            lunch = unit.lunch.minutes if unit.lunch else 0
+            spare = unit.hours.minutes - 2 * instance.rules.session_length(unit) - lunch
+        day = out[:, None] + minutes + back[None, :]
+        ok = (minutes <= limit) & (day <= spare)
+        np.fill_diagonal(ok, False)
+        for i, a in enumerate(codes):
+            near[unit.id, a] = {codes[j] for j in np.flatnonzero(ok[i])}
+    return near
 
 
 def _sorted(visits) -> tuple[Visit, ...]:
@@ -316,7 +365,7 @@ def greedy_pattern(problem: PatternProblem) -> Pattern:
     respects the gap and day rules, and is within reach of the previous session.
     """
     instance, cycle = problem.instance, problem.cycle_weeks
-    limit = instance.rules.max_drive_between_sessions
+    near = _neighbours(problem)
     taken: dict[tuple[Slot, int], str] = {}  # (slot, cycle week) -> insee
     used: dict[str, list[Visit]] = {}
     visits: list[Visit] = []
@@ -338,7 +387,7 @@ def greedy_pattern(problem: PatternProblem) -> Pattern:
                 if not _greedy_fits(problem, visit, used.get(c.insee, []), taken, cycle):
                     continue
                 drive = 0.0 if unit.kind is UnitKind.FIXED else problem.minutes(origin, site_point(c))
-                if prev_insee and drive > limit:
+                if prev_insee and c.insee not in near[unit.id, prev_insee]:
                     continue
                 score = problem.weights[c.insee] / (1.0 + drive)
                 if score > best_score:

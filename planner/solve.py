@@ -40,7 +40,8 @@ Progress = Callable[[float, str], None]
 class PlanOptions:
     """Solver settings.
 
-    time_limit: seconds for the weekly-pattern search (CP-SAT); the rota gets the same budget.
+    time_limit: budget of the weekly-pattern search (CP-SAT deterministic time, about seconds).
+    rota_time_limit: budget of the rota search (CP-SAT deterministic time).
     seed: random seed of the solvers; with the same seed and inputs, the same plan.
     roads: ``"estimate"`` (great-circle, offline), ``"road"`` (OpenStreetMap, cached), ``"auto"``,
         or a path to a GraphML / OSM XML file.
@@ -48,14 +49,16 @@ class PlanOptions:
     """
 
     time_limit: float = 10.0
+    rota_time_limit: float = 1.0
     seed: int = 0
     roads: str = "estimate"
     method: str = "cp-sat"
 
     def __post_init__(self) -> None:
-        if self.time_limit <= 0:
-            msg = f"time_limit is {self.time_limit}: give a positive number of seconds"
-            raise ValueError(msg)
+        for name in ("time_limit", "rota_time_limit"):
+            if getattr(self, name) <= 0:
+                msg = f"{name} is {getattr(self, name)}: give a positive number of seconds"
+                raise ValueError(msg)
         if self.method not in ("cp-sat", "greedy"):
             msg = f"method {self.method!r} is unknown: use 'cp-sat' or 'greedy'"
             raise ValueError(msg)
@@ -125,7 +128,7 @@ def plan(
         report(0.75, "Affectation des équipes…")
         from planner.roster import assign_crews
 
-        rota = assign_crews(instance, tours, time_limit=options.time_limit, seed=options.seed)
+        rota = assign_crews(instance, tours, time_limit=options.rota_time_limit, seed=options.seed)
         dropped = set(rota.uncrewed)
         tours = [t for t in tours if t.key not in dropped]
         shifts = tuple(rota.shifts)

@@ -9,6 +9,7 @@ changed, and the new plan has passed the independent validator.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections import defaultdict
@@ -17,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from planner.errors import InputError, PlanningError, Problem
-from planner.model import CommuneClosure, DateRange, Instance, Plan, Shift, Tour
+from planner.model import CommuneClosure, DateRange, Instance, Plan, Session, Shift, Tour, UnitKind
 from planner.roster import RotaResult, assign_crews, shift_key
 from planner.rota_rules import staff_name
 from planner.travel import TravelMatrix
@@ -108,7 +109,31 @@ def apply_to_instance(instance: Instance, changes: Sequence[Change], *, today: d
     return instance.replace(staff=tuple(staff), rules=rules)
 
 
-def _remaining_tours(instance: Instance, published: Plan, changes: Sequence[Change], today: date) -> tuple[list[Tour], list[tuple[date, str]], int, set[str]]:
+def shortened(instance: Instance, tour: Tour, sessions: tuple[Session, ...], travel: TravelMatrix) -> Tour:
+    """``tour`` with only ``sessions`` (same times): it leaves just in time for the first and comes
+    back straight after the last, and its driving totals are those of its new legs."""
+    from planner.pattern import site_point
+
+    unit = instance.unit(tour.unit_id)
+    if unit.kind is UnitKind.FIXED:
+        return replace(tour, sessions=sessions, leave_depot=sessions[0].arrival, back_at_depot=sessions[-1].departure, drive_minutes=0.0, drive_km=0.0)
+    stops = [travel.index(unit.depot), *(travel.index(site_point(instance.commune(s.insee))) for s in sessions), travel.index(unit.depot)]
+    legs = list(zip(stops, stops[1:]))
+    first = math.ceil(travel.minutes[legs[0]] - 1e-9)
+    last = math.ceil(travel.minutes[legs[-1]] - 1e-9)
+    return replace(
+        tour,
+        sessions=sessions,
+        leave_depot=max(tour.leave_depot, sessions[0].arrival - first),
+        back_at_depot=min(tour.back_at_depot, sessions[-1].departure + last),
+        drive_minutes=float(sum(travel.minutes[leg] for leg in legs)),
+        drive_km=float(sum(travel.km[leg] for leg in legs)),
+    )
+
+
+def _remaining_tours(
+    instance: Instance, published: Plan, changes: Sequence[Change], today: date, travel: TravelMatrix
+) -> tuple[list[Tour], list[tuple[date, str]], int, set[str]]:
     """Tours still possible, the diff lines of what was removed, sessions removed, tours removed."""
     out_of_service = [c for c in changes if isinstance(c, UnitOutOfService)]
     closed = defaultdict(set)
@@ -136,7 +161,7 @@ def _remaining_tours(instance: Instance, published: Plan, changes: Sequence[Chan
             lines.append((tour.date, f"{_fr(tour.date)} — {unit_name} : tournée supprimée (plus aucune séance)"))
             removed.add(tour.key)
             continue
-        tours.append(tour if len(kept) == len(tour.sessions) else replace(tour, sessions=kept))
+        tours.append(tour if len(kept) == len(tour.sessions) else shortened(instance, tour, kept, travel))
     return tours, lines, sessions_removed, removed
 
 
@@ -198,7 +223,8 @@ def replan(
     began = time.perf_counter()
     _check(instance, changes)
     current = apply_to_instance(instance, changes, today=today)
-    tours, lines, sessions_removed, removed = _remaining_tours(current, published, changes, today)
+    travel = travel or travel_for(current)
+    tours, lines, sessions_removed, removed = _remaining_tours(current, published, changes, today, travel)
     rota = assign_crews(current, tours, time_limit=time_limit, seed=seed, keep=published.shifts, frozen_before=today)
     uncrewed = set(rota.uncrewed)
     for tour in tours:
@@ -215,7 +241,6 @@ def replan(
     shifts_cancelled = sum(1 for s in published.shifts if s.tour_key in removed)
     diff = tuple(text for _, text in sorted(lines, key=lambda item: item[0]))
 
-    travel = travel or travel_for(current)
     reasons = {u.insee: u.reason for u in published.unserved}
     warnings = [*published.warnings, *rota.explanations]
     plan = assemble(current, tours, rota.shifts, travel, warnings, published.solver_seconds + time.perf_counter() - began, reasons)

@@ -257,12 +257,19 @@ def _search(
         return None, False
     best = _shifts_of_solution(rm, solver)
     windows = _windows(rm.tours)
+    if rm.keep:  # re-planning: only the weeks where the repaired rota differs from the published one
+        open_keys = {t.key for t in rm.tours}
+        published = {shift_key(s) for s in rm.keep if s.tour_key in open_keys}
+        changed = {k[0] for k in published ^ {shift_key(s) for s in best}}
+        windows = [w for w in _windows(rm.tours, by_unit=False, weeks=1) if w & changed]
     offers = {p.id: rm.offered(p) for p in rm.instance.staff}
     deadline = started + time_limit
-    for number in range(MAX_PASSES):
+    longest = 0.0  # the slowest window so far: do not start one that would overrun the deadline
+    for number in range(1 if rm.keep else MAX_PASSES):
         gained = False
         for k, window in enumerate(windows):
-            if time.perf_counter() > deadline:
+            began = time.perf_counter()
+            if began + longest > deadline:
                 return best, False
             fraction = 0.2 + 0.8 * min(1.0, (time.perf_counter() - started) / time_limit)
             say(fraction, f"Équipes : amélioration, passe {number + 1}, fenêtre {k + 1}/{len(windows)}")
@@ -279,6 +286,7 @@ def _search(
             if found is None:
                 continue
             window_shifts = _shifts_of_solution(sub, found)
+            longest = max(longest, time.perf_counter() - began)
             if {(s.staff_id, s.tour_key, s.role) for s in window_shifts} != incumbent:
                 gained = True
                 best = [s for s in best if s.tour_key not in inside_keys] + window_shifts
@@ -287,17 +295,17 @@ def _search(
     return best, False
 
 
-def _windows(tours: Sequence[Tour]) -> list[frozenset[str]]:
+def _windows(tours: Sequence[Tour], *, by_unit: bool = True, weeks: int = WINDOW_WEEKS) -> list[frozenset[str]]:
     """Parts of the rota re-optimised in turn: each unit over the whole horizon (continuity of care
     lives there), then every few weeks of all units (fairness and maxima live there)."""
-    by_unit: dict[str, set[str]] = defaultdict(set)
+    units: dict[str, set[str]] = defaultdict(set)
     by_week: dict[tuple[int, int], set[str]] = defaultdict(set)
     for tour in tours:
-        by_unit[tour.unit_id].add(tour.key)
+        units[tour.unit_id].add(tour.key)
         by_week[rota_rules.iso_week(tour.date)].add(tour.key)
-    weeks = sorted(by_week)
-    spans = [weeks[i : i + WINDOW_WEEKS] for i in range(0, max(1, len(weeks) - WINDOW_WEEKS + 1), WINDOW_WEEKS)]
-    windows = [frozenset(keys) for _, keys in sorted(by_unit.items())]
+    ordered = sorted(by_week)
+    spans = [ordered[i : i + weeks] for i in range(0, max(1, len(ordered) - weeks + 1), weeks)]
+    windows = [frozenset(keys) for _, keys in sorted(units.items())] if by_unit else []
     windows += [frozenset(k for w in span for k in by_week[w]) for span in spans]
     return windows
 

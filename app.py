@@ -30,6 +30,8 @@ COORDINATION = [
 #: the staff page, whose names are not public.
 ACCESS = {p.url_path: "coordinator" for p in COORDINATION} | {"medecin": "staff"}
 
+state.start_demo_warmup()  # the demo plan is solved once per server, in the background
+
 page = st.navigation({"Public": PUBLIC, "Coordination": COORDINATION})
 
 with st.sidebar:

@@ -18,6 +18,7 @@ import threading
 import zipfile
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,11 +180,12 @@ MAX_CACHED_PLANS = 16
 
 
 @st.cache_resource
-def _plan_cache() -> tuple[OrderedDict[tuple[str, str], Plan], threading.Lock]:
-    """One plan cache shared by every session of the server.
+def _plan_cache() -> tuple[OrderedDict[tuple[str, str], Future[Plan]], threading.Lock]:
+    """One plan cache shared by every session of the server: a future per (instance, options).
 
     Not `st.cache_resource` on the solve itself: that would record the progress bar drawn during
     the solve and replay it, on a later cache hit, into a page where that bar does not exist.
+    Futures let a second request for a plan being solved wait for it instead of solving it again.
     """
     return OrderedDict(), threading.Lock()
 
@@ -195,15 +197,43 @@ def compute_plan(instance: Instance, options: Any, progress: ProgressFn | None =
     cache, lock = _plan_cache()
     key = (_fingerprint(instance), repr(options))
     with lock:
-        if key in cache:
-            cache.move_to_end(key)
-            return cache[key]
-    result = solve_plan(instance, options, progress=progress)
-    with lock:
-        cache[key] = result
-        while len(cache) > MAX_CACHED_PLANS:
-            cache.popitem(last=False)
+        owner = key not in cache
+        if owner:
+            cache[key] = Future()
+            while len(cache) > MAX_CACHED_PLANS:
+                cache.popitem(last=False)
+        cache.move_to_end(key)
+        future = cache[key]
+    if not owner:
+        if progress is not None and not future.done():
+            progress(0.5, "Ce plan est déjà en cours de calcul : attente du résultat…")
+        return future.result()
+    try:
+        result = solve_plan(instance, options, progress=progress)
+    except BaseException as exc:
+        with lock:
+            cache.pop(key, None)  # a later request tries again
+        future.set_exception(exc)
+        raise
+    future.set_result(result)
     return result
+
+
+@st.cache_resource(show_spinner=False)
+def start_demo_warmup() -> threading.Thread:
+    """Solve the demo plan in the background once per server, so that it is ready when asked for."""
+    demo = builtin_instance(DEMO_TERRITORY)
+    options_ = default_options()
+
+    def warm() -> None:
+        try:
+            compute_plan(demo, options_)
+        except Exception:
+            log.exception("warming the demo plan failed")
+
+    thread = threading.Thread(target=warm, name="tournee-demo-warmup", daemon=True)
+    thread.start()
+    return thread
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, hash_funcs={Instance: _fingerprint})

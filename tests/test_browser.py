@@ -107,7 +107,7 @@ def page() -> Iterator[Page]:
 
 def test_coordinator_plans_the_demo(server: str, page: Page) -> None:
     """Log in, click "Planifier": progress shows, then KPIs and the week's chart. Runs first, on a
-    cold cache, so that the resident test below reuses a plan solved under a progress bar."""
+    fresh server, so that the resident test below reuses the plan shown on this page."""
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     expect.set_options(timeout=PAGE_TIMEOUT_MS)
     page.goto(f"{server}/planifier")

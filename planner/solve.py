@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
-from planner.calendar_days import closed_dates
+from planner.calendar_days import closed_dates, public_holidays
 from planner.errors import PlanningError, TourneeError
 from planner.kpis import compute_kpis, unserved_communes
 from planner.model import Instance, Plan, Point, Tour, Unit
@@ -121,7 +121,7 @@ def plan(
 
     report(0.6, "Horaires de chaque journée (tournées)…")
     tours, warnings = roll_out(instance, pattern, travel)
-    reasons = left_out_reasons(problem, pattern)
+    dropped: set[str] = set()
 
     shifts: tuple = ()
     if instance.staff and any(u.crew for u in instance.units):
@@ -135,6 +135,7 @@ def plan(
         warnings += list(rota.explanations)
 
     report(0.9, "Vérification indépendante du plan…")
+    reasons = left_out_reasons(problem, pattern, tours, dropped)
     result = assemble(instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons)
     from planner.validate import validate
 
@@ -174,29 +175,59 @@ def assemble(
     )
 
 
-def left_out_reasons(problem: PatternProblem, pattern: Pattern) -> dict[str, str]:
-    """Why each candidate commune got fewer weekly slots than its target, in French."""
+def left_out_reasons(
+    problem: PatternProblem, pattern: Pattern, tours: list[Tour], uncrewed: set[str]
+) -> dict[str, str]:
+    """Why each candidate commune got fewer visits than its target, in French, date by date."""
     instance = problem.instance
     in_pattern = Counter(v.insee for v in pattern.visits)
-    chosen = [instance.commune(i) for i in in_pattern]
-    threshold = min((c.need for c in chosen if not c.priority), default=0)
-    slots_per_week = len(problem.slots)
+    threshold = min((instance.commune(i).need for i in in_pattern if not instance.commune(i).priority), default=0)
+    allowed = problem.allowed
     reasons = {}
-    for c in problem.candidates:
-        if not problem.allowed[c.insee]:
+    for c in instance.communes:
+        if c.visits_per_week <= 0:
+            continue
+        if c.insee in allowed and not allowed[c.insee]:
             reasons[c.insee] = (
                 "aucun créneau possible : site fermé les jours de passage, trop loin du dépôt pour tenir "
                 "dans la journée, ou commune hors des lieux de l'unité"
             )
         elif in_pattern[c.insee] < visits_per_period(c.visits_per_week):
             reasons[c.insee] = (
-                f"capacité insuffisante : {slots_per_week} créneaux par semaine, attribués d'abord aux zones "
+                f"capacité insuffisante : {len(problem.slots)} créneaux par semaine, attribués d'abord aux zones "
                 f"prioritaires puis aux besoins les plus élevés (besoin {c.need:.0f}"
                 f"{' estimé' if c.need_is_proxy else ''}, seuil retenu {threshold:.0f})"
             )
-        else:
-            reasons[c.insee] = "créneau prévu chaque période, mais des dates tombent un jour férié, fermé ou sans équipe"
+    reasons.update(_missed_dates(instance, pattern, tours, uncrewed))
     return reasons
+
+
+def _missed_dates(instance: Instance, pattern: Pattern, tours: list[Tour], uncrewed: set[str]) -> dict[str, str]:
+    """For communes whose weekly slot was in the pattern: which dates were lost, and to what."""
+    rules = instance.rules
+    holidays = public_holidays(rules)
+    visited = {(t.date, s.insee) for t in tours for s in t.sessions}
+    lost: dict[str, list[str]] = {}
+    for day in rules.dates():
+        week = rules.week_index(day) % pattern.cycle_weeks
+        for unit in instance.units:
+            if day.weekday() not in unit.days:
+                continue
+            for v in pattern.communes_on(unit.id, day.weekday(), week):
+                if (day, v.insee) in visited:
+                    continue
+                if day in holidays:
+                    why = f"{holidays[day]}, jour férié"
+                elif day in rules.closures:
+                    why = "fermeture prévue au scénario"
+                elif rules.commune_closed(v.insee, day):
+                    why = "commune fermée ce jour-là"
+                elif f"{unit.id}/{day.isoformat()}" in uncrewed:
+                    why = "aucune équipe complète disponible"
+                else:
+                    why = "ne tient pas dans la journée (horaires ou trajets)"
+                lost.setdefault(v.insee, []).append(f"{day.strftime('%d/%m')} ({why})")
+    return {insee: "visites manquées : " + ", ".join(days) for insee, days in lost.items()}
 
 
 def roll_out(instance: Instance, pattern: Pattern, travel: TravelMatrix) -> tuple[list[Tour], list[str]]:

@@ -197,14 +197,15 @@ def fake_download(
     return download
 
 
+def break_overpass(monkeypatch, error: Exception) -> None:
+    """Pass the reachability check, then fail the osmnx download itself with ``error``."""
+    monkeypatch.setattr(cache, "_check_reachable", lambda url: None)
+    monkeypatch.setattr(ox, "graph_from_bbox", fake_download(error=error))
+
+
 def test_offline_download_raises_no_road_data_with_the_message(monkeypatch, tmp_path):
     """The Overpass request fails to connect: NoRoadData says what to do, nothing is cached."""
-    monkeypatch.setattr(cache, "_check_reachable", lambda url: None)
-    monkeypatch.setattr(
-        ox,
-        "graph_from_bbox",
-        fake_download(error=requests.exceptions.ConnectionError("no route")),
-    )
+    break_overpass(monkeypatch, requests.exceptions.ConnectionError("no route"))
     with pytest.raises(NoRoadData) as err:
         fetch_graph(small_instance(), cache_dir=tmp_path)
     assert str(err.value) == OFFLINE_MESSAGE
@@ -230,12 +231,7 @@ def test_cli_prints_the_offline_message_without_traceback(
 ):
     """`planner roads fetch` offline: exit code 2 and one readable line."""
     monkeypatch.setenv("TOURNEE_CACHE", str(tmp_path))
-    monkeypatch.setattr(cache, "_check_reachable", lambda url: None)
-    monkeypatch.setattr(
-        ox,
-        "graph_from_bbox",
-        fake_download(error=requests.exceptions.ConnectionError("down")),
-    )
+    break_overpass(monkeypatch, requests.exceptions.ConnectionError("down"))
     assert main(["roads", "fetch", "medicobus-dieppe"]) == 2
     err = capsys.readouterr().err
     assert OFFLINE_MESSAGE in err and "Traceback" not in err
@@ -289,12 +285,7 @@ def test_fetch_caches_once_then_road_and_auto_use_the_cache(
 
 def test_road_without_cache_and_offline_raises(monkeypatch, tmp_path):
     """`--roads road` cannot fall back silently: it says how to proceed."""
-    monkeypatch.setattr(cache, "_check_reachable", lambda url: None)
-    monkeypatch.setattr(
-        ox,
-        "graph_from_bbox",
-        fake_download(error=requests.exceptions.ConnectTimeout("t")),
-    )
+    break_overpass(monkeypatch, requests.exceptions.ConnectTimeout("t"))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(NoRoadData, match="--roads estimate"):

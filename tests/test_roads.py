@@ -367,3 +367,13 @@ def test_a_cache_that_no_longer_covers_the_territory_is_not_used(tmp_path, graph
         assert isinstance(
             travel_source("auto", instance, cache_dir=tmp_path), EstimateSource
         )
+
+
+def test_a_long_list_of_off_road_places_is_shortened_in_the_message(source):
+    """The message stays readable; the exception still carries every place."""
+    far = [Point(f"Hameau {k} (test)", 48.0 + k / 100, 2.0) for k in range(20)]
+    with pytest.raises(PlacesOffRoad) as err:
+        source.matrix(far)
+    assert len(err.value.places) == 20
+    assert "Hameau 0 (test)" in str(err.value) and "et 8 autre(s)" in str(err.value)
+    assert "Hameau 19 (test)" not in str(err.value)

@@ -27,6 +27,8 @@ from planner.travel import EARTH_RADIUS_KM, TravelMatrix, haversine_km
 ROAD_LABEL = "routier (OpenStreetMap, osmnx)"
 #: A place farther than this from any road node is reported, not snapped.
 DEFAULT_MAX_SNAP_KM = 2.0
+#: The error message names this many places; `PlacesOffRoad.places` holds them all.
+MAX_NAMES_SHOWN = 12
 
 
 class PlacesOffRoad(TourneeError):
@@ -38,7 +40,10 @@ class PlacesOffRoad(TourneeError):
     def __init__(self, places: Sequence[tuple[Point, float]], max_km: float) -> None:
         self.places = tuple(places)
         self.max_km = max_km
-        names = ", ".join(f"{p.name} ({d:.1f} km)" for p, d in self.places)
+        shown = self.places[:MAX_NAMES_SHOWN]
+        names = ", ".join(f"{p.name} ({d:.1f} km)" for p, d in shown)
+        if len(self.places) > len(shown):
+            names += f" et {len(self.places) - len(shown)} autre(s)"
         super().__init__(
             f"{len(self.places)} lieu(x) à plus de {max_km:g} km de toute route du réseau chargé : {names}. "
             "Vérifiez leurs coordonnées, ou téléchargez un réseau qui les couvre (`planner roads fetch`)."

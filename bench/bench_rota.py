@@ -20,7 +20,6 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 from planner.calendar_days import closed_dates
-
 from planner.coverage import continuity_share, preferences_met, staff_totals
 from planner.model import (
     Commune,
@@ -46,7 +45,9 @@ START = date(2027, 1, 4)
 WEEKS = 12
 
 
-def routed_tours(instance: Instance, days: dict[tuple[str, int], list[str]]) -> list[Tour]:
+def routed_tours(
+    instance: Instance, days: dict[tuple[str, int], list[str]]
+) -> list[Tour]:
     """Every working date of the horizon, each unit visiting ``days[(unit, weekday)]``, timed by routing."""
     travel = travel_for(instance)
     closed = closed_dates(instance.rules)
@@ -55,7 +56,9 @@ def routed_tours(instance: Instance, days: dict[tuple[str, int], list[str]]) -> 
         unit = instance.unit(unit_id)
         communes = [instance.commune(i) for i in insees]
         length = instance.rules.session_length(unit)
-        timed[(unit_id, weekday)] = route_day(unit, START, communes, session_minutes=length, travel=travel).tour
+        timed[(unit_id, weekday)] = route_day(
+            unit, START, communes, session_minutes=length, travel=travel
+        ).tour
     return [
         replace(timed[(u.id, day.weekday())], date=day)
         for day in instance.rules.dates()
@@ -71,30 +74,87 @@ def make_case(seed: int = 1) -> tuple[Instance, list[Tour]]:
     depot = Point("Dépôt (exemple)", 49.90, 1.10)
     communes = []
     for i in range(50):
-        lat, lon = depot.lat + rng.uniform(-0.08, 0.08), depot.lon + rng.uniform(-0.1, 0.1)
+        lat, lon = (
+            depot.lat + rng.uniform(-0.08, 0.08),
+            depot.lon + rng.uniform(-0.1, 0.1),
+        )
         insee = f"76{i + 100:03d}"
         site = Site(insee, insee, f"Mairie {insee}", lat, lon)
-        communes.append(Commune(insee, f"Commune {insee} (exemple)", 800, lat, lon, "CC Bench", site, 100.0, True, 1.0))
+        communes.append(
+            Commune(
+                insee,
+                f"Commune {insee} (exemple)",
+                800,
+                lat,
+                lon,
+                "CC Bench",
+                site,
+                100.0,
+                True,
+                1.0,
+            )
+        )
     hours = TimeWindow(8 * 60 + 30, 17 * 60 + 30)
     lunch = TimeWindow(12 * 60 + 30, 13 * 60 + 30)
 
-    def unit(uid: str, kind: UnitKind, crew: dict[Role, int], remote: frozenset[Role] = frozenset(), places=()) -> Unit:
-        return Unit(uid, uid, kind, depot, frozenset(range(5)), hours, lunch, 2, crew, remote, places=places)
+    def unit(
+        uid: str,
+        kind: UnitKind,
+        crew: dict[Role, int],
+        remote: frozenset[Role] = frozenset(),
+        places=(),
+    ) -> Unit:
+        return Unit(
+            uid,
+            uid,
+            kind,
+            depot,
+            frozenset(range(5)),
+            hours,
+            lunch,
+            2,
+            crew,
+            remote,
+            places=places,
+        )
 
     units = (
         unit("bus1", UnitKind.BUS, {Role.DOCTOR: 1, Role.DRIVER: 1}),
         unit("bus2", UnitKind.BUS, {Role.DOCTOR: 1, Role.DRIVER: 1}),
         unit("bus3", UnitKind.BUS, {Role.DOCTOR: 1, Role.DRIVER: 1}),
-        unit("mobil", UnitKind.BUS, {Role.NURSE: 1, Role.SOCIAL_WORKER: 1, Role.DOCTOR: 1}, frozenset({Role.DOCTOR})),
-        unit("fixe", UnitKind.FIXED, {Role.DOCTOR: 1}, places=tuple(c.insee for c in communes[40:])),
+        unit(
+            "mobil",
+            UnitKind.BUS,
+            {Role.NURSE: 1, Role.SOCIAL_WORKER: 1, Role.DOCTOR: 1},
+            frozenset({Role.DOCTOR}),
+        ),
+        unit(
+            "fixe",
+            UnitKind.FIXED,
+            {Role.DOCTOR: 1},
+            places=tuple(c.insee for c in communes[40:]),
+        ),
     )
-    roles = [Role.DOCTOR] * 30 + [Role.DRIVER] * 14 + [Role.NURSE] * 8 + [Role.SOCIAL_WORKER] * 8
+    roles = (
+        [Role.DOCTOR] * 30
+        + [Role.DRIVER] * 14
+        + [Role.NURSE] * 8
+        + [Role.SOCIAL_WORKER] * 8
+    )
     staff = []
     for i, role in enumerate(roles):
         days = rng.sample(range(5), rng.randint(2, 5))
         availability = frozenset((d, h) for d in days for h in HalfDay)
-        home = Point("Domicile (exemple)", depot.lat + rng.uniform(-0.3, 0.3), depot.lon + rng.uniform(-0.4, 0.4))
-        prefs = frozenset(c.insee for c in rng.sample(communes, 8)) if i % 3 == 0 else frozenset()
+        home = Point(
+            "Domicile (exemple)",
+            depot.lat + rng.uniform(-0.3, 0.3),
+            depot.lon + rng.uniform(-0.4, 0.4),
+        )
+        prefs = (
+            frozenset(c.insee for c in rng.sample(communes, 8))
+            if i % 3 == 0
+            else frozenset()
+        )
         units_pref = frozenset({rng.choice(units).id}) if i % 5 == 0 else frozenset()
         staff.append(
             Staff(
@@ -110,9 +170,15 @@ def make_case(seed: int = 1) -> tuple[Instance, list[Tour]]:
                 preferred_units=units_pref,
             )
         )
-    instance = Instance("bench", tuple(communes), units, tuple(staff), Rules(start=START, weeks=WEEKS))
+    instance = Instance(
+        "bench", tuple(communes), units, tuple(staff), Rules(start=START, weeks=WEEKS)
+    )
     # Each unit serves its own communes, the same ones on the same weekday every week.
-    days = {(u.id, d): [communes[10 * k + 2 * d].insee, communes[10 * k + 2 * d + 1].insee] for k, u in enumerate(units) for d in range(5)}
+    days = {
+        (u.id, d): [communes[10 * k + 2 * d].insee, communes[10 * k + 2 * d + 1].insee]
+        for k, u in enumerate(units)
+        for d in range(5)
+    }
     return instance, routed_tours(instance, days)
 
 
@@ -135,24 +201,36 @@ def main() -> None:
     args = parser.parse_args()
 
     instance, tours = make_case()
-    print(f"Cas : {len(instance.staff)} personnes, {len(instance.units)} unités, {WEEKS} semaines, {len(tours)} tournées")
+    print(
+        f"Cas : {len(instance.staff)} personnes, {len(instance.units)} unités, {WEEKS} semaines, {len(tours)} tournées"
+    )
     times, result = [], None
     for _ in range(args.runs):
         began = time.perf_counter()
         result = assign_crews(instance, tours, time_limit=args.time_limit, seed=0)
-        print(f"  run: {time.perf_counter() - began:.1f} s, {result.status}, pénalité totale {sum(p.amount for p in result.penalties)}")
+        print(
+            f"  run: {time.perf_counter() - began:.1f} s, {result.status}, pénalité totale {sum(p.amount for p in result.penalties)}"
+        )
         times.append(time.perf_counter() - began)
     assert result is not None
     crewed = [t for t in tours if t.key not in set(result.uncrewed)]
     plan = Plan(instance.name, START, WEEKS, tuple(crewed), result.shifts)
-    print(f"Rota : médiane {statistics.median(times):.1f} s sur {args.runs} (cible < 30 s), état {result.status}")
+    print(
+        f"Rota : médiane {statistics.median(times):.1f} s sur {args.runs} (cible < 30 s), état {result.status}"
+    )
     print(f"  tournées sans équipe : {len(result.uncrewed)} / {len(tours)}")
     for role, (shifts, share) in fairness_spread(instance, plan).items():
-        print(f"  équité {role} : écart {shifts} garde(s), écart de part offerte {share:.0%}")
+        print(
+            f"  équité {role} : écart {shifts} garde(s), écart de part offerte {share:.0%}"
+        )
     doctors = continuity_share(crewed, result.shifts, [Role.DOCTOR])
-    print(f"  continuité (médecins) : {doctors:.0%} des visites par le médecin habituel de la commune")
+    print(
+        f"  continuité (médecins) : {doctors:.0%} des visites par le médecin habituel de la commune"
+    )
     met = preferences_met(instance, crewed, result.shifts)
-    print(f"  préférences respectées : {met:.0%} des gardes des personnes ayant des préférences")
+    print(
+        f"  préférences respectées : {met:.0%} des gardes des personnes ayant des préférences"
+    )
     penalties = Counter()
     for p in result.penalties:
         penalties[p.name] += p.amount
@@ -168,9 +246,13 @@ def main() -> None:
     times = []
     for _ in range(args.runs):
         began = time.perf_counter()
-        outcome = replan(instance, plan, changes, today=first, time_limit=args.time_limit)
+        outcome = replan(
+            instance, plan, changes, today=first, time_limit=args.time_limit
+        )
         times.append(time.perf_counter() - began)
-    lost = sum(1 for s in plan.shifts if s.staff_id == victim and first <= s.date <= last)
+    lost = sum(
+        1 for s in plan.shifts if s.staff_id == victim and first <= s.date <= last
+    )
     print(
         f"Re-planification ({victim} absent·e du {first} au {last}, {lost} garde(s) perdue(s)) : "
         f"médiane {statistics.median(times):.2f} s (cible < 5 s), {outcome.shifts_changed} garde(s) modifiée(s)"

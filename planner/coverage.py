@@ -12,7 +12,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from planner.model import WEEKDAYS_FR, HalfDay, Instance, Plan, Role, Shift, Staff, Tour, half_days_of
+from planner.model import (
+    WEEKDAYS_FR,
+    HalfDay,
+    Instance,
+    Plan,
+    Role,
+    Shift,
+    Staff,
+    Tour,
+    half_days_of,
+)
 from planner.rota_rules import (
     CARE_ROLES,
     communes_of,
@@ -24,14 +34,27 @@ from planner.rota_rules import (
 )
 
 # Why a person with the right role cannot take a tour, in the order they are checked.
-_ABSENT, _OFF, _BUSY, _MAX_WEEK, _MAX_MONTH, _FREE = "absent", "off", "busy", "max_week", "max_month", "free"
+_ABSENT, _OFF, _BUSY, _MAX_WEEK, _MAX_MONTH, _FREE = (
+    "absent",
+    "off",
+    "busy",
+    "max_week",
+    "max_month",
+    "free",
+)
 _BLOCKED_PHRASE = {
     _MAX_MONTH: ("est à son maximum mensuel", "sont à leur maximum mensuel"),
     _MAX_WEEK: ("est à son maximum hebdomadaire", "sont à leur maximum hebdomadaire"),
-    _BUSY: ("est déjà sur une autre tournée ce jour-là", "sont déjà sur une autre tournée ce jour-là"),
+    _BUSY: (
+        "est déjà sur une autre tournée ce jour-là",
+        "sont déjà sur une autre tournée ce jour-là",
+    ),
     _OFF: ("est en congé ce jour-là", "sont en congé ce jour-là"),
 }
-_RAISE = {_MAX_MONTH: "relever le maximum mensuel de", _MAX_WEEK: "relever le maximum hebdomadaire de"}
+_RAISE = {
+    _MAX_MONTH: "relever le maximum mensuel de",
+    _MAX_WEEK: "relever le maximum hebdomadaire de",
+}
 
 
 def role_label(role: Role, count: int) -> str:
@@ -62,14 +85,21 @@ def _when(weekday: int, weeks: Sequence[int]) -> str:
     return f"{day}s des semaines {format_weeks(weeks)}"
 
 
-def _group(instance: Instance, findings: Iterable[tuple[Tour, tuple[str, ...], tuple[str, ...]]]) -> tuple[str, ...]:
+def _group(
+    instance: Instance,
+    findings: Iterable[tuple[Tour, tuple[str, ...], tuple[str, ...]]],
+) -> tuple[str, ...]:
     """Merge identical findings of the same unit and weekday over weeks into one sentence each."""
-    weeks: dict[tuple[str, int, tuple[str, ...], tuple[str, ...]], list[int]] = defaultdict(list)
+    weeks: dict[tuple[str, int, tuple[str, ...], tuple[str, ...]], list[int]] = (
+        defaultdict(list)
+    )
     for tour, parts, fixes in findings:
         key = (tour.unit_id, tour.date.weekday(), parts, fixes)
         weeks[key].append(instance.rules.week_index(tour.date) + 1)
     sentences = []
-    for (unit_id, weekday, parts, fixes), nums in sorted(weeks.items(), key=lambda kv: (kv[0][0], kv[0][1], min(kv[1]))):
+    for (unit_id, weekday, parts, fixes), nums in sorted(
+        weeks.items(), key=lambda kv: (kv[0][0], kv[0][1], min(kv[1]))
+    ):
         text = f"{_when(weekday, sorted(set(nums)))} ({instance.unit(unit_id).name}) : {' ; '.join(parts)}."
         if fixes:
             text += f" Pour y remédier : {', ou '.join(fixes)}."
@@ -109,7 +139,9 @@ class _Load:
         return _FREE
 
 
-def _role_findings(instance: Instance, tour: Tour, role: Role, needed: int, load: _Load) -> tuple[list[str], list[str], set[str]]:
+def _role_findings(
+    instance: Instance, tour: Tour, role: Role, needed: int, load: _Load
+) -> tuple[list[str], list[str], set[str]]:
     """Sentence parts and fixes when ``role`` cannot be filled on ``tour``; also who is free."""
     weekday = WEEKDAYS_FR[tour.date.weekday()]
     by_status: dict[str, list[Staff]] = defaultdict(list)
@@ -122,7 +154,9 @@ def _role_findings(instance: Instance, tour: Tour, role: Role, needed: int, load
     if not free:
         parts = [f"aucun {role.label_fr} disponible"]
     else:
-        parts = [f"{len(free)} {role_label(role, len(free))} disponible(s) pour {needed} nécessaire(s)"]
+        parts = [
+            f"{len(free)} {role_label(role, len(free))} disponible(s) pour {needed} nécessaire(s)"
+        ]
     fixes = [f"ajouter un {role.label_fr} le {weekday}"]
     for status in (_MAX_MONTH, _MAX_WEEK, _BUSY, _OFF):
         people = by_status[status]
@@ -130,19 +164,28 @@ def _role_findings(instance: Instance, tour: Tour, role: Role, needed: int, load
             continue
         one, many = _BLOCKED_PHRASE[status]
         verb = "propose" if len(people) == 1 else "proposent"
-        parts.append(f"{len(people)} {role_label(role, len(people))} {verb} le {weekday} mais {one if len(people) == 1 else many}")
+        parts.append(
+            f"{len(people)} {role_label(role, len(people))} {verb} le {weekday} mais {one if len(people) == 1 else many}"
+        )
         if status in _RAISE:
             names = ", ".join(p.name for p in sorted(people, key=lambda p: p.id)[:3])
             fixes.append(f"{_RAISE[status]} {names}")
     return parts, fixes, {p.id for p in free}
 
 
-def explain_uncrewed(instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift], uncrewed: Iterable[str]) -> tuple[str, ...]:
+def explain_uncrewed(
+    instance: Instance,
+    tours: Sequence[Tour],
+    shifts: Sequence[Shift],
+    uncrewed: Iterable[str],
+) -> tuple[str, ...]:
     """Why each uncrewed tour has no crew, counted against the rota found, and what would fix it."""
     load = _Load.of(shifts)
     wanted = set(uncrewed)
     findings = []
-    for tour in sorted((t for t in tours if t.key in wanted), key=lambda t: (t.date, t.unit_id)):
+    for tour in sorted(
+        (t for t in tours if t.key in wanted), key=lambda t: (t.date, t.unit_id)
+    ):
         unit = instance.unit(tour.unit_id)
         parts: list[str] = []
         fixes: list[str] = []
@@ -150,15 +193,21 @@ def explain_uncrewed(instance: Instance, tours: Sequence[Tour], shifts: Sequence
         for role, needed in sorted(unit.crew.items(), key=lambda kv: kv[0].value):
             if needed <= 0:
                 continue
-            role_parts, role_fixes, free = _role_findings(instance, tour, role, needed, load)
+            role_parts, role_fixes, free = _role_findings(
+                instance, tour, role, needed, load
+            )
             parts += role_parts
             fixes += role_fixes
             free_union |= free
         if not parts:
             if len(free_union) < unit.crew_size:
-                parts = ["les personnes libres ne suffisent pas à composer toute l'équipe (une personne ne tient qu'un rôle)"]
+                parts = [
+                    "les personnes libres ne suffisent pas à composer toute l'équipe (une personne ne tient qu'un rôle)"
+                ]
             else:
-                parts = ["une équipe semble possible mais n'a pas été trouvée dans le temps de calcul"]
+                parts = [
+                    "une équipe semble possible mais n'a pas été trouvée dans le temps de calcul"
+                ]
                 fixes = ["relancer avec plus de temps"]
         findings.append((tour, tuple(parts), tuple(fixes)))
     return _group(instance, findings)
@@ -180,18 +229,26 @@ def explain_shortages(instance: Instance, tours: Sequence[Tour]) -> tuple[str, .
                 continue
             demand[(role, iso_week(tour.date))] += needed
             days_needing[(role, iso_week(tour.date))].append(tour)
-            role_parts, role_fixes, _ = _role_findings(instance, tour, role, needed, empty)
+            role_parts, role_fixes, _ = _role_findings(
+                instance, tour, role, needed, empty
+            )
             parts += role_parts
             fixes += role_fixes
         if parts:
             findings.append((tour, tuple(parts), tuple(fixes)))
     sentences = list(_group(instance, findings))
-    for (role, week), wanted in sorted(demand.items(), key=lambda kv: (kv[0][1], kv[0][0].value)):
+    for (role, week), wanted in sorted(
+        demand.items(), key=lambda kv: (kv[0][1], kv[0][0].value)
+    ):
         week_tours = days_needing[(role, week)]
         supply = 0
         for person in instance.staff:
             if role in person.roles:
-                days = {t.date for t in week_tours if empty.status(person, t, role, instance) == _FREE}
+                days = {
+                    t.date
+                    for t in week_tours
+                    if empty.status(person, t, role, instance) == _FREE
+                }
                 supply += min(len(days), person.max_shifts_per_week)
         if wanted > supply:
             number = instance.rules.week_index(min(t.date for t in week_tours)) + 1
@@ -268,26 +325,40 @@ def staff_totals_text(totals: Sequence[StaffTotal]) -> str:
     """A plain-text French table of `staff_totals`, for the summary (coordinators only)."""
     header = ("Personne", "Rôles", "Gardes", "Heures", "Possibles", "Part")
     rows = [
-        (t.name, ", ".join(r.label_fr for r in t.roles), str(t.shifts), f"{t.hours:.1f}", str(t.offered), f"{t.share:.0%}")
+        (
+            t.name,
+            ", ".join(r.label_fr for r in t.roles),
+            str(t.shifts),
+            f"{t.hours:.1f}",
+            str(t.offered),
+            f"{t.share:.0%}",
+        )
         for t in totals
     ]
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
     lines = []
     for row in (header, *rows):
-        cells = [c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        cells = [
+            c.ljust(w) if i < 2 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ]
         lines.append("  ".join(cells).rstrip())
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
-def continuity_share(tours: Sequence[Tour], shifts: Sequence[Shift], roles: Iterable[Role] = CARE_ROLES) -> float:
+def continuity_share(
+    tours: Sequence[Tour], shifts: Sequence[Shift], roles: Iterable[Role] = CARE_ROLES
+) -> float:
     """Share of commune visits (per care role) made by that commune's most frequent person.
 
     1.0 means every commune always sees the same doctor; 1/n with n doctors rotating evenly.
     """
     wanted = set(roles)
     by_key = {t.key: t for t in tours}
-    counts: dict[tuple[str, Role], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    counts: dict[tuple[str, Role], dict[str, int]] = defaultdict(
+        lambda: defaultdict(int)
+    )
     for s in shifts:
         if s.role in wanted and s.tour_key in by_key:
             for insee in communes_of(by_key[s.tour_key]):
@@ -298,20 +369,26 @@ def continuity_share(tours: Sequence[Tour], shifts: Sequence[Shift], roles: Iter
     return sum(max(c.values()) for c in counts.values()) / visits
 
 
-def preferences_met(instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift]) -> float | None:
+def preferences_met(
+    instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift]
+) -> float | None:
     """Share of the shifts of people with preferences (communes or units) that match one of them.
 
     ``None`` when nobody stated a preference.
     """
     by_key = {t.key: t for t in tours}
-    people = {p.id: p for p in instance.staff if p.preferred_communes or p.preferred_units}
+    people = {
+        p.id: p for p in instance.staff if p.preferred_communes or p.preferred_units
+    }
     met = total = 0
     for s in shifts:
         person = people.get(s.staff_id)
         if person is None or s.tour_key not in by_key:
             continue
         tour = by_key[s.tour_key]
-        ok_commune = not person.preferred_communes or bool(communes_of(tour) & person.preferred_communes)
+        ok_commune = not person.preferred_communes or bool(
+            communes_of(tour) & person.preferred_communes
+        )
         ok_unit = not person.preferred_units or tour.unit_id in person.preferred_units
         total += 1
         met += ok_commune and ok_unit

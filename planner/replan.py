@@ -9,6 +9,7 @@ changed, and the new plan has passed the independent validator.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import time
@@ -18,7 +19,16 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from planner.errors import InputError, PlanningError, Problem
-from planner.model import CommuneClosure, DateRange, Instance, Plan, Session, Shift, Tour, UnitKind
+from planner.model import (
+    CommuneClosure,
+    DateRange,
+    Instance,
+    Plan,
+    Session,
+    Shift,
+    Tour,
+    UnitKind,
+)
 from planner.roster import RotaResult, assign_crews, shift_key
 from planner.rota_rules import staff_name
 from planner.travel import TravelMatrix
@@ -81,26 +91,63 @@ def _check(instance: Instance, changes: Sequence[Change]) -> None:
     problems = []
     for i, change in enumerate(changes, start=1):
         where = f"changement {i}"
-        if isinstance(change, StaffUnavailable) and not any(p.id == change.staff_id for p in instance.staff):
-            problems.append(Problem(where, None, None, f"personne « {change.staff_id} » inconnue dans l'équipe"))
-        if isinstance(change, UnitOutOfService) and not any(u.id == change.unit_id for u in instance.units):
-            problems.append(Problem(where, None, None, f"unité « {change.unit_id} » inconnue"))
+        if isinstance(change, StaffUnavailable) and not any(
+            p.id == change.staff_id for p in instance.staff
+        ):
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    None,
+                    f"personne « {change.staff_id} » inconnue dans l'équipe",
+                )
+            )
+        if isinstance(change, UnitOutOfService) and not any(
+            u.id == change.unit_id for u in instance.units
+        ):
+            problems.append(
+                Problem(where, None, None, f"unité « {change.unit_id} » inconnue")
+            )
         if isinstance(change, CommuneClosed) and not instance.has_commune(change.insee):
-            problems.append(Problem(where, None, None, f"commune « {change.insee} » inconnue dans le territoire"))
-        if isinstance(change, StaffUnavailable | UnitOutOfService) and change.last < change.first:
-            problems.append(Problem(where, None, None, f"période du {change.first} au {change.last} à l'envers"))
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    None,
+                    f"commune « {change.insee} » inconnue dans le territoire",
+                )
+            )
+        if (
+            isinstance(change, StaffUnavailable | UnitOutOfService)
+            and change.last < change.first
+        ):
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    None,
+                    f"période du {change.first} au {change.last} à l'envers",
+                )
+            )
     if problems:
         raise InputError(problems)
 
 
-def apply_to_instance(instance: Instance, changes: Sequence[Change], *, today: date) -> Instance:
+def apply_to_instance(
+    instance: Instance, changes: Sequence[Change], *, today: date
+) -> Instance:
     """The instance as it now is: new dates off and commune closures (from ``today`` on only)."""
     staff = list(instance.staff)
     closures = list(instance.rules.commune_closures)
     for change in changes:
         if isinstance(change, StaffUnavailable) and change.last >= today:
             span = DateRange(max(change.first, today), change.last)
-            staff = [replace(p, dates_off=(*p.dates_off, span)) if p.id == change.staff_id else p for p in staff]
+            staff = [
+                replace(p, dates_off=(*p.dates_off, span))
+                if p.id == change.staff_id
+                else p
+                for p in staff
+            ]
         elif isinstance(change, CommuneClosed):
             days = frozenset(d for d in change.dates if d >= today)
             if days:
@@ -109,16 +156,29 @@ def apply_to_instance(instance: Instance, changes: Sequence[Change], *, today: d
     return instance.replace(staff=tuple(staff), rules=rules)
 
 
-def shortened(instance: Instance, tour: Tour, sessions: tuple[Session, ...], travel: TravelMatrix) -> Tour:
+def shortened(
+    instance: Instance, tour: Tour, sessions: tuple[Session, ...], travel: TravelMatrix
+) -> Tour:
     """``tour`` with only ``sessions`` (same times): it leaves just in time for the first and comes
     back straight after the last, and its driving totals are those of its new legs."""
     from planner.pattern import site_point
 
     unit = instance.unit(tour.unit_id)
     if unit.kind is UnitKind.FIXED:
-        return replace(tour, sessions=sessions, leave_depot=sessions[0].arrival, back_at_depot=sessions[-1].departure, drive_minutes=0.0, drive_km=0.0)
-    stops = [travel.index(unit.depot), *(travel.index(site_point(instance.commune(s.insee))) for s in sessions), travel.index(unit.depot)]
-    legs = list(zip(stops, stops[1:]))
+        return replace(
+            tour,
+            sessions=sessions,
+            leave_depot=sessions[0].arrival,
+            back_at_depot=sessions[-1].departure,
+            drive_minutes=0.0,
+            drive_km=0.0,
+        )
+    stops = [
+        travel.index(unit.depot),
+        *(travel.index(site_point(instance.commune(s.insee))) for s in sessions),
+        travel.index(unit.depot),
+    ]
+    legs = list(itertools.pairwise(stops))
     first = math.ceil(travel.minutes[legs[0]] - 1e-9)
     last = math.ceil(travel.minutes[legs[-1]] - 1e-9)
     return replace(
@@ -132,7 +192,11 @@ def shortened(instance: Instance, tour: Tour, sessions: tuple[Session, ...], tra
 
 
 def _remaining_tours(
-    instance: Instance, published: Plan, changes: Sequence[Change], today: date, travel: TravelMatrix
+    instance: Instance,
+    published: Plan,
+    changes: Sequence[Change],
+    today: date,
+    travel: TravelMatrix,
 ) -> tuple[list[Tour], list[tuple[date, str]], int, set[str]]:
     """Tours still possible, the diff lines of what was removed, sessions removed, tours removed."""
     out_of_service = [c for c in changes if isinstance(c, UnitOutOfService)]
@@ -146,26 +210,59 @@ def _remaining_tours(
         if tour.date < today:
             tours.append(tour)
             continue
-        if any(c.unit_id == tour.unit_id and c.first <= tour.date <= c.last for c in out_of_service):
-            lines.append((tour.date, f"{_fr(tour.date)} — {unit_name} : tournée supprimée (unité hors service)"))
+        if any(
+            c.unit_id == tour.unit_id and c.first <= tour.date <= c.last
+            for c in out_of_service
+        ):
+            lines.append(
+                (
+                    tour.date,
+                    f"{_fr(tour.date)} — {unit_name} : tournée supprimée (unité hors service)",
+                )
+            )
             sessions_removed += len(tour.sessions)
             removed.add(tour.key)
             continue
-        kept = tuple(s for s in tour.sessions if tour.date not in closed.get(s.insee, ()))
+        kept = tuple(
+            s for s in tour.sessions if tour.date not in closed.get(s.insee, ())
+        )
         for s in tour.sessions:
             if s not in kept:
-                name = instance.commune(s.insee).name if instance.has_commune(s.insee) else s.insee
-                lines.append((tour.date, f"{_fr(tour.date)} — {unit_name} : séance à {name} supprimée (commune fermée)"))
+                name = (
+                    instance.commune(s.insee).name
+                    if instance.has_commune(s.insee)
+                    else s.insee
+                )
+                lines.append(
+                    (
+                        tour.date,
+                        f"{_fr(tour.date)} — {unit_name} : séance à {name} supprimée (commune fermée)",
+                    )
+                )
         sessions_removed += len(tour.sessions) - len(kept)
         if not kept:
-            lines.append((tour.date, f"{_fr(tour.date)} — {unit_name} : tournée supprimée (plus aucune séance)"))
+            lines.append(
+                (
+                    tour.date,
+                    f"{_fr(tour.date)} — {unit_name} : tournée supprimée (plus aucune séance)",
+                )
+            )
             removed.add(tour.key)
             continue
-        tours.append(tour if len(kept) == len(tour.sessions) else shortened(instance, tour, kept, travel))
+        tours.append(
+            tour
+            if len(kept) == len(tour.sessions)
+            else shortened(instance, tour, kept, travel)
+        )
     return tours, lines, sessions_removed, removed
 
 
-def _crew_diff(instance: Instance, tours: Sequence[Tour], old: Sequence[Shift], new: Sequence[Shift]) -> list[tuple[date, str]]:
+def _crew_diff(
+    instance: Instance,
+    tours: Sequence[Tour],
+    old: Sequence[Shift],
+    new: Sequence[Shift],
+) -> list[tuple[date, str]]:
     """Per tour and role: who left and who came in, paired as replacements where possible."""
     lines = []
     by_key = {t.key: t for t in tours}
@@ -176,7 +273,9 @@ def _crew_diff(instance: Instance, tours: Sequence[Tour], old: Sequence[Shift], 
             old_by[(s.tour_key, s.role)].append(s.staff_id)
     for s in new:
         new_by[(s.tour_key, s.role)].append(s.staff_id)
-    for key, role in sorted(set(old_by) | set(new_by), key=lambda k: (by_key[k[0]].date, k[0], k[1].value)):
+    for key, role in sorted(
+        set(old_by) | set(new_by), key=lambda k: (by_key[k[0]].date, k[0], k[1].value)
+    ):
         gone = sorted(set(old_by[(key, role)]) - set(new_by[(key, role)]))
         came = sorted(set(new_by[(key, role)]) - set(old_by[(key, role)]))
         if not gone and not came:
@@ -184,7 +283,12 @@ def _crew_diff(instance: Instance, tours: Sequence[Tour], old: Sequence[Shift], 
         tour = by_key[key]
         head = f"{_fr(tour.date)} — {instance.unit(tour.unit_id).name}, {role.label_fr}"
         for a, b in zip(gone, came, strict=False):
-            lines.append((tour.date, f"{head} : {staff_name(instance, a)} remplacé·e par {staff_name(instance, b)}"))
+            lines.append(
+                (
+                    tour.date,
+                    f"{head} : {staff_name(instance, a)} remplacé·e par {staff_name(instance, b)}",
+                )
+            )
         for a in gone[len(came) :]:
             lines.append((tour.date, f"{head} : {staff_name(instance, a)} retiré·e"))
         for b in came[len(gone) :]:
@@ -224,12 +328,26 @@ def replan(
     _check(instance, changes)
     current = apply_to_instance(instance, changes, today=today)
     travel = travel or travel_for(current)
-    tours, lines, sessions_removed, removed = _remaining_tours(current, published, changes, today, travel)
-    rota = assign_crews(current, tours, time_limit=time_limit, seed=seed, keep=published.shifts, frozen_before=today)
+    tours, lines, sessions_removed, removed = _remaining_tours(
+        current, published, changes, today, travel
+    )
+    rota = assign_crews(
+        current,
+        tours,
+        time_limit=time_limit,
+        seed=seed,
+        keep=published.shifts,
+        frozen_before=today,
+    )
     uncrewed = set(rota.uncrewed)
     for tour in tours:
         if tour.key in uncrewed:
-            lines.append((tour.date, f"{_fr(tour.date)} — {current.unit(tour.unit_id).name} : tournée supprimée faute d'équipe"))
+            lines.append(
+                (
+                    tour.date,
+                    f"{_fr(tour.date)} — {current.unit(tour.unit_id).name} : tournée supprimée faute d'équipe",
+                )
+            )
             sessions_removed += len(tour.sessions)
     removed |= uncrewed
     tours = [t for t in tours if t.key not in uncrewed]
@@ -243,14 +361,30 @@ def replan(
 
     reasons = {u.insee: u.reason for u in published.unserved}
     warnings = [*published.warnings, *rota.explanations]
-    plan = assemble(current, tours, rota.shifts, travel, warnings, published.solver_seconds + time.perf_counter() - began, reasons)
+    plan = assemble(
+        current,
+        tours,
+        rota.shifts,
+        travel,
+        warnings,
+        published.solver_seconds + time.perf_counter() - began,
+        reasons,
+    )
     plan = replace(plan, start=published.start, weeks=published.weeks)
     violations = validate(current, plan, travel=travel)
     if violations:
         listed = "\n".join(f"- {v.message}" for v in violations[:20])
         msg = f"le plan re-calculé enfreint {len(violations)} règle(s) ; merci de signaler ce défaut :\n{listed}"
         raise PlanningError(msg)
-    return ReplanResult(plan, diff, len(removed), sessions_removed, shifts_changed, shifts_cancelled, rota)
+    return ReplanResult(
+        plan,
+        diff,
+        len(removed),
+        sessions_removed,
+        shifts_changed,
+        shifts_cancelled,
+        rota,
+    )
 
 
 def summary_text(result: ReplanResult) -> str:
@@ -306,11 +440,15 @@ def parse_change(line: str) -> Change:
         raise ValueError(msg)
     ident, sep, spans = rest.strip().partition(":")
     if not sep or not ident or not spans:
-        msg = f"« {rest.strip()} » : format attendu IDENTIFIANT:AAAA-MM-JJ[..AAAA-MM-JJ]"
+        msg = (
+            f"« {rest.strip()} » : format attendu IDENTIFIANT:AAAA-MM-JJ[..AAAA-MM-JJ]"
+        )
         raise ValueError(msg)
     periods = [_dates(part) for part in re.split(r"[;,]", spans) if part.strip()]
     if kind == "closed":
-        days = frozenset(a + timedelta(days=i) for a, b in periods for i in range((b - a).days + 1))
+        days = frozenset(
+            a + timedelta(days=i) for a, b in periods for i in range((b - a).days + 1)
+        )
         return CommuneClosed(ident.strip(), days)
     if len(periods) != 1:
         msg = f"« {spans} » : une seule période par changement"

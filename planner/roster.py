@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from ortools.sat.python import cp_model
@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 from planner import rota_rules
 from planner.coverage import explain_uncrewed
 from planner.cpsat import configure_deterministic
-from planner.model import Instance, Role, Shift, Tour
+from planner.model import Instance, Role, Shift, Staff, Tour
 from planner.rota_rules import Penalty
 
 __all__ = ["NUM_WORKERS", "Penalty", "RotaResult", "assign_crews", "shift_key"]
@@ -33,6 +33,9 @@ FULL_BUDGET = 0.3
 WINDOW_BUDGET = 0.3
 #: Models with at most this many assignment variables are solved whole.
 SMALL_MODEL = 3000
+#: Planning estimate of one window's wall-clock seconds (2 cores): ``time_limit`` buys
+#: ``time_limit / WINDOW_SECONDS`` windows, a number that does not depend on the machine's speed.
+WINDOW_SECONDS = 2.5
 #: Weeks of each time window (see `_windows`), and passes over the windows at most.
 WINDOW_WEEKS = 2
 MAX_PASSES = 3
@@ -96,16 +99,29 @@ def assign_crews(
     """
     say = progress or (lambda fraction, message: None)
     started = time.perf_counter()
-    frozen_tours = tuple(t for t in tours if frozen_before is not None and t.date < frozen_before)
+    frozen_tours = tuple(
+        t for t in tours if frozen_before is not None and t.date < frozen_before
+    )
     frozen_keys = {t.key for t in frozen_tours}
     open_tours = tuple(t for t in tours if t.key not in frozen_keys)
     frozen_shifts = tuple(s for s in keep if s.tour_key in frozen_keys)
 
-    say(0.0, f"Équipes : modèle pour {len(open_tours)} tournée(s), {len(instance.staff)} personne(s)")
-    rm, costs = rota_rules.build(instance, open_tours, frozen_tours=frozen_tours, frozen_shifts=frozen_shifts, keep=keep)
+    say(
+        0.0,
+        f"Équipes : modèle pour {len(open_tours)} tournée(s), {len(instance.staff)} personne(s)",
+    )
+    rm, costs = rota_rules.build(
+        instance,
+        open_tours,
+        frozen_tours=frozen_tours,
+        frozen_shifts=frozen_shifts,
+        keep=keep,
+    )
     _greedy_hint(rm, keep)
     say(0.2, f"Équipes : recherche ({time_limit:g} s au plus)")
-    found, optimal = _search(rm, time_limit=float(time_limit), seed=seed, started=started, say=say)
+    found, optimal = _search(
+        rm, time_limit=float(time_limit), seed=seed, started=started, say=say
+    )
     solver = None
     if found is not None:
         _hint_shifts(rm, found)
@@ -115,17 +131,34 @@ def assign_crews(
     if solver is not None:
         new_shifts = _shifts_of_solution(rm, solver)
         uncrewed = tuple(t.key for t in open_tours if solver.Value(rm.uncrewed[t.key]))
-        penalties = tuple(sorted(filter(None, (c.penalty(solver) for c in costs)), key=lambda p: (-p.amount, p.name, p.explanation)))
+        penalties = tuple(
+            sorted(
+                filter(None, (c.penalty(solver) for c in costs)),
+                key=lambda p: (-p.amount, p.name, p.explanation),
+            )
+        )
     else:  # cannot happen with a consistent model; stay honest rather than crash
         new_shifts, uncrewed, penalties = [], tuple(t.key for t in open_tours), ()
-    shifts = tuple(sorted((*frozen_shifts, *new_shifts), key=lambda s: (s.date, s.unit_id, s.role.value, s.staff_id)))
+    shifts = tuple(
+        sorted(
+            (*frozen_shifts, *new_shifts),
+            key=lambda s: (s.date, s.unit_id, s.role.value, s.staff_id),
+        )
+    )
 
     explanations = explain_uncrewed(instance, tours, shifts, uncrewed)
     if solver is None:
-        explanations = (f"Aucune affectation trouvée en {time_limit:g} s (état du solveur : {status}).", *explanations)
-    kept_open = {shift_key(s) for s in keep if s.tour_key in {t.key for t in open_tours}}
+        explanations = (
+            f"Aucune affectation trouvée en {time_limit:g} s (état du solveur : {status}).",
+            *explanations,
+        )
+    kept_open = {
+        shift_key(s) for s in keep if s.tour_key in {t.key for t in open_tours}
+    }
     changed = len(kept_open - {shift_key(s) for s in shifts})
-    say(1.0, f"Équipes : {len(shifts)} garde(s), {len(uncrewed)} tournée(s) sans équipe")
+    say(
+        1.0, f"Équipes : {len(shifts)} garde(s), {len(uncrewed)} tournée(s) sans équipe"
+    )
     return RotaResult(
         shifts=shifts,
         uncrewed=uncrewed,
@@ -137,64 +170,100 @@ def assign_crews(
     )
 
 
+@dataclass
+class _Greedy:
+    """The load of each person while the greedy rota is built (frozen shifts included)."""
+
+    rm: rota_rules.RotaModel
+    kept: set[tuple[str, str, Role]]
+    days: dict[str, set[date]] = field(default_factory=lambda: defaultdict(set))
+    weeks: dict[tuple[str, tuple[int, int]], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )
+    months: dict[tuple[str, tuple[int, int]], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )
+    totals: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    served: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(
+        self, staff_id: str, tour_date: date, communes: frozenset[str] = frozenset()
+    ) -> None:
+        self.days[staff_id].add(tour_date)
+        self.weeks[(staff_id, rota_rules.iso_week(tour_date))] += 1
+        self.months[(staff_id, rota_rules.month_of(tour_date))] += 1
+        self.totals[staff_id] += 1
+        for insee in communes:
+            self.served[(staff_id, insee)] += 1
+
+    def fits(self, person: Staff, tour: Tour) -> bool:
+        return (
+            tour.date not in self.days[person.id]
+            and self.weeks[(person.id, rota_rules.iso_week(tour.date))]
+            < person.max_shifts_per_week
+            and self.months[(person.id, rota_rules.month_of(tour.date))]
+            < person.max_shifts_per_month
+        )
+
+    def score(self, person: Staff, tour: Tour, role: Role) -> tuple[bool, float, str]:
+        """Kept first, then furthest below a fair share, knowing the commune, liking the place."""
+        communes = rota_rules.communes_of(tour)
+        share = (self.totals[person.id] + 1) / max(1, self.rm.offered(person))
+        known = (
+            sum(self.served[(person.id, c)] for c in communes)
+            if role in rota_rules.CARE_ROLES
+            else 0
+        )
+        disliked = (
+            bool(person.preferred_communes) and not communes & person.preferred_communes
+        ) + (
+            bool(person.preferred_units) and tour.unit_id not in person.preferred_units
+        )
+        return (
+            (person.id, tour.key, role) not in self.kept,
+            share - 0.05 * min(known, 3) + 0.1 * disliked,
+            person.id,
+        )
+
+
 def _greedy_hint(rm: rota_rules.RotaModel, keep: Sequence[Shift]) -> None:
     """Hint a complete first rota, built greedily in date order, so CP-SAT starts from a full crew.
 
-    For each slot, the person picked is (first) the one who had it in ``keep``, then the one furthest
-    below their fair share, preferring who already serves the commune and who likes it. Maxima and
-    one-tour-a-day are respected, so the hint is feasible.
+    Roles with the fewest candidates are filled first; see `_Greedy.score` for who is picked.
+    Maxima and one-tour-a-day are respected, so the hint is feasible.
     """
-    kept = {(s.staff_id, s.tour_key, s.role) for s in keep}
-    days: dict[str, set[date]] = {p.id: set() for p in rm.instance.staff}
-    weeks: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
-    months: dict[tuple[str, tuple[int, int]], int] = defaultdict(int)
-    totals: dict[str, int] = defaultdict(int)
-    served: dict[tuple[str, str], int] = defaultdict(int)
+    state = _Greedy(rm, {(s.staff_id, s.tour_key, s.role) for s in keep})
     for s in rm.frozen_shifts:
-        days.setdefault(s.staff_id, set()).add(s.date)
-        weeks[(s.staff_id, rota_rules.iso_week(s.date))] += 1
-        months[(s.staff_id, rota_rules.month_of(s.date))] += 1
-        totals[s.staff_id] += 1
+        state.add(s.staff_id, s.date)
     people = {p.id: p for p in rm.instance.staff}
     chosen: set[tuple[str, str, Role]] = set()
     for tour in sorted(rm.tours, key=lambda t: (t.date, t.unit_id)):
-        week, month, communes = rota_rules.iso_week(tour.date), rota_rules.month_of(tour.date), rota_rules.communes_of(tour)
         picks: list[tuple[str, Role]] = []
-        roles = sorted(rm.units[tour.key].crew.items(), key=lambda kv: (len(rm.by_tour_role.get((tour.key, kv[0]), ())), kv[0].value))
-        for role, needed in roles:
+        crew = rm.units[tour.key].crew.items()
+        for role, needed in sorted(
+            crew,
+            key=lambda kv: (
+                len(rm.by_tour_role.get((tour.key, kv[0]), ())),
+                kv[0].value,
+            ),
+        ):
             taken = {staff_id for staff_id, _ in picks}
-
-            def fits(staff_id: str) -> bool:
-                p = people[staff_id]
-                return (
-                    staff_id not in taken
-                    and tour.date not in days[staff_id]
-                    and weeks[(staff_id, week)] < p.max_shifts_per_week
-                    and months[(staff_id, month)] < p.max_shifts_per_month
-                )
-
-            def score(staff_id: str) -> tuple[bool, float, str]:
-                p = people[staff_id]
-                share = (totals[staff_id] + 1) / max(1, rm.offered(p))
-                known = sum(served[(staff_id, c)] for c in communes) if role in rota_rules.CARE_ROLES else 0
-                disliked = (bool(p.preferred_communes) and not communes & p.preferred_communes) + (
-                    bool(p.preferred_units) and tour.unit_id not in p.preferred_units
-                )
-                return ((staff_id, tour.key, role) not in kept, share - 0.05 * min(known, 3) + 0.1 * disliked, staff_id)
-
-            candidates = sorted((sid for sid, _ in rm.by_tour_role.get((tour.key, role), ()) if fits(sid)), key=score)
+            free = [
+                people[sid]
+                for sid, _ in rm.by_tour_role.get((tour.key, role), ())
+                if sid not in taken
+            ]
+            candidates = sorted(
+                (p for p in free if state.fits(p, tour)),
+                key=lambda p: state.score(p, tour, role),
+            )
             if len(candidates) < needed:
                 picks = []
                 break
-            picks += [(sid, role) for sid in candidates[:needed]]
+            picks += [(p.id, role) for p in candidates[:needed]]
         for staff_id, role in picks:
             chosen.add((staff_id, tour.key, role))
-            days[staff_id].add(tour.date)
-            weeks[(staff_id, week)] += 1
-            months[(staff_id, month)] += 1
-            totals[staff_id] += 1
-            for c in communes:
-                served[(staff_id, c)] += 1
+            state.add(staff_id, tour.date, rota_rules.communes_of(tour))
         rm.model.AddHint(rm.uncrewed[tour.key], not picks)
     for key, var in rm.x.items():
         rm.model.AddHint(var, key in chosen)
@@ -215,7 +284,9 @@ def _set_hint(model: cp_model.CpModel, values: Sequence[int]) -> None:
         model.AddHint(model.GetIntVarFromProtoIndex(index), value)
 
 
-def _evaluate(model: cp_model.CpModel, values: Sequence[int] | None) -> cp_model.CpSolver | None:
+def _evaluate(
+    model: cp_model.CpModel, values: Sequence[int] | None
+) -> cp_model.CpSolver | None:
     """A solver holding the solution ``values`` (or the model's hint when ``None``), to read it."""
     if values is not None:
         _set_hint(model, values)
@@ -228,30 +299,46 @@ def _evaluate(model: cp_model.CpModel, values: Sequence[int] | None) -> cp_model
     return solver
 
 
-def _solve(model: cp_model.CpModel, *, budget: float, seed: int) -> tuple[list[int] | None, float, bool]:
+def _solve(
+    model: cp_model.CpModel, *, budget: float, seed: int
+) -> tuple[list[int] | None, float, bool]:
     """One deterministic CP-SAT run from the model's hint: (solution, objective, proven optimal)."""
     solver = cp_model.CpSolver()
     configure_deterministic(solver, time_limit=budget, seed=seed, workers=NUM_WORKERS)
     code = solver.Solve(model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, float("inf"), False
-    return list(solver.ResponseProto().solution), solver.ObjectiveValue(), code == cp_model.OPTIMAL
+    return (
+        list(solver.ResponseProto().solution),
+        solver.ObjectiveValue(),
+        code == cp_model.OPTIMAL,
+    )
 
 
 def _search(
-    rm: rota_rules.RotaModel, *, time_limit: float, seed: int, started: float, say: Callable[[float, str], None]
+    rm: rota_rules.RotaModel,
+    *,
+    time_limit: float,
+    seed: int,
+    started: float,
+    say: Callable[[float, str], None],
 ) -> tuple[list[Shift] | None, bool]:
     """The new shifts: the whole model solved when it is small, else improved window by window.
 
     A window is a model of a few weeks' tours, the incumbent's other shifts fixed as frozen ones
     (they still count for maxima, fairness and continuity), solved from the incumbent as its hint.
-    Windows run in a fixed order, passes until one gains nothing; each run has a deterministic
-    budget, so the same inputs give the same rota unless the wall-clock ``time_limit`` cuts it short.
+    Windows run in a fixed order, passes until one gains nothing, at most ``time_limit /
+    WINDOW_SECONDS`` of them; each run has a deterministic budget, so the same inputs give the same
+    rota unless the wall-clock ``time_limit`` (a safety net on a slow machine) cuts it short.
     """
     if len(rm.x) <= SMALL_MODEL:
         values, _, optimal = _solve(rm.model, budget=FULL_BUDGET, seed=seed)
         solver = _evaluate(rm.model, values) if values is not None else None
-        return (_shifts_of_solution(rm, solver), optimal) if solver is not None else (None, False)
+        return (
+            (_shifts_of_solution(rm, solver), optimal)
+            if solver is not None
+            else (None, False)
+        )
     solver = _evaluate(rm.model, None)  # the greedy hint
     if solver is None:
         return None, False
@@ -265,20 +352,42 @@ def _search(
     offers = {p.id: rm.offered(p) for p in rm.instance.staff}
     deadline = started + time_limit
     longest = 0.0  # the slowest window so far: do not start one that would overrun the deadline
+    allowed = max(
+        1, int(time_limit / WINDOW_SECONDS)
+    )  # fixed by the inputs: the same on any machine
     for number in range(1 if rm.keep else MAX_PASSES):
         gained = False
         for k, window in enumerate(windows):
             began = time.perf_counter()
-            if began + longest > deadline:
+            allowed -= 1
+            if allowed < 0 or began + longest > deadline:
                 return best, False
-            fraction = 0.2 + 0.8 * min(1.0, (time.perf_counter() - started) / time_limit)
-            say(fraction, f"Équipes : amélioration, passe {number + 1}, fenêtre {k + 1}/{len(windows)}")
+            fraction = 0.2 + 0.8 * min(
+                1.0, (time.perf_counter() - started) / time_limit
+            )
+            say(
+                fraction,
+                f"Équipes : amélioration, passe {number + 1}, fenêtre {k + 1}/{len(windows)}",
+            )
             inside = tuple(t for t in rm.tours if t.key in window)
             outside = (*rm.frozen_tours, *(t for t in rm.tours if t.key not in window))
             inside_keys = set(window)
-            fixed = tuple(s for s in (*best, *rm.frozen_shifts) if s.tour_key not in inside_keys)
-            sub, _ = rota_rules.build(rm.instance, inside, frozen_tours=outside, frozen_shifts=fixed, keep=rm.keep, offers=offers)
-            incumbent = {(s.staff_id, s.tour_key, s.role) for s in best if s.tour_key in inside_keys}
+            fixed = tuple(
+                s for s in (*best, *rm.frozen_shifts) if s.tour_key not in inside_keys
+            )
+            sub, _ = rota_rules.build(
+                rm.instance,
+                inside,
+                frozen_tours=outside,
+                frozen_shifts=fixed,
+                keep=rm.keep,
+                offers=offers,
+            )
+            incumbent = {
+                (s.staff_id, s.tour_key, s.role)
+                for s in best
+                if s.tour_key in inside_keys
+            }
             _hint_shifts(sub, best)
             _complete_hint(sub.model)
             values, _, _ = _solve(sub.model, budget=WINDOW_BUDGET, seed=seed)
@@ -289,13 +398,17 @@ def _search(
             longest = max(longest, time.perf_counter() - began)
             if {(s.staff_id, s.tour_key, s.role) for s in window_shifts} != incumbent:
                 gained = True
-                best = [s for s in best if s.tour_key not in inside_keys] + window_shifts
+                best = [
+                    s for s in best if s.tour_key not in inside_keys
+                ] + window_shifts
         if not gained:
             break
     return best, False
 
 
-def _windows(tours: Sequence[Tour], *, by_unit: bool = True, weeks: int = WINDOW_WEEKS) -> list[frozenset[str]]:
+def _windows(
+    tours: Sequence[Tour], *, by_unit: bool = True, weeks: int = WINDOW_WEEKS
+) -> list[frozenset[str]]:
     """Parts of the rota re-optimised in turn: each unit over the whole horizon (continuity of care
     lives there), then every few weeks of all units (fairness and maxima live there)."""
     units: dict[str, set[str]] = defaultdict(set)
@@ -304,7 +417,10 @@ def _windows(tours: Sequence[Tour], *, by_unit: bool = True, weeks: int = WINDOW
         units[tour.unit_id].add(tour.key)
         by_week[rota_rules.iso_week(tour.date)].add(tour.key)
     ordered = sorted(by_week)
-    spans = [ordered[i : i + weeks] for i in range(0, max(1, len(ordered) - weeks + 1), weeks)]
+    spans = [
+        ordered[i : i + weeks]
+        for i in range(0, max(1, len(ordered) - weeks + 1), weeks)
+    ]
     windows = [frozenset(keys) for _, keys in sorted(units.items())] if by_unit else []
     windows += [frozenset(k for w in span for k in by_week[w]) for span in spans]
     return windows
@@ -321,7 +437,9 @@ def _hint_shifts(rm: rota_rules.RotaModel, shifts: Sequence[Shift]) -> None:
         rm.model.AddHint(var, key not in crewed)
 
 
-def _shifts_of_solution(rm: rota_rules.RotaModel, solver: cp_model.CpSolver) -> list[Shift]:
+def _shifts_of_solution(
+    rm: rota_rules.RotaModel, solver: cp_model.CpSolver
+) -> list[Shift]:
     shifts = []
     for (staff_id, key, role), var in rm.x.items():
         if solver.Value(var):

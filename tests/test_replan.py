@@ -29,7 +29,10 @@ PATTERN = {0: ("76001", "76002"), 2: ("76003", "76004"), 4: ("76005", "76006")}
 
 
 def territory() -> Instance:
-    communes = tuple(commune(f"7600{i}", 49.90 + 0.012 * i, 1.10 + (0.01 if i % 2 else -0.01) * i) for i in range(1, 7))
+    communes = tuple(
+        commune(f"7600{i}", 49.90 + 0.012 * i, 1.10 + (0.01 if i % 2 else -0.01) * i)
+        for i in range(1, 7)
+    )
     staff = (
         person("d1", {Role.DOCTOR}),
         person("d2", {Role.DOCTOR}),
@@ -37,7 +40,13 @@ def territory() -> Instance:
         person("c1", {Role.DRIVER}),
         person("c2", {Role.DRIVER}),
     )
-    return Instance("replan", communes, (bus(), bus("bus2")), staff, Rules(start=MONDAY, weeks=WEEKS))
+    return Instance(
+        "replan",
+        communes,
+        (bus(), bus("bus2")),
+        staff,
+        Rules(start=MONDAY, weeks=WEEKS),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +56,28 @@ def published() -> tuple[Instance, Plan]:
     travel = travel_for(instance)
     week = {}
     for weekday, insees in PATTERN.items():
-        week[("bus1", weekday)] = route_day(instance.unit("bus1"), MONDAY, [instance.commune(i) for i in insees], session_minutes=180, travel=travel).tour
-    tours = [replace(t, date=MONDAY + timedelta(days=7 * w + weekday)) for w in range(WEEKS) for (_, weekday), t in week.items()]
+        week[("bus1", weekday)] = route_day(
+            instance.unit("bus1"),
+            MONDAY,
+            [instance.commune(i) for i in insees],
+            session_minutes=180,
+            travel=travel,
+        ).tour
+    tours = [
+        replace(t, date=MONDAY + timedelta(days=7 * w + weekday))
+        for w in range(WEEKS)
+        for (_, weekday), t in week.items()
+    ]
     rota = assign_crews(instance, tours, time_limit=5)
     assert not rota.uncrewed
-    plan = Plan(instance.name, MONDAY, WEEKS, tuple(sorted(tours, key=lambda t: t.date)), rota.shifts, travel_label=travel.label)
+    plan = Plan(
+        instance.name,
+        MONDAY,
+        WEEKS,
+        tuple(sorted(tours, key=lambda t: t.date)),
+        rota.shifts,
+        travel_label=travel.label,
+    )
     assert validate(instance, plan, travel=travel) == []
     return instance, plan
 
@@ -60,16 +86,33 @@ def test_one_cancellation_changes_only_the_shifts_it_must(published):
     """A doctor away in week 2: exactly their week-2 shifts move to someone else; nothing else changes."""
     instance, plan = published
     today = MONDAY + timedelta(days=7)
-    doctor = next(s.staff_id for s in plan.shifts if s.role is Role.DOCTOR and s.date >= today)
+    doctor = next(
+        s.staff_id for s in plan.shifts if s.role is Role.DOCTOR and s.date >= today
+    )
     away = (today, today + timedelta(days=6))
-    lost = {(s.tour_key, s.staff_id, s.role) for s in plan.shifts if s.staff_id == doctor and away[0] <= s.date <= away[1]}
-    result = replan(instance, plan, [StaffUnavailable(doctor, *away)], today=today, time_limit=5)
-    assert result.shifts_changed == len(lost) and result.tours_removed == 0 and result.sessions_removed == 0
+    lost = {
+        (s.tour_key, s.staff_id, s.role)
+        for s in plan.shifts
+        if s.staff_id == doctor and away[0] <= s.date <= away[1]
+    }
+    result = replan(
+        instance, plan, [StaffUnavailable(doctor, *away)], today=today, time_limit=5
+    )
+    assert (
+        result.shifts_changed == len(lost)
+        and result.tours_removed == 0
+        and result.sessions_removed == 0
+    )
     old = {(s.tour_key, s.staff_id, s.role) for s in plan.shifts}
     new = {(s.tour_key, s.staff_id, s.role) for s in result.plan.shifts}
     assert old - new == lost
-    assert all(not (s.staff_id == doctor and away[0] <= s.date <= away[1]) for s in result.plan.shifts)
-    assert len(result.diff) == len(lost) and all("remplacé·e par" in line for line in result.diff)
+    assert all(
+        not (s.staff_id == doctor and away[0] <= s.date <= away[1])
+        for s in result.plan.shifts
+    )
+    assert len(result.diff) == len(lost) and all(
+        "remplacé·e par" in line for line in result.diff
+    )
     assert validate(instance, result.plan) == []
 
 
@@ -78,9 +121,19 @@ def test_past_dates_never_change(published):
     instance, plan = published
     today = MONDAY + timedelta(days=9)
     doctor = next(s.staff_id for s in plan.shifts if s.role is Role.DOCTOR)
-    result = replan(instance, plan, [StaffUnavailable(doctor, MONDAY, MONDAY + timedelta(days=20))], today=today, time_limit=5)
-    assert [s for s in result.plan.shifts if s.date < today] == [s for s in plan.shifts if s.date < today]
-    assert [t for t in result.plan.tours if t.date < today] == [t for t in plan.tours if t.date < today]
+    result = replan(
+        instance,
+        plan,
+        [StaffUnavailable(doctor, MONDAY, MONDAY + timedelta(days=20))],
+        today=today,
+        time_limit=5,
+    )
+    assert [s for s in result.plan.shifts if s.date < today] == [
+        s for s in plan.shifts if s.date < today
+    ]
+    assert [t for t in result.plan.tours if t.date < today] == [
+        t for t in plan.tours if t.date < today
+    ]
     assert all(s.staff_id != doctor for s in result.plan.shifts if s.date >= today)
 
 
@@ -88,9 +141,22 @@ def test_unit_out_of_service_removes_its_tours_and_their_shifts(published):
     """bus1 broken on Wednesday of week 2: that tour and its two shifts are gone, the rest stays."""
     instance, plan = published
     broken = MONDAY + timedelta(days=9)
-    result = replan(instance, plan, [UnitOutOfService("bus1", broken, broken)], today=MONDAY + timedelta(days=7), time_limit=5)
-    assert {t.key for t in plan.tours} - {t.key for t in result.plan.tours} == {f"bus1/{broken.isoformat()}"}
-    assert (result.tours_removed, result.sessions_removed, result.shifts_cancelled, result.shifts_changed) == (1, 2, 2, 0)
+    result = replan(
+        instance,
+        plan,
+        [UnitOutOfService("bus1", broken, broken)],
+        today=MONDAY + timedelta(days=7),
+        time_limit=5,
+    )
+    assert {t.key for t in plan.tours} - {t.key for t in result.plan.tours} == {
+        f"bus1/{broken.isoformat()}"
+    }
+    assert (
+        result.tours_removed,
+        result.sessions_removed,
+        result.shifts_cancelled,
+        result.shifts_changed,
+    ) == (1, 2, 2, 0)
     assert "hors service" in result.diff[0] and "mercredi" in result.diff[0]
 
 
@@ -98,12 +164,34 @@ def test_closed_commune_removes_its_session_and_empty_tours(published):
     """76001 closed on week 3's Monday: the session goes, the tour keeps 76002 and its crew."""
     instance, plan = published
     monday = MONDAY + timedelta(days=14)
-    result = replan(instance, plan, [CommuneClosed("76001", frozenset({monday}))], today=MONDAY + timedelta(days=7), time_limit=5)
+    result = replan(
+        instance,
+        plan,
+        [CommuneClosed("76001", frozenset({monday}))],
+        today=MONDAY + timedelta(days=7),
+        time_limit=5,
+    )
     [tour] = [t for t in result.plan.tours if t.date == monday]
     assert [s.insee for s in tour.sessions] == ["76002"]
-    assert result.sessions_removed == 1 and result.tours_removed == 0 and result.shifts_changed == 0
-    assert any("séance à Commune 76001 supprimée (commune fermée)" in line for line in result.diff)
-    both = replan(instance, plan, [CommuneClosed("76001", frozenset({monday})), CommuneClosed("76002", frozenset({monday}))], today=monday, time_limit=5)
+    assert (
+        result.sessions_removed == 1
+        and result.tours_removed == 0
+        and result.shifts_changed == 0
+    )
+    assert any(
+        "séance à Commune 76001 supprimée (commune fermée)" in line
+        for line in result.diff
+    )
+    both = replan(
+        instance,
+        plan,
+        [
+            CommuneClosed("76001", frozenset({monday})),
+            CommuneClosed("76002", frozenset({monday})),
+        ],
+        today=monday,
+        time_limit=5,
+    )
     assert all(t.date != monday for t in both.plan.tours) and both.tours_removed == 1
     assert "plus aucune séance" in summary_text(both)
 
@@ -112,20 +200,47 @@ def test_unknown_names_in_changes_are_reported_together(published):
     """An unknown person and an unknown unit: one InputError naming both."""
     instance, plan = published
     with pytest.raises(InputError) as info:
-        replan(instance, plan, [StaffUnavailable("zz", MONDAY, MONDAY), UnitOutOfService("nope", MONDAY, MONDAY)], today=MONDAY)
-    assert len(info.value.problems) == 2 and "zz" in str(info.value) and "nope" in str(info.value)
+        replan(
+            instance,
+            plan,
+            [
+                StaffUnavailable("zz", MONDAY, MONDAY),
+                UnitOutOfService("nope", MONDAY, MONDAY),
+            ],
+            today=MONDAY,
+        )
+    assert (
+        len(info.value.problems) == 2
+        and "zz" in str(info.value)
+        and "nope" in str(info.value)
+    )
 
 
 def test_parse_changes_reads_the_cli_forms_and_lists_every_bad_line():
     """The three kinds, ranges and lists of dates; bad lines are all reported with their number."""
     changes = parse_changes(
-        ["unavailable d1:2026-12-02..2026-12-04", "out-of-service bus1:2026-12-03", "closed 76217:2026-12-02;2026-12-09", ""]
+        [
+            "unavailable d1:2026-12-02..2026-12-04",
+            "out-of-service bus1:2026-12-03",
+            "closed 76217:2026-12-02;2026-12-09",
+            "",
+        ]
     )
     first = MONDAY.replace(year=2026, month=12, day=2)
     assert changes[0] == StaffUnavailable("d1", first, first + timedelta(days=2))
-    assert changes[1] == UnitOutOfService("bus1", first + timedelta(days=1), first + timedelta(days=1))
-    assert changes[2] == CommuneClosed("76217", frozenset({first, first + timedelta(days=7)}))
+    assert changes[1] == UnitOutOfService(
+        "bus1", first + timedelta(days=1), first + timedelta(days=1)
+    )
+    assert changes[2] == CommuneClosed(
+        "76217", frozenset({first, first + timedelta(days=7)})
+    )
     with pytest.raises(InputError) as info:
-        parse_changes(["broken d1:2026-12-02", "unavailable d1:2026-12-05..2026-12-01", "closed 76217"])
+        parse_changes(
+            [
+                "broken d1:2026-12-02",
+                "unavailable d1:2026-12-05..2026-12-01",
+                "closed 76217",
+            ]
+        )
     rows = [p.row for p in info.value.problems]
     assert rows == [1, 2, 3]

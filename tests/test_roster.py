@@ -23,17 +23,41 @@ from planner.coverage import (
     staff_totals_text,
     staffable_weekdays,
 )
-from planner.model import HalfDay, Instance, Plan, Point, Role, Rules, Shift, Tour, UnitKind, Weights
+from planner.model import (
+    HalfDay,
+    Instance,
+    Plan,
+    Point,
+    Role,
+    Rules,
+    Shift,
+    Tour,
+    UnitKind,
+    Weights,
+)
 from planner.roster import assign_crews
 from planner.validate import validate
 from tests.builders import ALL_HALF_DAYS, MONDAY, bus, commune, person
 from tests.plan_builders import AFTERNOON, MORNING, make_tour
 
-COMMUNES = tuple(commune(f"7600{i}", 49.90 + 0.01 * i, 1.10 + 0.01 * i) for i in range(1, 7))
-STAFF_RULES = {"CREW", "ROLE", "REMOTE", "AVAILABILITY", "SHIFT_TIMES", "ONE_PLACE", "MAX_WEEK", "MAX_MONTH"}
+COMMUNES = tuple(
+    commune(f"7600{i}", 49.90 + 0.01 * i, 1.10 + 0.01 * i) for i in range(1, 7)
+)
+STAFF_RULES = {
+    "CREW",
+    "ROLE",
+    "REMOTE",
+    "AVAILABILITY",
+    "SHIFT_TIMES",
+    "ONE_PLACE",
+    "MAX_WEEK",
+    "MAX_MONTH",
+}
 
 
-def instance_of(staff, *, units=None, weeks: int = 4, weights: Weights | None = None) -> Instance:
+def instance_of(
+    staff, *, units=None, weeks: int = 4, weights: Weights | None = None
+) -> Instance:
     rules = Rules(start=MONDAY, weeks=weeks, weights=weights or Weights())
     return Instance("rota", COMMUNES, tuple(units or (bus(),)), tuple(staff), rules)
 
@@ -46,9 +70,18 @@ def tour(unit: str, when: date, insee: str = "76001", other: str = "76002") -> T
     return make_tour(unit, when, [(insee, *MORNING), (other, *AFTERNOON)])
 
 
-def solve_with(instance: Instance, tours, rules, *, keep=(), frozen_shifts=(), frozen_tours=()):
+def solve_with(
+    instance: Instance, tours, rules, *, keep=(), frozen_shifts=(), frozen_tours=()
+):
     """Build the model with exactly ``rules``, solve it, return (model, costs, solver)."""
-    rm, costs = R.build(instance, tours, rules=rules, keep=keep, frozen_shifts=frozen_shifts, frozen_tours=frozen_tours)
+    rm, costs = R.build(
+        instance,
+        tours,
+        rules=rules,
+        keep=keep,
+        frozen_shifts=frozen_shifts,
+        frozen_tours=frozen_tours,
+    )
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 10
@@ -78,7 +111,9 @@ def test_rule_has_role_refuses_a_role_the_person_lacks():
 
 def test_rule_available_needs_every_half_day_the_tour_touches():
     """Available Monday morning only: not enough for a tour that runs into the afternoon."""
-    morning = person("d1", {Role.DOCTOR}, availability=frozenset({(0, HalfDay.MORNING)}))
+    morning = person(
+        "d1", {Role.DOCTOR}, availability=frozenset({(0, HalfDay.MORNING)})
+    )
     full_day = tour("bus1", day(0, 0))
     short = make_tour("bus1", day(0, 0), [("76001", *MORNING)])
     assert R.rule_available(morning, short, Role.DOCTOR, bus()) is None
@@ -101,13 +136,24 @@ def test_rule_not_off_refuses_dates_off():
 def test_crew_composition_is_exact_or_the_tour_is_uncrewed():
     """Two doctors needed: with two, both are taken; with one, the tour is marked uncrewed (costly)."""
     unit = bus(crew={Role.DOCTOR: 2, Role.DRIVER: 1})
-    staff = [person("d1", {Role.DOCTOR}), person("d2", {Role.DOCTOR}), person("c1", {Role.DRIVER})]
+    staff = [
+        person("d1", {Role.DOCTOR}),
+        person("d2", {Role.DOCTOR}),
+        person("c1", {Role.DRIVER}),
+    ]
     t = tour("bus1", day(0, 0))
-    rm, costs, solver = solve_with(instance_of(staff, units=[unit]), [t], [R.add_crew_composition])
-    assert Counter(role for _, _, role in chosen(rm, solver)) == {Role.DOCTOR: 2, Role.DRIVER: 1}
+    rm, costs, solver = solve_with(
+        instance_of(staff, units=[unit]), [t], [R.add_crew_composition]
+    )
+    assert Counter(role for _, _, role in chosen(rm, solver)) == {
+        Role.DOCTOR: 2,
+        Role.DRIVER: 1,
+    }
     assert not penalties(costs, solver, R.RULE_UNCREWED)
 
-    rm, costs, solver = solve_with(instance_of(staff[1:], units=[unit]), [t], [R.add_crew_composition])
+    rm, costs, solver = solve_with(
+        instance_of(staff[1:], units=[unit]), [t], [R.add_crew_composition]
+    )
     assert chosen(rm, solver) == set()
     [penalty] = penalties(costs, solver, R.RULE_UNCREWED)
     assert penalty.amount == R.UNCREWED_COST and t.key in penalty.explanation
@@ -116,7 +162,11 @@ def test_crew_composition_is_exact_or_the_tour_is_uncrewed():
 def test_one_tour_per_day_keeps_a_person_in_one_place():
     """Two buses on the same date and a single doctor: only one bus gets a crew."""
     units = [bus("bus1"), bus("bus2")]
-    staff = [person("d1", {Role.DOCTOR}), person("c1", {Role.DRIVER}), person("c2", {Role.DRIVER})]
+    staff = [
+        person("d1", {Role.DOCTOR}),
+        person("c1", {Role.DRIVER}),
+        person("c2", {Role.DRIVER}),
+    ]
     tours = [tour("bus1", day(0, 0)), tour("bus2", day(0, 0), "76003", "76004")]
     rules = [R.add_crew_composition, R.add_one_tour_per_day]
     rm, costs, solver = solve_with(instance_of(staff, units=units), tours, rules)
@@ -127,12 +177,23 @@ def test_one_tour_per_day_keeps_a_person_in_one_place():
 def test_max_per_week_counts_iso_weeks():
     """max 1 a week: Monday and Tuesday of one week cannot both be crewed; next Monday can."""
     staff = [person("d1", {Role.DOCTOR}, max_week=1), person("c1", {Role.DRIVER})]
-    tours = [tour("bus1", day(0, 0)), tour("bus1", day(0, 1), "76003", "76004"), tour("bus1", day(1, 0))]
+    tours = [
+        tour("bus1", day(0, 0)),
+        tour("bus1", day(0, 1), "76003", "76004"),
+        tour("bus1", day(1, 0)),
+    ]
     rules = [R.add_crew_composition, R.add_max_per_week]
     rm, costs, solver = solve_with(instance_of(staff), tours, rules)
     [penalty] = penalties(costs, solver, R.RULE_UNCREWED)
-    assert day(0, 0).isoformat() in penalty.explanation or day(0, 1).isoformat() in penalty.explanation
-    weeks = Counter(R.iso_week(rm.tour_by_key[k].date) for s, k, _ in chosen(rm, solver) if s == "d1")
+    assert (
+        day(0, 0).isoformat() in penalty.explanation
+        or day(0, 1).isoformat() in penalty.explanation
+    )
+    weeks = Counter(
+        R.iso_week(rm.tour_by_key[k].date)
+        for s, k, _ in chosen(rm, solver)
+        if s == "d1"
+    )
     assert max(weeks.values()) == 1
 
 
@@ -140,12 +201,20 @@ def test_max_per_month_counts_calendar_months_and_frozen_shifts():
     """max 2 a month with one frozen shift in January: one more January tour only."""
     staff = [person("d1", {Role.DOCTOR}, max_month=2), person("c1", {Role.DRIVER})]
     past = tour("bus1", day(0, 0))
-    frozen = [Shift("bus1", past.date, "d1", Role.DOCTOR, past.leave_depot, past.back_at_depot)]
+    frozen = [
+        Shift(
+            "bus1", past.date, "d1", Role.DOCTOR, past.leave_depot, past.back_at_depot
+        )
+    ]
     tours = [tour("bus1", day(1, 0)), tour("bus1", day(2, 0), "76003", "76004")]
     rules = [R.add_crew_composition, R.add_max_per_month]
-    rm, costs, solver = solve_with(instance_of(staff), tours, rules, frozen_shifts=frozen, frozen_tours=[past])
+    rm, costs, solver = solve_with(
+        instance_of(staff), tours, rules, frozen_shifts=frozen, frozen_tours=[past]
+    )
     assert len(penalties(costs, solver, R.RULE_UNCREWED)) == 1
-    assert len(chosen(rm, solver)) == 2  # one doctor + one driver on the one crewed tour
+    assert (
+        len(chosen(rm, solver)) == 2
+    )  # one doctor + one driver on the one crewed tour
 
 
 # --- soft rules -----------------------------------------------------------------------------------
@@ -155,12 +224,20 @@ HARD = R.HARD_CONSTRAINTS
 
 def test_min_per_month_gives_the_asked_minimum_and_explains_a_shortfall():
     """d1 asks for 8 shifts a month but only 4 January tours exist (prorated: 7): shortfall 3."""
-    staff = [person("d1", {Role.DOCTOR}, min_shifts_per_month=8), person("d2", {Role.DOCTOR}), person("c1", {Role.DRIVER})]
+    staff = [
+        person("d1", {Role.DOCTOR}, min_shifts_per_month=8),
+        person("d2", {Role.DOCTOR}),
+        person("c1", {Role.DRIVER}),
+    ]
     tours = [tour("bus1", day(w, 0)) for w in range(4)]
-    rm, costs, solver = solve_with(instance_of(staff), tours, [*HARD, R.soft_min_per_month])
+    rm, costs, solver = solve_with(
+        instance_of(staff), tours, [*HARD, R.soft_min_per_month]
+    )
     assert {k for s, k, _ in chosen(rm, solver) if s == "d1"} == {t.key for t in tours}
     [penalty] = penalties(costs, solver, R.RULE_MIN_MONTHLY)
-    assert "3 garde(s) de moins que les 7 demandées en janvier 2027" in penalty.explanation
+    assert (
+        "3 garde(s) de moins que les 7 demandées en janvier 2027" in penalty.explanation
+    )
 
 
 def test_preferred_communes_choose_the_person_who_likes_the_place():
@@ -170,12 +247,23 @@ def test_preferred_communes_choose_the_person_who_likes_the_place():
         person("d2", {Role.DOCTOR}),
         person("c1", {Role.DRIVER}),
     ]
-    rm, costs, solver = solve_with(instance_of(staff), [tour("bus1", day(0, 0))], [*HARD, R.soft_preferred_communes])
+    rm, costs, solver = solve_with(
+        instance_of(staff),
+        [tour("bus1", day(0, 0))],
+        [*HARD, R.soft_preferred_communes],
+    )
     assert ("d2", tour("bus1", day(0, 0)).key, Role.DOCTOR) in chosen(rm, solver)
     assert not penalties(costs, solver, R.RULE_PREFERRED_COMMUNES)
-    rm, costs, solver = solve_with(instance_of(staff[:1] + staff[2:]), [tour("bus1", day(0, 0))], [*HARD, R.soft_preferred_communes])
+    rm, costs, solver = solve_with(
+        instance_of(staff[:1] + staff[2:]),
+        [tour("bus1", day(0, 0))],
+        [*HARD, R.soft_preferred_communes],
+    )
     [penalty] = penalties(costs, solver, R.RULE_PREFERRED_COMMUNES)
-    assert penalty.amount == Weights().preferences * R.SCALE and "communes préférées" in penalty.explanation
+    assert (
+        penalty.amount == Weights().preferences * R.SCALE
+        and "communes préférées" in penalty.explanation
+    )
 
 
 def test_preferred_units_choose_the_person_who_likes_the_unit():
@@ -187,7 +275,11 @@ def test_preferred_units_choose_the_person_who_likes_the_unit():
         person("c2", {Role.DRIVER}),
     ]
     tours = [tour("bus1", day(0, 0)), tour("bus2", day(0, 0), "76003", "76004")]
-    rm, costs, solver = solve_with(instance_of(staff, units=[bus("bus1"), bus("bus2")]), tours, [*HARD, R.soft_preferred_units])
+    rm, costs, solver = solve_with(
+        instance_of(staff, units=[bus("bus1"), bus("bus2")]),
+        tours,
+        [*HARD, R.soft_preferred_units],
+    )
     assert ("d1", tours[1].key, Role.DOCTOR) in chosen(rm, solver)
     assert not penalties(costs, solver, R.RULE_PREFERRED_UNITS)
 
@@ -196,9 +288,17 @@ def test_fairness_shares_in_proportion_to_what_was_offered():
     """d1 offers Mondays and Thursdays, d2 only Mondays: over 4 weeks d1 gets the 4 Thursdays and
     the Mondays are shared so that both are near their share."""
     monday_only = frozenset((0, h) for h in HalfDay)
-    staff = [person("d1", {Role.DOCTOR}), person("d2", {Role.DOCTOR}, availability=monday_only), person("c1", {Role.DRIVER})]
-    tours = [tour("bus1", day(w, d), *(("76001", "76002") if d == 0 else ("76003", "76004"))) for w in range(4) for d in (0, 3)]
-    rm, costs, solver = solve_with(instance_of(staff), tours, [*HARD, R.soft_fairness])
+    staff = [
+        person("d1", {Role.DOCTOR}),
+        person("d2", {Role.DOCTOR}, availability=monday_only),
+        person("c1", {Role.DRIVER}),
+    ]
+    tours = [
+        tour("bus1", day(w, d), *(("76001", "76002") if d == 0 else ("76003", "76004")))
+        for w in range(4)
+        for d in (0, 3)
+    ]
+    rm, _, solver = solve_with(instance_of(staff), tours, [*HARD, R.soft_fairness])
     counts = Counter(s for s, _, r in chosen(rm, solver) if r is Role.DOCTOR)
     # Offers 8 and 4 for 8 slots: targets 5.3 and 2.7.
     assert counts == {"d1": 5, "d2": 3}
@@ -206,8 +306,14 @@ def test_fairness_shares_in_proportion_to_what_was_offered():
 
 def test_fairness_ten_equal_doctors_and_drivers_get_within_one_shift():
     """Ten equally available doctors and ten drivers, 4 weeks of 5 tours: max − min ≤ 1 per role."""
-    staff = [person(f"d{i}", {Role.DOCTOR}) for i in range(10)] + [person(f"c{i}", {Role.DRIVER}) for i in range(10)]
-    tours = [tour("bus1", day(w, d), COMMUNES[d % 3].insee, COMMUNES[3 + d % 3].insee) for w in range(4) for d in range(5)]
+    staff = [person(f"d{i}", {Role.DOCTOR}) for i in range(10)] + [
+        person(f"c{i}", {Role.DRIVER}) for i in range(10)
+    ]
+    tours = [
+        tour("bus1", day(w, d), COMMUNES[d % 3].insee, COMMUNES[3 + d % 3].insee)
+        for w in range(4)
+        for d in range(5)
+    ]
     result = assign_crews(instance_of(staff), tours, time_limit=10)
     assert not result.uncrewed
     for role in (Role.DOCTOR, Role.DRIVER):
@@ -218,39 +324,68 @@ def test_fairness_ten_equal_doctors_and_drivers_get_within_one_shift():
 def test_continuity_keeps_one_doctor_per_commune():
     """Mondays in 76001/76002 and Thursdays in 76003/76004, two doctors free every day: each
     commune always sees the same doctor (share 1.0), and no continuity penalty is paid."""
-    staff = [person("d1", {Role.DOCTOR}), person("d2", {Role.DOCTOR}), person("c1", {Role.DRIVER})]
-    tours = [tour("bus1", day(w, d), *(("76001", "76002") if d == 0 else ("76003", "76004"))) for w in range(4) for d in (0, 3)]
-    rm, costs, solver = solve_with(instance_of(staff), tours, [*HARD, R.soft_continuity])
+    staff = [
+        person("d1", {Role.DOCTOR}),
+        person("d2", {Role.DOCTOR}),
+        person("c1", {Role.DRIVER}),
+    ]
+    tours = [
+        tour("bus1", day(w, d), *(("76001", "76002") if d == 0 else ("76003", "76004")))
+        for w in range(4)
+        for d in (0, 3)
+    ]
+    rm, costs, solver = solve_with(
+        instance_of(staff), tours, [*HARD, R.soft_continuity]
+    )
     assert not penalties(costs, solver, R.RULE_CONTINUITY)
-    shifts = [Shift(k.split("/")[0], rm.tour_by_key[k].date, s, r, 0, 1) for s, k, r in chosen(rm, solver)]
+    shifts = [
+        Shift(k.split("/")[0], rm.tour_by_key[k].date, s, r, 0, 1)
+        for s, k, r in chosen(rm, solver)
+    ]
     assert continuity_share(tours, shifts, [Role.DOCTOR]) == 1.0
-    rotating = [replace(s, staff_id="d1" if s.date.day % 2 else "d2") for s in shifts if s.role is Role.DOCTOR]
+    rotating = [
+        replace(s, staff_id="d1" if s.date.day % 2 else "d2")
+        for s in shifts
+        if s.role is Role.DOCTOR
+    ]
     assert continuity_share(tours, rotating, [Role.DOCTOR]) < 1.0
 
 
 def test_travel_prefers_the_doctor_living_near_a_fixed_place():
     """A fixed consultation place in 76001: the doctor living next door takes it, not the far one."""
     place = COMMUNES[0]
-    fixed = replace(bus("cab"), kind=UnitKind.FIXED, crew={Role.DOCTOR: 1}, places=(place.insee,))
+    fixed = replace(
+        bus("cab"), kind=UnitKind.FIXED, crew={Role.DOCTOR: 1}, places=(place.insee,)
+    )
     staff = [
         person("far", {Role.DOCTOR}, home=Point("loin", 48.50, 2.00)),
         person("near", {Role.DOCTOR}, home=Point("près", place.lat, place.lon)),
     ]
     t = make_tour("cab", day(0, 0), [(place.insee, *MORNING)])
-    rm, costs, solver = solve_with(instance_of(staff, units=[fixed]), [t], [*HARD, R.soft_travel])
+    rm, costs, solver = solve_with(
+        instance_of(staff, units=[fixed]), [t], [*HARD, R.soft_travel]
+    )
     assert chosen(rm, solver) == {("near", t.key, Role.DOCTOR)}
     assert not penalties(costs, solver, R.RULE_TRAVEL)
-    rm, costs, solver = solve_with(instance_of(staff[:1], units=[fixed]), [t], [*HARD, R.soft_travel])
+    rm, costs, solver = solve_with(
+        instance_of(staff[:1], units=[fixed]), [t], [*HARD, R.soft_travel]
+    )
     [penalty] = penalties(costs, solver, R.RULE_TRAVEL)
     assert "km aller-retour" in penalty.explanation and penalty.amount > 100
 
 
 def test_stability_keeps_published_shifts():
     """Both doctors could do it; the published rota had d2: d2 stays, no change is paid."""
-    staff = [person("d1", {Role.DOCTOR}), person("d2", {Role.DOCTOR}), person("c1", {Role.DRIVER})]
+    staff = [
+        person("d1", {Role.DOCTOR}),
+        person("d2", {Role.DOCTOR}),
+        person("c1", {Role.DRIVER}),
+    ]
     t = tour("bus1", day(0, 0))
     keep = [Shift("bus1", t.date, "d2", Role.DOCTOR, t.leave_depot, t.back_at_depot)]
-    rm, costs, solver = solve_with(instance_of(staff), [t], [*HARD, R.soft_stability], keep=keep)
+    rm, costs, solver = solve_with(
+        instance_of(staff), [t], [*HARD, R.soft_stability], keep=keep
+    )
     assert ("d2", t.key, Role.DOCTOR) in chosen(rm, solver)
     assert not penalties(costs, solver, R.RULE_STABILITY)
 
@@ -261,8 +396,16 @@ def test_stability_keeps_published_shifts():
 def wednesday_case() -> tuple[Instance, list[Tour]]:
     """No driver offers Wednesdays; doctors do."""
     no_wednesday = frozenset((d, h) for d in (0, 1, 3, 4) for h in HalfDay)
-    staff = [person("d1", {Role.DOCTOR}), person("d2", {Role.DOCTOR}), person("c1", {Role.DRIVER}, availability=no_wednesday)]
-    tours = [tour("bus1", day(w, d), *(("76001", "76002") if d == 0 else ("76003", "76004"))) for w in range(2) for d in (0, 2)]
+    staff = [
+        person("d1", {Role.DOCTOR}),
+        person("d2", {Role.DOCTOR}),
+        person("c1", {Role.DRIVER}, availability=no_wednesday),
+    ]
+    tours = [
+        tour("bus1", day(w, d), *(("76001", "76002") if d == 0 else ("76003", "76004")))
+        for w in range(2)
+        for d in (0, 2)
+    ]
     return instance_of(staff, weeks=2), tours
 
 
@@ -275,7 +418,10 @@ def test_uncrewed_wednesdays_are_explained_by_weekday_and_role():
     assert all(s.tour_key not in wednesdays for s in result.shifts)
     [sentence] = result.explanations
     assert sentence.startswith("Mercredis des semaines 1–2")
-    assert "aucun chauffeur disponible" in sentence and "ajouter un chauffeur le mercredi" in sentence
+    assert (
+        "aucun chauffeur disponible" in sentence
+        and "ajouter un chauffeur le mercredi" in sentence
+    )
 
 
 def test_explanation_names_who_is_at_their_monthly_maximum():
@@ -293,17 +439,29 @@ def test_explain_shortages_before_solving_counts_weekdays_and_weekly_capacity():
     """Before solving: Wednesdays have no driver; a week with more tours than the drivers' weekly maxima."""
     instance, tours = wednesday_case()
     sentences = explain_shortages(instance, tours)
-    assert any("Mercredis des semaines 1–2" in s and "aucun chauffeur disponible" in s for s in sentences)
+    assert any(
+        "Mercredis des semaines 1–2" in s and "aucun chauffeur disponible" in s
+        for s in sentences
+    )
     staff = [person("d1", {Role.DOCTOR}), person("c1", {Role.DRIVER}, max_week=1)]
     two = [tour("bus1", day(0, 0)), tour("bus1", day(0, 3), "76003", "76004")]
     sentences = explain_shortages(instance_of(staff), two)
-    assert any("Semaine 1 : 2 garde(s) de chauffeur à pourvoir" in s and "que 1" in s for s in sentences)
+    assert any(
+        "Semaine 1 : 2 garde(s) de chauffeur à pourvoir" in s and "que 1" in s
+        for s in sentences
+    )
 
 
 def test_same_inputs_give_the_same_rota():
     """Deterministic: two runs with the same seed return identical shifts."""
-    staff = [person(f"d{i}", {Role.DOCTOR}) for i in range(4)] + [person(f"c{i}", {Role.DRIVER}) for i in range(3)]
-    tours = [tour("bus1", day(w, d), COMMUNES[d % 3].insee, COMMUNES[3 + d % 3].insee) for w in range(2) for d in range(5)]
+    staff = [person(f"d{i}", {Role.DOCTOR}) for i in range(4)] + [
+        person(f"c{i}", {Role.DRIVER}) for i in range(3)
+    ]
+    tours = [
+        tour("bus1", day(w, d), COMMUNES[d % 3].insee, COMMUNES[3 + d % 3].insee)
+        for w in range(2)
+        for d in range(5)
+    ]
     instance = instance_of(staff, weeks=2)
     first = assign_crews(instance, tours, time_limit=5, seed=3)
     second = assign_crews(instance, tours, time_limit=5, seed=3)
@@ -314,10 +472,20 @@ def test_frozen_dates_keep_their_shifts_exactly():
     """Before ``frozen_before``, the kept shifts come back unchanged even if the person is now off."""
     from planner.model import DateRange
 
-    staff = [person("d1", {Role.DOCTOR}, dates_off=(DateRange(day(0, 0), day(0, 0)),)), person("d2", {Role.DOCTOR}), person("c1", {Role.DRIVER})]
+    staff = [
+        person("d1", {Role.DOCTOR}, dates_off=(DateRange(day(0, 0), day(0, 0)),)),
+        person("d2", {Role.DOCTOR}),
+        person("c1", {Role.DRIVER}),
+    ]
     tours = [tour("bus1", day(0, 0)), tour("bus1", day(1, 0))]
-    keep = [Shift("bus1", t.date, sid, role, t.leave_depot, t.back_at_depot) for t in tours for sid, role in (("d1", Role.DOCTOR), ("c1", Role.DRIVER))]
-    result = assign_crews(instance_of(staff), tours, keep=keep, frozen_before=day(1, 0), time_limit=5)
+    keep = [
+        Shift("bus1", t.date, sid, role, t.leave_depot, t.back_at_depot)
+        for t in tours
+        for sid, role in (("d1", Role.DOCTOR), ("c1", Role.DRIVER))
+    ]
+    result = assign_crews(
+        instance_of(staff), tours, keep=keep, frozen_before=day(1, 0), time_limit=5
+    )
     assert set(keep[:2]) <= set(result.shifts)
     assert result.changed_vs_keep == 0  # d1 may keep the second Monday
 
@@ -328,16 +496,42 @@ def rosters(draw):
     size = draw(st.integers(2, 6))
     staff = []
     for i in range(size):
-        roles = draw(st.sets(st.sampled_from([Role.DOCTOR, Role.DRIVER, Role.NURSE]), min_size=1, max_size=2))
-        halves = draw(st.sets(st.sampled_from(sorted(ALL_HALF_DAYS)), min_size=2, max_size=10))
-        staff.append(person(f"p{i}", set(roles), availability=frozenset(halves), max_week=draw(st.integers(0, 3)), max_month=draw(st.integers(0, 6))))
-    crews = draw(st.sampled_from([{Role.DOCTOR: 1, Role.DRIVER: 1}, {Role.NURSE: 1, Role.DOCTOR: 1}]))
+        roles = draw(
+            st.sets(
+                st.sampled_from([Role.DOCTOR, Role.DRIVER, Role.NURSE]),
+                min_size=1,
+                max_size=2,
+            )
+        )
+        halves = draw(
+            st.sets(st.sampled_from(sorted(ALL_HALF_DAYS)), min_size=2, max_size=10)
+        )
+        staff.append(
+            person(
+                f"p{i}",
+                set(roles),
+                availability=frozenset(halves),
+                max_week=draw(st.integers(0, 3)),
+                max_month=draw(st.integers(0, 6)),
+            )
+        )
+    crews = draw(
+        st.sampled_from(
+            [{Role.DOCTOR: 1, Role.DRIVER: 1}, {Role.NURSE: 1, Role.DOCTOR: 1}]
+        )
+    )
     remote = draw(st.sampled_from([frozenset(), frozenset({Role.DOCTOR})]))
     unit = replace(bus(crew=crews), remote_roles=remote)
     days = draw(st.sets(st.integers(0, 9), min_size=1, max_size=8))
     short = draw(st.booleans())
     tours = [
-        make_tour("bus1", day(d // 5, d % 5), [("76001", *MORNING)] if short else [("76001", *MORNING), ("76002", *AFTERNOON)])
+        make_tour(
+            "bus1",
+            day(d // 5, d % 5),
+            [("76001", *MORNING)]
+            if short
+            else [("76001", *MORNING), ("76002", *AFTERNOON)],
+        )
         for d in sorted(days)
     ]
     return instance_of(staff, units=[unit], weeks=2), tours
@@ -351,7 +545,13 @@ def test_every_shift_returned_satisfies_the_hard_rules(case):
     instance, tours = case
     result = assign_crews(instance, tours, time_limit=3)
     crewed = [t for t in tours if t.key not in set(result.uncrewed)]
-    plan = Plan(instance.name, instance.rules.start, instance.rules.weeks, tuple(crewed), result.shifts)
+    plan = Plan(
+        instance.name,
+        instance.rules.start,
+        instance.rules.weeks,
+        tuple(crewed),
+        result.shifts,
+    )
     broken = [v for v in validate(instance, plan) if v.rule in STAFF_RULES]
     assert broken == []
     assert {s.tour_key for s in result.shifts} == {t.key for t in crewed}
@@ -368,7 +568,10 @@ def test_staffable_weekdays_needs_every_role_on_that_half_day():
     instance, _ = wednesday_case()
     table = staffable_weekdays(instance)
     assert table[("bus1", 0, HalfDay.MORNING)] and table[("bus1", 0, HalfDay.AFTERNOON)]
-    assert not table[("bus1", 2, HalfDay.MORNING)] and not table[("bus1", 2, HalfDay.AFTERNOON)]
+    assert (
+        not table[("bus1", 2, HalfDay.MORNING)]
+        and not table[("bus1", 2, HalfDay.AFTERNOON)]
+    )
 
 
 def test_staff_totals_count_shifts_hours_and_share_of_offer():
@@ -383,11 +586,22 @@ def test_staff_totals_count_shifts_hours_and_share_of_offer():
     plan = Plan("rota", MONDAY, 2, tuple(monday_tours), shifts)
     totals = {t.staff_id: t for t in staff_totals(instance, plan)}
     hours = (monday_tours[0].back_at_depot - monday_tours[0].leave_depot) / 60
-    assert (totals["d1"].shifts, totals["d1"].offered, totals["d1"].share) == (2, 2, 1.0)
+    assert (totals["d1"].shifts, totals["d1"].offered, totals["d1"].share) == (
+        2,
+        2,
+        1.0,
+    )
     assert totals["d1"].hours == 2 * hours
     assert (totals["d2"].shifts, totals["d2"].share) == (0, 0.0)
     text = staff_totals_text(list(totals.values()))
-    assert text.splitlines()[0].split() == ["Personne", "Rôles", "Gardes", "Heures", "Possibles", "Part"]
+    assert text.splitlines()[0].split() == [
+        "Personne",
+        "Rôles",
+        "Gardes",
+        "Heures",
+        "Possibles",
+        "Part",
+    ]
     assert "100%" in text
 
 

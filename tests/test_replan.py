@@ -21,7 +21,7 @@ from planner.roster import assign_crews
 from planner.routing import route_day
 from planner.solve import travel_for
 from planner.validate import validate
-from tests.builders import MONDAY, bus, commune, person
+from tests.builders import MONDAY, bus, commune, small_instance
 
 WEEKS = 3
 #: The weekly pattern: weekday → the two communes visited that day.
@@ -33,13 +33,7 @@ def territory() -> Instance:
         commune(f"7600{i}", 49.90 + 0.012 * i, 1.10 + (0.01 if i % 2 else -0.01) * i)
         for i in range(1, 7)
     )
-    staff = (
-        person("d1", {Role.DOCTOR}),
-        person("d2", {Role.DOCTOR}),
-        person("d3", {Role.DOCTOR}),
-        person("c1", {Role.DRIVER}),
-        person("c2", {Role.DRIVER}),
-    )
+    staff = small_instance().staff  # three doctors d1-d3, two drivers c1-c2
     return Instance(
         "replan",
         communes,

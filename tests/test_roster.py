@@ -97,6 +97,22 @@ def penalties(costs, solver, name: str) -> list[R.Penalty]:
     return [p for c in costs if c.name == name and (p := c.penalty(solver)) is not None]
 
 
+def equal_staff(doctors: int, drivers: int) -> list:
+    """Doctors and drivers all available every weekday."""
+    return [person(f"d{i}", {Role.DOCTOR}) for i in range(doctors)] + [
+        person(f"c{i}", {Role.DRIVER}) for i in range(drivers)
+    ]
+
+
+def weekday_tours(weeks: int) -> list[Tour]:
+    """One bus tour every weekday over ``weeks`` weeks, communes rotating by weekday."""
+    return [
+        tour("bus1", day(w, d), COMMUNES[d % 3].insee, COMMUNES[3 + d % 3].insee)
+        for w in range(weeks)
+        for d in range(5)
+    ]
+
+
 # --- hard rules: eligibility ----------------------------------------------------------------------
 
 
@@ -306,14 +322,7 @@ def test_fairness_shares_in_proportion_to_what_was_offered():
 
 def test_fairness_ten_equal_doctors_and_drivers_get_within_one_shift():
     """Ten equally available doctors and ten drivers, 4 weeks of 5 tours: max − min ≤ 1 per role."""
-    staff = [person(f"d{i}", {Role.DOCTOR}) for i in range(10)] + [
-        person(f"c{i}", {Role.DRIVER}) for i in range(10)
-    ]
-    tours = [
-        tour("bus1", day(w, d), COMMUNES[d % 3].insee, COMMUNES[3 + d % 3].insee)
-        for w in range(4)
-        for d in range(5)
-    ]
+    staff, tours = equal_staff(10, 10), weekday_tours(4)
     result = assign_crews(instance_of(staff), tours, time_limit=10)
     assert not result.uncrewed
     for role in (Role.DOCTOR, Role.DRIVER):
@@ -454,14 +463,7 @@ def test_explain_shortages_before_solving_counts_weekdays_and_weekly_capacity():
 
 def test_same_inputs_give_the_same_rota():
     """Deterministic: two runs with the same seed return identical shifts."""
-    staff = [person(f"d{i}", {Role.DOCTOR}) for i in range(4)] + [
-        person(f"c{i}", {Role.DRIVER}) for i in range(3)
-    ]
-    tours = [
-        tour("bus1", day(w, d), COMMUNES[d % 3].insee, COMMUNES[3 + d % 3].insee)
-        for w in range(2)
-        for d in range(5)
-    ]
+    staff, tours = equal_staff(4, 3), weekday_tours(2)
     instance = instance_of(staff, weeks=2)
     first = assign_crews(instance, tours, time_limit=5, seed=3)
     second = assign_crews(instance, tours, time_limit=5, seed=3)

@@ -28,6 +28,8 @@ MAX_CYCLE_WEEKS = 12
 OBJECTIVE_SCALE = 100
 #: The model keeps the best communes until their targets ask for this many times the weekly slots.
 SHORTLIST_FACTOR = 3
+#: Above this many (visit, next visit) pairs, driving is estimated per visit instead of per leg.
+MAX_PAIR_VARIABLES = 40_000
 #: A commune is a candidate for at most this many units (the nearest ones), to keep the model small.
 MAX_UNITS_PER_COMMUNE = 2
 
@@ -224,7 +226,10 @@ def solve_pattern(
     _add_slot_capacity(model, x, by_slot, cycle)
     _add_frequency_caps(model, x, problem, by_commune)
     _add_min_gap(model, x, problem, by_commune, rules.min_gap_days)
-    _add_compact_days(model, x, problem, by_slot, cycle)
+    pairs = _add_compact_days(model, x, problem, by_slot, cycle)
+    exact = len(pairs) <= MAX_PAIR_VARIABLES
+    if exact:
+        pairs = _link_pairs(model, pairs)
 
     objective = []
     for (insee, slot, phase), var in x.items():
@@ -232,9 +237,12 @@ def solve_pattern(
         unit = instance.unit(slot.unit_id)
         weeks_served = cycle // period_of(c.visits_per_week)
         value = rules.weights.need * problem.weights[insee] * weeks_served
-        drive = rules.weights.travel * problem.round_trip(unit, c) / 2 * weeks_served
+        drive = _visit_drive(problem, unit, c, slot, exact) * weeks_served
         early = slot.weekday + slot.session  # ties only: earlier in the week first (stable output)
-        objective.append(var * int(OBJECTIVE_SCALE * (value - drive) - early))
+        objective.append(var * int(OBJECTIVE_SCALE * (value - rules.weights.travel * drive) - early))
+    if exact:
+        for pair, cost in pairs:
+            objective.append(pair * -int(OBJECTIVE_SCALE * rules.weights.travel * cost))
     model.maximize(sum(objective))
 
     if hint is not None:
@@ -293,17 +301,20 @@ def _add_min_gap(model, x, problem: PatternProblem, by_commune, min_gap_days: in
                     )
 
 
-def _add_compact_days(model, x, problem: PatternProblem, by_slot, cycle: int) -> None:
+def _add_compact_days(model, x, problem: PatternProblem, by_slot, cycle: int) -> list[tuple]:
     """Hard: a day's sessions follow one another in slot order, each within reach of the previous.
 
     Slot ``s + 1`` is used only if slot ``s`` is, and a commune in slot ``s`` is followed by one at most
     ``max_drive_between_sessions`` minutes away, so a day never zigzags across the territory.
+    Returns the (this visit, next visit, their drive-cost change) candidates for exact driving costs.
     """
     near = _neighbours(problem)
+    pairs = []
     for slot, items in by_slot.items():
         nxt = Slot(slot.unit_id, slot.weekday, slot.session + 1)
         if nxt not in by_slot:
             continue
+        unit = problem.instance.unit(slot.unit_id)
         for week in range(cycle):
             here = _in_week(x, items, slot, week)
             there = _in_week(x, by_slot[nxt], nxt, week)
@@ -311,9 +322,43 @@ def _add_compact_days(model, x, problem: PatternProblem, by_slot, cycle: int) ->
             model.add(used_next == sum(there.values()))
             model.add(used_next <= sum(here.values()))
             for insee, var in here.items():
-                close = [there[b] for b in near[slot.unit_id, insee] if b in there]
+                following = [b for b in near[slot.unit_id, insee] if b in there]
                 # visit c here and something next ⇒ that next is near c
-                model.add(var + used_next - sum(close) <= 1)
+                model.add(var + used_next - sum(there[b] for b in following) <= 1)
+                if unit.kind is not UnitKind.FIXED:
+                    pairs += [(var, there[b], _pair_cost(problem, unit, insee, b)) for b in following]
+    return pairs
+
+
+def _pair_cost(problem: PatternProblem, unit: Unit, a: str, b: str) -> float:
+    """Driving a → b instead of a → depot: what following ``a`` by ``b`` adds to the day."""
+    sa, sb = site_point(problem.instance.commune(a)), site_point(problem.instance.commune(b))
+    return problem.minutes(sa, sb) - problem.minutes(sa, unit.depot)
+
+
+def _link_pairs(model, pairs) -> list[tuple]:
+    """One boolean per (visit, next visit) that is true exactly when both happen."""
+    linked = []
+    for first, second, cost in pairs:
+        both = model.new_bool_var(f"then({first.name} -> {second.name})")
+        model.add_min_equality(both, [first, second])
+        linked.append((both, cost))
+    return linked
+
+
+def _visit_drive(problem: PatternProblem, unit: Unit, commune: Commune, slot: Slot, exact: bool) -> float:
+    """Driving minutes a visit adds to its day, per week it happens.
+
+    Exact model: the drive from the depot for a first session, the drive back to the depot (removed
+    by the pair term when another session follows). Otherwise half the round trip, an estimate.
+    """
+    if unit.kind is UnitKind.FIXED:
+        return 0.0
+    if not exact:
+        return problem.round_trip(unit, commune) / 2
+    site = site_point(commune)
+    out = problem.minutes(unit.depot, site) if slot.session == 0 else 0.0
+    return out + problem.minutes(site, unit.depot)
 
 
 def _in_week(x, items, slot: Slot, week: int) -> dict[str, cp_model.IntVar]:

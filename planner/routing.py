@@ -12,6 +12,7 @@ a session that cannot fit is dropped and reported rather than breaking the day.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -22,6 +23,8 @@ from planner.travel import TravelMatrix
 
 #: How long a fixed place or a parked bus may wait between sessions, at most (minutes).
 MAX_WAIT = 24 * 60
+#: Penalty per minute a session starts away from its commune's usual time.
+USUAL_TIME_PENALTY = 100
 #: Penalty for dropping a session, per unit of need weight (drives every session in if possible).
 DROP_PENALTY_PER_NEED = 1_000
 
@@ -42,8 +45,13 @@ def route_day(
     session_minutes: int,
     travel: TravelMatrix,
     time_limit: float = 1.0,
+    usual_start: Mapping[str, int] | None = None,
 ) -> DayResult:
-    """Order and time the sessions of one unit's day; drop (and report) any that cannot fit."""
+    """Order and time the sessions of one unit's day; drop (and report) any that cannot fit.
+
+    ``usual_start`` (minutes, by INSEE code) is each commune's usual start time, kept when the day
+    allows it (a soft bound both ways).
+    """
     if not communes:
         return DayResult(None, ())
     fixed = unit.kind is UnitKind.FIXED
@@ -80,6 +88,11 @@ def route_day(
             continue
         time.CumulVar(index).SetRange(open_start, latest_start)
         routing.AddDisjunction([index], DROP_PENALTY_PER_NEED * need_weight(c))
+        usual = (usual_start or {}).get(c.insee, 0)
+        if usual:
+            usual = min(max(usual, open_start), latest_start)
+            time.SetCumulVarSoftLowerBound(index, usual, USUAL_TIME_PENALTY)
+            time.SetCumulVarSoftUpperBound(index, usual, USUAL_TIME_PENALTY)
     if unit.lunch is not None:
         solver = routing.solver()
         lunch = solver.FixedDurationIntervalVar(unit.lunch.start, unit.lunch.start, unit.lunch.minutes, False, "lunch")

@@ -30,7 +30,7 @@ from planner.pattern import (
     solve_pattern,
     visits_per_period,
 )
-from planner.routing import route_day
+from planner.routing import DayResult, route_day
 from planner.travel import EstimateSource, TravelMatrix
 
 Progress = Callable[[float, str], None]
@@ -231,12 +231,16 @@ def _missed_dates(instance: Instance, pattern: Pattern, tours: list[Tour], uncre
 
 
 def roll_out(instance: Instance, pattern: Pattern, travel: TravelMatrix) -> tuple[list[Tour], list[str]]:
-    """Lay the weekly pattern over the real dates of the horizon and time every day's tour."""
+    """Lay the weekly pattern over the real dates of the horizon and time every day's tour.
+
+    Each distinct day (unit, weekday, communes) is routed once. A commune whose partner of the day
+    changes from week to week (fortnightly, monthly) could start at slightly different times; a second
+    pass asks each such day to start the commune at its latest start of the first pass, so residents
+    see one time for their commune.
+    """
     rules = instance.rules
     closed = closed_dates(rules)
-    tours: list[Tour] = []
-    warnings: list[str] = []
-    timed: dict[tuple, object] = {}  # the same day's content is routed once for all weeks
+    days: list[tuple[date, Unit, tuple]] = []
     for day in rules.dates():
         if day in closed:
             continue
@@ -245,20 +249,39 @@ def roll_out(instance: Instance, pattern: Pattern, travel: TravelMatrix) -> tupl
             if day.weekday() not in unit.days:
                 continue
             visits = pattern.communes_on(unit.id, day.weekday(), week)
-            communes = [instance.commune(v.insee) for v in visits if not rules.commune_closed(v.insee, day)]
-            if not communes:
-                continue
+            communes = tuple(instance.commune(v.insee) for v in visits if not rules.commune_closed(v.insee, day))
+            if communes:
+                days.append((day, unit, communes))
+
+    def route_all(usual: dict[tuple, int]) -> dict[tuple, DayResult]:
+        timed: dict[tuple, DayResult] = {}
+        for day, unit, communes in days:
             key = (unit.id, day.weekday(), tuple(c.insee for c in communes))
             if key not in timed:
+                usual_start = {c.insee: usual.get((unit.id, day.weekday(), c.insee), 0) for c in communes}
                 timed[key] = route_day(
-                    unit, day, communes, session_minutes=rules.session_length(unit), travel=travel
+                    unit, day, list(communes), session_minutes=rules.session_length(unit), travel=travel,
+                    usual_start=usual_start,
                 )
-            result = timed[key]
-            if result.dropped:
-                names = ", ".join(instance.commune(i).name for i in result.dropped)
-                warnings.append(f"{unit.name}, {_weekday_fr(day)} : {names} ne tient pas dans la journée (horaires ou trajets).")
-            if result.tour is not None:
-                tours.append(_on_date(result.tour, day))
+        return timed
+
+    timed = route_all({})
+    latest: dict[tuple, set[int]] = {}
+    for (unit_id, weekday, _), result in timed.items():
+        for s in result.tour.sessions if result.tour else ():
+            latest.setdefault((unit_id, weekday, s.insee), set()).add(s.start)
+    if any(len(starts) > 1 for starts in latest.values()):
+        timed = route_all({key: max(starts) for key, starts in latest.items()})
+
+    tours: list[Tour] = []
+    warnings: list[str] = []
+    for day, unit, communes in days:
+        result = timed[(unit.id, day.weekday(), tuple(c.insee for c in communes))]
+        if result.dropped:
+            names = ", ".join(instance.commune(i).name for i in result.dropped)
+            warnings.append(f"{unit.name}, {_weekday_fr(day)} : {names} ne tient pas dans la journée (horaires ou trajets).")
+        if result.tour is not None:
+            tours.append(_on_date(result.tour, day))
     return tours, warnings
 
 

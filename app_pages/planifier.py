@@ -94,7 +94,8 @@ st_folium(
     height=480, use_container_width=True, returned_objects=[], key="tour-map",
 )  # fmt: skip
 if color_by == "weekday":
-    st.caption(" · ".join(f"{WEEKDAYS_FR[d]} : {views.PALETTE[d]}" for d in range(7)))
+    legend = " &nbsp; ".join(f'<span style="color:{views.PALETTE[d]}">■</span> {WEEKDAYS_FR[d]}' for d in range(7))
+    st.markdown(legend, unsafe_allow_html=True)
 
 st.subheader("La semaine, unité par unité")
 frame = views.timetable_frame(instance, plan, week)

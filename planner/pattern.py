@@ -181,9 +181,21 @@ def _shortlist(candidates, allowed, weights, *, weekly_slots: int) -> tuple[Comm
 
 
 def _reachable(problem: PatternProblem, unit: Unit, commune: Commune) -> bool:
-    """A session there fits in the unit's day, driving included."""
+    """A session there fits in the unit's day, driving included.
+
+    With a lunch break the session must fit in the morning after the drive out, or in the
+    afternoon before the drive back (the other drive may overlap the break).
+    """
     length = problem.instance.rules.session_length(unit)
-    return problem.round_trip(unit, commune) + length <= unit.hours.minutes
+    if unit.kind is UnitKind.FIXED:
+        return length <= unit.hours.minutes
+    site = site_point(commune)
+    out, back = problem.minutes(unit.depot, site), problem.minutes(site, unit.depot)
+    if unit.lunch is None:
+        return out + length + back <= unit.hours.minutes
+    morning = unit.lunch.start - unit.hours.start
+    afternoon = unit.hours.end - unit.lunch.end
+    return out + length <= morning or length + back <= afternoon
 
 
 def _site_hours_fit(commune: Commune, unit: Unit, length: int) -> bool:
@@ -226,10 +238,9 @@ def solve_pattern(
     _add_slot_capacity(model, x, by_slot, cycle)
     _add_frequency_caps(model, x, problem, by_commune)
     _add_min_gap(model, x, problem, by_commune, rules.min_gap_days)
-    pairs = _add_compact_days(model, x, problem, by_slot, cycle)
-    exact = len(pairs) <= MAX_PAIR_VARIABLES
-    if exact:
-        pairs = _link_pairs(model, pairs)
+    candidates_pairs, used = _add_compact_days(model, x, problem, by_slot, cycle)
+    exact = len(candidates_pairs) <= MAX_PAIR_VARIABLES
+    pairs = _link_pairs(model, candidates_pairs) if exact else []
 
     objective = []
     for (insee, slot, phase), var in x.items():
@@ -240,15 +251,12 @@ def solve_pattern(
         drive = _visit_drive(problem, unit, c, slot, exact) * weeks_served
         early = slot.weekday + slot.session  # ties only: earlier in the week first (stable output)
         objective.append(var * int(OBJECTIVE_SCALE * (value - rules.weights.travel * drive) - early))
-    if exact:
-        for pair, cost in pairs:
-            objective.append(pair * -int(OBJECTIVE_SCALE * rules.weights.travel * cost))
+    for pair, cost, _ in pairs:
+        objective.append(pair * -int(OBJECTIVE_SCALE * rules.weights.travel * cost))
     model.maximize(sum(objective))
 
     if hint is not None:
-        chosen = {(v.insee, v.slot, v.phase) for v in hint.visits}
-        for key, var in x.items():
-            model.add_hint(var, key in chosen)
+        _add_full_hint(model, x, hint, used, pairs)
 
     solver = cp_model.CpSolver()
     configure_deterministic(solver, time_limit=time_limit, seed=seed, workers=workers)
@@ -301,15 +309,16 @@ def _add_min_gap(model, x, problem: PatternProblem, by_commune, min_gap_days: in
                     )
 
 
-def _add_compact_days(model, x, problem: PatternProblem, by_slot, cycle: int) -> list[tuple]:
+def _add_compact_days(model, x, problem: PatternProblem, by_slot, cycle: int) -> tuple[list, list]:
     """Hard: a day's sessions follow one another in slot order, each within reach of the previous.
 
     Slot ``s + 1`` is used only if slot ``s`` is, and a commune in slot ``s`` is followed by one at most
     ``max_drive_between_sessions`` minutes away, so a day never zigzags across the territory.
-    Returns the (this visit, next visit, their drive-cost change) candidates for exact driving costs.
+    Returns the (this visit, next visit, their drive-cost change) candidates for exact driving costs,
+    and the (slot used, its visit variables) definitions, for a complete solution hint.
     """
     near = _neighbours(problem)
-    pairs = []
+    pairs, used = [], []
     for slot, items in by_slot.items():
         nxt = Slot(slot.unit_id, slot.weekday, slot.session + 1)
         if nxt not in by_slot:
@@ -320,6 +329,7 @@ def _add_compact_days(model, x, problem: PatternProblem, by_slot, cycle: int) ->
             there = _in_week(x, by_slot[nxt], nxt, week)
             used_next = model.new_bool_var(f"used(unit={nxt.unit_id}, day={nxt.weekday}, session={nxt.session}, week={week})")
             model.add(used_next == sum(there.values()))
+            used.append((used_next, list(there.values())))
             model.add(used_next <= sum(here.values()))
             for insee, var in here.items():
                 following = [b for b in near[slot.unit_id, insee] if b in there]
@@ -327,7 +337,7 @@ def _add_compact_days(model, x, problem: PatternProblem, by_slot, cycle: int) ->
                 model.add(var + used_next - sum(there[b] for b in following) <= 1)
                 if unit.kind is not UnitKind.FIXED:
                     pairs += [(var, there[b], _pair_cost(problem, unit, insee, b)) for b in following]
-    return pairs
+    return pairs, used
 
 
 def _pair_cost(problem: PatternProblem, unit: Unit, a: str, b: str) -> float:
@@ -342,8 +352,21 @@ def _link_pairs(model, pairs) -> list[tuple]:
     for first, second, cost in pairs:
         both = model.new_bool_var(f"then({first.name} -> {second.name})")
         model.add_min_equality(both, [first, second])
-        linked.append((both, cost))
+        linked.append((both, cost, (first, second)))
     return linked
+
+
+def _add_full_hint(model, x, hint: Pattern, used, pairs) -> None:
+    """Hint every variable, auxiliaries included, so CP-SAT starts from the greedy solution at once."""
+    chosen = {(v.insee, v.slot, v.phase) for v in hint.visits}
+    value = {}
+    for key, var in x.items():
+        value[var.index] = key in chosen
+        model.add_hint(var, value[var.index])
+    for var, members in used:
+        model.add_hint(var, any(value[m.index] for m in members))
+    for both, _, (first, second) in pairs:
+        model.add_hint(both, value[first.index] and value[second.index])
 
 
 def _visit_drive(problem: PatternProblem, unit: Unit, commune: Commune, slot: Slot, exact: bool) -> float:
@@ -369,8 +392,8 @@ def _in_week(x, items, slot: Slot, week: int) -> dict[str, cp_model.IntVar]:
 def _neighbours(problem: PatternProblem) -> dict[tuple[str, str], set[str]]:
     """For each (unit, candidate), the candidates that may follow it in the unit's day.
 
-    Within ``max_drive_between_sessions`` minutes of it, and such that depot → it → the next → depot,
-    two sessions and the lunch break fit in the working day.
+    Within ``max_drive_between_sessions`` minutes of it, and such that depot → it → the next → depot
+    fits in the working day (`_pair_fits`).
     """
     instance = problem.instance
     limit = instance.rules.max_drive_between_sessions
@@ -380,19 +403,35 @@ def _neighbours(problem: PatternProblem) -> dict[tuple[str, str], set[str]]:
     near: dict[tuple[str, str], set[str]] = {}
     for unit in instance.units:
         if unit.kind is UnitKind.FIXED:
-            spare = np.full(len(codes), np.inf)
-            out = back = np.zeros(len(codes))
+            fits = np.ones_like(minutes, dtype=bool)
         else:
             d = problem.travel.index(unit.depot)
             out, back = problem.travel.minutes[d, idx], problem.travel.minutes[idx, d]
-            lunch = unit.lunch.minutes if unit.lunch else 0
-            spare = unit.hours.minutes - 2 * instance.rules.session_length(unit) - lunch
-        day = out[:, None] + minutes + back[None, :]
-        ok = (minutes <= limit) & (day <= spare)
+            fits = _pair_fits(unit, instance.rules.session_length(unit), out, minutes, back)
+        ok = (minutes <= limit) & fits
         np.fill_diagonal(ok, False)
         for i, a in enumerate(codes):
             near[unit.id, a] = {codes[j] for j in np.flatnonzero(ok[i])}
     return near
+
+
+def _pair_fits(unit: Unit, length: int, out: np.ndarray, hop: np.ndarray, back: np.ndarray) -> np.ndarray:
+    """Whether depot → a → b → depot with two sessions fits the unit's day, for every (a, b).
+
+    With a lunch break and two sessions a day, the first session must fit in the morning after the
+    drive out, and the second in the afternoon before the drive back; the hop between them is driven
+    in the morning's slack or after lunch. Otherwise the whole day is one stretch of time.
+    """
+    if unit.lunch is None or unit.sessions_per_day != 2:
+        spare = unit.hours.minutes - 2 * length - (unit.lunch.minutes if unit.lunch else 0)
+        return out[:, None] + hop + back[None, :] <= spare
+    morning = unit.lunch.start - unit.hours.start
+    afternoon = unit.hours.end - unit.lunch.end
+    slack = morning - length - out[:, None]
+    first_fits = slack >= 0
+    hop_before_lunch = (hop <= slack) & (length + back[None, :] <= afternoon)
+    hop_after_lunch = hop + length + back[None, :] <= afternoon
+    return first_fits & (hop_before_lunch | hop_after_lunch)
 
 
 def _sorted(visits) -> tuple[Visit, ...]:
@@ -431,9 +470,9 @@ def greedy_pattern(problem: PatternProblem) -> Pattern:
                 visit = Visit(c.insee, slot, period, week % period)
                 if not _greedy_fits(problem, visit, used.get(c.insee, []), taken, cycle):
                     continue
-                drive = 0.0 if unit.kind is UnitKind.FIXED else problem.minutes(origin, site_point(c))
-                if prev_insee and c.insee not in near[unit.id, prev_insee]:
+                if not _chain_fits(near, visit, taken, cycle):
                     continue
+                drive = 0.0 if unit.kind is UnitKind.FIXED else problem.minutes(origin, site_point(c))
                 score = problem.weights[c.insee] / (1.0 + drive)
                 if score > best_score:
                     best, best_score = visit, score
@@ -459,3 +498,21 @@ def _greedy_fits(problem: PatternProblem, visit: Visit, previous: list[Visit], t
         if min(d, 7 - d) < min_gap:
             return False
     return all((visit.slot, w) not in taken for w in range(cycle) if visit.in_cycle_week(w))
+
+
+def _chain_fits(near, visit: Visit, taken, cycle: int) -> bool:
+    """In every week the visit happens, the session before it is taken by a commune it may follow,
+    and the session after it (if taken) by one that may follow it: the compact-day rule."""
+    slot = visit.slot
+    before = Slot(slot.unit_id, slot.weekday, slot.session - 1)
+    after = Slot(slot.unit_id, slot.weekday, slot.session + 1)
+    for week in range(cycle):
+        if not visit.in_cycle_week(week):
+            continue
+        prev = taken.get((before, week))
+        if slot.session > 0 and (prev is None or visit.insee not in near[slot.unit_id, prev]):
+            return False
+        nxt = taken.get((after, week))
+        if nxt is not None and nxt not in near[slot.unit_id, visit.insee]:
+            return False
+    return True

@@ -61,8 +61,8 @@ def test_min_gap_between_visits_of_a_twice_weekly_commune():
 
 
 def test_compact_days_keep_far_communes_on_different_days():
-    """Two communes 60+ km apart are never the morning and afternoon of the same day."""
-    communes = [commune("76001", 49.95, 1.15), commune("76002", 49.40, 1.9)]
+    """Two communes 40+ minutes apart are never the morning and afternoon of the same day."""
+    communes = [commune("76001", 49.95, 1.15), commune("76002", 49.75, 0.85)]
     _, pattern = _solve(_instance(communes, max_drive_between_sessions=30))
     days = {v.insee: v.slot.weekday for v in pattern.visits}
     assert len(days) == 2 and days["76001"] != days["76002"]
@@ -81,6 +81,14 @@ def test_site_hours_too_short_for_a_session_exclude_it():
     instance = _instance([c])
     problem = build_problem(instance, travel_for(instance))
     assert problem.allowed["76001"] == ()
+
+
+def test_communes_out_of_reach_get_no_slot():
+    """A commune too far for a session and the drive to fit in a morning or an afternoon is left out."""
+    far = commune("76002", 49.40, 1.9)  # about 1 h 40 from the depot
+    instance = _instance([commune("76001", 49.95, 1.15), far])
+    problem = build_problem(instance, travel_for(instance))
+    assert problem.allowed["76002"] == () and problem.allowed["76001"]
 
 
 def test_unstaffable_weekdays_get_no_slot():

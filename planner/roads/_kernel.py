@@ -102,10 +102,11 @@ def many_to_many(
             else 1
         )
     workers = max(1, min(workers, len(sources)))
-    if workers == 1:
+    method = _start_method()
+    if workers == 1 or method is None:
         return _rows(graph, sources, targets)
     parts = np.array_split(sources, workers)
-    ctx = multiprocessing.get_context(_start_method())
+    ctx = multiprocessing.get_context(method)
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=ctx,
@@ -116,16 +117,15 @@ def many_to_many(
     return np.vstack(results)
 
 
-def _start_method() -> str:
+def _start_method() -> str | None:
     """ "fork" (instant, the graph is shared) from a single-threaded program such as the CLI;
-    "spawn" when other threads run (a web server), because forking a threaded process can deadlock.
+    ``None`` (stay in this process) when other threads run, as in a web server: forking a threaded
+    process can deadlock, and a spawned worker re-runs the ``__main__`` script — under Streamlit,
+    the app itself.
     """
-    if (
-        threading.active_count() == 1
-        and "fork" in multiprocessing.get_all_start_methods()
-    ):
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return "fork"
-    return "spawn"
+    return None
 
 
 def predecessors(graph: csr_matrix, sources: np.ndarray) -> np.ndarray:

@@ -434,7 +434,7 @@ def publication(instance_: Instance, plan_: Plan, territory: str | None = None) 
 
     folder = Path(tempfile.mkdtemp(prefix="tournee-app-"))
     ledger_store = store(territory) if territory and workspace(territory).exists() else None
-    feeds = publish_feeds(instance_, plan_, folder, store=ledger_store, base_url=None)
+    feeds = publish_feeds(instance_, plan_, folder, store=ledger_store, base_url=None, record=False)
     return Publication(feeds)
 
 

@@ -126,7 +126,7 @@ def build_problem(
     instance: Instance,
     travel: TravelMatrix,
     *,
-    staffable: Callable[[Unit, int], bool] = lambda unit, weekday: True,
+    staffable: Callable[[Unit, int, int], bool] = lambda unit, weekday, session: True,
 ) -> PatternProblem:
     """Candidates, slots and which slot each commune may take (days, hours, reach, site opening)."""
     rules = instance.rules
@@ -137,8 +137,8 @@ def build_problem(
         Slot(u.id, d, s)
         for u in instance.units
         for d in sorted(u.days)
-        if staffable(u, d)
         for s in range(u.sessions_per_day)
+        if staffable(u, d, s)
     )
     weights = need_weights(candidates)
     problem = PatternProblem(instance, travel, candidates, slots, {}, cycle, weights)

@@ -20,7 +20,7 @@ from pathlib import Path
 from planner.calendar_days import closed_dates, public_holidays
 from planner.errors import PlanningError, TourneeError
 from planner.kpis import compute_kpis, unserved_communes
-from planner.model import Instance, Plan, Point, Tour, Unit
+from planner.model import HalfDay, Instance, Plan, Point, Tour, Unit
 from planner.pattern import (
     Pattern,
     PatternProblem,
@@ -113,7 +113,7 @@ def plan(
     travel = travel or travel_for(instance, options, progress=progress)
 
     report(0.1, "Choix des communes et des jours (motif hebdomadaire)…")
-    staffable = _staffable_days(instance) if instance.staff else (lambda u, d: True)
+    staffable = _staffable(instance) if instance.staff else (lambda u, d, s: True)
     problem = build_problem(instance, travel, staffable=staffable)
     pattern = greedy_pattern(problem)
     if options.method == "cp-sat" and problem.candidates:
@@ -295,19 +295,19 @@ def _weekday_fr(day: date) -> str:
     return f"{WEEKDAYS_FR[day.weekday()]} {day.isoformat()}"
 
 
-def _staffable_days(instance: Instance) -> Callable[[Unit, int], bool]:
-    """A weekday on which the roster cannot fill the unit's crew at all is not planned."""
-    from planner.model import HalfDay
+def _staffable(instance: Instance) -> Callable[[Unit, int, int], bool]:
+    """A session slot whose half-day the roster cannot crew is not planned.
 
-    def ok(unit: Unit, weekday: int) -> bool:
-        for role, count in unit.crew.items():
-            able = [
-                s
-                for s in instance.staff
-                if role in s.roles and any((weekday, h) in s.availability for h in HalfDay)
-            ]
-            if len(able) < count:
-                return False
-        return True
+    With several sessions a day, the first half of them are mornings and the rest afternoons; a
+    single session spans the whole day and needs both half-days.
+    """
+    from planner.coverage import staffable_weekdays
+
+    crewable = staffable_weekdays(instance)
+
+    def ok(unit: Unit, weekday: int, session: int) -> bool:
+        n = unit.sessions_per_day
+        halves = list(HalfDay) if n == 1 else [HalfDay.MORNING if session < n / 2 else HalfDay.AFTERNOON]
+        return all(crewable.get((unit.id, weekday, h), True) for h in halves)
 
     return ok

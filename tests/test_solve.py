@@ -158,3 +158,17 @@ def test_options_are_checked():
         PlanOptions(time_limit=0)
     with pytest.raises(ValueError, match="method"):
         PlanOptions(method="magic")
+
+
+def test_half_days_nobody_can_crew_get_no_session():
+    """Drivers only offer Wednesday mornings: Wednesday afternoons are not planned, mornings are."""
+    from planner.model import HalfDay
+
+    week = frozenset((d, h) for d in range(5) for h in HalfDay if (d, h) != (2, HalfDay.AFTERNOON))
+    staff = (person("d1", {Role.DOCTOR}), person("c1", {Role.DRIVER}, availability=week))
+    communes = tuple(commune(f"7600{i}", 49.9 + i / 40, 1.1 + i / 40, visits_per_week=1) for i in range(6))
+    instance = Instance("halves", communes, (bus(),), staff, Rules(start=MONDAY, weeks=1))
+    result = _checked(instance)
+    wednesday = [t for t in result.tours if t.date.weekday() == 2]
+    assert wednesday, "the Wednesday morning can be crewed and should be planned"
+    assert all(s.end <= 13 * 60 for t in wednesday for s in t.sessions)

@@ -3,7 +3,8 @@
 1. travel times over the depots and sites (estimate or road network);
 2. the weekly pattern (CP-SAT, hinted by the greedy pattern) over the weekdays that can be staffed;
 3. the roll-out over the real dates, skipping holidays and closures, each day timed by OR-Tools routing;
-4. the crews (CP-SAT rota); a tour that cannot be crewed is dropped and explained;
+4. the crews (CP-SAT rota); a tour that cannot be crewed moves to a free day of its week when one
+   fits, or is dropped and explained;
 5. KPIs, what was left out and why, and the independent validator: no plan leaves here unchecked.
 """
 
@@ -30,6 +31,7 @@ from planner.pattern import (
     solve_pattern,
     visits_per_period,
 )
+from planner.reschedule import propose_moves
 from planner.routing import DayResult, route_day
 from planner.travel import EstimateSource, TravelMatrix
 
@@ -129,6 +131,18 @@ def plan(
         from planner.roster import assign_crews
 
         rota = assign_crews(instance, tours, time_limit=options.rota_time_limit, seed=options.seed)
+        moves = propose_moves(instance, tours, rota.uncrewed, travel) if rota.uncrewed else []
+        if moves:
+            report(0.8, "Déplacement des tournées sans équipe vers un jour libre…")
+            moved = {m.old.key: m.new for m in moves}
+            tours = [moved.get(t.key, t) for t in tours]
+            rota = assign_crews(instance, tours, time_limit=options.rota_time_limit, seed=options.seed, keep=rota.shifts)
+            warnings += [
+                f"{instance.unit(m.old.unit_id).name} : tournée du {_weekday_fr(m.old.date)} déplacée au "
+                f"{_weekday_fr(m.new.date)}, faute d'équipe le jour prévu."
+                for m in moves
+                if m.new.key not in rota.uncrewed
+            ]
         dropped = set(rota.uncrewed)
         tours = [t for t in tours if t.key not in dropped]
         shifts = tuple(rota.shifts)

@@ -172,3 +172,20 @@ def test_half_days_nobody_can_crew_get_no_session():
     wednesday = [t for t in result.tours if t.date.weekday() == 2]
     assert wednesday, "the Wednesday morning can be crewed and should be planned"
     assert all(s.end <= 13 * 60 for t in wednesday for s in t.sessions)
+
+
+def test_a_tour_nobody_can_crew_moves_to_a_free_day_of_its_week():
+    """The only driver is off on the first Monday: that Monday's tour moves to a free weekday."""
+    from planner.model import DateRange
+
+    off = DateRange(MONDAY, MONDAY)
+    staff = (person("d1", {Role.DOCTOR}), person("c1", {Role.DRIVER}, dates_off=(off,)))
+    communes = (commune("76001", 49.95, 1.15), commune("76002", 49.85, 1.2))
+    unit = bus(days=frozenset({0, 1}))
+    instance = Instance("move", communes, (unit,), staff, Rules(start=MONDAY, weeks=2, min_gap_days=1))
+    result = _checked(instance)
+    dates = sorted(t.date for t in result.tours)
+    assert MONDAY not in dates
+    assert MONDAY + timedelta(days=1) in dates  # moved to Tuesday
+    assert any("déplacée" in w for w in result.warnings)
+    assert _visits(result) == {"76001": 2, "76002": 2}

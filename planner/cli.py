@@ -109,11 +109,14 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         print(f"[{fraction * 100:3.0f} %] {message}", file=sys.stderr, flush=True)
 
     result = plan(instance, options, progress=progress)
-    paths = write_outputs(instance, result, args.out)
     print(result.summary(instance))
+    _print_written(write_outputs(instance, result, args.out))
+    return 0
+
+
+def _print_written(paths: list) -> None:
     print()
     print("Fichiers écrits : " + ", ".join(str(p) for p in paths))
-    return 0
 
 
 def _add_plan_command(sub: argparse._SubParsersAction) -> None:
@@ -338,10 +341,8 @@ def _cmd_replan(args: argparse.Namespace) -> int:
         return 2
     travel = travel_for(instance, PlanOptions(roads=args.roads))
     result = replan(instance, published, changes, today=today, time_limit=args.time_limit, travel=travel)
-    paths = write_outputs(instance, result.plan, args.out)
     print(summary_text(result))
-    print()
-    print("Fichiers écrits : " + ", ".join(str(p) for p in paths))
+    _print_written(write_outputs(instance, result.plan, args.out))
     return 0
 
 

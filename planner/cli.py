@@ -110,11 +110,11 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     result = plan(instance, options, progress=progress)
     print(result.summary(instance))
-    _print_written(write_outputs(instance, result, args.out))
+    _print_files(write_outputs(instance, result, args.out))
     return 0
 
 
-def _print_written(paths: list) -> None:
+def _print_files(paths: list) -> None:
     print()
     print("Fichiers écrits : " + ", ".join(str(p) for p in paths))
 
@@ -342,7 +342,7 @@ def _cmd_replan(args: argparse.Namespace) -> int:
     travel = travel_for(instance, PlanOptions(roads=args.roads))
     result = replan(instance, published, changes, today=today, time_limit=args.time_limit, travel=travel)
     print(summary_text(result))
-    _print_written(write_outputs(instance, result.plan, args.out))
+    _print_files(write_outputs(instance, result.plan, args.out))
     return 0
 
 

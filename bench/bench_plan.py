@@ -18,7 +18,17 @@ from dataclasses import replace
 from pathlib import Path
 
 from planner.io import load_communes, load_territory
-from planner.model import HalfDay, Instance, Point, Role, Rules, Staff, TimeWindow, Unit, UnitKind
+from planner.model import (
+    HalfDay,
+    Instance,
+    Point,
+    Role,
+    Rules,
+    Staff,
+    TimeWindow,
+    Unit,
+    UnitKind,
+)
 from planner.solve import PlanOptions, plan
 
 DATA = Path(__file__).resolve().parents[1] / "data"

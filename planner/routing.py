@@ -11,6 +11,7 @@ a session that cannot fit is dropped and reported rather than breaking the day.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -137,8 +138,8 @@ def _timed_tour(unit, day, communes, order, starts, length, drive, travel, idx, 
     leave = _with_lunch(unit, sessions[0].arrival - drive(0, order[0]), sessions[0].arrival, before=True)
     back = _with_lunch(unit, sessions[-1].departure, sessions[-1].departure + drive(order[-1], 0), before=False)
     legs = [0, *order, 0]
-    minutes = 0.0 if fixed else sum(float(travel.minutes[idx[a], idx[b]]) for a, b in zip(legs, legs[1:]))
-    km = 0.0 if fixed else sum(float(travel.km[idx[a], idx[b]]) for a, b in zip(legs, legs[1:]))
+    minutes = 0.0 if fixed else sum(float(travel.minutes[idx[a], idx[b]]) for a, b in itertools.pairwise(legs))
+    km = 0.0 if fixed else sum(float(travel.km[idx[a], idx[b]]) for a, b in itertools.pairwise(legs))
     return Tour(unit.id, day, leave, back, tuple(sessions), round(minutes, 2), round(km, 2))
 
 

@@ -11,17 +11,18 @@
 from __future__ import annotations
 
 import time as clock
-from collections import Counter
 import tomllib
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 
 from planner.calendar_days import closed_dates, public_holidays
+from planner.coverage import staffable_weekdays
 from planner.errors import PlanningError, TourneeError
 from planner.kpis import compute_kpis, unserved_communes
-from planner.model import HalfDay, Instance, Plan, Point, Tour, Unit
+from planner.model import WEEKDAYS_FR, HalfDay, Instance, Plan, Point, Tour, Unit
 from planner.pattern import (
     Pattern,
     PatternProblem,
@@ -32,8 +33,10 @@ from planner.pattern import (
     visits_per_period,
 )
 from planner.reschedule import propose_moves
+from planner.roster import assign_crews
 from planner.routing import DayResult, route_day
 from planner.travel import EstimateSource, TravelMatrix
+from planner.validate import validate
 
 Progress = Callable[[float, str], None]
 
@@ -128,8 +131,6 @@ def plan(
     shifts: tuple = ()
     if instance.staff and any(u.crew for u in instance.units):
         report(0.75, "Affectation des équipes…")
-        from planner.roster import assign_crews
-
         rota = assign_crews(instance, tours, time_limit=options.rota_time_limit, seed=options.seed)
         moves = propose_moves(instance, tours, rota.uncrewed, travel) if rota.uncrewed else []
         if moves:
@@ -151,8 +152,6 @@ def plan(
     report(0.9, "Vérification indépendante du plan…")
     reasons = left_out_reasons(problem, pattern, tours, dropped)
     result = assemble(instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons)
-    from planner.validate import validate
-
     violations = validate(instance, result, travel=travel)
     if violations:
         lines = "\n".join(f"- {v.message}" for v in violations[:20])
@@ -304,8 +303,6 @@ def _on_date(tour: Tour, day: date) -> Tour:
 
 
 def _weekday_fr(day: date) -> str:
-    from planner.model import WEEKDAYS_FR
-
     return f"{WEEKDAYS_FR[day.weekday()]} {day.isoformat()}"
 
 
@@ -315,8 +312,6 @@ def _staffable(instance: Instance) -> Callable[[Unit, int, int], bool]:
     With several sessions a day, the first half of them are mornings and the rest afternoons; a
     single session spans the whole day and needs both half-days.
     """
-    from planner.coverage import staffable_weekdays
-
     crewable = staffable_weekdays(instance)
 
     def ok(unit: Unit, weekday: int, session: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from datetime import date, timedelta
 
@@ -9,12 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.model import Instance, Point, Rules, TimeWindow
+from planner.model import Instance, Point, Role, Rules, TimeWindow
 from planner.serialize import plan_to_dict
 from planner.solve import PlanOptions, plan, travel_for
 from planner.validate import validate
 from tests.builders import MONDAY, bus, commune, person, small_instance
-from planner.model import Role
 
 FAST = PlanOptions(time_limit=2.0)
 
@@ -123,7 +123,7 @@ def test_twice_weekly_visits_respect_min_gap():
     result = _checked(instance)
     dates = sorted(t.date for t, s in result.sessions() if s.insee == "76001")
     assert len(dates) == 4
-    assert all((b - a).days >= 3 for a, b in zip(dates, dates[1:]))
+    assert all((b - a).days >= 3 for a, b in itertools.pairwise(dates))
 
 
 def test_site_opening_days_and_closures_are_respected():

@@ -190,7 +190,7 @@ def _reachable(problem: PatternProblem, unit: Unit, commune: Commune) -> bool:
     if unit.kind is UnitKind.FIXED:
         return length <= unit.hours.minutes
     site = site_point(commune)
-    out, back = problem.minutes(unit.depot, site), problem.minutes(site, unit.depot)
+    out, back = (_whole(problem.minutes(a, b)) for a, b in ((unit.depot, site), (site, unit.depot)))
     if unit.lunch is None:
         return out + length + back <= unit.hours.minutes
     morning = unit.lunch.start - unit.hours.start
@@ -214,7 +214,7 @@ def solve_pattern(
     *,
     time_limit: float,
     seed: int = 0,
-    workers: int = 1,
+    workers: int = 4,
     hint: Pattern | None = None,
 ) -> Pattern:
     """Choose the visits with CP-SAT: need served first, then little driving; hard rules as constraints."""
@@ -407,12 +407,17 @@ def _neighbours(problem: PatternProblem) -> dict[tuple[str, str], set[str]]:
         else:
             d = problem.travel.index(unit.depot)
             out, back = problem.travel.minutes[d, idx], problem.travel.minutes[idx, d]
-            fits = _pair_fits(unit, instance.rules.session_length(unit), out, minutes, back)
+            fits = _pair_fits(unit, instance.rules.session_length(unit), *(_whole(m) for m in (out, minutes, back)))
         ok = (minutes <= limit) & fits
         np.fill_diagonal(ok, False)
         for i, a in enumerate(codes):
             near[unit.id, a] = {codes[j] for j in np.flatnonzero(ok[i])}
     return near
+
+
+def _whole(minutes):
+    """Minutes rounded up as the day's routing counts them, so that what fits here fits there."""
+    return np.ceil(np.asarray(minutes) - 1e-9)
 
 
 def _pair_fits(unit: Unit, length: int, out: np.ndarray, hop: np.ndarray, back: np.ndarray) -> np.ndarray:

@@ -125,7 +125,7 @@ def _add_plan_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--start", help="premier jour de l'horizon, AAAA-MM-JJ (défaut : celui du scénario)")
     p.add_argument("--weeks", type=_positive_int, help="nombre de semaines (défaut : celui du scénario)")
     p.add_argument("--out", default="out", help="dossier de sortie (défaut : out)")
-    p.add_argument("--time-limit", type=float, default=10.0, help="secondes de recherche (défaut : 10)")
+    p.add_argument("--time-limit", type=float, default=5.0, help="budget de recherche du motif, en secondes CP-SAT (défaut : 5)")
     p.add_argument("--seed", type=int, default=0, help="graine des solveurs (défaut : 0)")
     p.add_argument("--roads", default="estimate", help="estimate (défaut), road, auto, ou un fichier GraphML/OSM")
     p.add_argument("--method", choices=("cp-sat", "greedy"), default="cp-sat", help="méthode (défaut : cp-sat)")

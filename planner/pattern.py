@@ -28,6 +28,11 @@ MAX_CYCLE_WEEKS = 12
 OBJECTIVE_SCALE = 100
 #: The model keeps the best communes until their targets ask for this many times the weekly slots.
 SHORTLIST_FACTOR = 3
+#: Up to this many visit variables, one CP-SAT worker proves optimality fastest; above, four
+#: interleaved workers (still deterministic) search better.
+SMALL_MODEL = 300
+#: Share of the time limit for the need-first pass when a second, drive-less pass follows.
+FIRST_PASS_SHARE = 0.6
 #: Above this many (visit, next visit) pairs, driving is estimated per visit instead of per leg.
 MAX_PAIR_VARIABLES = 40_000
 #: A commune is a candidate for at most this many units (the nearest ones), to keep the model small.
@@ -214,10 +219,14 @@ def solve_pattern(
     *,
     time_limit: float,
     seed: int = 0,
-    workers: int = 4,
+    workers: int | None = None,
     hint: Pattern | None = None,
 ) -> Pattern:
-    """Choose the visits with CP-SAT: need served first, then little driving; hard rules as constraints."""
+    """Choose the visits with CP-SAT: need served first, then little driving; hard rules as constraints.
+
+    With ``rules.need_tolerance_percent`` > 0, a second pass trades at most that share of the need
+    served for less driving (`_drive_less`).
+    """
     instance, rules = problem.instance, problem.instance.rules
     cycle = problem.cycle_weeks
     model = cp_model.CpModel()
@@ -242,34 +251,63 @@ def solve_pattern(
     exact = len(candidates_pairs) <= MAX_PAIR_VARIABLES
     pairs = _link_pairs(model, candidates_pairs) if exact else []
 
-    objective = []
+    need_terms, drive_terms, tie_terms = [], [], []
     for (insee, slot, phase), var in x.items():
         c = instance.commune(insee)
         unit = instance.unit(slot.unit_id)
         weeks_served = cycle // period_of(c.visits_per_week)
-        value = rules.weights.need * problem.weights[insee] * weeks_served
-        drive = _visit_drive(problem, unit, c, slot, exact) * weeks_served
-        early = slot.weekday + slot.session  # ties only: earlier in the week first (stable output)
-        objective.append(var * int(OBJECTIVE_SCALE * (value - rules.weights.travel * drive) - early))
-    for pair, cost, _ in pairs:
-        objective.append(pair * -int(OBJECTIVE_SCALE * rules.weights.travel * cost))
-    model.maximize(sum(objective))
+        need_terms.append(var * problem.weights[insee] * weeks_served)
+        drive_terms.append(var * round(OBJECTIVE_SCALE * _visit_drive(problem, unit, c, slot, exact) * weeks_served))
+        tie_terms.append(var * (slot.weekday + slot.session))  # ties only: earlier in the week first
+    drive_terms += [pair * round(OBJECTIVE_SCALE * cost) for pair, cost, _ in pairs]
+    need, drive, ties = sum(need_terms), sum(drive_terms), sum(tie_terms)
+    w = rules.weights
+    model.maximize(OBJECTIVE_SCALE * w.need * need - w.travel * drive - ties)
 
     if hint is not None:
         _add_full_hint(model, x, hint, used, pairs)
 
+    if workers is None:
+        workers = 1 if len(x) <= SMALL_MODEL else 4
+    budget = time_limit * FIRST_PASS_SHARE if rules.need_tolerance_percent else time_limit
     solver = cp_model.CpSolver()
-    configure_deterministic(solver, time_limit=time_limit, seed=seed, workers=workers)
+    configure_deterministic(solver, time_limit=budget, seed=seed, workers=workers)
     status = solver.solve(model)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return hint if hint is not None else Pattern(cycle, (), name)
+    if rules.need_tolerance_percent and w.travel:
+        status, solver = _drive_less(
+            model, solver, need, drive, ties, rules.need_tolerance_percent, time_limit - budget, seed, workers
+        )
+        name = f"{name}, puis {solver.status_name(status)}"
     visits = tuple(
         Visit(insee, slot, period_of(instance.commune(insee).visits_per_week), phase)
         for (insee, slot, phase), var in x.items()
         if solver.boolean_value(var)
     )
     return Pattern(cycle, _sorted(visits), name, solver.objective_value)
+
+
+def _drive_less(model, first, need, drive, ties, tolerance_percent: int, time_limit, seed, workers):
+    """Second pass: keep at least (100 − tolerance) % of the need served found, and drive as little as possible.
+
+    Starts from the first pass's solution, so it can only improve on it. Returns (status, solver)
+    of whichever pass's answer stands.
+    """
+    best = first.value(need)
+    model.add(100 * need >= (100 - tolerance_percent) * best)
+    model.minimize(drive + ties)
+    model.clear_hints()
+    for i in range(len(model.proto.variables)):
+        var = model.get_int_var_from_proto_index(i)
+        model.add_hint(var, first.value(var))
+    second = cp_model.CpSolver()
+    configure_deterministic(second, time_limit=time_limit, seed=seed, workers=workers)
+    status = second.solve(model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return status, second
+    return cp_model.FEASIBLE, first
 
 
 

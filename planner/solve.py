@@ -53,7 +53,7 @@ class PlanOptions:
     method: ``"cp-sat"`` (default) or ``"greedy"`` (the nearest-highest-need baseline).
     """
 
-    time_limit: float = 10.0
+    time_limit: float = 5.0
     rota_time_limit: float = 1.0
     seed: int = 0
     roads: str = "estimate"

@@ -41,6 +41,7 @@ RULES_KEYS = (
     "closures",
     "max_drive_between_sessions",
     "frequency_by_need",
+    "need_tolerance_percent",
 )
 WEIGHT_KEYS = tuple(f.name for f in fields(Weights))
 UNIT_KEYS = (
@@ -191,6 +192,9 @@ class ScenarioReader:
             ),
             frequency_by_need=self.value(
                 rules, path + ("frequency_by_need",), _frequencies, default=DEFAULT_FREQUENCY_BY_NEED
+            ),
+            need_tolerance_percent=self.value(
+                rules, path + ("need_tolerance_percent",), _int_between(0, 50), default=defaults.need_tolerance_percent
             ),
         )
         self.unknown_keys(weights_table, WEIGHT_KEYS, ("weights",))

@@ -119,3 +119,14 @@ def test_greedy_respects_capacity_and_targets():
                 assert (v.slot, week) not in seen
                 seen.add((v.slot, week))
     assert len({v.insee for v in pattern.visits}) == len(pattern.visits)
+
+
+def test_need_tolerance_trades_a_little_need_for_much_less_driving():
+    """Need 100 far away or need 99 next door: strictly need-first takes the far one; 5 % tolerance the near one."""
+    unit = bus(days=frozenset({0}), sessions_per_day=1)
+    far, near = commune("76001", 50.15, 1.45, need=100), commune("76002", 49.91, 1.11, need=99)
+    picks = {}
+    for tolerance in (0, 5):
+        _, pattern = _solve(_instance([far, near], unit, need_tolerance_percent=tolerance))
+        picks[tolerance] = [v.insee for v in pattern.visits]
+    assert picks == {0: ["76001"], 5: ["76002"]}

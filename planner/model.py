@@ -241,7 +241,7 @@ class Weights:
     need: int = 100
     regularity: int = 10
     preferences: int = 5
-    fairness: int = 5
+    fairness: int = 20
     continuity: int = 5
     travel: int = 1
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from planner.coverage import staff_totals, staff_totals_text
+
 from planner.model import WEEKDAYS_FR, Instance, Plan, hhmm
 
 KPI_EXPLANATIONS = {
@@ -116,6 +118,9 @@ def summary(instance: Instance, plan: Plan) -> str:
     weekly = _weekly_pattern(instance, plan)
     if weekly:
         lines += ["", "Semaine type (première semaine) :"] + [f"  {line}" for line in weekly]
+    if plan.shifts:
+        lines += ["", "Gardes par personne :"]
+        lines += [f"  {line}" for line in staff_totals_text(staff_totals(instance, plan)).splitlines()]
     if plan.unserved:
         lines += ["", f"Communes en dessous de leur objectif ({len(plan.unserved)}) :"]
         for u in plan.unserved[:15]:

@@ -21,21 +21,6 @@ CO2_KG_PER_KM = 0.25
 #: A visit counts as regular within this many minutes of the commune's usual start time.
 REGULAR_START_TOLERANCE = 30
 
-KPI_KEYS = (
-    "sessions_per_week",
-    "consultation_hours_per_week",
-    "need_served_share",
-    "communes_served",
-    "communes_left_out",
-    "population_within_15min",
-    "population_within_30min",
-    "drive_minutes_per_week",
-    "drive_km_per_week",
-    "co2_kg_per_week",
-    "regularity",
-    "shifts",
-)
-
 
 def compute_kpis(
     instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift], travel: TravelMatrix

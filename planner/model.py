@@ -229,10 +229,6 @@ class Staff:
             return False
         return all((day.weekday(), h) in self.availability for h in halves)
 
-    @property
-    def offered_half_days_per_week(self) -> int:
-        return len(self.availability)
-
 
 @dataclass(frozen=True)
 class Weights:

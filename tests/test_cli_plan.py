@@ -29,3 +29,25 @@ def test_unknown_territory_is_a_message_not_a_traceback(capsys):
     err = capsys.readouterr().err
     assert code == 2
     assert "medicobus-dieppe" in err and "Traceback" not in err
+
+
+def test_replan_after_a_cancellation_from_the_command_line(tmp_path, capsys):
+    """Plan the demo, then a doctor cancels a week: the re-plan keeps the past and writes new outputs."""
+    import json
+
+    first, second = tmp_path / "v1", tmp_path / "v2"
+    assert main(["plan", "--out", str(first), "--time-limit", "2", "--weeks", "2"]) == 0
+    published = json.loads((first / "plan.json").read_text(encoding="utf-8"))
+    doctor = next(s["staff"] for s in published["shifts"] if s["role"] == "doctor" and s["date"] >= "2026-12-07")
+    capsys.readouterr()
+    code = main([
+        "replan", "--plan", str(first / "plan.json"), "--out", str(second), "--time-limit", "2",
+        "--unavailable", f"{doctor}:2026-12-07..2026-12-11", "--today", "2026-12-04",
+    ])
+    out = capsys.readouterr().out
+    assert code == 0 and (second / "plan.json").exists()
+    again = json.loads((second / "plan.json").read_text(encoding="utf-8"))
+    assert not any(s["staff"] == doctor and "2026-12-07" <= s["date"] <= "2026-12-11" for s in again["shifts"])
+    before = [s for s in published["shifts"] if s["date"] < "2026-12-04"]
+    assert before == [s for s in again["shifts"] if s["date"] < "2026-12-04"]
+    assert "Fichiers écrits" in out

@@ -13,14 +13,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import reduce
+from functools import cached_property, reduce
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from planner.cpsat import configure_deterministic
 from planner.model import Commune, Instance, Point, Unit, UnitKind
-from planner.travel import TravelMatrix
+from planner.travel import TravelMatrix, whole_minutes
 
 #: Longest cycle considered, in weeks (monthly visits need 4).
 MAX_CYCLE_WEEKS = 12
@@ -117,6 +117,11 @@ class PatternProblem:
     cycle_weeks: int
     weights: Mapping[str, int]  # insee -> value of one visit-week (see `need_weights`)
 
+    @cached_property
+    def near(self) -> dict[tuple[str, str], set[str]]:
+        """For each (unit, candidate), the candidates that may follow it in a day (`_neighbours`)."""
+        return _neighbours(self)
+
     def minutes(self, a: Point, b: Point) -> float:
         return float(self.travel.minutes[self.travel.index(a), self.travel.index(b)])
 
@@ -195,7 +200,7 @@ def _reachable(problem: PatternProblem, unit: Unit, commune: Commune) -> bool:
     if unit.kind is UnitKind.FIXED:
         return length <= unit.hours.minutes
     site = site_point(commune)
-    out, back = (_whole(problem.minutes(a, b)) for a, b in ((unit.depot, site), (site, unit.depot)))
+    out, back = (whole_minutes(problem.minutes(a, b)) for a, b in ((unit.depot, site), (site, unit.depot)))
     if unit.lunch is None:
         return out + length + back <= unit.hours.minutes
     morning = unit.lunch.start - unit.hours.start
@@ -355,7 +360,7 @@ def _add_compact_days(model, x, problem: PatternProblem, by_slot, cycle: int) ->
     Returns the (this visit, next visit, their drive-cost change) candidates for exact driving costs,
     and the (slot used, its visit variables) definitions, for a complete solution hint.
     """
-    near = _neighbours(problem)
+    near = problem.near
     pairs, used = [], []
     for slot, items in by_slot.items():
         nxt = Slot(slot.unit_id, slot.weekday, slot.session + 1)
@@ -445,17 +450,12 @@ def _neighbours(problem: PatternProblem) -> dict[tuple[str, str], set[str]]:
         else:
             d = problem.travel.index(unit.depot)
             out, back = problem.travel.minutes[d, idx], problem.travel.minutes[idx, d]
-            fits = _pair_fits(unit, instance.rules.session_length(unit), *(_whole(m) for m in (out, minutes, back)))
+            fits = _pair_fits(unit, instance.rules.session_length(unit), *(whole_minutes(m) for m in (out, minutes, back)))
         ok = (minutes <= limit) & fits
         np.fill_diagonal(ok, False)
         for i, a in enumerate(codes):
             near[unit.id, a] = {codes[j] for j in np.flatnonzero(ok[i])}
     return near
-
-
-def _whole(minutes):
-    """Minutes rounded up as the day's routing counts them, so that what fits here fits there."""
-    return np.ceil(np.asarray(minutes) - 1e-9)
 
 
 def _pair_fits(unit: Unit, length: int, out: np.ndarray, hop: np.ndarray, back: np.ndarray) -> np.ndarray:
@@ -492,7 +492,7 @@ def greedy_pattern(problem: PatternProblem) -> Pattern:
     respects the gap and day rules, and is within reach of the previous session.
     """
     instance, cycle = problem.instance, problem.cycle_weeks
-    near = _neighbours(problem)
+    near = problem.near
     taken: dict[tuple[Slot, int], str] = {}  # (slot, cycle week) -> insee
     used: dict[str, list[Visit]] = {}
     visits: list[Visit] = []

@@ -9,8 +9,6 @@ changed, and the new plan has passed the independent validator.
 
 from __future__ import annotations
 
-import itertools
-import math
 import re
 import time
 from collections import defaultdict
@@ -31,7 +29,7 @@ from planner.model import (
 )
 from planner.roster import RotaResult, assign_crews, shift_key
 from planner.rota_rules import staff_name
-from planner.travel import TravelMatrix
+from planner.travel import TravelMatrix, whole_minutes
 
 
 @dataclass(frozen=True)
@@ -178,16 +176,16 @@ def shortened(
         *(travel.index(site_point(instance.commune(s.insee))) for s in sessions),
         travel.index(unit.depot),
     ]
-    legs = list(itertools.pairwise(stops))
-    first = math.ceil(travel.minutes[legs[0]] - 1e-9)
-    last = math.ceil(travel.minutes[legs[-1]] - 1e-9)
+    first = int(whole_minutes(travel.minutes[stops[0], stops[1]]))
+    last = int(whole_minutes(travel.minutes[stops[-2], stops[-1]]))
+    drive_minutes, drive_km = travel.route_totals(stops)
     return replace(
         tour,
         sessions=sessions,
         leave_depot=max(tour.leave_depot, sessions[0].arrival - first),
         back_at_depot=min(tour.back_at_depot, sessions[-1].departure + last),
-        drive_minutes=float(sum(travel.minutes[leg] for leg in legs)),
-        drive_km=float(sum(travel.km[leg] for leg in legs)),
+        drive_minutes=drive_minutes,
+        drive_km=drive_km,
     )
 
 

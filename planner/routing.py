@@ -11,8 +11,6 @@ a session that cannot fit is dropped and reported rather than breaking the day.
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -20,7 +18,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from planner.model import Commune, Session, Tour, Unit, UnitKind
 from planner.pattern import need_weight, site_point
-from planner.travel import TravelMatrix
+from planner.travel import TravelMatrix, whole_minutes
 
 #: How long a fixed place or a parked bus may wait between sessions, at most (minutes).
 MAX_WAIT = 24 * 60
@@ -62,7 +60,7 @@ def route_day(
     def drive(i: int, j: int) -> int:
         if fixed or i == j:
             return 0
-        return math.ceil(travel.minutes[idx[i], idx[j]] - 1e-9)
+        return int(whole_minutes(travel.minutes[idx[i], idx[j]]))
 
     n = len(places)
     manager = pywrapcp.RoutingIndexManager(n, 1, 0)
@@ -138,8 +136,7 @@ def _timed_tour(unit, day, communes, order, starts, length, drive, travel, idx, 
     leave = _with_lunch(unit, sessions[0].arrival - drive(0, order[0]), sessions[0].arrival, before=True)
     back = _with_lunch(unit, sessions[-1].departure, sessions[-1].departure + drive(order[-1], 0), before=False)
     legs = [0, *order, 0]
-    minutes = 0.0 if fixed else sum(float(travel.minutes[idx[a], idx[b]]) for a, b in itertools.pairwise(legs))
-    km = 0.0 if fixed else sum(float(travel.km[idx[a], idx[b]]) for a, b in itertools.pairwise(legs))
+    minutes, km = (0.0, 0.0) if fixed else travel.route_totals([idx[k] for k in legs])
     return Tour(unit.id, day, leave, back, tuple(sessions), round(minutes, 2), round(km, 2))
 
 

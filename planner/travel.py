@@ -8,6 +8,7 @@ speed; always available, labelled "estimate" wherever it is shown) and the road 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -61,12 +62,28 @@ class TravelMatrix:
             msg = f"{place.name} is not a place of this travel matrix"
             raise ValueError(msg) from None
 
+    def route_totals(self, stops: Sequence[int]) -> tuple[float, float]:
+        """Minutes and km of driving through ``stops`` (matrix indices) in order."""
+        legs = list(itertools.pairwise(stops))
+        return (
+            float(sum(self.minutes[a, b] for a, b in legs)),
+            float(sum(self.km[a, b] for a, b in legs)),
+        )
+
     def geometry(self, i: int, j: int) -> list[tuple[float, float]]:
         """The leg's polyline; a straight segment when no road geometry is known."""
         if (i, j) in self.legs:
             return self.legs[(i, j)]
         a, b = self.places[i], self.places[j]
         return [(a.lat, a.lon), (b.lat, b.lon)]
+
+
+def whole_minutes(minutes):
+    """Drive minutes rounded up to whole minutes, as tours are timed (scalar or array).
+
+    Every planning step rounds the same way, so what one step finds fits, the next finds fits too.
+    """
+    return np.ceil(np.asarray(minutes) - 1e-9)
 
 
 class TravelSource(Protocol):

@@ -9,8 +9,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import state, views
-from planner.model import hhmm
-from planner.posters import commune_poster
+from planner.domain.french import hhmm
+from planner.publish.posters import commune_poster
 
 st.title("Quand passe l'unité mobile de santé ?")
 

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from app_pages import state
-from planner.model import hhmm
+from planner.domain.french import hhmm
 
 st.title("Mon planning")
 

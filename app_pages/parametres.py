@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import state
-from planner.model import WEEKDAYS_FR, TimeWindow, Weights
+from planner.domain.french import WEEKDAYS_FR
+from planner.domain.instance import TimeWindow, Weights
 
 ROADS = {
     "estimate": "Estimation à vol d'oiseau (hors ligne, immédiat)",

@@ -8,16 +8,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import state, views
-from planner.coverage import staff_totals
-from planner.errors import TourneeError
-from planner.model import WEEKDAYS_FR
-from planner.report import (
-    KPI_LABELS,
-    format_kpi,
-    kpi_explanations,
-    sessions_table,
-    shifts_table,
-)
+from planner.domain.errors import TourneeError
+from planner.domain.french import WEEKDAYS_FR
+from planner.results.staff_load import staff_totals
+from planner.results.summary import KPI_LABELS, format_kpi, kpi_explanations
+from planner.results.tables import sessions_table, shifts_table
 
 instance = state.instance()
 options = state.options()

@@ -11,14 +11,14 @@ from datetime import date
 import streamlit as st
 
 from app_pages import state
-from planner.errors import TourneeError
-from planner.replan import (
+from planner.domain.errors import TourneeError
+from planner.planning.changes import (
     CommuneClosed,
     StaffUnavailable,
     UnitOutOfService,
     apply_to_instance,
-    replan,
 )
+from planner.planning.replan import replan
 
 KINDS = {
     "staff": "Une personne est indisponible",

@@ -27,9 +27,10 @@ import pandas as pd
 import streamlit as st
 
 from planner.cli import DEMO_TERRITORY
-from planner.errors import TourneeError
-from planner.model import Instance, Plan
-from planner.validate import date_fr  # noqa: F401  (re-exported for the pages)
+from planner.domain.errors import TourneeError
+from planner.domain.french import date_fr  # noqa: F401  (re-exported for the pages)
+from planner.domain.instance import Instance
+from planner.domain.plan import Plan
 
 log = logging.getLogger("tournee.app")
 
@@ -78,14 +79,14 @@ def public_folder_url() -> str | None:
 
 def workspace(territory: str) -> Path:
     """Folder of one territory's saved versions and publication (under env `TOURNEE_WORKSPACE`)."""
-    from planner.calendars import slug
+    from planner.publish.feeds import slug
 
     return Path(os.environ.get("TOURNEE_WORKSPACE", "out/app")) / slug(territory)
 
 
 def store(territory: str) -> Any:
     """The version store of ``territory`` (created on first use)."""
-    from planner.store import PlanStore
+    from planner.publish.store import PlanStore
 
     return PlanStore(workspace(territory))
 
@@ -147,14 +148,14 @@ def logout() -> None:
 
 def _fingerprint(instance: Instance) -> str:
     """Cache key of an instance: a hash of its full value."""
-    from planner.serialize import instance_fingerprint
+    from planner.publish.fingerprint import instance_fingerprint
 
     return instance_fingerprint(instance)
 
 
 @st.cache_data(show_spinner=False)
 def territory_names() -> list[str]:
-    from planner.io import builtin_territories
+    from planner.inputs import builtin_territories
 
     return list(builtin_territories())
 
@@ -162,7 +163,7 @@ def territory_names() -> list[str]:
 @st.cache_resource(show_spinner="Chargement du territoire…", max_entries=16)
 def builtin_instance(name: str) -> Instance:
     """A built-in territory, loaded once per server."""
-    from planner.io import load_territory
+    from planner.inputs import load_territory
 
     return load_territory(name)
 
@@ -192,7 +193,7 @@ def _plan_cache() -> tuple[OrderedDict[tuple[str, str], Future[Plan]], threading
 
 def compute_plan(instance: Instance, options: Any, progress: ProgressFn | None = None) -> Plan:
     """Plan ``instance`` with ``options``; the same pair is solved only once per server."""
-    from planner.solve import plan as solve_plan
+    from planner.planning.pipeline import plan as solve_plan
 
     cache, lock = _plan_cache()
     key = (_fingerprint(instance), repr(options))
@@ -238,9 +239,9 @@ def start_demo_warmup() -> threading.Thread:
 
 @st.cache_resource(show_spinner=False, max_entries=16, hash_funcs={Instance: _fingerprint})
 def _cached_travel(instance: Instance, options_key: str, _options: Any) -> Any:
-    from planner.solve import travel_for
+    from planner.travel import travel_for
 
-    return travel_for(instance, _options)
+    return travel_for(instance, _options.roads)
 
 
 def travel(instance: Instance, options: Any) -> Any:
@@ -249,7 +250,7 @@ def travel(instance: Instance, options: Any) -> Any:
 
 
 def default_options() -> Any:
-    from planner.solve import PlanOptions
+    from planner.planning.options import PlanOptions
 
     return PlanOptions()
 
@@ -314,7 +315,7 @@ class Sources:
 
 def _frame(text: str, label: str) -> pd.DataFrame:
     """A CSV text as a table of text cells, read as the planner reads it (BOM, `;` or `,`)."""
-    from planner.io.tables import Problems, read_table
+    from planner.inputs.tables import Problems, read_table
 
     problems = Problems()
     table = read_table(text, label, problems)
@@ -325,8 +326,8 @@ def _frame(text: str, label: str) -> pd.DataFrame:
 
 def builtin_sources(name: str) -> Sources:
     """The files of a built-in territory, ready to edit."""
-    from planner.io import territory_paths
-    from planner.io.tables import decode
+    from planner.inputs import territory_paths
+    from planner.inputs.tables import decode
 
     _, (communes, roster, scenario) = territory_paths(name)
     return Sources(
@@ -342,7 +343,7 @@ def uploaded_sources(name: str, files: dict[str, bytes]) -> Sources:
 
     Raises `InputError` when a CSV cannot be read at all.
     """
-    from planner.io.tables import decode
+    from planner.inputs.tables import decode
 
     return Sources(
         name.strip() or "mon-territoire",
@@ -418,7 +419,7 @@ class Publication:
 
 
 def _plan_key(plan_: Plan) -> str:
-    from planner.serialize import plan_to_json
+    from planner.publish.plan_json import plan_to_json
 
     return plan_to_json(plan_)
 
@@ -430,7 +431,7 @@ def publication(instance_: Instance, plan_: Plan, territory: str | None = None) 
     With ``territory``, the feeds take their SEQUENCE numbers from that territory's store (read
     only), so that a downloaded event matches the one on the published web folder.
     """
-    from planner.calendars import publish_feeds
+    from planner.publish.feeds import publish_feeds
 
     folder = Path(tempfile.mkdtemp(prefix="tournee-app-"))
     ledger_store = store(territory) if territory and workspace(territory).exists() else None
@@ -444,8 +445,8 @@ def publish_version(territory: str, instance_: Instance, version: int) -> Path:
     Files go to the territory's publication folder; the store's event ledger keeps calendar
     SEQUENCE numbers right for subscribers. Returns the folder.
     """
-    from planner.calendars import publish_feeds
-    from planner.posters import write_posters
+    from planner.publish.feeds import publish_feeds
+    from planner.publish.posters import write_posters
 
     plans = store(territory)
     plans.publish(version)
@@ -460,8 +461,8 @@ def publish_version(territory: str, instance_: Instance, version: int) -> Path:
 @st.cache_resource(show_spinner="Préparation des fichiers…", max_entries=8, hash_funcs={Instance: _fingerprint, Plan: _plan_key})
 def downloads(instance_: Instance, plan_: Plan, territory: str) -> dict[str, bytes]:
     """The downloadable files of a plan: tables, JSON, and zips of feeds and printable pages."""
-    from planner.exports import write_outputs
-    from planner.posters import write_posters
+    from planner.publish.outputs import write_outputs
+    from planner.publish.posters import write_posters
 
     folder = Path(tempfile.mkdtemp(prefix="tournee-dl-"))
     outputs = write_outputs(instance_, plan_, folder / "plan")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import state, views
-from planner.csv_safe import csv_text
-from planner.errors import InputError, TourneeError
+from planner.domain.errors import InputError, TourneeError
+from planner.publish.safe_csv import csv_text
 
 FILES = {"communes": "communes.csv", "roster": "roster.csv", "scenario": "scenario.toml"}
 
@@ -90,7 +90,7 @@ if st.button("Valider et utiliser ce territoire", type="primary"):
     roster = edited["roster"].drop(columns=[views.PROBLEM_COLUMN])
     state.set_sources(sources.edited(communes, roster, scenario_text))
     try:
-        from planner.io import parse_territory
+        from planner.inputs import parse_territory
 
         instance = parse_territory(communes, roster, scenario_text, name=sources.name, filenames=tuple(FILES.values()))
     except InputError as exc:

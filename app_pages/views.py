@@ -16,18 +16,10 @@ import altair as alt
 import folium
 import pandas as pd
 
-from planner.errors import Problem
-from planner.model import (
-    WEEKDAYS_FR,
-    Commune,
-    Instance,
-    Plan,
-    Point,
-    Session,
-    Tour,
-    UnitKind,
-    hhmm,
-)
+from planner.domain.errors import Problem
+from planner.domain.french import WEEKDAYS_FR, hhmm
+from planner.domain.instance import Instance, Point, UnitKind
+from planner.domain.plan import Plan, Session, Tour
 
 #: Distinct colours (Okabe–Ito, readable by colour-blind people), one per unit or weekday.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
@@ -54,11 +46,6 @@ def in_french(table: pd.DataFrame) -> pd.DataFrame:
 def short_day(day: date) -> str:
     """``"lun. 04/01"``: a compact label for chart rows."""
     return f"{WEEKDAYS_FR[day.weekday()][:3]}. {day:%d/%m}"
-
-
-def site_point(commune: Commune) -> Point:
-    """The point of a commune's site, named as the travel matrix names it."""
-    return Point(commune.site.name, commune.site.lat, commune.site.lon)
 
 
 def week_start(plan: Plan, week: int) -> date:
@@ -107,7 +94,7 @@ def tour_map(
         unit = instance.unit(tour.unit_id)
         key = unit_ids.index(unit.id) if color_by == "unit" else tour.date.weekday()
         colour = PALETTE[key % len(PALETTE)]
-        stops = [site_point(instance.commune(s.insee)) for s in tour.sessions]
+        stops = [instance.commune(s.insee).site.point for s in tour.sessions]
         if unit.kind is UnitKind.BUS and stops:
             path = [unit.depot, *stops, unit.depot]
             line: list[tuple[float, float]] = []

@@ -24,9 +24,9 @@ import time
 import networkx as nx
 import numpy as np
 
-from planner.model import Point
-from planner.roads import RoadSource, _kernel
-from planner.travel import great_circle_km, haversine_km
+from planner.domain.geo import great_circle_km, haversine_km
+from planner.domain.instance import Point
+from planner.travel.roads import RoadSource, _kernel
 
 BLOCK_KM = 0.25
 SPEEDS_KPH = np.array([30, 50, 50, 70, 80, 80, 90], dtype=float)

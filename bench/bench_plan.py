@@ -17,8 +17,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from planner.io import load_communes, load_territory
-from planner.model import (
+from planner.domain.instance import (
     HalfDay,
     Instance,
     Point,
@@ -29,7 +28,9 @@ from planner.model import (
     Unit,
     UnitKind,
 )
-from planner.solve import PlanOptions, plan
+from planner.inputs import load_communes, load_territory
+from planner.planning.options import PlanOptions
+from planner.planning.pipeline import plan
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ORNE_DEPOTS = {"61001": "Alençon", "61006": "Argentan", "61169": "Flers"}

@@ -18,10 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from planner.calendars import publish_feeds
-from planner.model import Instance, Plan, Role, Rules
-from planner.posters import write_posters
-from planner.store import PlanStore
+from planner.domain.instance import Instance, Role, Rules
+from planner.domain.plan import Plan
+from planner.publish.feeds import publish_feeds
+from planner.publish.posters import write_posters
+from planner.publish.store import PlanStore
 from tests.builders import MONDAY, bus, commune, person
 from tests.plan_builders import AFTERNOON, MORNING, crew_shifts, make_tour
 

@@ -19,27 +19,27 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date, timedelta
 
-from planner.calendar_days import closed_dates
-from planner.coverage import continuity_share, preferences_met, staff_totals
-from planner.model import (
+from planner.crews.rota_search import assign_crews
+from planner.domain.calendar import closed_dates
+from planner.domain.instance import (
     Commune,
     HalfDay,
     Instance,
-    Plan,
     Point,
     Role,
     Rules,
     Site,
     Staff,
     TimeWindow,
-    Tour,
     Unit,
     UnitKind,
 )
-from planner.replan import StaffUnavailable, replan
-from planner.roster import assign_crews
-from planner.routing import route_day
-from planner.solve import travel_for
+from planner.domain.plan import Plan, Tour
+from planner.planning.changes import StaffUnavailable
+from planner.planning.replan import replan
+from planner.results.staff_load import continuity_share, preferences_met, staff_totals
+from planner.tours.day_routing import route_day
+from planner.travel import travel_for
 
 START = date(2027, 1, 4)
 WEEKS = 12

@@ -1,28 +1,53 @@
 """Tournée: plans the weekly tours of mobile health units and the shifts of their crews.
 
-Public API: load a territory (`load_territory`), plan it (`plan`), check a plan (`validate`),
-re-plan after a change (`replan`), write the outputs (`write_outputs`), and publish
-(`planner.calendars`, `planner.posters`, `planner.store`).
+Public API: load a territory (`load_territory`), plan it (`plan` with `PlanOptions`), check a plan
+(`validate`), say it in French (`summary`), re-plan after a change (`replan`), write the outputs
+(`write_outputs`). The stages are packages of their own (see docs/architecture.md): `inputs`,
+`travel`, `tours`, `crews`, `planning`, `check`, `results`, `publish`.
+
+Names are imported on first use, so that `planner --help` does not pay for the solvers.
 """
 
-from planner.errors import InputError, TourneeError
-from planner.exports import write_outputs
-from planner.io import builtin_territories, load_territory
-from planner.model import Instance, Plan
-from planner.replan import replan
-from planner.solve import PlanOptions, plan
-from planner.validate import validate
+from __future__ import annotations
 
-__all__ = [
-    "InputError",
-    "Instance",
-    "Plan",
-    "PlanOptions",
-    "TourneeError",
-    "builtin_territories",
-    "load_territory",
-    "plan",
-    "replan",
-    "validate",
-    "write_outputs",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "InputError": "planner.domain.errors",
+    "Instance": "planner.domain.instance",
+    "Plan": "planner.domain.plan",
+    "PlanOptions": "planner.planning.options",
+    "TourneeError": "planner.domain.errors",
+    "builtin_territories": "planner.inputs",
+    "load_territory": "planner.inputs",
+    "plan": "planner.planning.pipeline",
+    "replan": "planner.planning.replan",
+    "summary": "planner.results.summary",
+    "validate": "planner.check.validate",
+    "write_outputs": "planner.publish.outputs",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        msg = f"module 'planner' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:
+    from planner.check.validate import validate  # noqa: F401
+    from planner.domain.errors import InputError, TourneeError  # noqa: F401
+    from planner.domain.instance import Instance  # noqa: F401
+    from planner.domain.plan import Plan  # noqa: F401
+    from planner.inputs import builtin_territories, load_territory  # noqa: F401
+    from planner.planning.options import PlanOptions  # noqa: F401
+    from planner.planning.pipeline import plan  # noqa: F401
+    from planner.planning.replan import replan  # noqa: F401
+    from planner.publish.outputs import write_outputs  # noqa: F401
+    from planner.results.summary import summary  # noqa: F401

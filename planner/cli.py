@@ -10,14 +10,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from planner.errors import TourneeError
-
-DEMO_TERRITORY = "medicobus-dieppe"
+from planner.domain.errors import TourneeError
+from planner.inputs.territory import DEMO_TERRITORY
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from planner.errors import InputError
-    from planner.io import load_territory
+    from planner.domain.errors import InputError
+    from planner.inputs import load_territory
 
     try:
         instance = load_territory(args.territory)
@@ -39,7 +38,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_data_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from planner import territory_import as ti
+    from planner.inputs import data_import as ti
 
     frame = ti.import_territory(args.epci or (), departement=args.departement, source_dir=args.source)
     out_dir = Path(args.out) if args.out else ti.builtin_communes_dir()
@@ -51,7 +50,7 @@ def _cmd_data_import(args: argparse.Namespace) -> int:
 def _cmd_data_builtins(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from planner import territory_import as ti
+    from planner.inputs import data_import as ti
 
     out_dir = Path(args.out) if args.out else ti.builtin_communes_dir()
     frames = ti.write_builtins(out_dir, names=args.names or None, source_dir=args.source)
@@ -89,9 +88,11 @@ def _add_data_commands(sub: argparse._SubParsersAction) -> None:
 def _cmd_plan(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from planner.exports import write_outputs
-    from planner.io import load_territory
-    from planner.solve import PlanOptions, plan
+    from planner.inputs import load_territory
+    from planner.planning.options import PlanOptions
+    from planner.planning.pipeline import plan
+    from planner.results.summary import summary
+    from planner.publish.outputs import write_outputs
 
     instance = load_territory(args.territory)
     if args.start or args.weeks:
@@ -109,7 +110,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         print(f"[{fraction * 100:3.0f} %] {message}", file=sys.stderr, flush=True)
 
     result = plan(instance, options, progress=progress)
-    print(result.summary(instance))
+    print(summary(instance, result))
     _print_files(write_outputs(instance, result, args.out))
     return 0
 
@@ -133,8 +134,8 @@ def _add_plan_command(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_roads_fetch(args: argparse.Namespace) -> int:
-    from planner.io import load_territory
-    from planner.roads import cache_info, fetch_graph
+    from planner.inputs import load_territory
+    from planner.travel.roads import cache_info, fetch_graph
 
     instance = load_territory(args.territory)
     fetch_graph(instance, margin_km=args.margin_km, progress=lambda _f, msg: print(msg, file=sys.stderr, flush=True))
@@ -144,8 +145,8 @@ def _cmd_roads_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_roads_info(args: argparse.Namespace) -> int:
-    from planner.io import load_territory
-    from planner.roads import cache_info
+    from planner.inputs import load_territory
+    from planner.travel.roads import cache_info
 
     instance = load_territory(args.territory)
     info = cache_info(instance)
@@ -164,8 +165,8 @@ def _cmd_roads_info(args: argparse.Namespace) -> int:
 
 
 def _cmd_roads_clear(args: argparse.Namespace) -> int:
-    from planner.io import load_territory
-    from planner.roads import clear_cache
+    from planner.inputs import load_territory
+    from planner.travel.roads import clear_cache
 
     instance = load_territory(args.territory)
     removed = clear_cache(instance)
@@ -203,8 +204,8 @@ def _add_roads_commands(sub: argparse._SubParsersAction) -> None:
 
 def _publish_outputs(args: argparse.Namespace, instance, plan, store) -> list:
     """Feeds (with the store's ledger) and printable pages of ``plan`` into ``args.out``."""
-    from planner.calendars import publish_feeds
-    from planner.posters import write_posters
+    from planner.publish.feeds import publish_feeds
+    from planner.publish.posters import write_posters
 
     index = publish_feeds(instance, plan, args.out, store=store, base_url=args.base_url)
     pages = write_posters(instance, plan, args.out, base_url=args.base_url)
@@ -220,9 +221,9 @@ def _print_written(paths: list, out: str) -> None:
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from planner.io import load_territory
-    from planner.serialize import read_plan_json
-    from planner.store import PlanStore
+    from planner.inputs import load_territory
+    from planner.publish.plan_json import read_plan_json
+    from planner.publish.store import PlanStore
 
     instance = load_territory(args.territory)
     plan = read_plan_json(args.plan)
@@ -243,8 +244,8 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_feeds(args: argparse.Namespace) -> int:
-    from planner.io import load_territory
-    from planner.store import PlanStore
+    from planner.inputs import load_territory
+    from planner.publish.store import PlanStore
 
     store = PlanStore(args.workspace)
     current = store.published()
@@ -259,7 +260,7 @@ def _cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
-    from planner.store import PlanStore
+    from planner.publish.store import PlanStore
 
     store = PlanStore(args.workspace)
     versions = store.history()
@@ -276,7 +277,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from planner.store import PlanStore
+    from planner.publish.store import PlanStore
 
     print(PlanStore(args.workspace).diff(args.v1, args.v2).text())
     return 0
@@ -319,11 +320,12 @@ def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
 def _cmd_replan(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from planner.exports import write_outputs
-    from planner.io import load_territory
-    from planner.replan import parse_changes, replan, summary_text
-    from planner.serialize import read_plan_json
-    from planner.solve import PlanOptions, travel_for
+    from planner.inputs import load_territory
+    from planner.planning.changes import parse_changes
+    from planner.planning.replan import replan, summary_text
+    from planner.publish.outputs import write_outputs
+    from planner.publish.plan_json import read_plan_json
+    from planner.travel import travel_for
 
     instance = load_territory(args.territory)
     published = read_plan_json(args.plan)
@@ -339,7 +341,7 @@ def _cmd_replan(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"Erreur : --today « {args.today} » n'est pas une date AAAA-MM-JJ", file=sys.stderr)
         return 2
-    travel = travel_for(instance, PlanOptions(roads=args.roads))
+    travel = travel_for(instance, args.roads)
     result = replan(instance, published, changes, today=today, time_limit=args.time_limit, travel=travel)
     print(summary_text(result))
     _print_files(write_outputs(instance, result.plan, args.out))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from planner.model import (
+from planner.domain.instance import (
     Commune,
     HalfDay,
     Instance,

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
-from planner.model import Instance, Plan, Role, Session, Shift, Tour
+from planner.domain.instance import Instance, Role
+from planner.domain.plan import Plan, Session, Shift, Tour
 
 
 def make_tour(unit_id: str, day: date, stops: Sequence[tuple[str, int, int]], *, drive: int = 20) -> Tour:

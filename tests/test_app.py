@@ -10,7 +10,7 @@ import pytest
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
-from planner.io import load_territory
+from planner.inputs import load_territory
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 DEMO = "medicobus-dieppe"

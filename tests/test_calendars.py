@@ -14,9 +14,9 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from planner.calendars import PARIS, commune_feed_name, event_uid, publish_feeds
-from planner.model import Role
-from planner.store import PlanStore
+from planner.domain.instance import Role
+from planner.publish.feeds import PARIS, commune_feed_name, event_uid, publish_feeds
+from planner.publish.store import PlanStore
 from tests.builders import small_instance
 from tests.plan_builders import crew_shifts, make_tour, sample_plan
 

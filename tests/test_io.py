@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from planner.cli import main
-from planner.errors import InputError, Problem, TerritoryNotFound
-from planner.io import (
+from planner.domain.errors import InputError, Problem, TerritoryNotFound
+from planner.domain.instance import DateRange, HalfDay, Role, TimeWindow, UnitKind
+from planner.inputs import (
     FieldError,
     builtin_territories,
     load_communes,
@@ -29,7 +30,6 @@ from planner.io import (
     parse_territory,
     parse_time_window,
 )
-from planner.model import DateRange, HalfDay, Role, TimeWindow, UnitKind
 
 TINY = Path(__file__).parent / "data" / "tiny"
 

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from planner.model import Instance, Rules, TimeWindow
-from planner.pattern import (
-    build_problem,
-    greedy_pattern,
-    period_of,
-    solve_pattern,
-    visits_per_period,
-)
-from planner.solve import travel_for
+from planner.domain.instance import Instance, Rules, TimeWindow
+from planner.tours.greedy_pattern import greedy_pattern
+from planner.tours.pattern_problem import build_problem, period_of, visits_per_period
+from planner.tours.pattern_search import solve_pattern
+from planner.travel import travel_for
 from tests.builders import MONDAY, bus, commune
 
 

@@ -9,8 +9,13 @@ from dataclasses import replace
 
 import pytest
 
-from planner.calendars import publish_feeds
-from planner.posters import commune_poster, person_list, unit_table, write_posters
+from planner.publish.feeds import publish_feeds
+from planner.publish.posters import (
+    commune_poster,
+    person_list,
+    unit_table,
+    write_posters,
+)
 from tests.builders import small_instance
 from tests.plan_builders import sample_plan
 

@@ -7,20 +7,20 @@ from datetime import timedelta
 
 import pytest
 
-from planner.errors import InputError
-from planner.model import Instance, Plan, Role, Rules
-from planner.replan import (
+from planner.check.validate import validate
+from planner.crews.rota_search import assign_crews
+from planner.domain.errors import InputError
+from planner.domain.instance import Instance, Role, Rules
+from planner.domain.plan import Plan
+from planner.planning.changes import (
     CommuneClosed,
     StaffUnavailable,
     UnitOutOfService,
     parse_changes,
-    replan,
-    summary_text,
 )
-from planner.roster import assign_crews
-from planner.routing import route_day
-from planner.solve import travel_for
-from planner.validate import validate
+from planner.planning.replan import replan, summary_text
+from planner.tours.day_routing import route_day
+from planner.travel import travel_for
 from tests.builders import MONDAY, bus, commune, small_instance
 
 WEEKS = 3

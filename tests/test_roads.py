@@ -15,9 +15,10 @@ import requests
 import scipy.sparse as sp
 
 from planner.cli import main
-from planner.errors import NoRoadData, PlanWarning
-from planner.model import Point
-from planner.roads import (
+from planner.domain.errors import NoRoadData, PlanWarning
+from planner.domain.instance import Point
+from planner.travel.estimate import EstimateSource
+from planner.travel.roads import (
     FRENCH_SPEEDS_KPH,
     OFFLINE_MESSAGE,
     ROAD_LABEL,
@@ -33,8 +34,7 @@ from planner.roads import (
     save_graph,
     travel_source,
 )
-from planner.roads.network import filter_drivable_xml
-from planner.travel import EstimateSource
+from planner.travel.roads.network import filter_drivable_xml
 from tests.builders import small_instance
 
 VILLAGE = Path(__file__).parent / "data" / "roads" / "village.osm"
@@ -294,8 +294,8 @@ def test_road_without_cache_and_offline_raises(monkeypatch, tmp_path):
 
 def test_cli_info_and_clear(monkeypatch, tmp_path, capsys, graph):
     """`roads info` shows path, size and counts; `roads clear` removes the files."""
-    from planner.io import load_territory
-    from planner.roads.cache import store_graph, territory_bbox
+    from planner.inputs import load_territory
+    from planner.travel.roads.cache import store_graph, territory_bbox
 
     monkeypatch.setenv("TOURNEE_CACHE", str(tmp_path))
     instance = load_territory("medicobus-dieppe")
@@ -352,7 +352,7 @@ def test_no_places_gives_an_empty_matrix(source):
 
 def test_a_cache_that_no_longer_covers_the_territory_is_not_used(tmp_path, graph):
     """After communes are added outside the cached box, `auto` falls back to the estimate and says so."""
-    from planner.roads.cache import store_graph
+    from planner.travel.roads.cache import store_graph
 
     instance = small_instance()
     store_graph(

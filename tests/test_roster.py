@@ -14,29 +14,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from planner import rota_rules as R
-from planner.coverage import (
-    continuity_share,
-    explain_shortages,
-    format_weeks,
-    staff_totals,
-    staff_totals_text,
-    staffable_weekdays,
-)
-from planner.model import (
+from planner.check.validate import validate
+from planner.crews import rota_rules as R
+from planner.crews.rota_search import assign_crews
+from planner.crews.staffing import staffable_weekdays
+from planner.crews.uncrewed import format_weeks
+from planner.domain.instance import (
     HalfDay,
     Instance,
-    Plan,
     Point,
     Role,
     Rules,
-    Shift,
-    Tour,
     UnitKind,
     Weights,
 )
-from planner.roster import assign_crews
-from planner.validate import validate
+from planner.domain.plan import Plan, Shift, Tour
+from planner.results.staff_load import continuity_share, staff_totals, staff_totals_text
 from tests.builders import ALL_HALF_DAYS, MONDAY, bus, commune, person
 from tests.plan_builders import AFTERNOON, MORNING, make_tour
 
@@ -139,7 +132,7 @@ def test_rule_available_needs_every_half_day_the_tour_touches():
 
 def test_rule_not_off_refuses_dates_off():
     """A date inside a declared absence is refused, the day after is fine."""
-    from planner.model import DateRange
+    from planner.domain.instance import DateRange
 
     away = person("d1", {Role.DOCTOR}, dates_off=(DateRange(day(0, 0), day(0, 1)),))
     assert R.rule_not_off(away, tour("bus1", day(0, 1)), Role.DOCTOR, bus()) is not None
@@ -444,23 +437,6 @@ def test_explanation_names_who_is_at_their_monthly_maximum():
     assert "relever le maximum mensuel de c1 (exemple)" in sentence
 
 
-def test_explain_shortages_before_solving_counts_weekdays_and_weekly_capacity():
-    """Before solving: Wednesdays have no driver; a week with more tours than the drivers' weekly maxima."""
-    instance, tours = wednesday_case()
-    sentences = explain_shortages(instance, tours)
-    assert any(
-        "Mercredis des semaines 1–2" in s and "aucun chauffeur disponible" in s
-        for s in sentences
-    )
-    staff = [person("d1", {Role.DOCTOR}), person("c1", {Role.DRIVER}, max_week=1)]
-    two = [tour("bus1", day(0, 0)), tour("bus1", day(0, 3), "76003", "76004")]
-    sentences = explain_shortages(instance_of(staff), two)
-    assert any(
-        "Semaine 1 : 2 garde(s) de chauffeur à pourvoir" in s and "que 1" in s
-        for s in sentences
-    )
-
-
 def test_same_inputs_give_the_same_rota():
     """Deterministic: two runs with the same seed return identical shifts."""
     staff, tours = equal_staff(4, 3), weekday_tours(2)
@@ -472,7 +448,7 @@ def test_same_inputs_give_the_same_rota():
 
 def test_frozen_dates_keep_their_shifts_exactly():
     """Before ``frozen_before``, the kept shifts come back unchanged even if the person is now off."""
-    from planner.model import DateRange
+    from planner.domain.instance import DateRange
 
     staff = [
         person("d1", {Role.DOCTOR}, dates_off=(DateRange(day(0, 0), day(0, 0)),)),

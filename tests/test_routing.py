@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from planner.model import Point, TimeWindow, Unit, UnitKind
-from planner.pattern import site_point
-from planner.routing import route_day
-from planner.travel import EstimateSource
+from planner.domain.instance import Point, TimeWindow, Unit, UnitKind
+from planner.tours.day_routing import route_day
+from planner.travel.estimate import EstimateSource
 from tests.builders import MONDAY, bus, commune
 
 LUNCH = TimeWindow(12 * 60 + 30, 13 * 60 + 30)
 
 
 def _route(unit: Unit, communes, length: int = 180):
-    places = [unit.depot] + [site_point(c) for c in communes]
+    places = [unit.depot] + [c.site.point for c in communes]
     travel = EstimateSource().matrix(places)
     return route_day(unit, MONDAY, list(communes), session_minutes=length, travel=travel), travel
 
@@ -28,7 +27,7 @@ def test_two_sessions_around_lunch_with_travel_time():
     for s in tour.sessions:
         assert s.end - s.start == 180 and not LUNCH.overlaps(s.start, s.end)
     first = tour.sessions[0]
-    depot, site = travel.index(unit.depot), travel.index(site_point(a if first.insee == a.insee else b))
+    depot, site = travel.index(unit.depot), travel.index((a if first.insee == a.insee else b).site.point)
     assert first.arrival - tour.leave_depot >= travel.minutes[depot, site] - 1e-9
     assert unit.hours.start <= tour.leave_depot and tour.back_at_depot <= unit.hours.end
 

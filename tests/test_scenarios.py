@@ -6,9 +6,11 @@ from statistics import mean
 
 import pytest
 
-from planner.io import load_territory
-from planner.solve import PlanOptions, plan, travel_for
-from planner.validate import validate
+from planner.check.validate import validate
+from planner.inputs import load_territory
+from planner.planning.options import PlanOptions
+from planner.planning.pipeline import plan
+from planner.travel import travel_for
 
 OPTIONS = PlanOptions(time_limit=3.0, rota_time_limit=0.5)
 
@@ -22,7 +24,7 @@ def dieppe():
 def test_medicobus_serves_six_communes_over_five_weekdays(dieppe):
     """Like the real Médicobus: six communes, Monday to Friday, each on fixed weekdays."""
     instance, result = dieppe
-    assert validate(instance, result, travel=travel_for(instance, OPTIONS)) == []
+    assert validate(instance, result, travel=travel_for(instance, OPTIONS.roads)) == []
     served = {s.insee for _, s in result.sessions()}
     assert len(served) == 6
     assert {t.date.weekday() for t in result.tours} == {0, 1, 2, 3, 4}
@@ -62,4 +64,4 @@ def test_other_builtin_territories_plan_validly(name):
     instance = load_territory(name)
     result = plan(instance, OPTIONS)
     assert result.tours
-    assert validate(instance, result, travel=travel_for(instance, OPTIONS)) == []
+    assert validate(instance, result, travel=travel_for(instance, OPTIONS.roads)) == []

@@ -11,17 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.csv_safe import safe_cell, write_csv
-from planner.errors import InputError
-from planner.model import Plan, Role, Session, Shift, Tour, Unserved
-from planner.serialize import (
+from planner.domain.errors import InputError
+from planner.domain.instance import Role
+from planner.domain.plan import Plan, Session, Shift, Tour, Unserved
+from planner.publish.fingerprint import instance_fingerprint
+from planner.publish.plan_json import (
     SCHEMA,
-    instance_fingerprint,
     plan_from_dict,
     plan_to_dict,
     read_plan_json,
     write_plan_json,
 )
+from planner.publish.safe_csv import safe_cell, write_csv
 from tests.builders import person, small_instance
 from tests.plan_builders import sample_plan
 

@@ -10,10 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.model import Instance, Point, Role, Rules, TimeWindow
-from planner.serialize import plan_to_dict
-from planner.solve import PlanOptions, plan, travel_for
-from planner.validate import validate
+from planner.check.validate import validate
+from planner.domain.instance import Instance, Point, Role, Rules, TimeWindow
+from planner.planning.options import PlanOptions
+from planner.planning.pipeline import plan
+from planner.publish.plan_json import plan_to_dict
+from planner.travel import travel_for
 from tests.builders import MONDAY, bus, commune, person, small_instance
 
 FAST = PlanOptions(time_limit=2.0)
@@ -21,7 +23,7 @@ FAST = PlanOptions(time_limit=2.0)
 
 def _checked(instance: Instance, options: PlanOptions = FAST):
     result = plan(instance, options)
-    assert validate(instance, result, travel=travel_for(instance, options)) == []
+    assert validate(instance, result, travel=travel_for(instance, options.roads)) == []
     return result
 
 
@@ -162,7 +164,7 @@ def test_options_are_checked():
 
 def test_half_days_nobody_can_crew_get_no_session():
     """Drivers only offer Wednesday mornings: Wednesday afternoons are not planned, mornings are."""
-    from planner.model import HalfDay
+    from planner.domain.instance import HalfDay
 
     week = frozenset((d, h) for d in range(5) for h in HalfDay if (d, h) != (2, HalfDay.AFTERNOON))
     staff = (person("d1", {Role.DOCTOR}), person("c1", {Role.DRIVER}, availability=week))
@@ -176,7 +178,7 @@ def test_half_days_nobody_can_crew_get_no_session():
 
 def test_a_tour_nobody_can_crew_moves_to_a_free_day_of_its_week():
     """The only driver is off on the first Monday: that Monday's tour moves to a free weekday."""
-    from planner.model import DateRange
+    from planner.domain.instance import DateRange
 
     off = DateRange(MONDAY, MONDAY)
     staff = (person("d1", {Role.DOCTOR}), person("c1", {Role.DRIVER}, dates_off=(off,)))

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-import planner.store
-from planner.errors import TourneeError
-from planner.model import Role
-from planner.serialize import instance_fingerprint
-from planner.store import LedgerEntry, PlanStore, diff_plans
+import planner.publish.store
+from planner.domain.errors import TourneeError
+from planner.domain.instance import Role
+from planner.publish.fingerprint import instance_fingerprint
+from planner.publish.store import LedgerEntry, PlanStore
+from planner.results.plan_diff import diff_plans
 from tests.builders import small_instance
 from tests.plan_builders import AFTERNOON, crew_shifts, make_tour, sample_plan
 
@@ -143,7 +144,7 @@ def test_exception_mid_save_loses_nothing(store, instance, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("panne simulée")
 
-    monkeypatch.setattr(planner.store, "_session_rows", boom)
+    monkeypatch.setattr(planner.publish.store, "_session_rows", boom)
     with pytest.raises(RuntimeError, match="panne simulée"):
         store.save(replanned(instance), instance)
     monkeypatch.undo()
@@ -155,7 +156,7 @@ def test_exception_mid_save_loses_nothing(store, instance, monkeypatch):
 CHILD = textwrap.dedent(
     """
     import sys
-    from planner.store import PlanStore
+    from planner.publish.store import PlanStore
     from tests.builders import small_instance
     from tests.plan_builders import sample_plan
     instance = small_instance(weeks=30)

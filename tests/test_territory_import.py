@@ -12,9 +12,9 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from planner import territory_import as ti
 from planner.cli import main
-from planner.travel import haversine_km
+from planner.domain.geo import haversine_km
+from planner.inputs import data_import as ti
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "communes"
 COMMUNE_FIELDS = (
@@ -262,7 +262,7 @@ def test_builtin_targets_follow_their_documented_rules():
 @pytest.mark.parametrize("name", ["medicobus-dieppe", "doctobus-evreux", "mobilsante-vichy", "orne-solidarite"])
 def test_builtin_territories_load_with_staff_for_every_role(name):
     """Communes, roster and scenario load together, and every role a unit needs is in the roster."""
-    from planner.io import load_territory
+    from planner.inputs import load_territory
 
     instance = load_territory(name)
     roles_in_roster = {role for person in instance.staff for role in person.roles}

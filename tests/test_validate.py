@@ -12,31 +12,29 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.errors import PlanningError, PlanWarning
-from planner.model import (
-    CommuneClosure,
-    DateRange,
-    HalfDay,
-    Instance,
-    Plan,
-    Point,
-    Role,
-    Session,
-    Shift,
-    TimeWindow,
-    Tour,
-    UnitKind,
-    hhmm,
-)
-from planner.travel import EstimateSource, TravelMatrix
-from planner.validate import (
+from planner.check.validate import (
     HARD_RULES,
     RULE_NAMES,
     Violation,
     assert_valid,
-    date_fr,
     validate,
 )
+from planner.domain.errors import PlanningError, PlanWarning
+from planner.domain.french import date_fr
+from planner.domain.instance import (
+    CommuneClosure,
+    DateRange,
+    HalfDay,
+    Instance,
+    Point,
+    Role,
+    TimeWindow,
+    UnitKind,
+    hhmm,
+)
+from planner.domain.plan import Plan, Session, Shift, Tour
+from planner.domain.travel_matrix import TravelMatrix
+from planner.travel.estimate import EstimateSource
 from tests.builders import ALL_HALF_DAYS, MONDAY, bus, commune, person, small_instance
 from tests.plan_builders import crew_shifts
 

@@ -1,0 +1,160 @@
+"""The independent check of a finished plan: every hard constraint, re-checked from scratch.
+
+This module knows nothing of the solvers (it imports none of them): it reads an `Instance` and a
+`Plan` and returns every broken hard constraint as a `Violation` whose message, in French, names the
+unit, the date, the place, the person and the times involved. Every plan the planner outputs has
+passed it (`assert_valid`).
+
+The rules are listed in one place, `HARD_RULES`, one function per rule, under the headings "hard:
+tours" and "hard: staff" (the Timefold quickstart shape). Each rule function takes a `Context` and
+yields its violations; a rule that cannot judge something another rule reports (an unknown unit, an
+unknown commune) skips it, so that one mistake is reported once, by the rule it belongs to.
+
+Travel
+------
+Travel times are looked up by place: a unit's depot is ``unit.depot`` and a session's place is
+``Point(site.name, site.lat, site.lon)`` of its commune's site, exactly the points the core builds
+its matrices over. When no matrix is given, an `EstimateSource` matrix over the places the plan uses
+is built. When a matrix is given but lacks a place, the legs touching that place are estimated with
+`EstimateSource` and a `PlanWarning` says which places were estimated (not a violation: the plan may
+be right, the matrix is only incomplete). Units of kind ``fixed`` never drive: every leg is 0.
+
+Crews
+-----
+Crew rules (CREW) apply whenever the plan has shifts or the instance has staff: a tour without any
+shift is then a violation ("tournée sans équipe") unless its unit's crew is empty. A plan of tours
+only, for an instance without a roster, is checked for its tours alone.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable
+
+from planner.check.context import Context, Legs, Violation
+from planner.check.staff_rules import (
+    AVAILABILITY,
+    CREW,
+    MAX_MONTH,
+    MAX_WEEK,
+    ONE_PLACE,
+    REMOTE,
+    ROLE,
+    SHIFT_TIMES,
+    check_availability,
+    check_crew,
+    check_max_month,
+    check_max_week,
+    check_one_place,
+    check_remote,
+    check_role,
+    check_shift_times,
+)
+from planner.check.tour_rules import (
+    COMMUNE_CLOSED,
+    FREQUENCY,
+    HOLIDAY,
+    HOURS,
+    LUNCH,
+    MIN_GAP,
+    ONE_TOUR_PER_DAY,
+    SESSION_TIMES,
+    SITE_CLASH,
+    SITE_OPEN,
+    TRAVEL,
+    UNIT_DAY,
+    UNIT_PLACES,
+    check_commune_closed,
+    check_frequency,
+    check_holiday,
+    check_hours,
+    check_lunch,
+    check_min_gap,
+    check_one_tour_per_day,
+    check_session_times,
+    check_site_clash,
+    check_site_open,
+    check_travel,
+    check_unit_day,
+    check_unit_places,
+)
+from planner.domain.errors import PlanningError, PlanWarning
+from planner.domain.instance import Instance
+from planner.domain.plan import Plan
+from planner.domain.travel_matrix import TravelMatrix
+
+__all__ = ["HARD_RULES", "RULE_NAMES", "Context", "Violation", "assert_valid", "validate"]
+
+
+#: Every hard rule, in the order they are checked and reported.
+HARD_RULES: tuple[tuple[str, Callable[[Context], Iterable[Violation]]], ...] = (
+    # hard: tours
+    (UNIT_DAY, check_unit_day),
+    (HOLIDAY, check_holiday),
+    (COMMUNE_CLOSED, check_commune_closed),
+    (HOURS, check_hours),
+    (SESSION_TIMES, check_session_times),
+    (TRAVEL, check_travel),
+    (LUNCH, check_lunch),
+    (SITE_OPEN, check_site_open),
+    (SITE_CLASH, check_site_clash),
+    (UNIT_PLACES, check_unit_places),
+    (FREQUENCY, check_frequency),
+    (MIN_GAP, check_min_gap),
+    (ONE_TOUR_PER_DAY, check_one_tour_per_day),
+    # hard: staff
+    (CREW, check_crew),
+    (ROLE, check_role),
+    (REMOTE, check_remote),
+    (AVAILABILITY, check_availability),
+    (SHIFT_TIMES, check_shift_times),
+    (ONE_PLACE, check_one_place),
+    (MAX_WEEK, check_max_week),
+    (MAX_MONTH, check_max_month),
+)
+RULE_NAMES: tuple[str, ...] = tuple(name for name, _ in HARD_RULES)
+
+
+# --- Entry points ---------------------------------------------------------------------------
+
+
+def validate(instance: Instance, plan: Plan, *, travel: TravelMatrix | None = None) -> list[Violation]:
+    """Every hard constraint the plan breaks, as readable French violations (empty: the plan is valid).
+
+    Parameters
+    ----------
+    instance
+        The territory, units, roster and rules the plan was made for.
+    plan
+        The finished plan: dated tours and their shifts.
+    travel
+        The travel matrix the plan was built with; ``None`` estimates every leg from the coordinates (`planner.domain.geo`). Places
+        missing from a given matrix are estimated, and a `PlanWarning` names them.
+
+    Returns
+    -------
+    list[Violation]
+        In the order of `HARD_RULES`, then of the plan.
+    """
+    ctx = Context(instance, plan, Legs(travel))
+    violations = [v for _name, rule in HARD_RULES for v in rule(ctx)]
+    if travel is not None and ctx.travel.estimated:
+        names = ", ".join(sorted(p.name for p in ctx.travel.estimated))
+        msg = f"validation : trajets estimés à vol d'oiseau pour des lieux absents de la matrice fournie ({names})"
+        warnings.warn(msg, PlanWarning, stacklevel=2)
+    return violations
+
+
+def assert_valid(instance: Instance, plan: Plan, *, travel: TravelMatrix | None = None) -> None:
+    """Raise `PlanningError` listing every violation when the plan breaks a hard constraint.
+
+    Raises
+    ------
+    PlanningError
+        With one line per violation.
+    """
+    violations = validate(instance, plan, travel=travel)
+    if violations:
+        lines = [f"Le plan enfreint {len(violations)} contrainte(s) impérative(s) :"]
+        lines += [f"- {v}" for v in violations]
+        raise PlanningError("\n".join(lines))

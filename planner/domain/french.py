@@ -1,0 +1,56 @@
+"""How Tournée writes times, dates, weekdays and week lists in French, in one place.
+
+Every output a person reads (summary, messages, calendars, posters, the app) formats through these
+helpers, so that a date reads the same everywhere: ``mercredi 2 déc. 2026``, ``08:30``, ``1–3 et 5``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+MONTHS_FR_SHORT = (
+    "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+)  # fmt: skip
+
+
+def hhmm(minutes: int) -> str:
+    """Format minutes after midnight as ``HH:MM`` (``510`` → ``"08:30"``)."""
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def date_fr(day: date) -> str:
+    """A date as French readers write it: ``mercredi 2 déc. 2026``."""
+    return f"{WEEKDAYS_FR[day.weekday()]} {day.day} {MONTHS_FR_SHORT[day.month - 1]} {day.year}"
+
+
+def weekday_date_fr(day: date) -> str:
+    """A weekday and an ISO date, for warnings that a reader may search for: ``lundi 2026-12-07``."""
+    return f"{WEEKDAYS_FR[day.weekday()]} {day.isoformat()}"
+
+
+def format_weeks(weeks: Iterable[int]) -> str:
+    """``[1, 2, 3, 5]`` → ``"1–3 et 5"`` (1-based horizon weeks)."""
+    nums = sorted(set(weeks))
+    runs: list[tuple[int, int]] = []
+    for n in nums:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    parts = [str(a) if a == b else f"{a}–{b}" for a, b in runs]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+
+
+def plural_fr(label: str, count: int) -> str:
+    """A French label in the plural when ``count`` > 1, word by word (``médecin`` → ``médecins``)."""
+    if count <= 1:
+        return label
+    return " ".join(w + "s" for w in label.split(" "))

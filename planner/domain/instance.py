@@ -1,0 +1,336 @@
+"""What Tournée plans for: a territory's communes and sites, its units, the roster and the rules.
+
+Everything here is frozen: an `Instance` is built once by the loaders (or by hand in tests), checked,
+and then only read by the solvers. Times of day are whole minutes after midnight (`int`) so that the
+solvers, the validator and the exports all count the same way; `hhmm()` formats them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from types import MappingProxyType
+from typing import Any
+
+from planner.domain.french import hhmm
+
+
+class HalfDay(enum.IntEnum):
+    """The two halves of a working day; availability is given per half-day."""
+
+    MORNING = 0
+    AFTERNOON = 1
+
+    @property
+    def label_fr(self) -> str:
+        return "matin" if self is HalfDay.MORNING else "après-midi"
+
+
+#: Minute of the day that separates morning from afternoon for availability purposes.
+NOON = 13 * 60
+
+
+def half_days_of(start: int, end: int) -> frozenset[HalfDay]:
+    """The half-days an interval ``[start, end)`` (minutes) touches."""
+    halves = set()
+    if start < NOON:
+        halves.add(HalfDay.MORNING)
+    if end > NOON:
+        halves.add(HalfDay.AFTERNOON)
+    return frozenset(halves)
+
+
+class Role(str, enum.Enum):
+    """Crew roles. Values are the canonical ids used in files and outputs."""
+
+    DOCTOR = "doctor"
+    DRIVER = "driver"
+    NURSE = "nurse"
+    SOCIAL_WORKER = "social_worker"
+    PSYCHOLOGIST = "psychologist"
+    SECRETARY = "secretary"
+
+    @property
+    def label_fr(self) -> str:
+        return ROLE_LABELS_FR[self]
+
+
+ROLE_LABELS_FR = {
+    Role.DOCTOR: "médecin",
+    Role.DRIVER: "chauffeur",
+    Role.NURSE: "infirmier·e",
+    Role.SOCIAL_WORKER: "travailleur·se social·e",
+    Role.PSYCHOLOGIST: "psychologue",
+    Role.SECRETARY: "secrétaire",
+}
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """A stretch of a day, ``start`` included, ``end`` excluded, in minutes after midnight."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start < self.end <= 24 * 60):
+            msg = f"time window {hhmm(self.start)}-{hhmm(self.end)} must start before it ends, within one day"
+            raise ValueError(msg)
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    def contains(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` lies inside this window."""
+        return self.start <= start and end <= self.end
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return start < self.end and self.start < end
+
+    def __str__(self) -> str:
+        return f"{hhmm(self.start)}-{hhmm(self.end)}"
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a unit parks or a volunteer consults, with when it can be used."""
+
+    id: str
+    insee: str
+    name: str
+    lat: float
+    lon: float
+    open_days: frozenset[int] = frozenset(range(7))  # 0 = Monday
+    open_hours: TimeWindow | None = None  # None: any time
+
+    @property
+    def point(self) -> Point:
+        """The place travel matrices know this site by."""
+        return Point(self.name, self.lat, self.lon)
+
+    def is_open(self, weekday: int, start: int, end: int) -> bool:
+        if weekday not in self.open_days:
+            return False
+        return self.open_hours is None or self.open_hours.contains(start, end)
+
+
+@dataclass(frozen=True)
+class Commune:
+    """A commune that may receive visits, with its need indicators.
+
+    ``need`` is what the planner weighs: the real number of patients without a regular doctor when
+    known, otherwise a proxy in the same unit (``need_is_proxy`` is then true and outputs say so).
+    ``visits_per_week`` is the target frequency (1 weekly, 0.5 fortnightly, 0.25 monthly, 0 never).
+    """
+
+    insee: str
+    name: str
+    population: int
+    lat: float
+    lon: float
+    epci: str
+    site: Site
+    need: float
+    need_is_proxy: bool
+    visits_per_week: float
+    priority: bool = False
+    patients_without_gp: int | None = None
+    apl: float | None = None
+    nearest_town_km: float | None = None
+    frequency_from_need: bool = False  # True when visits_per_week was derived from need
+
+
+@dataclass(frozen=True)
+class Point:
+    """A named location: a depot, a home, a site."""
+
+    name: str
+    lat: float
+    lon: float
+
+
+class UnitKind(str, enum.Enum):
+    BUS = "bus"
+    FIXED = "fixed"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A bus (drives from its depot to sessions and back) or a fixed consultation place.
+
+    ``crew`` maps each role to how many people the unit needs on every working day; roles in
+    ``remote_roles`` take part by teleconsultation and do not travel.
+    """
+
+    id: str
+    name: str
+    kind: UnitKind
+    depot: Point
+    days: frozenset[int]
+    hours: TimeWindow
+    lunch: TimeWindow | None
+    sessions_per_day: int
+    crew: Mapping[Role, int]
+    remote_roles: frozenset[Role] = frozenset()
+    rooms: int = 1
+    places: tuple[str, ...] = ()  # INSEE codes the unit may serve; empty = every commune
+    session_minutes: int | None = None  # overrides `Rules.session_minutes` for this unit
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "crew", MappingProxyType(dict(self.crew)))
+
+    @property
+    def crew_size(self) -> int:
+        return sum(self.crew.values())
+
+    def may_serve(self, insee: str) -> bool:
+        return not self.places or insee in self.places
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """Dates ``first`` to ``last``, both included."""
+
+    first: date
+    last: date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.first <= day <= self.last
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A volunteer or employee who can fill one or more roles."""
+
+    id: str
+    name: str
+    roles: frozenset[Role]
+    availability: frozenset[tuple[int, HalfDay]]  # (weekday, half-day)
+    dates_off: tuple[DateRange, ...] = ()
+    max_shifts_per_week: int = 5
+    max_shifts_per_month: int = 22
+    min_shifts_per_month: int = 0
+    home: Point | None = None
+    preferred_communes: frozenset[str] = frozenset()  # INSEE codes
+    preferred_units: frozenset[str] = frozenset()
+
+    def is_off(self, day: date) -> bool:
+        return any(day in r for r in self.dates_off)
+
+    def is_available(self, day: date, halves: Iterable[HalfDay]) -> bool:
+        """Available on ``day`` for every half-day in ``halves`` (weekly pattern and dates off)."""
+        if self.is_off(day):
+            return False
+        return all((day.weekday(), h) in self.availability for h in halves)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Objective weights; larger means more important. Defaults follow DESIGN.md's order."""
+
+    need: int = 100
+    regularity: int = 10
+    preferences: int = 5
+    fairness: int = 20
+    continuity: int = 5
+    travel: int = 1
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if value < 0:
+                msg = f"weight `{name}` is {value}: weights must be zero or positive"
+                raise ValueError(msg)
+
+
+@dataclass(frozen=True)
+class CommuneClosure:
+    insee: str
+    dates: frozenset[date]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Planning rules: horizon, calendar and how often communes should be visited."""
+
+    start: date
+    weeks: int
+    session_minutes: int = 180
+    min_gap_days: int = 2
+    public_holidays: bool = True
+    holiday_subdivision: str = ""
+    closures: frozenset[date] = frozenset()
+    commune_closures: tuple[CommuneClosure, ...] = ()
+    max_drive_between_sessions: int = 30
+    frequency_by_need: tuple[float, ...] = (1.0, 0.5, 0.25)
+    weights: Weights = field(default_factory=Weights)
+    #: Percent of the best need served the planner may give up to drive less (0: need strictly first).
+    need_tolerance_percent: int = 1
+
+    def __post_init__(self) -> None:
+        if self.weeks <= 0:
+            msg = f"the horizon is {self.weeks} weeks: give a positive number of weeks"
+            raise ValueError(msg)
+        if self.session_minutes <= 0:
+            msg = f"session_minutes is {self.session_minutes}: give a positive length in minutes"
+            raise ValueError(msg)
+
+    @property
+    def end(self) -> date:
+        """Last date of the horizon (included)."""
+        return self.start + timedelta(days=7 * self.weeks - 1)
+
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=i) for i in range(7 * self.weeks)]
+
+    def week_index(self, day: date) -> int:
+        """0-based week of the horizon that ``day`` falls in."""
+        return (day - self.start).days // 7
+
+    def session_length(self, unit: Unit) -> int:
+        """Minutes of one session of ``unit`` (its own length, else the rules' default)."""
+        return unit.session_minutes or self.session_minutes
+
+    def commune_closed(self, insee: str, day: date) -> bool:
+        return any(c.insee == insee and day in c.dates for c in self.commune_closures)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Everything the planner needs, validated and frozen. Built by `planner.inputs.load_territory`."""
+
+    name: str
+    communes: tuple[Commune, ...]
+    units: tuple[Unit, ...]
+    staff: tuple[Staff, ...]
+    rules: Rules
+    title: str = ""
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_communes", MappingProxyType({c.insee: c for c in self.communes}))
+        object.__setattr__(self, "_units", MappingProxyType({u.id: u for u in self.units}))
+        object.__setattr__(self, "_staff", MappingProxyType({s.id: s for s in self.staff}))
+
+    def commune(self, insee: str) -> Commune:
+        return self._communes[insee]  # type: ignore[attr-defined]
+
+    def unit(self, unit_id: str) -> Unit:
+        return self._units[unit_id]  # type: ignore[attr-defined]
+
+    def person(self, staff_id: str) -> Staff:
+        return self._staff[staff_id]  # type: ignore[attr-defined]
+
+    def has_commune(self, insee: str) -> bool:
+        return insee in self._communes  # type: ignore[attr-defined]
+
+    def replace(self, **changes: Any) -> Instance:
+        """A copy with some fields changed (rules, staff…), re-indexed."""
+        fields = {k: getattr(self, k) for k in ("name", "communes", "units", "staff", "rules", "title", "source")}
+        fields.update(changes)
+        return Instance(**fields)

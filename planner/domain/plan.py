@@ -1,0 +1,105 @@
+"""What a plan is: dated tours with their timed sessions, the crews' shifts, what was left out.
+
+Frozen data only: a `Plan` knows nothing of how it was found nor of how it is reported
+(`planner.results.summary` writes it in French, `planner.publish` writes its files).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+
+from planner.domain.instance import HalfDay, Role, half_days_of
+
+
+@dataclass(frozen=True)
+class Session:
+    """One stop of a tour: the unit arrives, consults from ``start`` to ``end``, then leaves."""
+
+    insee: str
+    site_id: str
+    arrival: int
+    start: int
+    end: int
+    departure: int
+
+
+@dataclass(frozen=True)
+class Tour:
+    """A unit's working day: depot → sessions → depot (a fixed place has no driving)."""
+
+    unit_id: str
+    date: date
+    leave_depot: int
+    back_at_depot: int
+    sessions: tuple[Session, ...]
+    drive_minutes: float = 0.0
+    drive_km: float = 0.0
+
+    @property
+    def key(self) -> str:
+        """Stable identifier of the tour: unit and date."""
+        return f"{self.unit_id}/{self.date.isoformat()}"
+
+    @property
+    def half_days(self) -> frozenset[HalfDay]:
+        return half_days_of(self.leave_depot, self.back_at_depot)
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One person filling one role on one tour."""
+
+    unit_id: str
+    date: date
+    staff_id: str
+    role: Role
+    start: int
+    end: int
+    remote: bool = False
+
+    @property
+    def tour_key(self) -> str:
+        return f"{self.unit_id}/{self.date.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Unserved:
+    """A commune that got fewer visits than its target, and why."""
+
+    insee: str
+    name: str
+    target_visits: float
+    planned_visits: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The result of `planner.plan`: dated tours, their crews, what was left out, KPIs, warnings.
+
+    Every plan the planner returns has passed `planner.check.validate`; `planner.results.summary`
+    says it in French.
+    """
+
+    instance_name: str
+    start: date
+    weeks: int
+    tours: tuple[Tour, ...]
+    shifts: tuple[Shift, ...] = ()
+    unserved: tuple[Unserved, ...] = ()
+    kpis: Mapping[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    travel_label: str = ""
+    solver_seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kpis", MappingProxyType(dict(self.kpis)))
+
+    def sessions(self) -> list[tuple[Tour, Session]]:
+        return [(t, s) for t in self.tours for s in t.sessions]
+
+    def shifts_of(self, tour: Tour) -> list[Shift]:
+        return [s for s in self.shifts if s.tour_key == tour.key]

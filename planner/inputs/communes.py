@@ -1,0 +1,276 @@
+"""communes.csv: the communes of a territory, their need indicators and where a unit parks.
+
+See docs/formats.md for the columns. The need the planner weighs is the real number of patients
+without a regular doctor when given, else the file's proxy, else the population (both marked as proxies).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from planner.domain.geo import haversine_km
+from planner.domain.instance import Commune, Site
+from planner.inputs.fields import (
+    DAYS_EXPECTED,
+    FREQUENCY_EXPECTED,
+    INSEE_EXPECTED,
+    TIME_WINDOW_EXPECTED,
+    check_in_france,
+    fold,
+    parse_bool,
+    parse_days,
+    parse_float,
+    parse_frequency,
+    parse_insee,
+    parse_int,
+    parse_time_window,
+)
+from planner.inputs.tables import (
+    Column,
+    Problems,
+    Row,
+    Table,
+    TableSource,
+    check_columns,
+    read_table,
+    rows_of,
+)
+
+DEFAULT_FREQUENCY_BY_NEED = (1.0, 0.5, 0.25)
+
+#: A commune farther than this from the median point of the others has wrong coordinates, most likely.
+OUTLIER_KM = 250.0
+
+LAT_EXPECTED = "latitude en degrés décimaux (ex. 49.92)"
+LON_EXPECTED = "longitude en degrés décimaux (ex. 1.08)"
+
+COMMUNE_COLUMNS = {
+    c.name: c
+    for c in (
+        Column("insee", True, INSEE_EXPECTED),
+        Column("name", True, "le nom de la commune"),
+        Column("population", True, "population légale, nombre entier ≥ 0 (ex. 29080)"),
+        Column("lat", True, LAT_EXPECTED),
+        Column("lon", True, LON_EXPECTED),
+        Column("epci", True, "nom ou SIREN de l'intercommunalité"),
+        Column("patients_without_gp", False, "nombre entier ≥ 0 de patients sans médecin traitant"),
+        Column("need_proxy", False, "nombre ≥ 0 de personnes (substitut de patients_without_gp)"),
+        Column("nearest_town_km", False, "distance en km ≥ 0 (ex. 12.5)"),
+        Column("apl", False, "APL, nombre ≥ 0 de consultations par habitant et par an (ex. 2.3)"),
+        Column("priority", False, "1 ou 0, oui ou non, true ou false"),
+        Column("visits_per_week", False, FREQUENCY_EXPECTED + " ; vide : selon le besoin"),
+        Column("site_name", False, "le nom du lieu de stationnement ou de consultation"),
+        Column("site_lat", False, LAT_EXPECTED),
+        Column("site_lon", False, LON_EXPECTED),
+        Column("site_days", False, DAYS_EXPECTED),
+        Column("site_hours", False, TIME_WINDOW_EXPECTED),
+        Column("location_source", False, "mairie ou polygon"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class CommuneIndex:
+    """The communes of a territory as the other files refer to them (by INSEE code or by name).
+
+    ``codes`` holds every INSEE code read from the file, even of rows with other problems, so that
+    other files are not blamed for a commune whose own row is wrong; ``communes`` holds the valid ones.
+    """
+
+    file: str
+    codes: frozenset[str]
+    communes: dict[str, Commune]
+    names: dict[str, tuple[str, ...]]  # folded name -> INSEE codes
+
+    @classmethod
+    def of(
+        cls, communes: Iterable[Commune], file: str = "communes.csv", rows: Iterable[tuple[str, str]] = ()
+    ) -> CommuneIndex:
+        """An index of valid ``communes`` plus the (code, name) of the file's other rows."""
+        by_insee = {c.insee: c for c in communes}
+        references = dict(rows) | {c.insee: c.name for c in by_insee.values()}
+        names: dict[str, list[str]] = {}
+        for code, name in references.items():
+            if name:
+                names.setdefault(fold(name), []).append(code)
+        return cls(file, frozenset(references), by_insee, {k: tuple(v) for k, v in names.items()})
+
+    def resolve(self, reference: str) -> tuple[str | None, str | None]:
+        """(INSEE code, None) for a code or name of the territory, else (None, a French explanation)."""
+        text = reference.strip()
+        if text.upper() in self.codes:
+            return text.upper(), None
+        matches = self.names.get(fold(text), ())
+        if len(matches) == 1:
+            return matches[0], None
+        if len(matches) > 1:
+            return None, f"« {text} » désigne plusieurs communes ({', '.join(matches)}) ; attendu : le code INSEE"
+        return None, (
+            f"« {text} » n'est pas une commune de {self.file} ; "
+            "attendu : le code INSEE (ou le nom) d'une commune du territoire"
+        )
+
+
+def town_hall_name(commune_name: str) -> str:
+    """``Mairie de Dieppe``, ``Mairie d'Eu``, ``Mairie du Tréport``, ``Mairie des Ifs``: the default site name."""
+    for article, contraction in (("Le ", "du "), ("Les ", "des ")):
+        if commune_name.startswith(article):
+            return f"Mairie {contraction}{commune_name[len(article):]}"
+    if fold(commune_name[:1]) in tuple("aeiouy"):
+        return f"Mairie d'{commune_name}"
+    return f"Mairie de {commune_name}"
+
+
+def _read_row(row: Row) -> dict | None:
+    """The fields of one commune row, before need-based frequencies; None when the row is wrong."""
+    insee = row.get("insee", parse_insee)
+    name = row.get("name", str)
+    population = row.get("population", lambda t: parse_int(t, minimum=0))
+    lat = row.get("lat", lambda t: parse_float(t, minimum=-90))
+    lon = row.get("lon", lambda t: parse_float(t, minimum=-180))
+    epci = row.get("epci", str)
+    patients = row.get("patients_without_gp", lambda t: parse_int(t, minimum=0))
+    proxy = row.get("need_proxy", lambda t: parse_float(t, minimum=0))
+    nearest = row.get("nearest_town_km", lambda t: parse_float(t, minimum=0))
+    apl = row.get("apl", lambda t: parse_float(t, minimum=0))
+    priority = row.get("priority", parse_bool, default=False)
+    frequency = row.get("visits_per_week", parse_frequency)
+    site_lat = row.get("site_lat", lambda t: parse_float(t, minimum=-90))
+    site_lon = row.get("site_lon", lambda t: parse_float(t, minimum=-180))
+    site_days = row.get("site_days", parse_days, default=frozenset(range(7)))
+    site_hours = row.get("site_hours", parse_time_window)
+    source = row.text("location_source")
+    if source and fold(source) not in ("mairie", "polygon"):
+        row.error("location_source", f"« {source} » n'est pas une origine connue ; attendu : mairie ou polygon")
+
+    for lat_col, lon_col, a, b in (("lat", "lon", lat, lon), ("site_lat", "site_lon", site_lat, site_lon)):
+        if a is not None and b is not None:
+            bad = check_in_france(a, b)
+            if bad:
+                column, error = bad
+                row.error(lat_col if column == "lat" else lon_col, str(error))
+    if (row.text("site_lat") == "") != (row.text("site_lon") == ""):
+        missing = "site_lon" if row.text("site_lat") else "site_lat"
+        row.error(missing, "valeur manquante ; attendu : site_lat et site_lon ensemble, ou aucun des deux")
+
+    if not row.ok or None in (insee, name, population, lat, lon, epci):
+        return None
+    if patients is not None:
+        need, is_proxy = float(patients), False
+    elif proxy is not None:
+        need, is_proxy = proxy, True
+    else:
+        need, is_proxy = float(population), True
+    site = Site(
+        id=insee,
+        insee=insee,
+        name=row.text("site_name") or town_hall_name(name),
+        lat=site_lat if site_lat is not None else lat,
+        lon=site_lon if site_lon is not None else lon,
+        open_days=site_days,
+        open_hours=site_hours,
+    )
+    fields = dict(
+        insee=insee,
+        name=name,
+        population=population,
+        lat=lat,
+        lon=lon,
+        epci=epci,
+        site=site,
+        need=need,
+        need_is_proxy=is_proxy,
+        visits_per_week=frequency if frequency is not None else 0.0,
+        priority=priority,
+        patients_without_gp=patients,
+        apl=apl,
+        nearest_town_km=nearest,
+        frequency_from_need=frequency is None,
+    )
+    return fields
+
+
+def frequencies_from_need(communes: Sequence[Commune], frequency_by_need: Sequence[float]) -> tuple[Commune, ...]:
+    """Give every commune marked ``frequency_from_need`` a frequency by its rank of need.
+
+    Those communes are ranked (priority zones first, then need, highest first) and cut into
+    ``len(frequency_by_need)`` groups of equal size; group ``k`` gets ``frequency_by_need[k]``.
+    """
+    groups = len(frequency_by_need)
+    ranked = sorted(
+        (c for c in communes if c.frequency_from_need), key=lambda c: (not c.priority, -c.need, c.insee)
+    )
+    frequency = {c.insee: frequency_by_need[rank * groups // len(ranked)] for rank, c in enumerate(ranked)}
+    return tuple(replace(c, visits_per_week=frequency[c.insee]) if c.insee in frequency else c for c in communes)
+
+
+def _check_outliers(found: list[tuple[int, Commune]], file: str, problems: Problems) -> None:
+    """Report communes far from all the others: a town-hall point placed in the wrong place."""
+    if len(found) < 3:
+        return
+    mid_lat = statistics.median(c.lat for _, c in found)
+    mid_lon = statistics.median(c.lon for _, c in found)
+    for number, c in found:
+        km = haversine_km(c.lat, c.lon, mid_lat, mid_lon)
+        if km > OUTLIER_KM:
+            problems.add(
+                file,
+                number,
+                "lat",
+                f"le point (lat {c.lat:g}, lon {c.lon:g}) de {c.name} est à {km:.0f} km du centre du territoire "
+                f"(coordonnées erronées ?) ; attendu : le point de la mairie, à moins de {OUTLIER_KM:.0f} km "
+                "des autres communes",
+            )
+
+
+def read_communes(
+    table: Table | None, problems: Problems, frequency_by_need: Sequence[float] = DEFAULT_FREQUENCY_BY_NEED
+) -> tuple[tuple[Commune, ...], CommuneIndex | None]:
+    """The valid communes of a table and an index of its codes; problems are added, not raised.
+
+    The index is None when the table could not be read or lacks the ``insee`` column: other files
+    cannot be checked against it.
+    """
+    if table is None:
+        return (), None
+    missing = check_columns(table, COMMUNE_COLUMNS, problems)
+    found: list[tuple[int, Commune]] = []
+    first_row: dict[str, int] = {}
+    references: list[tuple[str, str]] = []
+    for row in rows_of(table, COMMUNE_COLUMNS, problems):
+        code = row.text("insee").strip().upper()
+        if code in first_row:
+            row.error(
+                "insee",
+                f"code INSEE « {code} » déjà utilisé ligne {first_row[code]} ; attendu : un code unique par commune",
+            )
+        elif code:
+            first_row[code] = row.number
+            references.append((code, row.text("name")))
+        result = _read_row(row)
+        if result is not None and row.ok:
+            found.append((row.number, Commune(**result)))
+    if not table.rows:
+        problems.add(table.file, 2, None, "aucune commune ; attendu : une ligne par commune sous l'en-tête")
+    _check_outliers(found, table.file, problems)
+    communes = frequencies_from_need([c for _, c in found], frequency_by_need or DEFAULT_FREQUENCY_BY_NEED)
+    index = None if "insee" in missing else CommuneIndex.of(communes, table.file, references)
+    return communes, index
+
+
+def parse_communes(
+    source: TableSource,
+    filename: str = "communes.csv",
+    *,
+    frequency_by_need: Sequence[float] = DEFAULT_FREQUENCY_BY_NEED,
+) -> tuple[Commune, ...]:
+    """Communes from CSV text, bytes (an upload) or a DataFrame; raises `InputError` with every problem.
+
+    ``filename`` is the name shown in the problems.
+    """
+    problems = Problems()
+    communes, _ = read_communes(read_table(source, filename, problems), problems, frequency_by_need)
+    problems.raise_if_any()
+    return communes

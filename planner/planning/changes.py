@@ -1,0 +1,186 @@
+"""What changed since a plan was published: a person unavailable, a unit out of service, a commune closed.
+
+The change types, their check against the instance, the instance as it now is (`apply_to_instance`),
+and the one-line text form the CLI and the scenario use (``unavailable d1:2026-12-02..2026-12-04``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from planner.domain.errors import InputError, Problem
+from planner.domain.instance import CommuneClosure, DateRange, Instance
+
+
+@dataclass(frozen=True)
+class StaffUnavailable:
+    """A person cannot work from ``first`` to ``last`` (both included)."""
+
+    staff_id: str
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class UnitOutOfService:
+    """A unit (bus, consultation place) cannot work from ``first`` to ``last`` (both included)."""
+
+    unit_id: str
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class CommuneClosed:
+    """A commune cannot host a session on ``dates`` (the site is closed, an event…)."""
+
+    insee: str
+    dates: frozenset[date]
+
+
+Change = StaffUnavailable | UnitOutOfService | CommuneClosed
+
+
+def check_changes(instance: Instance, changes: Sequence[Change]) -> None:
+    problems = []
+    for i, change in enumerate(changes, start=1):
+        where = f"changement {i}"
+        if isinstance(change, StaffUnavailable) and not any(
+            p.id == change.staff_id for p in instance.staff
+        ):
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    None,
+                    f"personne « {change.staff_id} » inconnue dans l'équipe",
+                )
+            )
+        if isinstance(change, UnitOutOfService) and not any(
+            u.id == change.unit_id for u in instance.units
+        ):
+            problems.append(
+                Problem(where, None, None, f"unité « {change.unit_id} » inconnue")
+            )
+        if isinstance(change, CommuneClosed) and not instance.has_commune(change.insee):
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    None,
+                    f"commune « {change.insee} » inconnue dans le territoire",
+                )
+            )
+        if (
+            isinstance(change, StaffUnavailable | UnitOutOfService)
+            and change.last < change.first
+        ):
+            problems.append(
+                Problem(
+                    where,
+                    None,
+                    None,
+                    f"période du {change.first} au {change.last} à l'envers",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+
+
+def apply_to_instance(
+    instance: Instance, changes: Sequence[Change], *, today: date
+) -> Instance:
+    """The instance as it now is: new dates off and commune closures (from ``today`` on only)."""
+    staff = list(instance.staff)
+    closures = list(instance.rules.commune_closures)
+    for change in changes:
+        if isinstance(change, StaffUnavailable) and change.last >= today:
+            span = DateRange(max(change.first, today), change.last)
+            staff = [
+                replace(p, dates_off=(*p.dates_off, span))
+                if p.id == change.staff_id
+                else p
+                for p in staff
+            ]
+        elif isinstance(change, CommuneClosed):
+            days = frozenset(d for d in change.dates if d >= today)
+            if days:
+                closures.append(CommuneClosure(change.insee, days))
+    rules = replace(instance.rules, commune_closures=tuple(closures))
+    return instance.replace(staff=tuple(staff), rules=rules)
+
+
+_KINDS = {
+    "unavailable": "unavailable",
+    "indisponible": "unavailable",
+    "out-of-service": "out-of-service",
+    "hors-service": "out-of-service",
+    "closed": "closed",
+    "fermee": "closed",
+    "fermée": "closed",
+}
+_SPAN = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?$")
+
+
+def _dates(text: str) -> tuple[date, date]:
+    match = _SPAN.match(text.strip())
+    if not match:
+        msg = f"« {text} » n'est pas une date AAAA-MM-JJ ni une période AAAA-MM-JJ..AAAA-MM-JJ"
+        raise ValueError(msg)
+    try:
+        first = date.fromisoformat(match[1])
+        last = date.fromisoformat(match[2]) if match[2] else first
+    except ValueError as exc:
+        msg = f"« {text} » : date impossible ({exc})"
+        raise ValueError(msg) from None
+    if last < first:
+        msg = f"« {text} » : la période finit avant de commencer"
+        raise ValueError(msg)
+    return first, last
+
+
+def parse_change(line: str) -> Change:
+    """One change from ``KIND ID:DATES``: ``unavailable d1:2026-12-02..2026-12-04``,
+    ``out-of-service bus1:2026-12-03``, ``closed 76217:2026-12-02;2026-12-09``."""
+    kind_text, _, rest = line.strip().partition(" ")
+    kind = _KINDS.get(kind_text.lower())
+    if kind is None:
+        msg = f"changement « {kind_text} » inconnu : attendu unavailable, out-of-service ou closed"
+        raise ValueError(msg)
+    ident, sep, spans = rest.strip().partition(":")
+    if not sep or not ident or not spans:
+        msg = (
+            f"« {rest.strip()} » : format attendu IDENTIFIANT:AAAA-MM-JJ[..AAAA-MM-JJ]"
+        )
+        raise ValueError(msg)
+    periods = [_dates(part) for part in re.split(r"[;,]", spans) if part.strip()]
+    if kind == "closed":
+        days = frozenset(
+            a + timedelta(days=i) for a, b in periods for i in range((b - a).days + 1)
+        )
+        return CommuneClosed(ident.strip(), days)
+    if len(periods) != 1:
+        msg = f"« {spans} » : une seule période par changement"
+        raise ValueError(msg)
+    first, last = periods[0]
+    if kind == "unavailable":
+        return StaffUnavailable(ident.strip(), first, last)
+    return UnitOutOfService(ident.strip(), first, last)
+
+
+def parse_changes(lines: Iterable[str]) -> list[Change]:
+    """Every change of ``lines`` (see `parse_change`); raises `InputError` listing every bad line."""
+    changes, problems = [], []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            changes.append(parse_change(line))
+        except ValueError as exc:
+            problems.append(Problem("changements", number, None, str(exc)))
+    if problems:
+        raise InputError(problems)
+    return changes

@@ -1,0 +1,49 @@
+"""The solver settings a coordinator may change: time budgets, seed, road data, method."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from planner.domain.errors import TourneeError
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """Solver settings.
+
+    time_limit: budget of the weekly-pattern search (CP-SAT deterministic time, about seconds).
+    rota_time_limit: budget of the rota search (CP-SAT deterministic time).
+    seed: random seed of the solvers; with the same seed and inputs, the same plan.
+    roads: ``"estimate"`` (great-circle, offline), ``"road"`` (OpenStreetMap, cached), ``"auto"``,
+        or a path to a GraphML / OSM XML file.
+    method: ``"cp-sat"`` (default) or ``"greedy"`` (the nearest-highest-need baseline).
+    """
+
+    time_limit: float = 5.0
+    rota_time_limit: float = 1.0
+    seed: int = 0
+    roads: str = "estimate"
+    method: str = "cp-sat"
+
+    def __post_init__(self) -> None:
+        for name in ("time_limit", "rota_time_limit"):
+            if getattr(self, name) <= 0:
+                msg = f"{name} is {getattr(self, name)}: give a positive number of seconds"
+                raise ValueError(msg)
+        if self.method not in ("cp-sat", "greedy"):
+            msg = f"method {self.method!r} is unknown: use 'cp-sat' or 'greedy'"
+            raise ValueError(msg)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> PlanOptions:
+        """Options from the ``[solver]`` table of a TOML file (unknown keys are refused)."""
+        with open(path, "rb") as fh:
+            table = tomllib.load(fh).get("solver", {})
+        known = {f.name for f in fields(cls)}
+        unknown = set(table) - known
+        if unknown:
+            msg = f"{path}: options inconnues {sorted(unknown)} ; attendues : {sorted(known)}"
+            raise TourneeError(msg)
+        return cls(**table)

@@ -1,0 +1,291 @@
+"""Re-planning a published plan after something changed, touching as little as possible.
+
+A doctor cancels, a bus breaks down, a town hall is closed: `replan` removes what can no longer
+happen (tours of a unit out of service, sessions in a closed commune), keeps every other tour as
+published, and re-crews with the published shifts as the starting point — each changed shift is
+costly, and nothing dated before ``today`` ever changes. The result says, in French, who and what
+changed, and the new plan has passed the independent validator.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from planner.crews.rota_rules import staff_name
+from planner.crews.rota_search import RotaResult, assign_crews, shift_key
+from planner.domain.errors import PlanningError
+from planner.domain.french import date_fr
+from planner.domain.instance import Instance, UnitKind
+from planner.domain.plan import Plan, Session, Shift, Tour
+from planner.domain.travel_matrix import TravelMatrix, whole_minutes
+from planner.planning.changes import (
+    Change,
+    CommuneClosed,
+    UnitOutOfService,
+    apply_to_instance,
+    check_changes,
+)
+
+
+@dataclass(frozen=True)
+class ReplanResult:
+    """The new plan and a readable account of what changed.
+
+    ``diff`` lists the changes in French (who, what, when), by date. ``tours_removed`` and
+    ``sessions_removed`` count what can no longer happen; ``shifts_changed`` counts published shifts
+    of kept tours given to someone else; ``shifts_cancelled`` the shifts of removed tours.
+    """
+
+    plan: Plan
+    diff: tuple[str, ...]
+    tours_removed: int
+    sessions_removed: int
+    shifts_changed: int
+    shifts_cancelled: int
+    rota: RotaResult
+
+def shortened(
+    instance: Instance, tour: Tour, sessions: tuple[Session, ...], travel: TravelMatrix
+) -> Tour:
+    """``tour`` with only ``sessions`` (same times): it leaves just in time for the first and comes
+    back straight after the last, and its driving totals are those of its new legs."""
+
+    unit = instance.unit(tour.unit_id)
+    if unit.kind is UnitKind.FIXED:
+        return replace(
+            tour,
+            sessions=sessions,
+            leave_depot=sessions[0].arrival,
+            back_at_depot=sessions[-1].departure,
+            drive_minutes=0.0,
+            drive_km=0.0,
+        )
+    stops = [
+        travel.index(unit.depot),
+        *(travel.index(instance.commune(s.insee).site.point) for s in sessions),
+        travel.index(unit.depot),
+    ]
+    first = int(whole_minutes(travel.minutes[stops[0], stops[1]]))
+    last = int(whole_minutes(travel.minutes[stops[-2], stops[-1]]))
+    drive_minutes, drive_km = travel.route_totals(stops)
+    return replace(
+        tour,
+        sessions=sessions,
+        leave_depot=max(tour.leave_depot, sessions[0].arrival - first),
+        back_at_depot=min(tour.back_at_depot, sessions[-1].departure + last),
+        drive_minutes=drive_minutes,
+        drive_km=drive_km,
+    )
+
+
+def _remaining_tours(
+    instance: Instance,
+    published: Plan,
+    changes: Sequence[Change],
+    today: date,
+    travel: TravelMatrix,
+) -> tuple[list[Tour], list[tuple[date, str]], int, set[str]]:
+    """Tours still possible, the diff lines of what was removed, sessions removed, tours removed."""
+    out_of_service = [c for c in changes if isinstance(c, UnitOutOfService)]
+    closed = defaultdict(set)
+    for c in changes:
+        if isinstance(c, CommuneClosed):
+            closed[c.insee] |= set(c.dates)
+    tours, lines, sessions_removed, removed = [], [], 0, set()
+    for tour in published.tours:
+        unit_name = instance.unit(tour.unit_id).name
+        if tour.date < today:
+            tours.append(tour)
+            continue
+        if any(
+            c.unit_id == tour.unit_id and c.first <= tour.date <= c.last
+            for c in out_of_service
+        ):
+            lines.append(
+                (
+                    tour.date,
+                    f"{date_fr(tour.date)} — {unit_name} : tournée supprimée (unité hors service)",
+                )
+            )
+            sessions_removed += len(tour.sessions)
+            removed.add(tour.key)
+            continue
+        kept = tuple(
+            s for s in tour.sessions if tour.date not in closed.get(s.insee, ())
+        )
+        for s in tour.sessions:
+            if s not in kept:
+                name = (
+                    instance.commune(s.insee).name
+                    if instance.has_commune(s.insee)
+                    else s.insee
+                )
+                lines.append(
+                    (
+                        tour.date,
+                        f"{date_fr(tour.date)} — {unit_name} : séance à {name} supprimée (commune fermée)",
+                    )
+                )
+        sessions_removed += len(tour.sessions) - len(kept)
+        if not kept:
+            lines.append(
+                (
+                    tour.date,
+                    f"{date_fr(tour.date)} — {unit_name} : tournée supprimée (plus aucune séance)",
+                )
+            )
+            removed.add(tour.key)
+            continue
+        tours.append(
+            tour
+            if len(kept) == len(tour.sessions)
+            else shortened(instance, tour, kept, travel)
+        )
+    return tours, lines, sessions_removed, removed
+
+
+def _crew_diff(
+    instance: Instance,
+    tours: Sequence[Tour],
+    old: Sequence[Shift],
+    new: Sequence[Shift],
+) -> list[tuple[date, str]]:
+    """Per tour and role: who left and who came in, paired as replacements where possible."""
+    lines = []
+    by_key = {t.key: t for t in tours}
+    old_by = defaultdict(list)
+    new_by = defaultdict(list)
+    for s in old:
+        if s.tour_key in by_key:
+            old_by[(s.tour_key, s.role)].append(s.staff_id)
+    for s in new:
+        new_by[(s.tour_key, s.role)].append(s.staff_id)
+    for key, role in sorted(
+        set(old_by) | set(new_by), key=lambda k: (by_key[k[0]].date, k[0], k[1].value)
+    ):
+        gone = sorted(set(old_by[(key, role)]) - set(new_by[(key, role)]))
+        came = sorted(set(new_by[(key, role)]) - set(old_by[(key, role)]))
+        if not gone and not came:
+            continue
+        tour = by_key[key]
+        head = f"{date_fr(tour.date)} — {instance.unit(tour.unit_id).name}, {role.label_fr}"
+        for a, b in zip(gone, came, strict=False):
+            lines.append(
+                (
+                    tour.date,
+                    f"{head} : {staff_name(instance, a)} remplacé·e par {staff_name(instance, b)}",
+                )
+            )
+        for a in gone[len(came) :]:
+            lines.append((tour.date, f"{head} : {staff_name(instance, a)} retiré·e"))
+        for b in came[len(gone) :]:
+            lines.append((tour.date, f"{head} : {staff_name(instance, b)} ajouté·e"))
+    return lines
+
+
+def replan(
+    instance: Instance,
+    published: Plan,
+    changes: Sequence[Change],
+    *,
+    today: date,
+    time_limit: float = 10.0,
+    travel: TravelMatrix | None = None,
+    seed: int = 0,
+) -> ReplanResult:
+    """Re-plan ``published`` after ``changes``; dates before ``today`` never change.
+
+    Parameters
+    ----------
+    travel
+        The travel matrix the plan was made with (for KPIs and the validator); ``None`` uses the
+        planner's default (great-circle estimate).
+
+    Raises
+    ------
+    InputError
+        When a change names an unknown person, unit or commune, or a reversed period.
+    PlanningError
+        When the new plan fails the independent validator (a defect to report).
+    """
+    from planner.check.validate import validate
+    from planner.planning.pipeline import assemble
+    from planner.travel import travel_for
+
+    began = time.perf_counter()
+    check_changes(instance, changes)
+    current = apply_to_instance(instance, changes, today=today)
+    travel = travel or travel_for(current)
+    tours, lines, sessions_removed, removed = _remaining_tours(
+        current, published, changes, today, travel
+    )
+    rota = assign_crews(
+        current,
+        tours,
+        time_limit=time_limit,
+        seed=seed,
+        keep=published.shifts,
+        frozen_before=today,
+    )
+    uncrewed = set(rota.uncrewed)
+    for tour in tours:
+        if tour.key in uncrewed:
+            lines.append(
+                (
+                    tour.date,
+                    f"{date_fr(tour.date)} — {current.unit(tour.unit_id).name} : tournée supprimée faute d'équipe",
+                )
+            )
+            sessions_removed += len(tour.sessions)
+    removed |= uncrewed
+    tours = [t for t in tours if t.key not in uncrewed]
+    lines += _crew_diff(current, tours, published.shifts, rota.shifts)
+
+    kept_keys = {t.key for t in tours}
+    old_kept = {shift_key(s) for s in published.shifts if s.tour_key in kept_keys}
+    shifts_changed = len(old_kept - {shift_key(s) for s in rota.shifts})
+    shifts_cancelled = sum(1 for s in published.shifts if s.tour_key in removed)
+    diff = tuple(text for _, text in sorted(lines, key=lambda item: item[0]))
+
+    reasons = {u.insee: u.reason for u in published.unserved}
+    warnings = [*published.warnings, *rota.explanations]
+    plan = assemble(
+        current,
+        tours,
+        rota.shifts,
+        travel,
+        warnings,
+        published.solver_seconds + time.perf_counter() - began,
+        reasons,
+    )
+    plan = replace(plan, start=published.start, weeks=published.weeks)
+    violations = validate(current, plan, travel=travel)
+    if violations:
+        listed = "\n".join(f"- {v.message}" for v in violations[:20])
+        msg = f"le plan re-calculé enfreint {len(violations)} règle(s) ; merci de signaler ce défaut :\n{listed}"
+        raise PlanningError(msg)
+    return ReplanResult(
+        plan,
+        diff,
+        len(removed),
+        sessions_removed,
+        shifts_changed,
+        shifts_cancelled,
+        rota,
+    )
+
+
+def summary_text(result: ReplanResult) -> str:
+    """The French account of a re-planning, for the CLI and the app."""
+    head = (
+        f"{result.tours_removed} tournée(s) supprimée(s), {result.sessions_removed} séance(s) supprimée(s), "
+        f"{result.shifts_changed} garde(s) réaffectée(s), {result.shifts_cancelled} garde(s) annulée(s)."
+    )
+    lines = [head]
+    lines += [f"- {line}" for line in result.diff] or ["- aucun changement de planning"]
+    lines += [f"Attention : {text}" for text in result.rota.explanations]
+    return "\n".join(lines)

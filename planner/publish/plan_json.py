@@ -1,0 +1,275 @@
+"""Plans as versioned JSON (schema ``tournee.plan/1``), written and read back with every problem named.
+
+A plan outlives the program run that made it: it is saved in the workspace store, published, compared
+with the next one. The JSON schema (``"tournee.plan/1"``, see docs/plan-schema.md) is therefore
+explicit and versioned: dates are ISO ``YYYY-MM-DD``, times of day ``HH:MM``, ids as in the input
+files. Reading a file of another schema fails with a French message saying what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from planner.domain.errors import InputError, Problem
+from planner.domain.french import hhmm
+from planner.domain.instance import Role
+from planner.domain.plan import Plan, Session, Shift, Tour, Unserved
+from planner.publish.files import write_atomic
+
+SCHEMA = "tournee.plan/1"
+
+_HHMM = re.compile(r"(\d{2}):(\d{2})")
+
+
+def _session_to_dict(s: Session) -> dict[str, Any]:
+    return {
+        "insee": s.insee,
+        "site": s.site_id,
+        "arrival": hhmm(s.arrival),
+        "start": hhmm(s.start),
+        "end": hhmm(s.end),
+        "departure": hhmm(s.departure),
+    }
+
+
+def _tour_to_dict(t: Tour) -> dict[str, Any]:
+    return {
+        "unit": t.unit_id,
+        "date": t.date.isoformat(),
+        "leave_depot": hhmm(t.leave_depot),
+        "back_at_depot": hhmm(t.back_at_depot),
+        "drive_minutes": t.drive_minutes,
+        "drive_km": t.drive_km,
+        "sessions": [_session_to_dict(s) for s in t.sessions],
+    }
+
+
+def _shift_to_dict(s: Shift) -> dict[str, Any]:
+    return {
+        "unit": s.unit_id,
+        "date": s.date.isoformat(),
+        "staff": s.staff_id,
+        "role": s.role.value,
+        "start": hhmm(s.start),
+        "end": hhmm(s.end),
+        "remote": s.remote,
+    }
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The plan as plain JSON-ready data following schema ``tournee.plan/1``."""
+    return {
+        "schema": SCHEMA,
+        "instance": plan.instance_name,
+        "start": plan.start.isoformat(),
+        "weeks": plan.weeks,
+        "tours": [_tour_to_dict(t) for t in plan.tours],
+        "shifts": [_shift_to_dict(s) for s in plan.shifts],
+        "unserved": [
+            {
+                "insee": u.insee,
+                "name": u.name,
+                "target_visits": u.target_visits,
+                "planned_visits": u.planned_visits,
+                "reason": u.reason,
+            }
+            for u in plan.unserved
+        ],
+        "kpis": dict(plan.kpis),
+        "warnings": list(plan.warnings),
+        "travel_label": plan.travel_label,
+        "solver_seconds": plan.solver_seconds,
+    }
+
+
+class _Reader:
+    """Reads fields out of plan data, collecting every problem with where it is."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(Problem(self.source, None, where, message))
+
+    def get(self, d: Mapping[str, Any], key: str, where: str, kind: type | tuple[type, ...], default: Any = ...) -> Any:
+        if not isinstance(d, Mapping):
+            self.fail(where, "un objet JSON est attendu ici")
+            return None
+        if key not in d:
+            if default is not ...:
+                return default
+            self.fail(f"{where}.{key}", "champ manquant")
+            return None
+        value = d[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, float)):
+            self.fail(f"{where}.{key}", f"valeur {value!r} d'un type inattendu")
+            return None
+        return value
+
+    def day(self, d: Mapping[str, Any], key: str, where: str) -> date | None:
+        text = self.get(d, key, where, str)
+        if text is None:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{where}.{key}", f"date « {text} » invalide : format attendu AAAA-MM-JJ")
+            return None
+
+    def time(self, d: Mapping[str, Any], key: str, where: str) -> int | None:
+        text = self.get(d, key, where, str)
+        if text is None:
+            return None
+        match = _HHMM.fullmatch(text)
+        minutes = int(match[1]) * 60 + int(match[2]) if match else -1
+        if not match or int(match[2]) >= 60 or not 0 <= minutes <= 24 * 60:
+            self.fail(f"{where}.{key}", f"heure « {text} » invalide : format attendu HH:MM")
+            return None
+        return minutes
+
+    def items(self, d: Mapping[str, Any], key: str, where: str) -> list[Any]:
+        value = self.get(d, key, where, list, default=[])
+        return value or []
+
+
+def _check_schema(d: Any, source: str) -> None:
+    if not isinstance(d, Mapping):
+        raise InputError([Problem(source, None, None, "le fichier ne contient pas un plan (objet JSON attendu)")])
+    found = d.get("schema")
+    if found != SCHEMA:
+        if isinstance(found, str) and found.startswith("tournee.plan/"):
+            msg = (
+                f"ce plan suit le schéma « {found} » alors que cette version de Tournée lit « {SCHEMA} » : "
+                "refaites le plan avec cette version (planner plan) ou utilisez la version de Tournée qui l'a écrit"
+            )
+        else:
+            msg = f"ce fichier n'est pas un plan Tournée (schéma « {found} » au lieu de « {SCHEMA} »)"
+        raise InputError([Problem(source, None, "schema", msg)])
+
+
+def plan_from_dict(d: Mapping[str, Any], *, source: str = "plan") -> Plan:
+    """Rebuild a `Plan` from `plan_to_dict` data; raises `InputError` listing every problem found."""
+    _check_schema(d, source)
+    r = _Reader(source)
+    tours = []
+    for i, td in enumerate(r.items(d, "tours", "plan")):
+        where = f"tours[{i}]"
+        sessions = []
+        for j, sd in enumerate(r.items(td, "sessions", where) if isinstance(td, Mapping) else []):
+            sw = f"{where}.sessions[{j}]"
+            values = (
+                r.get(sd, "insee", sw, str),
+                r.get(sd, "site", sw, str),
+                r.time(sd, "arrival", sw),
+                r.time(sd, "start", sw),
+                r.time(sd, "end", sw),
+                r.time(sd, "departure", sw),
+            )
+            if None not in values:
+                sessions.append(Session(*values))
+        values = (
+            r.get(td, "unit", where, str),
+            r.day(td, "date", where),
+            r.time(td, "leave_depot", where),
+            r.time(td, "back_at_depot", where),
+        )
+        drive_minutes = r.get(td, "drive_minutes", where, float, default=0.0)
+        drive_km = r.get(td, "drive_km", where, float, default=0.0)
+        if None not in values and drive_minutes is not None and drive_km is not None:
+            tours.append(Tour(*values, tuple(sessions), drive_minutes, drive_km))
+    shifts = []
+    for i, sd in enumerate(r.items(d, "shifts", "plan")):
+        where = f"shifts[{i}]"
+        role_id = r.get(sd, "role", where, str)
+        role = None
+        if role_id is not None:
+            try:
+                role = Role(role_id)
+            except ValueError:
+                r.fail(f"{where}.role", f"rôle « {role_id} » inconnu ({', '.join(x.value for x in Role)})")
+        values = (
+            r.get(sd, "unit", where, str),
+            r.day(sd, "date", where),
+            r.get(sd, "staff", where, str),
+            role,
+            r.time(sd, "start", where),
+            r.time(sd, "end", where),
+            r.get(sd, "remote", where, bool, default=False),
+        )
+        if None not in values:
+            shifts.append(Shift(*values))
+    unserved = []
+    for i, ud in enumerate(r.items(d, "unserved", "plan")):
+        where = f"unserved[{i}]"
+        values = (
+            r.get(ud, "insee", where, str),
+            r.get(ud, "name", where, str),
+            r.get(ud, "target_visits", where, float),
+            r.get(ud, "planned_visits", where, int),
+            r.get(ud, "reason", where, str),
+        )
+        if None not in values:
+            unserved.append(Unserved(*values))
+    kpis = r.get(d, "kpis", "plan", dict, default={}) or {}
+    for key, value in kpis.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            r.fail(f"kpis.{key}", f"valeur {value!r} : un nombre est attendu")
+    warnings = r.items(d, "warnings", "plan")
+    if not all(isinstance(w, str) for w in warnings):
+        r.fail("warnings", "une liste de textes est attendue")
+    instance_name = r.get(d, "instance", "plan", str)
+    start = r.day(d, "start", "plan")
+    weeks = r.get(d, "weeks", "plan", int)
+    travel_label = r.get(d, "travel_label", "plan", str, default="")
+    solver_seconds = r.get(d, "solver_seconds", "plan", float, default=0.0)
+    if r.problems:
+        raise InputError(r.problems)
+    return Plan(
+        instance_name=instance_name,
+        start=start,
+        weeks=weeks,
+        tours=tuple(tours),
+        shifts=tuple(shifts),
+        unserved=tuple(unserved),
+        kpis={k: float(v) for k, v in kpis.items()},
+        warnings=tuple(warnings),
+        travel_label=travel_label,
+        solver_seconds=solver_seconds,
+    )
+
+
+def plan_to_json(plan: Plan) -> str:
+    """The plan's JSON text (indented, UTF-8 characters kept readable)."""
+    return json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=1)
+
+
+def plan_from_json(text: str, *, source: str = "plan") -> Plan:
+    """Parse `plan_to_json` text; raises `InputError` on malformed JSON or data."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(source, exc.lineno, None, f"JSON invalide : {exc.msg}")]) from exc
+    return plan_from_dict(data, source=source)
+
+
+def write_plan_json(plan: Plan, path: str | Path) -> Path:
+    """Write the plan as JSON (schema ``tournee.plan/1``), atomically. Returns the path."""
+    return write_atomic(Path(path), plan_to_json(plan).encode("utf-8"))
+
+
+def read_plan_json(path: str | Path) -> Plan:
+    """Read a plan written by `write_plan_json`; a wrong or old schema gives a French `InputError`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError([Problem(str(path), None, None, f"lecture impossible ({exc.strerror})")]) from exc
+    return plan_from_json(text, source=path.name)

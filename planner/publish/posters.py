@@ -1,0 +1,243 @@
+"""Printable pages of a plan: an A4 poster per commune, a weekly table per unit, a shift list per person.
+
+Posters go to the town halls: they say when and where the unit stops and what to bring, with a QR
+code to the commune's calendar feed, and never name the staff. Unit tables and personal lists name
+the crews and go to ``prive/``. Every page is self-contained HTML with ``@page { size: A4 }`` CSS:
+printing it from a browser (or "save as PDF") gives the paper version, with no system package.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import timedelta
+from pathlib import Path
+
+import segno
+
+from planner.domain.french import WEEKDAYS_FR, date_fr, hhmm
+from planner.domain.instance import Instance, Role
+from planner.domain.plan import Plan, Session, Tour
+from planner.publish.feeds import (
+    PRIVATE_DIR,
+    PUBLIC_DIR,
+    WHAT_TO_BRING,
+    commune_feed_name,
+    public_url,
+    services_fr,
+    site_of,
+    slug,
+)
+from planner.publish.files import write_atomic
+from planner.publish.safe_csv import write_csv
+
+_CSS = """
+@page { size: A4; margin: 14mm; }
+* { box-sizing: border-box; }
+body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; color: #111; margin: 0 auto; max-width: 182mm;
+       -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+h1 { font-size: 26pt; margin: 0 0 4mm; color: #0b4f8a; }
+h2 { font-size: 15pt; margin: 6mm 0 2mm; border-bottom: 2px solid #0b4f8a; }
+p.lead { font-size: 14pt; margin: 0 0 4mm; }
+table { border-collapse: collapse; width: 100%; font-size: 11pt; }
+th, td { border: 1px solid #999; padding: 1.5mm 2mm; text-align: left; vertical-align: top; }
+th { background: #e6eef6; }
+tr { break-inside: avoid; }
+ul.bring { font-size: 13pt; columns: 2; margin: 0; }
+.qr { display: flex; gap: 6mm; align-items: center; margin-top: 6mm; }
+.qr svg { width: 34mm; height: 34mm; flex: none; }
+.small { font-size: 9pt; color: #444; }
+td.cell div { margin-bottom: 1.5mm; }
+"""
+
+
+_LANDSCAPE_CSS = "@page { size: A4 landscape; } body { max-width: 269mm; }"
+
+
+def _page(title: str, body: str, *, landscape: bool = False) -> str:
+    css = _CSS + (_LANDSCAPE_CSS if landscape else "")
+    return f"""<!DOCTYPE html>
+<html lang="fr">
+<head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>{css}</style></head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+
+def _qr_svg(target: str) -> str:
+    """An inline SVG QR code of ``target`` (the feed's URL, or its file name)."""
+    return segno.make(target, error="m", micro=False).svg_inline(scale=4, border=2, title=target)
+
+
+def commune_poster(instance: Instance, plan: Plan, insee: str, *, base_url: str | None = None) -> str:
+    """The public A4 poster of one commune, as HTML: visits, hours, place, what to bring, QR code."""
+    commune = instance.commune(insee)
+    visits = sorted(((t, s) for t, s in plan.sessions() if s.insee == insee), key=lambda ts: (ts[0].date, ts[1].start))
+    unit_ids = list(dict.fromkeys(t.unit_id for t, _ in visits))
+    units = [instance.unit(u) for u in unit_ids]
+    roles = {r for u in units for r in u.crew}
+    remote = {r for u in units for r in u.remote_roles}
+    name = html.escape(commune.name)
+    unit_names = html.escape(" / ".join(u.name for u in units) or "L'unité mobile de santé")
+    rows = (
+        "\n".join(
+            f"<tr><td>{html.escape(date_fr(t.date))}</td><td>{hhmm(s.start)} – {hhmm(s.end)}</td>"
+            f"<td>{html.escape(site_of(commune, s.site_id).name)}</td></tr>"
+            for t, s in visits
+        )
+        or '<tr><td colspan="3">Aucun passage prévu sur la période.</td></tr>'
+    )
+    feed = public_url(commune_feed_name(insee), base_url)
+    bring = "\n".join(f"<li>{html.escape(item)}</li>" for item in WHAT_TO_BRING)
+    body = f"""
+<h1>{unit_names} à {name}</h1>
+<p class="lead">Consultations sur place : {html.escape(services_fr(roles, remote))}.</p>
+<h2>Prochains passages</h2>
+<table>
+<thead><tr><th>Date</th><th>Horaires</th><th>Lieu</th></tr></thead>
+<tbody>
+{rows}
+</tbody>
+</table>
+<h2>Pensez à apporter</h2>
+<ul class="bring">
+{bring}
+</ul>
+<div class="qr">
+{_qr_svg(feed)}
+<div><strong>Calendrier toujours à jour</strong><br>
+Scannez ce code pour ajouter les passages à {name} à votre agenda (téléphone, ordinateur) ;
+les changements s'y reportent d'eux-mêmes.<br><span class="small">{html.escape(feed)}</span></div>
+</div>
+<p class="small">{html.escape(instance.title or instance.name)} — horaires susceptibles de changer ;
+en cas d'urgence, appelez le 15.</p>
+"""
+    return _page(f"{commune.name} — passages de l'unité mobile de santé", body)
+
+
+def _crew_text(instance: Instance, plan: Plan, tour: Tour) -> str:
+    parts = []
+    for s in sorted(plan.shifts_of(tour), key=lambda s: list(Role).index(s.role)):
+        try:
+            name = instance.person(s.staff_id).name
+        except KeyError:
+            name = s.staff_id
+        parts.append(f"{s.role.label_fr} : {name}")
+    return " ; ".join(parts) or "équipe non affectée"
+
+
+def unit_table(instance: Instance, plan: Plan, unit_id: str) -> str:
+    """The private weekly table of one unit (HTML): a row per week, a column per working day."""
+    unit = instance.unit(unit_id)
+    days = sorted(unit.days | {t.date.weekday() for t in plan.tours if t.unit_id == unit_id})
+    by_week_day: dict[tuple[int, int], list[Tour]] = defaultdict(list)
+    for t in plan.tours:
+        if t.unit_id == unit_id:
+            by_week_day[((t.date - plan.start).days // 7, t.date.weekday())].append(t)
+    head = "".join(f"<th>{WEEKDAYS_FR[d]}</th>" for d in days)
+    rows = []
+    for week in range(plan.weeks):
+        monday = plan.start + timedelta(days=7 * week - plan.start.weekday())
+        cells = []
+        for d in days:
+            parts = []
+            for t in by_week_day.get((week, d), []):
+                stops = "<br>".join(
+                    f"{hhmm(s.start)}–{hhmm(s.end)} {html.escape(instance.commune(s.insee).name)}" for s in t.sessions
+                )
+                parts.append(
+                    f"<div>{stops}<br><span class='small'>{html.escape(_crew_text(instance, plan, t))}</span></div>"
+                )
+            cells.append(f"<td class='cell'>{''.join(parts)}</td>")
+        rows.append(f"<tr><th>Semaine du {html.escape(date_fr(monday))}</th>{''.join(cells)}</tr>")
+    body = f"""
+<h1>{html.escape(unit.name)} — planning par semaine</h1>
+<p class="small">Document interne : il nomme les équipes. {html.escape(instance.title or instance.name)}.</p>
+<table>
+<thead><tr><th>Semaine</th>{head}</tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+"""
+    return _page(f"{unit.name} — planning", body, landscape=True)
+
+
+def person_list(instance: Instance, plan: Plan, staff_id: str) -> str:
+    """The private list of one person's shifts (HTML)."""
+    person = instance.person(staff_id)
+    tours = {t.key: t for t in plan.tours}
+    rows = []
+    for s in sorted((s for s in plan.shifts if s.staff_id == staff_id), key=lambda s: (s.date, s.start)):
+        tour = tours.get(s.tour_key)
+        sessions: Iterable[Session] = tour.sessions if tour else ()
+        stops = "<br>".join(
+            f"{hhmm(x.start)}–{hhmm(x.end)} {html.escape(instance.commune(x.insee).name)}" for x in sessions
+        )
+        role = s.role.label_fr + (" (à distance)" if s.remote else "")
+        rows.append(
+            f"<tr><td>{html.escape(date_fr(s.date))}</td><td>{hhmm(s.start)} – {hhmm(s.end)}</td>"
+            f"<td>{html.escape(instance.unit(s.unit_id).name)}</td><td>{html.escape(role)}</td><td>{stops}</td></tr>"
+        )
+    body = f"""
+<h1>Planning de {html.escape(person.name)}</h1>
+<p class="small">Document personnel. {html.escape(instance.title or instance.name)}.</p>
+<table>
+<thead><tr><th>Date</th><th>Horaires</th><th>Unité</th><th>Rôle</th><th>Passages</th></tr></thead>
+<tbody>
+{chr(10).join(rows) or '<tr><td colspan="5">Aucune garde sur la période.</td></tr>'}
+</tbody>
+</table>
+"""
+    return _page(f"Planning de {person.name}", body)
+
+
+PUBLIC_TIMETABLE_HEADER = ("date", "jour", "debut", "fin", "insee", "commune", "lieu", "unite")
+
+
+def public_timetable_rows(instance: Instance, plan: Plan) -> list[tuple[str, ...]]:
+    """Rows of the public timetable CSV: when and where units stop, no staff."""
+    rows = []
+    for t, s in sorted(plan.sessions(), key=lambda ts: (ts[0].date, ts[1].start, ts[1].insee)):
+        commune = instance.commune(s.insee)
+        rows.append(
+            (
+                t.date.isoformat(),
+                WEEKDAYS_FR[t.date.weekday()],
+                hhmm(s.start),
+                hhmm(s.end),
+                commune.insee,
+                commune.name,
+                site_of(commune, s.site_id).name,
+                instance.unit(t.unit_id).name,
+            )
+        )
+    return rows
+
+
+def write_posters(instance: Instance, plan: Plan, out_dir: str | Path, *, base_url: str | None = None) -> list[Path]:
+    """Write every printable page into ``out_dir`` and return their paths.
+
+    ``public/``: ``affiche-<insee>.html`` for each visited commune and ``horaires.csv`` (public
+    timetable); ``prive/``: ``planning-unite-<id>.html`` per unit and ``planning-<id>.html`` per person.
+    ``base_url`` is the public address of ``public/`` (QR codes then point to the feed's URL).
+    """
+    out = Path(out_dir)
+    public, private = out / PUBLIC_DIR, out / PRIVATE_DIR
+    paths = []
+    for insee in sorted({s.insee for _, s in plan.sessions()}):
+        page = commune_poster(instance, plan, insee, base_url=base_url)
+        paths.append(write_atomic(public / f"affiche-{slug(insee)}.html", page.encode("utf-8")))
+    paths.append(write_csv(public / "horaires.csv", PUBLIC_TIMETABLE_HEADER, public_timetable_rows(instance, plan)))
+    for unit in instance.units:
+        page = unit_table(instance, plan, unit.id)
+        paths.append(write_atomic(private / f"planning-unite-{slug(unit.id)}.html", page.encode("utf-8")))
+    for person in instance.staff:
+        page = person_list(instance, plan, person.id)
+        paths.append(write_atomic(private / f"planning-{slug(person.id)}.html", page.encode("utf-8")))
+    return paths

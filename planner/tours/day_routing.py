@@ -1,0 +1,159 @@
+"""One unit's working day as a vehicle route, with OR-Tools routing.
+
+Given the communes a unit should serve on a date, the routing model orders them and sets times:
+each session is a node with its length as service time and its site's opening hours as a time
+window; the lunch break is a fixed break of the vehicle (it may fall while parked or between two
+drives, never inside a session); the route starts and ends at the depot within the working hours.
+Every session is optional with a penalty proportional to its need, so a first solution always
+exists (DESIGN.md: tight windows without disjunctions can leave the solver with nothing), and
+a session that cannot fit is dropped and reported rather than breaking the day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from planner.domain.instance import Commune, Unit, UnitKind
+from planner.domain.plan import Session, Tour
+from planner.domain.travel_matrix import TravelMatrix, whole_minutes
+from planner.tours.pattern_problem import need_weight
+
+#: How long a fixed place or a parked bus may wait between sessions, at most (minutes).
+MAX_WAIT = 24 * 60
+#: Penalty per minute a session starts away from its commune's usual time.
+USUAL_TIME_PENALTY = 100
+#: Penalty for dropping a session, per unit of need weight (drives every session in if possible).
+DROP_PENALTY_PER_NEED = 1_000
+
+
+@dataclass(frozen=True)
+class DayResult:
+    """The timed tour (None when no session fits) and the communes that had to be dropped."""
+
+    tour: Tour | None
+    dropped: tuple[str, ...]
+
+
+def route_day(
+    unit: Unit,
+    day,
+    communes: list[Commune],
+    *,
+    session_minutes: int,
+    travel: TravelMatrix,
+    time_limit: float = 1.0,
+    usual_start: Mapping[str, int] | None = None,
+) -> DayResult:
+    """Order and time the sessions of one unit's day; drop (and report) any that cannot fit.
+
+    ``usual_start`` (minutes, by INSEE code) is each commune's usual start time, kept when the day
+    allows it (a soft bound both ways).
+    """
+    if not communes:
+        return DayResult(None, ())
+    fixed = unit.kind is UnitKind.FIXED
+    places = [unit.depot] + [c.site.point for c in communes]
+    idx = [travel.index(p) for p in places]
+
+    def drive(i: int, j: int) -> int:
+        if fixed or i == j:
+            return 0
+        return int(whole_minutes(travel.minutes[idx[i], idx[j]]))
+
+    n = len(places)
+    manager = pywrapcp.RoutingIndexManager(n, 1, 0)
+    routing = pywrapcp.RoutingModel(manager)
+    service = [0] + [session_minutes] * len(communes)
+    time_matrix = [[drive(i, j) + service[i] for j in range(n)] for i in range(n)]
+    transit = routing.RegisterTransitMatrix(time_matrix)
+    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix([[drive(i, j) for j in range(n)] for i in range(n)]))
+    routing.AddDimension(transit, MAX_WAIT, unit.hours.end, False, "Time")
+    time = routing.GetDimensionOrDie("Time")
+    start, end = routing.Start(0), routing.End(0)
+    time.CumulVar(start).SetRange(unit.hours.start, unit.hours.end)
+    time.CumulVar(end).SetRange(unit.hours.start, unit.hours.end)
+    for node, c in enumerate(communes, start=1):
+        index = manager.NodeToIndex(node)
+        open_start, open_end = unit.hours.start, unit.hours.end
+        if c.site.open_hours is not None:
+            open_start = max(open_start, c.site.open_hours.start)
+            open_end = min(open_end, c.site.open_hours.end)
+        latest_start = open_end - session_minutes
+        if latest_start < open_start:
+            routing.AddDisjunction([index], 0)  # cannot fit at all: free to drop
+            time.CumulVar(index).SetRange(open_start, open_start)
+            continue
+        time.CumulVar(index).SetRange(open_start, latest_start)
+        routing.AddDisjunction([index], DROP_PENALTY_PER_NEED * need_weight(c))
+        usual = (usual_start or {}).get(c.insee, 0)
+        if usual:
+            usual = min(max(usual, open_start), latest_start)
+            time.SetCumulVarSoftLowerBound(index, usual, USUAL_TIME_PENALTY)
+            time.SetCumulVarSoftUpperBound(index, usual, USUAL_TIME_PENALTY)
+    if unit.lunch is not None:
+        solver = routing.solver()
+        lunch = solver.FixedDurationIntervalVar(unit.lunch.start, unit.lunch.start, unit.lunch.minutes, False, "lunch")
+        time.SetBreakIntervalsOfVehicle([lunch], 0, service)
+    # Short days: leave as late and come back as early as the sessions allow.
+    time.SetSpanCostCoefficientForVehicle(1, 0)
+    routing.AddVariableMinimizedByFinalizer(time.CumulVar(end))
+    routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
+
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    if len(communes) > 3:
+        params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+        params.time_limit.FromMilliseconds(int(time_limit * 1000))
+    solution = routing.SolveWithParameters(params)
+    if solution is None:
+        return DayResult(None, tuple(c.insee for c in communes))
+    order: list[int] = []
+    index = solution.Value(routing.NextVar(start))
+    while not routing.IsEnd(index):
+        order.append(manager.IndexToNode(index))
+        index = solution.Value(routing.NextVar(index))
+    dropped = tuple(c.insee for k, c in enumerate(communes, start=1) if k not in order)
+    if not order:
+        return DayResult(None, dropped)
+    starts = [solution.Min(time.CumulVar(manager.NodeToIndex(k))) for k in order]
+    return DayResult(_timed_tour(unit, day, communes, order, starts, session_minutes, drive, travel, idx, fixed), dropped)
+
+
+def _timed_tour(unit, day, communes, order, starts, length, drive, travel, idx, fixed) -> Tour:
+    """Times of the tour from the session starts: arrive as late as the drive allows, leave at once."""
+    sessions = []
+    prev, prev_departure = 0, None
+    for k, begin in zip(order, starts, strict=True):
+        c = communes[k - 1]
+        if prev_departure is None:
+            arrival = begin
+        else:
+            arrival = min(begin, _earliest_arrival(unit, prev_departure, drive(prev, k)))
+        sessions.append(Session(c.insee, c.site.id, arrival, begin, begin + length, begin + length))
+        prev, prev_departure = k, begin + length
+    leave = _with_lunch(unit, sessions[0].arrival - drive(0, order[0]), sessions[0].arrival, before=True)
+    back = _with_lunch(unit, sessions[-1].departure, sessions[-1].departure + drive(order[-1], 0), before=False)
+    legs = [0, *order, 0]
+    minutes, km = (0.0, 0.0) if fixed else travel.route_totals([idx[k] for k in legs])
+    return Tour(unit.id, day, leave, back, tuple(sessions), round(minutes, 2), round(km, 2))
+
+
+def _earliest_arrival(unit: Unit, departure: int, drive_minutes: int) -> int:
+    """Arrival after leaving at ``departure``; a lunch break met on the way is taken first."""
+    arrival = departure + drive_minutes
+    if unit.lunch is not None and unit.lunch.overlaps(departure, arrival):
+        arrival = unit.lunch.end + drive_minutes
+    return arrival
+
+
+def _with_lunch(unit: Unit, leave: int, arrive: int, *, before: bool) -> int:
+    """Stretch a depot leg that crosses the lunch break by the break's length.
+
+    ``before``: the leg ends at a fixed arrival, so it starts earlier; otherwise it ends later.
+    """
+    if unit.lunch is None or not unit.lunch.overlaps(leave, arrive):
+        return leave if before else arrive
+    return leave - unit.lunch.minutes if before else arrive + unit.lunch.minutes

@@ -1,0 +1,72 @@
+"""The calendar roll-out: the weekly pattern laid over the real dates, each day timed by routing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from planner.domain.calendar import closed_dates
+from planner.domain.french import weekday_date_fr
+from planner.domain.instance import Instance, Unit
+from planner.domain.plan import Tour
+from planner.domain.travel_matrix import TravelMatrix
+from planner.tours.day_routing import DayResult, route_day
+from planner.tours.pattern_problem import Pattern
+
+
+def roll_out(instance: Instance, pattern: Pattern, travel: TravelMatrix) -> tuple[list[Tour], list[str]]:
+    """Lay the weekly pattern over the real dates of the horizon and time every day's tour.
+
+    Each distinct day (unit, weekday, communes) is routed once. A commune whose partner of the day
+    changes from week to week (fortnightly, monthly) could start at slightly different times; a second
+    pass asks each such day to start the commune at its latest start of the first pass, so residents
+    see one time for their commune.
+    """
+    rules = instance.rules
+    closed = closed_dates(rules)
+    days: list[tuple[date, Unit, tuple]] = []
+    for day in rules.dates():
+        if day in closed:
+            continue
+        week = rules.week_index(day) % pattern.cycle_weeks
+        for unit in instance.units:
+            if day.weekday() not in unit.days:
+                continue
+            visits = pattern.communes_on(unit.id, day.weekday(), week)
+            communes = tuple(instance.commune(v.insee) for v in visits if not rules.commune_closed(v.insee, day))
+            if communes:
+                days.append((day, unit, communes))
+
+    def route_all(usual: dict[tuple, int]) -> dict[tuple, DayResult]:
+        timed: dict[tuple, DayResult] = {}
+        for day, unit, communes in days:
+            key = (unit.id, day.weekday(), tuple(c.insee for c in communes))
+            if key not in timed:
+                usual_start = {c.insee: usual.get((unit.id, day.weekday(), c.insee), 0) for c in communes}
+                timed[key] = route_day(
+                    unit, day, list(communes), session_minutes=rules.session_length(unit), travel=travel,
+                    usual_start=usual_start,
+                )
+        return timed
+
+    timed = route_all({})
+    latest: dict[tuple, set[int]] = {}
+    for (unit_id, weekday, _), result in timed.items():
+        for s in result.tour.sessions if result.tour else ():
+            latest.setdefault((unit_id, weekday, s.insee), set()).add(s.start)
+    if any(len(starts) > 1 for starts in latest.values()):
+        timed = route_all({key: max(starts) for key, starts in latest.items()})
+
+    tours: list[Tour] = []
+    warnings: list[str] = []
+    for day, unit, communes in days:
+        result = timed[(unit.id, day.weekday(), tuple(c.insee for c in communes))]
+        if result.dropped:
+            names = ", ".join(instance.commune(i).name for i in result.dropped)
+            warnings.append(f"{unit.name}, {weekday_date_fr(day)} : {names} ne tient pas dans la journée (horaires ou trajets).")
+        if result.tour is not None:
+            tours.append(_on_date(result.tour, day))
+    return tours, warnings
+
+
+def _on_date(tour: Tour, day: date) -> Tour:
+    return Tour(tour.unit_id, day, tour.leave_depot, tour.back_at_depot, tour.sessions, tour.drive_minutes, tour.drive_km)

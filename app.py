@@ -9,9 +9,14 @@ calls `planner`'s public API; errors reach the user as French messages, never as
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
-from app_pages import state
+from app_pages import access, plan_cache
+from planner import TourneeError
+
+log = logging.getLogger("tournee.app")
 
 st.set_page_config(page_title="Tournée — unités mobiles de santé", page_icon=":material/local_shipping:", layout="wide")
 
@@ -30,19 +35,33 @@ COORDINATION = [
 #: the staff page, whose names are not public.
 ACCESS = {p.url_path: "coordinator" for p in COORDINATION} | {"medecin": "staff"}
 
-state.start_demo_warmup()  # the demo plan is solved once per server, in the background
+plan_cache.start_demo_warmup()  # the demo plan is solved once per server, in the background
+
+
+
+def show_error(exc: BaseException) -> None:
+    """A French message for a failure, never a traceback."""
+    if isinstance(exc, TourneeError):
+        st.error(str(exc))
+    else:
+        log.exception("unexpected error in the app", exc_info=exc)
+        st.error(
+            "Une erreur inattendue est survenue. Réessayez ; si elle revient, signalez-la avec "
+            f"ce message : {type(exc).__name__}."
+        )
+
 
 page = st.navigation({"Public": PUBLIC, "Coordination": COORDINATION})
 
 with st.sidebar:
     st.caption("Tournées des unités mobiles de santé et planning des équipes.")
-    if state.has_staff_access() and st.button("Se déconnecter"):
-        state.logout()
+    if access.has_staff_access() and st.button("Se déconnecter"):
+        access.logout()
         st.rerun()
 
 try:
     if page.url_path in ACCESS:
-        state.require_access(ACCESS[page.url_path])
+        access.require_access(ACCESS[page.url_path])
     page.run()
 except Exception as exc:  # noqa: BLE001 (a French message, never a traceback; st.stop/st.rerun pass through)
-    state.show_error(exc)
+    show_error(exc)

@@ -8,13 +8,13 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import state, views
-from planner.domain.french import hhmm
+from app_pages import files, views
+from planner.domain.french import date_fr, hhmm
 from planner.publish.posters import commune_poster
 
 st.title("Quand passe l'unité mobile de santé ?")
 
-territory, instance, plan = state.choose_public_plan()
+territory, instance, plan = files.choose_public_plan()
 
 communes = sorted((c for c in instance.communes if c.visits_per_week > 0), key=lambda c: c.name)
 insee = st.selectbox(
@@ -45,7 +45,7 @@ if not visits:
 
 rows = [
     {
-        "Date": state.date_fr(tour.date),
+        "Date": date_fr(tour.date),
         "Heure": f"{hhmm(session.start)} – {hhmm(session.end)}",
         "Lieu": commune.site.name,
         "Unité": instance.unit(tour.unit_id).name,
@@ -61,15 +61,15 @@ st_folium(
     height=280, use_container_width=True, returned_objects=[], key=f"place-{insee}",
 )  # fmt: skip
 
-files = state.publication(instance, plan, territory)
+feeds = files.publication(instance, plan, territory)
 left, right = st.columns(2)
-ics = files.commune_feed(insee)
+ics = feeds.commune_feed(insee)
 if ics is not None:
     left.download_button(
         "Ajouter à mon agenda (.ics)", ics.read_bytes(), file_name=ics.name, mime="text/calendar", icon=":material/calendar_add_on:"
     )
 right.download_button(
     "Affiche pour la mairie (à imprimer)",
-    commune_poster(instance, plan, insee, base_url=state.public_folder_url()),
+    commune_poster(instance, plan, insee, base_url=files.public_folder_url()),
     file_name=f"affiche-{insee}.html", mime="text/html", icon=":material/print:",
 )  # fmt: skip

@@ -6,12 +6,12 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages import state
-from planner.domain.french import hhmm
+from app_pages import files
+from planner.domain.french import date_fr, hhmm
 
 st.title("Mon planning")
 
-territory, instance, plan = state.choose_public_plan()
+territory, instance, plan = files.choose_public_plan()
 
 people = sorted(instance.staff, key=lambda p: p.name)
 staff_id = st.selectbox(
@@ -43,7 +43,7 @@ else:
         places = [instance.commune(s.insee).name for s in tour.sessions] if tour else []
         rows.append(
             {
-                "Date": state.date_fr(shift.date),
+                "Date": date_fr(shift.date),
                 "Horaire": f"{hhmm(shift.start)} – {hhmm(shift.end)}",
                 "Unité": instance.unit(shift.unit_id).name,
                 "Rôle": shift.role.label_fr + (" (à distance)" if shift.remote else ""),
@@ -52,13 +52,13 @@ else:
         )
     st.dataframe(rows, hide_index=True, width="stretch")
 
-files = state.publication(instance, plan, territory)
-feed = files.staff_feed(staff_id)
+feeds = files.publication(instance, plan, territory)
+feed = feeds.staff_feed(staff_id)
 if feed is not None:
     st.download_button(
         "Télécharger mon calendrier (.ics)", feed.read_bytes(), file_name=feed.name, mime="text/calendar", icon=":material/calendar_add_on:"
     )
-    url = files.url(feed)
+    url = feeds.url(feed)
     if url:
         st.write("Adresse d'abonnement (à ajouter dans votre agenda, elle se met à jour toute seule) :")
         st.code(url, language=None)

@@ -8,7 +8,7 @@ from datetime import time
 import pandas as pd
 import streamlit as st
 
-from app_pages import state
+from app_pages import session
 from planner.domain.french import WEEKDAYS_FR
 from planner.domain.instance import TimeWindow, Weights
 
@@ -39,8 +39,8 @@ def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
 
-instance = state.instance()
-options = state.options()
+instance = session.instance()
+options = session.options()
 rules = instance.rules
 
 st.title("Paramètres")
@@ -155,11 +155,11 @@ if submitted:
         max_drive_between_sessions=int(max_drive), public_holidays=holidays,
         weights=Weights(**{k: int(v) for k, v in weights.items()}),
     )  # fmt: skip
-    state.set_instance(
+    session.set_instance(
         instance.replace(rules=new_rules, units=tuple(units), communes=tuple(communes)),
         st.session_state.get("territory", instance.name),
     )
-    state.set_options(
+    session.set_options(
         dataclasses.replace(options, roads=roads, time_limit=float(time_limit), seed=int(seed), method=method)
     )
     st.success("Réglages enregistrés. Lancez le calcul depuis la page « Planifier ».")

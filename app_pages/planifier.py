@@ -7,21 +7,21 @@ import time
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import state, views
+from app_pages import plan_cache, session, views
 from planner.domain.errors import TourneeError
-from planner.domain.french import WEEKDAYS_FR
+from planner.domain.french import WEEKDAYS_FR, date_fr
 from planner.results.staff_load import staff_totals
 from planner.results.summary import KPI_LABELS, format_kpi, kpi_explanations
 from planner.results.tables import sessions_table, shifts_table
 
-instance = state.instance()
-options = state.options()
+instance = session.instance()
+options = session.options()
 
 st.title("Planifier")
 st.caption(
     f"Territoire : **{instance.title or instance.name}** — {len(instance.communes)} communes, "
     f"{len(instance.units)} unité(s), {len(instance.staff)} personnes, {instance.rules.weeks} semaine(s) "
-    f"à partir du {state.date_fr(instance.rules.start)}. Réglages dans « Paramètres »."
+    f"à partir du {date_fr(instance.rules.start)}. Réglages dans « Paramètres »."
 )
 
 if st.button("Planifier", type="primary"):
@@ -33,16 +33,16 @@ if st.button("Planifier", type="primary"):
 
         began = time.perf_counter()
         try:
-            result = state.compute_plan(instance, options, progress=on_progress)
+            result = plan_cache.compute_plan(instance, options, progress=on_progress)
         except TourneeError as exc:
             status.update(label="La planification a échoué", state="error")
             st.error(str(exc))
             st.stop()
         bar.progress(1.0, text="Plan prêt.")
         status.update(label=f"Plan prêt en {time.perf_counter() - began:.1f} s", state="complete", expanded=False)
-    state.set_plan(result)
+    session.set_plan(result)
 
-plan = state.plan()
+plan = session.plan()
 if plan is None:
     st.info("Cliquez sur « Planifier » pour calculer les tournées et le planning des équipes.")
     st.stop()
@@ -77,11 +77,11 @@ if plan.unserved:
 st.subheader("Carte des tournées")
 left, right = st.columns([1, 1])
 week = left.selectbox(
-    "Semaine", range(plan.weeks), format_func=lambda w: f"semaine {w + 1} (du {state.date_fr(views.week_start(plan, w))})"
+    "Semaine", range(plan.weeks), format_func=lambda w: f"semaine {w + 1} (du {date_fr(views.week_start(plan, w))})"
 )
 color_by = right.radio("Couleur par", ["unit", "weekday"], format_func={"unit": "unité", "weekday": "jour"}.get, horizontal=True)
 try:
-    matrix = state.travel(instance, options)
+    matrix = plan_cache.travel(instance, options)
 except TourneeError:
     matrix = None  # straight lines between stops
 st_folium(

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import state
+from app_pages import files, session
 
-instance = state.instance()
-plan = state.plan()
+instance = session.instance()
+plan = session.plan()
 territory = st.session_state.get("territory", instance.name)
 
 st.title("Publier")
@@ -16,7 +16,7 @@ if plan is None:
     st.info("Calculez d'abord un plan sur la page « Planifier ».")
     st.stop()
 
-store = state.store(territory)
+store = files.store(territory)
 st.subheader("Enregistrer et publier")
 st.caption(
     "Une version enregistrée est gardée dans l'historique. La version publiée est celle que voient les "
@@ -29,7 +29,7 @@ if c1.button("Enregistrer la version"):
     st.success(f"Version {version} enregistrée (non publiée).")
 if c2.button("Enregistrer et publier", type="primary"):
     version = store.save(plan, instance, note=note)
-    folder = state.publish_version(territory, instance, version)
+    folder = files.publish_version(territory, instance, version)
     st.success(
         f"Version {version} publiée. Dossier de publication : `{folder}` — mettez en ligne son sous-dossier "
         "`public/` (calendriers des communes, affiches) ; `prive/` est pour les équipes."
@@ -56,17 +56,17 @@ if history:
     c1, c2 = st.columns([1, 3])
     chosen = c1.selectbox("Version", [h.version for h in history], index=len(history) - 1)
     if c2.button("Publier cette version"):
-        state.publish_version(territory, instance, chosen)
+        files.publish_version(territory, instance, chosen)
         st.success(f"Version {chosen} publiée.")
 
 st.subheader("Télécharger le plan affiché")
-files = state.downloads(instance, plan, territory)
+downloads = files.downloads(instance, plan, territory)
 c1, c2, c3, c4 = st.columns(4)
-c1.download_button("Séances (CSV)", files["sessions.csv"], file_name="seances.csv", mime="text/csv")
-c1.download_button("Plan complet (JSON)", files["plan.json"], file_name="plan.json", mime="application/json")
-c2.download_button("Tous les fichiers (CSV, JSON)", files["plan.zip"], file_name="plan.zip", mime="application/zip")
-c3.download_button("Calendriers (.ics, zip)", files["calendriers.zip"], file_name="calendriers.zip", mime="application/zip")
-c4.download_button("Affiches et plannings (zip)", files["affiches.zip"], file_name="affiches.zip", mime="application/zip")
+c1.download_button("Séances (CSV)", downloads["sessions.csv"], file_name="seances.csv", mime="text/csv")
+c1.download_button("Plan complet (JSON)", downloads["plan.json"], file_name="plan.json", mime="application/json")
+c2.download_button("Tous les fichiers (CSV, JSON)", downloads["plan.zip"], file_name="plan.zip", mime="application/zip")
+c3.download_button("Calendriers (.ics, zip)", downloads["calendriers.zip"], file_name="calendriers.zip", mime="application/zip")
+c4.download_button("Affiches et plannings (zip)", downloads["affiches.zip"], file_name="affiches.zip", mime="application/zip")
 st.caption(
     "Les fichiers « prive/ » et « shifts.csv » nomment les équipes : ne les publiez pas. Les affiches et "
     "calendriers des communes (« public/ ») ne contiennent aucun nom."

@@ -10,8 +10,9 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages import state
+from app_pages import files, plan_cache, session
 from planner.domain.errors import TourneeError
+from planner.domain.french import date_fr
 from planner.planning.changes import (
     CommuneClosed,
     StaffUnavailable,
@@ -26,21 +27,21 @@ KINDS = {
     "commune": "Une commune ne peut pas accueillir",
 }
 
-instance = state.instance()
-options = state.options()
+instance = session.instance()
+options = session.options()
 territory = st.session_state.get("territory", instance.name)
 
 st.title("Re-planifier")
 published = None
 try:
-    published = state.store(territory).published()
+    published = files.store(territory).published()
 except TourneeError as exc:
     st.warning(str(exc))
 bases = {}
 if published is not None:
     bases[f"Version publiée ({published[0]})"] = published[1]
-if state.plan() is not None:
-    bases["Plan affiché (page « Planifier »)"] = state.plan()
+if session.plan() is not None:
+    bases["Plan affiché (page « Planifier »)"] = session.plan()
 if not bases:
     st.info("Rien à re-planifier : calculez un plan (page « Planifier ») ou publiez-en un d'abord.")
     st.stop()
@@ -53,11 +54,11 @@ changes: list = st.session_state.setdefault("replan_changes", [])
 def describe(change: object) -> str:
     """A change in French, for the list on screen."""
     if isinstance(change, StaffUnavailable):
-        return f"{instance.person(change.staff_id).name} indisponible du {state.date_fr(change.first)} au {state.date_fr(change.last)}"
+        return f"{instance.person(change.staff_id).name} indisponible du {date_fr(change.first)} au {date_fr(change.last)}"
     if isinstance(change, UnitOutOfService):
-        return f"{instance.unit(change.unit_id).name} hors service du {state.date_fr(change.first)} au {state.date_fr(change.last)}"
+        return f"{instance.unit(change.unit_id).name} hors service du {date_fr(change.first)} au {date_fr(change.last)}"
     assert isinstance(change, CommuneClosed)
-    days = ", ".join(state.date_fr(d) for d in sorted(change.dates))
+    days = ", ".join(date_fr(d) for d in sorted(change.dates))
     return f"{instance.commune(change.insee).name} fermée le(s) {days}"
 
 
@@ -105,7 +106,7 @@ if c1.button("Re-planifier", type="primary"):
     with st.spinner("Re-planification…"):
         result = replan(
             instance, base, list(changes), today=today, time_limit=options.time_limit,
-            travel=state.travel(instance, options), seed=options.seed,
+            travel=plan_cache.travel(instance, options), seed=options.seed,
         )  # fmt: skip
     st.session_state["replan_result"] = (result, tuple(changes), today)
 
@@ -126,8 +127,8 @@ else:
 for text in result.rota.explanations:
     st.warning(text)
 if st.button("Accepter ce nouveau plan", type="primary"):
-    state.set_instance(apply_to_instance(instance, list(applied), today=applied_today), territory)
-    state.set_plan(result.plan)
+    session.set_instance(apply_to_instance(instance, list(applied), today=applied_today), territory)
+    session.set_plan(result.plan)
     changes.clear()
     st.session_state.pop("replan_result", None)
     st.success("Nouveau plan accepté. Publiez-le depuis la page « Publier » pour prévenir habitants et équipes.")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import state, views
+from app_pages import plan_cache, session, territory_files, views
 from planner.domain.errors import InputError, TourneeError
+from planner.inputs import DEMO_TERRITORY
 from planner.publish.safe_csv import csv_text
 
 FILES = {"communes": "communes.csv", "roster": "roster.csv", "scenario": "scenario.toml"}
 
 st.title("Territoire")
-current = state.instance()
+current = session.instance()
 st.caption(f"Territoire utilisé : **{current.title or current.name}** ({len(current.communes)} communes, {len(current.staff)} personnes).")
 
 source = st.radio(
@@ -19,19 +20,19 @@ source = st.radio(
     format_func={"builtin": "Territoire intégré", "upload": "Mes fichiers (CSV / TOML)"}.get,
 )  # fmt: skip
 if source == "builtin":
-    names = state.territory_names()
-    territory = st.session_state.get("territory", state.DEMO_TERRITORY)
+    names = plan_cache.territory_names()
+    territory = st.session_state.get("territory", DEMO_TERRITORY)
     name = st.selectbox(
         "Territoire intégré", names, index=names.index(territory) if territory in names else 0,
-        format_func=state.territory_title,
+        format_func=plan_cache.territory_title,
     )  # fmt: skip
     if st.button("Charger ce territoire"):
-        state.set_sources(state.builtin_sources(name))
-        state.set_instance(state.builtin_instance(name), name)
+        territory_files.set_sources(territory_files.builtin_sources(name))
+        session.set_instance(plan_cache.builtin_instance(name), name)
         st.success(f"Territoire « {name} » chargé.")
 else:
     st.caption(
-        f"Trois fichiers au format décrit dans docs/formats.md, {state.MAX_UPLOAD_BYTES // (1024 * 1024)} Mo au plus "
+        f"Trois fichiers au format décrit dans docs/formats.md, {territory_files.MAX_UPLOAD_BYTES // (1024 * 1024)} Mo au plus "
         "chacun. Les CSV sont en UTF-8 (ou Windows-1252), séparés par des virgules ou des points-virgules."
     )
     c1, c2, c3 = st.columns(3)
@@ -42,17 +43,17 @@ else:
     }
     name = st.text_input("Nom du territoire", value="mon-territoire")
     if st.button("Lire ces fichiers", disabled=any(f is None for f in uploads.values())):
-        too_big = [f.name for f in uploads.values() if f.size > state.MAX_UPLOAD_BYTES]
+        too_big = [f.name for f in uploads.values() if f.size > territory_files.MAX_UPLOAD_BYTES]
         if too_big:
             st.error(f"Fichier(s) trop volumineux : {', '.join(too_big)} (limite : 2 Mo).")
             st.stop()
         try:
-            state.set_sources(state.uploaded_sources(name, {k: f.getvalue() for k, f in uploads.items()}))
+            territory_files.set_sources(territory_files.uploaded_sources(name, {k: f.getvalue() for k, f in uploads.items()}))
         except TourneeError as exc:
             st.error(str(exc))
             st.stop()
 
-sources = state.sources()
+sources = territory_files.sources()
 if sources is None:
     st.info("Chargez un territoire (intégré ou vos fichiers) pour le voir et le modifier ici.")
     st.stop()
@@ -88,7 +89,7 @@ with tab_s:
 if st.button("Valider et utiliser ce territoire", type="primary"):
     communes = edited["communes"].drop(columns=[views.PROBLEM_COLUMN])
     roster = edited["roster"].drop(columns=[views.PROBLEM_COLUMN])
-    state.set_sources(sources.edited(communes, roster, scenario_text))
+    territory_files.set_sources(sources.edited(communes, roster, scenario_text))
     try:
         from planner.inputs import parse_territory
 
@@ -97,7 +98,7 @@ if st.button("Valider et utiliser ce territoire", type="primary"):
         st.session_state["territory_problems"] = exc.problems
     else:
         st.session_state["territory_problems"] = []
-        state.set_instance(instance, sources.name)
+        session.set_instance(instance, sources.name)
         st.session_state["territory_message"] = f"Territoire « {sources.name} » validé et utilisé pour la planification."
     st.rerun()
 

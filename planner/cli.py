@@ -202,27 +202,10 @@ def _add_roads_commands(sub: argparse._SubParsersAction) -> None:
     clear.set_defaults(func=_cmd_roads_clear)
 
 
-def _publish_outputs(args: argparse.Namespace, instance, plan, store) -> list:
-    """Feeds (with the store's ledger) and printable pages of ``plan`` into ``args.out``."""
-    from planner.publish.feeds import publish_feeds
-    from planner.publish.posters import write_posters
-
-    index = publish_feeds(instance, plan, args.out, store=store, base_url=args.base_url)
-    pages = write_posters(instance, plan, args.out, base_url=args.base_url)
-    return [*index.all_paths(), *pages]
-
-
-def _print_written(paths: list, out: str) -> None:
-    from pathlib import Path
-
-    public = [p for p in paths if Path(p).parent.name == "public"]
-    print(f"{len(paths)} fichiers écrits dans {out} : {len(public)} publics (dossier public/), "
-          f"{len(paths) - len(public)} privés (dossier prive/, à ne pas mettre en ligne).")
-
-
 def _cmd_publish(args: argparse.Namespace) -> int:
     from planner.inputs import load_territory
     from planner.publish.plan_json import read_plan_json
+    from planner.publish.publication import publish_version
     from planner.publish.store import PlanStore
 
     instance = load_territory(args.territory)
@@ -235,16 +218,17 @@ def _cmd_publish(args: argparse.Namespace) -> int:
         print(f"Version {version} enregistrée dans {store.path} (non publiée).")
         return 0
     previous = store.published_version()
-    store.publish(version)
+    publication = publish_version(store, instance, version, args.out, base_url=args.base_url)
     print(f"Version {version} enregistrée et publiée ({store.path}).")
     if previous is not None:
         print(store.diff(previous, version).text())
-    _print_written(_publish_outputs(args, instance, plan, store), args.out)
+    print(publication.text())
     return 0
 
 
 def _cmd_feeds(args: argparse.Namespace) -> int:
     from planner.inputs import load_territory
+    from planner.publish.publication import write_publication
     from planner.publish.store import PlanStore
 
     store = PlanStore(args.workspace)
@@ -255,7 +239,7 @@ def _cmd_feeds(args: argparse.Namespace) -> int:
     version, plan = current
     instance = load_territory(args.territory)
     print(f"Version publiée : {version}.")
-    _print_written(_publish_outputs(args, instance, plan, store), args.out)
+    print(write_publication(store, instance, plan, version, args.out, base_url=args.base_url).text())
     return 0
 
 

@@ -187,9 +187,9 @@ def test_staff_page_lists_the_shifts_of_the_chosen_person() -> None:
 
 def test_territory_problems_are_shown_beside_the_rows_at_fault() -> None:
     """A bad cell is reported in the problem column of its own row, and the territory is not used."""
-    from app_pages import state, views
+    from app_pages import territory_files, views
 
-    sources = state.builtin_sources(DEMO)
+    sources = territory_files.builtin_sources(DEMO)
     communes = sources.communes.copy()
     communes.loc[1, "population"] = "beaucoup"
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -231,9 +231,9 @@ def test_publish_then_replan_then_accept() -> None:
 
 def test_territory_upload_table_reader_keeps_codes_as_text() -> None:
     """Uploaded CSVs become text tables: INSEE codes keep their leading zero, `;` files are read."""
-    from app_pages import state
+    from app_pages import territory_files
 
-    sources = state.uploaded_sources(
+    sources = territory_files.uploaded_sources(
         "essai",
         {
             "communes": "\ufeffinsee;name\n01004;Ambérieu\n".encode(),

@@ -35,6 +35,7 @@ from planner.inputs.fields import (
 )
 from planner.inputs.roster import parse_roster
 from planner.inputs.territory import (
+    DEMO_TERRITORY,
     builtin_territories,
     data_dir,
     load_scenario,
@@ -46,6 +47,7 @@ from planner.inputs.territory import (
 )
 
 __all__ = [
+    "DEMO_TERRITORY",
     "DEFAULT_FREQUENCY_BY_NEED",
     "CommuneIndex",
     "FieldError",

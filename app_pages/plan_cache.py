@@ -1,0 +1,124 @@
+"""What the app computes once per server and shares between sessions: territories, plans, travel.
+
+Everything shared is frozen (`Instance`, `Plan`), so `st.cache_resource` can hand the same object
+to every session. Pages never call the solver directly: they go through `compute_plan`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import Future
+
+import streamlit as st
+
+from planner import PlanOptions, TourneeError, builtin_territories, load_territory
+from planner import plan as solve_plan
+from planner.domain.instance import Instance
+from planner.domain.plan import Plan
+from planner.inputs import DEMO_TERRITORY
+from planner.publish.fingerprint import instance_fingerprint
+from planner.travel import travel_for
+
+log = logging.getLogger("tournee.app")
+
+ProgressFn = Callable[[float, str], None]
+
+
+def fingerprint(instance: Instance) -> str:
+    """Cache key of an instance: a hash of its full value."""
+    return instance_fingerprint(instance)
+
+
+@st.cache_data(show_spinner=False)
+def territory_names() -> list[str]:
+    return list(builtin_territories())
+
+
+@st.cache_resource(show_spinner="Chargement du territoire…", max_entries=16)
+def builtin_instance(name: str) -> Instance:
+    """A built-in territory, loaded once per server."""
+    return load_territory(name)
+
+
+def territory_title(name: str) -> str:
+    """The title of a built-in territory (its name when it cannot be loaded)."""
+    try:
+        return builtin_instance(name).title or name
+    except TourneeError:
+        return name
+
+
+#: Plans kept per server: one per (instance, options) pair, the oldest dropped first.
+MAX_CACHED_PLANS = 16
+
+
+@st.cache_resource
+def _plan_cache() -> tuple[OrderedDict[tuple[str, str], Future[Plan]], threading.Lock]:
+    """One plan cache shared by every session of the server: a future per (instance, options).
+
+    Not `st.cache_resource` on the solve itself: that would record the progress bar drawn during
+    the solve and replay it, on a later cache hit, into a page where that bar does not exist.
+    Futures let a second request for a plan being solved wait for it instead of solving it again.
+    """
+    return OrderedDict(), threading.Lock()
+
+
+def compute_plan(instance: Instance, options: PlanOptions, progress: ProgressFn | None = None) -> Plan:
+    """Plan ``instance`` with ``options``; the same pair is solved only once per server."""
+    cache, lock = _plan_cache()
+    key = (fingerprint(instance), repr(options))
+    with lock:
+        owner = key not in cache
+        if owner:
+            cache[key] = Future()
+            while len(cache) > MAX_CACHED_PLANS:
+                cache.popitem(last=False)
+        cache.move_to_end(key)
+        future = cache[key]
+    if not owner:
+        if progress is not None and not future.done():
+            progress(0.5, "Ce plan est déjà en cours de calcul : attente du résultat…")
+        return future.result()
+    try:
+        result = solve_plan(instance, options, progress=progress)
+    except BaseException as exc:
+        with lock:
+            cache.pop(key, None)  # a later request tries again
+        future.set_exception(exc)
+        raise
+    future.set_result(result)
+    return result
+
+
+@st.cache_resource(show_spinner=False)
+def start_demo_warmup() -> threading.Thread:
+    """Solve the demo plan in the background once per server, so that it is ready when asked for."""
+    demo = builtin_instance(DEMO_TERRITORY)
+    options_ = default_options()
+
+    def warm() -> None:
+        try:
+            compute_plan(demo, options_)
+        except Exception:
+            log.exception("warming the demo plan failed")
+
+    thread = threading.Thread(target=warm, name="tournee-demo-warmup", daemon=True)
+    thread.start()
+    return thread
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, hash_funcs={Instance: fingerprint})
+def _cached_travel(instance: Instance, options_key: str, _options: PlanOptions) -> PlanOptions:
+    return travel_for(instance, _options.roads)
+
+
+def travel(instance: Instance, options: PlanOptions) -> PlanOptions:
+    """The travel matrix a plan was made with (for drawing legs on the map)."""
+    return _cached_travel(instance, repr(options), options)
+
+
+def default_options() -> PlanOptions:
+    return PlanOptions()

@@ -86,6 +86,7 @@ def _add_data_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
+    from dataclasses import replace
     from datetime import date
 
     from planner.inputs import load_territory
@@ -96,15 +97,15 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     instance = load_territory(args.territory)
     if args.start or args.weeks:
-        from dataclasses import replace
-
         rules = replace(
             instance.rules,
             start=date.fromisoformat(args.start) if args.start else instance.rules.start,
             weeks=args.weeks or instance.rules.weeks,
         )
         instance = instance.replace(rules=rules)
-    options = PlanOptions(time_limit=args.time_limit, seed=args.seed, roads=args.roads, method=args.method)
+    options = PlanOptions.from_file(args.options) if args.options else PlanOptions()
+    given = {k: getattr(args, k) for k in ("time_limit", "seed", "roads", "method") if getattr(args, k) is not None}
+    options = replace(options, **given)
 
     def progress(fraction: float, message: str) -> None:
         print(f"[{fraction * 100:3.0f} %] {message}", file=sys.stderr, flush=True)
@@ -126,10 +127,11 @@ def _add_plan_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--start", help="premier jour de l'horizon, AAAA-MM-JJ (défaut : celui du scénario)")
     p.add_argument("--weeks", type=_positive_int, help="nombre de semaines (défaut : celui du scénario)")
     p.add_argument("--out", default="out", help="dossier de sortie (défaut : out)")
-    p.add_argument("--time-limit", type=float, default=5.0, help="budget de recherche du motif, en secondes CP-SAT (défaut : 5)")
-    p.add_argument("--seed", type=int, default=0, help="graine des solveurs (défaut : 0)")
-    p.add_argument("--roads", default="estimate", help="estimate (défaut), road, auto, ou un fichier GraphML/OSM")
-    p.add_argument("--method", choices=("cp-sat", "greedy"), default="cp-sat", help="méthode (défaut : cp-sat)")
+    p.add_argument("--options", metavar="FICHIER", help="réglages du calcul : table [solver] d'un fichier TOML")
+    p.add_argument("--time-limit", type=float, help="budget de recherche du motif, en secondes CP-SAT (défaut : 5)")
+    p.add_argument("--seed", type=int, help="graine des solveurs (défaut : 0)")
+    p.add_argument("--roads", help="estimate (défaut), road, auto, ou un fichier GraphML/OSM")
+    p.add_argument("--method", choices=("cp-sat", "greedy"), help="méthode (défaut : cp-sat)")
     p.set_defaults(func=_cmd_plan)
 
 

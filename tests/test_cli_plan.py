@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 
 from planner.cli import main
 
@@ -51,3 +52,28 @@ def test_replan_after_a_cancellation_from_the_command_line(tmp_path, capsys):
     before = [s for s in published["shifts"] if s["date"] < "2026-12-04"]
     assert before == [s for s in again["shifts"] if s["date"] < "2026-12-04"]
     assert "Fichiers écrits" in out
+
+
+def _tours(folder) -> list:
+    return json.loads((folder / "plan.json").read_text(encoding="utf-8"))["tours"]
+
+
+def test_options_file_sets_the_solver_and_flags_override_it(tmp_path, capsys):
+    """`--options FILE` reads the [solver] table (PlanOptions.from_file); a flag given beside it wins."""
+    settings = tmp_path / "solver.toml"
+    settings.write_text('[solver]\nmethod = "greedy"\ntime_limit = 3.0\n', encoding="utf-8")
+    runs = {
+        "file": ["--options", str(settings)],
+        "flag": ["--method", "greedy"],
+        "override": ["--options", str(settings), "--method", "cp-sat", "--time-limit", "5"],
+        "default": [],
+    }
+    for name, extra in runs.items():
+        assert main(["plan", "--out", str(tmp_path / name), "--weeks", "2", *extra]) == 0
+    assert _tours(tmp_path / "file") == _tours(tmp_path / "flag")
+    assert _tours(tmp_path / "override") == _tours(tmp_path / "default") != _tours(tmp_path / "file")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[solver]\nspeed = 3\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["plan", "--options", str(bad)]) == 2
+    assert "options inconnues" in capsys.readouterr().err

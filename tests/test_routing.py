@@ -58,3 +58,16 @@ def test_fixed_place_has_no_driving():
     tour = _route(unit, [c], length=480)[0].tour
     assert tour.drive_minutes == 0 and tour.drive_km == 0
     assert tour.leave_depot == tour.sessions[0].start == 8 * 60 + 30
+
+
+def test_regularity_weight_pulls_a_session_to_its_usual_time():
+    """With the regularity weight, a lone morning session starts at its commune's usual time (10:00);
+    with weight 0 nothing pulls it there and it starts at the routing's own choice."""
+    unit = bus(lunch=LUNCH)
+    a = commune("76001", 49.95, 1.15)
+    travel = EstimateSource().matrix([unit.depot, a.site.point])
+    usual = {a.insee: 10 * 60}
+    kept = route_day(unit, MONDAY, [a], session_minutes=120, travel=travel, usual_start=usual, regularity_weight=10)
+    free = route_day(unit, MONDAY, [a], session_minutes=120, travel=travel, usual_start=usual, regularity_weight=0)
+    assert kept.tour.sessions[0].start == 10 * 60
+    assert free.tour.sessions[0].start != 10 * 60

@@ -52,7 +52,8 @@ def propose_moves(
             if not all(_visit_allowed(instance, c.insee, day, visits) for c in communes):
                 continue
             result = route_day(
-                unit, day, communes, session_minutes=rules.session_length(unit), travel=travel, usual_start=usual
+                unit, day, communes, session_minutes=rules.session_length(unit), travel=travel, usual_start=usual,
+                regularity_weight=rules.weights.regularity,
             )
             if result.dropped or result.tour is None:
                 continue

@@ -232,7 +232,8 @@ class Staff:
 
 @dataclass(frozen=True)
 class Weights:
-    """Objective weights; larger means more important. Defaults follow DESIGN.md's order."""
+    """Objective weights; larger means more important. Defaults follow the order of the objectives
+    in docs/architecture.md; ``regularity`` is how hard a commune keeps its usual start time."""
 
     need: int = 100
     regularity: int = 10

@@ -38,12 +38,23 @@ class PlanOptions:
 
     @classmethod
     def from_file(cls, path: str | Path) -> PlanOptions:
-        """Options from the ``[solver]`` table of a TOML file (unknown keys are refused)."""
-        with open(path, "rb") as fh:
-            table = tomllib.load(fh).get("solver", {})
+        """Options from the ``[solver]`` table of a TOML file; a wrong file or key gets a French error."""
+        try:
+            with open(path, "rb") as fh:
+                table = tomllib.load(fh).get("solver", {})
+        except OSError as exc:
+            msg = f"{path} : lecture impossible ({exc.strerror})"
+            raise TourneeError(msg) from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            msg = f"{path} : fichier TOML invalide ({exc})"
+            raise TourneeError(msg) from None
         known = {f.name for f in fields(cls)}
-        unknown = set(table) - known
-        if unknown:
-            msg = f"{path}: options inconnues {sorted(unknown)} ; attendues : {sorted(known)}"
+        unknown = set(table) - known if isinstance(table, dict) else set()
+        if not isinstance(table, dict) or unknown:
+            msg = f"{path} : options inconnues {sorted(unknown)} dans [solver] ; attendues : {sorted(known)}"
             raise TourneeError(msg)
-        return cls(**table)
+        try:
+            return cls(**table)
+        except (TypeError, ValueError) as exc:
+            msg = f"{path} : réglage invalide dans [solver] ({exc})"
+            raise TourneeError(msg) from None

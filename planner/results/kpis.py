@@ -25,7 +25,7 @@ REGULAR_START_TOLERANCE = 30
 def compute_kpis(
     instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift], travel: TravelMatrix
 ) -> dict[str, float]:
-    """Every KPI of DESIGN.md, per week of the horizon where it is a flow."""
+    """Every KPI of docs/architecture.md (results), per week of the horizon where it is a flow."""
     weeks = instance.rules.weeks
     sessions = [(t, s) for t in tours for s in t.sessions]
     visits = Counter(s.insee for _, s in sessions)

@@ -5,7 +5,7 @@ each session is a node with its length as service time and its site's opening ho
 window; the lunch break is a fixed break of the vehicle (it may fall while parked or between two
 drives, never inside a session); the route starts and ends at the depot within the working hours.
 Every session is optional with a penalty proportional to its need, so a first solution always
-exists (DESIGN.md: tight windows without disjunctions can leave the solver with nothing), and
+exists (docs/architecture.md: tight windows without disjunctions can leave the solver with nothing), and
 a session that cannot fit is dropped and reported rather than breaking the day.
 """
 
@@ -23,8 +23,9 @@ from planner.tours.pattern_problem import need_weight
 
 #: How long a fixed place or a parked bus may wait between sessions, at most (minutes).
 MAX_WAIT = 24 * 60
-#: Penalty per minute a session starts away from its commune's usual time.
-USUAL_TIME_PENALTY = 100
+#: Penalty per minute a session starts away from its commune's usual time, per point of the
+#: regularity weight (`Weights.regularity`, 10 by default: 100 per minute).
+USUAL_TIME_PENALTY_PER_WEIGHT = 10
 #: Penalty for dropping a session, per unit of need weight (drives every session in if possible).
 DROP_PENALTY_PER_NEED = 1_000
 
@@ -46,11 +47,12 @@ def route_day(
     travel: TravelMatrix,
     time_limit: float = 1.0,
     usual_start: Mapping[str, int] | None = None,
+    regularity_weight: int = 10,
 ) -> DayResult:
     """Order and time the sessions of one unit's day; drop (and report) any that cannot fit.
 
     ``usual_start`` (minutes, by INSEE code) is each commune's usual start time, kept when the day
-    allows it (a soft bound both ways).
+    allows it (a soft bound both ways, costing ``regularity_weight`` × 10 per minute away from it).
     """
     if not communes:
         return DayResult(None, ())
@@ -89,10 +91,11 @@ def route_day(
         time.CumulVar(index).SetRange(open_start, latest_start)
         routing.AddDisjunction([index], DROP_PENALTY_PER_NEED * need_weight(c))
         usual = (usual_start or {}).get(c.insee, 0)
-        if usual:
+        if usual and regularity_weight:
             usual = min(max(usual, open_start), latest_start)
-            time.SetCumulVarSoftLowerBound(index, usual, USUAL_TIME_PENALTY)
-            time.SetCumulVarSoftUpperBound(index, usual, USUAL_TIME_PENALTY)
+            penalty = USUAL_TIME_PENALTY_PER_WEIGHT * regularity_weight
+            time.SetCumulVarSoftLowerBound(index, usual, penalty)
+            time.SetCumulVarSoftUpperBound(index, usual, penalty)
     if unit.lunch is not None:
         solver = routing.solver()
         lunch = solver.FixedDurationIntervalVar(unit.lunch.start, unit.lunch.start, unit.lunch.minutes, False, "lunch")

@@ -44,7 +44,7 @@ def roll_out(instance: Instance, pattern: Pattern, travel: TravelMatrix) -> tupl
                 usual_start = {c.insee: usual.get((unit.id, day.weekday(), c.insee), 0) for c in communes}
                 timed[key] = route_day(
                     unit, day, list(communes), session_minutes=rules.session_length(unit), travel=travel,
-                    usual_start=usual_start,
+                    usual_start=usual_start, regularity_weight=rules.weights.regularity,
                 )
         return timed
 

@@ -99,7 +99,7 @@ def choose_public_plan() -> tuple[str, Instance, Plan]:
 
 @dataclass(frozen=True)
 class Publication:
-    """Calendar feeds of a plan, written for download (`planner.calendars.FeedIndex` inside)."""
+    """Calendar feeds of a plan, written for download (`planner.publish.feeds.FeedIndex` inside)."""
 
     feeds: FeedIndex
 

@@ -1,6 +1,6 @@
 """Page "Re-planifier": someone is unavailable, a unit is out of service, a commune is closed.
 
-The change is applied to the published plan (or the plan on screen) with `planner.replan`, which
+The change is applied to the published plan (or the plan on screen) with `planner.planning.replan`, which
 keeps everything else; the coordinator reads what changed and accepts it or not.
 """
 

@@ -29,7 +29,7 @@ _AXIS_DAY = datetime(2000, 1, 3)
 
 PROBLEM_COLUMN = "⚠ problème"
 
-#: French headers for the tables of `planner.report` (whose columns are the CSV files' English ones).
+#: French headers for the tables of `planner.results.tables` (whose columns are the CSV files' English ones).
 COLUMNS_FR = {
     "date": "date", "weekday": "jour", "unit": "unité", "insee": "insee", "commune": "commune", "site": "lieu",
     "arrival": "arrivée", "start": "début", "end": "fin", "departure": "départ", "staff_id": "identifiant",

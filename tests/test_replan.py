@@ -1,4 +1,4 @@
-"""Re-planning (planner.replan): only what must change changes, the past never does, the result is valid."""
+"""Re-planning (planner.planning.replan): only what must change changes, the past never does, the result is valid."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Road travel times (planner.roads) on a hand-written OSM extract; no network anywhere."""
+"""Road travel times (planner.travel.roads) on a hand-written OSM extract; no network anywhere."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The rota (planner.roster, planner.rota_rules) and the staffing explanations (planner.coverage).
+"""The rota (planner.crews.rota_search, planner.crews.rota_rules) and the staffing explanations (planner.crews.uncrewed).
 
 Each rule has its own test on a tiny hand-built case that builds the model with the hard
 constraints and THAT rule, then checks what it forbids or what penalty it reports.

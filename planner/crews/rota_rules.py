@@ -4,7 +4,7 @@ Hard rules come in two kinds:
 
 - *eligibility* rules judge one assignment (person, tour, role) on its own and return the French
   reason it is forbidden, or ``None``; the model only creates variables for assignments that pass
-  them all, and `planner.coverage` reuses them to explain a tour nobody can crew;
+  them all, and `planner.crews.uncrewed` reuses them to explain a tour nobody can crew;
 - *constraint* rules link assignments (crew composition, one tour a day, maxima per week/month).
 
 Soft rules return `Cost` terms; after solving, each becomes a readable `Penalty` (rule name, amount,

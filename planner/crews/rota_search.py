@@ -1,6 +1,6 @@
 """The rota: which person fills which role on which dated tour (CP-SAT).
 
-`assign_crews` builds the model from the rules of `planner.rota_rules` (hard rules always hold; a
+`assign_crews` builds the model from the rules of `planner.crews.rota_rules` (hard rules always hold; a
 tour that cannot be crewed is reported in ``uncrewed``, never as a bare "infeasible"), solves it with
 a fixed seed and a fixed number of workers, and returns the shifts with the penalties paid and French
 explanations of what could not be crewed.
@@ -92,7 +92,7 @@ def assign_crews(
         Tours dated before this day are not re-crewed: their shifts are exactly those of ``keep``.
     progress
         Called as ``progress(fraction, message)`` (fraction of this step, 0 to 1, French message),
-        like the ``progress`` of `planner.solve.plan`.
+        like the ``progress`` of `planner.planning.pipeline.plan`.
 
     Returns
     -------

@@ -7,7 +7,7 @@ a web site) and ``prive/`` (unit, staff and coordinator feeds, to hand out priva
 
 Event UIDs are ``uuid5`` of a stable key (``session:{unit}:{date}:{insee}``,
 ``shift:{unit}:{date}:{role}:{staff}``), so a re-plan keeps the UID of every event that still exists
-and the UID reveals nothing personal. With a `planner.store.PlanStore`, its event ledger makes a
+and the UID reveals nothing personal. With a `planner.publish.store.PlanStore`, its event ledger makes a
 changed event's SEQUENCE go up by one and keeps a removed event in its feeds as ``STATUS:CANCELLED``,
 so that subscribed calendar clients update or remove it.
 """

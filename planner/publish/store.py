@@ -5,7 +5,7 @@ with ``synchronous=FULL``: a crash or an exception in the middle of a save leave
 before that save — earlier versions and the published one are never lost.
 
 The event ledger remembers, for every calendar event UID ever published, its SEQUENCE, a hash of its
-content and what is needed to write it again: `planner.calendars` bumps SEQUENCE when an event
+content and what is needed to write it again: `planner.publish.feeds` bumps SEQUENCE when an event
 changes and keeps removed events in the feeds as cancelled, which calendar clients need to update
 subscribers (icalendar itself tracks neither).
 """
@@ -93,7 +93,7 @@ class VersionInfo:
 class LedgerEntry:
     """What the store remembers of one published calendar event.
 
-    ``event`` is the JSON-ready data `planner.calendars` needs to write the event again (so that a
+    ``event`` is the JSON-ready data `planner.publish.feeds` needs to write the event again (so that a
     removed event can still be published as cancelled); ``feeds`` are the feeds it appeared in.
     """
 

@@ -34,7 +34,7 @@ DEFAULT_MARGIN_KM = 5.0
 #: Seconds to wait for the Overpass server to answer a connection, before saying we are offline.
 CONNECT_TIMEOUT_S = 10.0
 
-#: Same shape as `planner.solve`'s progress: (fraction, message). A download gives no measurable
+#: Same shape as `planner.planning.pipeline`'s progress: (fraction, message). A download gives no measurable
 #: progress (Overpass answers in one go), so the fraction is always 0.0: "started, under way".
 Progress = Callable[[float, str], None]
 BBox = tuple[

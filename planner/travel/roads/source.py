@@ -3,7 +3,7 @@
 Each place is snapped to the nearest road node of the graph's largest strongly connected component
 (a k-d tree on locally projected coordinates); places farther than ``max_snap_km`` from any road are
 refused by name (`PlacesOffRoad`), never moved silently. Minutes and km then come from one
-many-to-many Dijkstra run (`planner.roads._kernel`) and keep the asymmetry of one-way streets.
+many-to-many Dijkstra run (`planner.travel.roads._kernel`) and keep the asymmetry of one-way streets.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class RoadSource:
     """A `TravelSource` over an osmnx road graph.
 
     The graph needs ``x``/``y`` (lon/lat) on nodes and ``travel_time`` (s) and ``length`` (m) on
-    edges (`planner.roads.load_graph` and `fetch_graph` give such graphs). Of parallel edges the
+    edges (`planner.travel.roads.load_graph` and `fetch_graph` give such graphs). Of parallel edges the
     fastest is kept. Building the source compiles the graph to arrays once; `matrix` is then cheap.
 
     Parameters

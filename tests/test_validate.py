@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from planner.check.context import TOP_SPEED_KMH
 from planner.check.validate import (
     HARD_RULES,
     RULE_NAMES,
@@ -21,6 +22,7 @@ from planner.check.validate import (
 )
 from planner.domain.errors import PlanningError, PlanWarning
 from planner.domain.french import date_fr
+from planner.domain.geo import great_circle_km, haversine_km
 from planner.domain.instance import (
     CommuneClosure,
     DateRange,
@@ -53,23 +55,37 @@ def _place(instance: Instance, unit_id: str, insee: str | None) -> Point:
     return Point(site.name, site.lat, site.lon)
 
 
-def _leg(instance: Instance, unit_id: str, a: str | None, b: str | None) -> tuple[float, float]:
-    """Estimated minutes and km between two places (None is the unit's depot)."""
+def _leg(
+    instance: Instance, unit_id: str, a: str | None, b: str | None, travel: TravelMatrix | None = None
+) -> tuple[float, float]:
+    """Minutes and km between two places (None is the unit's depot): from ``travel``, else estimated."""
     if instance.unit(unit_id).kind is UnitKind.FIXED:
         return 0.0, 0.0
-    pair = EstimateSource().matrix([_place(instance, unit_id, a), _place(instance, unit_id, b)])
+    pa, pb = _place(instance, unit_id, a), _place(instance, unit_id, b)
+    if travel is not None:
+        i, j = travel.index(pa), travel.index(pb)
+        return float(travel.minutes[i, j]), float(travel.km[i, j])
+    pair = EstimateSource().matrix([pa, pb])
     return float(pair.minutes[0, 1]), float(pair.km[0, 1])
 
 
-def timed_tour(instance: Instance, day: date, visits: list[tuple[str, int]], *, unit_id: str = "bus1") -> Tour:
-    """A tour with sessions starting at the given minutes, leaving and coming back just in time."""
+def timed_tour(
+    instance: Instance,
+    day: date,
+    visits: list[tuple[str, int]],
+    *,
+    unit_id: str = "bus1",
+    travel: TravelMatrix | None = None,
+) -> Tour:
+    """A tour with sessions starting at the given minutes, leaving and coming back just in time
+    (by ``travel`` when given, else by the estimate)."""
     length = instance.rules.session_length(instance.unit(unit_id))
     sessions = tuple(
         Session(insee, instance.commune(insee).site.id, start, start, start + length, start + length)
         for insee, start in visits
     )
     stops = [None, *[s.insee for s in sessions], None]
-    legs = [_leg(instance, unit_id, a, b) for a, b in zip(stops, stops[1:])]
+    legs = [_leg(instance, unit_id, a, b, travel) for a, b in zip(stops, stops[1:])]
     leave = sessions[0].arrival - math.ceil(legs[0][0])
     back = sessions[-1].departure + math.ceil(legs[-1][0])
     return Tour(
@@ -108,6 +124,19 @@ VALID = make_plan(
 NO_STAFF = INSTANCE.replace(staff=())
 
 
+def all_places(instance: Instance) -> list[Point]:
+    """The depots and sites of ``instance``: the places of its travel matrices."""
+    return [u.depot for u in instance.units] + [c.site.point for c in instance.communes]
+
+
+def scaled_matrix(
+    instance: Instance, *, minutes: float = 1.0, km: float = 1.0, source: str = "road"
+) -> TravelMatrix:
+    """The estimate over ``instance``'s places with its minutes and km multiplied: a wrong matrix."""
+    estimate = EstimateSource().matrix(all_places(instance))
+    return TravelMatrix(estimate.places, estimate.minutes * minutes, estimate.km * km, source, "test")
+
+
 def rules_of(violations: list[Violation]) -> set[str]:
     return {v.rule for v in violations}
 
@@ -143,14 +172,15 @@ def test_valid_plan_passes_with_an_explicit_matrix_in_any_order():
 
 
 def test_validator_uses_the_given_matrix():
-    """Slower roads than the estimate make the same tight plan late: the given matrix is what counts."""
-    estimate = EstimateSource().matrix([INSTANCE.unit("bus1").depot] + [
-        Point(c.site.name, c.site.lat, c.site.lon) for c in INSTANCE.communes
-    ])
-    slow = TravelMatrix(estimate.places, estimate.minutes * 2, estimate.km, "road", "test")
+    """Slower roads than the estimate make the same tight plan late: the given matrix is what counts.
+
+    The Wednesday hop (28.6 min estimated) doubles past the 30-minute limit between sessions too;
+    SPEED, which reads the coordinates only, sees nothing wrong.
+    """
+    slow = scaled_matrix(INSTANCE, minutes=2)
     found = validate(INSTANCE, VALID, travel=slow)
-    assert "TRAVEL" in rules_of(found)
-    assert rules_of(found) <= {"TRAVEL", "LUNCH"}
+    assert {"TRAVEL", "DRIVE_BETWEEN_SESSIONS"} <= rules_of(found)
+    assert rules_of(found) <= {"TRAVEL", "LUNCH", "DRIVE_BETWEEN_SESSIONS"}
 
 
 def test_missing_place_in_given_matrix_is_estimated_with_a_warning():
@@ -175,7 +205,7 @@ def test_assert_valid_lists_every_violation():
 
 def test_every_rule_is_listed_once_with_a_matching_function():
     """HARD_RULES names each rule once, and each function is named after its rule."""
-    assert len(RULE_NAMES) == len(set(RULE_NAMES)) == 21
+    assert len(RULE_NAMES) == len(set(RULE_NAMES)) == 24
     for name, rule in HARD_RULES:
         assert rule.__name__ == f"check_{name.lower()}"
 
@@ -292,7 +322,8 @@ def test_session_times_overlapping_sessions():
     tour = timed_tour(inst, MONDAY, [("76001", 9 * 60), ("76002", 11 * 60)])
     found = tours_only(tour, instance=inst)
     assert "SESSION_TIMES" in rules_of(found)
-    assert rules_of(found) <= {"SESSION_TIMES", "TRAVEL", "LUNCH"}
+    # Arriving at 76002 before leaving 76001 is also a drive too fast for any road (SPEED).
+    assert rules_of(found) <= {"SESSION_TIMES", "TRAVEL", "SPEED", "LUNCH"}
 
 
 def test_session_times_tour_without_session():
@@ -339,6 +370,96 @@ def test_travel_fixed_unit_drives_nowhere():
     assert tour.leave_depot == 8 * 60 + 30 and tour.drive_km == 0
     assert tours_only(tour, instance=inst) == []
     assert rules_of(tours_only(replace(tour, drive_km=12.0), instance=inst)) == {"TRAVEL"}
+
+
+def test_speed_leg_faster_than_the_straight_line():
+    """A tour timed on a 10-times-too-fast road matrix agrees with it (no TRAVEL), but breaks SPEED."""
+    fast = scaled_matrix(INSTANCE, minutes=0.1)
+    tour = timed_tour(NO_STAFF, MONDAY, [("76001", 9 * 60), ("76002", 14 * 60)], travel=fast)
+    assert tour.leave_depot == 9 * 60 - 1  # 0.87 min for 8.7 km, rounded up
+    found = validate(NO_STAFF, make_plan(NO_STAFF, [tour]), travel=fast)
+    assert rules_of(found) == {"SPEED"}
+    depot, site = NO_STAFF.unit("bus1").depot, NO_STAFF.commune("76001").site
+    km = haversine_km(depot.lat, depot.lon, site.lat, site.lon)
+    least = math.ceil(km / TOP_SPEED_KMH * 60)
+    assert least >= 3
+    assert found[0].message == (
+        f"Bus bus1, lundi 4 janv. 2027 : arrivée à Commune 76001 à 09:00, 1 min après le départ depuis Dépôt "
+        f"à 08:59, pour un trajet de {km:.1f} km à vol d'oiseau : au moins {least} min à 110 km/h"
+    )
+    # Both depot legs and the declared drive are too fast; the 2-hour hop at lunch is not.
+    assert len(found) == 3
+    assert f"retour au dépôt à Dépôt à {hhmm(tour.back_at_depot)}" in found[1].message
+    assert "temps de conduite annoncé" in found[2].message
+    # The same tour timed at the top speed exactly passes: the bound is no stricter than it says.
+    top = TravelMatrix(fast.places, great_circle_km(fast.places) / TOP_SPEED_KMH * 60, fast.km, "road", "test")
+    at_top = timed_tour(NO_STAFF, MONDAY, [("76001", 9 * 60), ("76002", 14 * 60)], travel=top)
+    assert at_top.leave_depot == 9 * 60 - least
+    assert validate(NO_STAFF, make_plan(NO_STAFF, [at_top]), travel=top) == []
+
+
+def test_speed_declared_km_shorter_than_the_straight_line():
+    """A road matrix whose km are half the straight line gives a drive_km no road can have: SPEED."""
+    short = scaled_matrix(INSTANCE, km=0.5 / 1.3)
+    tour = timed_tour(NO_STAFF, MONDAY, [("76001", 9 * 60), ("76002", 14 * 60)], travel=short)
+    found = validate(NO_STAFF, make_plan(NO_STAFF, [tour]), travel=short)
+    assert rules_of(found) == {"SPEED"}
+    assert len(found) == 1 and "distance annoncée" in found[0].message and "à vol d'oiseau" in found[0].message
+    honest = timed_tour(NO_STAFF, MONDAY, [("76001", 9 * 60), ("76002", 14 * 60)])
+    assert tours_only(honest) == []
+
+
+def test_speed_declared_drive_minutes_too_short():
+    """A tour with a slack timetable but 3 declared minutes of driving for 27 km as the crow flies: SPEED."""
+    fast = scaled_matrix(INSTANCE, minutes=0.1)
+    declared = replace(TOUR_A, drive_minutes=TOUR_A.drive_minutes / 10)
+    found = validate(NO_STAFF, make_plan(NO_STAFF, [declared]), travel=fast)
+    assert rules_of(found) == {"SPEED"}
+    assert len(found) == 1 and "temps de conduite annoncé 4 min" in found[0].message
+    assert "110 km/h" in found[0].message
+
+
+def test_speed_reads_no_matrix_and_exempts_fixed_units():
+    """A zero matrix makes every drive legal for TRAVEL, never for SPEED; a fixed place never drives."""
+    zero = scaled_matrix(INSTANCE, minutes=0, km=0)
+    teleport = timed_tour(NO_STAFF, MONDAY, [("76001", 9 * 60), ("76002", 14 * 60)], travel=zero)
+    assert teleport.leave_depot == 9 * 60 and teleport.drive_km == 0
+    found = validate(NO_STAFF, make_plan(NO_STAFF, [teleport]), travel=zero)
+    assert rules_of(found) == {"SPEED"} and len(found) == 4  # two depot legs, km and minutes
+    fixed = replace(bus("fix1"), kind=UnitKind.FIXED)
+    inst = NO_STAFF.replace(units=(bus(), fixed))
+    still = timed_tour(inst, MONDAY, [("76001", 8 * 60 + 30), ("76002", 13 * 60 + 30)], unit_id="fix1")
+    assert validate(inst, make_plan(inst, [still]), travel=zero) == []
+
+
+def test_drive_between_sessions_too_far():
+    """A hop between two sessions longer than max_drive_between_sessions breaks it, with 1 min of slack."""
+    hop = _leg(NO_STAFF, "bus1", "76001", "76002")[0]
+    assert 14 < hop < 16
+
+    def with_limit(limit: int) -> list[Violation]:
+        rules = replace(NO_STAFF.rules, max_drive_between_sessions=limit)
+        return tours_only(TOUR_A, instance=NO_STAFF.replace(rules=rules))
+
+    found = with_limit(math.floor(hop) - 1)
+    assert rules_of(found) == {"DRIVE_BETWEEN_SESSIONS"}
+    assert found[0].message == (
+        f"Bus bus1, lundi 4 janv. 2027 : {math.ceil(hop)} min de route entre les séances à Commune 76001 "
+        f"et à Commune 76002, au plus {math.floor(hop) - 1} min entre deux séances"
+    )
+    assert with_limit(math.ceil(hop)) == []  # what the pattern solver allows
+    assert with_limit(math.floor(hop)) == []  # within the 1-minute slack
+
+
+def test_drive_between_sessions_exempts_fixed_units():
+    """A fixed place's sessions in two communes are 0 min apart, even with no drive allowed at all."""
+    fixed = replace(bus("fix1"), kind=UnitKind.FIXED)
+    rules = replace(NO_STAFF.rules, max_drive_between_sessions=0)
+    inst = NO_STAFF.replace(units=(bus(), fixed), rules=rules)
+    still = timed_tour(inst, MONDAY, [("76001", 8 * 60 + 30), ("76002", 13 * 60 + 30)], unit_id="fix1")
+    assert tours_only(still, instance=inst) == []
+    moving = timed_tour(inst, MONDAY, [("76001", 9 * 60), ("76002", 14 * 60)])
+    assert rules_of(tours_only(moving, instance=inst)) == {"DRIVE_BETWEEN_SESSIONS"}
 
 
 def test_lunch_session_overlaps_lunch():
@@ -569,6 +690,30 @@ def test_one_place_at_a_time():
     found = validate(inst, make_plan(inst, [one, two], shifts))
     assert rules_of(found) == {"ONE_PLACE"}
     assert found[0].staff_id == "d1"
+
+
+def test_one_tour_per_person_per_day():
+    """One doctor on a morning tour and an afternoon tour of two units, hours apart: ONE_TOUR_PER_PERSON_PER_DAY only."""
+    inst = INSTANCE.replace(units=(bus(), bus("bus2")))
+    morning = timed_tour(inst, MONDAY, [("76001", 9 * 60)])
+    afternoon = timed_tour(inst, MONDAY, [("76003", 14 * 60)], unit_id="bus2")
+    assert morning.back_at_depot < afternoon.leave_depot  # no overlap: ONE_PLACE has nothing to say
+
+    def crews(second_doctor: str) -> list[Shift]:
+        return [
+            *crew_shifts(morning, {Role.DOCTOR: ["d1"], Role.DRIVER: ["c1"]}),
+            *crew_shifts(afternoon, {Role.DOCTOR: [second_doctor], Role.DRIVER: ["c2"]}),
+        ]
+
+    found = validate(inst, make_plan(inst, [morning, afternoon], crews("d1")))
+    assert rules_of(found) == {"ONE_TOUR_PER_PERSON_PER_DAY"}
+    assert len(found) == 1 and found[0].staff_id == "d1" and found[0].tour_key == afternoon.key
+    assert found[0].message == (
+        f"Dr D1 Exemple (exemple), lundi 4 janv. 2027 : deux tournées le même jour "
+        f"(Bus bus1 {hhmm(morning.leave_depot)}-{hhmm(morning.back_at_depot)}, "
+        f"Bus bus2 {hhmm(afternoon.leave_depot)}-{hhmm(afternoon.back_at_depot)})"
+    )
+    assert validate(inst, make_plan(inst, [morning, afternoon], crews("d2"))) == []
 
 
 def test_max_week():

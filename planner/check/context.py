@@ -16,7 +16,7 @@ from typing import TypeVar
 import holidays as holidays_lib
 
 from planner.domain.french import date_fr, hhmm
-from planner.domain.geo import estimated_km_minutes
+from planner.domain.geo import estimated_km_minutes, haversine_km
 from planner.domain.instance import Commune, Instance, Point, Unit, UnitKind
 from planner.domain.plan import Plan, Session, Shift, Tour
 from planner.domain.travel_matrix import TravelMatrix
@@ -26,6 +26,11 @@ TRAVEL_TOLERANCE_MIN = 1.0
 #: Allowed gap, per leg, between a tour's drive_minutes / drive_km and the sum of its legs.
 DRIVE_MINUTES_TOLERANCE_PER_LEG = 1.0
 DRIVE_KM_TOLERANCE_PER_LEG = 0.5
+#: The fastest a unit can cover the straight line between two places, km/h: the physical bound of
+#: SPEED, computed from coordinates alone. A health bus is a coach or a heavy vehicle (French motorway
+#: limits: 100 km/h for coaches, 110 for 3.5-12 t, 90 above), and no road is shorter than the
+#: straight line. No leg, whatever matrix it came from, may be driven faster than this.
+TOP_SPEED_KMH = 110.0
 
 T = TypeVar("T")
 
@@ -46,6 +51,16 @@ class Violation:
 def minutes_text(value: float) -> str:
     """A duration in whole minutes, rounded up (a trip of 24.2 min takes 25 min)."""
     return f"{math.ceil(value - 1e-9)} min"
+
+
+def straight_km(a: Point, b: Point) -> float:
+    """Great-circle km between two places: no road between them is shorter, whatever a matrix says."""
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
+
+
+def least_minutes(km: float) -> float:
+    """The fewest minutes ``km`` of straight line can take at `TOP_SPEED_KMH`."""
+    return km / TOP_SPEED_KMH * 60.0
 
 
 # --- What every rule reads ------------------------------------------------------------------
@@ -145,6 +160,7 @@ class Context:
         return stops
 
     def leg(self, unit: Unit, a: _Stop, b: _Stop) -> tuple[float, float]:
+        """Reference minutes and km of a leg (the given matrix, else the estimate); 0 for a fixed unit."""
         if unit.kind is UnitKind.FIXED:
             return 0.0, 0.0
         return self.travel.leg(a.point, b.point)

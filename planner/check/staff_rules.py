@@ -1,8 +1,9 @@
-"""Hard rules of the validator about staff: crews, roles, availability, one place at a time, maxima."""
+"""Hard rules of the validator about staff: crews, roles, availability, one place at a time, one tour a
+day, maxima."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date
 
@@ -17,6 +18,7 @@ REMOTE = "REMOTE"
 AVAILABILITY = "AVAILABILITY"
 SHIFT_TIMES = "SHIFT_TIMES"
 ONE_PLACE = "ONE_PLACE"
+ONE_TOUR_PER_PERSON_PER_DAY = "ONE_TOUR_PER_PERSON_PER_DAY"
 MAX_WEEK = "MAX_WEEK"
 MAX_MONTH = "MAX_MONTH"
 
@@ -117,6 +119,26 @@ def check_one_place(ctx: Context) -> Iterator[Violation]:
         both = side_by_side(ctx, (a.unit_id, a.start, a.end), (b.unit_id, b.start, b.end))
         msg = f"{ctx.person_name(a.staff_id)}, {date_fr(a.date)} : deux services en même temps {both}"
         yield Violation(ONE_PLACE, msg, b.tour_key, b.staff_id)
+
+
+def check_one_tour_per_person_per_day(ctx: Context) -> Iterator[Violation]:
+    """A person has at most one shift per date, even at times that do not overlap.
+
+    A crew member's day is one tour, from depot to depot. Overlapping shifts are ONE_PLACE's: this
+    rule reports the pairs of one person's shifts on one date that do not overlap.
+    """
+    by_day: dict[tuple[str, date], list[Shift]] = defaultdict(list)
+    for shift in ctx.plan.shifts:
+        by_day[shift.staff_id, shift.date].append(shift)
+    for (staff_id, day), shifts in by_day.items():
+        ordered = sorted(shifts, key=lambda s: (s.start, s.end, s.unit_id))
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 :]:
+                if b.start < a.end:
+                    continue  # overlapping: ONE_PLACE
+                both = side_by_side(ctx, (a.unit_id, a.start, a.end), (b.unit_id, b.start, b.end))
+                msg = f"{ctx.person_name(staff_id)}, {date_fr(day)} : deux tournées le même jour {both}"
+                yield Violation(ONE_TOUR_PER_PERSON_PER_DAY, msg, b.tour_key, staff_id)
 
 
 def _over_cap(

@@ -1,7 +1,8 @@
-"""Hard rules of the validator about tours: days, hours, sessions, travel, sites, frequency, gaps."""
+"""Hard rules of the validator about tours: days, hours, sessions, travel, speed, sites, frequency, gaps."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -9,14 +10,18 @@ from collections.abc import Iterator
 from planner.check.context import (
     DRIVE_KM_TOLERANCE_PER_LEG,
     DRIVE_MINUTES_TOLERANCE_PER_LEG,
+    TOP_SPEED_KMH,
     TRAVEL_TOLERANCE_MIN,
     Context,
     Violation,
+    least_minutes,
     minutes_text,
     overlapping_pairs,
     side_by_side,
+    straight_km,
 )
 from planner.domain.french import WEEKDAYS_FR, date_fr, hhmm
+from planner.domain.instance import UnitKind
 from planner.domain.plan import Session, Tour
 
 # Rule names (constants, as in Timefold's constraint ids).
@@ -26,6 +31,8 @@ COMMUNE_CLOSED = "COMMUNE_CLOSED"
 HOURS = "HOURS"
 SESSION_TIMES = "SESSION_TIMES"
 TRAVEL = "TRAVEL"
+SPEED = "SPEED"
+DRIVE_BETWEEN_SESSIONS = "DRIVE_BETWEEN_SESSIONS"
 LUNCH = "LUNCH"
 SITE_OPEN = "SITE_OPEN"
 SITE_CLASH = "SITE_CLASH"
@@ -148,6 +155,77 @@ def check_travel(ctx: Context) -> Iterator[Violation]:
         if abs(tour.drive_km - total_km) > DRIVE_KM_TOLERANCE_PER_LEG * legs:
             msg = f"{where} : distance annoncée {tour.drive_km:.1f} km, trajets calculés {total_km:.1f} km"
             yield Violation(TRAVEL, msg, tour.key)
+
+
+def check_speed(ctx: Context) -> Iterator[Violation]:
+    """No leg is driven faster than the straight line at `TOP_SPEED_KMH`, nor declared shorter.
+
+    A physical bound from the coordinates alone, never from a matrix: a wrong travel matrix (0 min,
+    10 times too fast) gives a plan that agrees with it, so only this rule can see it. Each leg
+    (depot → first session, between sessions, last session → depot) must leave at least the
+    great-circle km at `TOP_SPEED_KMH` between leaving and arriving; the tour's ``drive_km`` must be
+    at least the sum of its legs' great-circle km, and its ``drive_minutes`` at least the time that
+    sum takes at `TOP_SPEED_KMH`. Fixed units never drive: they are exempt.
+    """
+    speed = f"{TOP_SPEED_KMH:g} km/h"
+    for tour, unit in ctx.tours():
+        if unit.kind is UnitKind.FIXED:
+            continue
+        stops = ctx.stops(tour, unit)
+        if stops is None:
+            continue
+        where = ctx.where(tour)
+        total_km = 0.0
+        for a, b in itertools.pairwise(stops):
+            km = straight_km(a.point, b.point)
+            total_km += km
+            taken = b.arrival - a.departure
+            if taken + TRAVEL_TOLERANCE_MIN < least_minutes(km):
+                arrival = "retour au dépôt" if b is stops[-1] else "arrivée"
+                msg = (
+                    f"{where} : {arrival} à {b.name} à {hhmm(b.arrival)}, {taken} min après le départ "
+                    f"depuis {a.name} à {hhmm(a.departure)}, pour un trajet de {km:.1f} km à vol d'oiseau : "
+                    f"au moins {minutes_text(least_minutes(km))} à {speed}"
+                )
+                yield Violation(SPEED, msg, tour.key)
+        legs = len(stops) - 1
+        if tour.drive_km + DRIVE_KM_TOLERANCE_PER_LEG * legs < total_km:
+            msg = (
+                f"{where} : distance annoncée {tour.drive_km:.1f} km, moins que le trajet de "
+                f"{total_km:.1f} km à vol d'oiseau de ses étapes"
+            )
+            yield Violation(SPEED, msg, tour.key)
+        if tour.drive_minutes + DRIVE_MINUTES_TOLERANCE_PER_LEG * legs < least_minutes(total_km):
+            msg = (
+                f"{where} : temps de conduite annoncé {tour.drive_minutes:.0f} min pour un trajet de "
+                f"{total_km:.1f} km à vol d'oiseau : au moins {minutes_text(least_minutes(total_km))} à {speed}"
+            )
+            yield Violation(SPEED, msg, tour.key)
+
+
+def check_drive_between_sessions(ctx: Context) -> Iterator[Violation]:
+    """Two consecutive sessions of a tour are at most ``max_drive_between_sessions`` minutes apart.
+
+    By the reference legs (the given matrix, else the estimate from coordinates), with the 1-minute
+    slack of every leg, so that a day never zigzags across the territory (the pattern solver keeps
+    each session within that drive of the previous one). Fixed units never drive: they are exempt.
+    """
+    limit = ctx.instance.rules.max_drive_between_sessions
+    for tour, unit in ctx.tours():
+        if unit.kind is UnitKind.FIXED:
+            continue
+        stops = ctx.stops(tour, unit)
+        if stops is None:
+            continue
+        sessions = stops[1:-1]
+        for a, b in itertools.pairwise(sessions):
+            minutes, _ = ctx.leg(unit, a, b)
+            if minutes > limit + TRAVEL_TOLERANCE_MIN:
+                msg = (
+                    f"{ctx.where(tour)} : {minutes_text(minutes)} de route entre les séances à {a.name} "
+                    f"et à {b.name}, au plus {limit} min entre deux séances"
+                )
+                yield Violation(DRIVE_BETWEEN_SESSIONS, msg, tour.key)
 
 
 def check_lunch(ctx: Context) -> Iterator[Violation]:

@@ -12,18 +12,37 @@ unknown commune) skips it, so that one mistake is reported once, by the rule it 
 
 Travel
 ------
-Travel times are looked up by place: a unit's depot is ``unit.depot`` and a session's place is
-``Point(site.name, site.lat, site.lon)`` of its commune's site, exactly the points the core builds
-its matrices over. When no matrix is given, an `EstimateSource` matrix over the places the plan uses
-is built. When a matrix is given but lacks a place, the legs touching that place are estimated with
-`EstimateSource` and a `PlanWarning` says which places were estimated (not a violation: the plan may
-be right, the matrix is only incomplete). Units of kind ``fixed`` never drive: every leg is 0.
+Every leg is looked up by place: a unit's depot is ``unit.depot`` and a session's place is its
+commune's ``site.point``, exactly the points the planner builds its matrices over. Units of kind
+``fixed`` never drive: every leg is 0, and the rules about driving (SPEED, DRIVE_BETWEEN_SESSIONS)
+exempt them. What is checked against what:
+
+- SPEED, against the coordinates only (`planner.domain.geo.haversine_km`), never a matrix: every
+  leg (depot → first session, between sessions, last session → depot) leaves at least the
+  great-circle km at `context.TOP_SPEED_KMH` (110 km/h) between leaving and arriving (1 min of
+  slack), and a tour's ``drive_km`` / ``drive_minutes`` are at least its legs' great-circle km /
+  that time (0.5 km / 1 min of slack per leg). A wrong matrix cannot satisfy it: no road is shorter
+  than the straight line.
+- TRAVEL, LUNCH and DRIVE_BETWEEN_SESSIONS, against the *reference legs*: the ``travel`` matrix when
+  one is given (the plan was made on roads), else the great-circle estimate (× 1.3 at 60 km/h,
+  `planner.domain.geo.estimated_km_minutes`) that the validator computes itself from the
+  coordinates. `planner.planning` passes its matrix only when it is a road matrix: a plan made on the
+  estimate is checked against the validator's own estimate, not against the solver's matrix. When a
+  given matrix lacks a place, the legs touching it are estimated and a `PlanWarning` says which
+  places (not a violation: the plan may be right, the matrix is only incomplete).
+
+TRAVEL: each leg leaves the reference minutes to drive it (1 min of slack), and ``drive_minutes`` /
+``drive_km`` match the sum of the reference legs (1 min / 0.5 km of slack per leg).
+DRIVE_BETWEEN_SESSIONS: consecutive sessions are at most ``rules.max_drive_between_sessions``
+reference minutes apart (1 min of slack).
 
 Crews
 -----
 Crew rules (CREW) apply whenever the plan has shifts or the instance has staff: a tour without any
 shift is then a violation ("tournée sans équipe") unless its unit's crew is empty. A plan of tours
-only, for an instance without a roster, is checked for its tours alone.
+only, for an instance without a roster, is checked for its tours alone. A person works at most one
+tour a date: overlapping shifts are ONE_PLACE, any other second shift that date is
+ONE_TOUR_PER_PERSON_PER_DAY.
 """
 
 from __future__ import annotations
@@ -38,6 +57,7 @@ from planner.check.staff_rules import (
     MAX_MONTH,
     MAX_WEEK,
     ONE_PLACE,
+    ONE_TOUR_PER_PERSON_PER_DAY,
     REMOTE,
     ROLE,
     SHIFT_TIMES,
@@ -46,12 +66,14 @@ from planner.check.staff_rules import (
     check_max_month,
     check_max_week,
     check_one_place,
+    check_one_tour_per_person_per_day,
     check_remote,
     check_role,
     check_shift_times,
 )
 from planner.check.tour_rules import (
     COMMUNE_CLOSED,
+    DRIVE_BETWEEN_SESSIONS,
     FREQUENCY,
     HOLIDAY,
     HOURS,
@@ -61,10 +83,12 @@ from planner.check.tour_rules import (
     SESSION_TIMES,
     SITE_CLASH,
     SITE_OPEN,
+    SPEED,
     TRAVEL,
     UNIT_DAY,
     UNIT_PLACES,
     check_commune_closed,
+    check_drive_between_sessions,
     check_frequency,
     check_holiday,
     check_hours,
@@ -74,6 +98,7 @@ from planner.check.tour_rules import (
     check_session_times,
     check_site_clash,
     check_site_open,
+    check_speed,
     check_travel,
     check_unit_day,
     check_unit_places,
@@ -95,6 +120,8 @@ HARD_RULES: tuple[tuple[str, Callable[[Context], Iterable[Violation]]], ...] = (
     (HOURS, check_hours),
     (SESSION_TIMES, check_session_times),
     (TRAVEL, check_travel),
+    (SPEED, check_speed),
+    (DRIVE_BETWEEN_SESSIONS, check_drive_between_sessions),
     (LUNCH, check_lunch),
     (SITE_OPEN, check_site_open),
     (SITE_CLASH, check_site_clash),
@@ -109,6 +136,7 @@ HARD_RULES: tuple[tuple[str, Callable[[Context], Iterable[Violation]]], ...] = (
     (AVAILABILITY, check_availability),
     (SHIFT_TIMES, check_shift_times),
     (ONE_PLACE, check_one_place),
+    (ONE_TOUR_PER_PERSON_PER_DAY, check_one_tour_per_person_per_day),
     (MAX_WEEK, check_max_week),
     (MAX_MONTH, check_max_month),
 )
@@ -128,8 +156,9 @@ def validate(instance: Instance, plan: Plan, *, travel: TravelMatrix | None = No
     plan
         The finished plan: dated tours and their shifts.
     travel
-        The travel matrix the plan was built with; ``None`` estimates every leg from the coordinates (`planner.domain.geo`). Places
-        missing from a given matrix are estimated, and a `PlanWarning` names them.
+        The road matrix the plan was built with, for the reference legs; ``None`` estimates every
+        reference leg from the coordinates (`planner.domain.geo`). Places missing from a given
+        matrix are estimated, and a `PlanWarning` names them. SPEED never reads it.
 
     Returns
     -------

@@ -263,7 +263,8 @@ def replan(
         reasons,
     )
     plan = replace(plan, start=published.start, weeks=published.weeks)
-    violations = validate(current, plan, travel=travel)
+    # Only a road matrix is checked against; an estimate, the validator recomputes from the coordinates.
+    violations = validate(current, plan, travel=travel if travel.source == "road" else None)
     if violations:
         listed = "\n".join(f"- {v.message}" for v in violations[:20])
         msg = f"le plan re-calculé enfreint {len(violations)} règle(s) ; merci de signaler ce défaut :\n{listed}"

@@ -16,6 +16,7 @@ import scipy.sparse as sp
 
 from planner.cli import main
 from planner.domain.errors import NoRoadData, PlanWarning
+from planner.domain.geo import haversine_km
 from planner.domain.instance import Point
 from planner.travel.estimate import EstimateSource
 from planner.travel.roads import (
@@ -377,3 +378,17 @@ def test_a_long_list_of_off_road_places_is_shortened_in_the_message(source):
     assert len(err.value.places) == 20
     assert "Hameau 0 (test)" in str(err.value) and "et 8 autre(s)" in str(err.value)
     assert "Hameau 19 (test)" not in str(err.value)
+
+
+def test_road_legs_are_never_shorter_nor_faster_than_the_straight_line(graph, source):
+    """Places off the nodes: each leg counts the stretch to and from the road (30 km/h), so road km are
+    never below the straight line and no leg beats the validator's 110 km/h bound."""
+    nodes = sorted(graph.nodes)[:4]
+    places = [Point(f"p{k}", graph.nodes[n]["y"] + 0.002, graph.nodes[n]["x"] - 0.002) for k, n in enumerate(nodes)]
+    matrix = source.matrix(places)
+    for i, a in enumerate(places):
+        for j, b in enumerate(places):
+            if i != j:
+                line = haversine_km(a.lat, a.lon, b.lat, b.lon)
+                assert matrix.km[i, j] >= line - 1e-9
+                assert matrix.minutes[i, j] >= line / 110 * 60 - 1e-9

@@ -26,6 +26,10 @@ from planner.domain.travel_matrix import TravelMatrix
 from planner.travel.roads import _kernel
 
 ROAD_LABEL = "routier (OpenStreetMap, osmnx)"
+#: Top speed of a health bus (a heavy vehicle: 110 km/h on French motorways for 3.5–12 t), km/h.
+VEHICLE_TOP_SPEED_KPH = 110.0
+#: Speed of the stretch between a place and its nearest road node (a village street), km/h.
+ACCESS_SPEED_KPH = 30.0
 #: A place farther than this from any road node is reported, not snapped.
 DEFAULT_MAX_SNAP_KM = 2.0
 #: The error message names this many places; `PlacesOffRoad.places` holds them all.
@@ -127,6 +131,8 @@ class RoadSource:
             (float(e[3]["travel_time"]) for e in edges), float, len(edges)
         )
         metres = np.fromiter((float(e[3]["length"]) for e in edges), float, len(edges))
+        # A health bus is a heavy vehicle: no road, however fast its limit, is driven above this.
+        seconds = np.maximum(seconds, metres / (VEHICLE_TOP_SPEED_KPH / 3.6))
         weight = _kernel.encode_weights(seconds, metres)
         order = np.lexsort(
             (weight, v, u)
@@ -192,13 +198,20 @@ class RoadSource:
         """
         places = tuple(places)
         pairs = set(legs)
-        nodes = np.array([s.node for s in self.snap(places)], dtype=np.int64)
+        snaps = self.snap(places)
+        nodes = np.array([s.node for s in snaps], dtype=np.int64)
         unique, inverse = np.unique(nodes, return_inverse=True)
         encoded = _kernel.many_to_many(
             self._weights, unique, unique, workers=workers or self.workers
         )
         encoded = encoded[np.ix_(inverse, inverse)]
         minutes, km = _kernel.decode(encoded)
+        # From each place to its road node and back: the last stretch of every leg is driven too.
+        access = np.array([s.km for s in snaps])
+        ends = access[:, None] + access[None, :]
+        np.fill_diagonal(ends, 0.0)
+        km = km + ends
+        minutes = minutes + ends / ACCESS_SPEED_KPH * 60.0
         polylines = self._polylines(places, nodes, pairs) if pairs else {}
         return TravelMatrix(places, minutes, km, "road", self.label, polylines)
 

@@ -12,7 +12,8 @@ from planner.domain.errors import TourneeError
 from planner.domain.french import WEEKDAYS_FR, date_fr
 from planner.results.staff_load import staff_totals
 from planner.results.summary import KPI_LABELS, format_kpi, kpi_explanations
-from planner.results.tables import sessions_table, shifts_table
+from planner.results.tables import in_french, sessions_table, shifts_table
+from planner.results.week_views import rota_grid, unit_week
 
 instance = session.instance()
 options = session.options()
@@ -102,12 +103,22 @@ for unit in instance.units:
         st.altair_chart(chart, width="stretch", height=chart.height + 140)  # room for axis and legend
 
 # --- Tables
-tab_sessions, tab_rota, tab_totals = st.tabs(["Séances", "Équipes (rota)", "Totaux par personne"])
+tab_week, tab_sessions, tab_rota, tab_totals = st.tabs(
+    ["Semaine (équipes et unités)", "Séances", "Équipes (rota)", "Totaux par personne"]
+)
+with tab_week:
+    st.caption(f"Semaine {week + 1} (choisie au-dessus de la carte). Version imprimable : page « Publier », zip des plannings.")
+    if plan.shifts:
+        st.dataframe(rota_grid(instance, plan, week).frame(), hide_index=True, width="stretch")
+    for unit in instance.units:
+        grid = unit_week(instance, plan, unit.id, week)
+        st.markdown(f"**{grid.title}**")
+        st.dataframe(grid.frame(), hide_index=True, width="stretch")
 with tab_sessions:
-    st.dataframe(views.in_french(sessions_table(instance, plan)), hide_index=True, width="stretch")
+    st.dataframe(in_french(sessions_table(instance, plan)), hide_index=True, width="stretch")
 with tab_rota:
     if plan.shifts:
-        st.dataframe(views.in_french(shifts_table(instance, plan)), hide_index=True, width="stretch")
+        st.dataframe(in_french(shifts_table(instance, plan)), hide_index=True, width="stretch")
     else:
         st.info("Aucune garde dans ce plan (les unités n'ont pas besoin d'équipage).")
 with tab_totals:

@@ -64,6 +64,10 @@ downloads = files.downloads(instance, plan, territory)
 c1, c2, c3, c4 = st.columns(4)
 c1.download_button("Séances (CSV)", downloads["sessions.csv"], file_name="seances.csv", mime="text/csv")
 c1.download_button("Plan complet (JSON)", downloads["plan.json"], file_name="plan.json", mime="application/json")
+c2.download_button(
+    "Classeur (tableur .xlsx)", downloads["plan.xlsx"], file_name="plan.xlsx",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)  # fmt: skip
 c2.download_button("Tous les fichiers (CSV, JSON)", downloads["plan.zip"], file_name="plan.zip", mime="application/zip")
 c3.download_button("Calendriers (.ics, zip)", downloads["calendriers.zip"], file_name="calendriers.zip", mime="application/zip")
 c4.download_button("Affiches et plannings (zip)", downloads["affiches.zip"], file_name="affiches.zip", mime="application/zip")

@@ -29,20 +29,6 @@ _AXIS_DAY = datetime(2000, 1, 3)
 
 PROBLEM_COLUMN = "⚠ problème"
 
-#: French headers for the tables of `planner.results.tables` (whose columns are the CSV files' English ones).
-COLUMNS_FR = {
-    "date": "date", "weekday": "jour", "unit": "unité", "insee": "insee", "commune": "commune", "site": "lieu",
-    "arrival": "arrivée", "start": "début", "end": "fin", "departure": "départ", "staff_id": "identifiant",
-    "name": "nom", "role_fr": "rôle", "remote": "à distance",
-}  # fmt: skip
-
-
-def in_french(table: pd.DataFrame) -> pd.DataFrame:
-    """A report table with French headers, without the columns people do not read (lat, lon, role id)."""
-    shown = table.drop(columns=[c for c in ("lat", "lon", "role") if c in table.columns])
-    return shown.rename(columns=COLUMNS_FR)
-
-
 def short_day(day: date) -> str:
     """``"lun. 04/01"``: a compact label for chart rows."""
     return f"{WEEKDAYS_FR[day.weekday()][:3]}. {day:%d/%m}"

@@ -13,6 +13,7 @@ from planner.publish.feeds import publish_feeds
 from planner.publish.posters import (
     commune_poster,
     person_list,
+    rota_table,
     unit_table,
     write_posters,
 )
@@ -41,7 +42,9 @@ def test_write_posters_files(tmp_path, instance):
         "affiche-76004.html",
         "horaires.csv",
     ]
-    assert private == sorted(["planning-unite-bus1.html", *(f"planning-{s.id}.html" for s in instance.staff)])
+    assert private == sorted(
+        ["equipes-semaines.html", "planning-unite-bus1.html", *(f"planning-{s.id}.html" for s in instance.staff)]
+    )
     assert all(p.exists() for p in paths)
 
 
@@ -77,10 +80,14 @@ def test_poster_qr_points_to_file_name_without_base_url(instance):
 
 
 def test_unit_table_and_person_list_are_private_pages(instance):
-    """The unit table has a row per week and names the crew; the personal list has each shift."""
+    """The unit table has a page per week (days × sessions) and names the crew; the personal list has
+    each shift; the rota page has a page per week."""
     plan = sample_plan(instance)
     table = unit_table(instance, plan, "bus1")
-    assert table.count("Semaine du ") == 2 and "size: A4 landscape" in table
+    assert table.count("<section class='week'>") == plan.weeks == 2 and "size: A4 landscape" in table
+    assert "séance 2" in table and "break-after: page" in table
+    rota = rota_table(instance, plan)
+    assert rota.count("<section class='week'>") == 2 and all(html.escape(p.name) in rota for p in instance.staff)
     assert html.escape(instance.person("d1").name) in table and "chauffeur : c1 (exemple)" in table
     mine = person_list(instance, plan, "d2")
     assert mine.count("<tr><td>") == 2 and "lundi 11 janv. 2027" in mine and "jeudi 14 janv. 2027" in mine

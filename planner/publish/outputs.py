@@ -1,4 +1,4 @@
-"""Write a plan's files into an output folder: plan.json, sessions.csv, shifts.csv, summary.txt."""
+"""Write a plan's files into an output folder: plan.json, sessions.csv, shifts.csv, plan.xlsx, summary.txt."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from planner.domain.plan import Plan
 from planner.publish.files import write_atomic
 from planner.publish.plan_json import write_plan_json
 from planner.publish.safe_csv import write_csv
+from planner.publish.spreadsheet import write_workbook
 from planner.results.summary import summary
 from planner.results.tables import sessions_table, shifts_table
 
@@ -23,7 +24,7 @@ def write_table(path: Path, table: pd.DataFrame) -> Path:
 def write_outputs(instance: Instance, plan: Plan, out_dir: str | Path) -> list[Path]:
     """Write every output of a plan into ``out_dir`` (created if needed); returns the paths written.
 
-    ``shifts.csv`` names the staff: it is for the coordinator, not for publication.
+    ``shifts.csv`` and ``plan.xlsx`` name the staff: they are for the coordinator, not for publication.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -31,5 +32,6 @@ def write_outputs(instance: Instance, plan: Plan, out_dir: str | Path) -> list[P
         write_plan_json(plan, out / "plan.json"),
         write_table(out / "sessions.csv", sessions_table(instance, plan)),
         write_table(out / "shifts.csv", shifts_table(instance, plan)),
+        write_workbook(instance, plan, out / "plan.xlsx"),
         write_atomic(out / "summary.txt", summary(instance, plan).encode("utf-8")),
     ]

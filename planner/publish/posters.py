@@ -9,9 +9,7 @@ printing it from a browser (or "save as PDF") gives the paper version, with no s
 from __future__ import annotations
 
 import html
-from collections import defaultdict
 from collections.abc import Iterable
-from datetime import timedelta
 from pathlib import Path
 
 import segno
@@ -31,6 +29,7 @@ from planner.publish.feeds import (
 )
 from planner.publish.files import write_atomic
 from planner.publish.safe_csv import write_csv
+from planner.results.week_views import WeekGrid, rota_grid, unit_week
 
 _CSS = """
 @page { size: A4; margin: 14mm; }
@@ -49,6 +48,8 @@ ul.bring { font-size: 13pt; columns: 2; margin: 0; }
 .qr svg { width: 34mm; height: 34mm; flex: none; }
 .small { font-size: 9pt; color: #444; }
 td.cell div { margin-bottom: 1.5mm; }
+section.week { break-after: page; }
+section.week:last-child { break-after: auto; }
 """
 
 
@@ -131,41 +132,40 @@ def _crew_text(instance: Instance, plan: Plan, tour: Tour) -> str:
     return " ; ".join(parts) or "équipe non affectée"
 
 
-def unit_table(instance: Instance, plan: Plan, unit_id: str) -> str:
-    """The private weekly table of one unit (HTML): a row per week, a column per working day."""
-    unit = instance.unit(unit_id)
-    days = sorted(unit.days | {t.date.weekday() for t in plan.tours if t.unit_id == unit_id})
-    by_week_day: dict[tuple[int, int], list[Tour]] = defaultdict(list)
-    for t in plan.tours:
-        if t.unit_id == unit_id:
-            by_week_day[((t.date - plan.start).days // 7, t.date.weekday())].append(t)
-    head = "".join(f"<th>{WEEKDAYS_FR[d]}</th>" for d in days)
+def _grid_html(grid: WeekGrid) -> str:
+    """One week grid as an HTML table (cells' lines on separate lines)."""
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in (grid.corner, *grid.columns))
     rows = []
-    for week in range(plan.weeks):
-        monday = plan.start + timedelta(days=7 * week - plan.start.weekday())
-        cells = []
-        for d in days:
-            parts = []
-            for t in by_week_day.get((week, d), []):
-                stops = "<br>".join(
-                    f"{hhmm(s.start)}–{hhmm(s.end)} {html.escape(instance.commune(s.insee).name)}" for s in t.sessions
-                )
-                parts.append(
-                    f"<div>{stops}<br><span class='small'>{html.escape(_crew_text(instance, plan, t))}</span></div>"
-                )
-            cells.append(f"<td class='cell'>{''.join(parts)}</td>")
-        rows.append(f"<tr><th>Semaine du {html.escape(date_fr(monday))}</th>{''.join(cells)}</tr>")
-    body = f"""
-<h1>{html.escape(unit.name)} — planning par semaine</h1>
-<p class="small">Document interne : il nomme les équipes. {html.escape(instance.title or instance.name)}.</p>
-<table>
-<thead><tr><th>Semaine</th>{head}</tr></thead>
-<tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-"""
-    return _page(f"{unit.name} — planning", body, landscape=True)
+    for label, cells in grid.rows:
+        tds = "".join(
+            "<td class='cell'>" + "<br>".join(html.escape(line) for line in cell) + "</td>" for cell in cells
+        )
+        rows.append(f"<tr><th>{html.escape(label)}</th>{tds}</tr>")
+    return (
+        f"<section class='week'><h2>{html.escape(grid.title)}</h2>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
+    )
+
+
+def _weeks_page(title: str, intro: str, grids: Iterable[WeekGrid]) -> str:
+    body = f"<h1>{html.escape(title)}</h1>\n<p class='small'>{html.escape(intro)}</p>\n"
+    body += "\n".join(_grid_html(g) for g in grids)
+    return _page(title, body, landscape=True)
+
+
+def unit_table(instance: Instance, plan: Plan, unit_id: str) -> str:
+    """The private week-by-week page of one unit (HTML, A4 landscape, a page per week): days × sessions."""
+    unit = instance.unit(unit_id)
+    grids = [unit_week(instance, plan, unit_id, w) for w in range(plan.weeks)]
+    intro = f"Document interne : il nomme les équipes. {instance.title or instance.name}."
+    return _weeks_page(f"{unit.name} — planning par semaine", intro, grids)
+
+
+def rota_table(instance: Instance, plan: Plan) -> str:
+    """The private rota, week by week (HTML, A4 landscape, a page per week): people × days."""
+    grids = [rota_grid(instance, plan, w) for w in range(plan.weeks)]
+    intro = f"Document interne pour le point d'équipe : il nomme les équipes. {instance.title or instance.name}."
+    return _weeks_page("Équipes — planning par semaine", intro, grids)
 
 
 def person_list(instance: Instance, plan: Plan, staff_id: str) -> str:
@@ -224,7 +224,8 @@ def write_posters(instance: Instance, plan: Plan, out_dir: str | Path, *, base_u
     """Write every printable page into ``out_dir`` and return their paths.
 
     ``public/``: ``affiche-<insee>.html`` for each visited commune and ``horaires.csv`` (public
-    timetable); ``prive/``: ``planning-unite-<id>.html`` per unit and ``planning-<id>.html`` per person.
+    timetable); ``prive/``: ``equipes-semaines.html`` (the rota, people × days, a page per week),
+    ``planning-unite-<id>.html`` per unit (days × sessions, a page per week) and ``planning-<id>.html`` per person.
     ``base_url`` is the public address of ``public/`` (QR codes then point to the feed's URL).
     """
     out = Path(out_dir)
@@ -234,6 +235,7 @@ def write_posters(instance: Instance, plan: Plan, out_dir: str | Path, *, base_u
         page = commune_poster(instance, plan, insee, base_url=base_url)
         paths.append(write_atomic(public / f"affiche-{slug(insee)}.html", page.encode("utf-8")))
     paths.append(write_csv(public / "horaires.csv", PUBLIC_TIMETABLE_HEADER, public_timetable_rows(instance, plan)))
+    paths.append(write_atomic(private / "equipes-semaines.html", rota_table(instance, plan).encode("utf-8")))
     for unit in instance.units:
         page = unit_table(instance, plan, unit.id)
         paths.append(write_atomic(private / f"planning-unite-{slug(unit.id)}.html", page.encode("utf-8")))

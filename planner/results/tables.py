@@ -58,3 +58,17 @@ def shifts_table(instance: Instance, plan: Plan) -> pd.DataFrame:
         )
     columns = ["date", "unit", "staff_id", "name", "role", "role_fr", "remote", "start", "end", "insee", "commune"]
     return pd.DataFrame(rows, columns=columns)
+
+
+#: French headers of the session and shift tables (their columns are the CSV files' English ones).
+COLUMNS_FR = {
+    "date": "date", "weekday": "jour", "unit": "unité", "insee": "insee", "commune": "commune", "site": "lieu",
+    "arrival": "arrivée", "start": "début", "end": "fin", "departure": "départ", "staff_id": "identifiant",
+    "name": "nom", "role_fr": "rôle", "remote": "à distance",
+}  # fmt: skip
+
+
+def in_french(table: pd.DataFrame) -> pd.DataFrame:
+    """A table with French headers, without the columns people do not read (lat, lon, role id)."""
+    shown = table.drop(columns=[c for c in ("lat", "lon", "role") if c in table.columns])
+    return shown.rename(columns=COLUMNS_FR)

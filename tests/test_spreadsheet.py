@@ -1,0 +1,57 @@
+"""The plan as a workbook (planner.publish.spreadsheet): one sheet per table, text never run as a formula."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import openpyxl
+import pytest
+
+from planner.publish.outputs import write_outputs
+from planner.publish.spreadsheet import workbook_bytes
+from tests.builders import small_instance
+from tests.plan_builders import sample_plan
+
+SHEETS = ["Séances", "Gardes", "Équipes par semaine", "Unités par semaine", "Indicateurs", "Communes non desservies"]
+
+
+@pytest.fixture
+def book():
+    base = small_instance()
+    tricky = replace(base.communes[1], name="=HYPERLINK(\"http://x\")")
+    instance = base.replace(communes=(base.communes[0], tricky, *base.communes[2:]))
+    return instance, openpyxl.load_workbook(io.BytesIO(workbook_bytes(instance, sample_plan(instance))))
+
+
+def test_workbook_has_a_sheet_per_table_with_french_headers(book):
+    """Sessions and shifts have a row each; the rota sheet has a row per person and week."""
+    instance, wb = book
+    assert wb.sheetnames == SHEETS
+    sessions, shifts, rota = wb["Séances"], wb["Gardes"], wb["Équipes par semaine"]
+    assert [c.value for c in sessions[1]][:4] == ["date", "jour", "unité", "insee"]
+    assert sessions.max_row == 1 + 8 and shifts.max_row == 1 + 8
+    assert rota.max_row == 1 + 2 * len(instance.staff)
+    assert [c.value for c in rota[1]] == ["semaine", "personne", "lundi", "mardi", "mercredi", "jeudi", "vendredi"]
+    units = wb["Unités par semaine"]
+    assert [c.value for c in units[1]][-2:] == ["séance 1", "séance 2"]
+    assert [c.value for c in wb["Indicateurs"][2]][:3] == ["Séances / semaine", 4.0, "4"]
+
+
+def test_no_cell_is_a_formula(book):
+    """The commune whose name starts with '=' is stored as text with a leading quote, in every sheet."""
+    _, wb = book
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+    names = [c.value for c in wb["Séances"]["E"]]
+    assert any(isinstance(v, str) and v.startswith("'=") for v in names)
+
+
+def test_write_outputs_writes_plan_xlsx(tmp_path):
+    """planner plan's output folder holds plan.xlsx beside the CSV files."""
+    instance = small_instance()
+    paths = write_outputs(instance, sample_plan(instance), tmp_path)
+    assert tmp_path / "plan.xlsx" in paths
+    assert openpyxl.load_workbook(tmp_path / "plan.xlsx").sheetnames == SHEETS

@@ -92,6 +92,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from planner.inputs import load_territory
     from planner.planning.options import PlanOptions
     from planner.planning.pipeline import plan
+    from planner.publish.plan_inputs import PlanInputs, Settings, TerritoryFiles
     from planner.results.summary import summary
     from planner.publish.outputs import write_outputs
 
@@ -112,7 +113,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     result = plan(instance, options, progress=progress)
     print(summary(instance, result))
-    _print_files(write_outputs(instance, result, args.out))
+    files = TerritoryFiles.load(args.territory)  # kept in plan.json, so that `planner publish` stores them
+    inputs = PlanInputs(files, Settings.between(files.instance(), instance), options)
+    _print_files(write_outputs(instance, result, args.out, inputs=inputs))
     return 0
 
 
@@ -204,61 +207,93 @@ def _add_roads_commands(sub: argparse._SubParsersAction) -> None:
     clear.set_defaults(func=_cmd_roads_clear)
 
 
+NO_BASE_URL_WARNING = (
+    "Attention : publié sans adresse web (--base-url) : les affiches n'ont ni QR code ni adresse du calendrier "
+    "(elles renvoient à la mairie) et index.html n'a pas de lien d'abonnement. Donnez l'adresse où sera mis le "
+    "dossier public/ : --base-url https://…"
+)
+
+
 def _cmd_publish(args: argparse.Namespace) -> int:
-    from planner.inputs import load_territory
-    from planner.publish.plan_json import read_plan_json
-    from planner.publish.publication import publish_version
+    from planner.publish.plan_inputs import inputs_of_plan_file
+    from planner.publish.plan_json import read_plan_file
+    from planner.publish.publication import check_publishable, publish_version, recover
     from planner.publish.store import PlanStore
 
-    instance = load_territory(args.territory)
-    plan = read_plan_json(args.plan)
-    if plan.instance_name != instance.name:
-        print(f"Attention : ce plan a été fait pour « {plan.instance_name} », pas pour « {instance.name} ».", file=sys.stderr)
+    if (args.plan is None) == (args.version is None):
+        print("Erreur : donnez un fichier plan.json ou --version N (une version enregistrée), l'un des deux.", file=sys.stderr)
+        return 2
     store = PlanStore(args.workspace)
-    version = store.save(plan, instance, note=args.note)
-    if args.dry_run:
-        print(f"Version {version} enregistrée dans {store.path} (non publiée).")
-        return 0
+    if args.version is None:
+        plan, recorded = read_plan_file(args.plan)
+        if recorded is None:
+            print("Attention : ce plan.json ne dit pas avec quels réglages il a été calculé ; sont enregistrés "
+                  "les fichiers du territoire, l'horizon du plan et les options par défaut.", file=sys.stderr)  # fmt: skip
+        inputs = inputs_of_plan_file(plan, recorded, args.territory, store.file_bytes)
+        instance = inputs.instance()
+        check_publishable(instance, plan, inputs.options.roads)  # before anything is saved
+        version = store.save(plan, instance, inputs=inputs, note=args.note)
+        if args.dry_run:
+            print(f"Version {version} enregistrée dans {store.path} (non publiée).")
+            return 0
+    else:
+        version = args.version
+    recover(store, args.out)
     previous = store.published_version()
-    publication = publish_version(store, instance, version, args.out, base_url=args.base_url)
-    print(f"Version {version} enregistrée et publiée ({store.path}).")
-    if previous is not None:
+    publication = publish_version(store, version, args.out, base_url=args.base_url)
+    if not publication.base_url:
+        print(NO_BASE_URL_WARNING, file=sys.stderr)
+    print(f"Version {version} publiée ({store.path}).")
+    if previous is not None and previous != version:
         print(store.diff(previous, version).text())
     print(publication.text())
     return 0
 
 
 def _cmd_feeds(args: argparse.Namespace) -> int:
-    from planner.inputs import load_territory
-    from planner.publish.publication import write_publication
+    from planner.publish.publication import publish_version, recover
     from planner.publish.store import PlanStore
 
     store = PlanStore(args.workspace)
-    current = store.published()
-    if current is None:
+    recover(store, args.out)
+    version = store.published_version()
+    if version is None:
         print(f"Aucune version publiée dans {store.path} : utilisez d'abord « planner publish ».")
         return 1
-    version, plan = current
-    instance = load_territory(args.territory)
+    instance = None
+    if store.inputs(version) is None:  # a version saved before inputs were kept
+        from planner.inputs import load_territory
+
+        instance = load_territory(args.territory or DEMO_TERRITORY)
     print(f"Version publiée : {version}.")
-    print(write_publication(store, instance, plan, version, args.out, base_url=args.base_url).text())
+    publication = publish_version(store, version, args.out, instance=instance, base_url=args.base_url)
+    if not publication.base_url:
+        print(NO_BASE_URL_WARNING, file=sys.stderr)
+    print(publication.text())
     return 0
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
+    from planner.domain.french import moment_fr
+    from planner.publish.publication import recover
     from planner.publish.store import PlanStore
 
     store = PlanStore(args.workspace)
+    recover(store, args.out)
     versions = store.history()
     if not versions:
         print(f"Aucune version enregistrée dans {store.path}.")
         return 0
-    print("version  enregistrée le (UTC)  passages  gardes  non desservies  données   note")
+    print("version  enregistrée le (heure de Paris)  territoire           horizon                séances  gardes  non desservies  note")
     for v in versions:
         mark = "*" if v.published else " "
-        print(f"{mark}{v.version:>6}  {v.created:%Y-%m-%d %H:%M}      {v.sessions:>8}  {v.shifts:>6}  "
-              f"{v.unserved:>14}  {v.fingerprint[:8]}  {v.note}")
-    print("* : version publiée ; « données » : empreinte des fichiers d'entrée.")
+        horizon = f"{v.weeks} sem. dès le {v.start:%d/%m/%Y}"
+        print(f"{mark}{v.version:>6}  {moment_fr(v.created):<30}  {v.instance_name:<19}  {horizon:<21}  "
+              f"{v.sessions:>7}  {v.shifts:>6}  {v.unserved:>14}  {v.note}")  # fmt: skip
+        print(f"{'':8} réglages : {v.settings_text}")
+    last = store.last_publication()
+    if last is not None:
+        print(f"* : version publiée (le {moment_fr(last.published)}, heure de Paris).")
     return 0
 
 
@@ -269,15 +304,62 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _token_subject(person: str) -> str:
+    return person if person == "coordination" or person.startswith(("unit:", "staff:")) else f"staff:{person}"
+
+
+def _cmd_tokens_list(args: argparse.Namespace) -> int:
+    from planner.publish.store import PlanStore
+    from planner.publish.subscriptions import private_feed_path, subject_label
+
+    store = PlanStore(args.workspace)
+    tokens = store.tokens()
+    if not tokens:
+        print(f"Aucune adresse privée dans {store.path} : elles sont créées à la première publication.")
+        return 0
+    labels = store.labels(store.published_version()) if store.published_version() else {}
+    base = args.url.rstrip("/") if args.url else None
+    for subject, token in tokens.items():
+        path = private_feed_path(subject, token)
+        where = f"{base}/{path}" if base else path
+        print(f"{subject_label(subject, labels):<40} {where}")
+    if not base:
+        print("Adresses relatives au dossier de publication ; --url ADRESSE donne les adresses complètes.")
+    return 0
+
+
+def _cmd_tokens_revoke(args: argparse.Namespace) -> int:
+    from planner.publish.publication import publish_version, recover
+    from planner.publish.store import PlanStore
+    from planner.publish.subscriptions import private_feed_path
+
+    store = PlanStore(args.workspace)
+    subject = _token_subject(args.person)
+    if subject not in store.tokens():
+        print(f"Erreur : « {args.person} » n'a pas d'adresse privée (voir « planner tokens list »).", file=sys.stderr)
+        return 2
+    token = store.revoke(subject)
+    print(f"Ancienne adresse de {args.person} révoquée ; nouvelle adresse : {private_feed_path(subject, token)}")
+    recover(store, args.out)
+    version = store.published_version()
+    if version is not None and store.inputs(version) is not None:
+        publish_version(store, version, args.out, base_url=args.base_url)
+        print(f"Version {version} republiée dans {args.out} : l'ancienne adresse ne mène plus à rien.")
+    elif version is not None:
+        print("L'ancienne adresse disparaîtra à la prochaine publication (« planner feeds TERRITOIRE »).")
+    return 0
+
+
 def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
-    """`planner publish|feeds|history|diff`: plan versions in a workspace, calendar feeds, posters."""
+    """`planner publish|feeds|history|diff|tokens`: plan versions in a workspace, calendar feeds, posters."""
     ws_help = "dossier de l'espace de travail (défaut : espace)"
     out_help = "dossier de publication (défaut : publication)"
-    url_help = "adresse web où sera mis le dossier public/ (liens et QR codes des affiches)"
+    url_help = "adresse web où sera mis le dossier public/ (liens, QR codes des affiches ; défaut : celle de la publication précédente)"
 
     pub = sub.add_parser("publish", help="enregistrer un plan, le publier, écrire calendriers et affiches")
-    pub.add_argument("plan", help="fichier plan.json écrit par « planner plan »")
-    pub.add_argument("territory", nargs="?", default=DEMO_TERRITORY, help="territoire du plan (défaut : démo)")
+    pub.add_argument("plan", nargs="?", help="fichier plan.json écrit par « planner plan » ou « planner replan »")
+    pub.add_argument("territory", nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
+    pub.add_argument("--version", type=_positive_int, metavar="N", help="publier la version N déjà enregistrée")
     pub.add_argument("--workspace", default="espace", help=ws_help)
     pub.add_argument("--out", default="publication", help=out_help)
     pub.add_argument("--base-url", help=url_help)
@@ -286,14 +368,15 @@ def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
     pub.set_defaults(func=_cmd_publish)
 
     feeds = sub.add_parser("feeds", help="réécrire calendriers et affiches de la version publiée")
-    feeds.add_argument("territory", nargs="?", default=DEMO_TERRITORY, help="territoire (défaut : démo)")
+    feeds.add_argument("territory", nargs="?", help="territoire, pour une version enregistrée sans ses données")
     feeds.add_argument("--workspace", default="espace", help=ws_help)
     feeds.add_argument("--out", default="publication", help=out_help)
     feeds.add_argument("--base-url", help=url_help)
     feeds.set_defaults(func=_cmd_feeds)
 
-    hist = sub.add_parser("history", help="les versions enregistrées et celle qui est publiée")
+    hist = sub.add_parser("history", help="les versions enregistrées, leurs données et celle qui est publiée")
     hist.add_argument("--workspace", default="espace", help=ws_help)
+    hist.add_argument("--out", default="publication", help=out_help)
     hist.set_defaults(func=_cmd_history)
 
     diff = sub.add_parser("diff", help="ce qui a changé entre deux versions")
@@ -302,19 +385,34 @@ def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
     diff.add_argument("--workspace", default="espace", help=ws_help)
     diff.set_defaults(func=_cmd_diff)
 
+    tokens = sub.add_parser("tokens", help="adresses privées d'abonnement (une par personne) : lister, révoquer")
+    tokens_sub = tokens.add_subparsers(dest="tokens_command", metavar="ACTION", required=True)
+    listing = tokens_sub.add_parser("list", help="l'adresse privée de chaque personne, unité et de la coordination")
+    listing.add_argument("--workspace", default="espace", help=ws_help)
+    listing.add_argument("--url", metavar="ADRESSE", help="adresse web du dossier de publication (qui contient prive/)")
+    listing.set_defaults(func=_cmd_tokens_list)
+    revoke = tokens_sub.add_parser("revoke", help="remplacer l'adresse privée d'une personne et republier")
+    revoke.add_argument("person", metavar="PERSONNE", help="identifiant dans roster.csv (ou unit:ID, coordination)")
+    revoke.add_argument("--workspace", default="espace", help=ws_help)
+    revoke.add_argument("--out", default="publication", help=out_help)
+    revoke.add_argument("--base-url", help=url_help)
+    revoke.set_defaults(func=_cmd_tokens_revoke)
+
 
 def _cmd_replan(args: argparse.Namespace) -> int:
     from datetime import date
 
-    from planner.inputs import load_territory
     from planner.planning.changes import parse_changes
+    from planner.publish.plan_inputs import inputs_of_plan_file
     from planner.planning.replan import replan, summary_text
     from planner.publish.outputs import write_outputs
-    from planner.publish.plan_json import read_plan_json
+    from planner.publish.plan_json import read_plan_file
+    from planner.publish.store import PlanStore
     from planner.travel import travel_for
 
-    instance = load_territory(args.territory)
-    published = read_plan_json(args.plan)
+    if (args.plan is None) == (args.version is None):
+        print("Erreur : donnez --plan plan.json ou --version N (une version enregistrée), l'un des deux.", file=sys.stderr)
+        return 2
     lines = [f"unavailable {v}" for v in args.unavailable]
     lines += [f"out-of-service {v}" for v in args.out_of_service]
     lines += [f"closed {v}" for v in args.closed]
@@ -327,25 +425,37 @@ def _cmd_replan(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"Erreur : --today « {args.today} » n'est pas une date AAAA-MM-JJ", file=sys.stderr)
         return 2
-    travel = travel_for(instance, args.roads)
-    result = replan(instance, published, changes, today=today, time_limit=args.time_limit, travel=travel)
+    if args.version is not None:
+        inputs, instance, published = PlanStore(args.workspace).rebuild(args.version)
+    else:
+        published, recorded = read_plan_file(args.plan)
+        inputs = inputs_of_plan_file(published, recorded, args.territory)
+        instance = inputs.instance()
+    travel = travel_for(instance, args.roads or inputs.options.roads)
+    result = replan(
+        instance, published, changes, today=today, time_limit=args.time_limit, travel=travel, seed=inputs.options.seed
+    )
     print(summary_text(result))
-    _print_files(write_outputs(instance, result.plan, args.out))
+    accepted = inputs.with_changes(changes, today)
+    _print_files(write_outputs(accepted.instance(), result.plan, args.out, inputs=accepted))
+    print(f"Pour le publier : planner publish {args.out}/plan.json --workspace {args.workspace}")
     return 0
 
 
 def _add_replan_commands(sub: argparse._SubParsersAction) -> None:
     """`planner replan`: re-plan a published plan after a cancellation, a breakdown, a closure."""
     p = sub.add_parser("replan", help="re-planifier après une absence, une panne ou une fermeture")
-    p.add_argument("territory", nargs="?", default=DEMO_TERRITORY, help="territoire du plan (défaut : démo)")
-    p.add_argument("--plan", required=True, help="plan.json publié (écrit par « planner plan »)")
+    p.add_argument("territory", nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
+    p.add_argument("--plan", help="plan.json publié (écrit par « planner plan »)")
+    p.add_argument("--version", type=_positive_int, metavar="N", help="partir de la version N de l'espace de travail")
+    p.add_argument("--workspace", default="espace", help="dossier de l'espace de travail (défaut : espace)")
     p.add_argument("--unavailable", action="append", default=[], metavar="PERSONNE:DATE[..DATE]", help="une personne absente")
     p.add_argument("--out-of-service", action="append", default=[], metavar="UNITÉ:DATE[..DATE]", help="une unité hors service")
     p.add_argument("--closed", action="append", default=[], metavar="INSEE:DATE[;DATE…]", help="une commune fermée")
     p.add_argument("--today", help="aujourd'hui, AAAA-MM-JJ : rien avant ne change (défaut : la date du jour)")
     p.add_argument("--out", default="out", help="dossier de sortie (défaut : out)")
     p.add_argument("--time-limit", type=float, default=10.0, help="secondes de recherche (défaut : 10)")
-    p.add_argument("--roads", default="estimate", help="trajets du plan : estimate (défaut), road, auto, ou un fichier")
+    p.add_argument("--roads", help="trajets du plan : estimate, road, auto, ou un fichier (défaut : ceux du plan)")
     p.set_defaults(func=_cmd_replan)
 
 

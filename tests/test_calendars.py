@@ -14,7 +14,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from planner.domain.instance import Role
+from planner.domain.instance import Role, UnitClosure
 from planner.publish.feeds import PARIS, commune_feed_name, event_uid, publish_feeds
 from planner.publish.store import PlanStore
 from tests.builders import small_instance
@@ -170,7 +170,7 @@ def test_no_staff_name_in_public_files(tmp_path, instance):
     for name in names:
         assert name not in public_text
     assert all(p.parent.name == "public" for p in index.public_paths())
-    assert all(p.parent.name == "prive" for p in index.private_paths())
+    assert all(p.parent.parent.name == "prive" for p in index.private_paths())
     coordinator = _unescape(re.sub(r"\r\n[ \t]", "", index.coordinator.read_text(encoding="utf-8")))
     assert instance.person("d2").name in coordinator and instance.person("c1").name in coordinator
 
@@ -235,6 +235,21 @@ def test_replan_keeps_uids_bumps_sequence_and_cancels(tmp_path, instance):
     back = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(fourth.coordinator.read_bytes()).events}
     for uid in removed:
         assert str(back[uid]["STATUS"]) == "CONFIRMED" and back[uid]["SEQUENCE"] == 2
+
+
+def test_cancelled_visit_says_why_when_the_reason_is_public(tmp_path, instance):
+    """A visit removed because its unit is now out of service is cancelled "(unité hors service)" in
+    the commune feed, and the ledger keeps the reason for the residents' page."""
+    store = PlanStore(tmp_path / "ws")
+    plan = sample_plan(instance)
+    publish_feeds(instance, plan, tmp_path / "pub", store=store, stamp=STAMP)
+    broken = date(2027, 1, 14)
+    current = instance.replace(rules=replace(instance.rules, unit_closures=(UnitClosure("bus1", frozenset({broken})),)))
+    second = publish_feeds(current, replanned(plan), tmp_path / "pub", store=store, stamp=STAMP)
+    uid = event_uid("session", "bus1", broken.isoformat(), "76004")
+    event = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(second.communes["76004"].read_bytes()).events}[uid]
+    assert str(event["DESCRIPTION"]).startswith("Ce rendez-vous est annulé (unité hors service).")
+    assert store.event_ledger()[uid].event["cancel_reason"] == "unité hors service"
 
 
 def test_without_store_every_sequence_is_zero(tmp_path, instance):

@@ -34,7 +34,7 @@ def test_write_posters_files(tmp_path, instance):
     """One poster per visited commune and the timetable in public/, one page per unit and person in prive/."""
     paths = write_posters(instance, sample_plan(instance), tmp_path)
     public = sorted(p.name for p in paths if p.parent.name == "public")
-    private = sorted(p.name for p in paths if p.parent.name == "prive")
+    private = sorted(p.relative_to(tmp_path / "prive").as_posix() for p in paths if p.parent.parent.name == "prive")
     assert public == [
         "affiche-76001.html",
         "affiche-76002.html",
@@ -43,7 +43,11 @@ def test_write_posters_files(tmp_path, instance):
         "horaires.csv",
     ]
     assert private == sorted(
-        ["equipes-semaines.html", "planning-unite-bus1.html", *(f"planning-{s.id}.html" for s in instance.staff)]
+        [
+            "coordination/equipes-semaines.html",
+            "unite-bus1/planning-unite.html",
+            *(f"personnel-{s.id}/planning.html" for s in instance.staff),
+        ]
     )
     assert all(p.exists() for p in paths)
 
@@ -73,10 +77,15 @@ def test_commune_poster_content(instance):
     assert "&lt;b&gt;test&lt;/b&gt;" in page and "<b>test</b>" not in page
 
 
-def test_poster_qr_points_to_file_name_without_base_url(instance):
-    """Without a base URL the QR code (and the text under it) give the feed's file name."""
+def test_poster_without_base_url_has_no_useless_qr_code(instance):
+    """Without a public address there is no QR code (it would hold a bare file name) and no "scannez":
+    the poster says where to ask for the calendar; with one, the QR code and the address to type."""
     page = commune_poster(instance, sample_plan(instance), "76001")
-    assert "<title>commune-76001.ics</title>" in page
+    assert "<svg" not in page and "Scannez" not in page and "commune-76001.ics" not in page
+    assert "auprès de votre mairie" in page
+    online = commune_poster(instance, sample_plan(instance), "76001", base_url="https://example.org/bus")
+    assert "<title>https://example.org/bus/commune-76001.ics</title>" in online
+    assert "<strong>https://example.org/bus/commune-76001.ics</strong>" in online
 
 
 def test_unit_table_and_person_list_are_private_pages(instance):

@@ -14,10 +14,13 @@ from planner.domain.instance import Instance, Role, Rules
 from planner.domain.plan import Plan
 from planner.planning.changes import (
     CommuneClosed,
+    apply_to_instance,
     StaffUnavailable,
     UnitOutOfService,
     parse_changes,
 )
+from planner.planning.options import PlanOptions
+from planner.planning.pipeline import plan as plan_instance
 from planner.planning.replan import replan, summary_text
 from planner.tours.day_routing import route_day
 from planner.travel import travel_for
@@ -152,6 +155,20 @@ def test_unit_out_of_service_removes_its_tours_and_their_shifts(published):
         result.shifts_changed,
     ) == (1, 2, 2, 0)
     assert "hors service" in result.diff[0] and "mercredi" in result.diff[0]
+
+
+def test_accepted_unit_out_of_service_stays_out_of_later_plans(published):
+    """Once a re-plan with bus1 out of service is accepted (`apply_to_instance`), planning the new
+    instance again never puts a tour of bus1 back on that date, and the validator checks it."""
+    instance, plan = published
+    broken = MONDAY + timedelta(days=9)
+    change = UnitOutOfService("bus1", broken, broken)
+    current = apply_to_instance(instance, [change], today=MONDAY + timedelta(days=7))
+    assert current.rules.unit_closed("bus1", broken) and not current.rules.unit_closed("bus2", broken)
+    assert any(v.rule == "UNIT_CLOSED" for v in validate(current, plan))
+    again = plan_instance(current, PlanOptions(time_limit=2, rota_time_limit=1))
+    assert again.tours and not [t for t in again.tours if t.unit_id == "bus1" and t.date == broken]
+    assert validate(current, again) == []
 
 
 def test_closed_commune_removes_its_session_and_empty_tours(published):

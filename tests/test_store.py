@@ -74,8 +74,8 @@ def test_publish_and_published(store, instance):
     assert store.published() is None
     v1 = store.save(sample_plan(instance), instance)
     v2 = store.save(replanned(instance), instance)
-    store.publish(v2)
-    store.publish(v1)
+    store.record_publication(v2, "v2-a")
+    store.record_publication(v1, "v1-b")
     version, plan = store.published()
     assert version == v1 and plan == sample_plan(instance)
     assert [v.published for v in store.history()] == [True, False]
@@ -84,7 +84,7 @@ def test_publish_and_published(store, instance):
 def test_unknown_version_is_a_french_error(store):
     """Loading or publishing a version that does not exist says so."""
     with pytest.raises(TourneeError, match="la version 7 n'existe pas"):
-        store.publish(7)
+        store.record_publication(7, "v7-a")
     with pytest.raises(TourneeError, match="la version 3 n'existe pas"):
         store.load(3)
 
@@ -92,7 +92,7 @@ def test_unknown_version_is_a_french_error(store):
 def test_store_reopens_with_its_data(tmp_path, instance):
     """A second PlanStore on the same folder sees the same versions (nothing kept in memory only)."""
     v = PlanStore(tmp_path).save(sample_plan(instance), instance)
-    PlanStore(tmp_path).publish(v)
+    PlanStore(tmp_path).record_publication(v, "v1-a")
     assert PlanStore(tmp_path).published()[0] == v
 
 
@@ -139,7 +139,7 @@ def test_exception_mid_save_loses_nothing(store, instance, monkeypatch):
     """An exception between the two statements of a save rolls it back: earlier versions, the
     published one and the version numbering are untouched."""
     v1 = store.save(sample_plan(instance), instance)
-    store.publish(v1)
+    store.record_publication(v1, "v1-a")
 
     def boom(*args, **kwargs):
         raise RuntimeError("panne simulée")
@@ -174,7 +174,7 @@ def test_killed_writer_loses_nothing(tmp_path, instance):
     ws = tmp_path / "ws"
     store = PlanStore(ws)
     v1 = store.save(sample_plan(instance), instance, note="publiée")
-    store.publish(v1)
+    store.record_publication(v1, "v1-a")
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD, str(ws)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}
     )
@@ -204,8 +204,8 @@ def test_cli_history_and_diff(tmp_path, instance, capsys):
     store = PlanStore(tmp_path)
     v1 = store.save(sample_plan(instance), instance, note="essai")
     v2 = store.save(replanned(instance), instance)
-    store.publish(v2)
-    assert main(["history", "--workspace", str(tmp_path)]) == 0
+    store.record_publication(v2, "v2-a")
+    assert main(["history", "--workspace", str(tmp_path), "--out", str(tmp_path / "publication")]) == 0
     out = capsys.readouterr().out
     assert "essai" in out and f"*{v2:>6}" in out and f" {v1:>6}" in out
     assert main(["diff", str(v1), str(v2), "--workspace", str(tmp_path)]) == 0

@@ -31,6 +31,7 @@ from planner.domain.instance import (
     Point,
     Role,
     TimeWindow,
+    UnitClosure,
     UnitKind,
     hhmm,
 )
@@ -205,7 +206,7 @@ def test_assert_valid_lists_every_violation():
 
 def test_every_rule_is_listed_once_with_a_matching_function():
     """HARD_RULES names each rule once, and each function is named after its rule."""
-    assert len(RULE_NAMES) == len(set(RULE_NAMES)) == 24
+    assert len(RULE_NAMES) == len(set(RULE_NAMES)) == 25
     for name, rule in HARD_RULES:
         assert rule.__name__ == f"check_{name.lower()}"
 
@@ -274,6 +275,15 @@ def test_commune_closed():
     found = tours_only(TOUR_A, instance=inst)
     assert rules_of(found) == {"COMMUNE_CLOSED"}
     assert "Commune 76002" in found[0].message
+
+
+def test_unit_closed():
+    """A tour of a unit on a date it is out of service (recorded by a re-plan) breaks UNIT_CLOSED."""
+    closure = UnitClosure(TOUR_A.unit_id, frozenset({MONDAY}))
+    inst = NO_STAFF.replace(rules=replace(NO_STAFF.rules, unit_closures=(closure,)))
+    found = tours_only(TOUR_A, instance=inst)
+    assert rules_of(found) == {"UNIT_CLOSED"}
+    assert "hors service" in found[0].message
 
 
 def test_hours_leaves_too_early():

@@ -28,6 +28,7 @@ from planner.domain.plan import Session, Tour
 UNIT_DAY = "UNIT_DAY"
 HOLIDAY = "HOLIDAY"
 COMMUNE_CLOSED = "COMMUNE_CLOSED"
+UNIT_CLOSED = "UNIT_CLOSED"
 HOURS = "HOURS"
 SESSION_TIMES = "SESSION_TIMES"
 TRAVEL = "TRAVEL"
@@ -78,6 +79,14 @@ def check_commune_closed(ctx: Context) -> Iterator[Violation]:
         if rules.commune_closed(session.insee, tour.date):
             msg = f"{ctx.where(tour)} : séance à {commune.name} alors que la commune est fermée ce jour-là"
             yield Violation(COMMUNE_CLOSED, msg, tour.key)
+
+
+def check_unit_closed(ctx: Context) -> Iterator[Violation]:
+    """No tour of a unit on a date it is out of service (recorded by a re-plan)."""
+    rules = ctx.instance.rules
+    for tour in ctx.plan.tours:
+        if rules.unit_closed(tour.unit_id, tour.date):
+            yield Violation(UNIT_CLOSED, f"{ctx.where(tour)} : tournée alors que l'unité est hors service", tour.key)
 
 
 def check_hours(ctx: Context) -> Iterator[Violation]:

@@ -85,6 +85,7 @@ from planner.check.tour_rules import (
     SITE_OPEN,
     SPEED,
     TRAVEL,
+    UNIT_CLOSED,
     UNIT_DAY,
     UNIT_PLACES,
     check_commune_closed,
@@ -100,6 +101,7 @@ from planner.check.tour_rules import (
     check_site_open,
     check_speed,
     check_travel,
+    check_unit_closed,
     check_unit_day,
     check_unit_places,
 )
@@ -117,6 +119,7 @@ HARD_RULES: tuple[tuple[str, Callable[[Context], Iterable[Violation]]], ...] = (
     (UNIT_DAY, check_unit_day),
     (HOLIDAY, check_holiday),
     (COMMUNE_CLOSED, check_commune_closed),
+    (UNIT_CLOSED, check_unit_closed),
     (HOURS, check_hours),
     (SESSION_TIMES, check_session_times),
     (TRAVEL, check_travel),

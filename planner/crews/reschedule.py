@@ -47,7 +47,7 @@ def propose_moves(
         communes = [instance.commune(s.insee) for s in tour.sessions]
         usual = {s.insee: s.start for s in tour.sessions}
         for day in _same_week_days(rules.start, rules.week_index(tour.date), tour.date):
-            if day.weekday() not in unit.days or day in closed or (unit.id, day) in busy:
+            if day.weekday() not in unit.days or day in closed or rules.unit_closed(unit.id, day) or (unit.id, day) in busy:
                 continue
             if not all(_visit_allowed(instance, c.insee, day, visits) for c in communes):
                 continue

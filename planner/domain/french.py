@@ -7,7 +7,11 @@ helpers, so that a date reads the same everywhere: ``mercredi 2 déc. 2026``, ``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+#: The time zone of every time a person reads (French territories of mainland France).
+PARIS = ZoneInfo("Europe/Paris")
 
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
@@ -29,6 +33,12 @@ def hhmm(minutes: int) -> str:
 def date_fr(day: date) -> str:
     """A date as French readers write it: ``mercredi 2 déc. 2026``."""
     return f"{WEEKDAYS_FR[day.weekday()]} {day.day} {MONTHS_FR_SHORT[day.month - 1]} {day.year}"
+
+
+def moment_fr(moment: datetime) -> str:
+    """An instant as a coordinator in France reads it, in Paris time: ``04/01/2027 à 13:05``."""
+    local = moment.astimezone(PARIS)
+    return f"{local:%d/%m/%Y} à {local:%H:%M}"
 
 
 def weekday_date_fr(day: date) -> str:

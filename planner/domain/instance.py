@@ -256,6 +256,14 @@ class CommuneClosure:
 
 
 @dataclass(frozen=True)
+class UnitClosure:
+    """A unit that cannot work on ``dates`` (breakdown, maintenance): no tour of it those days."""
+
+    unit_id: str
+    dates: frozenset[date]
+
+
+@dataclass(frozen=True)
 class Rules:
     """Planning rules: horizon, calendar and how often communes should be visited."""
 
@@ -267,6 +275,7 @@ class Rules:
     holiday_subdivision: str = ""
     closures: frozenset[date] = frozenset()
     commune_closures: tuple[CommuneClosure, ...] = ()
+    unit_closures: tuple[UnitClosure, ...] = ()
     max_drive_between_sessions: int = 30
     frequency_by_need: tuple[float, ...] = (1.0, 0.5, 0.25)
     weights: Weights = field(default_factory=Weights)
@@ -299,6 +308,10 @@ class Rules:
 
     def commune_closed(self, insee: str, day: date) -> bool:
         return any(c.insee == insee and day in c.dates for c in self.commune_closures)
+
+    def unit_closed(self, unit_id: str, day: date) -> bool:
+        """Whether ``unit_id`` is out of service on ``day`` (a re-plan recorded it)."""
+        return any(c.unit_id == unit_id and day in c.dates for c in self.unit_closures)
 
 
 @dataclass(frozen=True)

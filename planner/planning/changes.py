@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from planner.domain.errors import InputError, Problem
-from planner.domain.instance import CommuneClosure, DateRange, Instance
+from planner.domain.instance import CommuneClosure, DateRange, Instance, UnitClosure
 
 
 @dataclass(frozen=True)
@@ -93,9 +93,14 @@ def check_changes(instance: Instance, changes: Sequence[Change]) -> None:
 def apply_to_instance(
     instance: Instance, changes: Sequence[Change], *, today: date
 ) -> Instance:
-    """The instance as it now is: new dates off and commune closures (from ``today`` on only)."""
+    """The instance as it now is: new dates off, unit and commune closures (from ``today`` on only).
+
+    Everything a change forbids becomes part of the instance, so that a later ``plan()`` of it never
+    puts back a tour of a unit out of service, nor a session in a closed commune.
+    """
     staff = list(instance.staff)
     closures = list(instance.rules.commune_closures)
+    unit_closures = list(instance.rules.unit_closures)
     for change in changes:
         if isinstance(change, StaffUnavailable) and change.last >= today:
             span = DateRange(max(change.first, today), change.last)
@@ -105,11 +110,15 @@ def apply_to_instance(
                 else p
                 for p in staff
             ]
+        elif isinstance(change, UnitOutOfService) and change.last >= today:
+            first = max(change.first, today)
+            days = frozenset(first + timedelta(days=i) for i in range((change.last - first).days + 1))
+            unit_closures.append(UnitClosure(change.unit_id, days))
         elif isinstance(change, CommuneClosed):
             days = frozenset(d for d in change.dates if d >= today)
             if days:
                 closures.append(CommuneClosure(change.insee, days))
-    rules = replace(instance.rules, commune_closures=tuple(closures))
+    rules = replace(instance.rules, commune_closures=tuple(closures), unit_closures=tuple(unit_closures))
     return instance.replace(staff=tuple(staff), rules=rules)
 
 

@@ -57,6 +57,8 @@ def _missed_dates(instance: Instance, pattern: Pattern, tours: list[Tour], uncre
                     why = "fermeture prévue au scénario"
                 elif rules.commune_closed(v.insee, day):
                     why = "commune fermée ce jour-là"
+                elif rules.unit_closed(unit.id, day):
+                    why = "unité hors service ce jour-là"
                 elif f"{unit.id}/{day.isoformat()}" in uncrewed:
                     why = "aucune équipe complète disponible"
                 else:

@@ -21,25 +21,24 @@ import re
 import unicodedata
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 import icalendar
 from icalendar.enums import CLASS, STATUS, TRANSP
 
-from planner.domain.french import hhmm
+from planner.domain.french import PARIS, hhmm
 from planner.domain.instance import Commune, Instance, Role, Site, UnitKind
 from planner.domain.plan import Plan, Session, Shift, Tour
 from planner.publish.files import write_atomic
+from planner.results.public_visits import public_reason
 
 if TYPE_CHECKING:
     from planner.publish.store import LedgerEntry, PlanStore
 
-PARIS = ZoneInfo("Europe/Paris")
 #: Namespace of every UID Tournée writes; never change it, or every subscriber sees new events.
 UID_NAMESPACE = uuid.UUID("37ce3656-6d67-4124-b5c5-6a451fcb26ac")
 PRODID = "-//Tournée//Planificateur de tournées//FR"
@@ -84,6 +83,11 @@ def commune_feed_name(insee: str) -> str:
 def public_url(name: str, base_url: str | None) -> str:
     """Where a file of ``public/`` is found: ``base_url/name``, or the bare name without a base URL."""
     return f"{base_url.rstrip('/')}/{name}" if base_url else name
+
+
+def webcal_url(url: str) -> str | None:
+    """The ``webcal://`` form of a web address (calendar apps subscribe to it), None for another kind."""
+    return re.sub(r"^https?://", "webcal://", url) if re.match(r"https?://", url) else None
 
 
 def event_uid(kind: str, *parts: str) -> str:
@@ -246,8 +250,17 @@ class _Published:
     cancelled: bool
 
 
+def _with_reason(instance: Instance, feeds: tuple[str, ...], event: Mapping[str, Any]) -> dict[str, Any]:
+    """A cancelled session's data with its public reason (`cancel_reason`), when one can be said."""
+    keys = dict(f.split(":", 1) for f in feeds if ":" in f)
+    reason = None
+    if "commune" in keys and "unit" in keys:
+        reason = public_reason(instance, keys["unit"], keys["commune"], date.fromisoformat(event["date"]))
+    return {**event, "cancel_reason": reason} if reason else dict(event)
+
+
 def _merge_ledger(
-    events: list[EventSpec], ledger: Mapping[str, LedgerEntry]
+    instance: Instance, events: list[EventSpec], ledger: Mapping[str, LedgerEntry]
 ) -> tuple[list[_Published], list[LedgerEntry]]:
     """Events to write (current ones and cancelled ones) and the ledger entries that changed."""
     from planner.publish.store import LedgerEntry
@@ -271,10 +284,12 @@ def _merge_ledger(
     for uid, old in ledger.items():
         if uid in current:
             continue
-        sequence = old.sequence if old.cancelled else old.sequence + 1
-        out.append(_Published(EventSpec(uid, old.feeds, old.event), sequence, True))
-        if not old.cancelled:
-            changed.append(LedgerEntry(uid, sequence, old.content_hash, old.feeds, old.event, True))
+        if old.cancelled:
+            out.append(_Published(EventSpec(uid, old.feeds, old.event), old.sequence, True))
+            continue
+        event = _with_reason(instance, old.feeds, old.event)
+        out.append(_Published(EventSpec(uid, old.feeds, event), old.sequence + 1, True))
+        changed.append(LedgerEntry(uid, old.sequence + 1, old.content_hash, old.feeds, event, True))
     return out, changed
 
 
@@ -292,7 +307,8 @@ def _event(p: _Published, *, public: bool, stamp: datetime) -> icalendar.Event:
     summary = ("Annulé : " if p.cancelled else "") + data["summary"]
     description = data["public_description"] if public else data["private_description"]
     if p.cancelled:
-        description = "Ce rendez-vous est annulé.\n" + description
+        reason = f" ({data['cancel_reason']})" if data.get("cancel_reason") else ""
+        description = f"Ce rendez-vous est annulé{reason}.\n" + description
     event = icalendar.Event.new(
         uid=p.spec.uid,
         start=_at(data["date"], data["start"]),
@@ -346,9 +362,26 @@ def _calendar(
     return cal.to_ical()
 
 
+#: Where a private subject's files go inside ``prive/``: a folder name per subject (``staff:ID``,
+#: ``unit:ID``, ``coordination``). A publication gives each subject its secret token; previews and
+#: downloads use `readable_private_folder`.
+PrivateFolder = Callable[[str], str]
+
+
+def readable_private_folder(subject: str) -> str:
+    """``staff:d1`` → ``personnel-d1``, ``unit:bus`` → ``unite-bus``: folders of files never put online."""
+    kind, _, ident = subject.partition(":")
+    return {"staff": "personnel-", "unit": "unite-"}.get(kind, "") + slug(ident) if ident else slug(kind)
+
+
+STAFF_FEED = "planning.ics"
+UNIT_FEED = "tournees.ics"
+COORDINATOR_FILE = f"{COORDINATOR_FEED}.ics"
+
+
 @dataclass(frozen=True)
 class FeedIndex:
-    """Paths of every feed written by `publish_feeds`."""
+    """Paths of every feed written by `publish_feeds`, and the ledger entries the feeds changed."""
 
     out_dir: Path
     communes: Mapping[str, Path]  # INSEE -> public feed
@@ -356,6 +389,8 @@ class FeedIndex:
     staff: Mapping[str, Path]
     coordinator: Path
     index_html: Path
+    private_index: Path
+    ledger_changes: tuple[LedgerEntry, ...] = ()
 
     def public_paths(self) -> list[Path]:
         """Files meant to be published on a web site: commune feeds and the index page."""
@@ -373,10 +408,8 @@ def _index_html(instance: Instance, entries: list[tuple[str, str, int]], base_ur
     rows = []
     for name, file_name, count in entries:
         url = html.escape(public_url(file_name, base_url), quote=True)
-        webcal = ""
-        if base_url and re.match(r"https?://", base_url):
-            webcal_url = html.escape(re.sub(r"^https?://", "webcal://", public_url(file_name, base_url)), quote=True)
-            webcal = f' · <a href="{webcal_url}">s\'abonner</a>'
+        subscribe = webcal_url(public_url(file_name, base_url)) if base_url else None
+        webcal = f' · <a href="{html.escape(subscribe, quote=True)}">s\'abonner</a>' if subscribe else ""
         rows.append(
             f'<li>{html.escape(name)} — {count} passage(s) : <a href="{url}">{html.escape(file_name)}</a>{webcal}</li>'
         )
@@ -396,6 +429,13 @@ de l'unité mobile de santé. Les changements s'y reportent automatiquement.</p>
 """
 
 
+_PRIVATE_INDEX = """<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><title>Accès privé</title></head>
+<body><p>Chaque calendrier privé a sa propre adresse secrète, transmise à la personne concernée.</p></body>
+</html>
+"""
+
+
 def publish_feeds(
     instance: Instance,
     plan: Plan,
@@ -405,27 +445,33 @@ def publish_feeds(
     stamp: datetime | None = None,
     base_url: str | None = None,
     record: bool = True,
+    private_folder: PrivateFolder = readable_private_folder,
 ) -> FeedIndex:
     """Write every feed of ``plan`` into ``out_dir`` (``public/`` and ``prive/``); return their paths.
 
     Parameters
     ----------
     store
-        When given, its event ledger sets SEQUENCE and adds the cancelled events, and is updated
-        after the files are written. Without it, every event has SEQUENCE 0 and none is cancelled.
+        When given, its event ledger sets SEQUENCE and adds the cancelled events. Without it, every
+        event has SEQUENCE 0 and none is cancelled.
     record
-        Whether to update the store's ledger. Pass ``False`` for a preview of a plan that is not
-        being published (the ledger is then only read), so that drafts leave no trace in it.
+        Whether to update the store's ledger after writing. Pass ``False`` for a preview of a plan
+        that is not being published (drafts leave no trace), or when the caller records
+        ``FeedIndex.ledger_changes`` itself (`planner.publish.publication`, with the publication).
     stamp
         DTSTAMP of every event (default: now, UTC); pass a fixed one for identical output.
     base_url
         Public address of the ``public/`` folder, used for links in ``index.html``.
+    private_folder
+        The folder of ``prive/`` each person's, unit's and the coordinator's feed goes to (their
+        secret token in a publication, so that ``prive/`` may be put online: a folder name cannot be
+        guessed, and ``prive/index.html`` keeps a web server from listing them).
     """
     out_dir = Path(out_dir)
     stamp = stamp or datetime.now(UTC).replace(microsecond=0)
     events = plan_events(instance, plan)
     ledger = store.event_ledger() if store is not None else {}
-    published, changed = _merge_ledger(events, ledger)
+    published, changed = _merge_ledger(instance, events, ledger)
 
     by_feed: dict[str, list[_Published]] = defaultdict(list)
     for p in published:
@@ -452,26 +498,21 @@ def publish_feeds(
     unit_ids = [u.id for u in instance.units] + [k.split(":", 1)[1] for k in by_feed if k.startswith("unit:")]
     for unit_id in dict.fromkeys(unit_ids):
         name = instance.unit(unit_id).name if unit_id in {u.id for u in instance.units} else unit_id
-        items = by_feed.get(f"unit:{unit_id}", [])
+        key = f"unit:{unit_id}"
         cal = _calendar(
-            f"unit:{unit_id}", f"{name} — tournées", f"Tournées de {name} ({title})", items, public=False, events=built
+            key, f"{name} — tournées", f"Tournées de {name} ({title})", by_feed.get(key, []), public=False, events=built
         )
-        units[unit_id] = write_atomic(private_dir / f"unite-{slug(unit_id)}.ics", cal)
+        units[unit_id] = write_atomic(private_dir / private_folder(key) / UNIT_FEED, cal)
 
     staff: dict[str, Path] = {}
     staff_ids = [s.id for s in instance.staff] + [k.split(":", 1)[1] for k in by_feed if k.startswith("staff:")]
     for staff_id in dict.fromkeys(staff_ids):
         name = instance.person(staff_id).name if _has_person(instance, staff_id) else staff_id
-        items = by_feed.get(f"staff:{staff_id}", [])
+        key = f"staff:{staff_id}"
         cal = _calendar(
-            f"staff:{staff_id}",
-            f"Mon planning — {name}",
-            f"Gardes de {name} ({title})",
-            items,
-            public=False,
-            events=built,
+            key, f"Mon planning — {name}", f"Gardes de {name} ({title})", by_feed.get(key, []), public=False, events=built
         )
-        staff[staff_id] = write_atomic(private_dir / f"personnel-{slug(staff_id)}.ics", cal)
+        staff[staff_id] = write_atomic(private_dir / private_folder(key) / STAFF_FEED, cal)
 
     items = by_feed.get(COORDINATOR_FEED, [])
     cal = _calendar(
@@ -482,9 +523,10 @@ def publish_feeds(
         public=False,
         events=built,
     )
-    coordinator = write_atomic(private_dir / f"{COORDINATOR_FEED}.ics", cal)
+    coordinator = write_atomic(private_dir / private_folder(COORDINATOR_FEED) / COORDINATOR_FILE, cal)
     index_html = write_atomic(public_dir / "index.html", _index_html(instance, index_entries, base_url).encode("utf-8"))
+    private_index = write_atomic(private_dir / "index.html", _PRIVATE_INDEX.encode("utf-8"))
 
     if store is not None and record and changed:
         store.update_event_ledger(changed)
-    return FeedIndex(out_dir, communes, units, staff, coordinator, index_html)
+    return FeedIndex(out_dir, communes, units, staff, coordinator, index_html, private_index, tuple(changed))

@@ -8,6 +8,7 @@ import pandas as pd
 
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
+from planner.publish.plan_inputs import PlanInputs
 from planner.publish.files import write_atomic
 from planner.publish.plan_json import write_plan_json
 from planner.publish.safe_csv import write_csv
@@ -21,15 +22,19 @@ def write_table(path: Path, table: pd.DataFrame) -> Path:
     return write_csv(path, list(table.columns), table.itertuples(index=False, name=None))
 
 
-def write_outputs(instance: Instance, plan: Plan, out_dir: str | Path) -> list[Path]:
+def write_outputs(
+    instance: Instance, plan: Plan, out_dir: str | Path, *, inputs: PlanInputs | None = None
+) -> list[Path]:
     """Write every output of a plan into ``out_dir`` (created if needed); returns the paths written.
 
-    ``shifts.csv`` and ``plan.xlsx`` name the staff: they are for the coordinator, not for publication.
+    ``plan.json`` keeps ``inputs`` (what the plan was made from) when given, so that `planner
+    publish` stores them with the version. ``shifts.csv`` and ``plan.xlsx`` name the staff: they are
+    for the coordinator, not for publication.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     return [
-        write_plan_json(plan, out / "plan.json"),
+        write_plan_json(plan, out / "plan.json", inputs=inputs.to_dict() if inputs else None),
         write_table(out / "sessions.csv", sessions_table(instance, plan)),
         write_table(out / "shifts.csv", shifts_table(instance, plan)),
         write_workbook(instance, plan, out / "plan.xlsx"),

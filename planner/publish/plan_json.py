@@ -246,9 +246,13 @@ def plan_from_dict(d: Mapping[str, Any], *, source: str = "plan") -> Plan:
     )
 
 
-def plan_to_json(plan: Plan) -> str:
-    """The plan's JSON text (indented, UTF-8 characters kept readable)."""
-    return json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=1)
+def plan_to_json(plan: Plan, *, inputs: Mapping[str, Any] | None = None) -> str:
+    """The plan's JSON text (indented, UTF-8 characters kept readable), with what it was made from
+    (``inputs``: `planner.publish.plan_inputs.PlanInputs.to_dict`) when given."""
+    data = plan_to_dict(plan)
+    if inputs is not None:
+        data["inputs"] = dict(inputs)
+    return json.dumps(data, ensure_ascii=False, indent=1)
 
 
 def plan_from_json(text: str, *, source: str = "plan") -> Plan:
@@ -260,16 +264,25 @@ def plan_from_json(text: str, *, source: str = "plan") -> Plan:
     return plan_from_dict(data, source=source)
 
 
-def write_plan_json(plan: Plan, path: str | Path) -> Path:
-    """Write the plan as JSON (schema ``tournee.plan/1``), atomically. Returns the path."""
-    return write_atomic(Path(path), plan_to_json(plan).encode("utf-8"))
+def write_plan_json(plan: Plan, path: str | Path, *, inputs: Mapping[str, Any] | None = None) -> Path:
+    """Write the plan as JSON (schema ``tournee.plan/1``, with its ``inputs`` when given), atomically."""
+    return write_atomic(Path(path), plan_to_json(plan, inputs=inputs).encode("utf-8"))
 
 
 def read_plan_json(path: str | Path) -> Plan:
     """Read a plan written by `write_plan_json`; a wrong or old schema gives a French `InputError`."""
+    return read_plan_file(path)[0]
+
+
+def read_plan_file(path: str | Path) -> tuple[Plan, dict[str, Any] | None]:
+    """The plan of a `write_plan_json` file and its ``inputs`` object (None in files without one)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError([Problem(str(path), None, None, f"lecture impossible ({exc.strerror})")]) from exc
-    return plan_from_json(text, source=path.name)
+    plan = plan_from_json(text, source=path.name)
+    inputs = json.loads(text).get("inputs")
+    if inputs is not None and not isinstance(inputs, dict):
+        raise InputError([Problem(path.name, None, "inputs", "un objet JSON est attendu ici")])
+    return plan, inputs

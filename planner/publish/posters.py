@@ -1,7 +1,7 @@
 """Printable pages of a plan: an A4 poster per commune, a weekly table per unit, a shift list per person.
 
 Posters go to the town halls: they say when and where the unit stops and what to bring, with a QR
-code to the commune's calendar feed, and never name the staff. Unit tables and personal lists name
+code and the address of the commune's calendar feed when it is online, and never name the staff. Unit tables and personal lists name
 the crews and go to ``prive/``. Every page is self-contained HTML with ``@page { size: A4 }`` CSS:
 printing it from a browser (or "save as PDF") gives the paper version, with no system package.
 """
@@ -18,11 +18,14 @@ from planner.domain.french import WEEKDAYS_FR, date_fr, hhmm
 from planner.domain.instance import Instance, Role
 from planner.domain.plan import Plan, Session, Tour
 from planner.publish.feeds import (
+    COORDINATOR_FEED,
     PRIVATE_DIR,
     PUBLIC_DIR,
     WHAT_TO_BRING,
+    PrivateFolder,
     commune_feed_name,
     public_url,
+    readable_private_folder,
     services_fr,
     site_of,
     slug,
@@ -71,8 +74,24 @@ def _page(title: str, body: str, *, landscape: bool = False) -> str:
 
 
 def _qr_svg(target: str) -> str:
-    """An inline SVG QR code of ``target`` (the feed's URL, or its file name)."""
+    """An inline SVG QR code of ``target`` (the feed's URL)."""
     return segno.make(target, error="m", micro=False).svg_inline(scale=4, border=2, title=target)
+
+
+def _subscription_block(insee: str, name: str, base_url: str | None) -> str:
+    """How residents get the calendar: a QR code and the address to type when the feed is online,
+    else where to ask (a QR code of a bare file name would lead nowhere)."""
+    if not base_url:
+        return f"""<div class="qr"><div><strong>Calendrier toujours à jour</strong><br>
+Le calendrier des passages à {name}, à ajouter à votre agenda (téléphone, ordinateur), est disponible
+auprès de votre mairie ou de l'association qui organise les passages.</div></div>"""
+    feed = public_url(commune_feed_name(insee), base_url)
+    return f"""<div class="qr">
+{_qr_svg(feed)}
+<div><strong>Calendrier toujours à jour</strong><br>
+Scannez ce code, ou tapez l'adresse ci-dessous, pour ajouter les passages à {name} à votre agenda
+(téléphone, ordinateur) ; les changements s'y reportent d'eux-mêmes.<br><strong>{html.escape(feed)}</strong></div>
+</div>"""
 
 
 def commune_poster(instance: Instance, plan: Plan, insee: str, *, base_url: str | None = None) -> str:
@@ -93,7 +112,6 @@ def commune_poster(instance: Instance, plan: Plan, insee: str, *, base_url: str 
         )
         or '<tr><td colspan="3">Aucun passage prévu sur la période.</td></tr>'
     )
-    feed = public_url(commune_feed_name(insee), base_url)
     bring = "\n".join(f"<li>{html.escape(item)}</li>" for item in WHAT_TO_BRING)
     body = f"""
 <h1>{unit_names} à {name}</h1>
@@ -109,12 +127,7 @@ def commune_poster(instance: Instance, plan: Plan, insee: str, *, base_url: str 
 <ul class="bring">
 {bring}
 </ul>
-<div class="qr">
-{_qr_svg(feed)}
-<div><strong>Calendrier toujours à jour</strong><br>
-Scannez ce code pour ajouter les passages à {name} à votre agenda (téléphone, ordinateur) ;
-les changements s'y reportent d'eux-mêmes.<br><span class="small">{html.escape(feed)}</span></div>
-</div>
+{_subscription_block(insee, name, base_url)}
 <p class="small">{html.escape(instance.title or instance.name)} — horaires susceptibles de changer ;
 en cas d'urgence, appelez le 15.</p>
 """
@@ -220,13 +233,21 @@ def public_timetable_rows(instance: Instance, plan: Plan) -> list[tuple[str, ...
     return rows
 
 
-def write_posters(instance: Instance, plan: Plan, out_dir: str | Path, *, base_url: str | None = None) -> list[Path]:
+def write_posters(
+    instance: Instance,
+    plan: Plan,
+    out_dir: str | Path,
+    *,
+    base_url: str | None = None,
+    private_folder: PrivateFolder = readable_private_folder,
+) -> list[Path]:
     """Write every printable page into ``out_dir`` and return their paths.
 
     ``public/``: ``affiche-<insee>.html`` for each visited commune and ``horaires.csv`` (public
-    timetable); ``prive/``: ``equipes-semaines.html`` (the rota, people × days, a page per week),
-    ``planning-unite-<id>.html`` per unit (days × sessions, a page per week) and ``planning-<id>.html`` per person.
-    ``base_url`` is the public address of ``public/`` (QR codes then point to the feed's URL).
+    timetable); ``prive/``: ``equipes-semaines.html`` (the rota, people × days, a page per week) in the
+    coordination's folder, ``planning-unite.html`` (days × sessions, a page per week) in each unit's
+    and ``planning.html`` in each person's (``private_folder``, as for the feeds). ``base_url`` is the
+    public address of ``public/``: posters then carry a QR code and the address of their commune's feed.
     """
     out = Path(out_dir)
     public, private = out / PUBLIC_DIR, out / PRIVATE_DIR
@@ -235,11 +256,13 @@ def write_posters(instance: Instance, plan: Plan, out_dir: str | Path, *, base_u
         page = commune_poster(instance, plan, insee, base_url=base_url)
         paths.append(write_atomic(public / f"affiche-{slug(insee)}.html", page.encode("utf-8")))
     paths.append(write_csv(public / "horaires.csv", PUBLIC_TIMETABLE_HEADER, public_timetable_rows(instance, plan)))
-    paths.append(write_atomic(private / "equipes-semaines.html", rota_table(instance, plan).encode("utf-8")))
+    rota = rota_table(instance, plan).encode("utf-8")
+    paths.append(write_atomic(private / private_folder(COORDINATOR_FEED) / "equipes-semaines.html", rota))
     for unit in instance.units:
         page = unit_table(instance, plan, unit.id)
-        paths.append(write_atomic(private / f"planning-unite-{slug(unit.id)}.html", page.encode("utf-8")))
+        folder = private / private_folder(f"unit:{unit.id}")
+        paths.append(write_atomic(folder / "planning-unite.html", page.encode("utf-8")))
     for person in instance.staff:
         page = person_list(instance, plan, person.id)
-        paths.append(write_atomic(private / f"planning-{slug(person.id)}.html", page.encode("utf-8")))
+        paths.append(write_atomic(private / private_folder(f"staff:{person.id}") / "planning.html", page.encode("utf-8")))
     return paths

@@ -1,8 +1,15 @@
-"""The workspace store: every saved plan version, which one is published, and the iCal event ledger.
+"""The workspace store: every saved plan version with its inputs, the publications, the iCal event
+ledger and the private subscription tokens.
 
 One SQLite file (stdlib `sqlite3`) in the workspace folder. Each write is one transaction in WAL mode
 with ``synchronous=FULL``: a crash or an exception in the middle of a save leaves the store as it was
 before that save — earlier versions and the published one are never lost.
+
+A version keeps what it was made from (`planner.publish.plan_inputs.PlanInputs`): the territory's
+three files are stored once each, by SHA-256, in the ``files`` table; the version holds their digests,
+the settings, the solver options and the accepted changes, so that another process can rebuild its
+instance to re-plan, diff or re-publish it. Versions saved by the first format of the store (schema
+"1") have no inputs: they still load, are shown as such, and refuse what needs the inputs.
 
 The event ledger remembers, for every calendar event UID ever published, its SEQUENCE, a hash of its
 content and what is needed to write it again: `planner.publish.feeds` bumps SEQUENCE when an event
@@ -12,12 +19,14 @@ subscribers (icalendar itself tracks neither).
 
 from __future__ import annotations
 
+import hmac
 import json
+import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +34,13 @@ from planner.domain.errors import TourneeError
 from planner.domain.french import hhmm
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
+from planner.publish.plan_inputs import PlanInputs, describe_inputs
 from planner.publish.fingerprint import instance_fingerprint
 from planner.publish.plan_json import plan_from_json, plan_to_json
 from planner.results.plan_diff import PlanDiff, diff_plans
 
 DB_NAME = "tournee.sqlite"
-STORE_SCHEMA = "1"
+STORE_SCHEMA = "2"
 
 _SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -47,6 +57,7 @@ CREATE TABLE IF NOT EXISTS versions (
     shifts INTEGER NOT NULL,
     unserved INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS files (sha256 TEXT PRIMARY KEY, content BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS version_sessions (
     version INTEGER NOT NULL REFERENCES versions(version),
     unit TEXT NOT NULL,
@@ -61,6 +72,7 @@ CREATE TABLE IF NOT EXISTS publications (
     version INTEGER NOT NULL REFERENCES versions(version),
     published TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS tokens (subject TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE, created TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS ical_events (
     uid TEXT PRIMARY KEY,
     sequence INTEGER NOT NULL,
@@ -71,6 +83,15 @@ CREATE TABLE IF NOT EXISTS ical_events (
     updated TEXT NOT NULL
 );
 """
+
+#: Columns added by schema "2" (the table definitions above are those of schema "1").
+_SCHEMA_2_COLUMNS = (
+    "ALTER TABLE versions ADD COLUMN start TEXT",
+    "ALTER TABLE versions ADD COLUMN weeks INTEGER",
+    "ALTER TABLE versions ADD COLUMN inputs_json TEXT",
+    "ALTER TABLE publications ADD COLUMN folder TEXT",
+    "ALTER TABLE publications ADD COLUMN base_url TEXT",
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +108,27 @@ class VersionInfo:
     sessions: int
     shifts: int
     unserved: int
+    start: date
+    weeks: int
+    inputs: Mapping[str, Any] | None = None  # `PlanInputs.to_dict()`; None for versions saved without
+
+    @property
+    def settings_text(self) -> str:
+        """The territory's settings and options in French, or why there are none."""
+        if self.inputs is None:
+            return "données d'entrée non enregistrées (version ancienne)"
+        return describe_inputs(self.inputs)
+
+
+@dataclass(frozen=True)
+class PublicationInfo:
+    """One publication: which version, when, the folder it was written to and the public address it
+    was given (both None for publications recorded before schema 2)."""
+
+    version: int
+    published: datetime
+    folder: str | None
+    base_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,12 +164,33 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _create(conn: sqlite3.Connection) -> None:
+    """The tables of schema "1", statement by statement (``executescript`` would commit)."""
+    for statement in _SCHEMA_SQL.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _migrate_to_2(conn: sqlite3.Connection) -> None:
+    """Schema "1" → "2": horizon and inputs per version, folder per publication (old rows: no inputs)."""
+    for statement in _SCHEMA_2_COLUMNS:
+        conn.execute(statement)
+    for version, text in conn.execute("SELECT version, plan_json FROM versions").fetchall():
+        data = json.loads(text)
+        conn.execute("UPDATE versions SET start=?, weeks=? WHERE version=?", (data["start"], data["weeks"], version))
+
+
+#: Bytes of randomness of a subscription token (`secrets.token_urlsafe`): 24 bytes = 192 bits.
+TOKEN_BYTES = 24
+
+
 class PlanStore:
-    """Plan versions, publication and the iCal ledger of one workspace, in one SQLite file.
+    """Plan versions, publications, the iCal ledger and the tokens of one workspace, in one SQLite file.
 
     ``path`` is the workspace folder (the file is ``tournee.sqlite`` inside it, created on first use)
     or a path ending in ``.sqlite``/``.db``. Every method opens its own short connection, so one store
     object can serve several threads (the Streamlit app) and several processes can share the file.
+    A workspace of schema "1" is migrated when opened.
     """
 
     def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = _utc_now) -> None:
@@ -137,14 +200,17 @@ class PlanStore:
         self._clock = clock
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(_SCHEMA_SQL)
+        with self._transaction() as conn:
+            _create(conn)
             row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            if row is None:
-                conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema', ?)", (STORE_SCHEMA,))
-            elif row[0] != STORE_SCHEMA:
+            found = row[0] if row else None
+            if found in (None, "1"):  # a new store is made as "1", then migrated like an old one
+                _migrate_to_2(conn)
+                conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (STORE_SCHEMA,))
+            elif found != STORE_SCHEMA:
                 msg = (
-                    f"l'espace de travail {self.path} a le format {row[0]} "
-                    f"alors que cette version de Tournée lit le format {STORE_SCHEMA}"
+                    f"l'espace de travail {self.path} a le format {found} alors que cette version de Tournée "
+                    f"lit le format {STORE_SCHEMA} : ouvrez-le avec la version de Tournée qui l'a écrit"
                 )
                 raise TourneeError(msg)
 
@@ -175,12 +241,31 @@ class PlanStore:
 
     # -- versions
 
-    def save(self, plan: Plan, instance: Instance, *, note: str = "") -> int:
-        """Save ``plan`` (made from ``instance``) as a new version; returns its number (1, 2, …)."""
+    def save(self, plan: Plan, instance: Instance, *, inputs: PlanInputs | None = None, note: str = "") -> int:
+        """Save ``plan`` (made from ``instance``) as a new version; returns its number (1, 2, …).
+
+        With ``inputs`` (what ``instance`` was built from), the version keeps them: its files once
+        each by SHA-256, the rest as JSON. They must rebuild exactly ``instance``, else nothing is saved.
+        """
+        inputs_json = None
+        if inputs is not None:
+            if instance_fingerprint(inputs.instance()) != instance_fingerprint(instance):
+                msg = (
+                    "les données d'entrée jointes au plan ne redonnent pas le territoire pour lequel il a été "
+                    "calculé ; rien n'a été enregistré (merci de signaler ce défaut)"
+                )
+                raise TourneeError(msg)
+            inputs_json = json.dumps(inputs.to_dict(), ensure_ascii=False, sort_keys=True)
         with self._transaction() as conn:
+            if inputs is not None:
+                conn.executemany(
+                    "INSERT OR IGNORE INTO files (sha256, content) VALUES (?, ?)",
+                    [(digest, inputs.files.by_name()[name]) for name, digest in inputs.files.digests().items()],
+                )
             cursor = conn.execute(
                 "INSERT INTO versions (created, fingerprint, note, instance_name, plan_json, labels_json,"
-                " tours, sessions, shifts, unserved) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " tours, sessions, shifts, unserved, start, weeks, inputs_json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     self._now(),
                     instance_fingerprint(instance),
@@ -192,6 +277,9 @@ class PlanStore:
                     len(plan.sessions()),
                     len(plan.shifts),
                     len(plan.unserved),
+                    plan.start.isoformat(),
+                    plan.weeks,
+                    inputs_json,
                 ),
             )
             version = int(cursor.lastrowid)
@@ -203,43 +291,52 @@ class PlanStore:
             msg = f"la version {version} n'existe pas dans {self.path} (voir « planner history »)"
             raise TourneeError(msg)
 
-    def load(self, version: int) -> Plan:
-        """The plan saved as ``version``."""
+    def _column(self, version: int, column: str) -> Any:
         with self._connect() as conn:
             self._require(conn, version)
-            (text,) = conn.execute("SELECT plan_json FROM versions WHERE version=?", (version,)).fetchone()
-        return plan_from_json(text, source=f"{self.path.name} (version {version})")
+            return conn.execute(f"SELECT {column} FROM versions WHERE version=?", (version,)).fetchone()[0]  # noqa: S608 (fixed names)
+
+    def load(self, version: int) -> Plan:
+        """The plan saved as ``version``."""
+        return plan_from_json(self._column(version, "plan_json"), source=f"{self.path.name} (version {version})")
 
     def labels(self, version: int) -> dict[str, dict[str, str]]:
         """Commune, unit and staff display names as they were when ``version`` was saved."""
+        return json.loads(self._column(version, "labels_json"))
+
+    def file_bytes(self, digest: str) -> bytes | None:
+        """A stored input file by its SHA-256, or None."""
         with self._connect() as conn:
-            self._require(conn, version)
-            (text,) = conn.execute("SELECT labels_json FROM versions WHERE version=?", (version,)).fetchone()
-        return json.loads(text)
+            row = conn.execute("SELECT content FROM files WHERE sha256=?", (digest,)).fetchone()
+        return None if row is None else bytes(row[0])
 
-    def publish(self, version: int) -> None:
-        """Make ``version`` the published plan (the one feeds and posters show)."""
-        with self._transaction() as conn:
-            self._require(conn, version)
-            conn.execute("INSERT INTO publications (version, published) VALUES (?, ?)", (version, self._now()))
+    def inputs(self, version: int) -> PlanInputs | None:
+        """What ``version`` was made from, or None for a version saved without its inputs."""
+        text = self._column(version, "inputs_json")
+        return None if text is None else PlanInputs.from_dict(json.loads(text), self.file_bytes)
 
-    def published_version(self) -> int | None:
-        with self._connect() as conn:
-            row = conn.execute("SELECT version FROM publications ORDER BY id DESC LIMIT 1").fetchone()
-        return None if row is None else int(row[0])
+    def rebuild(self, version: int) -> tuple[PlanInputs, Instance, Plan]:
+        """The inputs, the instance and the plan of ``version``, as in the process that saved it.
 
-    def published(self) -> tuple[int, Plan] | None:
-        """The published version and its plan, or None when nothing was published yet."""
-        version = self.published_version()
-        return None if version is None else (version, self.load(version))
+        Raises `TourneeError` (French) for a version saved without its inputs.
+        """
+        inputs = self.inputs(version)
+        if inputs is None:
+            msg = (
+                f"la version {version} a été enregistrée par une version de Tournée qui ne gardait pas les données "
+                "d'entrée (territoire, réglages) : elle ne peut être ni re-planifiée ni republiée. Recalculez le plan "
+                "(planner plan), puis publiez-le (planner publish)."
+            )
+            raise TourneeError(msg)
+        return inputs, inputs.instance(), self.load(version)
 
     def history(self) -> list[VersionInfo]:
         """Every saved version, oldest first."""
         current = self.published_version()
         with self._connect() as conn:
             rows = conn.execute(
-                "SELECT version, created, fingerprint, note, instance_name, tours, sessions, shifts, unserved"
-                " FROM versions ORDER BY version"
+                "SELECT version, created, fingerprint, note, instance_name, tours, sessions, shifts, unserved,"
+                " start, weeks, inputs_json FROM versions ORDER BY version"
             ).fetchall()
         return [
             VersionInfo(
@@ -253,8 +350,11 @@ class PlanStore:
                 sessions=sessions,
                 shifts=shifts,
                 unserved=unserved,
+                start=date.fromisoformat(start),
+                weeks=weeks,
+                inputs=None if inputs is None else json.loads(inputs),
             )
-            for v, created, fp, note, name, tours, sessions, shifts, unserved in rows
+            for v, created, fp, note, name, tours, sessions, shifts, unserved, start, weeks, inputs in rows
         ]
 
     def diff(self, v1: int, v2: int) -> PlanDiff:
@@ -264,6 +364,45 @@ class PlanStore:
             labels.setdefault(kind, {}).update(names)
         result = diff_plans(self.load(v1), self.load(v2), labels=labels)
         return PlanDiff(result.added, result.removed, result.moved, result.shifts_changed, labels, (v1, v2))
+
+    # -- publications
+
+    def record_publication(
+        self,
+        version: int,
+        folder: str,
+        ledger: Iterable[LedgerEntry] = (),
+        *,
+        published: datetime | None = None,
+        base_url: str | None = None,
+    ) -> None:
+        """Record that ``version`` is now published in ``folder``, with the ledger entries it changed,
+        in one transaction (`planner.publish.publication` calls it once the folder is in place)."""
+        when = (published or self._clock()).astimezone(UTC).isoformat(timespec="seconds")
+        with self._transaction() as conn:
+            self._require(conn, version)
+            conn.execute(
+                "INSERT INTO publications (version, published, folder, base_url) VALUES (?, ?, ?, ?)",
+                (version, when, folder, base_url),
+            )
+            _write_ledger(conn, ledger, when)
+
+    def last_publication(self) -> PublicationInfo | None:
+        """The latest publication, or None when nothing was published yet."""
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT version, published, folder, base_url FROM publications ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else PublicationInfo(row[0], datetime.fromisoformat(row[1]), row[2], row[3])
+
+    def published_version(self) -> int | None:
+        last = self.last_publication()
+        return None if last is None else last.version
+
+    def published(self) -> tuple[int, Plan] | None:
+        """The published version and its plan, or None when nothing was published yet."""
+        version = self.published_version()
+        return None if version is None else (version, self.load(version))
 
     # -- iCal event ledger
 
@@ -278,24 +417,63 @@ class PlanStore:
 
     def update_event_ledger(self, entries: Iterable[LedgerEntry]) -> None:
         """Record (insert or replace) ledger entries, all in one transaction."""
-        now = self._now()
-        rows = [
-            (
-                e.uid,
-                e.sequence,
-                e.content_hash,
-                json.dumps(list(e.feeds)),
-                json.dumps(e.event, ensure_ascii=False),
-                int(e.cancelled),
-                now,
-            )
-            for e in entries
-        ]
         with self._transaction() as conn:
-            conn.executemany(
-                "INSERT INTO ical_events (uid, sequence, hash, feeds, event_json, cancelled, updated)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET sequence=excluded.sequence,"
-                " hash=excluded.hash, feeds=excluded.feeds, event_json=excluded.event_json,"
-                " cancelled=excluded.cancelled, updated=excluded.updated",
-                rows,
+            _write_ledger(conn, entries, self._now())
+
+    # -- private subscription tokens
+
+    def ensure_tokens(self, subjects: Iterable[str]) -> dict[str, str]:
+        """The secret token of each subject (``staff:ID``, ``unit:ID``, ``coordination``), made on first use.
+
+        A token names its subject's private folder of a publication and opens a person's page of the
+        app: 192 random bits (`secrets.token_urlsafe`), so that it cannot be guessed.
+        """
+        wanted = list(dict.fromkeys(subjects))
+        with self._transaction() as conn:
+            known = dict(conn.execute("SELECT subject, token FROM tokens").fetchall())
+            for subject in wanted:
+                if subject not in known:
+                    known[subject] = secrets.token_urlsafe(TOKEN_BYTES)
+                    conn.execute(
+                        "INSERT INTO tokens (subject, token, created) VALUES (?, ?, ?)", (subject, known[subject], self._now())
+                    )
+        return {s: known[s] for s in wanted}
+
+    def tokens(self) -> dict[str, str]:
+        """Every subject's token."""
+        with self._connect() as conn:
+            return dict(conn.execute("SELECT subject, token FROM tokens ORDER BY subject").fetchall())
+
+    def revoke(self, subject: str) -> str:
+        """Replace the token of ``subject`` by a new one and return it: the old one opens nothing more
+        (its private folder goes at the next publication)."""
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT INTO tokens (subject, token, created) VALUES (?, ?, ?) ON CONFLICT(subject) DO UPDATE"
+                " SET token=excluded.token, created=excluded.created",
+                (subject, token, self._now()),
             )
+        return token
+
+    def subject_of(self, token: str) -> str | None:
+        """The subject a token belongs to, or None (compared in constant time, token by token)."""
+        found = None
+        for subject, known in self.tokens().items():
+            if hmac.compare_digest(known.encode(), token.encode()):
+                found = subject
+        return found
+
+
+def _write_ledger(conn: sqlite3.Connection, entries: Iterable[LedgerEntry], when: str) -> None:
+    rows = [
+        (e.uid, e.sequence, e.content_hash, json.dumps(list(e.feeds)), json.dumps(e.event, ensure_ascii=False), int(e.cancelled), when)
+        for e in entries
+    ]
+    conn.executemany(
+        "INSERT INTO ical_events (uid, sequence, hash, feeds, event_json, cancelled, updated)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET sequence=excluded.sequence,"
+        " hash=excluded.hash, feeds=excluded.feeds, event_json=excluded.event_json,"
+        " cancelled=excluded.cancelled, updated=excluded.updated",
+        rows,
+    )

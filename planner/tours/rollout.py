@@ -29,7 +29,7 @@ def roll_out(instance: Instance, pattern: Pattern, travel: TravelMatrix) -> tupl
             continue
         week = rules.week_index(day) % pattern.cycle_weeks
         for unit in instance.units:
-            if day.weekday() not in unit.days:
+            if day.weekday() not in unit.days or rules.unit_closed(unit.id, day):
                 continue
             visits = pattern.communes_on(unit.id, day.weekday(), week)
             communes = tuple(instance.commune(v.insee) for v in visits if not rules.commune_closed(v.insee, day))

@@ -2,9 +2,10 @@
 
 Declares the pages with `st.navigation`: the public residents' page, the staff page and the
 coordination pages. Coordination asks for the coordinator password (env `TOURNEE_PASSWORD` or
-`password` in `.streamlit/secrets.toml`); the staff page for the staff password
-(`TOURNEE_STAFF_PASSWORD`) or the coordinator's, since staff names are not public. Every page only
-calls `planner`'s public API; errors reach the user as French messages, never as tracebacks.
+`password` in `.streamlit/secrets.toml`); the staff page opens one person's shifts with their
+personal link (``?jeton=…``), or anyone's for the coordinator. Public pages show only what was
+published. Every page only calls `planner`'s public API; errors reach the user as French messages,
+never as tracebacks.
 """
 
 from __future__ import annotations
@@ -31,9 +32,8 @@ COORDINATION = [
     st.Page("app_pages/replanifier.py", title="Re-planifier", icon=":material/sync:", url_path="replanifier"),
     st.Page("app_pages/publier.py", title="Publier", icon=":material/publish:", url_path="publier"),
 ]
-#: Password needed per page: the coordinator's for coordination, the staff's (or coordinator's) for
-#: the staff page, whose names are not public.
-ACCESS = {p.url_path: "coordinator" for p in COORDINATION} | {"medecin": "staff"}
+#: Password needed per page: the coordinator's for coordination (the staff page checks personal links itself).
+ACCESS = {p.url_path: "coordinator" for p in COORDINATION}
 
 plan_cache.start_demo_warmup()  # the demo plan is solved once per server, in the background
 
@@ -55,13 +55,13 @@ page = st.navigation({"Public": PUBLIC, "Coordination": COORDINATION})
 
 with st.sidebar:
     st.caption("Tournées des unités mobiles de santé et planning des équipes.")
-    if access.has_staff_access() and st.button("Se déconnecter"):
+    if access.is_coordinator() and st.button("Se déconnecter"):
         access.logout()
         st.rerun()
 
 try:
-    if page.url_path in ACCESS:
-        access.require_access(ACCESS[page.url_path])
+    if ACCESS.get(page.url_path) == "coordinator":
+        access.require_coordinator()
     page.run()
 except Exception as exc:  # noqa: BLE001 (a French message, never a traceback; st.stop/st.rerun pass through)
     show_error(exc)

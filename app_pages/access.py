@@ -1,7 +1,10 @@
-"""Who may see what in the app: the coordinator's and the staff's passwords, log-in and log-out.
+"""Who may see what in the app: the coordinator's password, log-in and log-out.
 
-Passwords come from the environment (`TOURNEE_PASSWORD`, `TOURNEE_STAFF_PASSWORD`) or from
-`.streamlit/secrets.toml`; comparisons are constant-time.
+The password comes from the environment (`TOURNEE_PASSWORD`) or from `.streamlit/secrets.toml`; the
+comparison is constant-time. Volunteers have no shared password: each opens their own shifts with
+their personal link (a secret token, see `app_pages.files.person_of_token`), so that nobody sees a
+colleague's. After a page reload the coordinator logs in again and finds the working copy as it
+was (`app_pages.session`).
 """
 
 from __future__ import annotations
@@ -26,55 +29,39 @@ def configured_password() -> str | None:
     return os.environ.get("TOURNEE_PASSWORD") or secret("password")
 
 
-def staff_password() -> str | None:
-    """The staff password (env `TOURNEE_STAFF_PASSWORD` or `staff_password`); optional."""
-    return os.environ.get("TOURNEE_STAFF_PASSWORD") or secret("staff_password")
-
-
 def is_coordinator() -> bool:
     return st.session_state.get("access") == "coordinator"
-
-
-def has_staff_access() -> bool:
-    return st.session_state.get("access") in ("coordinator", "staff")
 
 
 NO_PASSWORD_MESSAGE = (
     "Aucun mot de passe n'est configuré : cet espace est fermé.\n\n"
     "Pour l'ouvrir, définissez la variable d'environnement `TOURNEE_PASSWORD` avant de lancer "
     "l'application (`TOURNEE_PASSWORD='…' streamlit run app.py`), ou ajoutez la ligne "
-    "`password = \"…\"` dans le fichier `.streamlit/secrets.toml`. Un mot de passe distinct pour "
-    "les équipes peut être donné par `TOURNEE_STAFF_PASSWORD` (ou `staff_password`)."
+    "`password = \"…\"` dans le fichier `.streamlit/secrets.toml`."
 )
 
 
-def require_access(level: str) -> None:
-    """Stop the page here unless this session gave a password good for ``level``.
-
-    ``level`` is ``"coordinator"`` (the coordinator password) or ``"staff"`` (the staff password or
-    the coordinator's). The comparison is constant-time.
-    """
-    if is_coordinator() or (level == "staff" and has_staff_access()):
+def require_coordinator() -> None:
+    """Stop the page here unless this session gave the coordinator password (constant-time check)."""
+    if is_coordinator():
         return
-    accepted = {"coordinator": configured_password()}
-    if level == "staff":
-        accepted["staff"] = staff_password()
-    accepted = {k: v for k, v in accepted.items() if v}
-    st.title("Espace coordination" if level == "coordinator" else "Espace des équipes")
-    if not accepted:
+    expected = configured_password()
+    st.title("Espace coordination")
+    if not expected:
         st.error(NO_PASSWORD_MESSAGE)
         st.stop()
-    with st.form(f"login-{level}"):
+    with st.form("login-coordinator"):
         given = st.text_input("Mot de passe", type="password")
         submitted = st.form_submit_button("Entrer")
     if submitted:
-        for granted, expected in accepted.items():
-            if hmac.compare_digest(given.encode(), expected.encode()):
-                st.session_state["access"] = granted
-                st.rerun()
+        if hmac.compare_digest(given.encode(), expected.encode()):
+            st.session_state["access"] = "coordinator"
+            st.rerun()
         st.error("Mot de passe incorrect.")
     st.stop()
 
 
 def logout() -> None:
-    st.session_state.pop("access", None)
+    """Forget this session's access and working copy (the copy stays saved on the server)."""
+    for key in ("access", "work", "work_instance", "replan_result"):
+        st.session_state.pop(key, None)

@@ -1,4 +1,5 @@
-"""Page "Habitants" (public): when and where the unit next stops in my commune. Never any staff name."""
+"""Page "Habitants" (public): when and where the unit next stops in my commune, and which visits are
+cancelled. Only what was published, never any staff name."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from streamlit_folium import st_folium
 
 from app_pages import files, views
 from planner.domain.french import date_fr, hhmm
-from planner.publish.posters import commune_poster
+from planner.publish.feeds import commune_feed_name, slug
+from planner.results.public_visits import commune_visits
 
 st.title("Quand passe l'unité mobile de santé ?")
 
-territory, instance, plan = files.choose_public_plan()
+current = files.choose_published()
+instance, plan = current.instance, current.plan
 
-communes = sorted((c for c in instance.communes if c.visits_per_week > 0), key=lambda c: c.name)
+visited = {s.insee for _, s in plan.sessions()}
+communes = sorted((c for c in instance.communes if c.insee in visited or c.visits_per_week > 0), key=lambda c: c.name)
 insee = st.selectbox(
     "Votre commune",
     [c.insee for c in communes],
@@ -29,28 +33,30 @@ if insee is None:
     st.stop()
 
 commune = instance.commune(insee)
-today = date.today()
-visits = [
-    (tour, session)
-    for tour, session in plan.sessions()
-    if session.insee == insee and tour.date >= today
-]
+visits = commune_visits(instance, plan, insee, today=date.today(), cancelled=files.cancelled_visits(current.territory))
 st.subheader(f"Prochains passages à {commune.name}")
 if not visits:
     st.warning(
-        f"Aucun passage n'est prévu à {commune.name} dans le planning actuel. "
-        "Renseignez-vous auprès de votre mairie."
+        f"Aucun passage n'est prévu à {commune.name} dans le planning publié. Renseignez-vous auprès de votre mairie."
     )
     st.stop()
 
+
+def _state(cancelled: bool, reason: str | None) -> str:
+    if not cancelled:
+        return "prévu"
+    return f"annulé ({reason})" if reason else "annulé"
+
+
 rows = [
     {
-        "Date": date_fr(tour.date),
-        "Heure": f"{hhmm(session.start)} – {hhmm(session.end)}",
+        "Date": date_fr(v.date),
+        "Heure": f"{hhmm(v.start)} – {hhmm(v.end)}",
         "Lieu": commune.site.name,
-        "Unité": instance.unit(tour.unit_id).name,
+        "Unité": instance.unit(v.unit_id).name if v.unit_id in {u.id for u in instance.units} else v.unit_id,
+        "État": _state(v.cancelled, v.reason),
     }
-    for tour, session in visits[:12]
+    for v in visits[:12]
 ]
 st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
 if len(visits) > 12:
@@ -61,15 +67,20 @@ st_folium(
     height=280, use_container_width=True, returned_objects=[], key=f"place-{insee}",
 )  # fmt: skip
 
-feeds = files.publication(instance, plan, territory)
+feed_name = f"public/{commune_feed_name(insee)}"
+subscribe = current.subscription(feed_name)
+if subscribe:
+    st.markdown(f"[S'abonner au calendrier de {commune.name}]({subscribe}) — il se met à jour tout seul.")
+    st.caption(f"Adresse à ajouter dans votre agenda : {current.url(feed_name)}")
 left, right = st.columns(2)
-ics = feeds.commune_feed(insee)
+ics = current.file(feed_name)
 if ics is not None:
     left.download_button(
         "Ajouter à mon agenda (.ics)", ics.read_bytes(), file_name=ics.name, mime="text/calendar", icon=":material/calendar_add_on:"
     )
-right.download_button(
-    "Affiche pour la mairie (à imprimer)",
-    commune_poster(instance, plan, insee, base_url=files.public_folder_url()),
-    file_name=f"affiche-{insee}.html", mime="text/html", icon=":material/print:",
-)  # fmt: skip
+poster = current.file(f"public/affiche-{slug(insee)}.html")
+if poster is not None:
+    right.download_button(
+        "Affiche pour la mairie (à imprimer)", poster.read_bytes(), file_name=poster.name, mime="text/html",
+        icon=":material/print:",
+    )  # fmt: skip

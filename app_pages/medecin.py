@@ -1,30 +1,80 @@
-"""Page "Médecin" (staff password): pick your name, see your shifts, download your calendar feed."""
+"""Page "Médecin": one person's shifts in the published plan, opened with their personal link
+(``?jeton=…``), with the address to subscribe to their calendar. Nobody sees a colleague's shifts;
+the coordinator sees anyone's, hands out each personal link and can revoke it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import streamlit as st
 
-from app_pages import files
+from app_pages import access, files
 from planner.domain.french import date_fr, hhmm
+
+TOKEN_PARAM = "jeton"
 
 st.title("Mon planning")
 
-territory, instance, plan = files.choose_public_plan()
 
-people = sorted(instance.staff, key=lambda p: p.name)
-staff_id = st.selectbox(
-    "Votre nom",
-    [p.id for p in people],
-    index=None,
-    placeholder="Choisissez votre nom…",
-    format_func=lambda sid: instance.person(sid).name,
-)
-if staff_id is None:
-    st.info("Choisissez votre nom pour voir vos gardes.")
+def _token_from(text: str) -> str:
+    """The token of a pasted personal link (``…/medecin?jeton=XYZ``) or of the bare code."""
+    match = re.search(rf"[?&]{TOKEN_PARAM}=([A-Za-z0-9_-]+)", text)
+    return match[1] if match else text.strip()
+
+
+def _personal_link(token: str) -> str:
+    """The address of this page that opens one person's shifts."""
+    page = st.context.url or ""
+    base = re.sub(r"/medecin/?$", "", page.rstrip("/"))
+    return f"{base}/medecin?{TOKEN_PARAM}={token}" if base else f"medecin?{TOKEN_PARAM}={token}"
+
+
+if access.is_coordinator():
+    current = files.choose_published()
+    people = sorted(current.instance.staff, key=lambda p: p.name)
+    staff_id = st.selectbox(
+        "Personne", [p.id for p in people], index=None, placeholder="Choisissez une personne…",
+        format_func=lambda sid: current.instance.person(sid).name,
+    )  # fmt: skip
+    if staff_id is None:
+        st.info("Vous êtes la coordination : choisissez une personne pour voir ses gardes et son lien personnel.")
+        st.stop()
+    subject = f"staff:{staff_id}"
+    plans = files.store(current.territory)
+    token = plans.ensure_tokens([subject])[subject]
+    with st.expander("Lien personnel (à transmettre à cette personne seulement)", expanded=True):
+        st.code(_personal_link(token), language=None)
+        if st.button("Révoquer ce lien et en créer un nouveau"):
+            plans.revoke(subject)
+            files.publish_version(current.territory, current.version)  # the old private folder goes
+            st.success("Lien révoqué : l'ancien ne mène plus à rien. Transmettez le nouveau.")
+            st.rerun()
+else:
+    given = st.query_params.get(TOKEN_PARAM)
+    if not given:
+        st.info(
+            "Ce planning est personnel : ouvrez le lien que la coordination vous a transmis, ou collez-le "
+            "ci-dessous. Chacun ne voit que ses propres gardes."
+        )
+        with st.form("jeton"):
+            pasted = st.text_input("Votre lien ou code personnel")
+            submitted = st.form_submit_button("Voir mes gardes")
+        if not submitted or not pasted.strip():
+            st.stop()
+        given = _token_from(pasted)
+        st.query_params[TOKEN_PARAM] = given
+    found = files.person_of_token(given)
+    if found is None:
+        st.error("Ce lien personnel n'est pas (ou plus) valable : demandez-en un nouveau à la coordination.")
+        st.stop()
+    current, staff_id = found
+    st.caption(f"{current.title} — planning publié (version {current.version}).")
+
+instance, plan = current.instance, current.plan
+if staff_id not in {p.id for p in instance.staff}:
+    st.warning("Vous ne figurez pas dans l'équipe du planning publié.")
     st.stop()
-
 person = instance.person(staff_id)
 tours = {t.key: t for t in plan.tours}
 mine = sorted((s for s in plan.shifts if s.staff_id == staff_id), key=lambda s: (s.date, s.start))
@@ -52,18 +102,19 @@ else:
         )
     st.dataframe(rows, hide_index=True, width="stretch")
 
-feeds = files.publication(instance, plan, territory)
-feed = feeds.staff_feed(staff_id)
+feed_path = files.personal_feed(current.territory, staff_id)
+subscribe = current.subscription(feed_path)
+if subscribe:
+    st.markdown(f"[S'abonner à mon calendrier]({subscribe}) — vos gardes s'y mettent à jour toutes seules.")
+    st.caption(f"Adresse d'abonnement, personnelle (ne la partagez pas) : {current.url(feed_path)}")
+else:
+    st.caption(
+        "Pour s'abonner plutôt que télécharger, la coordination peut mettre le dossier de publication en ligne "
+        "et indiquer son adresse (variable `TOURNEE_PUBLIC_URL`)."
+    )
+feed = current.file(feed_path)
 if feed is not None:
     st.download_button(
-        "Télécharger mon calendrier (.ics)", feed.read_bytes(), file_name=feed.name, mime="text/calendar", icon=":material/calendar_add_on:"
-    )
-    url = feeds.url(feed)
-    if url:
-        st.write("Adresse d'abonnement (à ajouter dans votre agenda, elle se met à jour toute seule) :")
-        st.code(url, language=None)
-    else:
-        st.caption(
-            "Pour s'abonner plutôt que télécharger, la coordination peut indiquer l'adresse web du dossier de "
-            "publication (variable `TOURNEE_PUBLIC_URL`)."
-        )
+        "Télécharger mon calendrier (.ics)", feed.read_bytes(), file_name="mon-planning.ics", mime="text/calendar",
+        icon=":material/calendar_add_on:",
+    )  # fmt: skip

@@ -11,6 +11,7 @@ import streamlit as st
 from app_pages import session
 from planner.domain.french import WEEKDAYS_FR
 from planner.domain.instance import TimeWindow, Weights
+from planner.publish.plan_inputs import Settings
 
 ROADS = {
     "estimate": "Estimation à vol d'oiseau (hors ligne, immédiat)",
@@ -39,7 +40,7 @@ def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
 
-instance = session.instance()
+instance = session.base_instance()  # the files and settings, before the changes accepted in re-plans
 options = session.options()
 rules = instance.rules
 
@@ -155,11 +156,9 @@ if submitted:
         max_drive_between_sessions=int(max_drive), public_holidays=holidays,
         weights=Weights(**{k: int(v) for k, v in weights.items()}),
     )  # fmt: skip
-    session.set_instance(
-        instance.replace(rules=new_rules, units=tuple(units), communes=tuple(communes)),
-        st.session_state.get("territory", instance.name),
-    )
-    session.set_options(
-        dataclasses.replace(options, roads=roads, time_limit=float(time_limit), seed=int(seed), method=method)
+    edited = instance.replace(rules=new_rules, units=tuple(units), communes=tuple(communes))
+    session.set_settings(
+        Settings.between(session.files_instance(), edited),
+        dataclasses.replace(options, roads=roads, time_limit=float(time_limit), seed=int(seed), method=method),
     )
     st.success("Réglages enregistrés. Lancez le calcul depuis la page « Planifier ».")

@@ -19,10 +19,12 @@ instance = session.instance()
 options = session.options()
 
 st.title("Planifier")
+origin = session.work().origin
 st.caption(
     f"Territoire : **{instance.title or instance.name}** — {len(instance.communes)} communes, "
     f"{len(instance.units)} unité(s), {len(instance.staff)} personnes, {instance.rules.weeks} semaine(s) "
     f"à partir du {date_fr(instance.rules.start)}. Réglages dans « Paramètres »."
+    + (f" Copie de travail issue de la {origin}." if origin else "")
 )
 
 if st.button("Planifier", type="primary"):

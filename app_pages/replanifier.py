@@ -1,7 +1,10 @@
 """Page "Re-planifier": someone is unavailable, a unit is out of service, a commune is closed.
 
-The change is applied to the published plan (or the plan on screen) with `planner.planning.replan`, which
-keeps everything else; the coordinator reads what changed and accepts it or not.
+The change is applied to the published version (rebuilt from its stored inputs, whatever the working
+copy is now) or to the plan on screen with `planner.planning.replan`, which keeps everything else;
+the coordinator reads what changed and accepts it or not. Accepted changes become part of the working
+copy's inputs, so that no later plan brings back what they forbid; changes being prepared are kept
+with the working copy across page reloads.
 """
 
 from __future__ import annotations
@@ -13,12 +16,7 @@ import streamlit as st
 from app_pages import files, plan_cache, session
 from planner.domain.errors import TourneeError
 from planner.domain.french import date_fr
-from planner.planning.changes import (
-    CommuneClosed,
-    StaffUnavailable,
-    UnitOutOfService,
-    apply_to_instance,
-)
+from planner.planning.changes import CommuneClosed, StaffUnavailable, UnitOutOfService
 from planner.planning.replan import replan
 
 KINDS = {
@@ -27,28 +25,27 @@ KINDS = {
     "commune": "Une commune ne peut pas accueillir",
 }
 
-instance = session.instance()
-options = session.options()
-territory = st.session_state.get("territory", instance.name)
-
 st.title("Re-planifier")
-published = None
+territory = session.territory()
+bases = {}
 try:
-    published = files.store(territory).published()
+    store = files.store(territory)
+    version = store.published_version()
+    if version is not None:
+        if store.inputs(version) is None:
+            st.warning(f"La version publiée ({version}) a été enregistrée sans ses données d'entrée : partez du plan affiché.")
+        else:
+            bases[f"Version publiée ({version})"] = store.rebuild(version)
 except TourneeError as exc:
     st.warning(str(exc))
-bases = {}
-if published is not None:
-    bases[f"Version publiée ({published[0]})"] = published[1]
 if session.plan() is not None:
-    bases["Plan affiché (page « Planifier »)"] = session.plan()
+    bases["Plan affiché (page « Planifier »)"] = (session.work().inputs, session.instance(), session.plan())
 if not bases:
     st.info("Rien à re-planifier : calculez un plan (page « Planifier ») ou publiez-en un d'abord.")
     st.stop()
 base_label = st.radio("Partir de", list(bases), horizontal=True)
-base = bases[base_label]
-
-changes: list = st.session_state.setdefault("replan_changes", [])
+inputs, instance, base = bases[base_label]
+changes = list(session.pending())
 
 
 def describe(change: object) -> str:
@@ -82,14 +79,15 @@ if added:
     first, last = (span[0], span[-1]) if isinstance(span, tuple) and span else (span, span)
     if who is None:
         st.error("Choisissez qui ou quoi est concerné.")
-    elif kind == "staff":
-        changes.append(StaffUnavailable(who, first, last))
-    elif kind == "unit":
-        changes.append(UnitOutOfService(who, first, last))
     else:
-        days = frozenset(d for d in instance.rules.dates() if first <= d <= last)
-        changes.append(CommuneClosed(who, days))
-    st.session_state.pop("replan_result", None)
+        if kind == "staff":
+            changes.append(StaffUnavailable(who, first, last))
+        elif kind == "unit":
+            changes.append(UnitOutOfService(who, first, last))
+        else:
+            changes.append(CommuneClosed(who, frozenset(d for d in instance.rules.dates() if first <= d <= last)))
+        session.set_pending(tuple(changes))
+        st.session_state.pop("replan_result", None)
 
 if not changes:
     st.info("Ajoutez un ou plusieurs changements, puis cliquez « Re-planifier ».")
@@ -98,22 +96,23 @@ for change in changes:
     st.write(f"- {describe(change)}")
 c1, c2, c3 = st.columns([1, 1, 2])
 if c2.button("Effacer les changements"):
-    changes.clear()
+    session.set_pending(())
     st.session_state.pop("replan_result", None)
     st.rerun()
 today = c3.date_input("Aujourd'hui (rien avant cette date ne change)", value=date.today(), format="DD/MM/YYYY")
 if c1.button("Re-planifier", type="primary"):
+    options = inputs.options
     with st.spinner("Re-planification…"):
         result = replan(
-            instance, base, list(changes), today=today, time_limit=options.time_limit,
+            instance, base, changes, today=today, time_limit=options.time_limit,
             travel=plan_cache.travel(instance, options), seed=options.seed,
         )  # fmt: skip
-    st.session_state["replan_result"] = (result, tuple(changes), today)
+    st.session_state["replan_result"] = (base_label, result, tuple(changes), today)
 
 stored = st.session_state.get("replan_result")
-if stored is None:
+if stored is None or stored[0] != base_label:
     st.stop()
-result, applied, applied_today = stored
+_, result, applied, applied_today = stored
 st.subheader("Différences avec le plan de départ")
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Tournées supprimées", result.tours_removed)
@@ -127,8 +126,6 @@ else:
 for text in result.rota.explanations:
     st.warning(text)
 if st.button("Accepter ce nouveau plan", type="primary"):
-    session.set_instance(apply_to_instance(instance, list(applied), today=applied_today), territory)
-    session.set_plan(result.plan)
-    changes.clear()
+    session.accept(inputs.with_changes(list(applied), applied_today), result.plan)
     st.session_state.pop("replan_result", None)
     st.success("Nouveau plan accepté. Publiez-le depuis la page « Publier » pour prévenir habitants et équipes.")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import plan_cache, session, territory_files, views
 from planner.domain.errors import InputError, TourneeError
-from planner.inputs import DEMO_TERRITORY
+from planner.publish.plan_inputs import TerritoryFiles
 from planner.publish.safe_csv import csv_text
 
 FILES = {"communes": "communes.csv", "roster": "roster.csv", "scenario": "scenario.toml"}
@@ -21,14 +21,13 @@ source = st.radio(
 )  # fmt: skip
 if source == "builtin":
     names = plan_cache.territory_names()
-    territory = st.session_state.get("territory", DEMO_TERRITORY)
+    territory = session.territory()
     name = st.selectbox(
         "Territoire intégré", names, index=names.index(territory) if territory in names else 0,
         format_func=plan_cache.territory_title,
     )  # fmt: skip
     if st.button("Charger ce territoire"):
-        territory_files.set_sources(territory_files.builtin_sources(name))
-        session.set_instance(plan_cache.builtin_instance(name), name)
+        session.set_files(TerritoryFiles.load(name))
         st.success(f"Territoire « {name} » chargé.")
 else:
     st.caption(
@@ -48,15 +47,13 @@ else:
             st.error(f"Fichier(s) trop volumineux : {', '.join(too_big)} (limite : 2 Mo).")
             st.stop()
         try:
-            territory_files.set_sources(territory_files.uploaded_sources(name, {k: f.getvalue() for k, f in uploads.items()}))
+            session.set_sources(territory_files.uploaded_sources(name, {k: f.getvalue() for k, f in uploads.items()}))
+            st.session_state["territory_problems"] = []
         except TourneeError as exc:
             st.error(str(exc))
             st.stop()
 
-sources = territory_files.sources()
-if sources is None:
-    st.info("Chargez un territoire (intégré ou vos fichiers) pour le voir et le modifier ici.")
-    st.stop()
+sources = session.work().sources or territory_files.sources_of(session.work().inputs.files)
 
 st.subheader(f"Données de « {sources.name} »")
 st.caption(
@@ -89,16 +86,15 @@ with tab_s:
 if st.button("Valider et utiliser ce territoire", type="primary"):
     communes = edited["communes"].drop(columns=[views.PROBLEM_COLUMN])
     roster = edited["roster"].drop(columns=[views.PROBLEM_COLUMN])
-    territory_files.set_sources(sources.edited(communes, roster, scenario_text))
+    checked = sources.edited(communes, roster, scenario_text)
     try:
-        from planner.inputs import parse_territory
-
-        instance = parse_territory(communes, roster, scenario_text, name=sources.name, filenames=tuple(FILES.values()))
+        checked.files().instance()
     except InputError as exc:
+        session.set_sources(checked)
         st.session_state["territory_problems"] = exc.problems
     else:
+        session.set_files(checked.files(), checked)
         st.session_state["territory_problems"] = []
-        session.set_instance(instance, sources.name)
         st.session_state["territory_message"] = f"Territoire « {sources.name} » validé et utilisé pour la planification."
     st.rerun()
 

@@ -1,15 +1,17 @@
-"""A territory's three files as the coordinator edits them in the app, from the built-in data or uploads."""
+"""A territory's three files as the coordinator edits them in the app, from the built-in data or uploads.
+
+The files being edited are part of the coordinator's working copy (`app_pages.session`), which keeps
+them between page reloads.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 
-from planner.inputs import territory_paths
 from planner.inputs.tables import Problems, decode, read_table
+from planner.publish.plan_inputs import TerritoryFiles
 
 #: Largest upload accepted, in bytes (also `server.maxUploadSize` in .streamlit/config.toml).
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -31,6 +33,25 @@ class Sources:
     def edited(self, communes: pd.DataFrame, roster: pd.DataFrame, scenario: str) -> Sources:
         return Sources(self.name, communes.reset_index(drop=True), roster.reset_index(drop=True), scenario)
 
+    def files(self) -> TerritoryFiles:
+        """The three files these tables and text make (UTF-8 CSV, cells as typed), as the planner reads them."""
+        return TerritoryFiles(
+            self.name,
+            self.communes.to_csv(index=False).encode("utf-8"),
+            self.roster.to_csv(index=False).encode("utf-8"),
+            self.scenario.encode("utf-8"),
+        )
+
+
+def sources_of(files: TerritoryFiles) -> Sources:
+    """A territory's files, ready to edit."""
+    return Sources(
+        files.name,
+        _frame(decode(files.communes), "communes.csv"),
+        _frame(decode(files.roster), "roster.csv"),
+        decode(files.scenario),
+    )
+
 
 def _frame(text: str, label: str) -> pd.DataFrame:
     """A CSV text as a table of text cells, read as the planner reads it (BOM, `;` or `,`)."""
@@ -41,37 +62,9 @@ def _frame(text: str, label: str) -> pd.DataFrame:
     return pd.DataFrame([cells for _, cells in table.rows], columns=[c for c in table.columns if c], dtype=str).fillna("")
 
 
-def builtin_sources(name: str) -> Sources:
-    """The files of a built-in territory, ready to edit."""
-    _, (communes, roster, scenario) = territory_paths(name)
-    return Sources(
-        name,
-        _frame(decode(communes.read_bytes()), "communes.csv"),
-        _frame(decode(roster.read_bytes()), "roster.csv"),
-        decode(scenario.read_bytes()),
-    )
-
-
 def uploaded_sources(name: str, files: dict[str, bytes]) -> Sources:
     """Uploaded files (keys ``communes``, ``roster``, ``scenario``), ready to edit.
 
     Raises `InputError` when a CSV cannot be read at all.
     """
-    return Sources(
-        name.strip() or "mon-territoire",
-        _frame(decode(files["communes"]), "communes.csv"),
-        _frame(decode(files["roster"]), "roster.csv"),
-        decode(files["scenario"]),
-    )
-
-
-def sources() -> Sources | None:
-    return st.session_state.get("sources")
-
-
-def set_sources(new: Sources) -> None:
-    """Replace the edited files; problems found in the previous ones are forgotten."""
-    revision = st.session_state.get("sources_revision", 0) + 1
-    st.session_state["sources_revision"] = revision
-    st.session_state["sources"] = dataclasses.replace(new, revision=revision)
-    st.session_state["territory_problems"] = []
+    return sources_of(TerritoryFiles(name.strip() or "mon-territoire", files["communes"], files["roster"], files["scenario"]))

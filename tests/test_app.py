@@ -1,8 +1,10 @@
 """The Streamlit app, driven headless with `streamlit.testing.v1.AppTest`: one smoke test per page and
-the flows that matter (plan the demo, resident page without staff names, passwords)."""
+the flows that matter (plan the demo, publish, re-plan; residents see only what was published, never a
+staff name; a volunteer sees only their own shifts; the working copy survives a new session)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -10,9 +12,20 @@ import pytest
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
+from planner.domain.french import date_fr
+from planner.domain.plan import Plan
 from planner.inputs import load_territory
+from planner.planning.changes import UnitOutOfService
+from planner.planning.options import PlanOptions
+from planner.planning.pipeline import plan as make_plan
+from planner.planning.replan import replan
+from planner.publish.plan_inputs import PlanInputs, Settings, TerritoryFiles
+from planner.publish.publication import publish_version
+from planner.publish.store import PlanStore
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+TINY = ROOT / "tests" / "data" / "tiny"
 DEMO = "medicobus-dieppe"
 PASSWORD = "mot-de-passe-de-test"
 TIMEOUT = 90  # seconds per run: the first demo plan is computed inside one
@@ -72,34 +85,85 @@ def _plan_demo(at: AppTest) -> AppTest:
     return at
 
 
+def _future_inputs(weeks: int = 2) -> PlanInputs:
+    """The tiny territory planned from a Monday one to two weeks ahead, so that every visit is to come."""
+    today = date.today()
+    start = today + timedelta(days=14 - today.weekday())
+    settings = Settings({"start": start.isoformat(), "weeks": weeks})
+    return PlanInputs(TerritoryFiles.load(TINY), settings, PlanOptions(time_limit=1, rota_time_limit=1))
+
+
+def _publish(workspace: Path, inputs: PlanInputs, plan: Plan) -> PlanStore:
+    """Save and publish ``plan`` in the app's workspace of its territory, as the "Publier" page does."""
+    store = PlanStore(workspace / inputs.territory)
+    version = store.save(plan, inputs.instance(), inputs=inputs)
+    publish_version(store, version, workspace / inputs.territory / "publication")
+    return store
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> tuple[PlanInputs, Plan, PlanStore]:
+    """The tiny territory published in the test's workspace."""
+    inputs = _future_inputs()
+    plan = make_plan(inputs.instance(), inputs.options)
+    return inputs, plan, _publish(tmp_path / "workspace", inputs, plan)
+
+
 # --- Public page ----------------------------------------------------------------------------
 
 
-def test_resident_page_smoke() -> None:
-    """The default page opens on the commune search, without error."""
+def test_resident_page_says_when_nothing_is_published() -> None:
+    """Before any publication the public page says so, and shows no plan (no demo plan either)."""
     at = _app()
     _ok(at)
-    assert any(s.label == "Votre commune" for s in at.selectbox)
+    assert any("Aucun planning n'a encore été publié" in i.value for i in at.info)
+    assert not any(s.label == "Votre commune" for s in at.selectbox) and not at.table
 
 
-def test_resident_page_shows_next_visits_and_no_staff_name() -> None:
-    """For every visited commune, the page lists dated visits with hours, and no roster name anywhere."""
-    names = [p.name for p in load_territory(DEMO).staff]
-    assert names, "the demo roster is empty: this test would prove nothing"
+def test_resident_page_shows_next_visits_and_no_staff_name(published) -> None:
+    """For every visited commune of the published plan, the page lists dated visits with hours, and
+    no roster name anywhere."""
+    inputs, plan, _ = published
+    names = [p.name for p in inputs.instance().staff]
+    assert names, "the roster is empty: this test would prove nothing"
     at = _app()
+    _ok(at)
+    assert any("planning publié (version 1)" in c.value for c in at.caption)
     commune_box = next(s for s in at.selectbox if s.label == "Votre commune")
-    for index in range(len(commune_box.options)):
+    visited = {s.insee for _, s in plan.sessions()}
+    for index, insee in enumerate(commune_box.options):
         next(s for s in at.selectbox if s.label == "Votre commune").select_index(index).run()
         _ok(at)
         shown = _rendered_text(at)
         leaked = [n for n in names if n in shown]
         assert not leaked, f"staff names on the public page: {leaked}"
-        visits = at.table[0].value
-        assert list(visits.columns) == ["Date", "Heure", "Lieu", "Unité"]
-        assert visits["Heure"].str.match(r"\d{2}:\d{2} – \d{2}:\d{2}").all()
+        if any(code in insee for code in visited):
+            visits = at.table[0].value
+            assert list(visits.columns) == ["Date", "Heure", "Lieu", "Unité", "État"]
+            assert visits["Heure"].str.match(r"\d{2}:\d{2} – \d{2}:\d{2}").all()
 
 
-# --- Passwords ------------------------------------------------------------------------------
+def test_cancelled_visit_stays_listed_with_its_reason(published, tmp_path: Path) -> None:
+    """A published visit removed by the next publication (its unit out of service) stays on the
+    residents' page, "annulé (unité hors service)", beside the visits still planned."""
+    inputs, plan, _ = published
+    tour = plan.tours[-1]
+    change = UnitOutOfService(tour.unit_id, tour.date, tour.date)
+    today = inputs.instance().rules.start
+    new = replan(inputs.instance(), plan, [change], today=today, time_limit=1).plan
+    _publish(tmp_path / "workspace", inputs.with_changes([change], today), new)
+    at = _app()
+    commune = tour.sessions[0].insee
+    box = next(s for s in at.selectbox if s.label == "Votre commune")
+    box.select_index([i for i, code in enumerate(box.options) if commune in code][0]).run()
+    _ok(at)
+    rows = at.table[0].value
+    cancelled = rows[rows["État"] == "annulé (unité hors service)"]
+    assert list(cancelled["Date"]) == [date_fr(tour.date)]
+    assert (rows["État"] == "prévu").sum() == sum(1 for _, s in new.sessions() if s.insee == commune)
+
+
+# --- Passwords and personal links -----------------------------------------------------------
 
 
 def test_coordination_refuses_a_wrong_password() -> None:
@@ -128,11 +192,46 @@ def test_coordination_is_closed_when_no_password_is_set(monkeypatch: pytest.Monk
     assert not at.text_input
 
 
-def test_staff_page_needs_a_password() -> None:
+def test_staff_page_has_no_shared_password_and_lists_no_one(published, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The staff page asks for a personal link: no shared password (even when the old
+    TOURNEE_STAFF_PASSWORD is set), no list of names, no one's shifts."""
+    monkeypatch.setenv("TOURNEE_STAFF_PASSWORD", "equipe")
+    inputs, _, _ = published
     at = _app("medecin")
-    assert not at.exception
-    assert [t.label for t in at.text_input] == ["Mot de passe"]
-    assert not any(s.label == "Votre nom" for s in at.selectbox)
+    _ok(at)
+    assert [t.label for t in at.text_input] == ["Votre lien ou code personnel"]
+    assert not at.selectbox and not at.dataframe
+    shown = _rendered_text(at)
+    assert not [p.name for p in inputs.instance().staff if p.name in shown]
+
+
+def test_personal_link_opens_only_that_persons_shifts(published) -> None:
+    """?jeton=<token of d1> shows d1's shifts and no colleague's name; a wrong or revoked token is refused."""
+    inputs, plan, store = published
+    instance = inputs.instance()
+    token = store.tokens()["staff:d1"]
+    assert len(token) >= 22  # secrets.token_urlsafe: at least 128 random bits
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("app_pages/medecin.py")
+    at.query_params["jeton"] = token
+    at.run()
+    _ok(at)
+    mine = [s for s in plan.shifts if s.staff_id == "d1"]
+    assert mine and len(at.dataframe[0].value) == len(mine)
+    shown = _rendered_text(at)
+    assert instance.person("d1").name in shown
+    assert not [p.name for p in instance.staff if p.id != "d1" and p.name in shown]
+    assert "Télécharger mon calendrier" in shown
+
+    store.revoke("staff:d1")
+    again = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    again.switch_page("app_pages/medecin.py")
+    again.query_params["jeton"] = token
+    again.run()
+    assert [e.value for e in again.error] == [
+        "Ce lien personnel n'est pas (ou plus) valable : demandez-en un nouveau à la coordination."
+    ]
+    assert not again.dataframe
 
 
 # --- Coordination pages ---------------------------------------------------------------------
@@ -163,41 +262,131 @@ def test_plan_the_demo_shows_kpis_tables_and_chart() -> None:
     assert any("Plan prêt" in text_format.MessageToString(s.proto, as_utf8=True) for s in at.get("status"))
 
 
-def test_settings_change_the_working_territory() -> None:
-    """Setting a one-week horizon and applying it changes the instance the next plan is made from."""
-    at = _app("parametres", coordinator=True)
-    next(n for n in at.number_input if n.label == "Nombre de semaines").set_value(1)
+def _set_settings(at: AppTest, *, weeks: int, time_limit: float = 1.0) -> None:
+    at.switch_page("app_pages/parametres.py").run()
+    next(n for n in at.number_input if n.label == "Nombre de semaines").set_value(weeks)
+    next(n for n in at.number_input if n.label == "Temps de calcul max. (s)").set_value(time_limit)
     _button(at, "Appliquer").click().run()
     _ok(at)
-    assert any("Réglages enregistrés" in s.value for s in at.success)
-    assert at.session_state["instance"].rules.weeks == 1
 
 
-def test_staff_page_lists_the_shifts_of_the_chosen_person() -> None:
-    at = _app("medecin", coordinator=True)
+def _log_in(page: str) -> AppTest:
+    """A new browser session (as after a reload): open ``page`` and give the password."""
+    at = _app(page)
+    at.text_input[0].input(PASSWORD)
+    _button(at, "Entrer").click().run()
     _ok(at)
-    plan_shifts = None
-    box = next(s for s in at.selectbox if s.label == "Votre nom")
-    for index in range(len(box.options)):
-        next(s for s in at.selectbox if s.label == "Votre nom").select_index(index).run()
-        _ok(at)
-        if at.dataframe:
-            plan_shifts = at.dataframe[0].value
-            break
-    assert plan_shifts is not None and len(plan_shifts) > 0
-    assert {"Date", "Horaire", "Unité", "Rôle", "Communes"} == set(plan_shifts.columns)
+    return at
+
+
+def test_settings_change_the_working_territory() -> None:
+    """Setting a one-week horizon and applying it changes the instance the next plan is made from."""
+    at = _app(coordinator=True)
+    _set_settings(at, weeks=1)
+    assert any("Réglages enregistrés" in s.value for s in at.success)
+    assert at.session_state["work"].inputs.instance().rules.weeks == 1
+    assert at.session_state["work"].inputs.settings.rules == {"weeks": 1}
+
+
+def test_working_copy_survives_a_reload_and_a_new_log_in() -> None:
+    """Settings, the plan and a re-plan change being prepared are kept on the server: a new session
+    (a page reload) that logs in again finds them all where they were."""
+    at = _app(coordinator=True)
+    _set_settings(at, weeks=2)
+    _plan_demo(at)
+    at.switch_page("app_pages/replanifier.py").run()
+    _button(at, "Ajouter ce changement").click().run()
+    _ok(at)
+    plan = at.session_state["work"].plan
+    assert plan is not None and len(at.session_state["work"].pending) == 1
+
+    again = _log_in("parametres")
+    assert next(n for n in again.number_input if n.label == "Nombre de semaines").value == 2
+    again.switch_page("app_pages/planifier.py").run()
+    _ok(again)
+    assert "Besoin couvert" in [m.label for m in again.metric]  # the plan shows without clicking
+    assert again.session_state["work"].plan == plan
+    again.switch_page("app_pages/replanifier.py").run()
+    assert any("indisponible du" in m.value for m in again.markdown)
+
+
+def test_replan_from_the_published_version_uses_its_own_inputs(tmp_path: Path) -> None:
+    """A plan of 2 weeks (not the scenario's 4) is published; another coordinator session, whose working
+    copy is the plain demo again, re-plans from "Version publiée": the version's own horizon is used
+    and the re-plan succeeds."""
+    at = _app(coordinator=True)
+    _set_settings(at, weeks=2)
+    _plan_demo(at)
+    at.switch_page("app_pages/publier.py").run()
+    _button(at, "Enregistrer et publier").click().run()
+    _ok(at)
+    (tmp_path / "workspace" / ".coordination" / "copie-de-travail.json").unlink()
+
+    other = _log_in("replanifier")
+    assert other.session_state["work"].inputs.instance().rules.weeks == 4  # a fresh working copy
+    assert next(r for r in other.radio if r.label == "Partir de").value == "Version publiée (1)"
+    _button(other, "Ajouter ce changement").click().run()
+    _button(other, "Re-planifier").click().run()
+    _ok(other)
+    assert [m.label for m in other.metric][:2] == ["Tournées supprimées", "Séances supprimées"]
+    _button(other, "Accepter ce nouveau plan").click().run()
+    _ok(other)
+    accepted = other.session_state["work"]
+    assert accepted.inputs.instance().rules.weeks == 2 and len(accepted.inputs.changes) == 1
+
+
+def test_accepted_unit_out_of_service_never_comes_back() -> None:
+    """The unit out of service on a day, re-planned and accepted: planning again never puts that day's
+    tours back (the change is part of the working copy's inputs)."""
+    at = _app(coordinator=True)
+    _set_settings(at, weeks=2)
+    _plan_demo(at)
+    plan = at.session_state["work"].plan
+    day = plan.tours[1].date
+    at.switch_page("app_pages/replanifier.py").run()
+    next(s for s in at.selectbox if s.label == "Type de changement").set_value("unit").run()
+    next(d for d in at.date_input if d.label == "Période (du … au …)").set_value((day, day))
+    _button(at, "Ajouter ce changement").click().run()
+    next(d for d in at.date_input if d.label.startswith("Aujourd'hui")).set_value(plan.start)
+    _button(at, "Re-planifier").click().run()
+    _button(at, "Accepter ce nouveau plan").click().run()
+    _ok(at)
+    assert not [t for t in at.session_state["work"].plan.tours if t.date == day]
+    _plan_demo(at)
+    _ok(at)
+    again = at.session_state["work"].plan
+    assert again.tours and not [t for t in again.tours if t.date == day]
+
+
+def test_start_again_from_a_saved_version() -> None:
+    """"Repartir de la version N" makes the version's inputs and plan the working copy."""
+    at = _app(coordinator=True)
+    _set_settings(at, weeks=1)
+    _plan_demo(at)
+    at.switch_page("app_pages/publier.py").run()
+    _button(at, "Enregistrer la version").click().run()
+    saved = at.session_state["work"]
+    _set_settings(at, weeks=3)
+    assert at.session_state["work"].plan is None
+    at.switch_page("app_pages/publier.py").run()
+    _button(at, "Repartir de la version 1").click().run()
+    _ok(at)
+    back = at.session_state["work"]
+    assert back.inputs == saved.inputs and back.plan == saved.plan and back.origin == "version 1"
 
 
 def test_territory_problems_are_shown_beside_the_rows_at_fault() -> None:
     """A bad cell is reported in the problem column of its own row, and the territory is not used."""
     from app_pages import territory_files, views
+    from app_pages.session import WorkingCopy
 
-    sources = territory_files.builtin_sources(DEMO)
+    files = TerritoryFiles.load(DEMO)
+    sources = territory_files.sources_of(files)
     communes = sources.communes.copy()
     communes.loc[1, "population"] = "beaucoup"
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.session_state["access"] = "coordinator"
-    at.session_state["sources"] = sources.edited(communes, sources.roster, sources.scenario)
+    at.session_state["work"] = WorkingCopy(PlanInputs(files), sources=sources.edited(communes, sources.roster, sources.scenario))
     at.run()
     at.switch_page("app_pages/territoire.py").run()
     _button(at, "Valider et utiliser ce territoire").click().run()
@@ -208,11 +397,15 @@ def test_territory_problems_are_shown_beside_the_rows_at_fault() -> None:
     notes = shown[views.PROBLEM_COLUMN]
     assert "population" in notes[1]
     assert (notes.drop(index=1) == "").all()
+    assert at.session_state["work"].inputs.files == files  # the faulty files are not used
 
 
 def test_publish_then_replan_then_accept() -> None:
-    """The coordinator publishes the demo, marks a doctor unavailable, sees the diff and accepts it."""
-    at = _plan_demo(_app(coordinator=True))
+    """The coordinator publishes the demo, marks a doctor unavailable, sees the diff and accepts it;
+    the residents' page shows the published version."""
+    at = _app(coordinator=True)
+    _set_settings(at, weeks=2)
+    _plan_demo(at)
     at.switch_page("app_pages/publier.py").run()
     _button(at, "Enregistrer et publier").click().run()
     _ok(at)
@@ -229,7 +422,7 @@ def test_publish_then_replan_then_accept() -> None:
     assert any("Nouveau plan accepté" in s.value for s in at.success)
 
     at.switch_page("app_pages/habitants.py").run()
-    assert any("Planning publié (version 1)" in c.value for c in at.caption)
+    assert any("planning publié (version 1)" in c.value for c in at.caption)
 
 
 def test_territory_upload_table_reader_keeps_codes_as_text() -> None:
@@ -246,4 +439,3 @@ def test_territory_upload_table_reader_keeps_codes_as_text() -> None:
     )
     assert sources.communes.loc[0, "insee"] == "01004"
     assert isinstance(sources.roster, pd.DataFrame) and sources.roster.loc[0, "name"] == "Dr Z. Essai (exemple)"
-

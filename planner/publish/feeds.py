@@ -34,7 +34,7 @@ from planner.domain.french import PARIS, hhmm
 from planner.domain.instance import Commune, Instance, Role, Site, UnitKind
 from planner.domain.plan import Plan, Session, Shift, Tour
 from planner.publish.files import write_atomic
-from planner.results.public_visits import public_reason
+from planner.results.public_visits import Visit, public_reason
 
 if TYPE_CHECKING:
     from planner.publish.store import LedgerEntry, PlanStore
@@ -293,13 +293,31 @@ def _merge_ledger(
     return out, changed
 
 
+def cancelled_sessions(ledger: Mapping[str, LedgerEntry]) -> list[Visit]:
+    """The published visits a later publication cancelled, with their public reason when there is one
+    (what the residents' page lists as "annulé" until the day has passed)."""
+    visits = []
+    for entry in ledger.values():
+        keys = dict(f.split(":", 1) for f in entry.feeds if ":" in f)
+        if entry.cancelled and "commune" in keys and "unit" in keys:
+            data = entry.event
+            start, end = (_minutes(data[k]) for k in ("start", "end"))
+            day = date.fromisoformat(data["date"])
+            visits.append(Visit(day, keys["unit"], keys["commune"], start, end, True, data.get("cancel_reason")))
+    return sorted(visits, key=lambda v: (v.date, v.start, v.insee))
+
+
+def _minutes(text: str) -> int:
+    h, m = (int(x) for x in text.split(":"))
+    return 60 * h + m
+
+
 # --- Writing feeds ------------------------------------------------------------------------------
 
 
 def _at(day: str, time: str) -> datetime:
     d = date.fromisoformat(day)
-    h, m = (int(x) for x in time.split(":"))
-    return datetime(d.year, d.month, d.day, tzinfo=PARIS) + timedelta(hours=h, minutes=m)
+    return datetime(d.year, d.month, d.day, tzinfo=PARIS) + timedelta(minutes=_minutes(time))
 
 
 def _event(p: _Published, *, public: bool, stamp: datetime) -> icalendar.Event:

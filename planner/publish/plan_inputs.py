@@ -171,6 +171,23 @@ class Settings:
 # --- Accepted changes ---------------------------------------------------------------------------
 
 
+def change_to_dict(change: Change) -> dict[str, Any]:
+    """A change as JSON-ready data: ``{"kind": "unavailable", "id": "d1", "first": …, "last": …}``."""
+    if isinstance(change, CommuneClosed):
+        return {"kind": "closed", "id": change.insee, "dates": sorted(d.isoformat() for d in change.dates)}
+    kind, ident = ("unavailable", change.staff_id) if isinstance(change, StaffUnavailable) else ("out-of-service", change.unit_id)
+    return {"kind": kind, "id": ident, "first": change.first.isoformat(), "last": change.last.isoformat()}
+
+
+def change_from_dict(data: Mapping[str, Any]) -> Change:
+    """The change of `change_to_dict` data."""
+    kind, ident = data["kind"], data["id"]
+    if kind == "closed":
+        return CommuneClosed(ident, frozenset(date.fromisoformat(d) for d in data["dates"]))
+    span = (date.fromisoformat(data["first"]), date.fromisoformat(data["last"]))
+    return StaffUnavailable(ident, *span) if kind == "unavailable" else UnitOutOfService(ident, *span)
+
+
 @dataclass(frozen=True)
 class AcceptedChange:
     """A change accepted in a re-plan made on ``today`` (nothing before ``today`` was changed)."""
@@ -179,25 +196,11 @@ class AcceptedChange:
     today: date
 
     def to_dict(self) -> dict[str, Any]:
-        c = self.change
-        if isinstance(c, StaffUnavailable):
-            data = {"kind": "unavailable", "id": c.staff_id, "first": c.first.isoformat(), "last": c.last.isoformat()}
-        elif isinstance(c, UnitOutOfService):
-            data = {"kind": "out-of-service", "id": c.unit_id, "first": c.first.isoformat(), "last": c.last.isoformat()}
-        else:
-            data = {"kind": "closed", "id": c.insee, "dates": sorted(d.isoformat() for d in c.dates)}
-        return {**data, "today": self.today.isoformat()}
+        return {**change_to_dict(self.change), "today": self.today.isoformat()}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> AcceptedChange:
-        kind, ident = data["kind"], data["id"]
-        change: Change
-        if kind == "closed":
-            change = CommuneClosed(ident, frozenset(date.fromisoformat(d) for d in data["dates"]))
-        else:
-            span = (date.fromisoformat(data["first"]), date.fromisoformat(data["last"]))
-            change = StaffUnavailable(ident, *span) if kind == "unavailable" else UnitOutOfService(ident, *span)
-        return cls(change, date.fromisoformat(data["today"]))
+        return cls(change_from_dict(data), date.fromisoformat(data["today"]))
 
 
 def _options_from(data: Mapping[str, Any]) -> PlanOptions:

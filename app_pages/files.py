@@ -24,7 +24,13 @@ from app_pages.plan_cache import fingerprint
 from planner import TourneeError, write_outputs
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
-from planner.publish.feeds import FeedIndex, cancelled_sessions, publish_feeds, slug, webcal_url
+from planner.publish.feeds import (
+    FeedIndex,
+    cancelled_sessions,
+    publish_feeds,
+    slug,
+    webcal_url,
+)
 from planner.publish.plan_inputs import PlanInputs
 from planner.publish.plan_json import plan_to_json
 from planner.publish.posters import write_posters
@@ -76,7 +82,8 @@ def publication_folder(territory: str) -> Path:
 def publish_version(territory: str, version: int) -> Publication:
     """Publish a saved version, all or nothing (`planner.publish.publication.publish_version`), into
     the territory's publication folder, with the public address configured now (or none)."""
-    return publish_saved_version(store(territory), version, publication_folder(territory), base_url=public_folder_url() or "")
+    folder = publication_folder(territory)
+    return publish_saved_version(store(territory), version, folder, base_url=public_folder_url() or "")
 
 
 # --- What the public pages show -----------------------------------------------------------------

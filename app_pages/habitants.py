@@ -37,7 +37,8 @@ visits = commune_visits(instance, plan, insee, today=date.today(), cancelled=fil
 st.subheader(f"Prochains passages à {commune.name}")
 if not visits:
     st.warning(
-        f"Aucun passage n'est prévu à {commune.name} dans le planning publié. Renseignez-vous auprès de votre mairie."
+        f"Aucun passage n'est prévu à {commune.name} dans le planning publié. "
+        "Renseignez-vous auprès de votre mairie."
     )
     st.stop()
 

@@ -92,9 +92,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from planner.inputs import load_territory
     from planner.planning.options import PlanOptions
     from planner.planning.pipeline import plan
+    from planner.publish.outputs import write_outputs
     from planner.publish.plan_inputs import PlanInputs, Settings, TerritoryFiles
     from planner.results.summary import summary
-    from planner.publish.outputs import write_outputs
 
     instance = load_territory(args.territory)
     if args.start or args.weeks:
@@ -403,9 +403,9 @@ def _cmd_replan(args: argparse.Namespace) -> int:
     from datetime import date
 
     from planner.planning.changes import parse_changes
-    from planner.publish.plan_inputs import inputs_of_plan_file
     from planner.planning.replan import replan, summary_text
     from planner.publish.outputs import write_outputs
+    from planner.publish.plan_inputs import inputs_of_plan_file
     from planner.publish.plan_json import read_plan_file
     from planner.publish.store import PlanStore
     from planner.travel import travel_for

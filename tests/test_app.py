@@ -155,7 +155,7 @@ def test_cancelled_visit_stays_listed_with_its_reason(published, tmp_path: Path)
     at = _app()
     commune = tour.sessions[0].insee
     box = next(s for s in at.selectbox if s.label == "Votre commune")
-    box.select_index([i for i, code in enumerate(box.options) if commune in code][0]).run()
+    box.select_index(next(i for i, code in enumerate(box.options) if commune in code)).run()
     _ok(at)
     rows = at.table[0].value
     cancelled = rows[rows["État"] == "annulé (unité hors service)"]

@@ -27,9 +27,9 @@ from planner.domain.plan import Plan
 from planner.planning.changes import UnitOutOfService
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as make_plan
-from planner.publish.plan_inputs import PlanInputs, Settings, TerritoryFiles
 from planner.planning.replan import replan
 from planner.publish.outputs import write_outputs
+from planner.publish.plan_inputs import PlanInputs, Settings, TerritoryFiles
 from planner.publish.posters import PUBLIC_TIMETABLE_HEADER, public_timetable_rows
 from planner.publish.publication import (
     CURRENT,
@@ -190,7 +190,7 @@ def test_interrupted_at_each_step_recovers(
 ) -> None:
     """A publication stopped at each step of its sequence: the next run finds the store and the folders
     on the same version — the old one before the switch, the new one after — and nothing left over."""
-    import planner.publish.publication as publication
+    from planner.publish import publication
 
     ws, out = tmp_path / "espace", tmp_path / "publication"
     store = PlanStore(ws)

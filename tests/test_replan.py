@@ -14,9 +14,9 @@ from planner.domain.instance import Instance, Role, Rules
 from planner.domain.plan import Plan
 from planner.planning.changes import (
     CommuneClosed,
-    apply_to_instance,
     StaffUnavailable,
     UnitOutOfService,
+    apply_to_instance,
     parse_changes,
 )
 from planner.planning.options import PlanOptions

@@ -517,9 +517,8 @@ def publish_feeds(
     for unit_id in dict.fromkeys(unit_ids):
         name = instance.unit(unit_id).name if unit_id in {u.id for u in instance.units} else unit_id
         key = f"unit:{unit_id}"
-        cal = _calendar(
-            key, f"{name} — tournées", f"Tournées de {name} ({title})", by_feed.get(key, []), public=False, events=built
-        )
+        items = by_feed.get(key, [])
+        cal = _calendar(key, f"{name} — tournées", f"Tournées de {name} ({title})", items, public=False, events=built)
         units[unit_id] = write_atomic(private_dir / private_folder(key) / UNIT_FEED, cal)
 
     staff: dict[str, Path] = {}
@@ -527,9 +526,8 @@ def publish_feeds(
     for staff_id in dict.fromkeys(staff_ids):
         name = instance.person(staff_id).name if _has_person(instance, staff_id) else staff_id
         key = f"staff:{staff_id}"
-        cal = _calendar(
-            key, f"Mon planning — {name}", f"Gardes de {name} ({title})", by_feed.get(key, []), public=False, events=built
-        )
+        items = by_feed.get(key, [])
+        cal = _calendar(key, f"Mon planning — {name}", f"Gardes de {name} ({title})", items, public=False, events=built)
         staff[staff_id] = write_atomic(private_dir / private_folder(key) / STAFF_FEED, cal)
 
     items = by_feed.get(COORDINATOR_FEED, [])

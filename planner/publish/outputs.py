@@ -8,8 +8,8 @@ import pandas as pd
 
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
-from planner.publish.plan_inputs import PlanInputs
 from planner.publish.files import write_atomic
+from planner.publish.plan_inputs import PlanInputs
 from planner.publish.plan_json import write_plan_json
 from planner.publish.safe_csv import write_csv
 from planner.publish.spreadsheet import write_workbook

@@ -21,7 +21,12 @@ from typing import Any
 from planner.domain.errors import TourneeError
 from planner.domain.instance import Instance, TimeWindow, Weights
 from planner.domain.plan import Plan
-from planner.inputs import DEMO_TERRITORY, builtin_territories, parse_territory, territory_paths
+from planner.inputs import (
+    DEMO_TERRITORY,
+    builtin_territories,
+    parse_territory,
+    territory_paths,
+)
 from planner.inputs.territory import FOLDER_FILES
 from planner.planning.changes import (
     Change,
@@ -102,7 +107,9 @@ COMMUNE_SETTINGS: dict[str, _Codec] = {"visits_per_week": _SAME, "frequency_from
 
 
 def _changed(before: Any, after: Any, codecs: Mapping[str, _Codec]) -> dict[str, Any]:
-    return {k: encode(getattr(after, k)) for k, (encode, _) in codecs.items() if getattr(before, k) != getattr(after, k)}
+    return {
+        key: encode(getattr(after, key)) for key, (encode, _) in codecs.items() if getattr(before, key) != getattr(after, key)
+    }
 
 
 def _applied(item: Any, values: Mapping[str, Any], codecs: Mapping[str, _Codec], what: str) -> Any:
@@ -135,7 +142,9 @@ class Settings:
         base_units = {u.id: u for u in base.units}
         units = {u.id: _changed(base_units[u.id], u, UNIT_SETTINGS) for u in edited.units if u.id in base_units}
         communes = {
-            c.insee: _changed(base.commune(c.insee), c, COMMUNE_SETTINGS) for c in edited.communes if base.has_commune(c.insee)
+            c.insee: _changed(base.commune(c.insee), c, COMMUNE_SETTINGS)
+            for c in edited.communes
+            if base.has_commune(c.insee)
         }
         settings = cls(
             _changed(base.rules, edited.rules, RULE_SETTINGS),
@@ -155,7 +164,9 @@ class Settings:
             msg = f"les réglages portent sur {', '.join(sorted(missing))}, absent(s) des fichiers du territoire"
             raise TourneeError(msg)
         units = tuple(_applied(u, self.units.get(u.id, {}), UNIT_SETTINGS, u.id) for u in instance.units)
-        communes = tuple(_applied(c, self.communes.get(c.insee, {}), COMMUNE_SETTINGS, c.insee) for c in instance.communes)
+        communes = tuple(
+            _applied(c, self.communes.get(c.insee, {}), COMMUNE_SETTINGS, c.insee) for c in instance.communes
+        )
         rules = _applied(instance.rules, self.rules, RULE_SETTINGS, "les règles")
         return instance.replace(rules=rules, units=units, communes=communes)
 
@@ -175,7 +186,10 @@ def change_to_dict(change: Change) -> dict[str, Any]:
     """A change as JSON-ready data: ``{"kind": "unavailable", "id": "d1", "first": …, "last": …}``."""
     if isinstance(change, CommuneClosed):
         return {"kind": "closed", "id": change.insee, "dates": sorted(d.isoformat() for d in change.dates)}
-    kind, ident = ("unavailable", change.staff_id) if isinstance(change, StaffUnavailable) else ("out-of-service", change.unit_id)
+    if isinstance(change, StaffUnavailable):
+        kind, ident = "unavailable", change.staff_id
+    else:
+        kind, ident = "out-of-service", change.unit_id
     return {"kind": kind, "id": ident, "first": change.first.isoformat(), "last": change.last.isoformat()}
 
 
@@ -302,8 +316,8 @@ def inputs_of_plan_file(
         changed = [file for file, digest in files.digests().items() if digest != data.get("files", {}).get(file)]
         if changed:
             msg = (
-                f"{', '.join(changed)} de « {territory} » n'est plus le fichier avec lequel ce plan a été calculé : "
-                "recalculez le plan (planner plan) ou donnez les fichiers d'origine"
+                f"{', '.join(changed)} de « {territory} » n'est plus le fichier avec lequel ce plan a été "
+                "calculé : recalculez le plan (planner plan) ou donnez les fichiers d'origine"
             )
             raise TourneeError(msg)
         candidates = {sha256(b): b for b in files.by_name().values()}
@@ -329,10 +343,9 @@ _ROADS = {"estimate": "estimation", "road": "routes OpenStreetMap", "auto": "rou
 def describe_inputs(data: Mapping[str, Any]) -> str:
     """`PlanInputs.to_dict` data in one French line: options, settings changed, accepted changes."""
     options = {**dataclasses.asdict(PlanOptions()), **data.get("options", {})}
-    parts = [
-        f"{_METHODS.get(options['method'], options['method'])} {options['time_limit']:g} s, graine {options['seed']}, "
-        f"trajets : {_ROADS.get(options['roads'], options['roads'])}"
-    ]
+    method = _METHODS.get(options["method"], options["method"])
+    roads = _ROADS.get(options["roads"], options["roads"])
+    parts = [f"{method} {options['time_limit']:g} s, graine {options['seed']}, trajets : {roads}"]
     settings = Settings.from_dict(data.get("settings", {}))
     for key, value in settings.rules.items():
         if key in _RULE_LABELS:

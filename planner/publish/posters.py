@@ -1,8 +1,8 @@
 """Printable pages of a plan: an A4 poster per commune, a weekly table per unit, a shift list per person.
 
 Posters go to the town halls: they say when and where the unit stops and what to bring, with a QR
-code and the address of the commune's calendar feed when it is online, and never name the staff. Unit tables and personal lists name
-the crews and go to ``prive/``. Every page is self-contained HTML with ``@page { size: A4 }`` CSS:
+code and the address of the commune's calendar feed when it is online, and never name the staff.
+Unit tables and personal lists name the crews and go to ``prive/``. Every page is self-contained HTML with ``@page { size: A4 }`` CSS:
 printing it from a browser (or "save as PDF") gives the paper version, with no system package.
 """
 
@@ -264,5 +264,6 @@ def write_posters(
         paths.append(write_atomic(folder / "planning-unite.html", page.encode("utf-8")))
     for person in instance.staff:
         page = person_list(instance, plan, person.id)
-        paths.append(write_atomic(private / private_folder(f"staff:{person.id}") / "planning.html", page.encode("utf-8")))
+        folder = private / private_folder(f"staff:{person.id}")
+        paths.append(write_atomic(folder / "planning.html", page.encode("utf-8")))
     return paths

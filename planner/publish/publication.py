@@ -45,7 +45,12 @@ from planner.check.validate import validate
 from planner.domain.errors import PlanningError, TourneeError
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
-from planner.publish.feeds import COORDINATOR_FEED, PRIVATE_DIR, PUBLIC_DIR, publish_feeds
+from planner.publish.feeds import (
+    COORDINATOR_FEED,
+    PRIVATE_DIR,
+    PUBLIC_DIR,
+    publish_feeds,
+)
 from planner.publish.files import write_atomic
 from planner.publish.posters import write_posters
 from planner.publish.store import LedgerEntry, PlanStore
@@ -110,7 +115,10 @@ def publication_lock(store: PlanStore, *, wait: float = LOCK_WAIT_SECONDS) -> It
 
 
 def _lock_or_fail(store: PlanStore) -> None:
-    msg = f"une autre publication de {store.path.parent} est en cours depuis plus de {LOCK_WAIT_SECONDS:.0f} s : réessayez plus tard"
+    msg = (
+        f"une autre publication de {store.path.parent} est en cours depuis plus de {LOCK_WAIT_SECONDS:.0f} s : "
+        "réessayez plus tard"
+    )
     raise TourneeError(msg)
 
 
@@ -228,7 +236,8 @@ def read_manifest(folder: Path) -> Manifest:
         msg = f"{folder / MANIFEST} est illisible ({exc}) : publiez à nouveau la version voulue"
         raise TourneeError(msg) from None
     ledger = tuple(
-        LedgerEntry(e["uid"], e["sequence"], e["hash"], tuple(e["feeds"]), e["event"], e["cancelled"]) for e in data["ledger"]
+        LedgerEntry(e["uid"], e["sequence"], e["hash"], tuple(e["feeds"]), e["event"], e["cancelled"])
+        for e in data["ledger"]
     )
     return Manifest(int(data["version"]), datetime.fromisoformat(data["published"]), data.get("base_url"), ledger)
 
@@ -292,8 +301,8 @@ class _Tokens:
 
     def __init__(self, store: PlanStore, instance: Instance) -> None:
         self.store = store
-        subjects = [COORDINATOR_FEED, *(f"unit:{u.id}" for u in instance.units), *(f"staff:{s.id}" for s in instance.staff)]
-        self.known = store.ensure_tokens(subjects)
+        units = [f"unit:{u.id}" for u in instance.units]
+        self.known = store.ensure_tokens([COORDINATOR_FEED, *units, *(f"staff:{s.id}" for s in instance.staff)])
 
     def __call__(self, subject: str) -> str:
         if subject not in self.known:
@@ -337,7 +346,9 @@ def publish_version(
         name = f"v{version}-{secrets.token_hex(8)}"
         tmp = out / VERSIONS_DIR / f"{TMP_PREFIX}{name}"
         tokens = _Tokens(store, instance)
-        feeds = publish_feeds(instance, plan, tmp, store=store, base_url=base_url, record=False, private_folder=tokens, stamp=stamp)
+        feeds = publish_feeds(
+            instance, plan, tmp, store=store, base_url=base_url, record=False, private_folder=tokens, stamp=stamp
+        )
         pages = write_posters(instance, plan, tmp, base_url=base_url, private_folder=tokens)
         published = datetime.now(UTC).replace(microsecond=0)
         write_atomic(tmp / MANIFEST, _manifest(version, name, published, base_url, feeds.ledger_changes))

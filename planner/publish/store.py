@@ -34,8 +34,8 @@ from planner.domain.errors import TourneeError
 from planner.domain.french import hhmm
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
-from planner.publish.plan_inputs import PlanInputs, describe_inputs
 from planner.publish.fingerprint import instance_fingerprint
+from planner.publish.plan_inputs import PlanInputs, describe_inputs
 from planner.publish.plan_json import plan_from_json, plan_to_json
 from planner.results.plan_diff import PlanDiff, diff_plans
 
@@ -294,7 +294,7 @@ class PlanStore:
     def _column(self, version: int, column: str) -> Any:
         with self._connect() as conn:
             self._require(conn, version)
-            return conn.execute(f"SELECT {column} FROM versions WHERE version=?", (version,)).fetchone()[0]  # noqa: S608 (fixed names)
+            return conn.execute(f"SELECT {column} FROM versions WHERE version=?", (version,)).fetchone()[0]
 
     def load(self, version: int) -> Plan:
         """The plan saved as ``version``."""
@@ -323,9 +323,9 @@ class PlanStore:
         inputs = self.inputs(version)
         if inputs is None:
             msg = (
-                f"la version {version} a été enregistrée par une version de Tournée qui ne gardait pas les données "
-                "d'entrée (territoire, réglages) : elle ne peut être ni re-planifiée ni republiée. Recalculez le plan "
-                "(planner plan), puis publiez-le (planner publish)."
+                f"la version {version} a été enregistrée par une version de Tournée qui ne gardait pas les "
+                "données d'entrée (territoire, réglages) : elle ne peut être ni re-planifiée ni republiée. "
+                "Recalculez le plan (planner plan), puis publiez-le (planner publish)."
             )
             raise TourneeError(msg)
         return inputs, inputs.instance(), self.load(version)
@@ -435,7 +435,8 @@ class PlanStore:
                 if subject not in known:
                     known[subject] = secrets.token_urlsafe(TOKEN_BYTES)
                     conn.execute(
-                        "INSERT INTO tokens (subject, token, created) VALUES (?, ?, ?)", (subject, known[subject], self._now())
+                        "INSERT INTO tokens (subject, token, created) VALUES (?, ?, ?)",
+                        (subject, known[subject], self._now()),
                     )
         return {s: known[s] for s in wanted}
 
@@ -467,9 +468,10 @@ class PlanStore:
 
 def _write_ledger(conn: sqlite3.Connection, entries: Iterable[LedgerEntry], when: str) -> None:
     rows = [
-        (e.uid, e.sequence, e.content_hash, json.dumps(list(e.feeds)), json.dumps(e.event, ensure_ascii=False), int(e.cancelled), when)
+        (e.uid, e.sequence, e.content_hash, json.dumps(list(e.feeds)), json.dumps(e.event, ensure_ascii=False),
+         int(e.cancelled), when)
         for e in entries
-    ]
+    ]  # fmt: skip
     conn.executemany(
         "INSERT INTO ical_events (uid, sequence, hash, feeds, event_json, cancelled, updated)"
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET sequence=excluded.sequence,"

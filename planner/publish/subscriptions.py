@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from planner.publish.feeds import COORDINATOR_FEED, COORDINATOR_FILE, PRIVATE_DIR, STAFF_FEED, UNIT_FEED
+from planner.publish.feeds import (
+    COORDINATOR_FEED,
+    COORDINATOR_FILE,
+    PRIVATE_DIR,
+    STAFF_FEED,
+    UNIT_FEED,
+)
 
 
 def private_feed_path(subject: str, token: str) -> str:

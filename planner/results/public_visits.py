@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import pairwise
 
 from planner.domain.calendar import public_holidays
 from planner.domain.instance import Instance
@@ -60,7 +61,7 @@ def skipped_visits(instance: Instance, plan: Plan) -> list[Visit]:
         weeks = sorted({w for w, _, _ in visits})
         if len(weeks) < 2:
             continue  # one visit says nothing of a rhythm
-        period = min(b - a for a, b in zip(weeks, weeks[1:], strict=False))
+        period = min(b - a for a, b in pairwise(weeks))
         (start, end), _ = Counter((s, e) for _, s, e in visits).most_common(1)[0]
         for week in range(weeks[0] % period, plan.weeks, period):
             if week in weeks:
@@ -81,7 +82,9 @@ def commune_visits(
     cancelled visit on a day the commune still has a visit at the same time is left out.
     """
     planned = [
-        Visit(t.date, t.unit_id, s.insee, s.start, s.end) for t, s in plan.sessions() if s.insee == insee and t.date >= today
+        Visit(t.date, t.unit_id, s.insee, s.start, s.end)
+        for t, s in plan.sessions()
+        if s.insee == insee and t.date >= today
     ]
     taken = {(v.date, v.start) for v in planned}
     others = [v for v in [*cancelled, *skipped_visits(instance, plan)] if v.insee == insee and v.date >= today]

@@ -350,52 +350,55 @@ def _cmd_tokens_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_places(parser: argparse.ArgumentParser, *, out: bool = False, base_url: bool = False) -> None:
+    """The workspace option, and the publication folder's and its web address's when asked."""
+    parser.add_argument("--workspace", default="espace", help="dossier de l'espace de travail (défaut : espace)")
+    if out:
+        parser.add_argument("--out", default="publication", help="dossier de publication (défaut : publication)")
+    if base_url:
+        parser.add_argument(
+            "--base-url",
+            help="adresse web où sera mis le dossier public/ (liens, QR codes des affiches ; défaut : celle de la "
+            "publication précédente)",
+        )
+
+
 def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
     """`planner publish|feeds|history|diff|tokens`: plan versions in a workspace, calendar feeds, posters."""
-    ws_help = "dossier de l'espace de travail (défaut : espace)"
-    out_help = "dossier de publication (défaut : publication)"
-    url_help = "adresse web où sera mis le dossier public/ (liens, QR codes des affiches ; défaut : celle de la publication précédente)"
 
     pub = sub.add_parser("publish", help="enregistrer un plan, le publier, écrire calendriers et affiches")
     pub.add_argument("plan", nargs="?", help="fichier plan.json écrit par « planner plan » ou « planner replan »")
     pub.add_argument("territory", nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
     pub.add_argument("--version", type=_positive_int, metavar="N", help="publier la version N déjà enregistrée")
-    pub.add_argument("--workspace", default="espace", help=ws_help)
-    pub.add_argument("--out", default="publication", help=out_help)
-    pub.add_argument("--base-url", help=url_help)
+    _add_places(pub, out=True, base_url=True)
     pub.add_argument("--note", default="", help="note gardée dans l'historique")
     pub.add_argument("--dry-run", action="store_true", help="enregistrer la version sans la publier")
     pub.set_defaults(func=_cmd_publish)
 
     feeds = sub.add_parser("feeds", help="réécrire calendriers et affiches de la version publiée")
     feeds.add_argument("territory", nargs="?", help="territoire, pour une version enregistrée sans ses données")
-    feeds.add_argument("--workspace", default="espace", help=ws_help)
-    feeds.add_argument("--out", default="publication", help=out_help)
-    feeds.add_argument("--base-url", help=url_help)
+    _add_places(feeds, out=True, base_url=True)
     feeds.set_defaults(func=_cmd_feeds)
 
     hist = sub.add_parser("history", help="les versions enregistrées, leurs données et celle qui est publiée")
-    hist.add_argument("--workspace", default="espace", help=ws_help)
-    hist.add_argument("--out", default="publication", help=out_help)
+    _add_places(hist, out=True)
     hist.set_defaults(func=_cmd_history)
 
     diff = sub.add_parser("diff", help="ce qui a changé entre deux versions")
     diff.add_argument("v1", type=_positive_int, help="version de départ")
     diff.add_argument("v2", type=_positive_int, help="version d'arrivée")
-    diff.add_argument("--workspace", default="espace", help=ws_help)
+    _add_places(diff)
     diff.set_defaults(func=_cmd_diff)
 
     tokens = sub.add_parser("tokens", help="adresses privées d'abonnement (une par personne) : lister, révoquer")
     tokens_sub = tokens.add_subparsers(dest="tokens_command", metavar="ACTION", required=True)
     listing = tokens_sub.add_parser("list", help="l'adresse privée de chaque personne, unité et de la coordination")
-    listing.add_argument("--workspace", default="espace", help=ws_help)
+    _add_places(listing)
     listing.add_argument("--url", metavar="ADRESSE", help="adresse web du dossier de publication (qui contient prive/)")
     listing.set_defaults(func=_cmd_tokens_list)
     revoke = tokens_sub.add_parser("revoke", help="remplacer l'adresse privée d'une personne et republier")
     revoke.add_argument("person", metavar="PERSONNE", help="identifiant dans roster.csv (ou unit:ID, coordination)")
-    revoke.add_argument("--workspace", default="espace", help=ws_help)
-    revoke.add_argument("--out", default="publication", help=out_help)
-    revoke.add_argument("--base-url", help=url_help)
+    _add_places(revoke, out=True, base_url=True)
     revoke.set_defaults(func=_cmd_tokens_revoke)
 
 
@@ -448,7 +451,7 @@ def _add_replan_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("territory", nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
     p.add_argument("--plan", help="plan.json publié (écrit par « planner plan »)")
     p.add_argument("--version", type=_positive_int, metavar="N", help="partir de la version N de l'espace de travail")
-    p.add_argument("--workspace", default="espace", help="dossier de l'espace de travail (défaut : espace)")
+    _add_places(p)
     p.add_argument("--unavailable", action="append", default=[], metavar="PERSONNE:DATE[..DATE]", help="une personne absente")
     p.add_argument("--out-of-service", action="append", default=[], metavar="UNITÉ:DATE[..DATE]", help="une unité hors service")
     p.add_argument("--closed", action="append", default=[], metavar="INSEE:DATE[;DATE…]", help="une commune fermée")

@@ -270,6 +270,18 @@ def _set_settings(at: AppTest, *, weeks: int, time_limit: float = 1.0) -> None:
     _ok(at)
 
 
+def _published_demo(weeks: int) -> AppTest:
+    """A coordinator session that planned the demo over ``weeks`` weeks and published it as version 1."""
+    at = _app(coordinator=True)
+    _set_settings(at, weeks=weeks)
+    _plan_demo(at)
+    at.switch_page("app_pages/publier.py").run()
+    _button(at, "Enregistrer et publier").click().run()
+    _ok(at)
+    assert any("Version 1 publiée" in s.value for s in at.success)
+    return at
+
+
 def _log_in(page: str) -> AppTest:
     """A new browser session (as after a reload): open ``page`` and give the password."""
     at = _app(page)
@@ -314,12 +326,7 @@ def test_replan_from_the_published_version_uses_its_own_inputs(tmp_path: Path) -
     """A plan of 2 weeks (not the scenario's 4) is published; another coordinator session, whose working
     copy is the plain demo again, re-plans from "Version publiée": the version's own horizon is used
     and the re-plan succeeds."""
-    at = _app(coordinator=True)
-    _set_settings(at, weeks=2)
-    _plan_demo(at)
-    at.switch_page("app_pages/publier.py").run()
-    _button(at, "Enregistrer et publier").click().run()
-    _ok(at)
+    _published_demo(weeks=2)
     (tmp_path / "workspace" / ".coordination" / "copie-de-travail.json").unlink()
 
     other = _log_in("replanifier")
@@ -403,14 +410,7 @@ def test_territory_problems_are_shown_beside_the_rows_at_fault() -> None:
 def test_publish_then_replan_then_accept() -> None:
     """The coordinator publishes the demo, marks a doctor unavailable, sees the diff and accepts it;
     the residents' page shows the published version."""
-    at = _app(coordinator=True)
-    _set_settings(at, weeks=2)
-    _plan_demo(at)
-    at.switch_page("app_pages/publier.py").run()
-    _button(at, "Enregistrer et publier").click().run()
-    _ok(at)
-    assert any("Version 1 publiée" in s.value for s in at.success)
-
+    at = _published_demo(weeks=2)
     at.switch_page("app_pages/replanifier.py").run()
     _ok(at)
     _button(at, "Ajouter ce changement").click().run()

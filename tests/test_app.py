@@ -163,6 +163,26 @@ def test_cancelled_visit_stays_listed_with_its_reason(published, tmp_path: Path)
     assert (rows["État"] == "prévu").sum() == sum(1 for _, s in new.sessions() if s.insee == commune)
 
 
+def test_public_pages_give_webcal_subscription_links(published, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the publication folder online (TOURNEE_PUBLIC_URL), the commune page links to
+    webcal://…/public/commune-INSEE.ics and a person's page to webcal://…/prive/<token>/planning.ics."""
+    monkeypatch.setenv("TOURNEE_PUBLIC_URL", "https://exemple.org/tournee/")
+    _, plan, store = published
+    insee = plan.tours[0].sessions[0].insee
+    at = _app()
+    box = next(s for s in at.selectbox if s.label == "Votre commune")
+    box.select_index(next(i for i, code in enumerate(box.options) if insee in code)).run()
+    _ok(at)
+    assert f"(webcal://exemple.org/tournee/public/commune-{insee}.ics)" in _rendered_text(at)
+    token = store.tokens()["staff:d1"]
+    mine = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    mine.switch_page("app_pages/medecin.py")
+    mine.query_params["jeton"] = token
+    mine.run()
+    _ok(mine)
+    assert f"(webcal://exemple.org/tournee/prive/{token}/planning.ics)" in _rendered_text(mine)
+
+
 # --- Passwords and personal links -----------------------------------------------------------
 
 

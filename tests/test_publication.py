@@ -35,6 +35,7 @@ from planner.publish.publication import (
     CURRENT,
     VERSIONS_DIR,
     current_folder,
+    publish_version,
     read_manifest,
     recover,
 )
@@ -218,6 +219,21 @@ def test_interrupted_at_each_step_recovers(
         publication.publish_version(store, versions["B"], out)
     monkeypatch.undo()
     assert assert_consistent(case, ws, out) == published
+
+
+def test_a_folder_of_the_first_layout_is_taken_over(case: Case, tmp_path: Path) -> None:
+    """Real public/ and prive/ folders written by an earlier Tournée become links to the new
+    publication; the old files are removed, nothing temporary is left."""
+    ws, out = tmp_path / "espace", tmp_path / "publication"
+    for name in ("public", "prive"):
+        (out / name).mkdir(parents=True)
+        (out / name / "ancien.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    store = PlanStore(ws)
+    version = store.save(case.plans["A"], case.inputs["A"].instance(), inputs=case.inputs["A"], note="A")
+    publish_version(store, version, out)
+    assert (out / "public").is_symlink() and (out / "prive").is_symlink()
+    assert not list(out.rglob("ancien.ics"))
+    assert assert_consistent(case, ws, out) == version
 
 
 def test_concurrent_publishes_are_serialised(case: Case, tmp_path: Path) -> None:

@@ -2,8 +2,9 @@
 leaves the store and both folders naming the same version, whole, with no temporary file left.
 
 The plans are the tiny territory's (tests/data/tiny) over two weeks, and a re-plan of it; each child
-process imports what it needs, says "prêt", then runs `planner publish` (planner.cli.main), so that
-the kill moments, drawn with a fixed seed, fall over the measured duration of the publication itself.
+process imports what it needs, says "prêt", waits for "go", then runs `planner publish`
+(planner.cli.main), so that the kill moments, drawn with a fixed seed, fall over the measured duration
+of the publication itself.
 """
 
 from __future__ import annotations
@@ -52,9 +53,8 @@ import planner.check.validate, planner.publish.plan_inputs, planner.publish.plan
 import planner.publish.publication, planner.publish.store, planner.results.plan_diff
 from planner.cli import main
 print("prêt", flush=True)
-if "--wait" in sys.argv:
-    sys.argv.remove("--wait")
-    sys.stdin.readline()
+if sys.stdin.readline().strip() != "go":  # the test ended without sending it
+    sys.exit(1)
 sys.exit(main(sys.argv[1:]))
 """
 
@@ -91,9 +91,16 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> Case:
     )
 
 
-def _child(args: list[str], *, wait: bool = False) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-c", CHILD, *args, *(["--wait"] if wait else [])],
+def _child(args: list[str]) -> subprocess.Popen:
+    """A child that has imported what it needs and waits for "go" to run `planner ARGS…`."""
+    process = _spawn(args)
+    _ready(process)
+    return process
+
+
+def _spawn(args: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, *args],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdin=subprocess.PIPE,
@@ -101,8 +108,10 @@ def _child(args: list[str], *, wait: bool = False) -> subprocess.Popen:
         stderr=subprocess.DEVNULL,
         text=True,
     )
+
+
+def _ready(process: subprocess.Popen) -> None:
     assert process.stdout.readline().strip() == "prêt"
-    return process
 
 
 def _publish_args(case: Case, which: str, ws: Path, out: Path) -> list[str]:
@@ -145,15 +154,21 @@ def assert_consistent(case: Case, ws: Path, out: Path) -> int:
     return version
 
 
+def _go(child: subprocess.Popen) -> None:
+    child.stdin.write("go\n")
+    child.stdin.flush()
+
+
 def test_killed_publish_leaves_store_and_folders_naming_the_same_version(case: Case, tmp_path: Path) -> None:
     """`planner publish` killed (SIGKILL) at 24 seeded random moments over the measured duration of a
     publication: after each, the store and both folders name the same version, whole, and no
-    temporary file remains."""
+    temporary file remains. (The next child starts, and waits, while one is killed and checked.)"""
     ws, out = tmp_path / "espace", tmp_path / "publication"
     durations = []
     for which in ("A", "B"):  # the first run is slower (cold caches): the faster one is the measure
         child = _child(_publish_args(case, which, ws, out))
         began = time.perf_counter()
+        _go(child)
         assert child.wait(timeout=120) == 0
         durations.append(time.perf_counter() - began)
     duration = min(durations)
@@ -161,15 +176,20 @@ def test_killed_publish_leaves_store_and_folders_naming_the_same_version(case: C
 
     rng = random.Random(SEED)
     outcomes = {"ancienne": 0, "nouvelle": 0}
+    ready = _spawn(_publish_args(case, "A", ws, out))
     for i in range(KILLS):
-        which = "A" if i % 2 == 0 else "B"
+        child = ready
+        _ready(child)
         before = PlanStore(ws).published_version()
-        child = _child(_publish_args(case, which, ws, out))
-        time.sleep(rng.uniform(0, duration * 1.2))
+        _go(child)
+        ready = _spawn(_publish_args(case, "A" if i % 2 else "B", ws, out))  # imports, then waits
+        time.sleep(max(0.0, rng.uniform(0, duration * 1.2)))
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=60)
         after = assert_consistent(case, ws, out)
         outcomes["ancienne" if after == before else "nouvelle"] += 1
+    ready.kill()
+    ready.wait(timeout=60)
     print(f"publication : {duration:.3f} s ; après {KILLS} arrêts brutaux, version publiée : {outcomes}")
 
 
@@ -241,10 +261,9 @@ def test_concurrent_publishes_are_serialised(case: Case, tmp_path: Path) -> None
     other (two publications recorded), and the folders hold the one recorded last."""
     ws, out = tmp_path / "espace", tmp_path / "publication"
     for round_ in range(3):
-        children = [_child(_publish_args(case, which, ws, out), wait=True) for which in ("A", "B")]
+        children = [_child(_publish_args(case, which, ws, out)) for which in ("A", "B")]
         for child in children:
-            child.stdin.write("go\n")
-            child.stdin.flush()
+            _go(child)
         assert [c.wait(timeout=120) for c in children] == [0, 0]
         version = assert_consistent(case, ws, out)
         store = PlanStore(ws)

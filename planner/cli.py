@@ -1,22 +1,45 @@
 """The `planner` command: a thin face over the library's public API.
 
-Each subcommand parses its arguments, calls `planner`, and prints. Errors of `TourneeError` are
-printed as messages (never a traceback) with exit code 2.
+Each subcommand parses its arguments (in French, `planner.cli_args`), calls `planner`, and prints.
+Every refusal — a bad argument, a `TourneeError`, a file that cannot be read or written — is a French
+message with exit code 2, never a traceback; warnings about legal but odd inputs are printed too.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import warnings
 from collections.abc import Sequence
 
-from planner.domain.errors import TourneeError
+from planner.cli_args import (
+    FrenchParser,
+    date_arg,
+    file_stem_arg,
+    margin_km_arg,
+    output_dir_arg,
+    path_arg,
+    positive_int_arg,
+    seconds_arg,
+    seed_arg,
+    text_arg,
+    url_arg,
+    weeks_arg,
+)
+from planner.domain.errors import PlanWarning, TourneeError, describe_os_error
 from planner.inputs.territory import DEMO_TERRITORY
+
+
+def _print_warnings(found: Sequence[str], *, file=None) -> None:
+    for text in found:
+        print(f"Attention : {text}", file=file or sys.stdout)
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from planner.domain.errors import InputError
     from planner.inputs import load_territory
+    from planner.inputs.advice import territory_warnings
 
     try:
         instance = load_territory(args.territory)
@@ -32,6 +55,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     print(f"- horizon : {instance.rules.weeks} semaine(s) à partir du {instance.rules.start.isoformat()}")
     print(f"- besoin estimé par un indicateur de substitution pour {proxies} commune(s) sur {len(instance.communes)}")
     print(f"- fréquence de visite déduite du besoin pour {from_need} commune(s)")
+    _print_warnings(territory_warnings(instance))
     return 0
 
 
@@ -73,23 +97,24 @@ def _add_data_commands(sub: argparse._SubParsersAction) -> None:
     )
     imp.add_argument("--epci", action="append", metavar="SIREN", help="SIREN d'une intercommunalité (répétable)")
     imp.add_argument("--departement", metavar="CODE", help="toutes les communes d'un département (ex. 61)")
-    imp.add_argument("--name", required=True, metavar="NOM", help="nom du territoire (fichier NOM.csv)")
-    imp.add_argument("--out", metavar="DOSSIER", help="dossier de sortie (défaut : data/communes)")
-    imp.add_argument("--source", metavar="DOSSIER", help=source_help)
+    imp.add_argument("--name", type=file_stem_arg, required=True, metavar="NOM", help="nom du territoire (fichier NOM.csv)")
+    imp.add_argument("--out", type=output_dir_arg, metavar="DOSSIER", help="dossier de sortie (défaut : data/communes)")
+    imp.add_argument("--source", type=path_arg, metavar="DOSSIER", help=source_help)
     imp.set_defaults(func=_cmd_data_import)
 
     builtins = data_sub.add_parser("builtins", help="régénérer les fichiers de communes des territoires intégrés")
     builtins.add_argument("names", nargs="*", metavar="NOM", help="territoires à régénérer (défaut : tous)")
-    builtins.add_argument("--out", metavar="DOSSIER", help="dossier de sortie (défaut : data/communes)")
-    builtins.add_argument("--source", metavar="DOSSIER", help=source_help)
+    builtins.add_argument("--out", type=output_dir_arg, metavar="DOSSIER", help="dossier de sortie (défaut : data/communes)")
+    builtins.add_argument("--source", type=path_arg, metavar="DOSSIER", help=source_help)
     builtins.set_defaults(func=_cmd_data_builtins)
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     from dataclasses import replace
-    from datetime import date
 
+    from planner.domain.limits import horizon_problem
     from planner.inputs import load_territory
+    from planner.inputs.advice import territory_warnings
     from planner.planning.options import PlanOptions
     from planner.planning.pipeline import plan
     from planner.publish.outputs import write_outputs
@@ -98,12 +123,11 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     instance = load_territory(args.territory)
     if args.start or args.weeks:
-        rules = replace(
-            instance.rules,
-            start=date.fromisoformat(args.start) if args.start else instance.rules.start,
-            weeks=args.weeks or instance.rules.weeks,
-        )
-        instance = instance.replace(rules=rules)
+        start, weeks = args.start or instance.rules.start, args.weeks or instance.rules.weeks
+        if horizon_problem(start, weeks):
+            raise TourneeError(f"--start / --weeks : {horizon_problem(start, weeks)}")
+        instance = instance.replace(rules=replace(instance.rules, start=start, weeks=weeks))
+    _print_warnings(territory_warnings(instance), file=sys.stderr)
     options = PlanOptions.from_file(args.options) if args.options else PlanOptions()
     given = {k: getattr(args, k) for k in ("time_limit", "seed", "roads", "method") if getattr(args, k) is not None}
     options = replace(options, **given)
@@ -126,14 +150,14 @@ def _print_files(paths: list) -> None:
 
 def _add_plan_command(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("plan", help="planifier les tournées et les équipes d'un territoire")
-    p.add_argument("territory", nargs="?", default=DEMO_TERRITORY, help="nom intégré ou dossier (défaut : démo)")
-    p.add_argument("--start", help="premier jour de l'horizon, AAAA-MM-JJ (défaut : celui du scénario)")
-    p.add_argument("--weeks", type=_positive_int, help="nombre de semaines (défaut : celui du scénario)")
-    p.add_argument("--out", default="out", help="dossier de sortie (défaut : out)")
-    p.add_argument("--options", metavar="FICHIER", help="réglages du calcul : table [solver] d'un fichier TOML")
-    p.add_argument("--time-limit", type=float, help="budget de recherche du motif, en secondes CP-SAT (défaut : 5)")
-    p.add_argument("--seed", type=int, help="graine des solveurs (défaut : 0)")
-    p.add_argument("--roads", help="estimate (défaut), road, auto, ou un fichier GraphML/OSM")
+    p.add_argument("territory", type=path_arg, nargs="?", default=DEMO_TERRITORY, help="nom intégré ou dossier (défaut : démo)")
+    p.add_argument("--start", type=date_arg, help="premier jour de l'horizon, AAAA-MM-JJ (défaut : celui du scénario)")
+    p.add_argument("--weeks", type=weeks_arg, help="nombre de semaines, 104 au plus (défaut : celui du scénario)")
+    p.add_argument("--out", type=output_dir_arg, default="out", help="dossier de sortie (défaut : out)")
+    p.add_argument("--options", type=path_arg, metavar="FICHIER", help="réglages du calcul : table [solver] d'un fichier TOML")
+    p.add_argument("--time-limit", type=seconds_arg, help="budget de recherche du motif, en secondes CP-SAT (défaut : 5)")
+    p.add_argument("--seed", type=seed_arg, help="graine des solveurs (défaut : 0)")
+    p.add_argument("--roads", type=path_arg, help="estimate (défaut), road, auto, ou un fichier GraphML/OSM")
     p.add_argument("--method", choices=("cp-sat", "greedy"), help="méthode (défaut : cp-sat)")
     p.set_defaults(func=_cmd_plan)
 
@@ -182,28 +206,21 @@ def _cmd_roads_clear(args: argparse.Namespace) -> int:
     return 0
 
 
-def _margin_km(text: str) -> float:
-    value = float(text)
-    if not 0 <= value <= 50:
-        raise argparse.ArgumentTypeError(f"{text} : une marge entre 0 et 50 km est attendue")
-    return value
-
-
 def _add_roads_commands(sub: argparse._SubParsersAction) -> None:
     """`planner roads fetch|info|clear`: the per-territory OpenStreetMap road cache."""
     roads = sub.add_parser("roads", help="réseau routier OpenStreetMap d'un territoire (téléchargement, cache)")
     roads_sub = roads.add_subparsers(dest="roads_command", metavar="ACTION", required=True)
     fetch = roads_sub.add_parser("fetch", help="télécharger une fois le réseau routier et le garder en cache")
-    fetch.add_argument("territory", help="nom intégré ou dossier")
+    fetch.add_argument("territory", type=path_arg, help="nom intégré ou dossier")
     fetch.add_argument(
-        "--margin-km", type=_margin_km, default=5.0, help="marge autour des communes, en km (défaut : 5)"
+        "--margin-km", type=margin_km_arg, default=5.0, help="marge autour des communes, en km (défaut : 5)"
     )
     fetch.set_defaults(func=_cmd_roads_fetch)
     info = roads_sub.add_parser("info", help="où est le réseau en cache, sa taille, sa date")
-    info.add_argument("territory", help="nom intégré ou dossier")
+    info.add_argument("territory", type=path_arg, help="nom intégré ou dossier")
     info.set_defaults(func=_cmd_roads_info)
     clear = roads_sub.add_parser("clear", help="effacer le réseau routier en cache")
-    clear.add_argument("territory", help="nom intégré ou dossier")
+    clear.add_argument("territory", type=path_arg, help="nom intégré ou dossier")
     clear.set_defaults(func=_cmd_roads_clear)
 
 
@@ -352,12 +369,13 @@ def _cmd_tokens_revoke(args: argparse.Namespace) -> int:
 
 def _add_places(parser: argparse.ArgumentParser, *, out: bool = False, base_url: bool = False) -> None:
     """The workspace option, and the publication folder's and its web address's when asked."""
-    parser.add_argument("--workspace", default="espace", help="dossier de l'espace de travail (défaut : espace)")
+    parser.add_argument("--workspace", type=path_arg, default="espace", help="dossier de l'espace de travail (défaut : espace)")
     if out:
-        parser.add_argument("--out", default="publication", help="dossier de publication (défaut : publication)")
+        parser.add_argument("--out", type=output_dir_arg, default="publication", help="dossier de publication (défaut : publication)")
     if base_url:
         parser.add_argument(
             "--base-url",
+            type=url_arg,
             help="adresse web où sera mis le dossier public/ (liens, QR codes des affiches ; défaut : celle de la "
             "publication précédente)",
         )
@@ -367,16 +385,16 @@ def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
     """`planner publish|feeds|history|diff|tokens`: plan versions in a workspace, calendar feeds, posters."""
 
     pub = sub.add_parser("publish", help="enregistrer un plan, le publier, écrire calendriers et affiches")
-    pub.add_argument("plan", nargs="?", help="fichier plan.json écrit par « planner plan » ou « planner replan »")
-    pub.add_argument("territory", nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
-    pub.add_argument("--version", type=_positive_int, metavar="N", help="publier la version N déjà enregistrée")
+    pub.add_argument("plan", type=path_arg, nargs="?", help="fichier plan.json écrit par « planner plan » ou « planner replan »")
+    pub.add_argument("territory", type=path_arg, nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
+    pub.add_argument("--version", type=positive_int_arg, metavar="N", help="publier la version N déjà enregistrée")
     _add_places(pub, out=True, base_url=True)
-    pub.add_argument("--note", default="", help="note gardée dans l'historique")
+    pub.add_argument("--note", type=text_arg, default="", help="note gardée dans l'historique")
     pub.add_argument("--dry-run", action="store_true", help="enregistrer la version sans la publier")
     pub.set_defaults(func=_cmd_publish)
 
     feeds = sub.add_parser("feeds", help="réécrire calendriers et affiches de la version publiée")
-    feeds.add_argument("territory", nargs="?", help="territoire, pour une version enregistrée sans ses données")
+    feeds.add_argument("territory", type=path_arg, nargs="?", help="territoire, pour une version enregistrée sans ses données")
     _add_places(feeds, out=True, base_url=True)
     feeds.set_defaults(func=_cmd_feeds)
 
@@ -385,8 +403,8 @@ def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
     hist.set_defaults(func=_cmd_history)
 
     diff = sub.add_parser("diff", help="ce qui a changé entre deux versions")
-    diff.add_argument("v1", type=_positive_int, help="version de départ")
-    diff.add_argument("v2", type=_positive_int, help="version d'arrivée")
+    diff.add_argument("v1", type=positive_int_arg, help="version de départ")
+    diff.add_argument("v2", type=positive_int_arg, help="version d'arrivée")
     _add_places(diff)
     diff.set_defaults(func=_cmd_diff)
 
@@ -394,19 +412,19 @@ def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
     tokens_sub = tokens.add_subparsers(dest="tokens_command", metavar="ACTION", required=True)
     listing = tokens_sub.add_parser("list", help="l'adresse privée de chaque personne, unité et de la coordination")
     _add_places(listing)
-    listing.add_argument("--url", metavar="ADRESSE", help="adresse web du dossier de publication (qui contient prive/)")
+    listing.add_argument("--url", type=url_arg, metavar="ADRESSE", help="adresse web du dossier de publication (qui contient prive/)")
     listing.set_defaults(func=_cmd_tokens_list)
     revoke = tokens_sub.add_parser("revoke", help="remplacer l'adresse privée d'une personne et republier")
-    revoke.add_argument("person", metavar="PERSONNE", help="identifiant dans roster.csv (ou unit:ID, coordination)")
+    revoke.add_argument("person", type=text_arg, metavar="PERSONNE", help="identifiant dans roster.csv (ou unit:ID, coordination)")
     _add_places(revoke, out=True, base_url=True)
     revoke.set_defaults(func=_cmd_tokens_revoke)
 
 
 def _cmd_replan(args: argparse.Namespace) -> int:
-    from datetime import date
+    from datetime import date, timedelta
 
-    from planner.planning.changes import parse_changes
-    from planner.planning.replan import replan, summary_text
+    from planner.planning.changes import change_warnings, check_changes, parse_changes
+    from planner.planning.replan import check_published, published_places, replan, summary_text
     from planner.publish.outputs import write_outputs
     from planner.publish.plan_inputs import inputs_of_plan_file
     from planner.publish.plan_json import read_plan_file
@@ -423,18 +441,18 @@ def _cmd_replan(args: argparse.Namespace) -> int:
         print("Aucun changement donné (--unavailable, --out-of-service ou --closed).", file=sys.stderr)
         return 2
     changes = parse_changes(lines)
-    try:
-        today = date.fromisoformat(args.today) if args.today else date.today()
-    except ValueError:
-        print(f"Erreur : --today « {args.today} » n'est pas une date AAAA-MM-JJ", file=sys.stderr)
-        return 2
     if args.version is not None:
         inputs, instance, published = PlanStore(args.workspace).rebuild(args.version)
     else:
         published, recorded = read_plan_file(args.plan)
         inputs = inputs_of_plan_file(published, recorded, args.territory)
         instance = inputs.instance()
-    travel = travel_for(instance, args.roads or inputs.options.roads)
+    check_published(instance, published)
+    check_changes(instance, changes)
+    today = args.today or date.today()
+    last = published.start + timedelta(days=7 * published.weeks - 1)
+    _print_warnings(change_warnings(changes, published.start, last, today), file=sys.stderr)
+    travel = travel_for(instance, args.roads or inputs.options.roads, also=published_places(instance, published))
     result = replan(
         instance, published, changes, today=today, time_limit=args.time_limit, travel=travel, seed=inputs.options.seed
     )
@@ -448,36 +466,29 @@ def _cmd_replan(args: argparse.Namespace) -> int:
 def _add_replan_commands(sub: argparse._SubParsersAction) -> None:
     """`planner replan`: re-plan a published plan after a cancellation, a breakdown, a closure."""
     p = sub.add_parser("replan", help="re-planifier après une absence, une panne ou une fermeture")
-    p.add_argument("territory", nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
-    p.add_argument("--plan", help="plan.json publié (écrit par « planner plan »)")
-    p.add_argument("--version", type=_positive_int, metavar="N", help="partir de la version N de l'espace de travail")
+    p.add_argument("territory", type=path_arg, nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
+    p.add_argument("--plan", type=path_arg, help="plan.json publié (écrit par « planner plan »)")
+    p.add_argument("--version", type=positive_int_arg, metavar="N", help="partir de la version N de l'espace de travail")
     _add_places(p)
     p.add_argument("--unavailable", action="append", default=[], metavar="PERSONNE:DATE[..DATE]", help="une personne absente")
     p.add_argument("--out-of-service", action="append", default=[], metavar="UNITÉ:DATE[..DATE]", help="une unité hors service")
     p.add_argument("--closed", action="append", default=[], metavar="INSEE:DATE[;DATE…]", help="une commune fermée")
-    p.add_argument("--today", help="aujourd'hui, AAAA-MM-JJ : rien avant ne change (défaut : la date du jour)")
-    p.add_argument("--out", default="out", help="dossier de sortie (défaut : out)")
-    p.add_argument("--time-limit", type=float, default=10.0, help="secondes de recherche (défaut : 10)")
-    p.add_argument("--roads", help="trajets du plan : estimate, road, auto, ou un fichier (défaut : ceux du plan)")
+    p.add_argument("--today", type=date_arg, help="aujourd'hui, AAAA-MM-JJ : rien avant ne change (défaut : la date du jour)")
+    p.add_argument("--out", type=output_dir_arg, default="out", help="dossier de sortie (défaut : out)")
+    p.add_argument("--time-limit", type=seconds_arg, default=10.0, help="secondes de recherche (défaut : 10)")
+    p.add_argument("--roads", type=path_arg, help="trajets du plan : estimate, road, auto, ou un fichier (défaut : ceux du plan)")
     p.set_defaults(func=_cmd_replan)
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} : un nombre entier positif est attendu")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = FrenchParser(
         prog="planner",
         description="Tournée : planifie les tournées des unités mobiles de santé et leurs équipes.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
 
     check = sub.add_parser("check", help="charger et vérifier un territoire (toutes les erreurs)")
-    check.add_argument("territory", nargs="?", default=DEMO_TERRITORY, help="nom intégré ou dossier")
+    check.add_argument("territory", type=path_arg, nargs="?", default=DEMO_TERRITORY, help="nom intégré ou dossier")
     check.set_defaults(func=_cmd_check)
     _add_plan_command(sub)
     _add_data_commands(sub)
@@ -489,18 +500,56 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a refused argument (French message printed, code 2) or --help (0)
+        return exc.code if isinstance(exc.code, int) else 0
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", PlanWarning)
+        warnings.showwarning = _show_warning
+        return _run(args)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A `PlanWarning` as the CLI prints every warning; others as Python does."""
+    if issubclass(category, PlanWarning):
+        print(f"Attention : {message}", file=sys.stderr)
+    else:
+        print(warnings.formatwarning(message, category, filename, lineno, line), file=sys.stderr, end="")
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run a command; every refusal is a French message and exit code 2, never a traceback."""
     try:
         return args.func(args)
     except TourneeError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
-        return 2
+    except OSError as exc:
+        print(f"Erreur : {describe_os_error(exc)}", file=sys.stderr)
+    except RecursionError:
+        print("Erreur : données imbriquées trop profondément pour être lues.", file=sys.stderr)
+    except MemoryError:
+        print("Erreur : mémoire insuffisante pour ces données ; voir les limites dans docs/formats.md.", file=sys.stderr)
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a defect of Tournée, not of the input: said so, in French
+        if os.environ.get("TOURNEE_DEBUG"):
+            raise
+        print(
+            f"Erreur interne de Tournée ({type(exc).__name__} : {exc}) ; merci de la signaler. "
+            "Relancez avec TOURNEE_DEBUG=1 pour le détail.",
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR
+    return 2
+
+
+#: Exit code of a defect of Tournée (sysexits' EX_SOFTWARE): never the code of a refused input.
+INTERNAL_ERROR = 70
 
 
 if __name__ == "__main__":

@@ -519,7 +519,7 @@ def test_cli_check_prints_every_problem_and_exits_2(tmp_path, capsys):
     lines = [line for line in out.splitlines() if line.startswith(("communes.csv", "scenario.toml"))]
     assert lines == [
         "communes.csv, ligne 3, colonne « population » : « abc » n'est pas un nombre ; "
-        "attendu : population légale, nombre entier ≥ 0 (ex. 29080)",
+        "attendu : population légale, nombre entier de 0 à 3 000 000 (ex. 29080)",
         "scenario.toml, ligne 25, colonne « units.hours » : la plage « 17:30-08:30 » se termine avant de commencer ; "
         "attendu : une plage HH:MM-HH:MM dont le début précède la fin (ex. 08:30-17:30)",
     ]

@@ -16,7 +16,7 @@ from typing import TypeVar
 import holidays as holidays_lib
 
 from planner.domain.french import date_fr, hhmm
-from planner.domain.geo import estimated_km_minutes, haversine_km
+from planner.domain.geo import BUS_TOP_SPEED_KMH, estimated_km_minutes, haversine_km
 from planner.domain.instance import Commune, Instance, Point, Unit, UnitKind
 from planner.domain.plan import Plan, Session, Shift, Tour
 from planner.domain.travel_matrix import TravelMatrix
@@ -30,7 +30,7 @@ DRIVE_KM_TOLERANCE_PER_LEG = 0.5
 #: SPEED, computed from coordinates alone. A health bus is a coach or a heavy vehicle (French motorway
 #: limits: 100 km/h for coaches, 110 for 3.5-12 t, 90 above), and no road is shorter than the
 #: straight line. No leg, whatever matrix it came from, may be driven faster than this.
-TOP_SPEED_KMH = 110.0
+TOP_SPEED_KMH = BUS_TOP_SPEED_KMH
 
 T = TypeVar("T")
 

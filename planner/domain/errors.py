@@ -55,3 +55,31 @@ class PlanningError(TourneeError):
 
 class PlanWarning(UserWarning):
     """Something non-fatal the coordinator should know (a commune left out, a day without crew…)."""
+
+
+#: French words for the OS errors a user's paths give (permissions, missing folders, full disks…).
+_OS_ERRORS_FR = {
+    "EACCES": "permission refusée",
+    "EPERM": "opération non permise",
+    "ENOENT": "fichier ou dossier introuvable",
+    "ENOTDIR": "un élément du chemin n'est pas un dossier",
+    "EISDIR": "c'est un dossier, pas un fichier",
+    "EEXIST": "un fichier de ce nom existe déjà",
+    "ENOSPC": "plus de place sur le disque",
+    "EROFS": "disque en lecture seule",
+    "ENAMETOOLONG": "nom de fichier trop long",
+    "ELOOP": "trop de liens symboliques",
+    "EINVAL": "nom de fichier invalide",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """``/etc/x : permission refusée``: an OS error in French, naming the file when known."""
+    import errno
+
+    from planner.domain.limits import shown
+
+    code = errno.errorcode.get(exc.errno or -1, "")
+    what = _OS_ERRORS_FR.get(code) or exc.strerror or exc.__class__.__name__
+    name = "" if exc.filename is None else shown(exc.filename, max_chars=200)
+    return f"{name} : {what}" if name else what

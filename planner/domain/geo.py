@@ -24,14 +24,26 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def great_circle_km(places: Sequence[Located]) -> np.ndarray:
-    """Pairwise great-circle distances (km) between ``places``, vectorised."""
-    lat = np.radians([p.lat for p in places])
-    lon = np.radians([p.lon for p in places])
-    dlat = lat[:, None] - lat[None, :]
-    dlon = lon[:, None] - lon[None, :]
-    h = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+def great_circle_km(places: Sequence[Located], targets: Sequence[Located] | None = None) -> np.ndarray:
+    """Great-circle distances (km) from each of ``places`` to each of ``targets`` (default: ``places``)."""
+    targets = places if targets is None else targets
+    lat, lon = np.radians([p.lat for p in places]), np.radians([p.lon for p in places])
+    lat2, lon2 = np.radians([p.lat for p in targets]), np.radians([p.lon for p in targets])
+    dlat = lat[:, None] - lat2[None, :]
+    dlon = lon[:, None] - lon2[None, :]
+    h = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat2)[None, :] * np.sin(dlon / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+
+
+def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Points as 3-D unit vectors: a k-d tree over them finds nearest points on the sphere."""
+    phi, lam = np.radians(lat), np.radians(lon)
+    return np.column_stack((np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)))
+
+
+def chord_km(chord: np.ndarray) -> np.ndarray:
+    """Great-circle km from the straight chord between two `unit_vectors`."""
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.asarray(chord) / 2))
 
 
 #: Road distance / straight-line distance, for rural France: an assumption (see docs/roads.md).
@@ -41,8 +53,18 @@ DEFAULT_SPEED_KMH = 60.0
 
 
 def estimated_km_minutes(
-    places: Sequence[Located], *, detour_factor: float = DEFAULT_DETOUR_FACTOR, speed_kmh: float = DEFAULT_SPEED_KMH
+    places: Sequence[Located],
+    targets: Sequence[Located] | None = None,
+    *,
+    detour_factor: float = DEFAULT_DETOUR_FACTOR,
+    speed_kmh: float = DEFAULT_SPEED_KMH,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The great-circle estimate of road km and minutes between ``places``: km × detour at a speed."""
-    km = great_circle_km(places) * detour_factor
+    """The great-circle estimate of road km and minutes from ``places`` to ``targets`` (default: between
+    ``places``): km × detour at a speed."""
+    km = great_circle_km(places, targets) * detour_factor
     return km, km / speed_kmh * 60.0
+
+
+#: The fastest a health bus drives, km/h (a heavy vehicle: 110 km/h on French motorways for 3.5–12 t).
+#: No travel source is faster than the straight line at this speed: the bound of what is in reach.
+BUS_TOP_SPEED_KMH = 110.0

@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from planner.domain.french import hhmm
+from planner.domain.limits import horizon_problem
 
 
 class HalfDay(enum.IntEnum):
@@ -283,9 +284,9 @@ class Rules:
     need_tolerance_percent: int = 1
 
     def __post_init__(self) -> None:
-        if self.weeks <= 0:
-            msg = f"the horizon is {self.weeks} weeks: give a positive number of weeks"
-            raise ValueError(msg)
+        problem = horizon_problem(self.start, self.weeks)
+        if problem:
+            raise ValueError(problem)
         if self.session_minutes <= 0:
             msg = f"session_minutes is {self.session_minutes}: give a positive length in minutes"
             raise ValueError(msg)

@@ -7,7 +7,7 @@ plan was made on roads, by the validator. Matrices may be asymmetric (one-way st
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,6 +22,9 @@ class TravelMatrix:
 
     ``source`` is ``"road"`` or ``"estimate"``; ``label`` is the human description shown in outputs.
     ``legs`` optionally holds road polylines ``[(lat, lon), …]`` keyed by (from index, to index).
+    ``rectangle`` (set by the source that built the matrix) gives minutes from any places to any
+    others the same way: a matrix holds only the places a unit may drive between, and a figure such
+    as the population near a stop reaches every commune of the territory (`minutes_between`).
     """
 
     places: tuple[Point, ...]
@@ -30,6 +33,9 @@ class TravelMatrix:
     source: str
     label: str
     legs: dict[tuple[int, int], list[tuple[float, float]]] = field(default_factory=dict, compare=False)
+    rectangle: Callable[[Sequence[Point], Sequence[Point]], np.ndarray] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_position", {p: i for i, p in reversed(list(enumerate(self.places)))})
@@ -51,6 +57,21 @@ class TravelMatrix:
         except KeyError:
             msg = f"{place.name} is not a place of this travel matrix"
             raise ValueError(msg) from None
+
+    def __contains__(self, place: object) -> bool:
+        return place in self._position  # type: ignore[attr-defined]
+
+    def minutes_between(self, origins: Sequence[Point], targets: Sequence[Point]) -> np.ndarray:
+        """Minutes from each origin to each target: from the matrix when it holds them all, else
+        from the source's ``rectangle`` (``inf`` where the source cannot reach a place)."""
+        if all(p in self for p in origins) and all(p in self for p in targets):
+            rows, cols = [self.index(p) for p in origins], [self.index(p) for p in targets]
+            return self.minutes[np.ix_(rows, cols)]
+        if self.rectangle is None:
+            missing = next(p for p in (*origins, *targets) if p not in self)
+            msg = f"{missing.name} is not a place of this travel matrix, which has no rectangle function"
+            raise ValueError(msg)
+        return np.asarray(self.rectangle(origins, targets), dtype=float)
 
     def route_totals(self, stops: Sequence[int]) -> tuple[float, float]:
         """Minutes and km of driving through ``stops`` (matrix indices) in order."""

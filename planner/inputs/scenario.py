@@ -6,6 +6,7 @@ scan of the text, as `tomllib` gives no positions) and the key as ``table.key``.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Callable, Sequence
@@ -23,6 +24,16 @@ from planner.domain.instance import (
     UnitKind,
     Weights,
 )
+from planner.domain.limits import (
+    MAX_LIST_ITEMS,
+    MAX_NESTING,
+    MAX_SCENARIO_BYTES,
+    MAX_UNITS,
+    MAX_WEEKS,
+    horizon_problem,
+    shown,
+    text_problem,
+)
 from planner.inputs.communes import DEFAULT_FREQUENCY_BY_NEED, CommuneIndex
 from planner.inputs.fields import (
     DATE_EXPECTED,
@@ -30,6 +41,7 @@ from planner.inputs.fields import (
     ROLES_EXPECTED,
     TIME_WINDOW_EXPECTED,
     FieldError,
+    bounded_date,
     check_in_france,
     expand,
     parse_date,
@@ -186,7 +198,7 @@ class ScenarioReader:
         if horizon is not None:
             self.unknown_keys(horizon, HORIZON_KEYS, ("horizon",))
             start = self.value(horizon, ("horizon", "start"), _date)
-            weeks = self.value(horizon, ("horizon", "weeks"), _positive_int)
+            weeks = self.value(horizon, ("horizon", "weeks"), _weeks)
         self.unknown_keys(rules, RULES_KEYS, ("rules",))
         defaults = Rules(start=date(2000, 1, 3), weeks=1)
         path = ("rules",)
@@ -212,6 +224,9 @@ class ScenarioReader:
             for k in WEIGHT_KEYS
         }
         closures = self.commune_closures(communes)
+        if start is not None and weeks is not None and horizon_problem(start, weeks):
+            self.error(("horizon", "weeks"), horizon_problem(start, weeks))
+            return None
         if None in (start, weeks, closures) or None in options.values() or None in weights.values():
             return None
         return Rules(start=start, weeks=weeks, commune_closures=closures, weights=Weights(**weights), **options)
@@ -245,6 +260,9 @@ class ScenarioReader:
             return ()
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
             self.error(("units",), "attendu : des sections [[units]]")
+            return ()
+        if len(entries) > MAX_UNITS:
+            self.error(("units",), f"{len(entries)} unités ; attendu : au plus {MAX_UNITS} sections [[units]]")
             return ()
         units = []
         for i, entry in enumerate(entries):
@@ -398,21 +416,21 @@ def _text(value: Any) -> str:
         text = str(value).strip()
         if text:
             return text
-    raise FieldError(f"« {value} » n'est pas un texte", "du texte entre guillemets, non vide")
+    raise FieldError(f"« {shown(value)} » n'est pas un texte", "du texte entre guillemets, non vide")
 
 
 @_expects("une liste de textes, ex. [\"76217\", \"76259\"]")
 def _text_list(value: Any) -> list[str]:
     if isinstance(value, list):
         return [_text(v) for v in value]
-    raise FieldError(f"« {value} » n'est pas une liste", _text_list.expected)
+    raise FieldError(f"« {shown(value)} » n'est pas une liste", _text_list.expected)
 
 
 @_expects("un nombre (ex. 49.92)")
 def _number(value: Any) -> float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return float(value)
-    raise FieldError(f"« {value} » n'est pas un nombre", _number.expected)
+    raise FieldError(f"« {shown(value)} » n'est pas un nombre fini", _number.expected)
 
 
 def _int_between(low: int, high: int) -> Callable[[Any], int]:
@@ -421,7 +439,7 @@ def _int_between(low: int, high: int) -> Callable[[Any], int]:
     @_expects(expected)
     def convert(value: Any) -> int:
         if not isinstance(value, int) or isinstance(value, bool):
-            raise FieldError(f"« {value} » n'est pas un nombre entier", expected)
+            raise FieldError(f"« {shown(value)} » n'est pas un nombre entier", expected)
         if not low <= value <= high:
             raise FieldError(f"{value} est hors de {low} à {high}", expected)
         return value
@@ -432,34 +450,42 @@ def _int_between(low: int, high: int) -> Callable[[Any], int]:
 @_expects("un nombre entier > 0")
 def _positive_int(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise FieldError(f"« {value} » n'est pas un nombre entier", "un nombre entier > 0")
+        raise FieldError(f"« {shown(value)} » n'est pas un nombre entier", "un nombre entier > 0")
     if value <= 0:
         raise FieldError(f"{value} est nul ou négatif", "un nombre entier > 0")
     return value
+
+
+@_expects(f"un nombre entier de semaines de 1 à {MAX_WEEKS}")
+def _weeks(value: Any) -> int:
+    weeks = _positive_int(value)
+    if weeks > MAX_WEEKS:
+        raise FieldError(f"{shown(weeks)} semaines dépassent la limite de {MAX_WEEKS} (deux ans)", _weeks.expected)
+    return weeks
 
 
 @_expects("true ou false")
 def _bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    raise FieldError(f"« {value} » n'est ni true ni false", "true ou false (sans guillemets)")
+    raise FieldError(f"« {shown(value)} » n'est ni true ni false", "true ou false (sans guillemets)")
 
 
 @_expects(DATE_EXPECTED)
 def _date(value: Any) -> date:
     if isinstance(value, datetime):
-        return value.date()
+        return bounded_date(value.date())
     if isinstance(value, date):
-        return value
+        return bounded_date(value)
     if isinstance(value, str):
         return parse_date(value)
-    raise FieldError(f"« {value} » n'est pas une date", "une date sans guillemets, ex. 2027-01-04")
+    raise FieldError(f"« {shown(value)} » n'est pas une date", "une date sans guillemets, ex. 2027-01-04")
 
 
 @_expects("une liste de dates, ex. [2027-01-15, \"2027-02-08..2027-02-12\"]")
 def _dates(value: Any) -> frozenset[date]:
     if not isinstance(value, list):
-        raise FieldError(f"« {value} » n'est pas une liste", _dates.expected)
+        raise FieldError(f"« {shown(value)} » n'est pas une liste", _dates.expected)
     result: set[date] = set()
     for item in value:
         if isinstance(item, str):
@@ -472,7 +498,7 @@ def _dates(value: Any) -> frozenset[date]:
 @_expects("une liste de fréquences décroissantes entre 0 et 7, ex. [1.0, 0.5, 0.25]")
 def _frequencies(value: Any) -> tuple[float, ...]:
     if not isinstance(value, list) or not value:
-        raise FieldError(f"« {value} » n'est pas une liste non vide", _frequencies.expected)
+        raise FieldError(f"« {shown(value)} » n'est pas une liste non vide", _frequencies.expected)
     numbers = tuple(_number(v) for v in value)
     if any(not 0 <= n <= 7 for n in numbers):
         raise FieldError(f"{list(numbers)} contient une fréquence hors de 0 à 7", _frequencies.expected)
@@ -495,7 +521,7 @@ def _kind(value: Any) -> UnitKind:
     try:
         return UnitKind(str(value).strip().lower())
     except ValueError:
-        raise FieldError(f"« {value} » n'est pas un type d'unité", "bus ou fixed") from None
+        raise FieldError(f"« {shown(value)} » n'est pas un type d'unité", "bus ou fixed") from None
 
 
 @_expects(DAYS_EXPECTED)
@@ -513,7 +539,7 @@ def _window(value: Any) -> TimeWindow:
 @_expects("une table rôle → nombre, ex. { doctor = 1, driver = 1 }")
 def _crew(value: Any) -> dict[Role, int]:
     if not isinstance(value, dict):
-        raise FieldError(f"« {value} » n'est pas une table", _crew.expected)
+        raise FieldError(f"« {shown(value)} » n'est pas une table", _crew.expected)
     crew: dict[Role, int] = {}
     for key, count in value.items():
         role = parse_role(key)
@@ -528,12 +554,13 @@ def _roles(value: Any) -> frozenset[Role]:
     return frozenset(parse_role(v) for v in _text_list(value))
 
 
-def read_scenario_text(text: str | None, file: str, problems: Problems) -> ScenarioReader | None:
-    """A reader over a TOML text, or None (with a problem) when the text is not valid TOML."""
-    if text is None:
+def _parse(text: str, file: str, problems: Problems) -> dict[str, Any] | None:
+    """The TOML document of ``text``, or None with a problem: invalid, too big or too deeply nested."""
+    if len(text) > MAX_SCENARIO_BYTES:
+        problems.add(file, None, None, f"fichier trop volumineux ; attendu : au plus {MAX_SCENARIO_BYTES // 1024} Kio")
         return None
     try:
-        doc = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"at line (\d+)", str(exc))
         problems.add(
@@ -543,8 +570,50 @@ def read_scenario_text(text: str | None, file: str, problems: Problems) -> Scena
             f"syntaxe TOML invalide ({exc}) ; attendu : un fichier TOML comme dans docs/formats.md "
             "(textes entre guillemets, dates sans guillemets)",
         )
+    except RecursionError:
+        problems.add(
+            file, None, None, f"tables ou listes imbriquées trop profondément ; attendu : au plus {MAX_NESTING} niveaux"
+        )
+    return None
+
+
+def _check_values(reader: ScenarioReader) -> None:
+    """Report every text too long or holding a control character, every list too long and every
+    nesting too deep, in keys and values alike: they would reach the outputs or blow up the run."""
+    stack: list[tuple[tuple, Any]] = [((), reader.doc)]
+    while stack:
+        path, value = stack.pop()
+        if len(path) > MAX_NESTING:
+            reader.error(path[:MAX_NESTING], f"imbrication trop profonde ; attendu : au plus {MAX_NESTING} niveaux")
+            continue
+        if isinstance(value, str):
+            problem = text_problem(value, what="texte trop long")
+            if problem:
+                reader.error(path, problem)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                problem = text_problem(key, what="nom de clé trop long")
+                if problem:
+                    reader.error(path, f"nom de clé : {problem}")
+                else:
+                    stack.append((path + (key,), item))
+        elif isinstance(value, list):
+            if len(value) > MAX_LIST_ITEMS:
+                reader.error(path, f"liste de {len(value)} éléments ; attendu : au plus {MAX_LIST_ITEMS}")
+            else:
+                stack.extend((path + (i,), item) for i, item in enumerate(value))
+
+
+def read_scenario_text(text: str | None, file: str, problems: Problems) -> ScenarioReader | None:
+    """A reader over a TOML text, or None (with problems) when the text cannot be read safely:
+    invalid TOML, too big or too deeply nested, or holding control characters."""
+    doc = None if text is None else _parse(text, file, problems)
+    if doc is None:
         return None
-    return ScenarioReader(doc, file, key_lines(text), problems)
+    reader = ScenarioReader(doc, file, key_lines(text), problems)
+    before = len(problems)
+    _check_values(reader)
+    return reader if len(problems) == before else None
 
 
 def read_scenario(

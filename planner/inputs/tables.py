@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from planner.domain.errors import InputError, Problem
+from planner.domain.errors import InputError, Problem, describe_os_error
+from planner.domain.limits import MAX_CELL_CHARS, MAX_COMMUNES, MAX_TABLE_BYTES, text_problem
 from planner.inputs.fields import FieldError
 
 T = TypeVar("T")
@@ -55,11 +56,16 @@ class Column:
 
 @dataclass
 class Table:
-    """The rows of one CSV file; ``rows`` pairs each spreadsheet row number with its values."""
+    """The rows of one CSV file; ``rows`` pairs each spreadsheet row number with its values.
+
+    ``refused`` holds the (row, column) of cells already reported (too long, a control character):
+    their value is blanked and their row is not used.
+    """
 
     file: str
     columns: list[str]
     rows: list[tuple[int, dict[str, str]]]
+    refused: set[tuple[int, str]] = field(default_factory=set)
 
 
 def decode(data: bytes) -> str:
@@ -70,14 +76,21 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_text(path: Path, label: str, problems: Problems) -> str | None:
-    """The text of a file, or None (with a problem) when it cannot be read."""
+def read_text(path: Path, label: str, problems: Problems, *, max_bytes: int = MAX_TABLE_BYTES) -> str | None:
+    """The text of a file, or None (with a problem) when it cannot be read or is too big."""
     try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            problems.add(
+                label, None, None,
+                f"fichier trop volumineux ({size / 1e6:.1f} Mo) ; attendu : au plus {max_bytes / 1e6:.0f} Mo",
+            )
+            return None
         return decode(path.read_bytes())
     except FileNotFoundError:
         problems.add(label, None, None, f"fichier introuvable : {path}")
     except OSError as exc:
-        problems.add(label, None, None, f"fichier illisible : {path} ({exc.strerror})")
+        problems.add(label, None, None, f"fichier illisible : {describe_os_error(exc)}")
     return None
 
 
@@ -99,19 +112,56 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _from_text(text: str, label: str, problems: Problems) -> Table | None:
-    text = text.lstrip("\ufeff")
+def _records(text: str, label: str, problems: Problems, max_rows: int) -> list[list[str]] | None:
+    """The CSV records of ``text`` (header first), or None with a problem when it cannot be read."""
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records = []
     try:
-        records = list(reader)
+        for record in reader:
+            records.append(record)
+            if len(records) > max_rows + 1:
+                problems.add(
+                    label, None, None,
+                    f"trop de lignes (plus de {max_rows}) ; attendu : au plus {max_rows} lignes sous l'en-tête",
+                )
+                return None
     except csv.Error as exc:
-        problems.add(label, reader.line_num or None, None, f"fichier CSV illisible ({exc}) ; attendu : un CSV UTF-8")
+        if "field larger than field limit" in str(exc):
+            message = f"cellule trop longue (plus de {csv.field_size_limit()} caractères)"
+            problems.add(label, reader.line_num or None, None, f"{message} ; attendu : au plus {MAX_CELL_CHARS} caractères")
+        else:
+            problems.add(label, reader.line_num or None, None, f"fichier CSV illisible ({exc}) ; attendu : un CSV UTF-8")
+        return None
+    return records
+
+
+def _refuse_bad_cells(table: Table, problems: Problems) -> Table:
+    """Report every cell that is too long or holds a control character, and blank it (see `Table`)."""
+    for number, values in table.rows:
+        for name, value in values.items():
+            problem = text_problem(value) if value else None
+            if problem:
+                problems.add(table.file, number, name, problem)
+                table.refused.add((number, name))
+                values[name] = ""
+    return table
+
+
+def _from_text(text: str, label: str, problems: Problems, max_rows: int = MAX_COMMUNES) -> Table | None:
+    text = text.lstrip("\ufeff")
+    records = _records(text, label, problems, max_rows)
+    if records is None:
         return None
     if not records or not any(cell.strip() for cell in records[0]):
         problems.add(label, 1, None, "fichier vide ; attendu : une ligne d'en-tête avec les noms de colonnes")
         return None
+    for cell in records[0]:
+        problem = text_problem(cell)
+        if problem:
+            problems.add(label, 1, None, f"en-tête : {problem}")
+            return None
     header = [_normalise_header(h) for h in records[0]]
     rows = []
     for index, record in enumerate(records[1:]):
@@ -128,30 +178,44 @@ def _from_text(text: str, label: str, problems: Problems) -> Table | None:
                 "attendu : une valeur par colonne, entre guillemets si elle contient une virgule",
             )
         rows.append((number, {h: c.strip() for h, c in zip(header, record) if h}))
-    return Table(label, header, rows)
+    return _refuse_bad_cells(Table(label, header, rows), problems)
 
 
-def _from_dataframe(frame: Any, label: str) -> Table:
+def _from_dataframe(frame: Any, label: str, problems: Problems, max_rows: int = MAX_COMMUNES) -> Table | None:
+    if len(frame) > max_rows:
+        problems.add(label, None, None, f"trop de lignes ({len(frame)}) ; attendu : au plus {max_rows} lignes")
+        return None
+    for name in frame.columns:
+        problem = text_problem(str(name))
+        if problem:
+            problems.add(label, 1, None, f"en-tête : {problem}")
+            return None
     header = [_normalise_header(c) for c in frame.columns]
     rows = []
     for index, values in enumerate(frame.itertuples(index=False, name=None)):
         cells = {h: _cell(v) for h, v in zip(header, values) if h}
         if any(cells.values()):
             rows.append((index + 2, cells))
-    return Table(label, header, rows)
+    return _refuse_bad_cells(Table(label, header, rows), problems)
 
 
-def read_table(source: TableSource, label: str, problems: Problems) -> Table | None:
-    """A table from a path, text, bytes or a pandas DataFrame; None when it cannot be read at all."""
+def read_table(source: TableSource, label: str, problems: Problems, *, max_rows: int = MAX_COMMUNES) -> Table | None:
+    """A table from a path, text, bytes or a pandas DataFrame; None when it cannot be read at all.
+
+    Files and uploads bigger than `MAX_TABLE_BYTES` or with more than ``max_rows`` rows are refused.
+    """
     if isinstance(source, Path):
         text = read_text(source, label, problems)
-        return None if text is None else _from_text(text, label, problems)
+        return None if text is None else _from_text(text, label, problems, max_rows)
+    if isinstance(source, bytes | str) and len(source) > MAX_TABLE_BYTES:
+        problems.add(label, None, None, f"fichier trop volumineux ; attendu : au plus {MAX_TABLE_BYTES / 1e6:.0f} Mo")
+        return None
     if isinstance(source, bytes):
-        return _from_text(decode(source), label, problems)
+        return _from_text(decode(source), label, problems, max_rows)
     if isinstance(source, str):
-        return _from_text(source, label, problems)
+        return _from_text(source, label, problems, max_rows)
     if hasattr(source, "columns") and hasattr(source, "itertuples"):
-        return _from_dataframe(source, label)
+        return _from_dataframe(source, label, problems, max_rows)
     msg = f"cannot read a table from {type(source).__name__}: give a Path, text, bytes or a DataFrame"
     raise TypeError(msg)
 
@@ -196,6 +260,8 @@ class Row:
 
     def get(self, name: str, parser: Callable[[str], T], default: T | None = None) -> T | None:
         """The parsed cell, ``default`` when empty (a problem if the column is required), None when bad."""
+        if (self.number, name) in self.table.refused:
+            return None
         value = self.text(name)
         column = self.columns.get(name)
         if not value:
@@ -210,4 +276,6 @@ class Row:
 
 
 def rows_of(table: Table, columns: Mapping[str, Column], problems: Problems) -> list[Row]:
-    return [Row(table, number, values, columns, problems) for number, values in table.rows]
+    """The rows to read; a row with a refused cell starts as wrong (already reported)."""
+    refused_rows = {number for number, _ in table.refused}
+    return [Row(table, number, values, columns, problems, ok=number not in refused_rows) for number, values in table.rows]

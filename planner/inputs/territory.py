@@ -13,6 +13,7 @@ from pathlib import Path
 
 from planner.domain.errors import TerritoryNotFound
 from planner.domain.instance import Commune, Instance, Rules, Unit
+from planner.domain.limits import MAX_SCENARIO_BYTES, shown
 from planner.inputs.communes import (
     DEFAULT_FREQUENCY_BY_NEED,
     CommuneIndex,
@@ -69,7 +70,7 @@ def territory_paths(territory: str | Path) -> tuple[str, tuple[Path, Path, Path]
         return name, _builtin_paths(name, data_dir())
     known = ", ".join(builtin_territories()) or "aucun"
     msg = (
-        f"territoire « {name} » introuvable : ce n'est ni un territoire intégré ni un dossier. "
+        f"territoire « {shown(name, max_chars=200)} » introuvable : ce n'est ni un territoire intégré ni un dossier. "
         f"Territoires intégrés : {known}. Un territoire à vous est un dossier avec {', '.join(FOLDER_FILES)}."
     )
     raise TerritoryNotFound(msg)
@@ -117,7 +118,7 @@ def load_territory_files(
     paths = [Path(communes_path), Path(roster_path), Path(scenario_path)]
     labels = _labels(paths)
     problems = Problems()
-    scenario_text = read_text(paths[2], labels[2], problems)
+    scenario_text = read_text(paths[2], labels[2], problems, max_bytes=MAX_SCENARIO_BYTES)
     return _instance(paths[0], paths[1], scenario_text, labels, name or paths[2].stem, problems)
 
 
@@ -159,6 +160,6 @@ def load_scenario(path: str | Path, *, communes: Sequence[Commune]) -> tuple[Rul
     """(rules, units, title, source) from a scenario.toml; units refer to ``communes``."""
     path = Path(path)
     problems = Problems()
-    text = read_text(path, path.name, problems)
+    text = read_text(path, path.name, problems, max_bytes=MAX_SCENARIO_BYTES)
     problems.raise_if_any()
     return parse_scenario(text, path.name, communes=communes)

@@ -12,7 +12,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from planner.domain.errors import InputError, Problem
+from planner.domain.french import date_fr
 from planner.domain.instance import CommuneClosure, DateRange, Instance, UnitClosure
+from planner.domain.limits import date_problem, shown
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,14 @@ def check_changes(instance: Instance, changes: Sequence[Change]) -> None:
                     where,
                     None,
                     None,
-                    f"personne « {change.staff_id} » inconnue dans l'équipe",
+                    f"personne « {shown(change.staff_id)} » inconnue dans l'équipe",
                 )
             )
         if isinstance(change, UnitOutOfService) and not any(
             u.id == change.unit_id for u in instance.units
         ):
             problems.append(
-                Problem(where, None, None, f"unité « {change.unit_id} » inconnue")
+                Problem(where, None, None, f"unité « {shown(change.unit_id)} » inconnue")
             )
         if isinstance(change, CommuneClosed) and not instance.has_commune(change.insee):
             problems.append(
@@ -71,7 +73,7 @@ def check_changes(instance: Instance, changes: Sequence[Change]) -> None:
                     where,
                     None,
                     None,
-                    f"commune « {change.insee} » inconnue dans le territoire",
+                    f"commune « {shown(change.insee)} » inconnue dans le territoire",
                 )
             )
         if (
@@ -137,14 +139,17 @@ _SPAN = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.(\d{4}-\d{2}-\d{2}))?$")
 def _dates(text: str) -> tuple[date, date]:
     match = _SPAN.match(text.strip())
     if not match:
-        msg = f"« {text} » n'est pas une date AAAA-MM-JJ ni une période AAAA-MM-JJ..AAAA-MM-JJ"
+        msg = f"« {shown(text)} » n'est pas une date AAAA-MM-JJ ni une période AAAA-MM-JJ..AAAA-MM-JJ"
         raise ValueError(msg)
     try:
         first = date.fromisoformat(match[1])
         last = date.fromisoformat(match[2]) if match[2] else first
-    except ValueError as exc:
-        msg = f"« {text} » : date impossible ({exc})"
+    except ValueError:
+        msg = f"« {text} » : date impossible (pas dans le calendrier) ; attendu : AAAA-MM-JJ"
         raise ValueError(msg) from None
+    problem = date_problem(first) or date_problem(last)
+    if problem:
+        raise ValueError(f"« {text} » : {problem}")
     if last < first:
         msg = f"« {text} » : la période finit avant de commencer"
         raise ValueError(msg)
@@ -157,12 +162,12 @@ def parse_change(line: str) -> Change:
     kind_text, _, rest = line.strip().partition(" ")
     kind = _KINDS.get(kind_text.lower())
     if kind is None:
-        msg = f"changement « {kind_text} » inconnu : attendu unavailable, out-of-service ou closed"
+        msg = f"changement « {shown(kind_text)} » inconnu : attendu unavailable, out-of-service ou closed"
         raise ValueError(msg)
     ident, sep, spans = rest.strip().partition(":")
     if not sep or not ident or not spans:
         msg = (
-            f"« {rest.strip()} » : format attendu IDENTIFIANT:AAAA-MM-JJ[..AAAA-MM-JJ]"
+            f"« {shown(rest.strip())} » : format attendu IDENTIFIANT:AAAA-MM-JJ[..AAAA-MM-JJ]"
         )
         raise ValueError(msg)
     periods = [_dates(part) for part in re.split(r"[;,]", spans) if part.strip()]
@@ -193,3 +198,23 @@ def parse_changes(lines: Iterable[str]) -> list[Change]:
     if problems:
         raise InputError(problems)
     return changes
+
+
+def change_warnings(changes: Sequence[Change], first: date, last: date, today: date) -> list[str]:
+    """Legal but odd, said in French: ``today`` outside the plan's dates ``first``–``last``, or a change
+    that falls wholly outside them (it then changes nothing)."""
+    horizon = f"du {date_fr(first)} au {date_fr(last)}"
+    found = []
+    if not first <= today <= last:
+        found.append(f"aujourd'hui ({date_fr(today)}) est hors de l'horizon du plan, {horizon}")
+    for change in changes:
+        if isinstance(change, CommuneClosed):
+            days, what = sorted(change.dates), f"la fermeture de {shown(change.insee)}"
+        else:
+            days = [change.first, change.last]
+            what = f"l'absence de {shown(change.staff_id)}" if isinstance(change, StaffUnavailable) else (
+                f"la panne de {shown(change.unit_id)}"
+            )
+        if days and (days[-1] < first or days[0] > last):
+            found.append(f"{what} tombe hors de l'horizon du plan, {horizon} : elle ne change rien")
+    return found

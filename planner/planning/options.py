@@ -6,7 +6,8 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-from planner.domain.errors import TourneeError
+from planner.domain.errors import TourneeError, describe_os_error
+from planner.domain.limits import MAX_SEED, forbidden_character, seconds_problem, shown
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,15 @@ class PlanOptions:
 
     def __post_init__(self) -> None:
         for name in ("time_limit", "rota_time_limit"):
-            if getattr(self, name) <= 0:
-                msg = f"{name} is {getattr(self, name)}: give a positive number of seconds"
-                raise ValueError(msg)
+            problem = seconds_problem(getattr(self, name))
+            if problem:
+                raise ValueError(f"{name} : {problem}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed <= MAX_SEED:
+            raise ValueError(f"seed : « {shown(self.seed)} » ; attendu : un nombre entier de 0 à {MAX_SEED}")
+        if not isinstance(self.roads, str) or forbidden_character(self.roads) is not None:
+            raise ValueError(f"roads : « {shown(self.roads)} » ; attendu : estimate, road, auto ou un chemin de fichier")
         if self.method not in ("cp-sat", "greedy"):
-            msg = f"method {self.method!r} is unknown: use 'cp-sat' or 'greedy'"
-            raise ValueError(msg)
+            raise ValueError(f"method : « {shown(self.method)} » inconnue ; attendu : cp-sat ou greedy")
 
     @classmethod
     def from_file(cls, path: str | Path) -> PlanOptions:
@@ -43,15 +47,18 @@ class PlanOptions:
             with open(path, "rb") as fh:
                 table = tomllib.load(fh).get("solver", {})
         except OSError as exc:
-            msg = f"{path} : lecture impossible ({exc.strerror})"
+            msg = f"lecture impossible ({describe_os_error(exc)})"
             raise TourneeError(msg) from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             msg = f"{path} : fichier TOML invalide ({exc})"
             raise TourneeError(msg) from None
+        except RecursionError:
+            msg = f"{path} : fichier TOML imbriqué trop profondément"
+            raise TourneeError(msg) from None
         known = {f.name for f in fields(cls)}
         unknown = set(table) - known if isinstance(table, dict) else set()
         if not isinstance(table, dict) or unknown:
-            msg = f"{path} : options inconnues {sorted(unknown)} dans [solver] ; attendues : {sorted(known)}"
+            msg = f"{path} : options inconnues {shown(sorted(unknown))} dans [solver] ; attendues : {sorted(known)}"
             raise TourneeError(msg)
         try:
             return cls(**table)

@@ -17,9 +17,9 @@ from datetime import date
 
 from planner.crews.rota_rules import staff_name
 from planner.crews.rota_search import RotaResult, assign_crews, shift_key
-from planner.domain.errors import PlanningError
+from planner.domain.errors import InputError, PlanningError, Problem
 from planner.domain.french import date_fr
-from planner.domain.instance import Instance, UnitKind
+from planner.domain.instance import Instance, Point, UnitKind
 from planner.domain.plan import Plan, Session, Shift, Tour
 from planner.domain.travel_matrix import TravelMatrix, whole_minutes
 from planner.planning.changes import (
@@ -187,6 +187,35 @@ def _crew_diff(
     return lines
 
 
+def published_places(instance: Instance, published: Plan) -> list[Point]:
+    """The sites of the published sessions: the travel matrix of a re-plan needs them even when their
+    commune is no longer to be visited (`planner.travel.travel_for`'s ``also``)."""
+    return [instance.commune(s.insee).site.point for _, s in published.sessions() if instance.has_commune(s.insee)]
+
+
+def check_published(instance: Instance, published: Plan, source: str = "plan") -> None:
+    """Raise `InputError` naming every unit, commune and person of ``published`` that ``instance``
+    lacks: a plan re-planned on another territory (or on edited files) cannot be re-planned."""
+    missing = {
+        "unité": {t.unit_id for t in published.tours} | {s.unit_id for s in published.shifts},
+        "commune": {s.insee for _, s in published.sessions()},
+        "personne": {s.staff_id for s in published.shifts},
+    }
+    known = {
+        "unité": {u.id for u in instance.units},
+        "commune": {c.insee for c in instance.communes},
+        "personne": {p.id for p in instance.staff},
+    }
+    problems = [
+        Problem(source, None, None, f"{kind} « {ident} » du plan absente du territoire « {instance.name} » ; "
+                "attendu : le plan publié de ce territoire (refaites-le avec « planner plan » si ses fichiers ont changé)")
+        for kind, idents in missing.items()
+        for ident in sorted(idents - known[kind])
+    ]
+    if problems:
+        raise InputError(problems)
+
+
 def replan(
     instance: Instance,
     published: Plan,
@@ -208,7 +237,8 @@ def replan(
     Raises
     ------
     InputError
-        When a change names an unknown person, unit or commune, or a reversed period.
+        When a change names an unknown person, unit or commune, or a reversed period, or the published
+        plan names a unit, commune or person the instance lacks.
     PlanningError
         When the new plan fails the independent validator (a defect to report).
     """
@@ -217,9 +247,10 @@ def replan(
     from planner.travel import travel_for
 
     began = time.perf_counter()
+    check_published(instance, published)
     check_changes(instance, changes)
     current = apply_to_instance(instance, changes, today=today)
-    travel = travel or travel_for(current)
+    travel = travel or travel_for(current, also=published_places(current, published))
     tours, lines, sessions_removed, removed = _remaining_tours(
         current, published, changes, today, travel
     )

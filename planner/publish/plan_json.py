@@ -9,14 +9,16 @@ files. Reading a file of another schema fails with a French message saying what 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from planner.domain.errors import InputError, Problem
+from planner.domain.errors import InputError, Problem, describe_os_error
 from planner.domain.french import hhmm
+from planner.domain.limits import MAX_PLAN_BYTES, MAX_WEEKS, date_problem, shown, text_problem
 from planner.domain.instance import Role
 from planner.domain.plan import Plan, Session, Shift, Tour, Unserved
 from planner.publish.files import write_atomic
@@ -87,6 +89,16 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _value_problem(value: object) -> str | None:
+    """Why a JSON value cannot be part of a plan: a text with a control character, or too long; a
+    number that is not finite."""
+    if isinstance(value, str):
+        return text_problem(value, what="texte trop long")
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"nombre {value} : un nombre fini est attendu"
+    return None
+
+
 class _Reader:
     """Reads fields out of plan data, collecting every problem with where it is."""
 
@@ -108,9 +120,13 @@ class _Reader:
             return None
         value = d[key]
         if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
+            value = float(value) if abs(value) < 1e300 else math.inf
         if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, float)):
-            self.fail(f"{where}.{key}", f"valeur {value!r} d'un type inattendu")
+            self.fail(f"{where}.{key}", f"valeur {shown(repr(value))} d'un type inattendu")
+            return None
+        problem = _value_problem(value)
+        if problem:
+            self.fail(f"{where}.{key}", problem)
             return None
         return value
 
@@ -119,10 +135,15 @@ class _Reader:
         if text is None:
             return None
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
-            self.fail(f"{where}.{key}", f"date « {text} » invalide : format attendu AAAA-MM-JJ")
+            self.fail(f"{where}.{key}", f"date « {shown(text)} » invalide : format attendu AAAA-MM-JJ")
             return None
+        problem = date_problem(day)
+        if problem:
+            self.fail(f"{where}.{key}", problem)
+            return None
+        return day
 
     def time(self, d: Mapping[str, Any], key: str, where: str) -> int | None:
         text = self.get(d, key, where, str)
@@ -131,7 +152,7 @@ class _Reader:
         match = _HHMM.fullmatch(text)
         minutes = int(match[1]) * 60 + int(match[2]) if match else -1
         if not match or int(match[2]) >= 60 or not 0 <= minutes <= 24 * 60:
-            self.fail(f"{where}.{key}", f"heure « {text} » invalide : format attendu HH:MM")
+            self.fail(f"{where}.{key}", f"heure « {shown(text)} » invalide : format attendu HH:MM")
             return None
         return minutes
 
@@ -151,7 +172,7 @@ def _check_schema(d: Any, source: str) -> None:
                 "refaites le plan avec cette version (planner plan) ou utilisez la version de Tournée qui l'a écrit"
             )
         else:
-            msg = f"ce fichier n'est pas un plan Tournée (schéma « {found} » au lieu de « {SCHEMA} »)"
+            msg = f"ce fichier n'est pas un plan Tournée (schéma « {shown(found)} » au lieu de « {SCHEMA} »)"
         raise InputError([Problem(source, None, "schema", msg)])
 
 
@@ -194,7 +215,7 @@ def plan_from_dict(d: Mapping[str, Any], *, source: str = "plan") -> Plan:
             try:
                 role = Role(role_id)
             except ValueError:
-                r.fail(f"{where}.role", f"rôle « {role_id} » inconnu ({', '.join(x.value for x in Role)})")
+                r.fail(f"{where}.role", f"rôle « {shown(role_id)} » inconnu ({', '.join(x.value for x in Role)})")
         values = (
             r.get(sd, "unit", where, str),
             r.day(sd, "date", where),
@@ -220,14 +241,21 @@ def plan_from_dict(d: Mapping[str, Any], *, source: str = "plan") -> Plan:
             unserved.append(Unserved(*values))
     kpis = r.get(d, "kpis", "plan", dict, default={}) or {}
     for key, value in kpis.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            r.fail(f"kpis.{key}", f"valeur {value!r} : un nombre est attendu")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or _value_problem(float(value)):
+            r.fail(f"kpis.{shown(key)}", f"valeur {shown(repr(value))} : un nombre fini est attendu")
+        elif _value_problem(key):
+            r.fail("kpis", f"nom « {shown(key)} » : {_value_problem(key)}")
     warnings = r.items(d, "warnings", "plan")
     if not all(isinstance(w, str) for w in warnings):
         r.fail("warnings", "une liste de textes est attendue")
+    for i, warning in enumerate(w for w in warnings if isinstance(w, str)):
+        if _value_problem(warning):
+            r.fail(f"warnings[{i}]", _value_problem(warning))
     instance_name = r.get(d, "instance", "plan", str)
     start = r.day(d, "start", "plan")
     weeks = r.get(d, "weeks", "plan", int)
+    if weeks is not None and not 1 <= weeks <= MAX_WEEKS:
+        r.fail("plan.weeks", f"{shown(weeks)} semaines ; attendu : de 1 à {MAX_WEEKS}")
     travel_label = r.get(d, "travel_label", "plan", str, default="")
     solver_seconds = r.get(d, "solver_seconds", "plan", float, default=0.0)
     if r.problems:
@@ -255,12 +283,21 @@ def plan_to_json(plan: Plan, *, inputs: Mapping[str, Any] | None = None) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} n'est pas un nombre JSON ; attendu : un nombre fini")
+
+
 def plan_from_json(text: str, *, source: str = "plan") -> Plan:
     """Parse `plan_to_json` text; raises `InputError` on malformed JSON or data."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise InputError([Problem(source, exc.lineno, None, f"JSON invalide : {exc.msg}")]) from exc
+        raise InputError([Problem(source, exc.lineno, None, f"JSON invalide : {exc.msg}")]) from None
+    except ValueError as exc:
+        raise InputError([Problem(source, None, None, f"JSON invalide : {exc}")]) from None
+    except RecursionError:
+        msg = "JSON imbriqué trop profondément ; attendu : le plan.json écrit par « planner plan »"
+        raise InputError([Problem(source, None, None, msg)]) from None
     return plan_from_dict(data, source=source)
 
 
@@ -278,11 +315,23 @@ def read_plan_file(path: str | Path) -> tuple[Plan, dict[str, Any] | None]:
     """The plan of a `write_plan_json` file and its ``inputs`` object (None in files without one)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        size = path.stat().st_size
+        if size > MAX_PLAN_BYTES:
+            msg = f"fichier trop volumineux ({size / 1e6:.0f} Mo) ; attendu : au plus {MAX_PLAN_BYTES / 1e6:.0f} Mo"
+            raise InputError([Problem(path.name, None, None, msg)])
+        data = path.read_bytes()
     except OSError as exc:
-        raise InputError([Problem(str(path), None, None, f"lecture impossible ({exc.strerror})")]) from exc
+        raise InputError([Problem(shown(path, max_chars=200), None, None, f"lecture impossible ({describe_os_error(exc)})")]) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = (
+            f"ce fichier n'est pas du texte UTF-8 (octet invalide à la position {exc.start}) ; "
+            "attendu : le plan.json écrit par « planner plan »"
+        )
+        raise InputError([Problem(path.name, None, None, msg)]) from None
     plan = plan_from_json(text, source=path.name)
-    inputs = json.loads(text).get("inputs")
+    inputs = json.loads(text).get("inputs")  # a plan's text: an object, read above
     if inputs is not None and not isinstance(inputs, dict):
         raise InputError([Problem(path.name, None, "inputs", "un objet JSON est attendu ici")])
     return plan, inputs

@@ -160,6 +160,13 @@ def _session_rows(version: int, plan: Plan) -> list[tuple[Any, ...]]:
     return [(version, t.unit_id, t.date.isoformat(), s.insee, hhmm(s.start), hhmm(s.end)) for t, s in plan.sessions()]
 
 
+def _not_a_workspace(path: Path, exc: Exception) -> TourneeError:
+    return TourneeError(
+        f"{path} : ce fichier n'est pas un espace de travail Tournée, ou il est abîmé ({exc}) ; "
+        "attendu : le fichier tournee.sqlite créé par « planner publish » (choisissez un autre --workspace)"
+    )
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -196,6 +203,9 @@ class PlanStore:
     def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = _utc_now) -> None:
         path = Path(path)
         self.path = path if path.suffix in (".sqlite", ".db") else path / DB_NAME
+        if self.path.parent.exists() and not self.path.parent.is_dir():
+            msg = f"l'espace de travail {self.path.parent} est un fichier ; attendu : un dossier (ou un fichier .sqlite)"
+            raise TourneeError(msg)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
         with self._connect() as conn:
@@ -216,11 +226,21 @@ class PlanStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        """A connection; a file that is not a Tournée workspace is refused in French (`TourneeError`)."""
+        try:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise TourneeError(f"{self.path} : ouverture impossible ({exc})") from None
         try:
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
             yield conn
+        except sqlite3.OperationalError as exc:
+            if not any(word in str(exc) for word in ("locked", "unable to open", "readonly", "disk")):
+                raise _not_a_workspace(self.path, exc) from None
+            raise TourneeError(f"{self.path} : base de données inaccessible ({exc}) ; réessayez ou vérifiez les droits") from None
+        except sqlite3.DatabaseError as exc:
+            raise _not_a_workspace(self.path, exc) from None
         finally:
             conn.close()
 

@@ -69,12 +69,16 @@ def regularity(tours: Iterable[Tour], instance: Instance) -> float:
 
 
 def _population_within(instance: Instance, served: set[str], travel: TravelMatrix) -> dict[int, int]:
-    """Population whose town hall is within 15 / 30 minutes' drive of a commune with a stop."""
+    """Population whose town hall is within 15 / 30 minutes' drive of a commune with a stop.
+
+    Every commune of the territory counts, not only those in the travel matrix: the homes × stops
+    rectangle comes from the matrix's own source (`TravelMatrix.minutes_between`).
+    """
     if not served:
         return {15: 0, 30: 0}
-    homes = [travel.index(c.site.point) for c in instance.communes]
-    stops = [travel.index(instance.commune(i).site.point) for i in sorted(served)]
-    nearest = travel.minutes[np.ix_(homes, stops)].min(axis=1)
+    homes = [c.site.point for c in instance.communes]
+    stops = [instance.commune(i).site.point for i in sorted(served)]
+    nearest = travel.minutes_between(homes, stops).min(axis=1)
     population = np.array([c.population for c in instance.communes])
     return {limit: int(population[nearest <= limit].sum()) for limit in (15, 30)}
 

@@ -139,7 +139,9 @@ def build_problem(
     problem = PatternProblem(instance, travel, candidates, slots, {}, cycle, weights)
     allowed: dict[str, tuple[Slot, ...]] = {}
     for c in candidates:
-        units = [u for u in instance.units if u.may_serve(c.insee) and _reachable(problem, u, c)]
+        # A site the matrix lacks is out of every unit's reach (`planner.travel.may_be_visited`).
+        in_matrix = c.site.point in travel
+        units = [u for u in instance.units if in_matrix and u.may_serve(c.insee) and _reachable(problem, u, c)]
         units.sort(key=lambda u: (problem.round_trip(u, c), u.id))
         if len(units) > MAX_UNITS_PER_COMMUNE and not any(u.places for u in units):
             units = units[:MAX_UNITS_PER_COMMUNE]
@@ -202,15 +204,16 @@ def _site_hours_fit(commune: Commune, unit: Unit, length: int) -> bool:
 
 
 def neighbours(problem: PatternProblem) -> dict[tuple[str, str], set[str]]:
-    """For each (unit, candidate), the candidates that may follow it in the unit's day.
+    """For each (unit, candidate that has a slot), the candidates that may follow it in the unit's day.
 
     Within ``max_drive_between_sessions`` minutes of it, and such that depot → it → the next → depot
     fits in the working day (`_pair_fits`).
     """
     instance = problem.instance
     limit = instance.rules.max_drive_between_sessions
-    codes = [c.insee for c in problem.candidates]
-    idx = [problem.travel.index(c.site.point) for c in problem.candidates]
+    reachable = [c for c in problem.candidates if problem.allowed.get(c.insee)]
+    codes = [c.insee for c in reachable]
+    idx = [problem.travel.index(c.site.point) for c in reachable]
     minutes = problem.travel.minutes[np.ix_(idx, idx)]
     near: dict[tuple[str, str], set[str]] = {}
     for unit in instance.units:

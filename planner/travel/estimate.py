@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from planner.domain.geo import (
     DEFAULT_DETOUR_FACTOR,
     DEFAULT_SPEED_KMH,
@@ -39,4 +41,11 @@ class EstimateSource:
 
     def matrix(self, places: Sequence[Point]) -> TravelMatrix:
         km, minutes = estimated_km_minutes(places, detour_factor=self.detour_factor, speed_kmh=self.speed_kmh)
-        return TravelMatrix(tuple(places), minutes, km, "estimate", self.label)
+        return TravelMatrix(tuple(places), minutes, km, "estimate", self.label, rectangle=self.minutes_between)
+
+    def minutes_between(self, origins: Sequence[Point], targets: Sequence[Point]) -> np.ndarray:
+        """Estimated minutes from each origin to each target (the same arithmetic as `matrix`)."""
+        _, minutes = estimated_km_minutes(
+            origins, targets, detour_factor=self.detour_factor, speed_kmh=self.speed_kmh
+        )
+        return minutes

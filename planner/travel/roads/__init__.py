@@ -14,7 +14,8 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-from planner.domain.errors import NoRoadData, PlanWarning
+from planner.domain.errors import NoRoadData, PlanWarning, TourneeError
+from planner.domain.limits import shown
 from planner.domain.instance import Instance
 from planner.domain.travel_matrix import TravelSource
 from planner.travel.estimate import EstimateSource
@@ -84,14 +85,30 @@ def road_source_from_file(path: str | Path) -> RoadSource:
     """
     path = Path(path).expanduser().resolve()
     if not path.is_file():
-        return RoadSource(load_graph(path))  # load_graph raises the readable error
+        return _read_road_source(path)  # load_graph raises the readable error
     stat = path.stat()
     return _memo_road_source(str(path), stat.st_size, stat.st_mtime_ns)
 
 
 @lru_cache(maxsize=4)
 def _memo_road_source(path: str, size: int, mtime_ns: int) -> RoadSource:
-    return RoadSource(load_graph(path))
+    return _read_road_source(Path(path))
+
+
+def _read_road_source(path: Path) -> RoadSource:
+    """The road source of a file; a file osmnx cannot read, or a graph without the attributes of an
+    osmnx road network, is refused in French (`NoRoadData`) whatever the reader's exception."""
+    try:
+        return RoadSource(load_graph(path))
+    except TourneeError:
+        raise
+    except Exception as exc:  # a broken file makes XML, GraphML or networkx readers fail in many ways
+        msg = (
+            f"{shown(path, max_chars=200)} : fichier de réseau routier illisible ({type(exc).__name__} : "
+            f"{shown(exc, max_chars=200)}) ; attendu : un fichier GraphML écrit par osmnx "
+            "(`planner roads fetch`) ou un extrait OpenStreetMap XML (.osm, .osm.bz2)"
+        )
+        raise NoRoadData(msg) from None
 
 
 def travel_source(
@@ -127,7 +144,7 @@ def travel_source(
     path = Path(choice).expanduser()
     if not path.exists():
         msg = (
-            f"choix de trajets inconnu : « {choice} » (attendu : auto, road, estimate, "
+            f"choix de trajets inconnu : « {shown(choice, max_chars=200)} » (attendu : auto, road, estimate, "
             "ou le chemin d'un fichier GraphML / OSM)"
         )
         raise NoRoadData(msg)

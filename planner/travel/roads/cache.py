@@ -22,9 +22,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import networkx as nx
+import numpy as np
+from scipy.spatial import cKDTree
 
 from planner.domain.errors import NoRoadData
+from planner.domain.geo import BUS_TOP_SPEED_KMH, chord_km, unit_vectors
 from planner.domain.instance import Instance, Point
+from planner.travel import places_of
 from planner.travel.roads.network import prepare_graph, save_graph
 
 OFFLINE_MESSAGE = (
@@ -67,15 +71,27 @@ def cache_paths(
     return folder / f"{stem}.graphml", folder / f"{stem}.json"
 
 
+#: The population KPI counts homes within 30 minutes of a stop: never farther than this in a
+#: straight line (30 minutes at a bus's top speed).
+KPI_REACH_KM = BUS_TOP_SPEED_KMH / 2
+
+
 def territory_points(instance: Instance) -> list[Point]:
-    """The places a unit drives between: communes, their sites and the depots.
+    """The places a unit drives between (`planner.travel.places_of`: depots, sites of the communes that
+    may be visited), and the town halls and sites of the communes near enough to them to count in the
+    population KPI; a communes file of all of France does not make the download all of France.
 
     Staff homes are left out on purpose: one volunteer living 200 km away would stretch the download
     to a region. Homes inside the downloaded area are routed; others are reported when snapped.
     """
-    points = [Point(c.name, c.lat, c.lon) for c in instance.communes]
-    points += [Point(c.site.name, c.site.lat, c.site.lon) for c in instance.communes]
-    points += [u.depot for u in instance.units]
+    points = places_of(instance)
+    stops = unit_vectors(np.array([p.lat for p in points]), np.array([p.lon for p in points]))
+    lat = np.array([c.site.lat for c in instance.communes])
+    lon = np.array([c.site.lon for c in instance.communes])
+    chords, _ = cKDTree(stops).query(unit_vectors(lat, lon)) if len(lat) else (np.array([]), None)
+    for commune, km in zip(instance.communes, chord_km(chords)):
+        if km <= KPI_REACH_KM:
+            points += [Point(commune.name, commune.lat, commune.lon), commune.site.point]
     return points
 
 

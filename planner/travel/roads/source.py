@@ -12,6 +12,7 @@ import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
@@ -20,14 +21,14 @@ from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from planner.domain.errors import TourneeError
-from planner.domain.geo import EARTH_RADIUS_KM, haversine_km
+from planner.domain.geo import BUS_TOP_SPEED_KMH, EARTH_RADIUS_KM, haversine_km
 from planner.domain.instance import Point
 from planner.domain.travel_matrix import TravelMatrix
 from planner.travel.roads import _kernel
 
 ROAD_LABEL = "routier (OpenStreetMap, osmnx)"
 #: Top speed of a health bus (a heavy vehicle: 110 km/h on French motorways for 3.5–12 t), km/h.
-VEHICLE_TOP_SPEED_KPH = 110.0
+VEHICLE_TOP_SPEED_KPH = BUS_TOP_SPEED_KMH
 #: Speed of the stretch between a place and its nearest road node (a village street), km/h.
 ACCESS_SPEED_KPH = 30.0
 #: A place farther than this from any road node is reported, not snapped.
@@ -159,18 +160,22 @@ class RoadSource:
     def node_count(self) -> int:
         return len(self._node_ids)
 
-    def snap(self, places: Sequence[Point]) -> list[Snap]:
-        """The road node each place joins; raises `PlacesOffRoad` naming every place too far."""
+    def _nearest(self, places: Sequence[Point]) -> list[Snap]:
+        """The nearest snappable road node of each place, however far."""
         if not places:
             return []
         lat = np.array([p.lat for p in places], dtype=float)
         lon = np.array([p.lon for p in places], dtype=float)
         _, found = self._tree.query(_project(lat, lon, self._lat0))
         nodes = self._snappable[np.atleast_1d(found)]
-        snaps = [
+        return [
             Snap(int(n), haversine_km(p.lat, p.lon, self._lat[n], self._lon[n]))
             for p, n in zip(places, nodes)
         ]
+
+    def snap(self, places: Sequence[Point]) -> list[Snap]:
+        """The road node each place joins; raises `PlacesOffRoad` naming every place too far."""
+        snaps = self._nearest(places)
         far = [(p, s.km) for p, s in zip(places, snaps) if s.km > self.max_snap_km]
         if far:
             raise PlacesOffRoad(far, self.max_snap_km)
@@ -213,7 +218,40 @@ class RoadSource:
         km = km + ends
         minutes = minutes + ends / ACCESS_SPEED_KPH * 60.0
         polylines = self._polylines(places, nodes, pairs) if pairs else {}
-        return TravelMatrix(places, minutes, km, "road", self.label, polylines)
+        return TravelMatrix(places, minutes, km, "road", self.label, polylines, rectangle=self.minutes_between)
+
+    @cached_property
+    def _reversed_weights(self) -> csr_matrix:
+        return self._weights.T.tocsr()
+
+    def minutes_between(self, origins: Sequence[Point], targets: Sequence[Point]) -> np.ndarray:
+        """Minutes from each origin to each target, as `matrix` computes them; ``inf`` for a place
+        farther than ``max_snap_km`` from the network (it cannot be reached, not an error here).
+
+        One Dijkstra run per place of the smaller side: from the targets on the reversed graph when
+        they are fewer (many homes, a few stops).
+        """
+        first, second = self._nearest(origins), self._nearest(targets)
+        a = np.array([s.node for s in first], dtype=np.int64)
+        b = np.array([s.node for s in second], dtype=np.int64)
+        if len(b) < len(a):
+            encoded = _kernel.many_to_many(self._reversed_weights, np.unique(b), np.unique(a), workers=self.workers).T
+        else:
+            encoded = _kernel.many_to_many(self._weights, np.unique(a), np.unique(b), workers=self.workers)
+        rows = np.searchsorted(np.unique(a), a)
+        cols = np.searchsorted(np.unique(b), b)
+        minutes, _ = _kernel.decode(encoded[np.ix_(rows, cols)])
+        access_a = np.array([s.km for s in first])
+        access_b = np.array([s.km for s in second])
+        minutes = minutes + (access_a[:, None] + access_b[None, :]) / ACCESS_SPEED_KPH * 60.0
+        columns: dict[Point, list[int]] = {}
+        for j, place in enumerate(targets):
+            columns.setdefault(place, []).append(j)
+        for i, place in enumerate(origins):
+            minutes[i, columns.get(place, [])] = 0.0  # a place to itself, as on the matrix's diagonal
+        minutes[access_a > self.max_snap_km, :] = np.inf
+        minutes[:, access_b > self.max_snap_km] = np.inf
+        return minutes
 
     def geometry_between(
         self, places: Sequence[Point], i: int, j: int

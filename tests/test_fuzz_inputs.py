@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +22,8 @@ import planner.cli as cli
 from planner.domain.errors import TourneeError
 from planner.inputs import parse_territory
 from planner.inputs.territory import data_dir
-from planner.publish.plan_json import read_plan_json
+from planner.publish.plan_inputs import inputs_of_plan_file
+from planner.publish.plan_json import read_plan_file, read_plan_json
 from planner.publish.store import PlanStore
 from tests.bad_inputs import DEMO
 
@@ -155,3 +158,50 @@ def test_any_command_line_is_parsed_or_refused_in_french(argv):
     assert "Traceback" not in err
     for english in ("usage:", "error:", "invalid choice", " value:", "expected ", "are required", "unrecognized", "ambiguous"):
         assert english not in err, err
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | noise,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(noise, inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@st.composite
+def edited_inputs(draw, inputs: dict) -> dict:
+    """The ``inputs`` object of a plan.json with one value, at a random place, replaced or removed."""
+    data = json.loads(json.dumps(inputs))
+    target, key = data, None
+    for _ in range(draw(st.integers(1, 3))):
+        if not isinstance(target, dict) or not target:
+            break
+        key = draw(st.sampled_from(sorted(target)))
+        if isinstance(target[key], dict) and target[key] and draw(st.booleans()):
+            target = target[key]
+            continue
+        break
+    if isinstance(target, dict) and key in target:
+        if draw(st.booleans()):
+            target[key] = draw(json_values)
+        else:
+            del target[key]
+    return data
+
+
+@pytest.fixture(scope="module")
+def demo_plan_file(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("plan")
+    assert run(["plan", DEMO, "--out", str(out), "--weeks", "1", "--method", "greedy"])[0] == 0
+    return out / "plan.json"
+
+
+@settings(FUZZ, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_hand_edited_inputs_object_is_refused_in_french(demo_plan_file, data):
+    """plan.json's ``inputs`` (what the plan was made from) edited anywhere: read, or `TourneeError`."""
+    plan, recorded = read_plan_file(demo_plan_file)
+    edited = data.draw(edited_inputs(recorded))
+    try:
+        inputs_of_plan_file(plan, edited, None)
+    except TourneeError as exc:
+        assert str(exc)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from planner.domain.errors import TourneeError
+from planner.domain.limits import shown
 from planner.domain.instance import Instance, TimeWindow, Weights
 from planner.domain.plan import Plan
 from planner.inputs import (
@@ -291,6 +292,28 @@ class PlanInputs:
 
 
 def inputs_of_plan_file(
+    plan: Plan,
+    data: Mapping[str, Any] | None,
+    territory: str | Path | None,
+    stored: Callable[[str], bytes | None] = lambda _digest: None,
+) -> PlanInputs:
+    """`_inputs_of_plan_file`, checked: an ``inputs`` object edited by hand (a missing key, a value of
+    the wrong type, a setting out of bounds) is refused in French, never a traceback."""
+    try:
+        inputs = _inputs_of_plan_file(plan, data, territory, stored)
+        inputs.instance()  # every setting and accepted change applies
+    except TourneeError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        msg = (
+            f"objet « inputs » du plan illisible ({type(exc).__name__} : {shown(exc)}) ; attendu : celui écrit par "
+            "« planner plan » (ou retirez-le et donnez le dossier du territoire)"
+        )
+        raise TourneeError(msg) from None
+    return inputs
+
+
+def _inputs_of_plan_file(
     plan: Plan,
     data: Mapping[str, Any] | None,
     territory: str | Path | None,

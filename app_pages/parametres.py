@@ -110,7 +110,9 @@ with st.form("parametres"):
     st.subheader("Calcul")
     c1, c2, c3 = st.columns([2, 1, 1])
     roads = c1.radio("Temps de trajet", list(ROADS), index=list(ROADS).index(options.roads) if options.roads in ROADS else 0, format_func=ROADS.get)
-    time_limit = c2.number_input("Temps de calcul max. (s)", 1.0, 600.0, float(options.time_limit), step=1.0)
+    time_limit = c2.number_input(
+        "Temps de calcul du motif (s, 0 = selon la taille)", 0.0, 600.0, float(options.time_limit or 0), step=1.0
+    )
     seed = c3.number_input("Graine aléatoire", 0, 10**6, int(options.seed))
     method = c1.radio("Méthode", list(METHODS), index=list(METHODS).index(options.method), format_func=METHODS.get)
     submitted = st.form_submit_button("Appliquer", type="primary")
@@ -159,6 +161,6 @@ if submitted:
     edited = instance.replace(rules=new_rules, units=tuple(units), communes=tuple(communes))
     session.set_settings(
         Settings.between(session.files_instance(), edited),
-        dataclasses.replace(options, roads=roads, time_limit=float(time_limit), seed=int(seed), method=method),
+        dataclasses.replace(options, roads=roads, time_limit=float(time_limit) or None, seed=int(seed), method=method),
     )
     st.success("Réglages enregistrés. Lancez le calcul depuis la page « Planifier ».")

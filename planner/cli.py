@@ -155,7 +155,13 @@ def _add_plan_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--weeks", type=weeks_arg, help="nombre de semaines, 104 au plus (défaut : celui du scénario)")
     p.add_argument("--out", type=output_dir_arg, default="out", help="dossier de sortie (défaut : out)")
     p.add_argument("--options", type=path_arg, metavar="FICHIER", help="réglages du calcul : table [solver] d'un fichier TOML")
-    p.add_argument("--time-limit", type=seconds_arg, help="budget de recherche du motif, en secondes CP-SAT (défaut : 5)")
+    p.add_argument(
+        "--time-limit",
+        type=seconds_arg,
+        help="budget du calcul du motif hebdomadaire, en secondes de calcul sur 2 cœurs (temps déterministe : "
+        "même plan sur toute machine), arrondi à la puissance de 2 inférieure ; plus de temps ne donne jamais "
+        "un moins bon motif (défaut : selon la taille du territoire, de 2 à 32 s)",
+    )
     p.add_argument("--seed", type=seed_arg, help="graine des solveurs (défaut : 0)")
     p.add_argument("--roads", type=path_arg, help="estimate (défaut), road, auto, ou un fichier GraphML/OSM")
     p.add_argument("--method", choices=("cp-sat", "greedy"), help="méthode (défaut : cp-sat)")

@@ -90,7 +90,7 @@ def test_communes_out_of_reach_get_no_slot():
 def test_unstaffable_weekdays_get_no_slot():
     """A weekday the roster cannot staff is left out of the pattern."""
     instance = _instance([commune("76001", 49.95, 1.15)])
-    problem = build_problem(instance, travel_for(instance), staffable=lambda unit, day, session: day != 0)
+    problem = build_problem(instance, travel_for(instance), crews=lambda unit, day, session: int(day.weekday() != 0))
     assert all(s.weekday != 0 for s in problem.slots)
 
 

@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from planner.check.validate import validate
 from planner.crews import rota_rules as R
 from planner.crews.rota_search import assign_crews
-from planner.crews.staffing import staffable_weekdays
+from planner.crews.staffing import crew_counts, max_crews
 from planner.crews.uncrewed import format_weeks
 from planner.domain.instance import (
     HalfDay,
@@ -165,7 +165,25 @@ def test_crew_composition_is_exact_or_the_tour_is_uncrewed():
     )
     assert chosen(rm, solver) == set()
     [penalty] = penalties(costs, solver, R.RULE_UNCREWED)
-    assert penalty.amount == R.UNCREWED_COST and t.key in penalty.explanation
+    instance = instance_of(staff[1:], units=[unit])
+    assert penalty.amount == R.UNCREWED_COST + R.tour_value(instance, t) and t.key in penalty.explanation
+
+
+def test_when_crews_are_short_the_least_valuable_tour_is_left():
+    """One crew for two buses the same day: the tour serving more need (priority zones first) is crewed."""
+    from dataclasses import replace as replaced
+
+    staff = [person("d1", {Role.DOCTOR}), person("c1", {Role.DRIVER})]
+    units = [bus("bus1"), bus("bus2")]
+    base = instance_of(staff, units=units)
+    small, big = tour("bus1", day(0, 0), "76001", "76002"), tour("bus2", day(0, 0), "76003", "76004")
+    needs = {"76001": 10, "76002": 10, "76003": 500, "76004": 500}
+    communes = tuple(replaced(c, need=needs.get(c.insee, c.need)) for c in base.communes)
+    result = assign_crews(base.replace(communes=communes), [small, big], time_limit=2)
+    assert result.uncrewed == (small.key,)
+    priority = tuple(replaced(c, priority=c.insee == "76001") for c in communes)
+    result = assign_crews(base.replace(communes=priority), [small, big], time_limit=2)
+    assert result.uncrewed == (big.key,)
 
 
 def test_one_tour_per_day_keeps_a_person_in_one_place():
@@ -541,15 +559,43 @@ def test_every_shift_returned_satisfies_the_hard_rules(case):
 # --- coverage -------------------------------------------------------------------------------------
 
 
-def test_staffable_weekdays_needs_every_role_on_that_half_day():
-    """No driver on Wednesdays: the unit's Wednesday half-days are not staffable, Mondays are."""
+def test_crew_counts_need_every_role_on_that_date():
+    """No driver on Wednesdays: no Wednesday session can be crewed, Monday ones can; a blocked date
+    gets no crew at all."""
     instance, _ = wednesday_case()
-    table = staffable_weekdays(instance)
-    assert table[("bus1", 0, HalfDay.MORNING)] and table[("bus1", 0, HalfDay.AFTERNOON)]
-    assert (
-        not table[("bus1", 2, HalfDay.MORNING)]
-        and not table[("bus1", 2, HalfDay.AFTERNOON)]
-    )
+    crews = crew_counts(instance)
+    bus = instance.units[0]
+    assert crews(bus, day(0, 0), 0) == 1 and crews(bus, day(0, 0), 1) == 1
+    assert crews(bus, day(0, 2), 0) == 0 and crews(bus, day(0, 2), 1) == 0
+    blocked = crew_counts(instance, blocked=[(bus.id, day(0, 0))])
+    assert blocked(bus, day(0, 0), 0) == 0 and blocked(bus, day(1, 0), 0) == 1
+
+
+def test_crew_counts_respect_dates_off_and_half_days():
+    """A doctor off on one date, another offering mornings only: the afternoon of that date has no crew."""
+    from planner.domain.instance import DateRange
+
+    morning = frozenset((d, HalfDay.MORNING) for d in range(5))
+    staff = [
+        person("d1", {Role.DOCTOR}, dates_off=(DateRange(day(0, 1), day(0, 1)),)),
+        person("d2", {Role.DOCTOR}, availability=morning),
+        person("c1", {Role.DRIVER}),
+    ]
+    instance = instance_of(staff, weeks=1)
+    crews = crew_counts(instance)
+    bus = instance.units[0]
+    assert crews(bus, day(0, 1), 0) == 1  # d2 takes the morning
+    assert crews(bus, day(0, 1), 1) == 0  # nobody for the whole day
+    assert crews(bus, day(0, 2), 1) == 1
+
+
+def test_max_crews_matches_people_to_roles_one_role_each():
+    """A doctor-driver cannot be both in one crew: two people with the two roles make one crew."""
+    both = person("x", {Role.DOCTOR, Role.DRIVER})
+    crew = {Role.DOCTOR: 1, Role.DRIVER: 1}
+    assert max_crews([both], crew, 2) == 0
+    assert max_crews([both, person("d", {Role.DOCTOR})], crew, 2) == 1
+    assert max_crews([both, person("d", {Role.DOCTOR}), person("c", {Role.DRIVER}), person("y", {Role.DOCTOR, Role.DRIVER})], crew, 3) == 2
 
 
 def test_staff_totals_count_shifts_hours_and_share_of_offer():

@@ -176,18 +176,32 @@ def test_half_days_nobody_can_crew_get_no_session():
     assert all(s.end <= 13 * 60 for t in wednesday for s in t.sessions)
 
 
-def test_a_tour_nobody_can_crew_moves_to_a_free_day_of_its_week():
-    """The only driver is off on the first Monday: that Monday's tour moves to a free weekday."""
+def test_a_date_nobody_can_crew_gets_no_tour_and_its_visits_go_where_crews_are():
+    """The only driver is off on the first Monday: no tour that day, and the pattern puts both
+    weekly communes on Tuesdays, where every date can be crewed, so no visit is lost."""
     from planner.domain.instance import DateRange
 
     off = DateRange(MONDAY, MONDAY)
     staff = (person("d1", {Role.DOCTOR}), person("c1", {Role.DRIVER}, dates_off=(off,)))
-    communes = (commune("76001", 49.95, 1.15), commune("76002", 49.85, 1.2))
+    communes = (commune("76001", 49.95, 1.15), commune("76002", 49.93, 1.17))
     unit = bus(days=frozenset({0, 1}))
     instance = Instance("move", communes, (unit,), staff, Rules(start=MONDAY, weeks=2, min_gap_days=1))
     result = _checked(instance)
-    dates = sorted(t.date for t in result.tours)
-    assert MONDAY not in dates
-    assert MONDAY + timedelta(days=1) in dates  # moved to Tuesday
-    assert any("déplacée" in w for w in result.warnings)
+    assert MONDAY not in {t.date for t in result.tours}
     assert _visits(result) == {"76001": 2, "76002": 2}
+    assert result.kpis["need_served_share"] == result.kpis["need_bound_share"] == 1.0
+
+
+def test_a_tour_nobody_can_crew_moves_to_a_free_day_of_its_week():
+    """A Monday tour whose crew is missing moves to the Tuesday of its week, with the same times."""
+    from planner.crews.reschedule import propose_moves
+    from planner.tours.day_routing import route_day
+
+    communes = (commune("76001", 49.95, 1.15),)
+    unit = bus(days=frozenset({0, 1}))
+    instance = Instance("move", communes, (unit,), (), Rules(start=MONDAY, weeks=1, min_gap_days=1))
+    travel = travel_for(instance)
+    monday = route_day(unit, MONDAY, list(communes), session_minutes=180, travel=travel).tour
+    [move] = propose_moves(instance, [monday], [monday.key], travel)
+    assert move.new.date == MONDAY + timedelta(days=1)
+    assert [s.start for s in move.new.sessions] == [s.start for s in monday.sessions]

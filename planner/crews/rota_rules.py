@@ -31,8 +31,11 @@ from planner.domain.plan import Shift, Tour
 
 #: Costs are in tenths of a shift so that integer weights stay meaningful.
 SCALE = 10
-#: Cost of one tour left without a full crew: above any sum of soft costs a tour can save.
+#: Cost of one tour left without a full crew: above any sum of soft costs a tour can save; the
+#: tour's value (`tour_value`) is added, so that when crews are short the least valuable tour is left.
 UNCREWED_COST = 100_000
+#: In a tour's value, a session in a priority zone outweighs any commune's need (people).
+PRIORITY_SESSION_VALUE = 10_000
 #: Weight of changing one published shift when re-planning (× SCALE): above every staff objective.
 STABILITY_WEIGHT = 100
 #: Roles for which continuity of care matters (the same person for the same commune).
@@ -97,11 +100,29 @@ def communes_of(tour: Tour) -> frozenset[str]:
 
 
 def unit_place(instance: Instance, unit: Unit, tour: Tour) -> tuple[float, float]:
-    """Where the crew of ``tour`` goes: the site of its first session, else the unit's depot."""
-    if tour.sessions and instance.has_commune(tour.sessions[0].insee):
+    """Where the crew of ``tour`` reports: a bus's depot; a fixed place's site (its first session's)."""
+    if unit.kind is UnitKind.FIXED and tour.sessions and instance.has_commune(tour.sessions[0].insee):
         site = instance.commune(tour.sessions[0].insee).site
         return (site.lat, site.lon)
     return (unit.depot.lat, unit.depot.lon)
+
+
+def home_km(instance: Instance, person: Staff, unit: Unit, tour: Tour) -> float | None:
+    """Straight-line km from the person's home to where the tour's crew reports (None: no home known)."""
+    if person.home is None:
+        return None
+    lat, lon = unit_place(instance, unit, tour)
+    return haversine_km(person.home.lat, person.home.lon, lat, lon)
+
+
+def tour_value(instance: Instance, tour: Tour) -> int:
+    """What a tour serves: the need of its communes, a priority-zone session above any need."""
+    value = 0
+    for s in tour.sessions:
+        if instance.has_commune(s.insee):
+            c = instance.commune(s.insee)
+            value += round(c.need) + (PRIORITY_SESSION_VALUE if c.priority else 0)
+    return value
 
 
 @dataclass
@@ -248,7 +269,8 @@ def rule_not_off(person: Staff, tour: Tour, role: Role, unit: Unit) -> str | Non
 
 
 def add_crew_composition(rm: RotaModel) -> list[Cost]:
-    """Each tour gets exactly its unit's crew (role counts), or is marked uncrewed (very costly)."""
+    """Each tour gets exactly its unit's crew (role counts), or is marked uncrewed: very costly, and
+    the more so the more the tour serves (`tour_value`)."""
     costs = []
     for tour in rm.tours:
         unit = rm.units[tour.key]
@@ -261,7 +283,7 @@ def add_crew_composition(rm: RotaModel) -> list[Cost]:
         costs.append(
             Cost(
                 RULE_UNCREWED,
-                UNCREWED_COST,
+                UNCREWED_COST + tour_value(rm.instance, tour),
                 uncrewed,
                 f"tournée {tour.key} sans équipe complète",
             )
@@ -497,7 +519,8 @@ def soft_continuity(rm: RotaModel) -> list[Cost]:
 
 
 def soft_travel(rm: RotaModel) -> list[Cost]:
-    """Short travel from home to a fixed consultation place (round trip, great-circle km)."""
+    """Short travel from home to where the crew reports, a bus's depot or a fixed place (round trip,
+    great-circle km): people near a unit go to it, a volunteer is sent further only when needed."""
     weight = rm.instance.rules.weights.travel
     if weight == 0:
         return []
@@ -508,10 +531,9 @@ def soft_travel(rm: RotaModel) -> list[Cost]:
         terms = []
         for tour, role, var in rm.by_person.get(person.id, ()):
             unit = rm.units[tour.key]
-            if unit.kind is not UnitKind.FIXED or role in unit.remote_roles:
+            if role in unit.remote_roles:
                 continue
-            lat, lon = unit_place(rm.instance, unit, tour)
-            km = round(2 * haversine_km(person.home.lat, person.home.lon, lat, lon))
+            km = round(2 * (home_km(rm.instance, person, unit, tour) or 0.0))
             if km > 0:
                 terms.append(km * var)
         if terms:

@@ -1,51 +1,87 @@
-"""Which weekdays and half-days the roster can crew at all: what the weekly pattern may use.
+"""How many crews the roster can field on a date: what the weekly pattern may count on.
 
-Counts, never solves: a day nobody can staff is not planned (`staffable_slots`).
+Counts and matches, never solves a rota: for a unit, a date and a session, the people who have a
+role the unit needs, offer the half-days involved that weekday, are not on leave and may work at
+all (non-zero maxima) are matched to the crew's places (one person holds one role). A bus needs one
+crew for its whole day up to that session; a fixed place one crew per room for that session. The
+maxima per week and month and one tour a day across units are left to the rota: when they leave a
+tour uncrewed, the planner blocks that (unit, date) and plans again (`planner.planning.pipeline`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Collection, Sequence
+from datetime import date
+from functools import cache
 
-from planner.domain.instance import HalfDay, Instance, Unit, half_days_of
+from planner.domain.instance import HalfDay, Instance, Role, Staff, Unit, UnitKind, half_days_of
+from planner.tours.day_routing import fixed_session_times
+from planner.tours.pattern_problem import Crews
 
 
-def staffable_weekdays(instance: Instance) -> dict[tuple[str, int, HalfDay], bool]:
-    """For each unit, working weekday and half-day of its hours: can its whole crew be found?
+def session_halves(instance: Instance, unit: Unit, session: int) -> frozenset[HalfDay]:
+    """The half-days a crew must offer for a unit's sessions up to ``session`` (a bus: one crew for
+    the day so far; a fixed place: that session alone, at its own times).
 
-    Counts, role by role, the people offering that weekday and half-day with non-zero maxima. A day
-    nobody can staff should not be planned at all. (Dates off are ignored: they are dated.)
+    A bus with several sessions a day holds the first half of them in the morning, the rest in the
+    afternoon; a single session spans the day.
     """
-    result = {}
-    for unit in instance.units:
-        for weekday in sorted(unit.days):
-            for half in sorted(half_days_of(unit.hours.start, unit.hours.end)):
-                ok = True
-                for role, needed in unit.crew.items():
-                    offering = sum(
-                        1
-                        for p in instance.staff
-                        if role in p.roles
-                        and (weekday, half) in p.availability
-                        and p.max_shifts_per_week > 0
-                        and p.max_shifts_per_month > 0
-                    )
-                    ok = ok and offering >= needed
-                result[(unit.id, weekday, half)] = ok
-    return result
+    if unit.kind is UnitKind.FIXED:
+        start, end = fixed_session_times(unit, instance.rules.session_length(unit))[session]
+        return half_days_of(start, end)
+    n = unit.sessions_per_day
+    if n == 1:
+        return frozenset(HalfDay)
+    return frozenset(HalfDay.MORNING if s < n / 2 else HalfDay.AFTERNOON for s in range(session + 1))
 
 
-def staffable_slots(instance: Instance) -> Callable[[Unit, int, int], bool]:
-    """A session slot whose half-day the roster cannot crew is not planned.
+def crew_counts(instance: Instance, blocked: Collection[tuple[str, date]] = ()) -> Crews:
+    """``crews(unit, day, session)``: the crews the roster can field (see the module docstring).
 
-    With several sessions a day, the first half of them are mornings and the rest afternoons; a
-    single session spans the whole day and needs both half-days.
+    ``blocked`` (unit id, date) pairs get none: the rota found no crew there with the maxima.
     """
-    crewable = staffable_weekdays(instance)
+    blocked = frozenset(blocked)
 
-    def ok(unit: Unit, weekday: int, session: int) -> bool:
-        n = unit.sessions_per_day
-        halves = list(HalfDay) if n == 1 else [HalfDay.MORNING if session < n / 2 else HalfDay.AFTERNOON]
-        return all(crewable.get((unit.id, weekday, h), True) for h in halves)
+    @cache
+    def crews(unit: Unit, day: date, session: int) -> int:
+        limit = unit.rooms if unit.kind is UnitKind.FIXED else 1
+        if (unit.id, day) in blocked:
+            return 0
+        halves = session_halves(instance, unit, session)
+        people = [
+            p
+            for p in instance.staff
+            if p.max_shifts_per_week > 0 and p.max_shifts_per_month > 0 and p.is_available(day, halves)
+        ]
+        return max_crews(people, unit.crew, limit)
 
-    return ok
+    return crews
+
+
+def max_crews(people: Sequence[Staff], crew, limit: int) -> int:
+    """How many whole crews (role → count) ``people`` can form at once, up to ``limit``."""
+    roles = [role for role, n in sorted(crew.items(), key=lambda kv: kv[0].value) for _ in range(max(0, n))]
+    if not roles:
+        return limit
+    for k in range(limit, 0, -1):
+        if _matches(people, roles * k):
+            return k
+    return 0
+
+
+def _matches(people: Sequence[Staff], places: list[Role]) -> bool:
+    """Whether every place (a role) gets its own person who has that role (augmenting paths)."""
+    if len(places) > len(people):
+        return False
+    holder: dict[int, int] = {}  # person index -> place index
+
+    def assign(place: int, seen: set[int]) -> bool:
+        for i, person in enumerate(people):
+            if places[place] in person.roles and i not in seen:
+                seen.add(i)
+                if i not in holder or assign(holder[i], seen):
+                    holder[i] = place
+                    return True
+        return False
+
+    return all(assign(place, set()) for place in range(len(places)))

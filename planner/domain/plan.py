@@ -16,7 +16,11 @@ from planner.domain.instance import HalfDay, Role, half_days_of
 
 @dataclass(frozen=True)
 class Session:
-    """One stop of a tour: the unit arrives, consults from ``start`` to ``end``, then leaves."""
+    """One stop of a tour: the unit arrives, consults from ``start`` to ``end``, then leaves.
+
+    At a fixed place with several rooms, sessions at the same time are told apart by ``room``
+    (0, 1, …), each with its own crew.
+    """
 
     insee: str
     site_id: str
@@ -24,6 +28,7 @@ class Session:
     start: int
     end: int
     departure: int
+    room: int = 0
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,7 @@ class Plan:
     warnings: tuple[str, ...] = ()
     travel_label: str = ""
     solver_seconds: float = 0.0
+    search: str = ""  # how the weekly pattern was found (French), see `planner.planning.search_report`
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kpis", MappingProxyType(dict(self.kpis)))

@@ -14,7 +14,10 @@ from planner.domain.limits import MAX_SEED, forbidden_character, seconds_problem
 class PlanOptions:
     """Solver settings.
 
-    time_limit: budget of the weekly-pattern search (CP-SAT deterministic time, about seconds).
+    time_limit: budget of the weekly-pattern search, in seconds of computing on a 2-core machine
+        (spent as CP-SAT deterministic time: the same plan on any machine), rounded down to a power
+        of two so that a larger budget never gives a worse pattern; ``None`` sizes it to the
+        territory (2 s, up to 32 s for a department).
     rota_time_limit: budget of the rota search (CP-SAT deterministic time).
     seed: random seed of the solvers; with the same seed and inputs, the same plan.
     roads: ``"estimate"`` (great-circle, offline), ``"road"`` (OpenStreetMap, cached), ``"auto"``,
@@ -22,7 +25,7 @@ class PlanOptions:
     method: ``"cp-sat"`` (default) or ``"greedy"`` (the nearest-highest-need baseline).
     """
 
-    time_limit: float = 5.0
+    time_limit: float | None = None
     rota_time_limit: float = 1.0
     seed: int = 0
     roads: str = "estimate"
@@ -30,6 +33,8 @@ class PlanOptions:
 
     def __post_init__(self) -> None:
         for name in ("time_limit", "rota_time_limit"):
+            if getattr(self, name) is None and name == "time_limit":
+                continue  # sized to the territory
             problem = seconds_problem(getattr(self, name))
             if problem:
                 raise ValueError(f"{name} : {problem}")

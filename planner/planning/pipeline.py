@@ -1,22 +1,26 @@
 """`plan(instance, options) -> Plan`: the orchestration of the planning steps.
 
 1. travel times over the depots and sites (estimate or road network);
-2. the weekly pattern (CP-SAT, hinted by the greedy pattern) over the weekdays that can be staffed;
-3. the roll-out over the real dates, skipping holidays and closures, each day timed by OR-Tools routing;
-4. the crews (CP-SAT rota); a tour that cannot be crewed moves to a free day of its week when one
-   fits, or is dropped and explained;
-5. KPIs, what was left out and why, and the independent validator: no plan leaves here unchecked.
+2. the weekly pattern (CP-SAT in lexicographic stages, from the greedy pattern), counting only the
+   dates the roster can crew (`planner.crews.staffing.crew_counts`);
+3. the roll-out over exactly those dates, each day timed by OR-Tools routing;
+4. the crews (CP-SAT rota, the least valuable tour left when crews are short); the (unit, date)s it
+   could not crew are blocked and the pattern chosen again (`CREW_ROUNDS`); a tour still uncrewed
+   moves to a free day of its week when one fits, or is dropped and explained;
+5. KPIs (with the proven bound on need), what was left out and why, how the pattern was found, and
+   the independent validator: no plan leaves here unchecked.
 """
 
 from __future__ import annotations
 
 import time as clock
 from collections.abc import Callable
+from datetime import date
 
 from planner.check.validate import validate
 from planner.crews.reschedule import propose_moves
-from planner.crews.rota_search import assign_crews
-from planner.crews.staffing import staffable_slots
+from planner.crews.rota_search import RotaResult, assign_crews
+from planner.crews.staffing import crew_counts
 from planner.domain.errors import PlanningError
 from planner.domain.french import weekday_date_fr
 from planner.domain.instance import Instance
@@ -24,16 +28,20 @@ from planner.domain.plan import Plan, Tour
 from planner.domain.travel_matrix import TravelMatrix
 from planner.planning.left_out import left_out_reasons
 from planner.planning.options import PlanOptions
+from planner.planning.search_report import search_report
 from planner.results.kpis import compute_kpis, unserved_communes
 from planner.tours.greedy_pattern import greedy_pattern
-from planner.tours.pattern_problem import (
-    build_problem,
-)
+from planner.tours.pattern_problem import Pattern, PatternProblem, any_crew, build_problem
 from planner.tours.pattern_search import solve_pattern
 from planner.tours.rollout import roll_out
 from planner.travel import travel_for
 
 Progress = Callable[[float, str], None]
+
+#: After the rota, the (unit, date)s it could not crew are blocked and the pattern is chosen again,
+#: at most this many times, each with this share of the time limit (from the previous pattern).
+CREW_ROUNDS = 2
+CREW_ROUND_SHARE = 0.25
 
 
 def plan(
@@ -51,23 +59,34 @@ def plan(
     travel = travel or travel_for(instance, options.roads, progress=progress)
 
     report(0.1, "Choix des communes et des jours (motif hebdomadaire)…")
-    staffable = staffable_slots(instance) if instance.staff else (lambda u, d, s: True)
-    problem = build_problem(instance, travel, staffable=staffable)
-    pattern = greedy_pattern(problem)
-    if options.method == "cp-sat" and problem.candidates:
-        pattern = solve_pattern(problem, time_limit=options.time_limit, seed=options.seed, hint=pattern)
-
-    report(0.6, "Horaires de chaque journée (tournées)…")
-    tours, warnings = roll_out(instance, pattern, travel)
-    dropped: set[str] = set()
-
-    shifts: tuple = ()
-    if instance.staff and any(u.crew for u in instance.units):
-        report(0.75, "Affectation des équipes…")
+    staffed = bool(instance.staff) and any(u.crew for u in instance.units)
+    blocked: set[tuple[str, date]] = set()
+    crews = crew_counts(instance) if staffed else any_crew
+    problem = build_problem(instance, travel, crews=crews)
+    pattern = _choose_pattern(problem, options, options.time_limit, None)
+    rota: RotaResult | None = None
+    for round_ in range(CREW_ROUNDS + 1):
+        report(0.5 + 0.1 * round_, "Horaires de chaque journée (tournées)…")
+        tours, warnings = roll_out(instance, pattern, travel, crews)
+        if not staffed:
+            break
+        report(0.55 + 0.1 * round_, "Affectation des équipes…")
         rota = assign_crews(instance, tours, time_limit=options.rota_time_limit, seed=options.seed)
+        if not rota.uncrewed or round_ == CREW_ROUNDS:
+            break
+        report(0.6 + 0.1 * round_, "Jours sans équipe écartés, nouveau motif…")
+        blocked |= {(t.unit_id, t.date) for t in tours if t.key in set(rota.uncrewed)}
+        crews = crew_counts(instance, blocked)
+        problem = build_problem(instance, travel, crews=crews)
+        budget = CREW_ROUND_SHARE * (options.time_limit or pattern.budget)
+        pattern = _choose_pattern(problem, options, budget, pattern)
+
+    dropped: set[str] = set()
+    shifts: tuple = ()
+    if rota is not None:
         moves = propose_moves(instance, tours, rota.uncrewed, travel) if rota.uncrewed else []
         if moves:
-            report(0.8, "Déplacement des tournées sans équipe vers un jour libre…")
+            report(0.85, "Déplacement des tournées sans équipe vers un jour libre…")
             moved = {m.old.key: m.new for m in moves}
             tours = [moved.get(t.key, t) for t in tours]
             rota = assign_crews(instance, tours, time_limit=options.rota_time_limit, seed=options.seed, keep=rota.shifts)
@@ -84,7 +103,10 @@ def plan(
 
     report(0.9, "Vérification indépendante du plan…")
     reasons = left_out_reasons(problem, pattern, tours, dropped)
-    result = assemble(instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons)
+    search, extra = search_report(problem, pattern, options)
+    result = assemble(
+        instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons, search=search, extra_kpis=extra
+    )
     # Only a road matrix is checked against; an estimate, the validator recomputes from the coordinates.
     violations = validate(instance, result, travel=travel if travel.source == "road" else None)
     if violations:
@@ -95,6 +117,17 @@ def plan(
     return result
 
 
+def _choose_pattern(
+    problem: PatternProblem, options: PlanOptions, time_limit: float | None, previous: Pattern | None
+) -> Pattern:
+    """The greedy pattern, or CP-SAT's from the best of the greedy and the ``previous`` pattern."""
+    greedy = greedy_pattern(problem)
+    if options.method != "cp-sat":
+        return greedy
+    hint = greedy if previous is None else previous
+    return solve_pattern(problem, time_limit=time_limit, seed=options.seed, hint=hint)
+
+
 def assemble(
     instance: Instance,
     tours: list[Tour],
@@ -103,11 +136,18 @@ def assemble(
     warnings: list[str],
     seconds: float,
     reasons: dict[str, str] | None = None,
+    *,
+    search: str = "",
+    extra_kpis: dict[str, float] | None = None,
 ) -> Plan:
-    """A `Plan` with its KPIs and what was left out, from its tours and shifts."""
+    """A `Plan` with its KPIs and what was left out, from its tours and shifts.
+
+    ``search`` says how the weekly pattern was found; ``extra_kpis`` are figures of the search
+    (the proven bound on need served), listed after the plan's own.
+    """
     tours = sorted(tours, key=lambda t: (t.date, t.unit_id))
     unserved = unserved_communes(instance, tours, reasons)
-    kpis = compute_kpis(instance, tours, shifts, travel)
+    kpis = compute_kpis(instance, tours, shifts, travel) | (extra_kpis or {})
     return Plan(
         instance_name=instance.name,
         start=instance.rules.start,
@@ -119,4 +159,5 @@ def assemble(
         warnings=tuple(dict.fromkeys(warnings)),
         travel_label=travel.label,
         solver_seconds=round(seconds, 3),
+        search=search,
     )

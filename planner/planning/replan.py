@@ -31,6 +31,10 @@ from planner.planning.changes import (
 )
 
 
+#: Seconds for the rota when re-planning, unless told otherwise.
+REPLAN_ROTA_SECONDS = 10.0
+
+
 @dataclass(frozen=True)
 class ReplanResult:
     """The new plan and a readable account of what changed.
@@ -222,7 +226,7 @@ def replan(
     changes: Sequence[Change],
     *,
     today: date,
-    time_limit: float = 10.0,
+    time_limit: float | None = None,
     travel: TravelMatrix | None = None,
     seed: int = 0,
 ) -> ReplanResult:
@@ -230,6 +234,8 @@ def replan(
 
     Parameters
     ----------
+    time_limit
+        Seconds for the rota (``None``: `REPLAN_ROTA_SECONDS`).
     travel
         The travel matrix the plan was made with (for KPIs and the validator); ``None`` uses the
         planner's default (great-circle estimate).
@@ -257,7 +263,7 @@ def replan(
     rota = assign_crews(
         current,
         tours,
-        time_limit=time_limit,
+        time_limit=time_limit or REPLAN_ROTA_SECONDS,
         seed=seed,
         keep=published.shifts,
         frozen_before=today,

@@ -29,7 +29,7 @@ _HHMM = re.compile(r"(\d{2}):(\d{2})")
 
 
 def _session_to_dict(s: Session) -> dict[str, Any]:
-    return {
+    session = {
         "insee": s.insee,
         "site": s.site_id,
         "arrival": hhmm(s.arrival),
@@ -37,6 +37,7 @@ def _session_to_dict(s: Session) -> dict[str, Any]:
         "end": hhmm(s.end),
         "departure": hhmm(s.departure),
     }
+    return session | ({"room": s.room} if s.room else {})
 
 
 def _tour_to_dict(t: Tour) -> dict[str, Any]:
@@ -86,6 +87,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "warnings": list(plan.warnings),
         "travel_label": plan.travel_label,
         "solver_seconds": plan.solver_seconds,
+        "search": plan.search,
     }
 
 
@@ -194,8 +196,9 @@ def plan_from_dict(d: Mapping[str, Any], *, source: str = "plan") -> Plan:
                 r.time(sd, "end", sw),
                 r.time(sd, "departure", sw),
             )
-            if None not in values:
-                sessions.append(Session(*values))
+            room = r.get(sd, "room", sw, int, default=0)
+            if None not in values and room is not None:
+                sessions.append(Session(*values, room=room))
         values = (
             r.get(td, "unit", where, str),
             r.day(td, "date", where),
@@ -258,6 +261,7 @@ def plan_from_dict(d: Mapping[str, Any], *, source: str = "plan") -> Plan:
         r.fail("plan.weeks", f"{shown(weeks)} semaines ; attendu : de 1 à {MAX_WEEKS}")
     travel_label = r.get(d, "travel_label", "plan", str, default="")
     solver_seconds = r.get(d, "solver_seconds", "plan", float, default=0.0)
+    search = r.get(d, "search", "plan", str, default="")
     if r.problems:
         raise InputError(r.problems)
     return Plan(
@@ -271,6 +275,7 @@ def plan_from_dict(d: Mapping[str, Any], *, source: str = "plan") -> Plan:
         warnings=tuple(warnings),
         travel_label=travel_label,
         solver_seconds=solver_seconds,
+        search=search,
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from planner.crews.rota_rules import home_km
 from planner.domain.calendar import closed_dates
 from planner.domain.instance import Instance
 from planner.domain.plan import Shift, Tour, Unserved
@@ -47,7 +48,23 @@ def compute_kpis(
         "co2_kg_per_week": round(drive_km * CO2_KG_PER_KM / weeks, 1),
         "regularity": regularity(tours, instance),
         "shifts": len(shifts),
-    }
+    } | _home_km(instance, tours, shifts)
+
+
+def _home_km(instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift]) -> dict[str, float]:
+    """Median and longest straight-line km from home to where a shift starts (a bus's depot, a fixed
+    place), over the on-site shifts of people whose home is known."""
+    by_key = {t.key: t for t in tours}
+    km = []
+    for s in shifts:
+        if s.remote or s.tour_key not in by_key or not any(p.id == s.staff_id for p in instance.staff):
+            continue
+        value = home_km(instance, instance.person(s.staff_id), instance.unit(s.unit_id), by_key[s.tour_key])
+        if value is not None:
+            km.append(value)
+    if not km:
+        return {}
+    return {"home_km_median": round(float(np.median(km)), 1), "home_km_max": round(max(km), 1)}
 
 
 def regularity(tours: Iterable[Tour], instance: Instance) -> float:

@@ -20,6 +20,9 @@ KPI_EXPLANATIONS = {
     "co2_kg_per_week": "CO₂ émis par semaine, à 0,25 kg/km (hypothèse véhicule utilitaire diesel).",
     "regularity": "Part des visites le même jour de la semaine et à la même heure (±30 min) que d'habitude pour la commune.",
     "shifts": "Nombre de gardes affectées (une personne, un rôle, une tournée).",
+    "home_km_median": "Distance médiane à vol d'oiseau entre le domicile et le lieu de prise de service (dépôt du bus ou lieu fixe), par garde sur place.",
+    "home_km_max": "Plus longue distance à vol d'oiseau entre le domicile et le lieu de prise de service, parmi les gardes sur place.",
+    "need_bound_share": "Borne prouvée du besoin couvert : aucun motif hebdomadaire respectant les règles (zones prioritaires d'abord) ne peut couvrir plus ; le besoin couvert du plan s'en approche d'autant plus que le calcul a abouti.",
 }
 
 KPI_LABELS = {
@@ -35,9 +38,12 @@ KPI_LABELS = {
     "co2_kg_per_week": "CO₂ (kg / semaine)",
     "regularity": "Régularité",
     "shifts": "Gardes",
+    "home_km_median": "Domicile → service, médiane (km)",
+    "home_km_max": "Domicile → service, maximum (km)",
+    "need_bound_share": "Besoin couvert, borne prouvée",
 }
 
-SHARE_KPIS = {"need_served_share", "regularity"}
+SHARE_KPIS = {"need_served_share", "regularity", "need_bound_share"}
 
 
 def kpi_explanations() -> dict[str, str]:
@@ -46,11 +52,12 @@ def kpi_explanations() -> dict[str, str]:
 
 
 def format_kpi(key: str, value: float) -> str:
+    """A KPI as French writes it: ``92,1 %``, ``1 234``, ``12,5``."""
     if key in SHARE_KPIS:
-        return f"{value * 100:.1f} %"
+        return f"{value * 100:.1f} %".replace(".", ",")
     if float(value).is_integer():
         return f"{int(value):,}".replace(",", " ")
-    return f"{value:,.1f}".replace(",", " ")
+    return f"{value:,.1f}".replace(",", " ").replace(".", ",")
 
 def summary(instance: Instance, plan: Plan) -> str:
     """The plan in a few lines of French, for the terminal."""
@@ -58,9 +65,13 @@ def summary(instance: Instance, plan: Plan) -> str:
         f"Plan « {instance.title or instance.name} » : {plan.weeks} semaine(s) à partir du {plan.start.isoformat()}",
         f"Temps de trajet : {plan.travel_label}",
         f"{len(plan.tours)} tournées, {len(plan.sessions())} séances, calculé en {plan.solver_seconds:.1f} s",
-        "",
-        "Indicateurs :",
     ]
+    if "need_bound_share" in plan.kpis:
+        served, bound = plan.kpis["need_served_share"], plan.kpis["need_bound_share"]
+        lines.append(f"Besoin servi {format_kpi('need_served_share', served)} ; borne prouvée {format_kpi('need_bound_share', bound)}")
+    if plan.search:
+        lines.append(plan.search)
+    lines += ["", "Indicateurs :"]
     lines += [f"  {KPI_LABELS.get(k, k):<36} {format_kpi(k, v)}" for k, v in plan.kpis.items()]
     weekly = _weekly_pattern(instance, plan)
     if weekly:

@@ -125,6 +125,26 @@ def route_day(
     return DayResult(_timed_tour(unit, day, communes, order, starts, session_minutes, drive, travel, idx, fixed), dropped)
 
 
+def fixed_session_times(unit: Unit, length: int) -> list[tuple[int, int]]:
+    """When each session of a fixed place's day takes place: one after the other from the start of
+    the day, a session that would cross the lunch break starting after it."""
+    times, start = [], unit.hours.start
+    for _ in range(unit.sessions_per_day):
+        if unit.lunch is not None and unit.lunch.overlaps(start, start + length):
+            start = max(start, unit.lunch.end)
+        times.append((start, start + length))
+        start += length
+    return times
+
+
+def fixed_day(unit: Unit, day, sessions: list[tuple[Commune, int, int]], length: int) -> Tour:
+    """A fixed place's day: each (commune, session, room) at the session's own times, no driving."""
+    times = fixed_session_times(unit, length)
+    timed = [Session(c.insee, c.site.id, times[s][0], times[s][0], times[s][1], times[s][1], room) for c, s, room in sessions]
+    timed.sort(key=lambda t: (t.start, t.room))
+    return Tour(unit.id, day, timed[0].start, max(t.end for t in timed), tuple(timed))
+
+
 def _timed_tour(unit, day, communes, order, starts, length, drive, travel, idx, fixed) -> Tour:
     """Times of the tour from the session starts: arrive as late as the drive allows, leave at once."""
     sessions = []

@@ -1,10 +1,18 @@
-"""The weekly-pattern problem: slots, visits, which slot each candidate commune may take.
+"""The weekly-pattern problem: slots, visits, and what each visit is worth over the real dates.
 
 A pattern repeats over a cycle of ``cycle_weeks`` weeks. A commune visited every ``p`` weeks takes a
 slot ``(unit, weekday, session)`` in the weeks ``phase, phase + p, …`` of the cycle, so it comes back
 on the same weekday at the same point of the day: regularity is built into the model rather than
-rewarded afterwards. This module derives, once per plan, what both searches need
-(`planner.tours.pattern_search` with CP-SAT, `planner.tours.greedy_pattern`).
+rewarded afterwards. A fixed place has one slot per room and session, so it may hold ``rooms``
+consultations at once.
+
+A visit is worth its commune's need times the number of *real dated occurrences* it yields over the
+horizon: the dates of its weekday and weeks that are not public holidays, closures or commune
+closures, and on which the roster can crew the unit's day up to that session (``crews``). So the
+pattern's objective, its proven bound and the plan's ``need_served_share`` count in the same unit,
+and the roll-out only lays down the occurrences the model counted. This module derives, once per
+plan, what both searches need (`planner.tours.pattern_search` with CP-SAT,
+`planner.tours.greedy_pattern`).
 """
 
 from __future__ import annotations
@@ -12,30 +20,45 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property, reduce
 
 import numpy as np
 
+from planner.domain.calendar import closed_dates
 from planner.domain.instance import Commune, Instance, Point, Unit, UnitKind
 from planner.domain.travel_matrix import TravelMatrix, whole_minutes
 
 #: Longest cycle considered, in weeks (monthly visits need 4).
 MAX_CYCLE_WEEKS = 12
-#: Need and driving are scaled by this before rounding, so the weekday tie-break stays a tie-break.
 #: The model keeps the best communes until their targets ask for this many times the weekly slots.
 SHORTLIST_FACTOR = 3
-#: Up to this many visit variables, one CP-SAT worker proves optimality fastest; above, four
 #: A commune is a candidate for at most this many units (the nearest ones), to keep the model small.
 MAX_UNITS_PER_COMMUNE = 2
+#: Need is counted in tenths of a person and visits in quarters: the integer units of the objective
+#: (a fortnightly commune over 5 weeks is worth at most 2.5 visits).
+NEED_SCALE = 10
+VISIT_SCALE = 4
+
+#: ``crews(unit, day, session)``: how many crews the roster can field on ``day`` for the unit's
+#: sessions up to ``session`` (a bus: 0 or 1, one crew for the whole day so far; a fixed place: the
+#: crews for that session, one per room at most).
+Crews = Callable[[Unit, date, int], int]
+
+
+def any_crew(unit: Unit, day: date, session: int) -> int:
+    """Crews when the roster is not considered: every room of every session."""
+    return unit.rooms if unit.kind is UnitKind.FIXED else 1
 
 
 @dataclass(frozen=True)
 class Slot:
-    """One session slot of a unit's week: session ``session`` of weekday ``weekday``."""
+    """One session slot of a unit's week: session ``session`` of weekday ``weekday`` (in ``room``)."""
 
     unit_id: str
     weekday: int
     session: int
+    room: int = 0
 
 
 @dataclass(frozen=True)
@@ -53,12 +76,25 @@ class Visit:
 
 @dataclass(frozen=True)
 class Pattern:
-    """The chosen visits; ``status`` says how CP-SAT ended (or ``"greedy"``)."""
+    """The chosen visits, and how they were found.
+
+    ``method`` is ``"cp-sat"`` or ``"greedy"``; ``need`` the need the pattern serves and
+    ``need_bound`` a proven upper bound on it (``None`` when none is proven), both in the units of
+    `PatternProblem.need_share`; ``proven`` says that the need served (priority zones first) is
+    proven the best possible, ``drive_proven`` that the driving is the least possible at that need;
+    ``notes`` say in French how the search went and what was kept.
+    """
 
     cycle_weeks: int
     visits: tuple[Visit, ...]
-    status: str
-    objective: float = 0.0
+    method: str = "greedy"
+    need: int = 0
+    need_bound: int | None = None
+    proven: bool = False
+    drive_proven: bool = False
+    notes: tuple[str, ...] = ()
+    budget: float = 0.0  # seconds of computing the search could spend
+    drive: float = 0.0  # minutes of driving over the horizon, as the search counts them
 
     def communes_on(self, unit_id: str, weekday: int, cycle_week: int) -> list[Visit]:
         """The visits of one unit's day in a given week of the cycle, in slot order."""
@@ -67,7 +103,7 @@ class Pattern:
             for v in self.visits
             if v.slot.unit_id == unit_id and v.slot.weekday == weekday and v.in_cycle_week(cycle_week)
         ]
-        return sorted(day, key=lambda v: v.slot.session)
+        return sorted(day, key=lambda v: (v.slot.session, v.slot.room))
 
 
 def period_of(visits_per_week: float) -> int:
@@ -80,19 +116,47 @@ def visits_per_period(visits_per_week: float) -> int:
 
 
 def need_weight(commune: Commune) -> int:
-    """What one visit-week of a commune is worth outside priority zones: its need (at least 1)."""
+    """What one visit of a commune is worth to the day routing: its need (at least 1)."""
     return max(1, round(commune.need))
 
 
-def need_weights(communes: tuple[Commune, ...]) -> dict[str, int]:
-    """Visit-week values: a priority-zone commune is worth more than any other, then need decides."""
-    bonus = max((need_weight(c) for c in communes), default=0) + 1
-    return {c.insee: need_weight(c) + (bonus if c.priority else 0) for c in communes}
+@dataclass(frozen=True)
+class Demand:
+    """What a candidate asks for and what each of its visits is worth.
+
+    ``per_week`` is the target in visits (sessions, for a fixed place) per week; ``need`` and
+    ``priority_need`` the need one visit-occurrence serves (tenths of a person; priority zones' part
+    apart), so that serving the target every week serves the commune's whole need.
+    """
+
+    per_week: float
+    need: int
+    priority_need: int
+    fixed: bool = False
+
+    @property
+    def period(self) -> int:
+        return period_of(self.per_week)
+
+    @property
+    def per_period(self) -> int:
+        return visits_per_period(self.per_week)
+
+
+def commune_demand(commune: Commune) -> Demand:
+    need = round(NEED_SCALE * commune.need)
+    return Demand(commune.visits_per_week, need, need if commune.priority else 0)
 
 
 @dataclass(frozen=True)
 class PatternProblem:
-    """What the pattern search needs, derived once from the instance and the travel matrix."""
+    """What the pattern search needs, derived once from the instance, the travel matrix and the crews.
+
+    ``dates[(slot, cycle_week)]`` are the dates a visit in that slot and cycle week really happens
+    (its unit works, no holiday nor closure, a crew can be found); ``demand`` what each candidate
+    asks for; ``need_total`` the need of every candidate's target over the horizon, the denominator
+    of `need_share`.
+    """
 
     instance: Instance
     travel: TravelMatrix
@@ -100,11 +164,22 @@ class PatternProblem:
     slots: tuple[Slot, ...]
     allowed: Mapping[str, tuple[Slot, ...]]  # insee -> slots it may take
     cycle_weeks: int
-    weights: Mapping[str, int]  # insee -> value of one visit-week (see `need_weights`)
+    demand: Mapping[str, Demand]
+    dates: Mapping[tuple[Slot, int], tuple[date, ...]]
+    need_total: int
 
     @cached_property
-    def near(self) -> dict[tuple[str, str], set[str]]:
-        """For each (unit, candidate), the candidates that may follow it in a day (`neighbours`)."""
+    def near(self) -> dict[tuple[str, str], frozenset[str]]:
+        """For each (unit, candidate), the candidates that may follow it in a day (`neighbours`).
+
+        For membership tests only: iterate `near_in_order` (a set's order changes from one process to
+        the next with ``PYTHONHASHSEED``, and must never reach a model).
+        """
+        return {key: frozenset(codes) for key, codes in self.near_in_order.items()}
+
+    @cached_property
+    def near_in_order(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """`near` as tuples in INSEE order, for building models."""
         return neighbours(self)
 
     def minutes(self, a: Point, b: Point) -> float:
@@ -116,27 +191,74 @@ class PatternProblem:
         site = commune.site.point
         return self.minutes(unit.depot, site) + self.minutes(site, unit.depot)
 
+    @cached_property
+    def _values(self) -> dict[tuple[str, Slot, int, bool], int]:
+        return {}
+
+    def occurrences(self, insee: str, slot: Slot, phase: int) -> tuple[date, ...]:
+        """The dates a visit of ``insee`` in ``slot`` and ``phase`` really happens."""
+        period = self.demand[insee].period
+        rules = self.instance.rules
+        return tuple(
+            d
+            for week in range(self.cycle_weeks)
+            if week % period == phase
+            for d in self.dates.get((slot, week), ())
+            if not rules.commune_closed(insee, d)
+        )
+
+    def value(self, insee: str, slot: Slot, phase: int, *, priority: bool = False) -> int:
+        """What the visit serves over the horizon: need per occurrence × occurrences (capped by the target)."""
+        key = (insee, slot, phase, priority)
+        if key not in self._values:
+            self._values[key] = self._value(insee, slot, phase, priority)
+        return self._values[key]
+
+    def _value(self, insee: str, slot: Slot, phase: int, priority: bool) -> int:
+        demand = self.demand[insee]
+        per_visit_cap = demand.per_week * self.instance.rules.weeks / demand.per_period
+        visits = min(VISIT_SCALE * len(self.occurrences(insee, slot, phase)), math.floor(VISIT_SCALE * per_visit_cap + 1e-9))
+        return (demand.priority_need if priority else demand.need) * visits
+
+    def need_share(self, value: float) -> float:
+        """A need served in model units, as the share of every candidate's target need (the KPI)."""
+        return value / self.need_total if self.need_total else 1.0
+
 
 def build_problem(
     instance: Instance,
     travel: TravelMatrix,
     *,
-    staffable: Callable[[Unit, int, int], bool] = lambda unit, weekday, session: True,
+    crews: Crews = any_crew,
+    demand: Mapping[str, Demand] | None = None,
 ) -> PatternProblem:
-    """Candidates, slots and which slot each commune may take (days, hours, reach, site opening)."""
+    """Candidates, slots, which slot each commune may take (days, hours, reach, site opening), and
+    the dates each slot really happens on.
+
+    ``demand`` (by INSEE code) overrides what candidates ask for (fixed places' catchments); by
+    default every commune with a target is a candidate for its own need.
+    """
     rules = instance.rules
-    candidates = tuple(c for c in instance.communes if c.visits_per_week > 0)
-    periods = {period_of(c.visits_per_week) for c in candidates} or {1}
+    demand = dict(demand) if demand is not None else {}
+    for c in instance.communes:
+        if c.insee not in demand and c.visits_per_week > 0:
+            demand[c.insee] = commune_demand(c)
+    candidates = tuple(c for c in instance.communes if c.insee in demand and demand[c.insee].per_week > 0)
+    periods = {demand[c.insee].period for c in candidates} or {1}
     cycle = min(MAX_CYCLE_WEEKS, reduce(math.lcm, periods, 1))
+    dates = _slot_dates(instance, cycle, crews)
     slots = tuple(
-        Slot(u.id, d, s)
+        Slot(u.id, d, s, r)
         for u in instance.units
         for d in sorted(u.days)
         for s in range(u.sessions_per_day)
-        if staffable(u, d, s)
+        for r in range(u.rooms if u.kind is UnitKind.FIXED else 1)
+        if any(dates.get((Slot(u.id, d, s, r), w)) for w in range(cycle))
     )
-    weights = need_weights(candidates)
-    problem = PatternProblem(instance, travel, candidates, slots, {}, cycle, weights)
+    need_total = sum(
+        d.need * VISIT_SCALE * d.per_week * rules.weeks for d in (demand[c.insee] for c in candidates)
+    )
+    problem = PatternProblem(instance, travel, candidates, slots, {}, cycle, demand, dates, round(need_total))
     allowed: dict[str, tuple[Slot, ...]] = {}
     for c in candidates:
         # A site the matrix lacks is out of every unit's reach (`planner.travel.may_be_visited`).
@@ -153,26 +275,47 @@ def build_problem(
             and s.weekday in c.site.open_days
             and _site_hours_fit(c, instance.unit(s.unit_id), rules.session_length(instance.unit(s.unit_id)))
         )
-    kept = _shortlist(candidates, allowed, weights, weekly_slots=len(slots))
+    kept = _shortlist(candidates, allowed, demand, weekly_slots=len(slots))
     kept_allowed = {c.insee: allowed[c.insee] for c in kept}
-    return PatternProblem(instance, travel, kept, slots, kept_allowed, cycle, weights)
+    return PatternProblem(instance, travel, kept, slots, kept_allowed, cycle, demand, dates, round(need_total))
 
 
-def _shortlist(candidates, allowed, weights, *, weekly_slots: int) -> tuple[Commune, ...]:
-    """The candidates worth a place in the model: by value, until they could fill the week many times.
+def _slot_dates(instance: Instance, cycle: int, crews: Crews) -> dict[tuple[Slot, int], tuple[date, ...]]:
+    """For each slot and cycle week, the horizon dates it happens on: unit working, no holiday or
+    closure, and a crew for the day up to that session (one crew per room at a fixed place)."""
+    rules = instance.rules
+    closed = closed_dates(rules)
+    found: dict[tuple[Slot, int], list[date]] = {}
+    for day in rules.dates():
+        if day in closed:
+            continue
+        week = rules.week_index(day) % cycle
+        for unit in instance.units:
+            if day.weekday() not in unit.days:
+                continue
+            for session in range(unit.sessions_per_day):
+                rooms = min(crews(unit, day, session), unit.rooms if unit.kind is UnitKind.FIXED else 1)
+                for room in range(rooms):
+                    found.setdefault((Slot(unit.id, day.weekday(), session, room), week), []).append(day)
+    return {key: tuple(days) for key, days in found.items()}
+
+
+def _shortlist(candidates, allowed, demand, *, weekly_slots: int) -> tuple[Commune, ...]:
+    """The candidates worth a place in the model: priority zones first, then by need, until their
+    targets could fill the week many times.
 
     A commune ranked below communes whose targets already ask for ``SHORTLIST_FACTOR`` times the
     weekly capacity cannot get a slot unless all of those are out of reach, so the model leaves it out
-    (it is reported as left out for capacity). Keeps department-scale models small.
+    (`planner.planning.left_out` says so). Keeps department-scale models small.
     """
     reachable = [c for c in candidates if allowed[c.insee]]
-    ranked = sorted(reachable, key=lambda c: (-weights[c.insee], c.insee))
-    kept, demand = [], 0.0
+    ranked = sorted(reachable, key=lambda c: (-demand[c.insee].priority_need, -demand[c.insee].need, c.insee))
+    kept, asked = [], 0.0
     for c in ranked:
-        if demand >= SHORTLIST_FACTOR * weekly_slots:
+        if asked >= SHORTLIST_FACTOR * weekly_slots:
             break
         kept.append(c)
-        demand += c.visits_per_week
+        asked += demand[c.insee].per_week
     unreachable = [c for c in candidates if not allowed[c.insee]]
     return tuple(sorted(kept + unreachable, key=lambda c: c.insee))
 
@@ -203,8 +346,9 @@ def _site_hours_fit(commune: Commune, unit: Unit, length: int) -> bool:
     return end - start >= length
 
 
-def neighbours(problem: PatternProblem) -> dict[tuple[str, str], set[str]]:
-    """For each (unit, candidate that has a slot), the candidates that may follow it in the unit's day.
+def neighbours(problem: PatternProblem) -> dict[tuple[str, str], tuple[str, ...]]:
+    """For each (unit, candidate that has a slot), the candidates that may follow it in the unit's
+    day, in INSEE order.
 
     Within ``max_drive_between_sessions`` minutes of it, and such that depot → it → the next → depot
     fits in the working day (`_pair_fits`).
@@ -215,7 +359,7 @@ def neighbours(problem: PatternProblem) -> dict[tuple[str, str], set[str]]:
     codes = [c.insee for c in reachable]
     idx = [problem.travel.index(c.site.point) for c in reachable]
     minutes = problem.travel.minutes[np.ix_(idx, idx)]
-    near: dict[tuple[str, str], set[str]] = {}
+    near: dict[tuple[str, str], tuple[str, ...]] = {}
     for unit in instance.units:
         if unit.kind is UnitKind.FIXED:
             fits = np.ones_like(minutes, dtype=bool)
@@ -226,7 +370,7 @@ def neighbours(problem: PatternProblem) -> dict[tuple[str, str], set[str]]:
         ok = (minutes <= limit) & fits
         np.fill_diagonal(ok, False)
         for i, a in enumerate(codes):
-            near[unit.id, a] = {codes[j] for j in np.flatnonzero(ok[i])}
+            near[unit.id, a] = tuple(codes[j] for j in np.flatnonzero(ok[i]))
     return near
 
 
@@ -250,4 +394,6 @@ def _pair_fits(unit: Unit, length: int, out: np.ndarray, hop: np.ndarray, back: 
 
 
 def sorted_visits(visits) -> tuple[Visit, ...]:
-    return tuple(sorted(visits, key=lambda v: (v.slot.unit_id, v.slot.weekday, v.slot.session, v.phase, v.insee)))
+    return tuple(
+        sorted(visits, key=lambda v: (v.slot.unit_id, v.slot.weekday, v.slot.session, v.slot.room, v.phase, v.insee))
+    )

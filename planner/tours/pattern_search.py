@@ -1,197 +1,562 @@
-"""The weekly pattern by CP-SAT: need served first (priority zones before all), then little driving.
+"""The weekly pattern by CP-SAT, in lexicographic stages: priority zones' need, then need, then driving.
 
-Hard rules are constraints, one function each (`_add_*`); the greedy pattern
-(`planner.tours.greedy_pattern`) is the complete hint. See `planner.tours.pattern_problem` for what a
-slot, a visit and a pattern are.
+One model holds the hard rules (`_add_*`, one function each); two stages change its objective and
+its floors:
+
+1. maximise the need served, lexicographically: priority zones' need first (weighted above any need),
+   then need; the proven bound on need (with that priority-zone need) is the plan's "borne prouvée";
+2. keep the priority zones' need and the need within ``need_tolerance_percent`` of the best found
+   (the tolerance applies to need only, never to the priority weight), and drive as little as
+   possible.
+
+Need is counted over the real dated occurrences (`PatternProblem.value`), in the unit of the plan's
+``need_served_share``. The need stage first solves the linear relaxation of the assignment rules
+(`planner.tours.pattern_relaxation`): its optimum is a proven bound, and its solution, rounded
+(`rounded_pattern`), a first solution. CP-SAT starts from the best solution so far (a complete
+hint) and keeps it when it finds nothing better; a stage that finds nothing is said in the
+pattern's notes, never hidden. Small models are searched by CP-SAT's full portfolio (which proves
+optima), large ones by its neighbourhood search only (which improves fastest; the relaxation gives
+the bound).
+
+Anytime and monotone: the budget is rounded down to a power of two and spent as a ladder (the
+first step, then steps that double the total), each step improving the previous step's answer and
+kept only if it is at least as good by (priority need, need, driving); the ladder stops when both
+stages are proven optimal or, the need proven, the driving gained less than `DRIVE_STALL` in a step. So the search with
+budget 2T starts from, and can only improve on, exactly the answer of the search with budget T.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 from ortools.sat.python import cp_model
 
-from planner.domain.instance import Commune, Unit, UnitKind
+from planner.domain.instance import Unit, UnitKind
 from planner.tours.cpsat import configure_deterministic
-from planner.tours.pattern_problem import (
-    Pattern,
-    PatternProblem,
-    Slot,
-    Visit,
-    period_of,
-    sorted_visits,
-    visits_per_period,
-)
+from planner.tours.greedy_pattern import rounded_pattern
+from planner.tours.pattern_problem import Pattern, PatternProblem, Slot, Visit, sorted_visits
+from planner.tours.pattern_relaxation import Relaxation, Rows, solve_relaxation
 
-#: Need and driving are scaled by this before rounding, so the weekday tie-break stays a tie-break.
-OBJECTIVE_SCALE = 100
-#: interleaved workers (still deterministic) search better.
+#: Driving is counted in tenths of a minute per real occurrence; tie-breaks (earlier in the week)
+#: weigh less than a tenth of a minute of driving.
+DRIVE_SCALE = 10
+TIE_SCALE = 1000
+#: Up to this many visit variables, one CP-SAT worker with its full search proves optima fastest;
+#: above, four interleaved workers. Above `LARGE_MODEL` possible visits, the model keeps only the
+#: promising ones (`_Relaxation.promising`, with `PER_COMMUNE` per commune) and is searched by
+#: neighbourhoods only; the bound still comes from the relaxation over every visit.
 SMALL_MODEL = 300
-#: Share of the time limit for the need-first pass when a second, drive-less pass follows.
-FIRST_PASS_SHARE = 0.6
+LARGE_MODEL = 4000
+PER_COMMUNE = 6
 #: Above this many (visit, next visit) pairs, driving is estimated per visit instead of per leg.
 MAX_PAIR_VARIABLES = 40_000
+#: Budgets are in "seconds": about a second of computing on a 2-core machine each. CP-SAT spends
+#: them as deterministic time (so the same inputs give the same pattern on any machine), at this
+#: rate (measured on the 2-core machine: its neighbourhood search does about this much
+#: deterministic work per second).
+DETERMINISTIC_PER_SECOND = 0.2
+#: First step of the ladder (seconds), larger for large models.
+SMALLEST_STEP = 1.0
+LARGE_MODEL_STEP = 8.0
+#: Without a time limit, the budget grows with the possible visits: 2 s up to `AUTO_VISITS`, doubling
+#: for every doubling of the visits, at most `AUTO_MAX` s.
+AUTO_VISITS = 2000
+AUTO_MAX = 32.0
+#: Share of a ladder step for the need stage; the driving stage has the rest, and whatever the need
+#: stage did not use (proven, or ended early).
+NEED_SHARE = 0.6
+#: The ladder stops when a step of at least `STALL_STEP`, the need stages proven, gained less than
+#: this share of driving.
+DRIVE_STALL = 0.002
+STALL_STEP = 1.0
+
+
+def auto_time_limit(possible_visits: int) -> float:
+    """The default budget (seconds): 2 s, doubled for each doubling of the possible visits above
+    `AUTO_VISITS`, at most `AUTO_MAX`."""
+    doublings = math.floor(math.log2(max(1.0, possible_visits / AUTO_VISITS)))
+    return min(AUTO_MAX, 2.0 * 2**doublings)
+
+
+def effective_budget(time_limit: float) -> float:
+    """The budget the search may spend: ``time_limit`` rounded down to a power of two (at least the
+    smallest step), so that a larger limit always contains the search of a smaller one."""
+    return 2.0 ** math.floor(math.log2(max(time_limit, SMALLEST_STEP)))
+
+
+def budget_steps(time_limit: float, variables: int) -> list[float]:
+    """The ladder: the first step, then steps that double the total, up to `effective_budget`."""
+    first = LARGE_MODEL_STEP if variables > LARGE_MODEL else SMALLEST_STEP
+    total = effective_budget(time_limit)
+    if total <= first:
+        return [total]
+    steps, done = [first], first
+    while done * 2 <= total + 1e-9:
+        steps.append(done)
+        done *= 2
+    return steps
 
 
 def solve_pattern(
     problem: PatternProblem,
     *,
-    time_limit: float,
+    time_limit: float | None = None,
     seed: int = 0,
-    workers: int | None = None,
     hint: Pattern | None = None,
 ) -> Pattern:
-    """Choose the visits with CP-SAT: need served first, then little driving; hard rules as constraints.
+    """Choose the visits with CP-SAT, in stages: need (priority zones first), then little driving.
 
-    With ``rules.need_tolerance_percent`` > 0, a second pass trades at most that share of the need
-    served for less driving (`_drive_less`).
+    ``time_limit`` is the budget in seconds (`DETERMINISTIC_PER_SECOND`), rounded down to a power of
+    two (`effective_budget`); ``None`` sizes it to the problem (`auto_time_limit`). ``hint`` (the
+    greedy pattern, or the previous pattern when planning again) is the first solution.
     """
-    instance, rules = problem.instance, problem.instance.rules
-    cycle = problem.cycle_weeks
-    model = cp_model.CpModel()
-    x: dict[tuple[str, Slot, int], cp_model.IntVar] = {}
-    for c in problem.candidates:
-        p = period_of(c.visits_per_week)
-        for slot in problem.allowed[c.insee]:
-            for phase in range(p):
-                x[c.insee, slot, phase] = model.new_bool_var(
-                    f"visit(commune={c.insee}, unit={slot.unit_id}, day={slot.weekday}, session={slot.session}, phase={phase})"
-                )
-    by_commune: dict[str, list[tuple[Slot, int]]] = {}
-    by_slot: dict[Slot, list[tuple[Commune, int]]] = {}
-    for (insee, slot, phase) in x:
-        by_commune.setdefault(insee, []).append((slot, phase))
-        by_slot.setdefault(slot, []).append((instance.commune(insee), phase))
+    if not problem.candidates or not problem.slots:
+        return Pattern(problem.cycle_weeks, (), "cp-sat", 0, 0, True, True, ("aucune commune à placer",), 0.0)
+    start = hint.visits if hint is not None else ()
+    relaxation = _Relaxation(problem)
+    if time_limit is None:
+        time_limit = auto_time_limit(len(relaxation.keys))
+    keys = relaxation.promising(problem, start, PER_COMMUNE) if len(relaxation.keys) > LARGE_MODEL else None
+    model = _PatternModel(problem, seed, relaxation, keys)
+    state = _State.initial(model.solution_of(start))
+    for budget in budget_steps(time_limit, len(relaxation.keys)):
+        before = model.drive_of(state.values)
+        state = _improve(model, state, budget)
+        stalled = budget >= STALL_STEP and before - model.drive_of(state.values) < DRIVE_STALL * before
+        if state.need_proven and (state.drive_proven or stalled):
+            break
+    return model.pattern(state, time_limit)
 
-    _add_slot_capacity(model, x, by_slot, cycle)
-    _add_frequency_caps(model, x, problem, by_commune)
-    _add_min_gap(model, x, problem, by_commune, rules.min_gap_days)
-    candidates_pairs, used = _add_compact_days(model, x, problem, by_slot, cycle)
-    exact = len(candidates_pairs) <= MAX_PAIR_VARIABLES
-    pairs = _link_pairs(model, candidates_pairs) if exact else []
 
-    need_terms, drive_terms, tie_terms = [], [], []
-    for (insee, slot, phase), var in x.items():
-        c = instance.commune(insee)
-        unit = instance.unit(slot.unit_id)
-        weeks_served = cycle // period_of(c.visits_per_week)
-        need_terms.append(var * problem.weights[insee] * weeks_served)
-        drive_terms.append(var * round(OBJECTIVE_SCALE * _visit_drive(problem, unit, c, slot, exact) * weeks_served))
-        tie_terms.append(var * (slot.weekday + slot.session))  # ties only: earlier in the week first
-    drive_terms += [pair * round(OBJECTIVE_SCALE * cost) for pair, cost, _ in pairs]
-    need, drive, ties = sum(need_terms), sum(drive_terms), sum(tie_terms)
-    w = rules.weights
-    model.maximize(OBJECTIVE_SCALE * w.need * need - w.travel * drive - ties)
+@dataclass
+class _Run:
+    """One CP-SAT solve: the solution found (need model variables), its objective and bound."""
 
-    if hint is not None:
-        _add_full_hint(model, x, hint, used, pairs)
+    values: np.ndarray | None
+    objective: int
+    bound: int | None
+    optimal: bool
+    spent: float
+    status: str
 
-    if workers is None:
-        workers = 1 if len(x) <= SMALL_MODEL else 4
-    budget = time_limit * FIRST_PASS_SHARE if rules.need_tolerance_percent else time_limit
-    solver = cp_model.CpSolver()
-    configure_deterministic(solver, time_limit=budget, seed=seed, workers=workers)
-    status = solver.solve(model)
-    name = solver.status_name(status)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return hint if hint is not None else Pattern(cycle, (), name)
-    if rules.need_tolerance_percent and w.travel:
-        status, solver = _drive_less(
-            model, solver, need, drive, ties, rules.need_tolerance_percent, time_limit - budget, seed, workers
+
+@dataclass
+class _State:
+    """The best answer so far and what the stages have established."""
+
+    values: np.ndarray  # the answer: every variable of the need model
+    best: np.ndarray  # the most need found (priority zones first), the floor of the drive stage
+    need_bound: int | None = None  # proven bound on need, with the priority zones' need of ``best``
+    need_proven: bool = False
+    drive_proven: bool = False
+    improved: bool = False  # better than the first solution
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def initial(cls, values: np.ndarray) -> _State:
+        return cls(values, values)
+
+
+def _improve(model: _PatternModel, state: _State, budget: float) -> _State:
+    """One ladder step: the two stages from ``state``, kept only if the answer is at least as good."""
+    new = replace(state, notes=[])
+    spare = 0.0
+    if not new.need_proven:
+        share = NEED_SHARE * budget
+        floor = model.priority_of(new.best)
+        start = model.best_start(floor, [new.best, new.values])
+        run = model.run("need", floors=(floor, 0), hint=start, budget=share)
+        found = run.values if run.values is not None else start
+        spare = share - run.spent
+        if model.need_key(found) > model.need_key(new.best):
+            new.best, new.drive_proven = found, False
+        floor = model.priority_of(new.best)
+        bounds = [model.need_bound(floor)]
+        if run.values is not None and run.bound is not None:
+            bounds.append(run.bound - model.weight * floor)
+        bounds = [b for b in bounds if b is not None]
+        if bounds:
+            new.need_bound = min(bounds)
+        priority_bound = model.priority_bound()
+        new.need_proven = run.optimal or (
+            new.need_bound is not None
+            and model.need_of(new.best) >= new.need_bound
+            and (not model.has_priority or (priority_bound is not None and floor >= priority_bound))
         )
-        name = f"{name}, puis {solver.status_name(status)}"
-    visits = tuple(
-        Visit(insee, slot, period_of(instance.commune(insee).visits_per_week), phase)
-        for (insee, slot, phase), var in x.items()
-        if solver.boolean_value(var)
-    )
-    return Pattern(cycle, sorted_visits(visits), name, solver.objective_value)
+        new.notes.append(_stage_note("besoin", run))
+    else:
+        spare = NEED_SHARE * budget
+    if not new.drive_proven:
+        priority, need = model.priority_of(new.best), model.need_of(new.best)
+        same_priority = model.priority_of(state.values) == priority
+        floor = max(math.ceil((100 - model.tolerance) * need / 100), model.need_of(state.values) if same_priority else 0)
+        options = [new.values, new.best]
+        keeps = [v for v in options if model.priority_of(v) >= priority and model.need_of(v) >= floor]
+        start = min(keeps or options[1:], key=model.drive_of)
+        share = (1 - NEED_SHARE) * budget + spare
+        run = model.run("drive", floors=(priority, floor), hint=start, budget=share)
+        found = run.values if run.values is not None else start
+        new.drive_proven = run.optimal
+        new.notes.append(_stage_note("conduite", run))
+        if model.need_key(found) > model.need_key(new.best):
+            new.best = found
+        new.values = found
+    if model.key(new.values) < model.key(state.values):  # never worse than the previous step
+        new.values = state.values
+    new.improved = state.improved or model.key(new.values) > model.key(state.values)
+    new.notes = new.notes or state.notes
+    return new
 
 
-def _drive_less(model, first, need, drive, ties, tolerance_percent: int, time_limit, seed, workers):
-    """Second pass: keep at least (100 − tolerance) % of the need served found, and drive as little as possible.
+def _stage_note(stage: str, run: _Run) -> str:
+    if run.values is None:
+        return f"{stage} : aucune solution CP-SAT en {run.spent:.1f} s de calcul ({run.status}), la précédente est gardée"
+    return f"{stage} : {'optimum prouvé' if run.optimal else 'meilleure solution trouvée'} ({run.spent:.1f} s de calcul)"
 
-    Starts from the first pass's solution, so it can only improve on it. Returns (status, solver)
-    of whichever pass's answer stands.
+
+class _PatternModel:
+    """The CP-SAT model of a pattern problem, built once: visit variables, hard rules, and the
+    expressions the stages optimise (priority need, need, driving, tie-breaks).
+
+    Two copies share their first variables: the need model (visits and "day used" variables) and
+    the drive model, which adds one variable per (visit, next visit) pair for exact driving costs.
+    The assignment rules are also kept as linear rows for the relaxation.
     """
-    best = first.value(need)
-    model.add(100 * need >= (100 - tolerance_percent) * best)
-    model.minimize(drive + ties)
-    model.clear_hints()
-    for i in range(len(model.proto.variables)):
-        var = model.get_int_var_from_proto_index(i)
-        model.add_hint(var, first.value(var))
-    second = cp_model.CpSolver()
-    configure_deterministic(second, time_limit=time_limit, seed=seed, workers=workers)
-    status = second.solve(model)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return status, second
-    return cp_model.FEASIBLE, first
+
+    def __init__(self, problem: PatternProblem, seed: int, relaxation: _Relaxation, keys=None) -> None:
+        self.problem, self.seed, self.relaxation = problem, seed, relaxation
+        rules = problem.instance.rules
+        self.tolerance = rules.need_tolerance_percent if rules.weights.travel else 0
+        model = cp_model.CpModel()
+        self.x: dict[tuple[str, Slot, int], cp_model.IntVar] = {}
+        for key in relaxation.keys:
+            if keys is None or key in keys:
+                insee, slot, phase = key
+                name = f"visit(commune={insee}, unit={slot.unit_id}, day={slot.weekday}, session={slot.session}, room={slot.room}, phase={phase})"
+                self.x[key] = model.new_bool_var(name)
+        _add_assignment_rules(_Rules(model, None), self.x, problem)
+        pair_candidates, self.used = _add_compact_days(model, self.x, problem)
+        self.keys = list(self.x)
+        self.x_vars = [self.x[k] for k in self.keys]
+        self.x_index = np.array([v.index for v in self.x_vars], dtype=np.int64)
+        self.need_coef = np.array([problem.value(*k) for k in self.keys], dtype=np.int64)
+        self.priority_coef = np.array([problem.value(*k, priority=True) for k in self.keys], dtype=np.int64)
+        self.has_priority = relaxation.has_priority
+        exact = len(pair_candidates) <= MAX_PAIR_VARIABLES
+        self.drive_coef = np.array([_visit_drive_cost(problem, k, exact) for k in self.keys], dtype=np.int64)
+        self.tie_coef = np.array([k[1].weekday + k[1].session for k in self.keys], dtype=np.int64)
+        self._floors = (
+            model.add(cp_model.LinearExpr.weighted_sum(self.x_vars, self.priority_coef.tolist()) >= 0).index,
+            model.add(cp_model.LinearExpr.weighted_sum(self.x_vars, self.need_coef.tolist()) >= 0).index,
+        )
+        self.size = len(model.proto.variables)
+        self.need_model = model
+        self.drive_model = model.clone()
+        pairs = _link_pairs(self.drive_model, pair_candidates if exact else [])
+        self.pair_vars = [self.drive_model.get_bool_var_from_proto_index(p) for p, _, _, _ in pairs]
+        self.pair_cost = np.array([c for _, c, _, _ in pairs], dtype=np.int64)
+        self.pair_first = np.array([a for _, _, a, _ in pairs], dtype=np.int64)
+        self.pair_second = np.array([b for _, _, _, b in pairs], dtype=np.int64)
+
+    # --- evaluating solutions ---------------------------------------------------------------------
+
+    def solution_of(self, visits) -> np.ndarray:
+        """The need model's variables for a set of visits (the "day used" variables follow).
+
+        Visits the model has no variable for (they would serve nothing: no real occurrence left) are
+        left out, and so is any later session of a bus's day whose earlier session is then empty, so
+        that the start is always a solution.
+        """
+        values = np.zeros(self.size, dtype=np.int64)
+        chosen = {(v.insee, v.slot, v.phase) for v in visits}
+        for key, var in self.x.items():
+            values[var.index] = key in chosen
+        for used, members, earlier in self.used:
+            if not any(values[m] for m in earlier):
+                values[members] = 0
+            values[used] = int(values[members].any())
+        return values
+
+    def visits_of(self, values: np.ndarray) -> tuple[Visit, ...]:
+        problem = self.problem
+        return sorted_visits(
+            Visit(insee, slot, problem.demand[insee].period, phase)
+            for (insee, slot, phase), var in self.x.items()
+            if values[var.index]
+        )
+
+    def priority_of(self, values: np.ndarray) -> int:
+        return int(self.priority_coef @ values[self.x_index])
+
+    def need_of(self, values: np.ndarray) -> int:
+        return int(self.need_coef @ values[self.x_index])
+
+    def drive_of(self, values: np.ndarray) -> int:
+        """Driving (tenths of a minute over the horizon) × `TIE_SCALE` + tie-breaks, pairs included."""
+        drive = int(self.drive_coef @ values[self.x_index])
+        drive += int(self.pair_cost @ (values[self.pair_first] & values[self.pair_second]))
+        return TIE_SCALE * drive + int(self.tie_coef @ values[self.x_index])
+
+    def key(self, values: np.ndarray) -> tuple[int, int, int]:
+        """What "better" means: more priority-zone need, then more need, then less driving."""
+        return (self.priority_of(values), self.need_of(values), -self.drive_of(values))
+
+    # --- the relaxation ---------------------------------------------------------------------------
+
+    def priority_bound(self) -> int | None:
+        """Proven bound on the priority zones' need."""
+        return self.relaxation.bound("priority", 0) if self.has_priority else None
+
+    def need_bound(self, priority_floor: int) -> int | None:
+        """Proven bound on need among the patterns that serve at least ``priority_floor`` in priority zones."""
+        return self.relaxation.bound("need", priority_floor)
+
+    @property
+    def weight(self) -> int:
+        """A priority-zone unit outweighs any need: the need stage maximises weight × priority + need."""
+        if not self.has_priority:
+            return 0
+        bound = self.need_bound(0)
+        return (bound if bound is not None else int(self.need_coef.sum())) + 1
+
+    def need_key(self, values: np.ndarray) -> tuple[int, int]:
+        return (self.priority_of(values), self.need_of(values))
+
+    def best_start(self, priority_floor: int, known: list[np.ndarray]) -> np.ndarray:
+        """The best, priority zones first, of the known solutions and of the relaxation rounded
+        (alone, and around each known solution's priority-zone visits)."""
+        options = list(known)
+        scores = self.relaxation.scores("need", priority_floor)
+        if scores is not None:
+            scores = {k: scores.get(k, 0.0) for k in self.keys}
+            options.append(self.solution_of(rounded_pattern(self.problem, scores).visits))
+            for values in known:
+                kept = tuple(v for v in self.visits_of(values) if self.problem.demand[v.insee].priority_need)
+                options.append(self.solution_of(rounded_pattern(self.problem, scores, kept).visits))
+        return max(options, key=lambda v: (*self.need_key(v), -self.drive_of(v)))
+
+    # --- running a stage --------------------------------------------------------------------------
+
+    def run(self, stage: str, *, floors: tuple[int, int], hint: np.ndarray, budget: float) -> _Run:
+        """Solve one stage from ``hint`` with the given floors (priority need, need)."""
+        model = self.drive_model if stage == "drive" else self.need_model
+        if stage == "need":
+            coefs = self.weight * self.priority_coef + self.need_coef
+            model.maximize(cp_model.LinearExpr.weighted_sum(self.x_vars, coefs.tolist()))
+        else:
+            coefs = (TIE_SCALE * self.drive_coef + self.tie_coef).tolist() + (TIE_SCALE * self.pair_cost).tolist()
+            model.minimize(cp_model.LinearExpr.weighted_sum(self.x_vars + self.pair_vars, coefs))
+        for index, floor in zip(self._floors, floors, strict=True):
+            model.proto.constraints[index].linear.domain[0] = int(floor)
+        full = hint
+        if stage == "drive":
+            full = np.concatenate([hint, hint[self.pair_first] & hint[self.pair_second]])
+        proto_hint = model.proto.solution_hint
+        proto_hint.vars.clear()
+        proto_hint.values.clear()
+        proto_hint.vars.extend(range(len(full)))
+        proto_hint.values.extend(int(v) for v in full)
+        solver = cp_model.CpSolver()
+        small = len(self.x) <= SMALL_MODEL
+        search_only = len(self.relaxation.keys) > LARGE_MODEL or (stage == "drive" and not small)
+        configure_deterministic(
+            solver,
+            time_limit=budget * DETERMINISTIC_PER_SECOND,
+            seed=self.seed,
+            workers=1 if small else 4,
+            neighbourhoods_only=search_only,
+        )
+        status = solver.solve(model)
+        spent = solver.deterministic_time / DETERMINISTIC_PER_SECOND
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _Run(None, 0, None, False, spent, solver.status_name(status))
+        values = np.array(solver.response_proto.solution, dtype=np.int64)[: self.size]
+        objective = self.weight * self.priority_of(values) + self.need_of(values) if stage == "need" else self.drive_of(values)
+        bound = math.floor(solver.best_objective_bound + 1e-6) if stage == "need" else None
+        return _Run(values, objective, bound, status == cp_model.OPTIMAL, spent, solver.status_name(status))
+
+    # --- the answer -------------------------------------------------------------------------------
+
+    def pattern(self, state: _State, time_limit: float) -> Pattern:
+        problem = self.problem
+        visits = self.visits_of(state.values)
+        notes = list(state.notes)
+        if not state.improved and not state.need_proven:
+            notes.insert(0, f"CP-SAT n'a rien trouvé de mieux que la méthode gloutonne en {time_limit:g} s de calcul")
+        method = "cp-sat" if state.improved or state.need_proven else "greedy"
+        return Pattern(
+            problem.cycle_weeks,
+            visits,
+            method,
+            self.need_of(state.values),
+            state.need_bound,
+            state.need_proven,
+            state.drive_proven,
+            tuple(notes),
+            effective_budget(time_limit),
+            self.drive_of(state.values) // TIE_SCALE / DRIVE_SCALE,
+        )
 
 
+class _Rules:
+    """Adds a rule to the CP-SAT model (if any) and, as a linear row, to the relaxation (if any)."""
+
+    def __init__(self, model: cp_model.CpModel | None, rows: Rows | None) -> None:
+        self.model, self.rows = model, rows
+
+    def at_most(self, variables, limit: int) -> None:
+        variables = list(variables)
+        if self.model is not None and limit == 1:
+            self.model.add_at_most_one(variables)
+        elif self.model is not None:
+            self.model.add(sum(variables) <= limit)
+        if self.rows is not None:
+            self.rows.add((v.index for v in variables), [1] * len(variables), -np.inf, limit)
 
 
-def _add_slot_capacity(model, x, by_slot, cycle: int) -> None:
-    """Hard: a slot holds at most one commune in any week of the cycle."""
+class _Relaxation:
+    """The linear relaxation over every visit of the problem (`planner.tours.pattern_relaxation`):
+    proven bounds, and the fractional solutions that guide the first solutions (solved once each)."""
+
+    @dataclass(frozen=True)
+    class _Index:
+        index: int
+
+    def __init__(self, problem: PatternProblem) -> None:
+        self.keys = [
+            (c.insee, slot, phase)
+            for c in problem.candidates
+            for slot in problem.allowed[c.insee]
+            for phase in range(problem.demand[c.insee].period)
+            if problem.value(c.insee, slot, phase) > 0
+        ]
+        x = {key: self._Index(i) for i, key in enumerate(self.keys)}
+        self.rows = Rows(len(self.keys))
+        _add_assignment_rules(_Rules(None, self.rows), x, problem)
+        self.coefs = {
+            "need": np.array([problem.value(*k) for k in self.keys], dtype=float),
+            "priority": np.array([problem.value(*k, priority=True) for k in self.keys], dtype=float),
+        }
+        self.has_priority = bool(self.coefs["priority"].any())
+        self._solved: dict[tuple[str, int], Relaxation | None] = {}
+
+    def _solve(self, objective: str, priority_floor: int) -> Relaxation | None:
+        if (objective, priority_floor) not in self._solved:
+            floors = [(self.coefs["priority"], priority_floor)] if priority_floor > 0 else []
+            self._solved[objective, priority_floor] = solve_relaxation(self.rows, self.coefs[objective], floors)
+        return self._solved[objective, priority_floor]
+
+    def bound(self, objective: str, priority_floor: int) -> int | None:
+        solved = self._solve(objective, priority_floor)
+        return solved.bound if solved is not None else None
+
+    def scores(self, objective: str, priority_floor: int) -> dict[tuple[str, Slot, int], float] | None:
+        solved = self._solve(objective, priority_floor)
+        return None if solved is None else dict(zip(self.keys, solved.values.tolist(), strict=True))
+
+    def promising(self, problem: PatternProblem, start, per_commune: int) -> set[tuple[str, Slot, int]]:
+        """The visits a large model keeps: those the relaxations use, those of ``start``, and each
+        commune's ``per_commune`` most valuable (then least driving) ones."""
+        keep = {(v.insee, v.slot, v.phase) for v in start}
+        floor = round(sum(problem.value(v.insee, v.slot, v.phase, priority=True) for v in start))
+        for objective, priority_floor in (("priority", 0), ("need", floor)):
+            scores = self.scores(objective, priority_floor) if objective == "need" or self.has_priority else None
+            keep |= {k for k, v in (scores or {}).items() if v > 1e-6}
+        by_commune: dict[str, list[tuple[float, float, int]]] = {}
+        for i, key in enumerate(self.keys):
+            drive = _visit_drive_cost(problem, key, exact=True)
+            by_commune.setdefault(key[0], []).append((-self.coefs["need"][i], drive, i))
+        for items in by_commune.values():
+            keep |= {self.keys[i] for _, _, i in sorted(items)[:per_commune]}
+        return keep
+
+
+def _add_assignment_rules(rules: _Rules, x, problem: PatternProblem) -> None:
+    """The rules that limit what can be served: slot capacity, targets, one a day, gaps."""
+    by_commune: dict[str, list[tuple[Slot, int]]] = {}
+    by_slot: dict[Slot, list[tuple[str, int]]] = {}
+    for insee, slot, phase in x:
+        by_commune.setdefault(insee, []).append((slot, phase))
+        by_slot.setdefault(slot, []).append((insee, phase))
+    _add_slot_capacity(rules, x, problem, by_slot)
+    _add_frequency_caps(rules, x, problem, by_commune)
+    _add_min_gap(rules, x, problem, by_commune, problem.instance.rules.min_gap_days)
+
+
+def _add_slot_capacity(rules: _Rules, x, problem: PatternProblem, by_slot) -> None:
+    """Hard: a slot holds at most one commune in any week of the cycle (a fixed place: one per room)."""
     for slot, items in by_slot.items():
-        for week in range(cycle):
-            model.add(sum(_in_week(x, items, slot, week).values()) <= 1)
+        for week in range(problem.cycle_weeks):
+            rules.at_most(_in_week(x, problem, items, slot, week).values(), 1)
 
 
-def _add_frequency_caps(model, x, problem: PatternProblem, by_commune) -> None:
-    """Hard: never more visits than the commune's target (no over-serving); one a day at most."""
+def _add_frequency_caps(rules: _Rules, x, problem: PatternProblem, by_commune) -> None:
+    """Hard: never more visits than the commune's target (no over-serving); one a day at most
+    (a fixed place may hold several sessions a day)."""
     for insee, keys in by_commune.items():
-        c = problem.instance.commune(insee)
-        model.add(sum(x[insee, s, ph] for s, ph in keys) <= visits_per_period(c.visits_per_week))
+        demand = problem.demand[insee]
+        rules.at_most((x[insee, s, ph] for s, ph in keys), demand.per_period)
+        if demand.fixed:
+            continue
         days: dict[int, list] = {}
         for s, ph in keys:
             days.setdefault(s.weekday, []).append(x[insee, s, ph])
         for same_day in days.values():
-            model.add(sum(same_day) <= 1)
+            if len(same_day) > 1:
+                rules.at_most(same_day, 1)
 
 
-def _add_min_gap(model, x, problem: PatternProblem, by_commune, min_gap_days: int) -> None:
+def _add_min_gap(rules: _Rules, x, problem: PatternProblem, by_commune, min_gap_days: int) -> None:
     """Hard: two visits of a commune in one week are at least ``min_gap_days`` apart (also across weeks)."""
     for insee, keys in by_commune.items():
-        c = problem.instance.commune(insee)
-        if visits_per_period(c.visits_per_week) < 2 or period_of(c.visits_per_week) != 1:
+        demand = problem.demand[insee]
+        if demand.fixed or demand.per_period < 2 or demand.period != 1:
             continue
         days = sorted({s.weekday for s, _ in keys})
         for i, d1 in enumerate(days):
             for d2 in days[i + 1 :]:
                 gap = min(d2 - d1, 7 - (d2 - d1))
                 if gap < min_gap_days:
-                    model.add(
-                        sum(x[insee, s, ph] for s, ph in keys if s.weekday in (d1, d2)) <= 1
-                    )
+                    rules.at_most((x[insee, s, ph] for s, ph in keys if s.weekday in (d1, d2)), 1)
 
 
-def _add_compact_days(model, x, problem: PatternProblem, by_slot, cycle: int) -> tuple[list, list]:
-    """Hard: a day's sessions follow one another in slot order, each within reach of the previous.
+def _add_compact_days(model, x, problem: PatternProblem) -> tuple[list, list]:
+    """Hard: a bus's sessions of a day follow one another in slot order, each within reach of the previous.
 
     Slot ``s + 1`` is used only if slot ``s`` is, and a commune in slot ``s`` is followed by one at most
     ``max_drive_between_sessions`` minutes away, so a day never zigzags across the territory.
-    Returns the (this visit, next visit, their drive-cost change) candidates for exact driving costs,
-    and the (slot used, its visit variables) definitions, for a complete solution hint.
+    Returns the (this visit, next visit, drive-cost change, real occurrences) candidates for exact
+    driving costs, and the (slot used variable, its visit variables) definitions, for complete hints.
     """
-    near = problem.near
+    near = problem.near_in_order
+    by_slot: dict[Slot, list[tuple[str, int]]] = {}
+    for insee, slot, phase in x:
+        by_slot.setdefault(slot, []).append((insee, phase))
     pairs, used = [], []
-    for slot, items in by_slot.items():
-        nxt = Slot(slot.unit_id, slot.weekday, slot.session + 1)
-        if nxt not in by_slot:
-            continue
+    for slot in sorted(by_slot, key=lambda s: (s.unit_id, s.weekday, s.session, s.room)):
+        items = by_slot[slot]
         unit = problem.instance.unit(slot.unit_id)
-        for week in range(cycle):
-            here = _in_week(x, items, slot, week)
-            there = _in_week(x, by_slot[nxt], nxt, week)
+        nxt = Slot(slot.unit_id, slot.weekday, slot.session + 1)
+        if unit.kind is UnitKind.FIXED or nxt not in by_slot:
+            continue
+        for week in range(problem.cycle_weeks):
+            here = _in_week(x, problem, items, slot, week)
+            there = _in_week(x, problem, by_slot[nxt], nxt, week)
+            if not there:
+                continue
             used_next = model.new_bool_var(f"used(unit={nxt.unit_id}, day={nxt.weekday}, session={nxt.session}, week={week})")
             model.add(used_next == sum(there.values()))
-            used.append((used_next, list(there.values())))
+            used.append((used_next.index, [v.index for v in there.values()]))
             model.add(used_next <= sum(here.values()))
+            used[-1] = (*used[-1], [v.index for v in here.values()])
+            occurrences = len(problem.dates.get((nxt, week), ()))
             for insee, var in here.items():
                 following = [b for b in near[slot.unit_id, insee] if b in there]
                 # visit c here and something next ⇒ that next is near c
                 model.add(var + used_next - sum(there[b] for b in following) <= 1)
-                if unit.kind is not UnitKind.FIXED:
-                    pairs += [(var, there[b], _pair_cost(problem, unit, insee, b)) for b in following]
+                pairs += [(var.index, there[b].index, _pair_cost(problem, unit, insee, b) * occurrences) for b in following]
     return pairs, used
 
 
@@ -201,44 +566,53 @@ def _pair_cost(problem: PatternProblem, unit: Unit, a: str, b: str) -> float:
     return problem.minutes(sa, sb) - problem.minutes(sa, unit.depot)
 
 
-def _link_pairs(model, pairs) -> list[tuple]:
-    """One boolean per (visit, next visit) that is true exactly when both happen."""
+def _link_pairs(model: cp_model.CpModel, pairs) -> list[tuple[int, int, int, int]]:
+    """One boolean per (visit, next visit) that may be true only when both happen.
+
+    A pair saves driving when it costs less than going back to the depot (the usual case): then it
+    only needs to be at most each visit; a pair that costs more must be true when both happen.
+    Returns (pair variable, cost, first, second) as indices, cost in tenths of a minute.
+    """
     linked = []
-    for first, second, cost in pairs:
-        both = model.new_bool_var(f"then({first.name} -> {second.name})")
-        model.add_min_equality(both, [first, second])
-        linked.append((both, cost, (first, second)))
+    for first, second, minutes in pairs:
+        cost = round(DRIVE_SCALE * minutes)
+        if cost == 0:
+            continue
+        a, b = model.get_bool_var_from_proto_index(first), model.get_bool_var_from_proto_index(second)
+        both = model.new_bool_var(f"then({a.name} -> {b.name})")
+        if cost < 0:
+            model.add_implication(both, a)
+            model.add_implication(both, b)
+        else:
+            model.add_bool_or([both, ~a, ~b])
+        linked.append((both.index, cost, first, second))
     return linked
 
 
-def _add_full_hint(model, x, hint: Pattern, used, pairs) -> None:
-    """Hint every variable, auxiliaries included, so CP-SAT starts from the greedy solution at once."""
-    chosen = {(v.insee, v.slot, v.phase) for v in hint.visits}
-    value = {}
-    for key, var in x.items():
-        value[var.index] = key in chosen
-        model.add_hint(var, value[var.index])
-    for var, members in used:
-        model.add_hint(var, any(value[m.index] for m in members))
-    for both, _, (first, second) in pairs:
-        model.add_hint(both, value[first.index] and value[second.index])
-
-
-def _visit_drive(problem: PatternProblem, unit: Unit, commune: Commune, slot: Slot, exact: bool) -> float:
-    """Driving minutes a visit adds to its day, per week it happens.
+def _visit_drive_cost(problem: PatternProblem, key: tuple[str, Slot, int], exact: bool) -> int:
+    """Driving a visit adds to its days over the horizon (tenths of a minute).
 
     Exact model: the drive from the depot for a first session, the drive back to the depot (removed
     by the pair term when another session follows). Otherwise half the round trip, an estimate.
     """
+    insee, slot, phase = key
+    unit = problem.instance.unit(slot.unit_id)
     if unit.kind is UnitKind.FIXED:
-        return 0.0
+        return 0
+    commune = problem.instance.commune(insee)
+    occurrences = len(problem.occurrences(insee, slot, phase))
     if not exact:
-        return problem.round_trip(unit, commune) / 2
-    site = commune.site.point
-    out = problem.minutes(unit.depot, site) if slot.session == 0 else 0.0
-    return out + problem.minutes(site, unit.depot)
+        minutes = problem.round_trip(unit, commune) / 2
+    else:
+        site = commune.site.point
+        minutes = (problem.minutes(unit.depot, site) if slot.session == 0 else 0.0) + problem.minutes(site, unit.depot)
+    return round(DRIVE_SCALE * minutes * occurrences)
 
 
-def _in_week(x, items, slot: Slot, week: int) -> dict[str, cp_model.IntVar]:
+def _in_week(x, problem: PatternProblem, items, slot: Slot, week: int) -> dict:
     """The variables that put a commune in ``slot`` in cycle week ``week``, by INSEE code."""
-    return {c.insee: x[c.insee, slot, phase] for c, phase in items if week % period_of(c.visits_per_week) == phase}
+    found = {}
+    for insee, phase in items:
+        if week % problem.demand[insee].period == phase:
+            found[insee] = x[insee, slot, phase]
+    return found

@@ -6,24 +6,23 @@ from datetime import date
 
 from planner.domain.calendar import closed_dates
 from planner.domain.french import weekday_date_fr
-from planner.domain.instance import Instance, Unit
+from planner.domain.instance import Commune, Instance, Unit, UnitKind
 from planner.domain.plan import Tour
 from planner.domain.travel_matrix import TravelMatrix
-from planner.tours.day_routing import DayResult, route_day
-from planner.tours.pattern_problem import Pattern
+from planner.tours.day_routing import DayResult, fixed_day, route_day
+from planner.tours.pattern_problem import Crews, Pattern, Visit, any_crew
 
 
-def roll_out(instance: Instance, pattern: Pattern, travel: TravelMatrix) -> tuple[list[Tour], list[str]]:
-    """Lay the weekly pattern over the real dates of the horizon and time every day's tour.
+def dated_visits(instance: Instance, pattern: Pattern, crews: Crews = any_crew) -> list[tuple[date, Unit, list[Visit]]]:
+    """The pattern's visits on each real date: exactly the occurrences the pattern search counted.
 
-    Each distinct day (unit, weekday, communes) is routed once. A commune whose partner of the day
-    changes from week to week (fortnightly, monthly) could start at slightly different times; a second
-    pass asks each such day to start the commune at its latest start of the first pass, so residents
-    see one time for their commune.
+    A date is left out when it is a holiday or a closure; a visit when its commune is closed that
+    day, or when no crew can be found for the unit's day up to its session (a fixed place: for its
+    room of that session).
     """
     rules = instance.rules
     closed = closed_dates(rules)
-    days: list[tuple[date, Unit, tuple]] = []
+    days = []
     for day in rules.dates():
         if day in closed:
             continue
@@ -31,10 +30,35 @@ def roll_out(instance: Instance, pattern: Pattern, travel: TravelMatrix) -> tupl
         for unit in instance.units:
             if day.weekday() not in unit.days or rules.unit_closed(unit.id, day):
                 continue
-            visits = pattern.communes_on(unit.id, day.weekday(), week)
-            communes = tuple(instance.commune(v.insee) for v in visits if not rules.commune_closed(v.insee, day))
-            if communes:
-                days.append((day, unit, communes))
+            visits = [
+                v
+                for v in pattern.communes_on(unit.id, day.weekday(), week)
+                if not rules.commune_closed(v.insee, day) and crews(unit, day, v.slot.session) > v.slot.room
+            ]
+            if visits:
+                days.append((day, unit, visits))
+    return days
+
+
+def roll_out(
+    instance: Instance, pattern: Pattern, travel: TravelMatrix, crews: Crews = any_crew
+) -> tuple[list[Tour], list[str]]:
+    """Lay the weekly pattern over the real dates of the horizon and time every day's tour.
+
+    Each distinct bus day (unit, weekday, communes) is routed once. A commune whose partner of the
+    day changes from week to week (fortnightly, monthly) could start at slightly different times; a
+    second pass asks each such day to start the commune at its latest start of the first pass, so
+    residents see one time for their commune. A fixed place's sessions keep their own times.
+    """
+    rules = instance.rules
+    days: list[tuple[date, Unit, tuple[Commune, ...]]] = []
+    tours: list[Tour] = []
+    for day, unit, visits in dated_visits(instance, pattern, crews):
+        if unit.kind is UnitKind.FIXED:
+            sessions = [(instance.commune(v.insee), v.slot.session, v.slot.room) for v in visits]
+            tours.append(fixed_day(unit, day, sessions, rules.session_length(unit)))
+        else:
+            days.append((day, unit, tuple(instance.commune(v.insee) for v in visits)))
 
     def route_all(usual: dict[tuple, int]) -> dict[tuple, DayResult]:
         timed: dict[tuple, DayResult] = {}
@@ -56,7 +80,6 @@ def roll_out(instance: Instance, pattern: Pattern, travel: TravelMatrix) -> tupl
     if any(len(starts) > 1 for starts in latest.values()):
         timed = route_all({key: max(starts) for key, starts in latest.items()})
 
-    tours: list[Tour] = []
     warnings: list[str] = []
     for day, unit, communes in days:
         result = timed[(unit.id, day.weekday(), tuple(c.insee for c in communes))]

@@ -1,0 +1,40 @@
+"""How the weekly pattern was found, said plainly: proven optimal, how far from its proven bound, or
+greedy and why (docs/architecture.md: no silent fallback)."""
+
+from __future__ import annotations
+
+from planner.planning.options import PlanOptions
+from planner.tours.pattern_problem import Pattern, PatternProblem
+
+
+def search_report(problem: PatternProblem, pattern: Pattern, options: PlanOptions) -> tuple[str, dict[str, float]]:
+    """A French sentence for the summary, and the search's KPIs (``need_bound_share``: the proven
+    bound on the need any pattern can serve, priority zones first, in the unit of
+    ``need_served_share``)."""
+    kpis: dict[str, float] = {}
+    if pattern.need_bound is not None:
+        kpis["need_bound_share"] = round(problem.need_share(pattern.need_bound), 4)
+    if options.method != "cp-sat":
+        return (
+            "Motif hebdomadaire : méthode gloutonne (la commune au plus fort besoin la plus proche d'abord), "
+            "choisie dans les réglages ; aucune borne calculée.",
+            kpis,
+        )
+    budget = f"budget {pattern.budget:g} s"
+    if pattern.method == "greedy":
+        why = pattern.notes[0] if pattern.notes else "aucune solution CP-SAT"
+        return f"Motif hebdomadaire : méthode gloutonne conservée ({why}).", kpis
+    tolerance = problem.instance.rules.need_tolerance_percent
+    priority = " (zones prioritaires d'abord)" if any(d.priority_need for d in problem.demand.values()) else ""
+    if pattern.proven:
+        text = f"Motif hebdomadaire (CP-SAT, {budget}) : besoin servi optimal prouvé{priority}"
+        if tolerance and pattern.need_bound and pattern.need < pattern.need_bound:
+            gap = 100 * (pattern.need_bound - pattern.need) / pattern.need_bound
+            text += f", dont {gap:.1f} % cédé pour moins conduire (tolérance {tolerance} %)"
+    elif pattern.need_bound:
+        gap = 100 * (pattern.need_bound - pattern.need) / pattern.need_bound
+        text = f"Motif hebdomadaire (CP-SAT, {budget}) : besoin servi à {gap:.1f} % au plus de la borne prouvée{priority}"
+    else:
+        text = f"Motif hebdomadaire (CP-SAT, {budget}) : besoin servi amélioré, sans borne prouvée dans ce temps"
+    drive = "conduite minimale prouvée" if pattern.drive_proven else "conduite : la plus faible trouvée"
+    return f"{text} ; {drive}.", kpis

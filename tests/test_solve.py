@@ -205,3 +205,16 @@ def test_a_tour_nobody_can_crew_moves_to_a_free_day_of_its_week():
     [move] = propose_moves(instance, [monday], [monday.key], travel)
     assert move.new.date == MONDAY + timedelta(days=1)
     assert [s.start for s in move.new.sessions] == [s.start for s in monday.sessions]
+
+def test_the_pattern_plans_no_more_tours_than_the_roster_can_crew():
+    """The only doctor works one day a week: one tour a week is planned, for the neediest communes,
+    and none is left without a crew."""
+    staff = (person("d1", {Role.DOCTOR}, max_week=1), person("c1", {Role.DRIVER}))
+    needs = (400, 300, 20, 10)
+    communes = tuple(commune(f"7600{i}", 49.9 + i / 100, 1.1 + i / 100, need=n) for i, n in enumerate(needs))
+    instance = Instance("short", communes, (bus(),), staff, Rules(start=MONDAY, weeks=2))
+    result = _checked(instance)
+    per_week = Counter(instance.rules.week_index(t.date) for t in result.tours)
+    assert per_week == {0: 1, 1: 1}
+    assert not any("sans équipe" in w or "aucun" in w for w in result.warnings)
+    assert set(_visits(result)) == {"76000", "76001"}

@@ -10,13 +10,15 @@ tour uncrewed, the planner blocks that (unit, date) and plans again (`planner.pl
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import date
 from functools import cache
 
+from planner.domain.calendar import closed_dates
 from planner.domain.instance import HalfDay, Instance, Role, Staff, Unit, UnitKind, half_days_of
 from planner.tours.day_routing import fixed_session_times
-from planner.tours.pattern_problem import Crews
+from planner.tours.pattern_problem import Crews, PostLimit
 
 
 def session_halves(instance: Instance, unit: Unit, session: int) -> frozenset[HalfDay]:
@@ -85,3 +87,39 @@ def _matches(people: Sequence[Staff], places: list[Role]) -> bool:
         return False
 
     return all(assign(place, set()) for place in range(len(places)))
+
+
+def post_limits(instance: Instance) -> tuple[PostLimit, ...]:
+    """For each role, ISO week and month of the horizon: the most places of that role the roster can
+    fill there (each person's maximum, capped by the working dates they offer and are not on leave;
+    a month also by the weekly maxima of its weeks). The pattern plans no more tours than that."""
+    closed = closed_dates(instance.rules)
+    dates = [d for d in instance.rules.dates() if d not in closed]
+    limits = []
+    for role in sorted({r for u in instance.units for r, n in u.crew.items() if n > 0}, key=lambda r: r.value):
+        per_tour = {u.id: u.crew.get(role, 0) for u in instance.units if u.crew.get(role, 0) > 0}
+        working = {d for d in dates if any(d.weekday() in instance.unit(u).days for u in per_tour)}
+        people = [p for p in instance.staff if role in p.roles]
+        weeks: dict[tuple[int, int], list[date]] = defaultdict(list)
+        months: dict[tuple[int, int], list[date]] = defaultdict(list)
+        for d in sorted(working):
+            weeks[tuple(d.isocalendar()[:2])].append(d)
+            months[(d.year, d.month)].append(d)
+        for days in weeks.values():
+            limit = sum(min(p.max_shifts_per_week, _offered(p, days)) for p in people)
+            limits.append(PostLimit(frozenset(days), per_tour, limit))
+        for days in months.values():
+            by_week: dict[tuple[int, int], list[date]] = defaultdict(list)
+            for d in days:
+                by_week[tuple(d.isocalendar()[:2])].append(d)
+            limit = sum(
+                min(p.max_shifts_per_month, sum(min(p.max_shifts_per_week, _offered(p, w)) for w in by_week.values()))
+                for p in people
+            )
+            limits.append(PostLimit(frozenset(days), per_tour, limit))
+    return tuple(limits)
+
+
+def _offered(person: Staff, days: Sequence[date]) -> int:
+    """Dates among ``days`` the person offers at least half of and is not on leave."""
+    return sum(1 for d in days if not person.is_off(d) and any((d.weekday(), h) in person.availability for h in HalfDay))

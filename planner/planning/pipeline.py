@@ -20,7 +20,7 @@ from datetime import date
 from planner.check.validate import validate
 from planner.crews.reschedule import propose_moves
 from planner.crews.rota_search import RotaResult, assign_crews
-from planner.crews.staffing import crew_counts
+from planner.crews.staffing import crew_counts, post_limits
 from planner.domain.errors import PlanningError
 from planner.domain.french import weekday_date_fr
 from planner.domain.instance import Instance
@@ -62,8 +62,10 @@ def plan(
     staffed = bool(instance.staff) and any(u.crew for u in instance.units)
     blocked: set[tuple[str, date]] = set()
     crews = crew_counts(instance) if staffed else any_crew
-    problem = build_problem(instance, travel, crews=crews)
+    limits = post_limits(instance) if staffed else ()
+    problem = build_problem(instance, travel, crews=crews, post_limits=limits)
     pattern = _choose_pattern(problem, options, options.time_limit, None)
+    first_budget, rounds = pattern.budget, 0
     rota: RotaResult | None = None
     for round_ in range(CREW_ROUNDS + 1):
         report(0.5 + 0.1 * round_, "Horaires de chaque journée (tournées)…")
@@ -77,9 +79,9 @@ def plan(
         report(0.6 + 0.1 * round_, "Jours sans équipe écartés, nouveau motif…")
         blocked |= {(t.unit_id, t.date) for t in tours if t.key in set(rota.uncrewed)}
         crews = crew_counts(instance, blocked)
-        problem = build_problem(instance, travel, crews=crews)
-        budget = CREW_ROUND_SHARE * (options.time_limit or pattern.budget)
-        pattern = _choose_pattern(problem, options, budget, pattern)
+        problem = build_problem(instance, travel, crews=crews, post_limits=limits)
+        pattern = _choose_pattern(problem, options, CREW_ROUND_SHARE * first_budget, pattern)
+        rounds += 1
 
     dropped: set[str] = set()
     shifts: tuple = ()
@@ -103,7 +105,7 @@ def plan(
 
     report(0.9, "Vérification indépendante du plan…")
     reasons = left_out_reasons(problem, pattern, tours, dropped)
-    search, extra = search_report(problem, pattern, options)
+    search, extra = search_report(problem, pattern, options, first_budget=first_budget, rounds=rounds)
     result = assemble(
         instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons, search=search, extra_kpis=extra
     )

@@ -7,10 +7,13 @@ from planner.planning.options import PlanOptions
 from planner.tours.pattern_problem import Pattern, PatternProblem
 
 
-def search_report(problem: PatternProblem, pattern: Pattern, options: PlanOptions) -> tuple[str, dict[str, float]]:
+def search_report(
+    problem: PatternProblem, pattern: Pattern, options: PlanOptions, *, first_budget: float = 0.0, rounds: int = 0
+) -> tuple[str, dict[str, float]]:
     """A French sentence for the summary, and the search's KPIs (``need_bound_share``: the proven
     bound on the need any pattern can serve, priority zones first, in the unit of
-    ``need_served_share``)."""
+    ``need_served_share``). ``rounds`` is how many times the pattern was chosen again without the
+    days the rota could not crew, after a first search of ``first_budget`` seconds."""
     kpis: dict[str, float] = {}
     if pattern.need_bound is not None:
         kpis["need_bound_share"] = round(problem.need_share(pattern.need_bound), 4)
@@ -20,7 +23,9 @@ def search_report(problem: PatternProblem, pattern: Pattern, options: PlanOption
             "choisie dans les réglages ; aucune borne calculée.",
             kpis,
         )
-    budget = f"budget {pattern.budget:g} s"
+    budget = f"budget {first_budget or pattern.budget:g} s"
+    if rounds:
+        budget += f", puis {rounds} fois {pattern.budget:g} s sans les jours que l'équipe ne peut pas tenir"
     if pattern.method == "greedy":
         why = pattern.notes[0] if pattern.notes else "aucune solution CP-SAT"
         return f"Motif hebdomadaire : méthode gloutonne conservée ({why}).", kpis

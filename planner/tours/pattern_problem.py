@@ -52,6 +52,17 @@ def any_crew(unit: Unit, day: date, session: int) -> int:
 
 
 @dataclass(frozen=True)
+class PostLimit:
+    """What the roster can give over some dates (a week, a month): at most ``limit`` places of one
+    role, a tour (a bus's day, a fixed place's session in one room) of a unit taking
+    ``per_tour[unit id]`` of them. Weekly and monthly maxima summed over the people who could come."""
+
+    dates: frozenset[date]
+    per_tour: Mapping[str, int]
+    limit: int
+
+
+@dataclass(frozen=True)
 class Slot:
     """One session slot of a unit's week: session ``session`` of weekday ``weekday`` (in ``room``)."""
 
@@ -167,6 +178,7 @@ class PatternProblem:
     demand: Mapping[str, Demand]
     dates: Mapping[tuple[Slot, int], tuple[date, ...]]
     need_total: int
+    post_limits: tuple[PostLimit, ...] = ()
 
     @cached_property
     def near(self) -> dict[tuple[str, str], frozenset[str]]:
@@ -231,12 +243,14 @@ def build_problem(
     *,
     crews: Crews = any_crew,
     demand: Mapping[str, Demand] | None = None,
+    post_limits: tuple[PostLimit, ...] = (),
 ) -> PatternProblem:
     """Candidates, slots, which slot each commune may take (days, hours, reach, site opening), and
     the dates each slot really happens on.
 
     ``demand`` (by INSEE code) overrides what candidates ask for (fixed places' catchments); by
-    default every commune with a target is a candidate for its own need.
+    default every commune with a target is a candidate for its own need. ``post_limits`` are what the
+    roster can give per week and month (`planner.crews.staffing.post_limits`).
     """
     rules = instance.rules
     demand = dict(demand) if demand is not None else {}
@@ -277,7 +291,9 @@ def build_problem(
         )
     kept = _shortlist(candidates, allowed, demand, weekly_slots=len(slots))
     kept_allowed = {c.insee: allowed[c.insee] for c in kept}
-    return PatternProblem(instance, travel, kept, slots, kept_allowed, cycle, demand, dates, round(need_total))
+    return PatternProblem(
+        instance, travel, kept, slots, kept_allowed, cycle, demand, dates, round(need_total), post_limits
+    )
 
 
 def _slot_dates(instance: Instance, cycle: int, crews: Crews) -> dict[tuple[Slot, int], tuple[date, ...]]:

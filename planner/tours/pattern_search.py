@@ -406,14 +406,16 @@ class _Rules:
     def __init__(self, model: cp_model.CpModel | None, rows: Rows | None) -> None:
         self.model, self.rows = model, rows
 
-    def at_most(self, variables, limit: int) -> None:
+    def at_most(self, variables, limit: int, coefs: list[int] | None = None) -> None:
+        """``Σ coef × variable ≤ limit`` (coefficients 1 by default)."""
         variables = list(variables)
-        if self.model is not None and limit == 1:
+        coefs = coefs or [1] * len(variables)
+        if self.model is not None and limit == 1 and set(coefs) == {1}:
             self.model.add_at_most_one(variables)
         elif self.model is not None:
-            self.model.add(sum(variables) <= limit)
+            self.model.add(cp_model.LinearExpr.weighted_sum(variables, coefs) <= limit)
         if self.rows is not None:
-            self.rows.add((v.index for v in variables), [1] * len(variables), -np.inf, limit)
+            self.rows.add((v.index for v in variables), coefs, -np.inf, limit)
 
 
 class _Relaxation:
@@ -483,6 +485,27 @@ def _add_assignment_rules(rules: _Rules, x, problem: PatternProblem) -> None:
     _add_slot_capacity(rules, x, problem, by_slot)
     _add_frequency_caps(rules, x, problem, by_commune)
     _add_min_gap(rules, x, problem, by_commune, problem.instance.rules.min_gap_days)
+    _add_post_limits(rules, x, problem)
+
+
+def _add_post_limits(rules: _Rules, x, problem: PatternProblem) -> None:
+    """Hard: no more tours over a week or a month than the roster can crew, role by role (their
+    weekly and monthly maxima summed over the people who could come). A bus's tour is counted by its
+    first session; a fixed place's by each session and room."""
+    starts = {}
+    for key in x:
+        insee, slot, phase = key
+        unit = problem.instance.unit(slot.unit_id)
+        if unit.kind is UnitKind.FIXED or slot.session == 0:
+            starts[key] = problem.occurrences(insee, slot, phase)
+    for limit in problem.post_limits:
+        terms = [
+            (x[key], limit.per_tour.get(key[1].unit_id, 0) * sum(1 for d in dates if d in limit.dates))
+            for key, dates in starts.items()
+        ]
+        terms = [(var, coef) for var, coef in terms if coef > 0]
+        if sum(coef for _, coef in terms) > limit.limit:
+            rules.at_most((var for var, _ in terms), limit.limit, [coef for _, coef in terms])
 
 
 def _add_slot_capacity(rules: _Rules, x, problem: PatternProblem, by_slot) -> None:

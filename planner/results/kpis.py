@@ -16,6 +16,7 @@ from planner.domain.calendar import closed_dates
 from planner.domain.instance import Instance
 from planner.domain.plan import Shift, Tour, Unserved
 from planner.domain.travel_matrix import TravelMatrix
+from planner.results.inversions import inversions, priority_swaps
 
 #: kg of CO₂ per km for a light-duty diesel vehicle (assumption, ADEME order of magnitude).
 CO2_KG_PER_KM = 0.25
@@ -48,7 +49,15 @@ def compute_kpis(
         "co2_kg_per_week": round(drive_km * CO2_KG_PER_KM / weeks, 1),
         "regularity": regularity(tours, instance),
         "shifts": len(shifts),
-    } | _home_km(instance, tours, shifts)
+    } | _home_km(instance, tours, shifts) | _inversions(instance, tours, travel)
+
+
+def _inversions(instance: Instance, tours: Sequence[Tour], travel: TravelMatrix) -> dict[str, float]:
+    """Priority communes left below target while a session they could take serves less need
+    (`planner.results.inversions`); only for territories with priority zones."""
+    if not any(c.priority and c.visits_per_week > 0 for c in instance.communes):
+        return {}
+    return {"inversions": inversions(priority_swaps(instance, tours, travel))}
 
 
 def _home_km(instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift]) -> dict[str, float]:

@@ -22,6 +22,7 @@ KPI_EXPLANATIONS = {
     "shifts": "Nombre de gardes affectées (une personne, un rôle, une tournée).",
     "home_km_median": "Distance médiane à vol d'oiseau entre le domicile et le lieu de prise de service (dépôt du bus ou lieu fixe), par garde sur place.",
     "home_km_max": "Plus longue distance à vol d'oiseau entre le domicile et le lieu de prise de service, parmi les gardes sur place.",
+    "inversions": "Communes en zone prioritaire sous leur objectif alors qu'une séance qu'elles pourraient prendre (sans enfreindre aucune règle) sert une commune hors zone au besoin moindre : 0 attendu.",
     "need_bound_share": "Borne prouvée du besoin couvert : aucun motif hebdomadaire respectant les règles (zones prioritaires d'abord) ne peut couvrir plus ; le besoin couvert du plan s'en approche d'autant plus que le calcul a abouti.",
 }
 
@@ -41,6 +42,7 @@ KPI_LABELS = {
     "home_km_median": "Domicile → service, médiane (km)",
     "home_km_max": "Domicile → service, maximum (km)",
     "need_bound_share": "Besoin couvert, borne prouvée",
+    "inversions": "Inversions de priorité",
 }
 
 SHARE_KPIS = {"need_served_share", "regularity", "need_bound_share"}

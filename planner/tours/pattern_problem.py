@@ -198,10 +198,7 @@ class PatternProblem:
         return float(self.travel.minutes[self.travel.index(a), self.travel.index(b)])
 
     def round_trip(self, unit: Unit, commune: Commune) -> float:
-        if unit.kind is UnitKind.FIXED:
-            return 0.0
-        site = commune.site.point
-        return self.minutes(unit.depot, site) + self.minutes(site, unit.depot)
+        return _round_trip(self.travel, unit, commune)
 
     @cached_property
     def _values(self) -> dict[tuple[str, Slot, int, bool], int]:
@@ -275,19 +272,13 @@ def build_problem(
     problem = PatternProblem(instance, travel, candidates, slots, {}, cycle, demand, dates, round(need_total))
     allowed: dict[str, tuple[Slot, ...]] = {}
     for c in candidates:
-        # A site the matrix lacks is out of every unit's reach (`planner.travel.may_be_visited`).
-        in_matrix = c.site.point in travel
-        units = [u for u in instance.units if in_matrix and u.may_serve(c.insee) and _reachable(problem, u, c)]
-        units.sort(key=lambda u: (problem.round_trip(u, c), u.id))
-        if len(units) > MAX_UNITS_PER_COMMUNE and not any(u.places for u in units):
-            units = units[:MAX_UNITS_PER_COMMUNE]
-        unit_ids = {u.id for u in units}
+        unit_ids = {u.id for u in units_for(instance, travel, c)}
         allowed[c.insee] = tuple(
             s
             for s in slots
             if s.unit_id in unit_ids
             and s.weekday in c.site.open_days
-            and _site_hours_fit(c, instance.unit(s.unit_id), rules.session_length(instance.unit(s.unit_id)))
+            and site_hours_fit(c, instance.unit(s.unit_id), rules.session_length(instance.unit(s.unit_id)))
         )
     kept = _shortlist(candidates, allowed, demand, weekly_slots=len(slots))
     kept_allowed = {c.insee: allowed[c.insee] for c in kept}
@@ -336,17 +327,37 @@ def _shortlist(candidates, allowed, demand, *, weekly_slots: int) -> tuple[Commu
     return tuple(sorted(kept + unreachable, key=lambda c: c.insee))
 
 
-def _reachable(problem: PatternProblem, unit: Unit, commune: Commune) -> bool:
+def units_for(instance: Instance, travel: TravelMatrix, commune: Commune) -> list[Unit]:
+    """The units that may visit a commune: those allowed to serve it and within reach
+    (`reachable`), the `MAX_UNITS_PER_COMMUNE` nearest when no unit lists its places. A site the
+    matrix lacks is out of every unit's reach (`planner.travel.may_be_visited`)."""
+    if commune.site.point not in travel:
+        return []
+    units = [u for u in instance.units if u.may_serve(commune.insee) and reachable(instance, travel, u, commune)]
+    units.sort(key=lambda u: (_round_trip(travel, u, commune), u.id))
+    if len(units) > MAX_UNITS_PER_COMMUNE and not any(u.places for u in units):
+        units = units[:MAX_UNITS_PER_COMMUNE]
+    return units
+
+
+def _round_trip(travel: TravelMatrix, unit: Unit, commune: Commune) -> float:
+    if unit.kind is UnitKind.FIXED:
+        return 0.0
+    depot, site = travel.index(unit.depot), travel.index(commune.site.point)
+    return float(travel.minutes[depot, site] + travel.minutes[site, depot])
+
+
+def reachable(instance: Instance, travel: TravelMatrix, unit: Unit, commune: Commune) -> bool:
     """A session there fits in the unit's day, driving included.
 
     With a lunch break the session must fit in the morning after the drive out, or in the
     afternoon before the drive back (the other drive may overlap the break).
     """
-    length = problem.instance.rules.session_length(unit)
+    length = instance.rules.session_length(unit)
     if unit.kind is UnitKind.FIXED:
         return length <= unit.hours.minutes
-    site = commune.site.point
-    out, back = (whole_minutes(problem.minutes(a, b)) for a, b in ((unit.depot, site), (site, unit.depot)))
+    depot, site = travel.index(unit.depot), travel.index(commune.site.point)
+    out, back = whole_minutes(travel.minutes[depot, site]), whole_minutes(travel.minutes[site, depot])
     if unit.lunch is None:
         return out + length + back <= unit.hours.minutes
     morning = unit.lunch.start - unit.hours.start
@@ -354,7 +365,8 @@ def _reachable(problem: PatternProblem, unit: Unit, commune: Commune) -> bool:
     return out + length <= morning or length + back <= afternoon
 
 
-def _site_hours_fit(commune: Commune, unit: Unit, length: int) -> bool:
+def site_hours_fit(commune: Commune, unit: Unit, length: int) -> bool:
+    """The commune's site is open long enough, within the unit's hours, for one session."""
     hours = commune.site.open_hours
     if hours is None:
         return True

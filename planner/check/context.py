@@ -147,10 +147,14 @@ class Context:
         return commune.name if commune else session.insee
 
     def stops(self, tour: Tour, unit: Unit) -> list[_Stop] | None:
-        """Depot, sessions, depot; None when a session's commune is unknown."""
+        """Depot, sessions, depot; None when a session's commune is unknown. A fixed place's
+        sessions held at the same time in several rooms are one stop."""
         depot = _Stop(unit.depot, unit.depot.name, tour.leave_depot, tour.leave_depot)
         stops = [depot]
-        for session in tour.sessions:
+        sessions = tour.sessions
+        if unit.kind is UnitKind.FIXED:
+            sessions = sorted({(s.arrival, s.departure, s.insee): s for s in sessions}.values(), key=lambda s: s.arrival)
+        for session in sessions:
             commune = self.commune_of(session.insee)
             if commune is None:
                 return None

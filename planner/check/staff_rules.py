@@ -9,7 +9,7 @@ from datetime import date
 
 from planner.check.context import Context, Violation, overlapping_pairs, side_by_side
 from planner.domain.french import MONTHS_FR_SHORT, WEEKDAYS_FR, date_fr, hhmm
-from planner.domain.instance import HalfDay, Staff, Unit, half_days_of
+from planner.domain.instance import HalfDay, Staff, Unit, UnitKind, half_days_of
 from planner.domain.plan import Shift
 
 CREW = "CREW"
@@ -24,12 +24,21 @@ MAX_MONTH = "MAX_MONTH"
 
 
 def check_crew(ctx: Context) -> Iterator[Violation]:
-    """Every shift belongs to a tour, and every tour has exactly its unit's crew, role by role."""
+    """Every shift belongs to a tour, and every tour has exactly its unit's crew, role by role; at a
+    fixed place, every session (each room) has its own crew, and each shift names its session."""
     if not ctx.plan.shifts and not ctx.instance.staff:
         return  # a plan of tours only, for an instance without a roster
     for shift in ctx.plan.shifts:
-        if shift.tour_key not in ctx.tours_by_key:
+        tour = ctx.tours_by_key.get(shift.tour_key)
+        if tour is None:
             msg = f"{ctx.shift_where(shift)} : service sans tournée correspondante"
+            yield Violation(CREW, msg, shift.tour_key, shift.staff_id)
+            continue
+        unit = ctx.unit_of(tour.unit_id)
+        fixed = unit is not None and unit.kind is UnitKind.FIXED
+        if fixed != (shift.session is not None) or (fixed and not 0 <= shift.session < len(tour.sessions)):
+            want = "une séance du lieu" if fixed else "toute la tournée"
+            msg = f"{ctx.shift_where(shift)} : le service doit couvrir {want}"
             yield Violation(CREW, msg, shift.tour_key, shift.staff_id)
     seen: set[str] = set()
     for tour, unit in ctx.tours():
@@ -41,11 +50,14 @@ def check_crew(ctx: Context) -> Iterator[Violation]:
         if not shifts and need:
             yield Violation(CREW, f"{ctx.where(tour)} : tournée sans équipe", tour.key)
             continue
-        have = Counter(s.role for s in shifts)
-        for role in sorted(set(need) | set(have), key=lambda r: r.value):
-            if have[role] != need.get(role, 0):
-                msg = f"{ctx.where(tour)} : {have[role]} {role.label_fr} au lieu de {need.get(role, 0)}"
-                yield Violation(CREW, msg, tour.key)
+        parts = range(len(tour.sessions)) if unit.kind is UnitKind.FIXED else [None]
+        for part in parts:
+            have = Counter(s.role for s in shifts if s.session == part)
+            where = ctx.where(tour) if part is None else f"{ctx.where(tour)}, séance de {hhmm(tour.sessions[part].start)}"
+            for role in sorted(set(need) | set(have), key=lambda r: r.value):
+                if have[role] != need.get(role, 0):
+                    msg = f"{where} : {have[role]} {role.label_fr} au lieu de {need.get(role, 0)}"
+                    yield Violation(CREW, msg, tour.key)
 
 
 def _known_shifts(ctx: Context) -> Iterator[tuple[Shift, Unit]]:
@@ -99,15 +111,21 @@ def check_availability(ctx: Context) -> Iterator[Violation]:
 
 
 def check_shift_times(ctx: Context) -> Iterator[Violation]:
-    """A shift starts when its tour leaves the depot and ends when it is back."""
+    """A shift starts when its tour leaves the depot and ends when it is back; at a fixed place, it
+    is its session's time."""
     for shift in ctx.plan.shifts:
         tour = ctx.tours_by_key.get(shift.tour_key)
-        if tour is None:
+        if tour is None or (shift.session is not None and not 0 <= shift.session < len(tour.sessions)):
             continue  # CREW reports it
-        if (shift.start, shift.end) != (tour.leave_depot, tour.back_at_depot):
+        if shift.session is None:
+            span, what = (tour.leave_depot, tour.back_at_depot), "la tournée va"
+        else:
+            session = tour.sessions[shift.session]
+            span, what = (session.start, session.end), "la séance va"
+        if (shift.start, shift.end) != span:
             msg = (
                 f"{ctx.shift_where(shift)} : service {hhmm(shift.start)}-{hhmm(shift.end)}, "
-                f"or la tournée va de {hhmm(tour.leave_depot)} à {hhmm(tour.back_at_depot)}"
+                f"or {what} de {hhmm(span[0])} à {hhmm(span[1])}"
             )
             yield Violation(SHIFT_TIMES, msg, shift.tour_key, shift.staff_id)
 

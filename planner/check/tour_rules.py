@@ -105,16 +105,22 @@ def check_hours(ctx: Context) -> Iterator[Violation]:
 
 
 def check_session_times(ctx: Context) -> Iterator[Violation]:
-    """Each session is consistent, lasts the session length, and sessions follow one another."""
+    """Each session is consistent, lasts the session length, and sessions follow one another; at a
+    fixed place, sessions at the same time are in different rooms, at most ``rooms``."""
     rules = ctx.instance.rules
     for tour, unit in ctx.tours():
         where = ctx.where(tour)
         length = rules.session_length(unit)
+        rooms = unit.rooms if unit.kind is UnitKind.FIXED else 1
         if not tour.sessions:
             yield Violation(SESSION_TIMES, f"{where} : tournée sans aucune séance", tour.key)
-        if len(tour.sessions) > unit.sessions_per_day:
-            msg = f"{where} : {len(tour.sessions)} séances, au plus {unit.sessions_per_day} par jour"
+        if len(tour.sessions) > unit.sessions_per_day * rooms:
+            msg = f"{where} : {len(tour.sessions)} séances, au plus {unit.sessions_per_day * rooms} par jour"
             yield Violation(SESSION_TIMES, msg, tour.key)
+        for s in tour.sessions:
+            if not 0 <= s.room < rooms:
+                msg = f"{where} : séance en salle {s.room + 1}, l'unité en a {rooms}"
+                yield Violation(SESSION_TIMES, msg, tour.key)
         for s in tour.sessions:
             name = ctx.place_name(s)
             if not s.arrival <= s.start < s.end <= s.departure:
@@ -129,7 +135,10 @@ def check_session_times(ctx: Context) -> Iterator[Violation]:
                     f"{s.end - s.start} min au lieu de {length} min"
                 )
                 yield Violation(SESSION_TIMES, msg, tour.key)
-        for prev, nxt in zip(tour.sessions, tour.sessions[1:]):
+        by_room: dict[int, list[Session]] = defaultdict(list)
+        for s in tour.sessions:
+            by_room[s.room].append(s)
+        for prev, nxt in (pair for room in sorted(by_room) for pair in itertools.pairwise(by_room[room])):
             if nxt.arrival < prev.departure or nxt.start < prev.end:
                 msg = (
                     f"{where} : la séance à {ctx.place_name(nxt)} (arrivée {hhmm(nxt.arrival)}) "
@@ -258,8 +267,8 @@ def check_lunch(ctx: Context) -> Iterator[Violation]:
         # Gaps between consulting: depot → first session, between sessions, last session → depot.
         # Only a gap holding the whole lunch window matters: a tour that starts or ends during the
         # window takes its lunch outside working time (a session cutting into it is reported above).
-        ends = [tour.leave_depot] + [s.end for s in tour.sessions]
-        starts = [s.start for s in tour.sessions] + [tour.back_at_depot]
+        ends = [tour.leave_depot] + [s.departure for s in stops[1:-1]]
+        starts = [s.arrival for s in stops[1:-1]] + [tour.back_at_depot]
         for k, (gap_start, gap_end) in enumerate(zip(ends, starts)):
             if not (gap_start <= lunch.start and lunch.end <= gap_end):
                 continue
@@ -318,9 +327,12 @@ def check_unit_places(ctx: Context) -> Iterator[Violation]:
 
 
 def _visits_by_commune(ctx: Context) -> dict[str, list[tuple[Tour, Session]]]:
+    """Each commune's visits by a bus. A fixed place's sessions are not visits of its commune: its
+    target comes from its catchment and its capacity from rooms × sessions (SESSION_TIMES)."""
     by_commune: dict[str, list[tuple[Tour, Session]]] = defaultdict(list)
-    for tour, _unit, s, _commune in ctx.visits():
-        by_commune[s.insee].append((tour, s))
+    for tour, unit, s, _commune in ctx.visits():
+        if unit.kind is not UnitKind.FIXED:
+            by_commune[s.insee].append((tour, s))
     for visits in by_commune.values():
         visits.sort(key=lambda v: (v[0].date, v[1].start))
     return by_commune

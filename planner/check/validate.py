@@ -42,7 +42,10 @@ Crew rules (CREW) apply whenever the plan has shifts or the instance has staff: 
 shift is then a violation ("tournée sans équipe") unless its unit's crew is empty. A plan of tours
 only, for an instance without a roster, is checked for its tours alone. A person works at most one
 tour a date: overlapping shifts are ONE_PLACE, any other second shift that date is
-ONE_TOUR_PER_PERSON_PER_DAY.
+ONE_TOUR_PER_PERSON_PER_DAY. At a fixed place each session (each room) has its own crew: a shift
+names its session (its index in the tour) and has that session's times; sessions at the same time
+are in different rooms (SESSION_TIMES), and they are not visits of the place's commune for FREQUENCY
+and MIN_GAP (a place's target comes from the communes around it).
 """
 
 from __future__ import annotations

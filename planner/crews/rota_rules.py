@@ -489,8 +489,8 @@ def soft_continuity(rm: RotaModel) -> list[Cost]:
                 chosen[(insee, role)][staff_id].append(var)
     fixed: dict[tuple[str, Role], set[str]] = defaultdict(set)
     for s in rm.frozen_shifts:
-        if s.role in CARE_ROLES and s.tour_key in rm.tour_by_key:
-            for insee in communes_of(rm.tour_by_key[s.tour_key]):
+        if s.role in CARE_ROLES and s.post_key in rm.tour_by_key:
+            for insee in communes_of(rm.tour_by_key[s.post_key]):
                 fixed[(insee, s.role)].add(s.staff_id)
     costs = []
     for insee, role in sorted(
@@ -547,9 +547,9 @@ def soft_stability(rm: RotaModel) -> list[Cost]:
     costs = []
     planned = {t.key for t in rm.tours}
     for s in rm.keep:
-        if s.tour_key not in planned:
+        if s.post_key not in planned:
             continue
-        var = rm.x.get((s.staff_id, s.tour_key, s.role))
+        var = rm.x.get((s.staff_id, s.post_key, s.role))
         changed = 1 if var is None else 1 - var
         text = f"garde de {staff_name(rm.instance, s.staff_id)} ({s.role.label_fr}) sur {s.tour_key} modifiée"
         costs.append(Cost(RULE_STABILITY, STABILITY_WEIGHT * SCALE, changed, text))

@@ -17,6 +17,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from planner.crews import rota_rules
+from planner.crews.posts import posts_of
 from planner.crews.rota_rules import Penalty
 from planner.crews.uncrewed import explain_uncrewed
 from planner.domain.instance import Instance, Role, Staff
@@ -44,7 +45,8 @@ MAX_PASSES = 3
 
 @dataclass(frozen=True)
 class RotaResult:
-    """The crews found: shifts, tours left uncrewed (the core drops them) and why, costs paid.
+    """The crews found: shifts, posts left uncrewed (their keys: a tour, or a fixed place's session;
+    `planner.crews.posts.without_posts` drops them) and why, costs paid.
 
     ``status`` is CP-SAT's (``optimal``, ``feasible``…); ``changed_vs_keep`` counts the kept shifts
     (on tours that are still planned and not frozen) that the new rota does not keep.
@@ -61,7 +63,7 @@ class RotaResult:
 
 def shift_key(shift: Shift) -> tuple[str, str, str]:
     """What identifies a shift for comparing rotas: tour, person, role."""
-    return (shift.tour_key, shift.staff_id, shift.role.value)
+    return (shift.post_key, shift.staff_id, shift.role.value)
 
 
 def assign_crews(
@@ -81,7 +83,7 @@ def assign_crews(
     instance
         Staff, units and rules (weights).
     tours
-        Dated tours to crew.
+        Dated tours to crew (a fixed place's sessions each get their own crew: `planner.crews.posts`).
     time_limit
         Seconds given to CP-SAT.
     seed
@@ -100,12 +102,13 @@ def assign_crews(
     """
     say = progress or (lambda fraction, message: None)
     started = time.perf_counter()
+    tours = posts_of(instance, tours)
     frozen_tours = tuple(
         t for t in tours if frozen_before is not None and t.date < frozen_before
     )
     frozen_keys = {t.key for t in frozen_tours}
     open_tours = tuple(t for t in tours if t.key not in frozen_keys)
-    frozen_shifts = tuple(s for s in keep if s.tour_key in frozen_keys)
+    frozen_shifts = tuple(s for s in keep if s.post_key in frozen_keys)
 
     say(
         0.0,
@@ -154,7 +157,7 @@ def assign_crews(
             *explanations,
         )
     kept_open = {
-        shift_key(s) for s in keep if s.tour_key in {t.key for t in open_tours}
+        shift_key(s) for s in keep if s.post_key in {t.key for t in open_tours}
     }
     changed = len(kept_open - {shift_key(s) for s in shifts})
     say(
@@ -233,7 +236,7 @@ def _greedy_hint(rm: rota_rules.RotaModel, keep: Sequence[Shift]) -> None:
     Roles with the fewest candidates are filled first; see `_Greedy.score` for who is picked.
     Maxima and one-tour-a-day are respected, so the hint is feasible.
     """
-    state = _Greedy(rm, {(s.staff_id, s.tour_key, s.role) for s in keep})
+    state = _Greedy(rm, {(s.staff_id, s.post_key, s.role) for s in keep})
     for s in rm.frozen_shifts:
         state.add(s.staff_id, s.date)
     people = {p.id: p for p in rm.instance.staff}
@@ -347,7 +350,7 @@ def _search(
     windows = _windows(rm.tours)
     if rm.keep:  # re-planning: only the weeks where the repaired rota differs from the published one
         open_keys = {t.key for t in rm.tours}
-        published = {shift_key(s) for s in rm.keep if s.tour_key in open_keys}
+        published = {shift_key(s) for s in rm.keep if s.post_key in open_keys}
         changed = {k[0] for k in published ^ {shift_key(s) for s in best}}
         windows = [w for w in _windows(rm.tours, by_unit=False, weeks=1) if w & changed]
     offers = {p.id: rm.offered(p) for p in rm.instance.staff}
@@ -372,7 +375,7 @@ def _search(
             outside = (*rm.frozen_tours, *(t for t in rm.tours if t.key not in window))
             inside_keys = set(window)
             fixed = tuple(
-                s for s in (*best, *rm.frozen_shifts) if s.tour_key not in inside_keys
+                s for s in (*best, *rm.frozen_shifts) if s.post_key not in inside_keys
             )
             sub, _ = rota_rules.build(
                 rm.instance,
@@ -383,9 +386,9 @@ def _search(
                 offers=offers,
             )
             incumbent = {
-                (s.staff_id, s.tour_key, s.role)
+                (s.staff_id, s.post_key, s.role)
                 for s in best
-                if s.tour_key in inside_keys
+                if s.post_key in inside_keys
             }
             _hint_shifts(sub, best)
             _complete_hint(sub.model)
@@ -394,10 +397,10 @@ def _search(
             if found is None:
                 continue
             window_shifts = _shifts_of_solution(sub, found)
-            if {(s.staff_id, s.tour_key, s.role) for s in window_shifts} != incumbent:
+            if {(s.staff_id, s.post_key, s.role) for s in window_shifts} != incumbent:
                 gained = True
                 best = [
-                    s for s in best if s.tour_key not in inside_keys
+                    s for s in best if s.post_key not in inside_keys
                 ] + window_shifts
         if not gained:
             break
@@ -426,8 +429,8 @@ def _windows(
 
 def _hint_shifts(rm: rota_rules.RotaModel, shifts: Sequence[Shift]) -> None:
     """Hint the model with ``shifts`` (decision variables only); `_evaluate` completes the rest."""
-    chosen = {(s.staff_id, s.tour_key, s.role) for s in shifts}
-    crewed = {s.tour_key for s in shifts}
+    chosen = {(s.staff_id, s.post_key, s.role) for s in shifts}
+    crewed = {s.post_key for s in shifts}
     rm.model.ClearHints()
     for key, var in rm.x.items():
         rm.model.AddHint(var, key in chosen)
@@ -452,6 +455,7 @@ def _shifts_of_solution(
                     start=tour.leave_depot,
                     end=tour.back_at_depot,
                     remote=role in unit.remote_roles,
+                    session=tour.session,
                 )
             )
     return shifts

@@ -10,13 +10,15 @@ tour uncrewed, the planner blocks that (unit, date) and plans again (`planner.pl
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
+from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from datetime import date
 from functools import cache
 
 from planner.domain.calendar import closed_dates
 from planner.domain.instance import HalfDay, Instance, Role, Staff, Unit, UnitKind, half_days_of
+from planner.crews.posts import Post
 from planner.tours.day_routing import fixed_session_times
 from planner.tours.pattern_problem import Crews, PostLimit
 
@@ -37,17 +39,26 @@ def session_halves(instance: Instance, unit: Unit, session: int) -> frozenset[Ha
     return frozenset(HalfDay.MORNING if s < n / 2 else HalfDay.AFTERNOON for s in range(session + 1))
 
 
-def crew_counts(instance: Instance, blocked: Collection[tuple[str, date]] = ()) -> Crews:
+def crew_counts(instance: Instance, blocked: Collection[Post] = ()) -> Crews:
     """``crews(unit, day, session)``: the crews the roster can field (see the module docstring).
 
-    ``blocked`` (unit id, date) pairs get none: the rota found no crew there with the maxima.
+    ``blocked`` posts, which the rota could not crew with the maxima, get none: a bus's day, or one
+    room of a fixed place's session.
     """
-    blocked = frozenset(blocked)
+    lost: Counter[tuple[str, date, int | None]] = Counter()
+    for post in blocked:
+        start = None if post.session is None else post.sessions[0].start
+        lost[post.unit_id, post.date, start] += 1
 
     @cache
     def crews(unit: Unit, day: date, session: int) -> int:
         limit = unit.rooms if unit.kind is UnitKind.FIXED else 1
-        if (unit.id, day) in blocked:
+        if unit.kind is UnitKind.FIXED:
+            start = fixed_session_times(unit, instance.rules.session_length(unit))[session][0]
+            limit -= lost[unit.id, day, start]
+        elif lost[unit.id, day, None]:
+            return 0
+        if limit <= 0:
             return 0
         halves = session_halves(instance, unit, session)
         people = [
@@ -90,36 +101,61 @@ def _matches(people: Sequence[Staff], places: list[Role]) -> bool:
 
 
 def post_limits(instance: Instance) -> tuple[PostLimit, ...]:
-    """For each role, ISO week and month of the horizon: the most places of that role the roster can
-    fill there (each person's maximum, capped by the working dates they offer and are not on leave;
-    a month also by the weekly maxima of its weeks). The pattern plans no more tours than that."""
+    """What the roster can give, role by role, over each date, ISO week and month of the horizon,
+    and over the dates of each set of weekdays within a week or a month (Hall's condition: posts on
+    Mondays and Fridays need people who offer Mondays or Fridays): the most places the people with
+    that role can fill there (`capacity`). A limit is kept only when it can bind: below what the
+    units could ask for there and, for a weekday set, below its dates one by one and its whole week
+    or month. The pattern plans no more tours than that."""
     closed = closed_dates(instance.rules)
     dates = [d for d in instance.rules.dates() if d not in closed]
     limits = []
     for role in sorted({r for u in instance.units for r, n in u.crew.items() if n > 0}, key=lambda r: r.value):
         per_tour = {u.id: u.crew.get(role, 0) for u in instance.units if u.crew.get(role, 0) > 0}
-        working = {d for d in dates if any(d.weekday() in instance.unit(u).days for u in per_tour)}
+        working = sorted(d for d in dates if any(d.weekday() in instance.unit(u).days for u in per_tour))
         people = [p for p in instance.staff if role in p.roles]
-        weeks: dict[tuple[int, int], list[date]] = defaultdict(list)
-        months: dict[tuple[int, int], list[date]] = defaultdict(list)
-        for d in sorted(working):
-            weeks[tuple(d.isocalendar()[:2])].append(d)
-            months[(d.year, d.month)].append(d)
-        for days in weeks.values():
-            limit = sum(min(p.max_shifts_per_week, _offered(p, days)) for p in people)
-            limits.append(PostLimit(frozenset(days), per_tour, limit))
-        for days in months.values():
-            by_week: dict[tuple[int, int], list[date]] = defaultdict(list)
-            for d in days:
-                by_week[tuple(d.isocalendar()[:2])].append(d)
-            limit = sum(
-                min(p.max_shifts_per_month, sum(min(p.max_shifts_per_week, _offered(p, w)) for w in by_week.values()))
-                for p in people
-            )
-            limits.append(PostLimit(frozenset(days), per_tour, limit))
+        most = {d: _most_posts(instance, per_tour, d) for d in working}
+        single = {d: capacity(people, [d]) for d in working}
+        limits += [PostLimit(frozenset({d}), per_tour, single[d]) for d in working if single[d] < most[d]]
+        periods: dict[tuple, list[date]] = defaultdict(list)
+        for d in working:
+            periods[("week", *d.isocalendar()[:2])].append(d)
+            periods[("month", d.year, d.month)].append(d)
+        for days in periods.values():
+            whole = capacity(people, days)
+            if whole < sum(min(most[d], single[d]) for d in days):
+                limits.append(PostLimit(frozenset(days), per_tour, whole))
+            weekdays = sorted({d.weekday() for d in days})
+            for size in range(2, len(weekdays)):
+                for subset in itertools.combinations(weekdays, size):
+                    part = [d for d in days if d.weekday() in subset]
+                    limit = capacity(people, part)
+                    if limit < min(whole, sum(min(most[d], single[d]) for d in part)):
+                        limits.append(PostLimit(frozenset(part), per_tour, limit))
     return tuple(limits)
 
 
-def _offered(person: Staff, days: Sequence[date]) -> int:
-    """Dates among ``days`` the person offers at least half of and is not on leave."""
-    return sum(1 for d in days if not person.is_off(d) and any((d.weekday(), h) in person.availability for h in HalfDay))
+def _most_posts(instance: Instance, per_tour, day: date) -> int:
+    """The most places of a role the units could ask for on ``day``: a limit above it never binds."""
+    most = 0
+    for unit_id, n in per_tour.items():
+        unit = instance.unit(unit_id)
+        if day.weekday() in unit.days:
+            most += n * (unit.rooms * unit.sessions_per_day if unit.kind is UnitKind.FIXED else 1)
+    return most
+
+
+def capacity(people: Sequence[Staff], days: Sequence[date]) -> int:
+    """The most shifts ``people`` can take on ``days``: one a day on dates they offer and are not on
+    leave, within their weekly and monthly maxima."""
+    total = 0
+    for person in people:
+        months: dict[tuple[int, int], dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
+        for d in days:
+            if not person.is_off(d) and any((d.weekday(), h) in person.availability for h in HalfDay):
+                months[(d.year, d.month)][tuple(d.isocalendar()[:2])] += 1
+        total += sum(
+            min(person.max_shifts_per_month, sum(min(person.max_shifts_per_week, n) for n in weeks.values()))
+            for weeks in months.values()
+        )
+    return total

@@ -282,6 +282,12 @@ class Rules:
     weights: Weights = field(default_factory=Weights)
     #: Percent of the best need served the planner may give up to drive less (0: need strictly first).
     need_tolerance_percent: int = 1
+    #: Residents go to the nearest fixed consultation place within this many minutes' drive: its
+    #: catchment, whose need sets the place's target (docs/formats.md).
+    catchment_minutes: int = 30
+    #: Need (people) one weekly consultation session at a fixed place serves: a place's target is its
+    #: catchment's need divided by this, in sessions a week (rounded up, capped by its capacity).
+    need_per_weekly_session: int = 200
 
     def __post_init__(self) -> None:
         problem = horizon_problem(self.start, self.weeks)

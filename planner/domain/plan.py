@@ -52,10 +52,22 @@ class Tour:
     def half_days(self) -> frozenset[HalfDay]:
         return half_days_of(self.leave_depot, self.back_at_depot)
 
+    @property
+    def public_sessions(self) -> tuple[Session, ...]:
+        """The sessions as residents see them: parallel rooms of a fixed place are one consultation."""
+        seen: set[tuple[str, int, int]] = set()
+        kept = []
+        for s in self.sessions:
+            if (s.insee, s.start, s.end) not in seen:
+                seen.add((s.insee, s.start, s.end))
+                kept.append(s)
+        return tuple(kept)
+
 
 @dataclass(frozen=True)
 class Shift:
-    """One person filling one role on one tour."""
+    """One person filling one role on one tour (a bus: the whole tour; a fixed place: one session,
+    its index in the tour's sessions in ``session``, each session having its own crew)."""
 
     unit_id: str
     date: date
@@ -64,10 +76,24 @@ class Shift:
     start: int
     end: int
     remote: bool = False
+    session: int | None = None
 
     @property
     def tour_key(self) -> str:
         return f"{self.unit_id}/{self.date.isoformat()}"
+
+    def sessions_of(self, tour: Tour | None) -> tuple[Session, ...]:
+        """The sessions this shift works on its tour: all of a bus's, its own at a fixed place."""
+        if tour is None:
+            return ()
+        if self.session is None:
+            return tour.sessions
+        return tour.sessions[self.session : self.session + 1]
+
+    @property
+    def post_key(self) -> str:
+        """The crew place it fills: the tour, or one session of a fixed place's tour."""
+        return self.tour_key if self.session is None else f"{self.tour_key}#{self.session}"
 
 
 @dataclass(frozen=True)
@@ -106,6 +132,10 @@ class Plan:
 
     def sessions(self) -> list[tuple[Tour, Session]]:
         return [(t, s) for t in self.tours for s in t.sessions]
+
+    def public_sessions(self) -> list[tuple[Tour, Session]]:
+        """Sessions as residents see them (`Tour.public_sessions`: parallel rooms are one)."""
+        return [(t, s) for t in self.tours for s in t.public_sessions]
 
     def shifts_of(self, tour: Tour) -> list[Shift]:
         return [s for s in self.shifts if s.tour_key == tour.key]

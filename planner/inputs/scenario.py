@@ -63,6 +63,8 @@ RULES_KEYS = (
     "max_drive_between_sessions",
     "frequency_by_need",
     "need_tolerance_percent",
+    "catchment_minutes",
+    "need_per_weekly_session",
 )
 WEIGHT_KEYS = tuple(f.name for f in fields(Weights))
 UNIT_KEYS = (
@@ -216,6 +218,12 @@ class ScenarioReader:
             ),
             need_tolerance_percent=self.value(
                 rules, path + ("need_tolerance_percent",), _int_between(0, 50), default=defaults.need_tolerance_percent
+            ),
+            catchment_minutes=self.value(
+                rules, path + ("catchment_minutes",), _int_between(0, 240), default=defaults.catchment_minutes
+            ),
+            need_per_weekly_session=self.value(
+                rules, path + ("need_per_weekly_session",), _int_between(1, 10**6), default=defaults.need_per_weekly_session
             ),
         )
         self.unknown_keys(weights_table, WEIGHT_KEYS, ("weights",))

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import time as clock
 from collections.abc import Callable
-from datetime import date
 
 from planner.check.validate import validate
+from planner.crews.posts import Post, posts_of, without_posts
 from planner.crews.reschedule import propose_moves
 from planner.crews.rota_search import RotaResult, assign_crews
 from planner.crews.staffing import crew_counts, post_limits
@@ -30,6 +30,7 @@ from planner.planning.left_out import left_out_reasons
 from planner.planning.options import PlanOptions
 from planner.planning.search_report import search_report
 from planner.results.kpis import compute_kpis, unserved_communes
+from planner.tours.catchment import catchment_demand, catchments
 from planner.tours.greedy_pattern import greedy_pattern
 from planner.tours.pattern_problem import Pattern, PatternProblem, any_crew, build_problem
 from planner.tours.pattern_search import solve_pattern
@@ -40,7 +41,7 @@ Progress = Callable[[float, str], None]
 
 #: After the rota, the (unit, date)s it could not crew are blocked and the pattern is chosen again,
 #: at most this many times, each with this share of the time limit (from the previous pattern).
-CREW_ROUNDS = 2
+CREW_ROUNDS = 3
 CREW_ROUND_SHARE = 0.25
 
 
@@ -60,10 +61,11 @@ def plan(
 
     report(0.1, "Choix des communes et des jours (motif hebdomadaire)…")
     staffed = bool(instance.staff) and any(u.crew for u in instance.units)
-    blocked: set[tuple[str, date]] = set()
+    blocked: list[Post] = []
     crews = crew_counts(instance) if staffed else any_crew
     limits = post_limits(instance) if staffed else ()
-    problem = build_problem(instance, travel, crews=crews, post_limits=limits)
+    demand = catchment_demand(instance, catchments(instance, travel))
+    problem = build_problem(instance, travel, crews=crews, demand=demand, post_limits=limits)
     pattern = _choose_pattern(problem, options, options.time_limit, None)
     first_budget, rounds = pattern.budget, 0
     rota: RotaResult | None = None
@@ -77,9 +79,9 @@ def plan(
         if not rota.uncrewed or round_ == CREW_ROUNDS:
             break
         report(0.6 + 0.1 * round_, "Jours sans équipe écartés, nouveau motif…")
-        blocked |= {(t.unit_id, t.date) for t in tours if t.key in set(rota.uncrewed)}
+        blocked += [p for p in posts_of(instance, tours) if p.key in set(rota.uncrewed)]
         crews = crew_counts(instance, blocked)
-        problem = build_problem(instance, travel, crews=crews, post_limits=limits)
+        problem = build_problem(instance, travel, crews=crews, demand=demand, post_limits=limits)
         pattern = _choose_pattern(problem, options, CREW_ROUND_SHARE * first_budget, pattern)
         rounds += 1
 
@@ -99,8 +101,8 @@ def plan(
                 if m.new.key not in rota.uncrewed
             ]
         dropped = set(rota.uncrewed)
-        tours = [t for t in tours if t.key not in dropped]
-        shifts = tuple(rota.shifts)
+        tours, kept_shifts = without_posts(instance, tours, rota.shifts, dropped)
+        shifts = tuple(kept_shifts)
         warnings += list(rota.explanations)
 
     report(0.9, "Vérification indépendante du plan…")
@@ -148,7 +150,7 @@ def assemble(
     (the proven bound on need served), listed after the plan's own.
     """
     tours = sorted(tours, key=lambda t: (t.date, t.unit_id))
-    unserved = unserved_communes(instance, tours, reasons)
+    unserved = unserved_communes(instance, tours, travel, reasons)
     kpis = compute_kpis(instance, tours, shifts, travel) | (extra_kpis or {})
     return Plan(
         instance_name=instance.name,

@@ -15,10 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from planner.crews.posts import posts_of, without_posts
 from planner.crews.rota_rules import staff_name
 from planner.crews.rota_search import RotaResult, assign_crews, shift_key
 from planner.domain.errors import InputError, PlanningError, Problem
-from planner.domain.french import date_fr
+from planner.domain.french import date_fr, hhmm
 from planner.domain.instance import Instance, Point, UnitKind
 from planner.domain.plan import Plan, Session, Shift, Tour
 from planner.domain.travel_matrix import TravelMatrix, whole_minutes
@@ -269,22 +270,19 @@ def replan(
         frozen_before=today,
     )
     uncrewed = set(rota.uncrewed)
-    for tour in tours:
-        if tour.key in uncrewed:
-            lines.append(
-                (
-                    tour.date,
-                    f"{date_fr(tour.date)} — {current.unit(tour.unit_id).name} : tournée supprimée faute d'équipe",
-                )
-            )
-            sessions_removed += len(tour.sessions)
-    removed |= uncrewed
-    tours = [t for t in tours if t.key not in uncrewed]
-    lines += _crew_diff(current, tours, published.shifts, rota.shifts)
+    for post in posts_of(current, tours):
+        if post.key in uncrewed:
+            what = "tournée supprimée" if post.session is None else f"séance de {hhmm(post.leave_depot)} supprimée"
+            lines.append((post.date, f"{date_fr(post.date)} — {current.unit(post.unit_id).name} : {what} faute d'équipe"))
+            sessions_removed += len(post.sessions)
+    kept, crewed = without_posts(current, tours, rota.shifts, uncrewed)
+    removed |= {t.key for t in tours} - {t.key for t in kept}
+    tours = kept
+    lines += _crew_diff(current, tours, published.shifts, crewed)
 
     kept_keys = {t.key for t in tours}
     old_kept = {shift_key(s) for s in published.shifts if s.tour_key in kept_keys}
-    shifts_changed = len(old_kept - {shift_key(s) for s in rota.shifts})
+    shifts_changed = len(old_kept - {shift_key(s) for s in crewed})
     shifts_cancelled = sum(1 for s in published.shifts if s.tour_key in removed)
     diff = tuple(text for _, text in sorted(lines, key=lambda item: item[0]))
 
@@ -293,7 +291,7 @@ def replan(
     plan = assemble(
         current,
         tours,
-        rota.shifts,
+        tuple(crewed),
         travel,
         warnings,
         published.solver_seconds + time.perf_counter() - began,

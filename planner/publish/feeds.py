@@ -155,7 +155,7 @@ def _session_events(instance: Instance, plan: Plan, crews: Mapping[str, list[Shi
         unit = instance.unit(tour.unit_id)
         seen: dict[str, int] = defaultdict(int)
         crew = _crew_lines(instance, crews.get(tour.key, []))
-        for session in tour.sessions:
+        for session in tour.public_sessions:
             commune = instance.commune(session.insee)
             site = site_of(commune, session.site_id)
             key = ("session", unit.id, tour.date.isoformat(), commune.insee)
@@ -192,7 +192,7 @@ def _session_events(instance: Instance, plan: Plan, crews: Mapping[str, list[Shi
 
 def _shift_event(instance: Instance, shift: Shift, tour: Tour | None, crew: list[Shift]) -> EventSpec:
     unit = instance.unit(shift.unit_id)
-    sessions: tuple[Session, ...] = tour.sessions if tour else ()
+    sessions: tuple[Session, ...] = shift.sessions_of(tour)
     communes = [instance.commune(s.insee) for s in sessions]
     names = ", ".join(dict.fromkeys(c.name for c in communes)) or "sans passage"
     lines = [f"Rôle : {shift.role.label_fr}" + (" (à distance, téléconsultation)" if shift.remote else "") + "."]

@@ -53,7 +53,7 @@ def _tour_to_dict(t: Tour) -> dict[str, Any]:
 
 
 def _shift_to_dict(s: Shift) -> dict[str, Any]:
-    return {
+    shift = {
         "unit": s.unit_id,
         "date": s.date.isoformat(),
         "staff": s.staff_id,
@@ -62,6 +62,7 @@ def _shift_to_dict(s: Shift) -> dict[str, Any]:
         "end": hhmm(s.end),
         "remote": s.remote,
     }
+    return shift | ({"session": s.session} if s.session is not None else {})
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
@@ -228,8 +229,9 @@ def plan_from_dict(d: Mapping[str, Any], *, source: str = "plan") -> Plan:
             r.time(sd, "end", where),
             r.get(sd, "remote", where, bool, default=False),
         )
+        session = r.get(sd, "session", where, int, default=None)
         if None not in values:
-            shifts.append(Shift(*values))
+            shifts.append(Shift(*values, session=session))
     unserved = []
     for i, ud in enumerate(r.items(d, "unserved", "plan")):
         where = f"unserved[{i}]"

@@ -97,7 +97,7 @@ Scannez ce code, ou tapez l'adresse ci-dessous, pour ajouter les passages à {na
 def commune_poster(instance: Instance, plan: Plan, insee: str, *, base_url: str | None = None) -> str:
     """The public A4 poster of one commune, as HTML: visits, hours, place, what to bring, QR code."""
     commune = instance.commune(insee)
-    visits = sorted(((t, s) for t, s in plan.sessions() if s.insee == insee), key=lambda ts: (ts[0].date, ts[1].start))
+    visits = sorted(((t, s) for t, s in plan.public_sessions() if s.insee == insee), key=lambda ts: (ts[0].date, ts[1].start))
     unit_ids = list(dict.fromkeys(t.unit_id for t, _ in visits))
     units = [instance.unit(u) for u in unit_ids]
     roles = {r for u in units for r in u.crew}
@@ -188,7 +188,7 @@ def person_list(instance: Instance, plan: Plan, staff_id: str) -> str:
     rows = []
     for s in sorted((s for s in plan.shifts if s.staff_id == staff_id), key=lambda s: (s.date, s.start)):
         tour = tours.get(s.tour_key)
-        sessions: Iterable[Session] = tour.sessions if tour else ()
+        sessions: Iterable[Session] = s.sessions_of(tour)
         stops = "<br>".join(
             f"{hhmm(x.start)}–{hhmm(x.end)} {html.escape(instance.commune(x.insee).name)}" for x in sessions
         )
@@ -216,7 +216,7 @@ PUBLIC_TIMETABLE_HEADER = ("date", "jour", "debut", "fin", "insee", "commune", "
 def public_timetable_rows(instance: Instance, plan: Plan) -> list[tuple[str, ...]]:
     """Rows of the public timetable CSV: when and where units stop, no staff."""
     rows = []
-    for t, s in sorted(plan.sessions(), key=lambda ts: (ts[0].date, ts[1].start, ts[1].insee)):
+    for t, s in sorted(plan.public_sessions(), key=lambda ts: (ts[0].date, ts[1].start, ts[1].insee)):
         commune = instance.commune(s.insee)
         rows.append(
             (

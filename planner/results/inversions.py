@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,15 +41,24 @@ class Swap:
     blocked_by: str | None
 
 
-def priority_swaps(instance: Instance, tours: Sequence[Tour], travel: TravelMatrix) -> list[Swap]:
+def priority_swaps(
+    instance: Instance, tours: Sequence[Tour], travel: TravelMatrix, targets: Mapping[str, float] | None = None
+) -> list[Swap]:
     """Every session a priority commune below its target could take from a commune with less need
-    outside the zones, with the rule that blocks it (or none)."""
+    outside the zones, with the rule that blocks it (or none). ``targets`` are the bus visits a week
+    of the communes buses serve (default: every commune's own; `planner.results.kpis.Targets`)."""
     rules = instance.rules
     visits: dict[str, list[date]] = defaultdict(list)
     for t in tours:
         for s in t.sessions:
             visits[s.insee].append(t.date)
-    short = [c for c in instance.communes if c.priority and _below_target(c, len(visits[c.insee]), rules.weeks)]
+    if targets is None:
+        targets = {c.insee: c.visits_per_week for c in instance.communes}
+    short = [
+        c
+        for c in instance.communes
+        if c.priority and c.insee in targets and _below_target(targets[c.insee], len(visits[c.insee]), rules.weeks)
+    ]
     swaps = []
     for c in short:
         units = {u.id for u in units_for(instance, travel, c)}
@@ -79,9 +88,8 @@ def blocking_rules(swaps: Sequence[Swap], insee: str) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _below_target(commune: Commune, planned: int, weeks: int) -> bool:
-    target = commune.visits_per_week * weeks
-    return commune.visits_per_week > 0 and planned < math.floor(target + 1e-9)
+def _below_target(per_week: float, planned: int, weeks: int) -> bool:
+    return per_week > 0 and planned < math.floor(per_week * weeks + 1e-9)
 
 
 def _blocked(

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from planner.crews.rota_rules import home_km
 from planner.domain.calendar import closed_dates
-from planner.domain.instance import Instance
+from planner.domain.instance import Instance, UnitKind
 from planner.domain.plan import Shift, Tour, Unserved
 from planner.domain.travel_matrix import TravelMatrix
 from planner.results.inversions import inversions, priority_swaps
+from planner.tours.catchment import Catchment, catchment_of, catchments
 
 #: kg of CO₂ per km for a light-duty diesel vehicle (assumption, ADEME order of magnitude).
 CO2_KG_PER_KM = 0.25
@@ -24,24 +26,50 @@ CO2_KG_PER_KM = 0.25
 REGULAR_START_TOLERANCE = 30
 
 
+@dataclass(frozen=True)
+class Targets:
+    """What a plan should serve: each commune's bus visits a week (``visits``), and each fixed
+    place's sessions a week with the communes whose residents go there (``places``,
+    `planner.tours.catchment`)."""
+
+    visits: Mapping[str, float]
+    places: Mapping[str, Catchment]
+
+    @classmethod
+    def of(cls, instance: Instance, travel: TravelMatrix) -> Targets:
+        places = catchments(instance, travel)
+        members = catchment_of(places)
+        visits = {c.insee: c.visits_per_week for c in instance.communes if c.visits_per_week > 0 and c.insee not in members}
+        return cls(visits, places)
+
+
 def compute_kpis(
     instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift], travel: TravelMatrix
 ) -> dict[str, float]:
-    """Every KPI of docs/architecture.md (results), per week of the horizon where it is a flow."""
+    """Every KPI of docs/architecture.md (results), per week of the horizon where it is a flow.
+
+    A commune in a fixed place's catchment counts with its whole need, served in proportion to the
+    place's sessions against its target (capped at all of it); other communes with their bus
+    visits against their target frequency."""
     weeks = instance.rules.weeks
+    targets = Targets.of(instance, travel)
     sessions = [(t, s) for t in tours for s in t.sessions]
-    visits = Counter(s.insee for _, s in sessions)
-    candidates = [c for c in instance.communes if c.visits_per_week > 0]
-    target = sum(c.need * c.visits_per_week for c in candidates)
-    served = sum(c.need * min(visits[c.insee] / weeks, c.visits_per_week) for c in candidates)
+    bus_visits, place_sessions = _visits(instance, tours)
+    target = sum(instance.commune(i).need * v for i, v in targets.visits.items())
+    target += sum(c.need for c in targets.places.values())
+    served = sum(instance.commune(i).need * min(bus_visits[i] / weeks, v) for i, v in targets.visits.items())
+    served += sum(c.need * min(1.0, place_sessions[p] / (c.sessions_per_week * weeks)) for p, c in targets.places.items())
+    reached = {i for i in targets.visits if bus_visits[i]}
+    reached |= {i for p, c in targets.places.items() if place_sessions[p] for i in c.communes}
+    candidates = set(targets.visits) | {i for c in targets.places.values() for i in c.communes}
     drive_km = sum(t.drive_km for t in tours)
-    within = _population_within(instance, set(visits), travel)
+    within = _population_within(instance, {s.insee for _, s in sessions}, travel)
     return {
         "sessions_per_week": round(len(sessions) / weeks, 2),
         "consultation_hours_per_week": round(sum(s.end - s.start for _, s in sessions) / 60 / weeks, 2),
         "need_served_share": round(served / target, 4) if target else 1.0,
-        "communes_served": len(visits),
-        "communes_left_out": sum(1 for c in candidates if visits[c.insee] == 0),
+        "communes_served": len(reached | {i for i in bus_visits if bus_visits[i]}),
+        "communes_left_out": len(candidates - reached),
         "population_within_15min": within[15],
         "population_within_30min": within[30],
         "drive_minutes_per_week": round(sum(t.drive_minutes for t in tours) / weeks, 1),
@@ -49,15 +77,15 @@ def compute_kpis(
         "co2_kg_per_week": round(drive_km * CO2_KG_PER_KM / weeks, 1),
         "regularity": regularity(tours, instance),
         "shifts": len(shifts),
-    } | _home_km(instance, tours, shifts) | _inversions(instance, tours, travel)
+    } | _home_km(instance, tours, shifts) | _inversions(instance, tours, travel, targets)
 
 
-def _inversions(instance: Instance, tours: Sequence[Tour], travel: TravelMatrix) -> dict[str, float]:
+def _inversions(instance: Instance, tours: Sequence[Tour], travel: TravelMatrix, targets: Targets) -> dict[str, float]:
     """Priority communes left below target while a session they could take serves less need
-    (`planner.results.inversions`); only for territories with priority zones."""
-    if not any(c.priority and c.visits_per_week > 0 for c in instance.communes):
+    (`planner.results.inversions`); only for territories with priority zones served by buses."""
+    if not any(instance.commune(i).priority for i in targets.visits):
         return {}
-    return {"inversions": inversions(priority_swaps(instance, tours, travel))}
+    return {"inversions": inversions(priority_swaps(instance, tours, travel, targets.visits))}
 
 
 def _home_km(instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift]) -> dict[str, float]:
@@ -76,13 +104,25 @@ def _home_km(instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift])
     return {"home_km_median": round(float(np.median(km)), 1), "home_km_max": round(max(km), 1)}
 
 
+def _visits(instance: Instance, tours: Iterable[Tour]) -> tuple[Counter, Counter]:
+    """Bus visits by commune, and sessions at fixed places by place."""
+    bus, fixed = Counter(), Counter()
+    for t in tours:
+        counter = fixed if instance.unit(t.unit_id).kind is UnitKind.FIXED else bus
+        counter.update(s.insee for s in t.sessions)
+    return bus, fixed
+
+
 def regularity(tours: Iterable[Tour], instance: Instance) -> float:
-    """Share of visits in one of their commune's usual weekly slots (weekday, start time ± 30 min).
+    """Share of bus visits in one of their commune's usual weekly slots (weekday, start time ± 30 min).
 
     A commune visited k times a week has k usual slots: its k most frequent (weekday, start) pairs.
+    A fixed place's sessions keep their set times, so they are not counted.
     """
     starts: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for t in tours:
+        if instance.unit(t.unit_id).kind is UnitKind.FIXED:
+            continue
         for s in t.sessions:
             starts[s.insee].append((t.date.weekday(), s.start))
     regular = total = 0
@@ -110,23 +150,26 @@ def _population_within(instance: Instance, served: set[str], travel: TravelMatri
 
 
 def unserved_communes(
-    instance: Instance, tours: Sequence[Tour], reasons: Mapping[str, str] | None = None
+    instance: Instance, tours: Sequence[Tour], travel: TravelMatrix, reasons: Mapping[str, str] | None = None
 ) -> list[Unserved]:
-    """Communes below their target number of visits over the horizon, and why.
+    """Communes below their target number of visits over the horizon, and why; a fixed place below
+    its target of sessions (its catchment's communes are served through it).
 
     ``reasons`` (by INSEE code) are the planner's own explanations; otherwise a generic one is given.
     """
     reasons = reasons or {}
     rules = instance.rules
-    visits = Counter(s.insee for t in tours for s in t.sessions)
+    targets = Targets.of(instance, travel)
+    bus_visits, place_sessions = _visits(instance, tours)
     closed = closed_dates(rules)
     result = []
+    per_week = dict(targets.visits) | {p: c.sessions_per_week for p, c in targets.places.items()}
     for c in instance.communes:
-        if c.visits_per_week <= 0:
+        if c.insee not in per_week:
             continue
-        target = c.visits_per_week * rules.weeks
-        planned = visits[c.insee]
-        if planned >= int(target + 1e-9) or (c.visits_per_week < 1 and planned >= int(target)):
+        target = per_week[c.insee] * rules.weeks
+        planned = (place_sessions if c.insee in targets.places else bus_visits)[c.insee]
+        if planned >= int(target + 1e-9):
             continue
         if c.insee in reasons:
             reason = reasons[c.insee]

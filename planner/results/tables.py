@@ -28,9 +28,10 @@ def sessions_table(instance: Instance, plan: Plan) -> pd.DataFrame:
                 "start": hhmm(s.start),
                 "end": hhmm(s.end),
                 "departure": hhmm(s.departure),
+                "room": s.room + 1,
             }
         )
-    columns = ["date", "weekday", "unit", "insee", "commune", "site", "lat", "lon", "arrival", "start", "end", "departure"]
+    columns = ["date", "weekday", "unit", "insee", "commune", "site", "lat", "lon", "arrival", "start", "end", "departure", "room"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -39,8 +40,7 @@ def shifts_table(instance: Instance, plan: Plan) -> pd.DataFrame:
     tours = {t.key: t for t in plan.tours}
     rows = []
     for sh in plan.shifts:
-        tour = tours.get(sh.tour_key)
-        communes = [instance.commune(s.insee) for s in tour.sessions] if tour else []
+        communes = [instance.commune(s.insee) for s in sh.sessions_of(tours.get(sh.tour_key))]
         rows.append(
             {
                 "date": sh.date.isoformat(),

@@ -103,7 +103,7 @@ def test_short_capacity_serves_priority_then_need_and_explains():
     assert set(_visits(result)) == {"76002"}
     left = {u.insee: u for u in result.unserved}
     assert set(left) == {"76001", "76003"}
-    assert "capacité insuffisante" in left["76001"].reason
+    assert left["76001"].reason.startswith("capacité : les 2 séances") and "passent avant elle" in left["76001"].reason
 
 
 def test_weekly_visits_keep_weekday_and_time_and_skip_holidays():

@@ -106,7 +106,7 @@ def plan(
         warnings += list(rota.explanations)
 
     report(0.9, "Vérification indépendante du plan…")
-    reasons = left_out_reasons(problem, pattern, tours, dropped)
+    reasons = {insee: r.text for insee, r in left_out_reasons(problem, pattern, tours, dropped, travel, crews).items()}
     search, extra = search_report(problem, pattern, options, first_budget=first_budget, rounds=rounds)
     result = assemble(
         instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons, search=search, extra_kpis=extra

@@ -32,13 +32,15 @@ BLOCK_DAY = "la journée ne tiendrait plus dans les horaires"
 
 @dataclass(frozen=True)
 class Swap:
-    """Could priority commune ``insee`` take the session of ``holder`` on ``tour_key``? ``blocked_by``
-    is the rule that forbids it (French), or ``None``: an inversion."""
+    """Could commune ``insee`` take the session of ``holder`` on ``tour_key``? ``blocked_by`` is the
+    rule that forbids it (French), or ``None``. A priority commune's unblocked swap with a holder
+    outside the zones with less need is an inversion."""
 
     insee: str
     holder: str
     tour_key: str
     blocked_by: str | None
+    outranks: bool = True  # the commune comes before the holder (priority zones, then need)
 
 
 def priority_swaps(
@@ -59,21 +61,36 @@ def priority_swaps(
         for c in instance.communes
         if c.priority and c.insee in targets and _below_target(targets[c.insee], len(visits[c.insee]), rules.weeks)
     ]
+    return [
+        s
+        for c in short
+        for s in commune_swaps(instance, tours, travel, c, visits[c.insee])
+        if not instance.commune(s.holder).priority and instance.commune(s.holder).need < c.need
+    ]
+
+
+def outranks(a: Commune, b: Commune) -> bool:
+    """``a`` comes before ``b`` for a slot: priority zones first, then the higher need."""
+    return (a.priority, a.need) > (b.priority, b.need)
+
+
+def commune_swaps(
+    instance: Instance, tours: Sequence[Tour], travel: TravelMatrix, c: Commune, dates: Sequence[date]
+) -> list[Swap]:
+    """Every session of the plan ``c`` could take (a unit that may serve it, a date it is not
+    visited): its holder, whether ``c`` outranks it, and the rule that blocks giving it to ``c``."""
+    units = {u.id for u in units_for(instance, travel, c)}
     swaps = []
-    for c in short:
-        units = {u.id for u in units_for(instance, travel, c)}
-        for tour in tours:
-            unit = instance.unit(tour.unit_id)
-            if not unit.may_serve(c.insee) or tour.date in visits[c.insee]:
+    for tour in tours:
+        unit = instance.unit(tour.unit_id)
+        if not unit.may_serve(c.insee) or tour.date in dates:
+            continue
+        for i, s in enumerate(tour.sessions):
+            if not instance.has_commune(s.insee) or s.insee == c.insee:
                 continue
-            for i, s in enumerate(tour.sessions):
-                if not instance.has_commune(s.insee):
-                    continue
-                holder = instance.commune(s.insee)
-                if holder.priority or holder.need >= c.need:
-                    continue
-                blocked = _blocked(instance, travel, unit, units, tour, i, c, visits[c.insee])
-                swaps.append(Swap(c.insee, s.insee, tour.key, blocked))
+            holder = instance.commune(s.insee)
+            blocked = _blocked(instance, travel, unit, units, tour, i, c, dates)
+            swaps.append(Swap(c.insee, s.insee, tour.key, blocked, outranks(c, holder)))
     return swaps
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where it is used, so that reading files does not pay for it
+    import numpy as np
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -26,6 +27,8 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def great_circle_km(places: Sequence[Located], targets: Sequence[Located] | None = None) -> np.ndarray:
     """Great-circle distances (km) from each of ``places`` to each of ``targets`` (default: ``places``)."""
+    import numpy as np
+
     targets = places if targets is None else targets
     lat, lon = np.radians([p.lat for p in places]), np.radians([p.lon for p in places])
     lat2, lon2 = np.radians([p.lat for p in targets]), np.radians([p.lon for p in targets])
@@ -37,12 +40,16 @@ def great_circle_km(places: Sequence[Located], targets: Sequence[Located] | None
 
 def unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     """Points as 3-D unit vectors: a k-d tree over them finds nearest points on the sphere."""
+    import numpy as np
+
     phi, lam = np.radians(lat), np.radians(lon)
     return np.column_stack((np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)))
 
 
 def chord_km(chord: np.ndarray) -> np.ndarray:
     """Great-circle km from the straight chord between two `unit_vectors`."""
+    import numpy as np
+
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.asarray(chord) / 2))
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_matrix, vstack
 
 #: The objective is divided by this before solving (need × occurrences reaches millions).
 OBJECTIVE_DIVISOR = 1e4
@@ -51,6 +49,9 @@ class Relaxation:
 def solve_relaxation(rows: Rows, objective: np.ndarray, floors: list[tuple[np.ndarray, int]]) -> Relaxation | None:
     """Maximise ``objective · x`` over ``0 ≤ x ≤ 1`` and ``rows``, with ``coefs · x ≥ floor`` for each
     (coefs, floor); ``None`` when HiGHS finds no optimum (the caller then has no bound)."""
+    from scipy.optimize import linprog  # slow to import: only when a relaxation is solved
+    from scipy.sparse import csr_matrix, vstack
+
     matrix = csr_matrix((rows.coefs, (rows.rows, rows.cols)), shape=(len(rows.low), rows.size))
     low, high = np.array(rows.low, dtype=float), np.array(rows.high, dtype=float)
     extra = [coefs for coefs, _ in floors]

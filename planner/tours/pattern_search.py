@@ -173,17 +173,16 @@ def _improve(model: _PatternModel, state: _State, budget: float) -> _State:
         if model.need_key(found) > model.need_key(new.best):
             new.best, new.drive_proven = found, False
         floor = model.priority_of(new.best)
-        bounds = [model.need_bound(floor)]
-        if run.values is not None and run.bound is not None:
-            bounds.append(run.bound - model.weight * floor)
+        bounds = [run.bound - model.weight * floor] if run.values is not None and run.bound is not None else []
+        if not run.optimal:  # the relaxation (solved only when CP-SAT proved nothing)
+            bounds.append(model.need_bound(floor))
         bounds = [b for b in bounds if b is not None]
         if bounds:
             new.need_bound = min(bounds)
-        priority_bound = model.priority_bound()
         new.need_proven = run.optimal or (
             new.need_bound is not None
             and model.need_of(new.best) >= new.need_bound
-            and (not model.has_priority or (priority_bound is not None and floor >= priority_bound))
+            and (not model.has_priority or _at_least(floor, model.priority_bound()))
         )
         new.notes.append(_stage_note("besoin", run))
     else:
@@ -208,6 +207,10 @@ def _improve(model: _PatternModel, state: _State, budget: float) -> _State:
     new.improved = state.improved or model.key(new.values) > model.key(state.values)
     new.notes = new.notes or state.notes
     return new
+
+
+def _at_least(value: int, bound: int | None) -> bool:
+    return bound is not None and value >= bound
 
 
 def _stage_note(stage: str, run: _Run) -> str:
@@ -318,7 +321,7 @@ class _PatternModel:
         """A priority-zone unit outweighs any need: the need stage maximises weight × priority + need."""
         if not self.has_priority:
             return 0
-        bound = self.need_bound(0)
+        bound = self.need_bound(0) if len(self.keys) > SMALL_MODEL else None
         return (bound if bound is not None else int(self.need_coef.sum())) + 1
 
     def need_key(self, values: np.ndarray) -> tuple[int, int]:
@@ -328,7 +331,7 @@ class _PatternModel:
         """The best, priority zones first, of the known solutions and of the relaxation rounded
         (alone, and around each known solution's priority-zone visits)."""
         options = list(known)
-        scores = self.relaxation.scores("need", priority_floor)
+        scores = self.relaxation.scores("need", priority_floor) if len(self.keys) > SMALL_MODEL else None
         if scores is not None:
             scores = {k: scores.get(k, 0.0) for k in self.keys}
             options.append(self.solution_of(rounded_pattern(self.problem, scores).visits))

@@ -36,6 +36,8 @@ SMALL_MODEL_WORKERS = 1
 #: Deterministic budgets (CP-SAT work units, not seconds) of the whole-model run and of each window.
 FULL_BUDGET = 0.1
 WINDOW_BUDGET = 0.3
+#: A whole-model rota that leaves a tour uncrewed searches again, this long, before giving it up.
+RETRY_BUDGET = 0.5
 #: Models with at most this many assignment variables are solved whole.
 SMALL_MODEL = 3000
 #: Planning estimate of one window's wall-clock seconds (2 cores): ``time_limit`` buys
@@ -341,6 +343,11 @@ def _search(
     if len(rm.x) <= SMALL_MODEL:
         values, _, optimal = _solve(rm.model, budget=FULL_BUDGET, seed=seed, workers=SMALL_MODEL_WORKERS)
         solver = _evaluate(rm.model, values) if values is not None else None
+        if solver is not None and not optimal and any(solver.Value(v) for v in rm.uncrewed.values()):
+            # A tour left uncrewed costs the plan its visits: search longer, with neighbourhoods.
+            _set_hint(rm.model, values)
+            values, _, optimal = _solve(rm.model, budget=RETRY_BUDGET, seed=seed)
+            solver = _evaluate(rm.model, values) if values is not None else solver
         return (
             (_shifts_of_solution(rm, solver), optimal)
             if solver is not None

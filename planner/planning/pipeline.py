@@ -108,6 +108,8 @@ def plan(
     report(0.9, "Vérification indépendante du plan…")
     reasons = {insee: r.text for insee, r in left_out_reasons(problem, pattern, tours, dropped, travel, crews).items()}
     search, extra = search_report(problem, pattern, options, first_budget=first_budget, rounds=rounds)
+    if staffed:
+        extra["uncrewed_tours"] = len(dropped)
     result = assemble(
         instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons, search=search, extra_kpis=extra
     )

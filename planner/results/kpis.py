@@ -55,10 +55,8 @@ def compute_kpis(
     targets = Targets.of(instance, travel)
     sessions = [(t, s) for t in tours for s in t.sessions]
     bus_visits, place_sessions = _visits(instance, tours)
-    target = sum(instance.commune(i).need * v for i, v in targets.visits.items())
-    target += sum(c.need for c in targets.places.values())
-    served = sum(instance.commune(i).need * min(bus_visits[i] / weeks, v) for i, v in targets.visits.items())
-    served += sum(c.need * min(1.0, place_sessions[p] / (c.sessions_per_week * weeks)) for p, c in targets.places.items())
+    target, served = _need(instance, targets, bus_visits, place_sessions, lambda c: True)
+    priority_target, priority_served = _need(instance, targets, bus_visits, place_sessions, lambda c: c.priority)
     reached = {i for i in targets.visits if bus_visits[i]}
     reached |= {i for p, c in targets.places.items() if place_sessions[p] for i in c.communes}
     candidates = set(targets.visits) | {i for c in targets.places.values() for i in c.communes}
@@ -68,6 +66,7 @@ def compute_kpis(
         "sessions_per_week": round(len(sessions) / weeks, 2),
         "consultation_hours_per_week": round(sum(s.end - s.start for _, s in sessions) / 60 / weeks, 2),
         "need_served_share": round(served / target, 4) if target else 1.0,
+        **({"priority_need_served_share": round(priority_served / priority_target, 4)} if priority_target else {}),
         "communes_served": len(reached | {i for i in bus_visits if bus_visits[i]}),
         "communes_left_out": len(candidates - reached),
         "population_within_15min": within[15],
@@ -102,6 +101,25 @@ def _home_km(instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift])
     if not km:
         return {}
     return {"home_km_median": round(float(np.median(km)), 1), "home_km_max": round(max(km), 1)}
+
+
+def _need(instance: Instance, targets: Targets, bus_visits: Counter, place_sessions: Counter, keep) -> tuple[float, float]:
+    """(target, served) need of the communes ``keep`` selects: bus visits against each commune's
+    target, a catchment's communes in proportion to their place's sessions against its target."""
+    weeks = instance.rules.weeks
+    target = served = 0.0
+    for insee, per_week in targets.visits.items():
+        c = instance.commune(insee)
+        if keep(c):
+            target += c.need * per_week
+            served += c.need * min(bus_visits[insee] / weeks, per_week)
+    for place, catchment in targets.places.items():
+        share = min(1.0, place_sessions[place] / (catchment.sessions_per_week * weeks))
+        for c in (instance.commune(i) for i in catchment.communes):
+            if keep(c):
+                target += c.need
+                served += c.need * share
+    return target, served
 
 
 def _visits(instance: Instance, tours: Iterable[Tour]) -> tuple[Counter, Counter]:

@@ -22,6 +22,8 @@ KPI_EXPLANATIONS = {
     "shifts": "Nombre de gardes affectées (une personne, un rôle, une tournée).",
     "home_km_median": "Distance médiane à vol d'oiseau entre le domicile et le lieu de prise de service (dépôt du bus ou lieu fixe), par garde sur place.",
     "home_km_max": "Plus longue distance à vol d'oiseau entre le domicile et le lieu de prise de service, parmi les gardes sur place.",
+    "priority_need_served_share": "Part du besoin des communes en zone prioritaire couverte (servie avant tout autre besoin).",
+    "uncrewed_tours": "Tournées (ou séances d'un lieu fixe) que personne ne pouvait tenir : retirées du plan et expliquées ; le motif évite d'en prévoir (0 attendu quand l'équipe existe).",
     "inversions": "Communes en zone prioritaire sous leur objectif alors qu'une séance qu'elles pourraient prendre (sans enfreindre aucune règle) sert une commune hors zone au besoin moindre : 0 attendu.",
     "need_bound_share": "Borne prouvée du besoin couvert : aucun motif hebdomadaire respectant les règles (zones prioritaires d'abord) ne peut couvrir plus ; le besoin couvert du plan s'en approche d'autant plus que le calcul a abouti.",
 }
@@ -42,10 +44,12 @@ KPI_LABELS = {
     "home_km_median": "Domicile → service, médiane (km)",
     "home_km_max": "Domicile → service, maximum (km)",
     "need_bound_share": "Besoin couvert, borne prouvée",
+    "priority_need_served_share": "Besoin couvert en zones prioritaires",
     "inversions": "Inversions de priorité",
+    "uncrewed_tours": "Tournées ou séances sans équipe (retirées)",
 }
 
-SHARE_KPIS = {"need_served_share", "regularity", "need_bound_share"}
+SHARE_KPIS = {"need_served_share", "regularity", "need_bound_share", "priority_need_served_share"}
 
 
 def kpi_explanations() -> dict[str, str]:

@@ -14,9 +14,9 @@ Need is counted over the real dated occurrences (`PatternProblem.value`), in the
 (`planner.tours.pattern_relaxation`): its optimum is a proven bound, and its solution, rounded
 (`rounded_pattern`), a first solution. CP-SAT starts from the best solution so far (a complete
 hint) and keeps it when it finds nothing better; a stage that finds nothing is said in the
-pattern's notes, never hidden. Small models are searched by CP-SAT's full portfolio (which proves
-optima), large ones by its neighbourhood search only (which improves fastest; the relaxation gives
-the bound).
+pattern's notes, never hidden. Need is searched by CP-SAT's full portfolio (which proves optima),
+driving by its neighbourhood search (which improves fastest); a department-scale model keeps only
+its promising visits, the relaxation over all of them giving the bound.
 
 Anytime and monotone: the budget is rounded down to a power of two and spent as a ladder (the
 first step, then steps that double the total), each step improving the previous step's answer and
@@ -44,9 +44,10 @@ from planner.tours.pattern_relaxation import Relaxation, Rows, solve_relaxation
 DRIVE_SCALE = 10
 TIE_SCALE = 1000
 #: Up to this many visit variables, one CP-SAT worker with its full search proves optima fastest;
-#: above, four interleaved workers. Above `LARGE_MODEL` possible visits, the model keeps only the
-#: promising ones (`_Relaxation.promising`, with `PER_COMMUNE` per commune) and is searched by
-#: neighbourhoods only; the bound still comes from the relaxation over every visit.
+#: above, four interleaved workers (neighbourhood search only for driving, where it improves
+#: fastest). Above `LARGE_MODEL` possible visits, the model keeps only the promising ones
+#: (`_Relaxation.promising`, with `PER_COMMUNE` per commune); the bound still comes from the
+#: relaxation over every visit.
 SMALL_MODEL = 300
 LARGE_MODEL = 4000
 PER_COMMUNE = 6
@@ -363,7 +364,7 @@ class _PatternModel:
         proto_hint.values.extend(int(v) for v in full)
         solver = cp_model.CpSolver()
         small = len(self.x) <= SMALL_MODEL
-        search_only = len(self.relaxation.keys) > LARGE_MODEL or (stage == "drive" and not small)
+        search_only = stage == "drive" and not small
         configure_deterministic(
             solver,
             time_limit=budget * DETERMINISTIC_PER_SECOND,

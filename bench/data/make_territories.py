@@ -55,10 +55,9 @@ class TerritorySpec:
     units: tuple[UnitSpec, ...] = ()
     start: str = "2027-01-04"
     weeks: int = 8
-    frequency_by_need: str = "[0.5, 0.25, 0.0]"
+    frequency_by_need: str = "[0.5, 0.25, 0.25, 0.0]"
     session_minutes: int = 180
-    doctors: int = 10
-    drivers: int = 10
+    people: tuple[int, int] = (10, 10)  # invented doctors and drivers
     visits: dict[str, float] = field(default_factory=dict)  # fixed visits_per_week (else from need)
     rules_extra: str = ""
 
@@ -79,9 +78,7 @@ TERRITORIES = (
             UnitSpec("bus-mortagne", "Bus de Mortagne-au-Perche", "61293"),
         ),
         weeks=12,
-        frequency_by_need="[0.5, 0.25, 0.25, 0.0]",
-        doctors=28,
-        drivers=32,
+        people=(28, 32),
     ),
     TerritorySpec(
         name="creuse-sud",
@@ -89,10 +86,7 @@ TERRITORIES = (
         epcis=("200044014", "200067189"),
         priority_epcis=("200044014",),
         units=(UnitSpec("bus-aubusson", "Bus d'Aubusson", "23008"),),
-        weeks=8,
-        frequency_by_need="[0.5, 0.25, 0.25, 0.0]",
-        doctors=8,
-        drivers=6,
+        people=(8, 6),
     ),
     TerritorySpec(
         name="nievre-morvan",
@@ -103,10 +97,8 @@ TERRITORIES = (
             UnitSpec("bus-chateau-chinon", "Bus de Château-Chinon", "58062"),
             UnitSpec("bus-luzy", "Bus de Luzy", "58149"),
         ),
-        weeks=8,
         frequency_by_need="[1.0, 0.5, 0.25, 0.0]",
-        doctors=12,
-        drivers=10,
+        people=(12, 10),
     ),
     TerritorySpec(
         name="manche-centre",
@@ -121,10 +113,8 @@ TERRITORIES = (
             UnitSpec("periers", "Consultations — Périers", "50394", kind="fixed",
                      days="mar,mer,ven", rooms=1, crew="{ doctor = 1 }"),
         ),
-        weeks=8,
         frequency_by_need="[0.0]",
-        doctors=14,
-        drivers=0,
+        people=(14, 0),
     ),
 )
 
@@ -184,9 +174,8 @@ def roster_rows(spec: TerritorySpec, communes, rng: random.Random) -> list[list[
     rows = []
     names = list(SURNAMES)
     rng.shuffle(names)
-    people = [("doctor", "medecin", i) for i in range(spec.doctors)] + [
-        ("driver", "chauffeur", i) for i in range(spec.drivers)
-    ]
+    doctors, drivers = spec.people
+    people = [("doctor", "medecin", i) for i in range(doctors)] + [("driver", "chauffeur", i) for i in range(drivers)]
     for k, (role, label, i) in enumerate(people):
         home = rng.choices(communes, weights)[0]
         nearest = min(

@@ -111,7 +111,8 @@ with st.form("parametres"):
     c1, c2, c3 = st.columns([2, 1, 1])
     roads = c1.radio("Temps de trajet", list(ROADS), index=list(ROADS).index(options.roads) if options.roads in ROADS else 0, format_func=ROADS.get)
     time_limit = c2.number_input(
-        "Temps de calcul du motif (s, 0 = selon la taille)", 0.0, 600.0, float(options.time_limit or 0), step=1.0
+        "Temps de calcul max. (s)", 0.0, 600.0, float(options.time_limit or 0), step=1.0,
+        help="Budget du motif hebdomadaire ; 0 : selon la taille du territoire (2 à 32 s).",
     )
     seed = c3.number_input("Graine aléatoire", 0, 10**6, int(options.seed))
     method = c1.radio("Méthode", list(METHODS), index=list(METHODS).index(options.method), format_func=METHODS.get)

@@ -119,3 +119,15 @@ def test_a_shift_knows_its_sessions():
     shift = next(s for s in result.shifts if s.tour_key == tour.key)
     assert shift.sessions_of(tour) == (tour.sessions[shift.session],)
     assert Shift("maison", tour.date, "d0", Role.DOCTOR, 0, 1).sessions_of(tour) == tour.sessions
+
+
+def test_the_unit_week_names_each_room_s_own_doctor():
+    """Two rooms at the same time: each cell of the unit's week names only that session's doctor."""
+    from planner.results.week_views import unit_week
+
+    instance = _instance(_doctors(4))
+    result = plan(instance, PlanOptions(time_limit=2))
+    grid = unit_week(instance, result, "maison", 0)
+    label, cells = grid.rows[0]
+    doctors = [line for cell in cells for line in cell if line.startswith("médecin")]
+    assert len(doctors) == 4 and len(set(doctors)) == 4

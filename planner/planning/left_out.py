@@ -117,7 +117,7 @@ def _no_slot(instance: Instance, travel: TravelMatrix, c: Commune) -> Reason:
     for unit in instance.units:
         if not unit.may_serve(c.insee):
             causes.append(f"{unit.name} ne dessert pas cette commune")
-        elif not reachable(instance, travel, unit, c):
+        elif c.site.point not in travel or not reachable(instance, travel, unit, c):
             causes.append(f"{unit.name} : trop loin du dépôt pour une séance dans la journée")
         elif not set(unit.days) & set(c.site.open_days):
             causes.append(f"{unit.name} : site fermé tous ses jours de passage")

@@ -368,7 +368,8 @@ def describe_inputs(data: Mapping[str, Any]) -> str:
     options = {**dataclasses.asdict(PlanOptions()), **data.get("options", {})}
     method = _METHODS.get(options["method"], options["method"])
     roads = _ROADS.get(options["roads"], options["roads"])
-    parts = [f"{method} {options['time_limit']:g} s, graine {options['seed']}, trajets : {roads}"]
+    budget = "temps selon la taille" if options["time_limit"] is None else f"{options['time_limit']:g} s"
+    parts = [f"{method} {budget}, graine {options['seed']}, trajets : {roads}"]
     settings = Settings.from_dict(data.get("settings", {}))
     for key, value in settings.rules.items():
         if key in _RULE_LABELS:

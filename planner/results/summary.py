@@ -25,7 +25,7 @@ KPI_EXPLANATIONS = {
     "priority_need_served_share": "Part du besoin des communes en zone prioritaire couverte (servie avant tout autre besoin).",
     "uncrewed_tours": "Tournées (ou séances d'un lieu fixe) que personne ne pouvait tenir : retirées du plan et expliquées ; le motif évite d'en prévoir (0 attendu quand l'équipe existe).",
     "inversions": "Communes en zone prioritaire sous leur objectif alors qu'une séance qu'elles pourraient prendre (sans enfreindre aucune règle) sert une commune hors zone au besoin moindre : 0 attendu.",
-    "need_bound_share": "Borne prouvée du besoin couvert : aucun motif hebdomadaire respectant les règles (zones prioritaires d'abord) ne peut couvrir plus ; le besoin couvert du plan s'en approche d'autant plus que le calcul a abouti.",
+    "need_bound_share": "Borne prouvée : aucun motif hebdomadaire respectant les règles (zones prioritaires d'abord) ne peut servir une plus grande part du besoin ; le plan s'en approche d'autant plus que le calcul a abouti.",
 }
 
 KPI_LABELS = {
@@ -43,8 +43,8 @@ KPI_LABELS = {
     "shifts": "Gardes",
     "home_km_median": "Domicile → service, médiane (km)",
     "home_km_max": "Domicile → service, maximum (km)",
-    "need_bound_share": "Besoin couvert, borne prouvée",
-    "priority_need_served_share": "Besoin couvert en zones prioritaires",
+    "need_bound_share": "Borne prouvée du besoin",
+    "priority_need_served_share": "Part servie en zones prioritaires",
     "inversions": "Inversions de priorité",
     "uncrewed_tours": "Tournées ou séances sans équipe (retirées)",
 }

@@ -58,8 +58,8 @@ def _working_days(instance: Instance, plan: Plan, week: int, unit_ids: set[str] 
     return [d for d in dates if d.weekday() in weekdays or d in touring]
 
 
-def _commune_names(instance: Instance, tour: Tour) -> str:
-    names = [instance.commune(s.insee).name if instance.has_commune(s.insee) else s.insee for s in tour.sessions]
+def _commune_names(instance: Instance, sessions) -> str:
+    names = [instance.commune(s.insee).name if instance.has_commune(s.insee) else s.insee for s in sessions]
     return ", ".join(dict.fromkeys(names))
 
 
@@ -93,7 +93,7 @@ def rota_grid(instance: Instance, plan: Plan, week: int) -> WeekGrid:
         role = shift.role.label_fr + (", à distance" if shift.remote else "")
         cells[(shift.staff_id, shift.date)] += [
             f"{unit} ({role})",
-            _commune_names(instance, tour) if tour else "",
+            _commune_names(instance, shift.sessions_of(tour)),
             f"{hhmm(shift.start)}–{hhmm(shift.end)}",
         ]
     people = sorted(instance.staff, key=lambda p: (p.name, p.id))
@@ -140,7 +140,7 @@ def unit_week(instance: Instance, plan: Plan, unit_id: str, week: int) -> WeekGr
         else:
             for k, session in enumerate(tour.sessions):
                 name = instance.commune(session.insee).name if instance.has_commune(session.insee) else session.insee
-                crew = [s for s in shifts[tour.key] if s.start <= session.start and session.end <= s.end]
+                crew = [s for s in shifts[tour.key] if session in s.sessions_of(tour)]
                 cells[k] = tuple(x for x in (name, f"{hhmm(session.start)}–{hhmm(session.end)}", _crew_line(instance, crew)) if x)
         rows.append((day_label(day), tuple(cells)))
     return WeekGrid(

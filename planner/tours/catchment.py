@@ -1,7 +1,8 @@
 """Fixed consultation places serve the communes around them: catchments and the targets they set.
 
 Residents of a commune go to the nearest fixed place within ``rules.catchment_minutes`` of their
-town hall (by the travel matrix): that place's *catchment*. A place's need is its catchment's need;
+town hall (by the travel source, `TravelMatrix.minutes_between`: every commune counts, not only those
+in the matrix): that place's *catchment*. A place's need is its catchment's need;
 its target, in consultation sessions a week, is that need divided by
 ``rules.need_per_weekly_session`` (rounded up, at least one), capped by what its units can hold
 (rooms × sessions a day × working days). The pattern gives the place that target and counts each
@@ -39,12 +40,11 @@ def catchments(instance: Instance, travel: TravelMatrix) -> dict[str, Catchment]
     places = sorted({p for u in instance.units if u.kind is UnitKind.FIXED for p in u.places if instance.has_commune(p)})
     if not places:
         return {}
-    sites = [travel.index(instance.commune(p).site.point) for p in places]
+    sites = [instance.commune(p).site.point for p in places]
+    communes = [c for c in instance.communes if c.need > 0 or c.insee in places]
+    minutes = travel.minutes_between([c.site.point for c in communes], sites)
     members: dict[str, list[str]] = {p: [] for p in places}
-    for c in instance.communes:
-        if c.need <= 0 and c.insee not in members:
-            continue
-        row = travel.minutes[travel.index(c.site.point), sites]
+    for c, row in zip(communes, minutes, strict=True):
         best = min(range(len(places)), key=lambda i: (row[i], places[i]))
         if c.insee in members:
             members[c.insee].append(c.insee)  # a place serves its own commune

@@ -288,8 +288,8 @@ def build_problem(
 
 
 def _slot_dates(instance: Instance, cycle: int, crews: Crews) -> dict[tuple[Slot, int], tuple[date, ...]]:
-    """For each slot and cycle week, the horizon dates it happens on: unit working, no holiday or
-    closure, and a crew for the day up to that session (one crew per room at a fixed place)."""
+    """For each slot and cycle week, the horizon dates it happens on: unit working and in service, no
+    holiday or closure, and a crew for the day up to that session (one crew per room at a fixed place)."""
     rules = instance.rules
     closed = closed_dates(rules)
     found: dict[tuple[Slot, int], list[date]] = {}
@@ -298,7 +298,7 @@ def _slot_dates(instance: Instance, cycle: int, crews: Crews) -> dict[tuple[Slot
             continue
         week = rules.week_index(day) % cycle
         for unit in instance.units:
-            if day.weekday() not in unit.days:
+            if day.weekday() not in unit.days or rules.unit_closed(unit.id, day):
                 continue
             for session in range(unit.sessions_per_day):
                 rooms = min(crews(unit, day, session), unit.rooms if unit.kind is UnitKind.FIXED else 1)

@@ -45,7 +45,10 @@ def _in_reach(instance: Instance, unit: Unit, commune: Commune) -> bool:
 
 
 def may_be_visited(instance: Instance, commune: Commune) -> bool:
-    """A target of visits above zero and some unit that may serve the commune within its day's reach."""
+    """A target of visits above zero and some unit that may serve the commune within its day's reach;
+    or a fixed consultation place (its target comes from the communes around it)."""
+    if any(u.kind is UnitKind.FIXED and commune.insee in u.places for u in instance.units):
+        return True
     return commune.visits_per_week > 0 and any(_in_reach(instance, u, commune) for u in instance.units)
 
 

@@ -394,6 +394,23 @@ def test_travel_prefers_the_doctor_living_near_a_fixed_place():
     assert "km aller-retour" in penalty.explanation and penalty.amount > 100
 
 
+def test_each_doctor_goes_to_the_bus_near_home_when_both_run():
+    """Two buses the same day, one doctor living by each depot: neither is sent across (travel from
+    home counts for buses too, to their depot)."""
+    a = bus("bus1", depot=Point("Dépôt 1", 49.90, 1.10))
+    b = bus("bus2", depot=Point("Dépôt 2", 49.40, 1.90))
+    staff = [
+        person("d1", {Role.DOCTOR}, home=Point("près du 2", 49.41, 1.91)),
+        person("d2", {Role.DOCTOR}, home=Point("près du 1", 49.91, 1.11)),
+        person("c1", {Role.DRIVER}),
+        person("c2", {Role.DRIVER}),
+    ]
+    t1, t2 = tour("bus1", day(0, 0)), tour("bus2", day(0, 0), "76003", "76004")
+    result = assign_crews(instance_of(staff, units=[a, b]), [t1, t2], time_limit=2)
+    doctors = {s.tour_key: s.staff_id for s in result.shifts if s.role is Role.DOCTOR}
+    assert doctors == {t1.key: "d2", t2.key: "d1"}
+
+
 def test_stability_keeps_published_shifts():
     """Both doctors could do it; the published rota had d2: d2 stays, no change is paid."""
     staff = [

@@ -10,9 +10,6 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-import numpy as np
-from scipy.spatial import cKDTree
-
 from planner.domain.geo import chord_km, haversine_km, unit_vectors
 from planner.domain.instance import Commune, Site
 from planner.domain.limits import MAX_APL, MAX_POPULATION, MAX_TOWN_KM
@@ -232,6 +229,9 @@ def _check_outliers(found: list[tuple[int, Commune]], file: str, problems: Probl
     far = [(number, c, km) for number, c in found if (km := haversine_km(c.lat, c.lon, mid_lat, mid_lon)) > OUTLIER_KM]
     if not far:
         return
+    import numpy as np  # only when some commune is far from the centre: reading files stays quick
+    from scipy.spatial import cKDTree
+
     tree = cKDTree(unit_vectors(np.array([c.lat for _, c in found]), np.array([c.lon for _, c in found])))
     chords, _ = tree.query(unit_vectors(np.array([c.lat for _, c, _ in far]), np.array([c.lon for _, c, _ in far])), k=2)
     for (number, c, km), neighbour_km in zip(far, chord_km(chords[:, 1])):

@@ -41,7 +41,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from planner.check.validate import validate
 from planner.domain.errors import PlanningError, TourneeError
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
@@ -52,7 +51,6 @@ from planner.publish.feeds import (
     publish_feeds,
 )
 from planner.publish.files import write_atomic
-from planner.publish.posters import write_posters
 from planner.publish.store import LedgerEntry, PlanStore
 
 LOCK_FILE = "publication.lock"
@@ -278,6 +276,8 @@ def check_publishable(instance: Instance, plan: Plan, roads: str = "estimate") -
     ``roads`` is the travel choice the plan was made with: a plan made on roads is checked against the
     road matrix (as `planner.planning.pipeline` does), else against the validator's own estimate.
     """
+    from planner.check.validate import validate  # publishing only: `history` and `recover` stay quick
+
     travel = None
     if roads != "estimate":
         from planner.travel import travel_for
@@ -349,6 +349,8 @@ def publish_version(
         feeds = publish_feeds(
             instance, plan, tmp, store=store, base_url=base_url, record=False, private_folder=tokens, stamp=stamp
         )
+        from planner.publish.posters import write_posters  # publishing only, like the validator
+
         pages = write_posters(instance, plan, tmp, base_url=base_url, private_folder=tokens)
         published = datetime.now(UTC).replace(microsecond=0)
         write_atomic(tmp / MANIFEST, _manifest(version, name, published, base_url, feeds.ledger_changes))

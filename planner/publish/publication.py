@@ -51,6 +51,7 @@ from planner.publish.feeds import (
     publish_feeds,
 )
 from planner.publish.files import write_atomic
+from planner.publish.posters import write_posters
 from planner.publish.store import LedgerEntry, PlanStore
 
 LOCK_FILE = "publication.lock"
@@ -349,8 +350,6 @@ def publish_version(
         feeds = publish_feeds(
             instance, plan, tmp, store=store, base_url=base_url, record=False, private_folder=tokens, stamp=stamp
         )
-        from planner.publish.posters import write_posters  # publishing only, like the validator
-
         pages = write_posters(instance, plan, tmp, base_url=base_url, private_folder=tokens)
         published = datetime.now(UTC).replace(microsecond=0)
         write_atomic(tmp / MANIFEST, _manifest(version, name, published, base_url, feeds.ledger_changes))

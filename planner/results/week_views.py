@@ -12,7 +12,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from planner.domain.calendar import closed_dates, public_holidays
 from planner.domain.french import WEEKDAYS_FR, hhmm
@@ -35,6 +38,8 @@ class WeekGrid:
     def frame(self) -> pd.DataFrame:
         """The grid as a table of text (lines of a cell joined by a line break), for screens and sheets."""
         data = [[label, *("\n".join(cell) for cell in cells)] for label, cells in self.rows]
+        import pandas as pd  # for the app's tables only: publishing and `planner history` stay quick
+
         return pd.DataFrame(data, columns=[self.corner, *self.columns])
 
 

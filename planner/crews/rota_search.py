@@ -72,6 +72,7 @@ def assign_crews(
     seed: int = 0,
     keep: Sequence[Shift] = (),
     frozen_before: date | None = None,
+    workers: int | None = None,
     progress: Callable[[float, str], None] | None = None,
 ) -> RotaResult:
     """Crew ``tours`` with the instance's staff.
@@ -90,6 +91,8 @@ def assign_crews(
         A published rota to stay close to (re-planning): each kept shift that changes is costly.
     frozen_before
         Tours dated before this day are not re-crewed: their shifts are exactly those of ``keep``.
+    workers
+        CP-SAT threads of each run (default `NUM_WORKERS`); 1 when runs go side by side (studies).
     progress
         Called as ``progress(fraction, message)`` (fraction of this step, 0 to 1, French message),
         like the ``progress`` of `planner.planning.pipeline.plan`.
@@ -121,7 +124,7 @@ def assign_crews(
     _greedy_hint(rm, keep)
     say(0.2, f"Équipes : recherche ({time_limit:g} s au plus)")
     found, optimal = _search(
-        rm, time_limit=float(time_limit), seed=seed, started=started, say=say
+        rm, time_limit=float(time_limit), seed=seed, workers=workers or NUM_WORKERS, started=started, say=say
     )
     solver = None
     if found is not None:
@@ -301,11 +304,11 @@ def _evaluate(
 
 
 def _solve(
-    model: cp_model.CpModel, *, budget: float, seed: int
+    model: cp_model.CpModel, *, budget: float, seed: int, workers: int
 ) -> tuple[list[int] | None, float, bool]:
     """One deterministic CP-SAT run from the model's hint: (solution, objective, proven optimal)."""
     solver = cp_model.CpSolver()
-    configure_deterministic(solver, time_limit=budget, seed=seed, workers=NUM_WORKERS)
+    configure_deterministic(solver, time_limit=budget, seed=seed, workers=workers)
     code = solver.Solve(model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, float("inf"), False
@@ -321,6 +324,7 @@ def _search(
     *,
     time_limit: float,
     seed: int,
+    workers: int,
     started: float,
     say: Callable[[float, str], None],
 ) -> tuple[list[Shift] | None, bool]:
@@ -333,7 +337,7 @@ def _search(
     rota unless the wall-clock ``time_limit`` (a safety net on a slow machine) cuts it short.
     """
     if len(rm.x) <= SMALL_MODEL:
-        values, _, optimal = _solve(rm.model, budget=FULL_BUDGET, seed=seed)
+        values, _, optimal = _solve(rm.model, budget=FULL_BUDGET, seed=seed, workers=workers)
         solver = _evaluate(rm.model, values) if values is not None else None
         return (
             (_shifts_of_solution(rm, solver), optimal)
@@ -389,7 +393,7 @@ def _search(
             }
             _hint_shifts(sub, best)
             _complete_hint(sub.model)
-            values, _, _ = _solve(sub.model, budget=WINDOW_BUDGET, seed=seed)
+            values, _, _ = _solve(sub.model, budget=WINDOW_BUDGET, seed=seed, workers=workers)
             found = _evaluate(sub.model, values) if values is not None else None
             if found is None:
                 continue

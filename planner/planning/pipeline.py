@@ -55,7 +55,9 @@ def plan(
     problem = build_problem(instance, travel, staffable=staffable)
     pattern = greedy_pattern(problem)
     if options.method == "cp-sat" and problem.candidates:
-        pattern = solve_pattern(problem, time_limit=options.time_limit, seed=options.seed, hint=pattern)
+        pattern = solve_pattern(
+            problem, time_limit=options.time_limit, seed=options.seed, workers=options.threads, hint=pattern
+        )
 
     report(0.6, "Horaires de chaque journée (tournées)…")
     tours, warnings = roll_out(instance, pattern, travel)
@@ -64,13 +66,14 @@ def plan(
     shifts: tuple = ()
     if instance.staff and any(u.crew for u in instance.units):
         report(0.75, "Affectation des équipes…")
-        rota = assign_crews(instance, tours, time_limit=options.rota_time_limit, seed=options.seed)
+        crew_options = {"time_limit": options.rota_time_limit, "seed": options.seed, "workers": options.threads}
+        rota = assign_crews(instance, tours, **crew_options)
         moves = propose_moves(instance, tours, rota.uncrewed, travel) if rota.uncrewed else []
         if moves:
             report(0.8, "Déplacement des tournées sans équipe vers un jour libre…")
             moved = {m.old.key: m.new for m in moves}
             tours = [moved.get(t.key, t) for t in tours]
-            rota = assign_crews(instance, tours, time_limit=options.rota_time_limit, seed=options.seed, keep=rota.shifts)
+            rota = assign_crews(instance, tours, keep=rota.shifts, **crew_options)
             warnings += [
                 f"{instance.unit(m.old.unit_id).name} : tournée du {weekday_date_fr(m.old.date)} déplacée au "
                 f"{weekday_date_fr(m.new.date)}, faute d'équipe le jour prévu."
@@ -84,7 +87,9 @@ def plan(
 
     report(0.9, "Vérification indépendante du plan…")
     reasons = left_out_reasons(problem, pattern, tours, dropped)
-    result = assemble(instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons)
+    result = assemble(
+        instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons, uncrewed=len(dropped)
+    )
     # Only a road matrix is checked against; an estimate, the validator recomputes from the coordinates.
     violations = validate(instance, result, travel=travel if travel.source == "road" else None)
     if violations:
@@ -103,11 +108,14 @@ def assemble(
     warnings: list[str],
     seconds: float,
     reasons: dict[str, str] | None = None,
+    *,
+    uncrewed: int = 0,
 ) -> Plan:
-    """A `Plan` with its KPIs and what was left out, from its tours and shifts."""
+    """A `Plan` with its KPIs and what was left out, from its tours and shifts (``uncrewed``: tours
+    dropped for want of a crew)."""
     tours = sorted(tours, key=lambda t: (t.date, t.unit_id))
     unserved = unserved_communes(instance, tours, reasons)
-    kpis = compute_kpis(instance, tours, shifts, travel)
+    kpis = compute_kpis(instance, tours, shifts, travel, uncrewed=uncrewed)
     return Plan(
         instance_name=instance.name,
         start=instance.rules.start,

@@ -23,9 +23,12 @@ REGULAR_START_TOLERANCE = 30
 
 
 def compute_kpis(
-    instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift], travel: TravelMatrix
+    instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift], travel: TravelMatrix, *, uncrewed: int = 0
 ) -> dict[str, float]:
-    """Every KPI of docs/architecture.md (results), per week of the horizon where it is a flow."""
+    """Every KPI of docs/architecture.md (results), per week of the horizon where it is a flow.
+
+    ``uncrewed`` is the number of tours dropped for want of a crew (the tours no longer say it).
+    """
     weeks = instance.rules.weeks
     sessions = [(t, s) for t in tours for s in t.sessions]
     visits = Counter(s.insee for _, s in sessions)
@@ -47,6 +50,7 @@ def compute_kpis(
         "co2_kg_per_week": round(drive_km * CO2_KG_PER_KM / weeks, 1),
         "regularity": regularity(tours, instance),
         "shifts": len(shifts),
+        "uncrewed_tours": uncrewed,
     }
 
 

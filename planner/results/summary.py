@@ -20,6 +20,7 @@ KPI_EXPLANATIONS = {
     "co2_kg_per_week": "CO₂ émis par semaine, à 0,25 kg/km (hypothèse véhicule utilitaire diesel).",
     "regularity": "Part des visites le même jour de la semaine et à la même heure (±30 min) que d'habitude pour la commune.",
     "shifts": "Nombre de gardes affectées (une personne, un rôle, une tournée).",
+    "uncrewed_tours": "Tournées retirées du plan faute d'équipe (voir les avertissements).",
 }
 
 KPI_LABELS = {
@@ -35,6 +36,7 @@ KPI_LABELS = {
     "co2_kg_per_week": "CO₂ (kg / semaine)",
     "regularity": "Régularité",
     "shifts": "Gardes",
+    "uncrewed_tours": "Tournées sans équipe",
 }
 
 SHARE_KPIS = {"need_served_share", "regularity"}

@@ -31,6 +31,7 @@ COORDINATION = [
     st.Page("app_pages/planifier.py", title="Planifier", icon=":material/event:", url_path="planifier"),
     st.Page("app_pages/replanifier.py", title="Re-planifier", icon=":material/sync:", url_path="replanifier"),
     st.Page("app_pages/publier.py", title="Publier", icon=":material/publish:", url_path="publier"),
+    st.Page("app_pages/etude.py", title="Étude", icon=":material/query_stats:", url_path="etude"),
 ]
 #: Password needed per page: the coordinator's for coordination (the staff page checks personal links itself).
 ACCESS = {p.url_path: "coordinator" for p in COORDINATION}

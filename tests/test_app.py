@@ -257,7 +257,7 @@ def test_personal_link_opens_only_that_persons_shifts(published) -> None:
 # --- Coordination pages ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", ["territoire", "parametres", "planifier", "replanifier", "publier"])
+@pytest.mark.parametrize("page", ["territoire", "parametres", "planifier", "replanifier", "publier", "etude"])
 def test_coordination_page_smoke(page: str) -> None:
     at = _app(page, coordinator=True)
     _ok(at)
@@ -459,3 +459,21 @@ def test_territory_upload_table_reader_keeps_codes_as_text() -> None:
     )
     assert sources.communes.loc[0, "insee"] == "01004"
     assert isinstance(sources.roster, pd.DataFrame) and sources.roster.loc[0, "name"] == "Dr Z. Essai (exemple)"
+
+
+# --- Study page -------------------------------------------------------------------------------
+
+
+def test_study_page_runs_a_study_and_compares_two_scenarios() -> None:
+    """Units 1 to 2 on the demo, one week: a table of two scenarios, the knee sentence, two maps compared."""
+    at = _app("etude", coordinator=True)
+    next(s for s in at.select_slider if s.label == "Unités").set_value((1, 2))
+    next(n for n in at.number_input if n.label == "Semaines de l'horizon").set_value(1)
+    next(n for n in at.number_input if n.label.startswith("Budget de calcul")).set_value(0.5)
+    _button(at, "Lancer l'étude").click().run()
+    _ok(at)
+    assert at.success and at.success[0].value.startswith(("Au-delà de", "Jusqu'à"))
+    table = at.dataframe[0].value
+    assert list(table["scénario"]) == ["u1", "u2"] and list(table["statut"]) == ["ok", "ok"]
+    assert [s.label for s in at.selectbox] == ["Scénario A", "Scénario B"]
+    assert sum(m.label == "Besoin couvert" for m in at.metric) == 2

@@ -54,16 +54,21 @@ class ScenarioFiles:
         return folder
 
 
+def territory_texts(name: str, communes_csv: str, roster_csv: str | None, scenario_toml: str) -> TerritoryTexts:
+    """A territory from the texts of its files (an upload, an edit); the scenario must be valid TOML."""
+    try:
+        document = tomllib.loads(scenario_toml)
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"scenario.toml de « {name} » : fichier TOML invalide ({exc}) ; vérifiez-le avec « planner check »"
+        raise StudyError(msg) from None
+    return TerritoryTexts(name, communes_csv, roster_csv, document)
+
+
 def read_territory_texts(territory: str | Path) -> TerritoryTexts:
     """A built-in territory or a folder of three files, as texts (checked when planned)."""
     name, (communes, roster, scenario) = territory_paths(territory)
-    text = decode(scenario.read_bytes())
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"{scenario} : fichier TOML invalide ({exc}) ; vérifiez-le avec « planner check {territory} »"
-        raise StudyError(msg) from None
-    return TerritoryTexts(name, decode(communes.read_bytes()), decode(roster.read_bytes()), document)
+    texts = [decode(path.read_bytes()) for path in (communes, roster, scenario)]
+    return territory_texts(name, *texts)
 
 
 def with_rules(base: TerritoryTexts, *, weeks: int | None = None, frequency_by_need: Sequence[float] | None = None) -> TerritoryTexts:

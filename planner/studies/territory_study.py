@@ -14,7 +14,7 @@ from planner.studies.chart import chart_frame, study_chart, write_chart
 from planner.studies.figures import COLUMNS, OK
 from planner.studies.grid import ScenarioParameters, combinations
 from planner.studies.knee import knee, knee_sentence
-from planner.studies.scenario_files import read_territory_texts, with_rules
+from planner.studies.scenario_files import TerritoryTexts, read_territory_texts, with_rules
 from planner.studies.study_run import Execution, Progress, RunReport, run_and_record
 from planner.studies.tables import write_table
 from planner.studies.task import ScenarioTask
@@ -33,10 +33,11 @@ def study_options(time_limit: float = 5.0, rota_time_limit: float = 1.0, *, road
 
 @dataclass(frozen=True)
 class TerritoryStudy:
-    """What to study on one territory. ``doctors``/``sessions_per_day`` None: as the territory has
-    them (doctors scaled with the units); ``weeks``/``frequency_by_need`` None: the scenario's."""
+    """What to study on one territory (a built-in name, a folder, or `TerritoryTexts`).
+    ``doctors``/``sessions_per_day`` None: as the territory has them (doctors scaled with the units);
+    ``weeks``/``frequency_by_need`` None: the scenario's."""
 
-    territory: str
+    territory: str | Path | TerritoryTexts
     units: tuple[int, ...]
     doctors: tuple[int, ...] | None = None
     sessions_per_day: tuple[int, ...] | None = None
@@ -48,14 +49,18 @@ class TerritoryStudy:
     def scenarios(self) -> list[ScenarioParameters]:
         return combinations(self.units, self.doctors, self.sessions_per_day)
 
+    def base(self) -> TerritoryTexts:
+        texts = self.territory if isinstance(self.territory, TerritoryTexts) else read_territory_texts(self.territory)
+        return with_rules(texts, weeks=self.weeks, frequency_by_need=self.frequency_by_need)
+
     def tasks(self) -> list[ScenarioTask]:
-        base = with_rules(read_territory_texts(self.territory), weeks=self.weeks, frequency_by_need=self.frequency_by_need)
+        base = self.base()
         return [ScenarioTask(p.id, base, p, self.options, self.depots) for p in self.scenarios()]
 
     def settings(self) -> dict[str, Any]:
         """What was studied, as kept in the study folder (TOML: no null values)."""
         found = {
-            "territoire": str(self.territory),
+            "territoire": self.territory.name if isinstance(self.territory, TerritoryTexts) else str(self.territory),
             "unites": list(self.units),
             "medecins": list(self.doctors or ()),
             "seances_par_jour": list(self.sessions_per_day or ()),
@@ -76,6 +81,7 @@ class StudyReport:
     summary: str
     files: list[Path]
     run: RunReport
+    chart: Any = None  # the Altair chart, None when no scenario was planned
 
     @property
     def failures(self) -> list[dict[str, Any]]:
@@ -168,7 +174,7 @@ def run_territory_study(
     sentences, knee_units, knee_doctors = knee_sentences(study, points)
     summary = _summary(study, title, rows, sentences, base)
     files = write_table(rows, COLUMNS, out_dir / TABLE_STEM, notes=summary.splitlines())
-    notes = []
+    notes, chart = [], None
     if points:
         by_doctors = chart_frame(_series(points, "doctors", study)) if study.doctors and len(study.doctors) > 1 else None
         chart = study_chart(chart_frame(_series(points, "units", study)), knee_units, by_doctors, knee_doctors)
@@ -178,4 +184,4 @@ def run_territory_study(
     summary = "\n".join([summary, *notes])
     summary_path = out_dir / SUMMARY_FILE
     summary_path.write_text(summary + "\n", encoding="utf-8")
-    return StudyReport(title, rows, sentences, summary, [*files, summary_path], run)
+    return StudyReport(title, rows, sentences, summary, [*files, summary_path], run, chart)

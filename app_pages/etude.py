@@ -17,7 +17,11 @@ from planner.publish.plan_json import read_plan_json
 from planner.studies.figures import COLUMNS, OK
 from planner.studies.scenario_files import read_territory_texts, territory_texts
 from planner.studies.study_run import SCENARIOS_DIR
-from planner.studies.territory_study import TerritoryStudy, run_territory_study, study_options
+from planner.studies.territory_study import (
+    TerritoryStudy,
+    run_territory_study,
+    study_options,
+)
 
 #: Figures compared between two scenarios: key → (label, format).
 COMPARED = {

@@ -191,3 +191,19 @@ def test_a_tour_nobody_can_crew_moves_to_a_free_day_of_its_week():
     assert MONDAY + timedelta(days=1) in dates  # moved to Tuesday
     assert any("déplacée" in w for w in result.warnings)
     assert _visits(result) == {"76001": 2, "76002": 2}
+
+
+def test_a_tour_nobody_can_crew_nor_move_is_counted_in_the_kpis():
+    """The unit works Mondays only and the only driver is off the first one: that tour is dropped,
+    said in the warnings and counted by the `uncrewed_tours` KPI."""
+    from planner.domain.instance import DateRange
+
+    staff = (person("d1", {Role.DOCTOR}), person("c1", {Role.DRIVER}, dates_off=(DateRange(MONDAY, MONDAY),)))
+    instance = Instance("drop", (commune("76001", 49.95, 1.15),), (bus(days=frozenset({0})),), staff,
+                        Rules(start=MONDAY, weeks=2))  # fmt: skip
+    result = _checked(instance)
+    assert [t.date for t in result.tours] == [MONDAY + timedelta(days=7)]
+    assert result.kpis["uncrewed_tours"] == 1
+    assert any("chauffeur" in w for w in result.warnings)
+    crewed = _checked(instance.replace(staff=(staff[0], person("c1", {Role.DRIVER}))))
+    assert crewed.kpis["uncrewed_tours"] == 0 and len(crewed.tours) == 2

@@ -25,8 +25,11 @@ from planner.studies.results_log import read_rows
 from planner.studies.roster_scaling import scaled_roster
 from planner.studies.scenario_files import read_territory_texts, scenario_files
 from planner.studies.study_run import Execution
-from planner.studies.territory_study import TerritoryStudy, run_territory_study, study_options
-
+from planner.studies.territory_study import (
+    TerritoryStudy,
+    run_territory_study,
+    study_options,
+)
 from tests.builders import commune
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,7 +133,7 @@ def _plan_data(path: Path) -> dict:
 
 def test_each_scenario_of_a_study_is_the_plan_that_planner_plan_gives(tiny_study, tmp_path):
     """For every scenario: `planner plan SCENARIO_FOLDER --options options.toml` writes the same plan."""
-    study, folder, report = tiny_study
+    _, folder, report = tiny_study
     assert [r["scenario"] for r in report.rows] == ["u1-s1", "u1-s2", "u2-s1", "u2-s2"]
     assert all(r["status"] == OK for r in report.rows)
     for row in report.rows:
@@ -145,7 +148,7 @@ def test_each_scenario_of_a_study_is_the_plan_that_planner_plan_gives(tiny_study
 
 
 def test_a_study_writes_its_table_spreadsheet_chart_and_knee(tiny_study):
-    study, folder, report = tiny_study
+    _, folder, report = tiny_study
     rows = read_rows(folder / "etude.csv")
     assert [r["scenario"] for r in rows] == [r["scenario"] for r in report.rows]
     assert rows[0]["need_served_share"] == report.rows[0]["need_served_share"]
@@ -162,7 +165,7 @@ def test_a_study_writes_its_table_spreadsheet_chart_and_knee(tiny_study):
 
 
 def test_a_study_refuses_a_folder_made_with_other_settings(tiny_study):
-    study, folder, _ = tiny_study
+    _, folder, _ = tiny_study
     other = TerritoryStudy(TINY, units=(1,), weeks=2, options=FAST)
     with pytest.raises(StudyError, match="autres réglages"):
         run_territory_study(other, folder)
@@ -215,7 +218,7 @@ def region(tmp_path_factory):
 
 
 def test_region_on_a_two_worker_local_cluster_equals_the_serial_run(region):
-    study, folder, serial, parallel = region
+    _, folder, serial, parallel = region
     assert len(parallel.run.peak_memory_mb) == 2  # both workers planned
     assert _without_seconds(parallel.ranking) == _without_seconds(serial.ranking)
     for row in serial.ranking:
@@ -228,7 +231,7 @@ def test_region_on_a_two_worker_local_cluster_equals_the_serial_run(region):
 
 
 def test_a_failing_territory_is_reported_and_the_others_complete(region):
-    _, folder, serial, parallel = region
+    _, _, serial, parallel = region
     for report in (serial, parallel):
         assert [r["territory"] for r in report.failures] == [BROKEN]
         reason = report.failures[0]["status"]

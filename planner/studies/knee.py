@@ -6,6 +6,7 @@ need (in points of the need served, per unit or doctor added). Said in one Frenc
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 #: One more unit (or doctor) that serves less than this share of the need more is past the knee.
@@ -18,7 +19,7 @@ def knee(points: Sequence[tuple[int, float]], *, threshold: float = THRESHOLD) -
     ordered = sorted(points)
     if len(ordered) < 2:
         return None
-    gains = [(y2 - y1) / (x2 - x1) for (x1, y1), (x2, y2) in zip(ordered, ordered[1:])]
+    gains = [(y2 - y1) / (x2 - x1) for (x1, y1), (x2, y2) in itertools.pairwise(ordered)]
     for index, (x, _) in enumerate(ordered[:-1]):
         if all(g < threshold for g in gains[index:]):
             return x

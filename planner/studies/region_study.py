@@ -65,10 +65,14 @@ def region_summary(ranking: list[dict[str, Any]], run: RunReport, execution: Exe
     planned = [r for r in ranking if r["rank"] != ""]
     failed = [r for r in ranking if r["rank"] == ""]
     lines = [
-        f"{len(ranking)} intercommunalité(s) : {len(planned)} planifiée(s), {len(failed)} en échec "
-        f"({run.skipped} reprise(s) d'une exécution précédente) ; calcul : {execution.label}, {run.seconds:.0f} s.",
-        "Classement par besoin servi par unité (personnes sans médecin traitant, estimées, au prorata des visites), "
-        "puis par habitants amenés à 15 min d'un arrêt.",
+        (
+            f"{len(ranking)} intercommunalité(s) : {len(planned)} planifiée(s), {len(failed)} en échec "
+            f"({run.skipped} reprise(s) d'une exécution précédente) ; calcul : {execution.label}, {run.seconds:.0f} s."
+        ),
+        (
+            "Classement par besoin servi par unité (personnes sans médecin traitant, estimées, au prorata des "
+            "visites), puis par habitants amenés à 15 min d'un arrêt."
+        ),
         "",
         f"Les {min(TOP, len(planned))} premières :",
         *(_line(r) for r in planned[:TOP]),
@@ -84,10 +88,12 @@ def region_summary(ranking: list[dict[str, Any]], run: RunReport, execution: Exe
 
 
 def run_region_study(
-    study: RegionStudy, out_dir: str | Path, *, execution: Execution = Execution.local_cluster(), progress: Progress | None = None
+    study: RegionStudy, out_dir: str | Path, *, execution: Execution | None = None, progress: Progress | None = None
 ) -> RegionReport:
-    """Plan one unit in every territory of the region into ``out_dir`` (resumable), rank, summarise."""
+    """Plan one unit in every territory of the region into ``out_dir`` (resumable), rank, summarise;
+    by default on a local Dask cluster."""
     out_dir = Path(out_dir)
+    execution = execution or Execution.local_cluster()
     tasks = study.tasks()
     run = run_and_record(tasks, out_dir, study.settings(), study.options, execution=execution, progress=progress)
     ranking = rank_territories(run.rows[t.id] for t in tasks)

@@ -3,7 +3,6 @@ tabled, charted, and the knee said in one French sentence (docs/studies.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,11 @@ from planner.studies.chart import chart_frame, study_chart, write_chart
 from planner.studies.figures import COLUMNS, OK
 from planner.studies.grid import ScenarioParameters, combinations
 from planner.studies.knee import knee, knee_sentence
-from planner.studies.scenario_files import TerritoryTexts, read_territory_texts, with_rules
+from planner.studies.scenario_files import (
+    TerritoryTexts,
+    read_territory_texts,
+    with_rules,
+)
 from planner.studies.study_run import Execution, Progress, RunReport, run_and_record
 from planner.studies.tables import write_table
 from planner.studies.task import ScenarioTask
@@ -22,6 +25,20 @@ from planner.studies.task import ScenarioTask
 TABLE_STEM = "etude"
 CHART_STEM = "graphique"
 SUMMARY_FILE = "resume.txt"
+NOTES = (
+    (
+        "Besoin : personnes sans médecin traitant, estimées par un indicateur de substitution là où le chiffre "
+        "réel manque (voir data/communes/README.md) ; « besoin servi » les compte au prorata des visites prévues."
+    ),
+    (
+        "Unités ajoutées : copies de la première unité, dépôt choisi parmi les plus grandes villes "
+        "(docs/studies.md) ; équipes : personnes fictives."
+    ),
+)
+TABLE_HEADER = (
+    "unités  médecins  personnes  séances/j  besoin couvert  besoin servi  hab. 15 min  hab. 30 min  km/sem  "
+    "½ j. médecin/sem  sans équipe"
+)
 #: Options of every study plan: one CP-SAT thread each, so that plans side by side share no core.
 STUDY_THREADS = 1
 
@@ -128,18 +145,16 @@ def knee_sentences(study: TerritoryStudy, points: list[dict[str, Any]]) -> tuple
     return sentences, knee_units, knee_doctors
 
 
-def _summary(study: TerritoryStudy, title: str, rows: list[dict[str, Any]], sentences: list[str], base: dict) -> str:
+def _summary(title: str, rows: list[dict[str, Any]], sentences: list[str], base: dict) -> str:
     horizon = base.get("horizon", {})
     start = horizon.get("start")
     planned = sum(r.get("status") == OK for r in rows)
-    lines = [
+    since = f" à partir du {date_fr(start)}." if start else "."
+    head = (
         f"Étude « {title} » : {len(rows)} scénario(s), {planned} planifié(s), {len(rows) - planned} en échec ; "
-        f"{horizon.get('weeks', '?')} semaine(s)" + (f" à partir du {date_fr(start)}." if start else "."),
-        *sentences,
-        "",
-        "unités  médecins  personnes  séances/j  besoin couvert  besoin servi  hab. 15 min  hab. 30 min  km/sem  "
-        "½ j. médecin/sem  sans équipe",
-    ]
+        f"{horizon.get('weeks', '?')} semaine(s){since}"
+    )
+    lines = [head, *sentences, "", TABLE_HEADER]
     for r in rows:
         if r.get("status") != OK:
             lines.append(f"{r['scenario']:<8} {r['status']}")
@@ -150,21 +165,17 @@ def _summary(study: TerritoryStudy, title: str, rows: list[dict[str, Any]], sent
             f"{r['population_within_30min']:>11}  {r['drive_km_per_week']:>6}  {r['doctor_half_days_per_week']:>16}  "
             f"{r['uncrewed_tours']:>11}"
         )
-    lines += [
-        "",
-        "Besoin : personnes sans médecin traitant, estimées par un indicateur de substitution là où le chiffre réel "
-        "manque (voir data/communes/README.md) ; « besoin servi » les compte au prorata des visites prévues.",
-        "Unités ajoutées : copies de la première unité, dépôt choisi parmi les plus grandes villes (docs/studies.md) ; "
-        "équipes : personnes fictives.",
-    ]
+    lines += ["", *NOTES]
     return "\n".join(lines)
 
 
 def run_territory_study(
-    study: TerritoryStudy, out_dir: str | Path, *, execution: Execution = Execution(), progress: Progress | None = None
+    study: TerritoryStudy, out_dir: str | Path, *, execution: Execution | None = None, progress: Progress | None = None
 ) -> StudyReport:
-    """Plan every scenario of ``study`` into ``out_dir`` (resumable) and write the table, chart and summary."""
+    """Plan every scenario of ``study`` into ``out_dir`` (resumable; serially by default) and write the
+    table, chart and summary."""
     out_dir = Path(out_dir)
+    execution = execution or Execution()
     tasks = study.tasks()
     base = tasks[0].base.scenario
     title = str(base.get("name", study.territory))
@@ -172,7 +183,7 @@ def run_territory_study(
     rows = [run.rows[t.id] for t in tasks]
     points = _points(study, run.rows)
     sentences, knee_units, knee_doctors = knee_sentences(study, points)
-    summary = _summary(study, title, rows, sentences, base)
+    summary = _summary(title, rows, sentences, base)
     files = write_table(rows, COLUMNS, out_dir / TABLE_STEM, notes=summary.splitlines())
     notes, chart = [], None
     if points:

@@ -25,7 +25,7 @@ from planner.studies.territory_study import (
 
 #: Figures compared between two scenarios: key → (label, format).
 COMPARED = {
-    "need_served_share": ("Besoin couvert", "{:.0%}"),
+    "need_served_share": ("Besoin couvert", "{:.0%}"),  # shown "45 %" by _fmt
     "need_served_people": ("Besoin servi (personnes)", "{:,.0f}"),
     "population_within_15min": ("Habitants à 15 min", "{:,.0f}"),
     "population_within_30min": ("Habitants à 30 min", "{:,.0f}"),
@@ -48,7 +48,8 @@ def _territory():
 
 
 def _fmt(pattern: str, value: float) -> str:
-    return pattern.format(value).replace(",", " ")
+    """French figures: thin groups of thousands, a space before %."""
+    return pattern.format(value).replace(",", " ").replace("%", " %")
 
 
 instance = session.instance()
@@ -62,9 +63,11 @@ st.caption(
 with st.form("study-settings"):
     left, right = st.columns(2)
     units = left.select_slider("Unités", options=list(range(1, 7)), value=(1, 3))
-    sessions = right.multiselect("Séances par jour (vide : celles des unités)", [1, 2], default=[])
+    sessions = right.multiselect(
+        "Séances par jour (vide : celles des unités)", [1, 2], default=[], placeholder="celles des unités"
+    )
     vary = left.toggle("Faire varier le nombre de médecins", value=False)
-    doctors = left.slider("Médecins", 1, 40, (5, 20))
+    doctors = left.slider("Médecins (si on les fait varier)", 1, 40, (5, 20))
     step = right.number_input("… de combien en combien", 1, 20, 5)
     weeks = right.number_input("Semaines de l'horizon", 1, 12, min(instance.rules.weeks, 4))
     time_limit = left.number_input("Budget de calcul par plan (secondes CP-SAT)", 0.5, 30.0, 2.0, step=0.5)

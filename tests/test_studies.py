@@ -249,3 +249,14 @@ def test_a_rerun_skips_finished_territories_and_retries_failed_ones(region, tmp_
     planned_now = [m for m in messages if not m.startswith("reprise")]
     assert len(planned_now) == 1 and planned_now[0].startswith(BROKEN)  # only the failed one, again
     assert _without_seconds(again.ranking) == _without_seconds(serial.ranking)
+
+
+def test_an_existing_dask_cluster_is_used_unchanged(region, tmp_path):
+    """`--scheduler ADDRESS`: the tasks go to that cluster (here an in-process one); same results."""
+    from distributed import LocalCluster
+
+    study, _, serial, _ = region
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as cluster:
+        remote = run_region_study(study, tmp_path / "remote", execution=Execution(scheduler=cluster.scheduler_address))
+        assert cluster.scheduler_address in remote.summary
+    assert _without_seconds(remote.ranking) == _without_seconds(serial.ranking)

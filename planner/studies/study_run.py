@@ -125,11 +125,9 @@ def run_and_record(
         say(len(rows), len(tasks), f"{result.id} ({result.row.get('title') or result.row.get('territory')}) : {state}")
 
     began = time.perf_counter()
-    if not todo:
-        pass
-    elif execution.scheduler or execution.workers:
+    if todo and (execution.scheduler or execution.workers):
         run_on_dask(todo, record, scheduler=execution.scheduler, workers=execution.workers or DEFAULT_WORKERS)
-    else:
+    elif todo:
         run_serially(todo, record)
     report.seconds = round(time.perf_counter() - began, 2)
     return report

@@ -4,6 +4,7 @@ staff name; a volunteer sees only their own shifts; the working copy survives a 
 
 from __future__ import annotations
 
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,7 +34,12 @@ TIMEOUT = 90  # seconds per run: the first demo plan is computed inside one
 
 @pytest.fixture(autouse=True)
 def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A known password and a private workspace, so that tests never write into the repository."""
+    """A known password and a private workspace, so that tests never write into the repository.
+
+    Streamlit installs the app script as ``__main__``; it is put back after each test, or processes
+    spawned later in the session (Dask workers in tests/test_studies.py) would run app.py.
+    """
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     monkeypatch.setenv("TOURNEE_PASSWORD", PASSWORD)
     monkeypatch.delenv("TOURNEE_STAFF_PASSWORD", raising=False)
     monkeypatch.delenv("TOURNEE_PUBLIC_URL", raising=False)

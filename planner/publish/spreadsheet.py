@@ -30,7 +30,7 @@ from planner.results.week_views import WeekGrid, rota_grid, unit_week
 MAX_COLUMN_WIDTH = 60
 
 
-def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def add_sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """A sheet with a bold, frozen header row, formula-safe cells and readable column widths."""
     sheet = book.create_sheet(title)
     sheet.append([safe_cell(h) for h in header])
@@ -48,7 +48,7 @@ def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Seq
 
 
 def _frame_sheet(book: Workbook, title: str, frame: pd.DataFrame) -> None:
-    _sheet(book, title, list(frame.columns), frame.itertuples(index=False, name=None))
+    add_sheet(book, title, list(frame.columns), frame.itertuples(index=False, name=None))
 
 
 def _cell(lines: Sequence[str]) -> str:
@@ -84,19 +84,19 @@ def workbook_bytes(instance: Instance, plan: Plan) -> bytes:
     _frame_sheet(book, "Gardes", in_french(shifts_table(instance, plan)))
     rota = [rota_grid(instance, plan, w) for w in range(plan.weeks)]
     weekdays = sorted({d.weekday() for g in rota for d in g.days})
-    _sheet(book, "Équipes par semaine", ["semaine", "personne", *(WEEKDAYS_FR[w] for w in weekdays)], _rota_rows(rota, weekdays))
+    add_sheet(book, "Équipes par semaine", ["semaine", "personne", *(WEEKDAYS_FR[w] for w in weekdays)], _rota_rows(rota, weekdays))
     units = [(u.name, unit_week(instance, plan, u.id, w)) for u in instance.units for w in range(plan.weeks)]
     width = max((len(g.columns) for _, g in units), default=1)
     header = ["unité", "semaine", "date", "jour", *(f"séance {k + 1}" for k in range(width))]
-    _sheet(book, "Unités par semaine", header, _unit_rows(units, width))
+    add_sheet(book, "Unités par semaine", header, _unit_rows(units, width))
     explanations = kpi_explanations()
-    _sheet(
+    add_sheet(
         book,
         "Indicateurs",
         ["indicateur", "valeur", "valeur affichée", "explication"],
         [(KPI_LABELS.get(k, k), v, format_kpi(k, v), explanations.get(k, "")) for k, v in plan.kpis.items()],
     )
-    _sheet(
+    add_sheet(
         book,
         "Communes non desservies",
         ["commune", "insee", "visites visées", "visites prévues", "raison"],

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -177,11 +178,19 @@ def test_a_study_writes_its_table_spreadsheet_chart_and_knee(tiny_study):
     assert served[(2, "2")] >= served[(1, "1")]  # more capacity never serves less here
 
 
-def test_a_study_refuses_a_folder_made_with_other_settings(tiny_study):
+def test_a_study_refuses_a_folder_made_with_other_settings_or_files(tiny_study, tmp_path):
     _, folder, _ = tiny_study
     other = TerritoryStudy(TINY, units=(1,), weeks=2, options=FAST)
     with pytest.raises(StudyError, match="autres réglages"):
         run_territory_study(other, folder)
+    territory = tmp_path / "tiny"
+    shutil.copytree(TINY, territory)
+    study = TerritoryStudy(territory, units=(1,), weeks=1, options=FAST)
+    run_territory_study(study, tmp_path / "study")
+    communes = territory / "communes.csv"
+    communes.write_text(communes.read_text(encoding="utf-8").replace(",900,", ",950,"), encoding="utf-8")
+    with pytest.raises(StudyError, match="autres réglages"):  # same settings, other need: not resumed
+        run_territory_study(study, tmp_path / "study")
 
 
 def test_cli_refuses_wrong_study_arguments_with_code_2(capsys):

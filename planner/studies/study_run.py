@@ -3,12 +3,13 @@
 The folder holds ``options.toml`` (``[solver]``: the plan options, read by ``planner plan
 --options``; ``[etude]``: what was studied), ``resultats.csv`` (one row per scenario, in the order
 they finished) and ``scenarios/<id>/`` (each scenario's three files and its ``plan.json``). A re-run
-with the same settings skips the scenarios already planned; other settings are refused.
+with the same settings and input files skips the scenarios already planned; others are refused.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import time
 import tomllib
 from collections.abc import Callable, Sequence
@@ -88,6 +89,15 @@ def _keep_settings(folder: Path, document: dict[str, Any]) -> None:
     write_atomic(path, toml_writer().dumps(document).encode("utf-8"))
 
 
+def inputs_fingerprint(tasks: Sequence[ScenarioTask]) -> str:
+    """A digest of everything the tasks plan from: a study resumed on changed files is refused."""
+    digest = hashlib.sha256()
+    for t in tasks:
+        base = t.base
+        digest.update(repr((t.id, base.communes_csv, base.roster_csv, base.scenario, t.params, t.depots)).encode())
+    return digest.hexdigest()[:16]
+
+
 def _keep_files(folder: Path, result: ScenarioResult) -> None:
     if result.files is not None and result.plan_json is not None:
         scenario = result.files.write(folder / SCENARIOS_DIR / result.id)
@@ -105,7 +115,7 @@ def run_and_record(
 ) -> RunReport:
     """Plan every task not yet done in ``folder``, recording each as it finishes (module doc)."""
     folder = Path(folder)
-    _keep_settings(folder, {"solver": options_table(options), "etude": settings})
+    _keep_settings(folder, {"solver": options_table(options), "etude": settings | {"empreinte": inputs_fingerprint(tasks)}})
     log = ResultsLog(folder / RESULTS_FILE)
     wanted = {t.id for t in tasks}
     rows: dict[str, dict[str, Any]] = {k: v for k, v in log.start().items() if k in wanted}

@@ -80,6 +80,13 @@ def main() -> None:
         print(f"peak memory per process ({name}): {memory}")
     same = _comparable(serial) == _comparable(parallel)
     print(f"same results serially and on Dask: {same}; failures: {len(serial.failures)}")
+    by_territory = {r["territory"]: r for r in parallel.ranking}
+    for row in serial.ranking:
+        other = by_territory[row["territory"]]
+        keys = [k for k in row if k not in ("seconds", "rank") and row[k] != other[k]]
+        if keys:
+            print(f"  differs: {row['territory']} ({row['title']}), plan {row['seconds']} s / {other['seconds']} s: "
+                  + ", ".join(f"{k} {row[k]} / {other[k]}" for k in keys))  # fmt: skip
     print(f"load average at end: {_load()}")
     print()
     print("Top 10 (need served per unit, then people within 15 min):")

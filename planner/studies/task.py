@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from planner.domain.errors import TourneeError
@@ -50,10 +51,20 @@ class ScenarioResult:
 
 
 def peak_memory_mb() -> float:
-    """Peak resident memory of this process so far, in MB (0 where the OS does not say)."""
+    """Peak resident memory of this process so far, in MB (0 where the OS does not say).
+
+    Linux's ``VmHWM`` when there is one: ``ru_maxrss`` would count the memory of the parent a
+    spawned worker was forked from before it started Python anew.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     try:
         import resource
-    except ImportError:  # not on Windows
+    except ImportError:  # Windows
         return 0.0
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 

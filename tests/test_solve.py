@@ -207,3 +207,26 @@ def test_a_tour_nobody_can_crew_nor_move_is_counted_in_the_kpis():
     assert any("chauffeur" in w for w in result.warnings)
     crewed = _checked(instance.replace(staff=(staff[0], person("c1", {Role.DRIVER}))))
     assert crewed.kpis["uncrewed_tours"] == 0 and len(crewed.tours) == 2
+
+
+def test_the_same_territory_gives_the_same_plan_in_processes_with_other_string_hashing(tmp_path):
+    """Same inputs, same plan in every process: `PYTHONHASHSEED` changes the order of sets of strings,
+    which must never reach a model (CC Andaine-Passais gave two plans when it did)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    territory = Path(__file__).parent / "data" / "andaine-passais"
+    options = tmp_path / "options.toml"
+    options.write_text("[solver]\ntime_limit = 2.0\nthreads = 1\n", encoding="utf-8")
+    plans = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        command = [sys.executable, "-m", "planner.cli", "plan", str(territory), "--options", str(options), "--out", str(out)]
+        subprocess.run(command, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+        data.pop("solver_seconds")
+        plans.append(data)
+    assert plans[0] == plans[1]

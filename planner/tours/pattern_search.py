@@ -187,7 +187,8 @@ def _add_compact_days(model, x, problem: PatternProblem, by_slot, cycle: int) ->
             used.append((used_next, list(there.values())))
             model.add(used_next <= sum(here.values()))
             for insee, var in here.items():
-                following = [b for b in near[slot.unit_id, insee] if b in there]
+                # in the order of `there`, never of the set `near` (hashed strings: the order would vary by process)
+                following = [b for b in there if b in near[slot.unit_id, insee]]
                 # visit c here and something next ⇒ that next is near c
                 model.add(var + used_next - sum(there[b] for b in following) <= 1)
                 if unit.kind is not UnitKind.FIXED:

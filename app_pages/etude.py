@@ -9,13 +9,13 @@ import json
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import files, session, territory_files, views
+from app_pages import files, session, views
 from planner import load_territory
 from planner.domain.errors import TourneeError
-from planner.inputs import DEMO_TERRITORY
+from planner.inputs.tables import decode
 from planner.publish.plan_json import read_plan_json
 from planner.studies.figures import COLUMNS, OK
-from planner.studies.scenario_files import read_territory_texts, territory_texts
+from planner.studies.scenario_files import territory_texts
 from planner.studies.study_run import SCENARIOS_DIR
 from planner.studies.territory_study import (
     TerritoryStudy,
@@ -38,13 +38,9 @@ COMPARED = {
 
 
 def _territory():
-    """The territory being worked on, as files: the edited ones when there are, else the built-in one."""
-    edited = territory_files.sources()
-    if edited is not None:
-        return territory_texts(
-            edited.name, edited.communes.to_csv(index=False), edited.roster.to_csv(index=False), edited.scenario
-        )
-    return read_territory_texts(st.session_state.get("territory", DEMO_TERRITORY))
+    """The territory being worked on, as its files (those loaded or uploaded, then edited)."""
+    files = session.work().inputs.files
+    return territory_texts(files.name, decode(files.communes), decode(files.roster), decode(files.scenario))
 
 
 def _fmt(pattern: str, value: float) -> str:

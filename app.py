@@ -14,12 +14,13 @@ import logging
 
 import streamlit as st
 
-from app_pages import access, plan_cache
+from app_pages import access, plan_cache, streamlit_fr
 from planner import TourneeError
 
 log = logging.getLogger("tournee.app")
 
 st.set_page_config(page_title="Tournée — unités mobiles de santé", page_icon=":material/local_shipping:", layout="wide")
+streamlit_fr.use_french()
 
 PUBLIC = [
     st.Page("app_pages/habitants.py", title="Habitants", icon=":material/home:", url_path="habitants", default=True),

@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import files, session
 from planner.domain.french import moment_fr
+from planner.results.summary import BELOW_TARGET
 
 instance = session.instance()
 plan = session.plan()
@@ -63,7 +64,7 @@ if history:
                 "horizon": [f"{h.weeks} sem. dès le {h.start:%d/%m/%Y}" for h in history],
                 "séances": [h.sessions for h in history],
                 "gardes": [h.shifts for h in history],
-                "communes non servies": [h.unserved for h in history],
+                BELOW_TARGET.lower(): [h.unserved for h in history],  # as the tile of page « Planifier »
                 "réglages": [h.settings_text for h in history],
                 "note": [h.note for h in history],
             }

@@ -301,12 +301,12 @@ def _cmd_history(args: argparse.Namespace) -> int:
     if not versions:
         print(f"Aucune version enregistrée dans {store.path}.")
         return 0
-    print("version  enregistrée le (heure de Paris)  territoire           horizon                séances  gardes  non desservies  note")
+    print("version  enregistrée le (heure de Paris)  territoire           horizon                séances  gardes  sous l'objectif  note")
     for v in versions:
         mark = "*" if v.published else " "
         horizon = f"{v.weeks} sem. dès le {v.start:%d/%m/%Y}"
         print(f"{mark}{v.version:>6}  {moment_fr(v.created):<30}  {v.instance_name:<19}  {horizon:<21}  "
-              f"{v.sessions:>7}  {v.shifts:>6}  {v.unserved:>14}  {v.note}")  # fmt: skip
+              f"{v.sessions:>7}  {v.shifts:>6}  {v.unserved:>15}  {v.note}")  # fmt: skip
         print(f"{'':8} réglages : {v.settings_text}")
     last = store.last_publication()
     if last is not None:

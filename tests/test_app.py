@@ -280,9 +280,10 @@ def test_plan_the_demo_shows_kpis_tables_and_chart() -> None:
     assert len(sessions) > 0 and {"date", "commune", "début", "fin"} <= set(sessions.columns)
     assert len(shifts) > 0 and "nom" in shifts.columns
     assert totals["gardes"].sum() == len(shifts)
-    rota, unit_week = at.dataframe[-5].value, at.dataframe[-4].value
-    assert "personne" in rota.columns and len(rota) == len(load_territory(DEMO).staff)
-    assert list(unit_week.columns) == ["jour", "séance 1", "séance 2"]
+    rota, unit_week = [h.proto.body for h in at.get("html") if "tournee-week" in h.proto.body]
+    assert "<th>personne</th>" in rota and rota.count("<tr>") == 1 + len(load_territory(DEMO).staff)
+    assert "<th>jour</th><th>séance 1</th><th>séance 2</th>" in unit_week
+    assert [b.label for b in at.get("download_button")] == ["Imprimer la semaine 1 (A4 paysage)"]
     assert at.get("vega_lite_chart"), "no timetable chart"
     assert at.get("component_instance"), "no map"
     assert any("Plan prêt" in text_format.MessageToString(s.proto, as_utf8=True) for s in at.get("status"))

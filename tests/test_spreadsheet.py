@@ -13,7 +13,7 @@ from planner.publish.spreadsheet import workbook_bytes
 from tests.builders import small_instance
 from tests.plan_builders import sample_plan
 
-SHEETS = ["Séances", "Gardes", "Équipes par semaine", "Unités par semaine", "Indicateurs", "Communes non desservies"]
+SHEETS = ["Séances", "Gardes", "Équipes par semaine", "Unités par semaine", "Indicateurs", "Communes peu ou pas visitées"]
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """The plan as a workbook (.xlsx) for coordinators who work in spreadsheets.
 
 One sheet each for the sessions, the shifts, the rota week by week, each unit's week, the KPIs and the
-communes left out with their reasons. Every text cell goes through `safe_cell`, so that a name
-beginning with ``=`` is shown as text and never run as a formula (the same rule as the CSV files).
+communes below their target with their reasons (and those never visited by choice, target 0). Every
+text cell goes through `safe_cell`, so that a name beginning with ``=`` is shown as text and never run
+as a formula (the same rule as the CSV files).
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ from planner.domain.instance import Instance
 from planner.domain.plan import Plan
 from planner.publish.files import write_atomic
 from planner.publish.safe_csv import safe_cell
-from planner.results.summary import KPI_LABELS, format_kpi, kpi_explanations
+from planner.results.kpis import not_targeted
+from planner.results.summary import BY_CHOICE, KPI_LABELS, format_kpi, kpi_explanations
 from planner.results.tables import in_french, sessions_table, shifts_table
 from planner.results.week_views import WeekGrid, rota_grid, unit_week
 
+#: The sheet of communes below their target (with why) and of those never visited by choice (target 0).
+LEFT_OUT_SHEET = "Communes peu ou pas visitées"
 #: Widest a column gets, in characters (longer text wraps).
 MAX_COLUMN_WIDTH = 60
 
@@ -98,9 +102,10 @@ def workbook_bytes(instance: Instance, plan: Plan) -> bytes:
     )
     add_sheet(
         book,
-        "Communes non desservies",
+        LEFT_OUT_SHEET,
         ["commune", "insee", "visites visées", "visites prévues", "raison"],
-        [(u.name, u.insee, u.target_visits, u.planned_visits, u.reason) for u in plan.unserved],
+        [(u.name, u.insee, u.target_visits, u.planned_visits, u.reason) for u in plan.unserved]
+        + [(c.name, c.insee, 0, 0, BY_CHOICE) for c in not_targeted(instance, plan.tours)],
     )
     buffer = io.BytesIO()
     book.save(buffer)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from planner.domain.calendar import closed_dates
-from planner.domain.instance import Instance
+from planner.domain.instance import Commune, Instance
 from planner.domain.plan import Shift, Tour, Unserved
 from planner.domain.travel_matrix import TravelMatrix
 
@@ -119,3 +119,13 @@ def unserved_communes(
             reason = "capacité insuffisante pour la fréquence visée"
         result.append(Unserved(c.insee, c.name, round(target, 2), planned, reason))
     return result
+
+
+def not_targeted(instance: Instance, tours: Sequence[Tour]) -> list[Commune]:
+    """Communes with a target of 0 visits and none planned: never visited, by the coordinator's choice.
+
+    They are not left out (`unserved_communes` skips them), but a reader looking for a commune among
+    those served or left out must find it somewhere, with that reason.
+    """
+    visited = {s.insee for t in tours for s in t.sessions}
+    return [c for c in instance.communes if c.visits_per_week <= 0 and c.insee not in visited]

@@ -10,6 +10,7 @@ from datetime import date
 import streamlit as st
 
 from app_pages import access, files, views
+from app_pages.streamlit_fr import CHOOSE
 from planner.domain.french import date_fr, hhmm
 from planner.publish.posters import person_list
 from planner.results.week_views import person_week, week_of
@@ -95,6 +96,7 @@ else:
         "Semaine", range(plan.weeks), index=first_week,
         format_func=lambda w: f"semaine {w + 1} (du {date_fr(views.week_start(plan, w))})"
         + ("" if any(week_of(plan, s.date) == w for s in mine) else " — aucune garde"),
+        placeholder=CHOOSE,
     )  # fmt: skip
     views.show_week_grid(person_week(instance, plan, staff_id, week))
     st.markdown("**Toutes les gardes**")

@@ -80,7 +80,7 @@ with st.form("parametres"):
             c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
             days = c1.multiselect(
                 "Jours de travail", list(range(7)), default=sorted(unit.days), format_func=WEEKDAYS_FR.__getitem__,
-                key=f"days-{unit.id}",
+                key=f"days-{unit.id}", placeholder="Choisissez des jours…",
             )  # fmt: skip
             begin = c2.time_input("Début", _clock(unit.hours.start), step=900, key=f"begin-{unit.id}")
             end = c3.time_input("Fin", _clock(unit.hours.end), step=900, key=f"end-{unit.id}")

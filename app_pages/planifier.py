@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import failures, plan_cache, session, views
+from app_pages.streamlit_fr import CHOOSE
 from planner.domain.errors import TourneeError
 from planner.domain.french import WEEKDAYS_FR, date_fr, number_fr, percent_fr
 from planner.publish.posters import week_page
@@ -98,7 +99,7 @@ st.subheader("La semaine")
 left, right = st.columns([1, 1])
 week = left.selectbox(
     "Semaine affichée (carte, graphique et tableaux de la semaine)", range(plan.weeks),
-    format_func=lambda w: f"semaine {w + 1} (du {date_fr(views.week_start(plan, w))})",
+    format_func=lambda w: f"semaine {w + 1} (du {date_fr(views.week_start(plan, w))})", placeholder=CHOOSE,
 )  # fmt: skip
 color_by = right.radio("Couleur par", ["unit", "weekday"], format_func={"unit": "unité", "weekday": "jour"}.get, horizontal=True)
 try:

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import files, session
+from app_pages.streamlit_fr import CHOOSE
 from planner.domain.french import moment_fr
 from planner.results.summary import BELOW_TARGET
 
@@ -73,7 +74,7 @@ if history:
         width="stretch",
     )
     c1, c2, c3 = st.columns([1, 1, 2])
-    chosen = c1.selectbox("Version", [h.version for h in history], index=len(history) - 1)
+    chosen = c1.selectbox("Version", [h.version for h in history], index=len(history) - 1, placeholder=CHOOSE)
     if c2.button("Publier cette version"):
         _publish(chosen)
     if c3.button(f"Repartir de la version {chosen}"):

@@ -17,6 +17,8 @@ UPLOAD_BUTTON = "Choisir le fichier"
 UPLOAD_HINT = f"{MAX_UPLOAD_BYTES // (1024 * 1024)} Mo au plus, ou glissez-le ici"
 DROP_HERE = "Déposez le fichier ici"
 NO_RESULTS = "Aucun résultat"
+#: Placeholder of the pickers (Streamlit's is "Choose an option", shown while typing to filter).
+CHOOSE = "Choisissez…"
 
 
 def _replace(selector: str, text: str) -> str:
@@ -33,7 +35,7 @@ CSS = (
     f'{_DROPZONE} button {{ --tournee-size: 0.875rem; }}\n'
     + _replace(f'{_DROPZONE} button [data-testid="stMarkdownContainer"] p', UPLOAD_BUTTON)
     + _replace('[data-testid="stFileUploaderDropzoneInstructions"] span', UPLOAD_HINT)
-    + _replace(f"{_DROPZONE} > div:not([data-testid]) > *", DROP_HERE)
+    + _replace(f"{_DROPZONE} > div:not([data-testid]) > span", DROP_HERE)  # shown while a file is dragged over
     + _replace('[role="listbox"][data-empty="true"] [role="option"] span', NO_RESULTS)
 )
 

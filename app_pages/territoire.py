@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 
 from app_pages import plan_cache, session, territory_files, views
+from app_pages.streamlit_fr import CHOOSE
 from planner.domain.errors import InputError, TourneeError
 from planner.inputs.communes import COMMUNE_COLUMNS
 from planner.inputs.roster import ROSTER_COLUMNS
@@ -43,7 +44,7 @@ if source == "builtin":
     territory = session.territory()
     name = st.selectbox(
         "Territoire intégré", names, index=names.index(territory) if territory in names else 0,
-        format_func=plan_cache.territory_title,
+        format_func=plan_cache.territory_title, placeholder=CHOOSE,
     )  # fmt: skip
     if st.button("Charger ce territoire"):
         session.set_files(TerritoryFiles.load(name))

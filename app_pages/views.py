@@ -165,13 +165,15 @@ def timetable_frame(instance: Instance, plan: Plan, week: int | None = 0) -> pd.
             previous = session.departure
         if unit.kind is UnitKind.BUS and sessions and tour.back_at_depot > previous:
             rows.append(_row(unit.name, tour.date, day, previous, tour.back_at_depot, "trajet", "Retour au dépôt"))
-    return pd.DataFrame(rows, columns=["unité", "date", "jour", "début", "fin", "type", "lieu", "horaire"])
+    columns = ["unité", "date", "jour", "début", "fin", "type", "lieu", "horaire", "description"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _row(unit: str, day: date, label: str, start: int, end: int, kind: str, place: str) -> dict[str, Any]:
     return {
         "unité": unit, "date": day, "jour": label, "début": _at(start), "fin": _at(end),
         "type": kind, "lieu": place, "horaire": f"{hhmm(start)}–{hhmm(end)}",
+        "description": f"{label} : {place.lower() if kind == 'trajet' else place}, {hhmm(start)}–{hhmm(end)}",
     }  # fmt: skip
 
 
@@ -184,14 +186,16 @@ def timetable_chart(frame: pd.DataFrame, unit_name: str) -> alt.LayerChart:
     data = frame[frame["unité"] == unit_name].sort_values("date")
     order = list(dict.fromkeys(data["jour"]))
     base = alt.Chart(data).encode(
-        y=alt.Y("jour:N", sort=order, title=None),
-        x=alt.X("début:T", axis=alt.Axis(format="%H:%M", title="heure")),
+        y=alt.Y("jour:N", sort=order, title=None, axis=alt.Axis(description="jours de la semaine")),
+        x=alt.X("début:T", axis=alt.Axis(format="%H:%M", title="heure", description="heures de la journée")),
         x2="fin:T",
         tooltip=[alt.Tooltip("jour:N"), alt.Tooltip("lieu:N"), alt.Tooltip("horaire:N")],
+        description="description:N",  # what screen readers say of each bar (Vega's own text is English)
     )
     drives = base.transform_filter(alt.datum.type == "trajet").mark_bar(color="#BBBBBB", height=8)
+    legend = alt.Legend(orient="bottom", columns=4, description="une couleur par commune")
     visits = base.transform_filter(alt.datum.type == "consultation").mark_bar(height=22).encode(
-        color=alt.Color("lieu:N", title="commune", legend=alt.Legend(orient="bottom", columns=4))
+        color=alt.Color("lieu:N", title="commune", legend=legend)
     )
     labels = (
         base.transform_filter(alt.datum.type == "consultation")
@@ -199,7 +203,10 @@ def timetable_chart(frame: pd.DataFrame, unit_name: str) -> alt.LayerChart:
         .encode(text="lieu:N")
     )
     # A fixed step per day: the chart grows with its rows (never squashed bars or missing day labels).
-    return alt.layer(drives, visits, labels).properties(height=alt.Step(ROW_STEP), title=unit_name)
+    return alt.layer(drives, visits, labels).properties(
+        height=alt.Step(ROW_STEP), title=unit_name,
+        description=f"Semaine de {unit_name} : une ligne par jour, une barre par séance, les trajets en gris",
+    )  # fmt: skip
 
 
 def with_problems(frame: pd.DataFrame, problems: Iterable[Problem], labels: Mapping[str, str] | None = None) -> pd.DataFrame:

@@ -61,6 +61,12 @@ if plan is None:
     st.stop()
 
 st.caption(f"Temps de trajet : {plan.travel_label}")
+if options.roads == "auto" and plan.travel_label.startswith("estimation"):
+    st.info(
+        "Aucun réseau routier n'est encore sur ce serveur : les temps de trajet de ce plan sont estimés. Pour "
+        "des temps routiers, choisissez « Réseau routier OpenStreetMap » dans le réglage « Temps de trajet » de "
+        "la page « Paramètres » (téléchargé une fois, avec une connexion à Internet), puis planifiez de nouveau."
+    )
 
 # --- KPIs
 st.subheader("Indicateurs")

@@ -10,10 +10,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import files, session, views
+from app_pages.streamlit_fr import CHOOSE
 from planner import load_territory
 from planner.domain.errors import TourneeError
+from planner.domain.french import number_fr, percent_fr
 from planner.inputs.tables import decode
 from planner.publish.plan_json import read_plan_json
+from planner.results.summary import SHARE_KPIS, format_kpi
 from planner.studies.figures import COLUMNS, OK
 from planner.studies.scenario_files import territory_texts
 from planner.studies.study_run import SCENARIOS_DIR
@@ -23,17 +26,17 @@ from planner.studies.territory_study import (
     study_options,
 )
 
-#: Figures compared between two scenarios: key → (label, format).
+#: Figures compared between two scenarios: key → (label, decimals shown).
 COMPARED = {
-    "need_served_share": ("Besoin couvert", "{:.0%}"),  # shown "45 %" by _fmt
-    "need_served_people": ("Besoin servi (personnes)", "{:,.0f}"),
-    "population_within_15min": ("Habitants à 15 min", "{:,.0f}"),
-    "population_within_30min": ("Habitants à 30 min", "{:,.0f}"),
-    "communes_served": ("Communes desservies", "{:.0f}"),
-    "drive_km_per_week": ("km / semaine", "{:,.0f}"),
-    "co2_kg_per_week": ("CO₂ kg / semaine", "{:,.0f}"),
-    "doctor_half_days_per_week": ("½ journées de médecin / semaine", "{:.1f}"),
-    "uncrewed_tours": ("Tournées sans équipe", "{:.0f}"),
+    "need_served_share": ("Besoin couvert", 0),  # a share, shown "45 %"
+    "need_served_people": ("Besoin servi (personnes)", 0),
+    "population_within_15min": ("Habitants à 15 min", 0),
+    "population_within_30min": ("Habitants à 30 min", 0),
+    "communes_served": ("Communes desservies", 0),
+    "drive_km_per_week": ("km / semaine", 0),
+    "co2_kg_per_week": ("CO₂ kg / semaine", 0),
+    "doctor_half_days_per_week": ("½ journées de médecin / semaine", 1),
+    "uncrewed_tours": ("Tournées sans équipe", 0),
 }
 
 
@@ -43,9 +46,15 @@ def _territory():
     return territory_texts(files.name, decode(files.communes), decode(files.roster), decode(files.scenario))
 
 
-def _fmt(pattern: str, value: float) -> str:
-    """French figures: thin groups of thousands, a space before %."""
-    return pattern.format(value).replace(",", " ").replace("%", " %")
+def _fmt(key: str, decimals: int, value: float) -> str:
+    """French figures (decimal comma, thin groups of thousands, a space before %)."""
+    return percent_fr(value, decimals) if key in SHARE_KPIS else number_fr(value, decimals)
+
+
+def _cell(key: str, value: object) -> object:
+    """A cell of the study table: numbers as French figures, text as it is."""
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return format_kpi(key, value) if is_number else value
 
 
 instance = session.instance()
@@ -104,7 +113,7 @@ if report.failures:
     st.warning(f"{len(report.failures)} scénario(s) en échec : voir la colonne « statut ».")
 
 st.subheader("Tableau")
-table = [{COLUMNS[k]: row.get(k, "") for k in COLUMNS if k not in ("territory", "title")} for row in report.rows]
+table = [{COLUMNS[k]: _cell(k, row.get(k, "")) for k in COLUMNS if k not in ("territory", "title")} for row in report.rows]
 st.dataframe(table, hide_index=True, width="stretch")
 if report.chart is not None:
     st.altair_chart(report.chart)
@@ -119,15 +128,16 @@ st.subheader("Comparer deux scénarios")
 ids = [row["scenario"] for row in planned]
 by_id = {row["scenario"]: row for row in planned}
 pick_a, pick_b = st.columns(2)
-first = pick_a.selectbox("Scénario A", ids, index=0)
-second = pick_b.selectbox("Scénario B", ids, index=1)
+first = pick_a.selectbox("Scénario A", ids, index=0, placeholder=CHOOSE)
+second = pick_b.selectbox("Scénario B", ids, index=1, placeholder=CHOOSE)
 for column, scenario, other in ((pick_a, first, second), (pick_b, second, first)):
     row, base = by_id[scenario], by_id[other]
     with column:
         st.caption(f"{row['units']} unité(s), {row['doctors']} médecin(s), {row['sessions_per_day']} séance(s) par jour ; dépôts : {row['depots']}")
-        for key, (label, pattern) in COMPARED.items():
+        for key, (label, decimals) in COMPARED.items():
             delta = row[key] - base[key]
-            st.metric(label, _fmt(pattern, row[key]), delta=_fmt(pattern, delta) if delta else None, delta_color="off")
+            shown_delta = _fmt(key, decimals, delta) if delta else None
+            st.metric(label, _fmt(key, decimals, row[key]), delta=shown_delta, delta_color="off")
         scenario_dir = folder / SCENARIOS_DIR / scenario
         st_folium(
             views.tour_map(load_territory(scenario_dir), read_plan_json(scenario_dir / "plan.json"), week=0),

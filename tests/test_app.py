@@ -482,6 +482,7 @@ def test_study_page_runs_a_study_and_compares_two_scenarios() -> None:
     assert at.success and at.success[0].value.startswith(("Au-delà de", "Jusqu'à"))
     table = at.dataframe[0].value
     assert list(table["scénario"]) == ["u1", "u2"] and list(table["statut"]) == ["ok", "ok"]
+    assert table["besoin couvert (part)"].str.fullmatch(r"\d+,\d\u202f%").all()  # French figures
     assert [s.label for s in at.selectbox] == ["Scénario A", "Scénario B"]
     assert sum(m.label == "Besoin couvert" for m in at.metric) == 2
 

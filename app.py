@@ -14,12 +14,13 @@ import logging
 
 import streamlit as st
 
-from app_pages import access, plan_cache
+from app_pages import access, plan_cache, streamlit_fr
 from planner import TourneeError
 
 log = logging.getLogger("tournee.app")
 
 st.set_page_config(page_title="Tournée — unités mobiles de santé", page_icon=":material/local_shipping:", layout="wide")
+streamlit_fr.use_french()
 
 PUBLIC = [
     st.Page("app_pages/habitants.py", title="Habitants", icon=":material/home:", url_path="habitants", default=True),
@@ -31,6 +32,7 @@ COORDINATION = [
     st.Page("app_pages/planifier.py", title="Planifier", icon=":material/event:", url_path="planifier"),
     st.Page("app_pages/replanifier.py", title="Re-planifier", icon=":material/sync:", url_path="replanifier"),
     st.Page("app_pages/publier.py", title="Publier", icon=":material/publish:", url_path="publier"),
+    st.Page("app_pages/etude.py", title="Étude", icon=":material/query_stats:", url_path="etude"),
 ]
 #: Password needed per page: the coordinator's for coordination (the staff page checks personal links itself).
 ACCESS = {p.url_path: "coordinator" for p in COORDINATION}

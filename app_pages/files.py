@@ -21,6 +21,7 @@ import streamlit as st
 
 from app_pages.access import secret
 from app_pages.plan_cache import fingerprint
+from app_pages.streamlit_fr import CHOOSE
 from planner import TourneeError, write_outputs
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
@@ -174,7 +175,7 @@ def choose_published() -> Published:
     if not choices:
         st.info(NOTHING_PUBLISHED)
         st.stop()
-    chosen = st.selectbox("Territoire", choices, format_func=lambda p: p.title) if len(choices) > 1 else choices[0]
+    chosen = st.selectbox("Territoire", choices, format_func=lambda p: p.title, placeholder=CHOOSE) if len(choices) > 1 else choices[0]
     st.caption(f"{chosen.title} — planning publié (version {chosen.version}).")
     return chosen
 

@@ -9,8 +9,11 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages import access, files
+from app_pages import access, files, views
+from app_pages.streamlit_fr import CHOOSE
 from planner.domain.french import date_fr, hhmm
+from planner.publish.posters import person_list
+from planner.results.week_views import person_week, week_of
 
 TOKEN_PARAM = "jeton"
 
@@ -87,6 +90,16 @@ st.write(
 if not mine:
     st.info("Aucune garde ne vous est attribuée dans ce planning.")
 else:
+    st.markdown("**Semaine par semaine**")
+    first_week = week_of(plan, upcoming[0].date if upcoming else date.today())
+    week = st.selectbox(
+        "Semaine", range(plan.weeks), index=first_week,
+        format_func=lambda w: f"semaine {w + 1} (du {date_fr(views.week_start(plan, w))})"
+        + ("" if any(week_of(plan, s.date) == w for s in mine) else " — aucune garde"),
+        placeholder=CHOOSE,
+    )  # fmt: skip
+    views.show_week_grid(person_week(instance, plan, staff_id, week))
+    st.markdown("**Toutes les gardes**")
     rows = []
     for shift in mine:
         tour = tours.get(shift.tour_key)
@@ -112,9 +125,14 @@ else:
         "Pour s'abonner plutôt que télécharger, la coordination peut mettre le dossier de publication en ligne "
         "et indiquer son adresse (variable `TOURNEE_PUBLIC_URL`)."
     )
+left, right = st.columns(2)
 feed = current.file(feed_path)
 if feed is not None:
-    st.download_button(
+    left.download_button(
         "Télécharger mon calendrier (.ics)", feed.read_bytes(), file_name="mon-planning.ics", mime="text/calendar",
         icon=":material/calendar_add_on:",
     )  # fmt: skip
+right.download_button(
+    "Imprimer mon planning (page HTML)", person_list(instance, plan, staff_id).encode("utf-8"),
+    file_name="mon-planning.html", mime="text/html", icon=":material/print:",
+)  # fmt: skip

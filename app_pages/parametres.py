@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import session
-from planner.domain.french import WEEKDAYS_FR
+from planner.domain.french import WEEKDAYS_FR, number_fr
 from planner.domain.instance import TimeWindow, Weights
 from planner.publish.plan_inputs import Settings
 
@@ -30,6 +30,19 @@ WEIGHT_LABELS = {
     "continuity": "Même médecin pour la même commune",
     "travel": "Peu de route",
 }
+
+
+#: Visit targets offered in the editor (visits per week), besides those the files already hold.
+TARGETS = {
+    0.0: "jamais (par choix)", 0.25: "une fois par mois", 0.5: "tous les quinze jours", 1.0: "chaque semaine",
+    2.0: "deux fois par semaine", 3.0: "trois fois par semaine",
+}  # fmt: skip
+
+
+def target_label(visits_per_week: float) -> str:
+    """A visit target as the editor shows it: ``"0,5 — tous les quinze jours"``."""
+    meaning = TARGETS.get(visits_per_week, "par semaine")
+    return f"{number_fr(visits_per_week, None)} — {meaning}"
 
 
 def _clock(minutes: int) -> time:
@@ -67,7 +80,7 @@ with st.form("parametres"):
             c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
             days = c1.multiselect(
                 "Jours de travail", list(range(7)), default=sorted(unit.days), format_func=WEEKDAYS_FR.__getitem__,
-                key=f"days-{unit.id}",
+                key=f"days-{unit.id}", placeholder="Choisissez des jours…",
             )  # fmt: skip
             begin = c2.time_input("Début", _clock(unit.hours.start), step=900, key=f"begin-{unit.id}")
             end = c3.time_input("Fin", _clock(unit.hours.end), step=900, key=f"end-{unit.id}")
@@ -80,7 +93,12 @@ with st.form("parametres"):
             unit_inputs[unit.id] = (days, begin, end, per_day, has_lunch, lunch_begin, lunch_end)
 
     st.subheader("Objectifs de visite")
-    st.caption("Visites par semaine : 1 = chaque semaine, 0,5 = tous les quinze jours, 0,25 = une fois par mois, 0 = jamais.")
+    st.caption(
+        "Visites par semaine : 1 = chaque semaine, 0,5 = tous les quinze jours, 0,25 = une fois par mois, "
+        "0 = jamais (la commune n'est pas visitée, par choix)."
+    )
+    targets_offered = sorted({*TARGETS, *(c.visits_per_week for c in instance.communes)})
+    by_label = {target_label(v): v for v in targets_offered}
     targets = pd.DataFrame(
         {
             "insee": [c.insee for c in instance.communes],
@@ -88,14 +106,14 @@ with st.form("parametres"):
             "besoin": [round(c.need) for c in instance.communes],
             "besoin estimé": [c.need_is_proxy for c in instance.communes],
             "zone prioritaire": [c.priority for c in instance.communes],
-            "visites / semaine": [c.visits_per_week for c in instance.communes],
+            "visites / semaine": [target_label(c.visits_per_week) for c in instance.communes],
         }
     )
     edited_targets = st.data_editor(
         targets,
         hide_index=True,
         disabled=["insee", "commune", "besoin", "besoin estimé", "zone prioritaire"],
-        column_config={"visites / semaine": st.column_config.NumberColumn(min_value=0.0, max_value=5.0, step=0.25)},
+        column_config={"visites / semaine": st.column_config.SelectboxColumn(options=list(by_label), required=True)},
         key="targets",
         width="stretch",
     )
@@ -140,12 +158,12 @@ if submitted:
                 lunch=lunch_window, sessions_per_day=int(per_day),
             )
         )  # fmt: skip
-    new_targets = dict(zip(edited_targets["insee"], edited_targets["visites / semaine"]))
+    new_targets = {insee: by_label.get(label) for insee, label in zip(edited_targets["insee"], edited_targets["visites / semaine"])}
     communes = []
     for commune in instance.communes:
         target = new_targets.get(commune.insee)
         if target is None or pd.isna(target):
-            problems.append(f"{commune.name} : indiquez un nombre de visites par semaine (0 pour ne jamais venir).")
+            problems.append(f"{commune.name} : choisissez un objectif de visites (0 pour ne jamais venir).")
             continue
         if float(target) != commune.visits_per_week:
             commune = dataclasses.replace(commune, visits_per_week=float(target), frequency_from_need=False)

@@ -1,4 +1,6 @@
-"""Page "Planifier": run the planner with visible progress, then show the map, the week, the rota, KPIs."""
+"""Page "Planifier": run the planner with visible progress, then show the KPIs, the communes below
+their target or never visited, the chosen week (map, chart, rota and units' weeks, printable) and the
+tables of the whole horizon."""
 
 from __future__ import annotations
 
@@ -7,11 +9,14 @@ import time
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import plan_cache, session, views
+from app_pages import failures, plan_cache, session, views
+from app_pages.streamlit_fr import CHOOSE
 from planner.domain.errors import TourneeError
-from planner.domain.french import WEEKDAYS_FR, date_fr
+from planner.domain.french import WEEKDAYS_FR, date_fr, number_fr, percent_fr
+from planner.publish.posters import week_page
+from planner.results.kpis import not_targeted
 from planner.results.staff_load import staff_totals
-from planner.results.summary import KPI_LABELS, format_kpi, kpi_explanations
+from planner.results.summary import BELOW_TARGET, BY_CHOICE, kpi_lines
 from planner.results.tables import in_french, sessions_table, shifts_table
 from planner.results.week_views import rota_grid, unit_week
 
@@ -28,6 +33,7 @@ st.caption(
 )
 
 if st.button("Planifier", type="primary"):
+    failure: TourneeError | None = None
     with st.status("Planification en cours…", expanded=True) as status:
         bar = st.progress(0.0, text="Préparation…")
 
@@ -38,11 +44,15 @@ if st.button("Planifier", type="primary"):
         try:
             result = plan_cache.compute_plan(instance, options, progress=on_progress)
         except TourneeError as exc:
-            status.update(label="La planification a échoué", state="error")
-            st.error(str(exc))
-            st.stop()
-        bar.progress(1.0, text="Plan prêt.")
-        status.update(label=f"Plan prêt en {time.perf_counter() - began:.1f} s", state="complete", expanded=False)
+            failure = exc
+            status.update(label="La planification a échoué : voir ci-dessous.", state="error", expanded=False)
+        else:
+            bar.progress(1.0, text="Plan prêt.")
+            seconds = number_fr(time.perf_counter() - began)
+            status.update(label=f"Plan prêt en {seconds} s", state="complete", expanded=False)
+    if failure is not None:
+        failures.show(failure)  # in full view, not inside the collapsed status box
+        st.stop()
     session.set_plan(result)
 
 plan = session.plan()
@@ -51,37 +61,52 @@ if plan is None:
     st.stop()
 
 st.caption(f"Temps de trajet : {plan.travel_label}")
+if options.roads == "auto" and plan.travel_label.startswith("estimation"):
+    st.info(
+        "Aucun réseau routier n'est encore sur ce serveur : les temps de trajet de ce plan sont estimés. Pour "
+        "des temps routiers, choisissez « Réseau routier OpenStreetMap » dans le réglage « Temps de trajet » de "
+        "la page « Paramètres » (téléchargé une fois, avec une connexion à Internet), puis planifiez de nouveau."
+    )
 
 # --- KPIs
 st.subheader("Indicateurs")
-explanations = kpi_explanations()
-kpis = list(plan.kpis.items())
-for row in range(0, len(kpis), 4):
-    for column, (key, value) in zip(st.columns(4), kpis[row : row + 4]):
+tiles = [(k.label, k.value, k.explanation + (f" ({k.note}.)" if k.note else "")) for k in kpi_lines(plan)]
+tiles.append((BELOW_TARGET, number_fr(len(plan.unserved), 0), "Communes qui reçoivent moins de visites que visé (liste et raisons ci-dessous)."))
+for row in range(0, len(tiles), 4):
+    for column, (label, value, explanation) in zip(st.columns(4), tiles[row : row + 4]):
         with column:
-            st.metric(KPI_LABELS.get(key, key), format_kpi(key, value), help=explanations.get(key))
-            st.caption(explanations.get(key, ""))
+            st.metric(label, value, help=explanation)
+            st.caption(explanation)
 
 if plan.warnings:
     with st.expander(f"Avertissements ({len(plan.warnings)})", expanded=True):
         for warning in plan.warnings:
             st.warning(warning)
 if plan.unserved:
-    with st.expander(f"Communes moins visitées que prévu ({len(plan.unserved)})"):
+    with st.expander(f"{BELOW_TARGET} ({len(plan.unserved)})"):
         st.dataframe(
             [
-                {"commune": u.name, "visites visées": u.target_visits, "visites prévues": u.planned_visits, "raison": u.reason}
+                {
+                    "commune": u.name, "visites visées": number_fr(u.target_visits, None),
+                    "visites prévues": u.planned_visits, "raison": u.reason,
+                }
                 for u in plan.unserved
             ],
             hide_index=True,
-        )
+        )  # fmt: skip
+by_choice = not_targeted(instance, plan.tours)
+if by_choice:
+    with st.expander(f"Communes jamais visitées, par choix ({len(by_choice)})"):
+        st.caption("Leur objectif est de 0 visite par semaine ; changez-le sur la page « Paramètres », rubrique « Objectifs de visite ».")
+        st.dataframe([{"commune": c.name, "insee": c.insee, "raison": BY_CHOICE} for c in by_choice], hide_index=True)
 
-# --- Map and week
-st.subheader("Carte des tournées")
+# --- The chosen week: map, chart, grids
+st.subheader("La semaine")
 left, right = st.columns([1, 1])
 week = left.selectbox(
-    "Semaine", range(plan.weeks), format_func=lambda w: f"semaine {w + 1} (du {date_fr(views.week_start(plan, w))})"
-)
+    "Semaine affichée (carte, graphique et tableaux de la semaine)", range(plan.weeks),
+    format_func=lambda w: f"semaine {w + 1} (du {date_fr(views.week_start(plan, w))})", placeholder=CHOOSE,
+)  # fmt: skip
 color_by = right.radio("Couleur par", ["unit", "weekday"], format_func={"unit": "unité", "weekday": "jour"}.get, horizontal=True)
 try:
     matrix = plan_cache.travel(instance, options)
@@ -95,27 +120,31 @@ if color_by == "weekday":
     legend = " &nbsp; ".join(f'<span style="color:{views.PALETTE[d]}">■</span> {WEEKDAYS_FR[d]}' for d in range(7))
     st.markdown(legend, unsafe_allow_html=True)
 
-st.subheader("La semaine, unité par unité")
 frame = views.timetable_frame(instance, plan, week)
 if frame.empty:
     st.info("Aucune tournée cette semaine.")
 for unit in instance.units:
     if (frame["unité"] == unit.name).any():
-        chart = views.timetable_chart(frame, unit.name)
-        st.altair_chart(chart, width="stretch", height=chart.height + 140)  # room for axis and legend
+        st.altair_chart(views.timetable_chart(frame, unit.name), width="stretch")
 
 # --- Tables
 tab_week, tab_sessions, tab_rota, tab_totals = st.tabs(
-    ["Semaine (équipes et unités)", "Séances", "Équipes (rota)", "Totaux par personne"]
+    [f"Semaine {week + 1} : équipes et unités", "Séances (tout l'horizon)", "Équipes (tout l'horizon)", "Totaux par personne"]
 )
 with tab_week:
-    st.caption(f"Semaine {week + 1} (choisie au-dessus de la carte). Version imprimable : page « Publier », zip des plannings.")
+    st.download_button(
+        f"Imprimer la semaine {week + 1} (A4 paysage)", week_page(instance, plan, week).encode("utf-8"),
+        file_name=f"semaine-{week + 1}.html", mime="text/html", icon=":material/print:",
+        help="Une page HTML à ouvrir dans le navigateur puis imprimer (ou enregistrer en PDF) pour le point d'équipe.",
+    )  # fmt: skip
     if plan.shifts:
-        st.dataframe(rota_grid(instance, plan, week).frame(), hide_index=True, width="stretch")
+        rota = rota_grid(instance, plan, week)
+        st.markdown(f"**{rota.title}**")
+        views.show_week_grid(rota)
     for unit in instance.units:
         grid = unit_week(instance, plan, unit.id, week)
         st.markdown(f"**{grid.title}**")
-        st.dataframe(grid.frame(), hide_index=True, width="stretch")
+        views.show_week_grid(grid)
 with tab_sessions:
     st.dataframe(in_french(sessions_table(instance, plan)), hide_index=True, width="stretch")
 with tab_rota:
@@ -128,7 +157,7 @@ with tab_totals:
         [
             {
                 "personne": t.name, "rôles": ", ".join(r.label_fr for r in t.roles), "gardes": t.shifts,
-                "heures": round(t.hours, 1), "gardes possibles": t.offered, "part": f"{t.share:.0%}",
+                "heures": number_fr(t.hours), "gardes possibles": t.offered, "part": percent_fr(t.share, 0),
             }
             for t in staff_totals(instance, plan)
         ],

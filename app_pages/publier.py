@@ -7,7 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import files, session
+from app_pages.streamlit_fr import CHOOSE
 from planner.domain.french import moment_fr
+from planner.results.summary import BELOW_TARGET
 
 instance = session.instance()
 plan = session.plan()
@@ -63,7 +65,7 @@ if history:
                 "horizon": [f"{h.weeks} sem. dès le {h.start:%d/%m/%Y}" for h in history],
                 "séances": [h.sessions for h in history],
                 "gardes": [h.shifts for h in history],
-                "communes non servies": [h.unserved for h in history],
+                BELOW_TARGET.lower(): [h.unserved for h in history],  # as the tile of page « Planifier »
                 "réglages": [h.settings_text for h in history],
                 "note": [h.note for h in history],
             }
@@ -72,7 +74,7 @@ if history:
         width="stretch",
     )
     c1, c2, c3 = st.columns([1, 1, 2])
-    chosen = c1.selectbox("Version", [h.version for h in history], index=len(history) - 1)
+    chosen = c1.selectbox("Version", [h.version for h in history], index=len(history) - 1, placeholder=CHOOSE)
     if c2.button("Publier cette version"):
         _publish(chosen)
     if c3.button(f"Repartir de la version {chosen}"):

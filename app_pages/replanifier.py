@@ -14,6 +14,7 @@ from datetime import date
 import streamlit as st
 
 from app_pages import files, plan_cache, session
+from app_pages.streamlit_fr import CHOOSE
 from planner.domain.errors import TourneeError
 from planner.domain.french import date_fr
 from planner.planning.changes import CommuneClosed, StaffUnavailable, UnitOutOfService
@@ -60,16 +61,16 @@ def describe(change: object) -> str:
 
 
 st.subheader("Ce qui change")
-kind = st.selectbox("Type de changement", list(KINDS), format_func=KINDS.get)
+kind = st.selectbox("Type de changement", list(KINDS), format_func=KINDS.get, placeholder=CHOOSE)
 with st.form("change", clear_on_submit=False):
     if kind == "staff":
         people = sorted(instance.staff, key=lambda p: p.name)
-        who = st.selectbox("Personne", [p.id for p in people], format_func=lambda sid: instance.person(sid).name)
+        who = st.selectbox("Personne", [p.id for p in people], format_func=lambda sid: instance.person(sid).name, placeholder=CHOOSE)
     elif kind == "unit":
-        who = st.selectbox("Unité", [u.id for u in instance.units], format_func=lambda uid: instance.unit(uid).name)
+        who = st.selectbox("Unité", [u.id for u in instance.units], format_func=lambda uid: instance.unit(uid).name, placeholder=CHOOSE)
     else:
         visited = sorted({s.insee for _, s in base.sessions()}, key=lambda code: instance.commune(code).name)
-        who = st.selectbox("Commune", visited, format_func=lambda code: instance.commune(code).name)
+        who = st.selectbox("Commune", visited, format_func=lambda code: instance.commune(code).name, placeholder=CHOOSE)
     span = st.date_input(
         "Période (du … au …)", value=(base.start, base.start), min_value=base.start,
         max_value=instance.rules.end, format="DD/MM/YYYY",

@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from app_pages import plan_cache, session, territory_files, views
+from app_pages.streamlit_fr import CHOOSE
 from planner.domain.errors import InputError, TourneeError
+from planner.inputs.communes import COMMUNE_COLUMNS
+from planner.inputs.roster import ROSTER_COLUMNS
 from planner.publish.plan_inputs import TerritoryFiles
 from planner.publish.safe_csv import csv_text
 
 FILES = {"communes": "communes.csv", "roster": "roster.csv", "scenario": "scenario.toml"}
+FORMATS = {"communes": COMMUNE_COLUMNS, "roster": ROSTER_COLUMNS}
+
+
+def editor_columns(kind: str, columns: list[str]) -> dict[str, Any]:
+    """French headers of a table's editor; each header's tooltip gives the file's column id and format."""
+    labels = territory_files.COLUMN_LABELS[kind]
+    config: dict[str, Any] = {views.PROBLEM_COLUMN: st.column_config.TextColumn(width="medium")}
+    for column in columns:
+        known = FORMATS[kind].get(column)
+        about = f"Colonne « {column} » de {FILES[kind]}" + (f" : {known.expected}." if known else ".")
+        config[column] = st.column_config.TextColumn(labels.get(column, column), help=about)
+    return config
+
 
 st.title("Territoire")
 current = session.instance()
 st.caption(f"Territoire utilisé : **{current.title or current.name}** ({len(current.communes)} communes, {len(current.staff)} personnes).")
+if loaded := st.session_state.pop("territory_loaded", None):
+    st.success(loaded)
 
 source = st.radio(
     "Source des données", ["builtin", "upload"], horizontal=True,
@@ -24,11 +44,12 @@ if source == "builtin":
     territory = session.territory()
     name = st.selectbox(
         "Territoire intégré", names, index=names.index(territory) if territory in names else 0,
-        format_func=plan_cache.territory_title,
+        format_func=plan_cache.territory_title, placeholder=CHOOSE,
     )  # fmt: skip
     if st.button("Charger ce territoire"):
         session.set_files(TerritoryFiles.load(name))
-        st.success(f"Territoire « {name} » chargé.")
+        st.session_state["territory_loaded"] = f"Territoire « {plan_cache.territory_title(name)} » chargé."
+        st.rerun()  # the caption above names the territory now in use
 else:
     st.caption(
         f"Trois fichiers au format décrit dans docs/formats.md, {territory_files.MAX_UPLOAD_BYTES // (1024 * 1024)} Mo au plus "
@@ -69,11 +90,12 @@ for tab, key in ((tab_c, "communes"), (tab_r, "roster")):
         for p in mine:
             if p.row is None:
                 st.error(str(p))
+        frame = getattr(sources, key)
         edited[key] = st.data_editor(
-            views.with_problems(getattr(sources, key), mine),
+            views.with_problems(frame, mine, territory_files.COLUMN_LABELS[key]),
             num_rows="dynamic",
             disabled=[views.PROBLEM_COLUMN],
-            column_config={views.PROBLEM_COLUMN: st.column_config.TextColumn(width="medium")},
+            column_config=editor_columns(key, list(frame.columns)),
             hide_index=True,
             width="stretch",
             key=f"editor-{key}-{sources.revision}",

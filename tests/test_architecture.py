@@ -22,6 +22,7 @@ ALLOWED = {
     "results": {"domain", "travel", "tours", "crews"},
     "planning": {"domain", "travel", "tours", "crews", "check", "results"},
     "publish": {"domain", "inputs", "travel", "tours", "crews", "check", "results", "planning"},
+    "studies": {"domain", "inputs", "travel", "tours", "crews", "check", "results", "planning", "publish"},
 }
 
 

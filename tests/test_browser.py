@@ -1,9 +1,16 @@
 """The app in a real browser: `streamlit run app.py` on a free local port, driven by Playwright with
-Debian's Chromium. The coordinator sets the horizon and plans the demo, reloads the page and finds
-the working copy as it was, publishes; a resident picks a commune and sees its stop times.
+Debian's Chromium, one server for the whole module. Each audience in turn, on one story:
 
-In CI (env ``CI`` set) these tests must run: a missing Chromium is a failure, not a skip. Elsewhere
-they are skipped only when /usr/bin/chromium is absent (``apt-get install chromium``).
+- the coordinator fixes a bad cell of the territory, sets the horizon and plans, reloads the page and
+  finds the working copy as it was, re-plans after an absence and accepts, publishes;
+- a resident picks a commune, sees its visits, subscribes to or downloads its calendar;
+- a doctor opens their own shifts with the personal link the coordinator hands out, downloads them;
+- on a phone-sized screen the public pages need no sideways scrolling and the commune picker works;
+- Streamlit's own words that the app can reach are French.
+
+The tests run in this order (each continues the story of the one before). In CI (env ``CI`` set) they
+must run: a missing Chromium is a failure, not a skip. Elsewhere they are skipped only when
+/usr/bin/chromium is absent (``apt-get install chromium``).
 """
 
 from __future__ import annotations
@@ -16,11 +23,16 @@ from pathlib import Path
 
 import pytest
 
+from app_pages import streamlit_fr
 from tests.browser_app import CHROMIUM, CHROMIUM_ARGS, app_server, click_plan, log_in
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PASSWORD = "mot-de-passe-de-test"
+PUBLIC_URL = "https://exemple.org/tournee"
+TINY_COMMUNES = Path(__file__).resolve().parent / "data" / "tiny" / "communes.csv"
 PAGE_TIMEOUT_MS = 60_000
+DESKTOP = {"width": 1280, "height": 1000}
+PHONE = {"width": 390, "height": 844}
 
 if not CHROMIUM.exists():
     if os.environ.get("CI"):
@@ -31,13 +43,17 @@ if not CHROMIUM.exists():
         )
     pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)", allow_module_level=True)
 
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Streamlit server of the app on 127.0.0.1, with a private workspace; stopped at the end."""
-    env = {"TOURNEE_WORKSPACE": str(tmp_path_factory.mktemp("workspace")), "TOURNEE_PASSWORD": PASSWORD}
+    env = {
+        "TOURNEE_WORKSPACE": str(tmp_path_factory.mktemp("workspace")),
+        "TOURNEE_PASSWORD": PASSWORD,
+        "TOURNEE_PUBLIC_URL": PUBLIC_URL,
+    }
     with (tmp_path_factory.mktemp("server") / "streamlit.log").open("w") as log:
         try:
             with app_server(env, log) as url:
@@ -47,17 +63,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Page]:
+def browser() -> Iterator[Browser]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        expect.set_options(timeout=PAGE_TIMEOUT_MS)  # the first plan of a fresh server takes seconds
         try:
-            context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="fr-FR")
-            page = context.new_page()
-            page.set_default_timeout(PAGE_TIMEOUT_MS)
-            expect.set_options(timeout=PAGE_TIMEOUT_MS)  # the first plan of a fresh server takes seconds
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+def _new_page(browser: Browser, viewport: dict[str, int] = DESKTOP, **options) -> Page:
+    """A page in a browser context of its own: another person, with no session of the others."""
+    page = browser.new_context(viewport=viewport, locale="fr-FR", accept_downloads=True, **options).new_page()
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser) -> Page:
+    """The coordinator's browser, kept for the whole module."""
+    return _new_page(browser)
 
 
 def _no_error_on(page: Page) -> None:
@@ -70,16 +96,102 @@ def _open(page: Page, title: str) -> None:
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=title, exact=True).click()
 
 
+def _shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
 def _next_monday() -> date:
     """A Monday one to two weeks ahead: every visit of the plan is still to come."""
     today = date.today()
     return today + timedelta(days=14 - today.weekday())
 
 
-def test_coordinator_sets_the_horizon_and_plans(server: str, page: Page) -> None:
-    """Log in, set a two-week horizon from a coming Monday, click "Planifier": the status, the KPIs
-    and the week's chart show. Runs first, on a fresh server."""
+def _download(page: Page, button: str) -> tuple[str, bytes]:
+    """Click a download button; the file's suggested name and its content."""
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile(re.escape(button))).click()
+    download = info.value
+    return download.suggested_filename, Path(download.path()).read_bytes()
+
+
+def _set_population(page: Page, value: str) -> None:
+    """Type ``value`` into the population cell of the first commune (the grid is a canvas: keyboard)."""
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] - 40, box["y"] + 52)  # a cell of the first row
+    expect(grid.locator("canvas[data-testid='data-grid-canvas']")).to_be_focused()
+    page.keyboard.press("Home")  # first column: ⚠ problème, then code INSEE, nom, population
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    expect(page.locator("textarea.gdg-input")).to_be_focused()  # the cell's editor is open
+    editor = page.locator("textarea.gdg-input")
+    editor.fill(value)
+    expect(editor).to_have_value(value)
+    page.keyboard.press("Enter")
+    expect(grid.locator("tbody tr").first.locator("td").nth(3)).to_have_text(value)
+
+
+def _first_row(page: Page) -> list[str]:
+    """The cells of the territory editor's first row, as its accessible table reads them."""
+    return page.locator("[data-testid='stDataFrame']").first.locator("tbody tr").first.locator("td").all_inner_texts()
+
+
+def _no_sideways_scroll(page: Page) -> None:
+    """Neither the page nor the main column is wider than the screen."""
+    widths = page.evaluate(
+        """() => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            return [document.scrollingElement.scrollWidth, window.innerWidth, main.scrollWidth, main.clientWidth];
+        }"""
+    )
+    page_width, screen, main_width, main_visible = widths
+    assert page_width <= screen and main_width <= main_visible, widths
+
+
+def _pick_commune(page: Page) -> str:
+    """Type the start of the first commune's name in the picker and choose it; its name."""
+    box = page.get_by_role("combobox", name="Votre commune")
+    box.click()
+    commune = page.get_by_role("option").first.inner_text().rsplit(" (", 1)[0]
+    box.fill(commune[:5])
+    page.get_by_role("option", name=re.compile(re.escape(commune))).first.click()
+    expect(page.get_by_text(f"Prochains passages à {commune}")).to_be_visible()
+    return commune
+
+
+# --- The coordinator ------------------------------------------------------------------------------
+
+
+def test_coordinator_fixes_a_bad_cell_of_the_territory(server: str, page: Page) -> None:
+    """A population typed as a word is refused beside its row, in the French-headed editor; typed back
+    as a number, the territory is validated. Runs first, on a fresh server."""
     log_in(page, server, PASSWORD)
+    _open(page, "Territoire")
+    header = page.locator("[data-testid='stDataFrame']").first.locator("th")
+    expect(header.nth(2)).to_have_text("nom")
+    assert header.all_inner_texts()[:5] == ["⚠ problème", "code INSEE", "nom", "population", "latitude"]
+    original = _first_row(page)
+    _set_population(page, "beaucoup")
+    page.get_by_role("button", name="Valider et utiliser ce territoire").click()
+    expect(page.get_by_text("1 problème(s) à corriger")).to_be_visible()
+    problem = page.locator("[data-testid='stDataFrame']").first.locator("tbody tr").first.locator("td").first
+    expect(problem).to_contain_text("« population » : « beaucoup » n'est pas un nombre")
+    _set_population(page, original[3])
+    page.get_by_role("button", name="Valider et utiliser ce territoire").click()
+    expect(page.get_by_text(re.compile("validé et utilisé pour la planification"))).to_be_visible()
+    cells = page.locator("[data-testid='stDataFrame']").first.locator("tbody tr").first.locator("td")
+    expect(cells.first).to_have_text("")  # no problem left on the row
+    assert cells.all_inner_texts() == original
+    _no_error_on(page)
+
+
+def test_coordinator_sets_the_horizon_and_plans(page: Page) -> None:
+    """A two-week horizon from a coming Monday, then "Planifier": the status, French KPIs, the week's
+    chart and grids show; the chosen week downloads as a printable page."""
     _open(page, "Paramètres")
     page.get_by_role("spinbutton", name="day, Premier jour").click()
     page.keyboard.type(_next_monday().strftime("%d%m%Y"))  # each segment moves on to the next one
@@ -91,11 +203,14 @@ def test_coordinator_sets_the_horizon_and_plans(server: str, page: Page) -> None
     seconds = click_plan(page)
     print(f"click → plan shown: {seconds:.1f} s")  # a figure, not asserted
     _no_error_on(page)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "planifier.png"), full_page=True)
+    expect(page.get_by_text(re.compile(r"^\d+,\d\u202f%$")).first).to_be_visible()  # e.g. "92,0 %"
+    expect(page.locator(".tournee-week").first).to_contain_text("personne")
+    name, content = _download(page, "Imprimer la semaine 1")
+    assert name == "semaine-1.html" and b"A4 landscape" in content and "Équipes — semaine 1".encode() in content
+    _shot(page, "planifier")
 
 
-def test_reload_keeps_the_working_copy(server: str, page: Page) -> None:
+def test_reload_keeps_the_working_copy(page: Page) -> None:
     """A re-plan change being prepared, then a real reload (F5): the password is asked again, and the
     change, the settings and the plan are all where they were."""
     _open(page, "Re-planifier")
@@ -112,28 +227,133 @@ def test_reload_keeps_the_working_copy(server: str, page: Page) -> None:
     _no_error_on(page)
 
 
-def test_published_plan_reaches_the_residents(server: str, page: Page) -> None:
-    """Publish, then open the public page as a resident: pick a commune, its next visits show with
-    their hours and state."""
+def test_coordinator_replans_and_accepts(page: Page) -> None:
+    """The absence prepared before the reload: "Re-planifier" shows what changes, "Accepter" keeps it."""
+    _open(page, "Re-planifier")
+    expect(page.get_by_text(re.compile("indisponible du"))).to_be_visible()
+    page.get_by_role("button", name="Re-planifier", exact=True).click()
+    expect(page.get_by_text("Différences avec le plan de départ")).to_be_visible()
+    page.get_by_role("button", name="Accepter ce nouveau plan").click()
+    expect(page.get_by_text(re.compile("Nouveau plan accepté"))).to_be_visible()
+    _no_error_on(page)
+
+
+def test_coordinator_publishes(page: Page) -> None:
     _open(page, "Publier")
     page.get_by_role("button", name="Enregistrer et publier").click()
     expect(page.get_by_text(re.compile(r"Version 1 publiée\. Dossier"))).to_be_visible()
-
-    page.goto(server)
-    expect(page.get_by_text("planning publié (version 1)")).to_be_visible()
-    expect(page.get_by_text("Quand passe l'unité mobile de santé ?")).to_be_visible()
-    commune_box = page.get_by_role("combobox", name="Votre commune")
-    commune_box.click()
-    commune = page.get_by_role("option").first.inner_text().rsplit(" (", 1)[0]
-    commune_box.fill(commune[:5])
-    page.get_by_role("option", name=re.compile(re.escape(commune))).first.click()
-
-    expect(page.get_by_text(f"Prochains passages à {commune}")).to_be_visible()
-    table = page.locator("[data-testid='stTable']")
-    expect(table).to_contain_text(re.compile(r"\d{2}:\d{2} – \d{2}:\d{2}"))
-    expect(table).to_contain_text("prévu")
-    expect(page.get_by_role("button", name=re.compile("Ajouter à mon agenda"))).to_be_visible()
     _no_error_on(page)
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "habitants.png"), full_page=True)
+
+# --- Residents and doctors ------------------------------------------------------------------------
+
+
+def test_resident_picks_a_commune_subscribes_and_downloads(server: str, browser: Browser) -> None:
+    """A resident (no log-in): pick a commune, its next visits show with hours and state; the calendar
+    subscription link is a webcal:// address of the publication; the .ics and the poster download."""
+    resident = _new_page(browser)
+    resident.goto(server)
+    expect(resident.get_by_text("planning publié (version 1)")).to_be_visible()
+    commune = _pick_commune(resident)
+    table = resident.locator("[data-testid='stTable']")
+    expect(table).to_contain_text(re.compile(r"\d{2}:\d{2} – \d{2}:\d{2}"))
+    expect(table).to_contain_text("prévu")
+    link = resident.get_by_role("link", name=f"S'abonner au calendrier de {commune}")
+    assert re.fullmatch(r"webcal://exemple\.org/tournee/public/commune-\w+\.ics", link.get_attribute("href") or "")
+    name, content = _download(resident, "Ajouter à mon agenda")
+    assert name.endswith(".ics") and content.startswith(b"BEGIN:VCALENDAR")
+    name, content = _download(resident, "Affiche pour la mairie")
+    assert name.startswith("affiche-") and commune.encode() in content
+    _no_error_on(resident)
+    _shot(resident, "habitants")
+    resident.context.close()
+
+
+def _personal_link(page: Page) -> tuple[str, str]:
+    """As the coordinator, on "Médecin": the first person's name and personal link."""
+    _open(page, "Médecin")
+    picker = page.get_by_role("combobox", name="Personne")
+    picker.click()
+    name = page.get_by_role("option").first.inner_text()
+    page.get_by_role("option").first.click()
+    code = page.locator("[data-testid='stCode']").first
+    expect(code).to_contain_text("jeton=")
+    return name, code.inner_text().strip()
+
+
+def test_doctor_opens_own_shifts_with_the_personal_link(page: Page, browser: Browser) -> None:
+    """The coordinator hands out a personal link; opened in another browser, it shows that person's
+    shifts and week (no colleague's name) and downloads their calendar and printable list."""
+    name, link = _personal_link(page)
+    doctor = _new_page(browser)
+    doctor.goto(link)
+    expect(doctor.get_by_role("heading", name=f"Gardes de {name}")).to_be_visible()
+    expect(doctor.locator(".tournee-week")).to_contain_text("garde")
+    assert doctor.get_by_role("combobox", name="Personne").count() == 0  # nobody else's shifts to pick
+    filename, content = _download(doctor, "Télécharger mon calendrier")
+    assert filename == "mon-planning.ics" and content.startswith(b"BEGIN:VCALENDAR")
+    filename, content = _download(doctor, "Imprimer mon planning")
+    assert filename == "mon-planning.html" and f"Planning de {name}".encode() in content
+    _no_error_on(doctor)
+    _shot(doctor, "medecin")
+    doctor.context.close()
+
+
+def test_phone_screen_needs_no_sideways_scrolling(server: str, page: Page, browser: Browser) -> None:
+    """On a 390×844 screen: the residents' page and a doctor's page fit the width, before and after
+    choosing, and the commune picker works with the on-screen keyboard's typing."""
+    phone = _new_page(browser, PHONE, is_mobile=True, has_touch=True)
+    phone.goto(server)
+    expect(phone.get_by_text("Quand passe l'unité mobile de santé ?")).to_be_visible()
+    _no_sideways_scroll(phone)
+    _pick_commune(phone)
+    expect(phone.locator("[data-testid='stTable']")).to_contain_text("prévu")
+    _no_sideways_scroll(phone)
+    _shot(phone, "habitants-telephone")
+    _, link = _personal_link(page)
+    phone.goto(link)
+    expect(phone.locator(".tournee-week")).to_contain_text("garde")
+    _no_sideways_scroll(phone)
+    _shot(phone, "medecin-telephone")
+    _no_error_on(phone)
+    phone.context.close()
+
+
+# --- Streamlit's own words ------------------------------------------------------------------------
+
+
+def _replaced_by(page: Page, selector: str) -> tuple[str, str]:
+    """The font size of the English text at ``selector`` and the text shown in its place."""
+    return tuple(page.locator(selector).first.evaluate(
+        "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
+    ))
+
+
+def test_streamlit_words_the_app_can_reach_are_french(page: Page) -> None:
+    """The upload box's button and hint, and the empty list of a picker with no match, read in French
+    (tests that Streamlit's markup still matches app_pages/streamlit_fr.py)."""
+    _open(page, "Territoire")
+    page.get_by_text("Mes fichiers (CSV / TOML)").click()
+    button = "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
+    assert _replaced_by(page, button) == ("0px", f'"{streamlit_fr.UPLOAD_BUTTON}"')
+    hint = "[data-testid='stFileUploaderDropzoneInstructions'] span"
+    assert _replaced_by(page, hint) == ("0px", f'"{streamlit_fr.UPLOAD_HINT}"')
+    dropzone = page.locator("[data-testid='stFileUploaderDropzone']").first
+    dragged = page.evaluate_handle(
+        "() => { const d = new DataTransfer(); d.items.add(new File(['x'], 'communes.csv')); return d; }"
+    )
+    dropzone.dispatch_event("dragenter", {"dataTransfer": dragged})
+    drop = "[data-testid='stFileUploaderDropzone'] > div:not([data-testid]) > span"
+    assert _replaced_by(page, drop) == ("0px", f'"{streamlit_fr.DROP_HERE}"')
+    dropzone.dispatch_event("dragleave")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(TINY_COMMUNES)
+    chip = page.locator("[data-testid='stFileChipName']").first
+    expect(chip).to_have_text("communes.csv")  # an uploaded file keeps its name, nothing laid over it
+    assert page.locator("[data-testid='stFileChips']").first.evaluate("e => getComputedStyle(e, '::after').content") == "none"
+    _shot(page, "territoire-televersement")
+    _open(page, "Re-planifier")
+    page.get_by_role("combobox", name="Personne").click()
+    page.keyboard.type("zzzz")
+    empty = "[role='listbox'][data-empty='true'] [role='option'] span"
+    assert _replaced_by(page, empty) == ("0px", f'"{streamlit_fr.NO_RESULTS}"')
+    page.keyboard.press("Escape")

@@ -15,7 +15,7 @@ from planner.planning.options import PlanOptions
 from planner.results.inversions import outranks
 from planner.tours.pattern_problem import units_for
 from planner.travel import travel_for
-from tests.builders import MONDAY, bus, commune, person
+from tests.builders import bus, commune, person
 
 
 def _plan_with_reasons(instance: Instance, monkeypatch):

@@ -15,6 +15,7 @@ from planner.publish.posters import (
     person_list,
     rota_table,
     unit_table,
+    week_page,
     write_posters,
 )
 from tests.builders import small_instance
@@ -101,6 +102,17 @@ def test_unit_table_and_person_list_are_private_pages(instance):
     mine = person_list(instance, plan, "d2")
     assert mine.count("<tr><td>") == 2 and "lundi 11 janv. 2027" in mine and "jeudi 14 janv. 2027" in mine
     assert "Aucune garde" in person_list(instance, plan, "d3")
+
+
+def test_week_page_prints_one_week_of_the_rota_and_of_each_unit(instance):
+    """The page of week 2 for the briefing: the rota then the unit's week, A4 landscape, escaped names,
+    and only that week's dates."""
+    plan = sample_plan(instance)
+    page = week_page(instance, plan, 1)
+    assert page.count("<section class='week'>") == 1 + len(instance.units) and "size: A4 landscape" in page
+    assert "Équipes — semaine 2" in page and "Bus bus1 — semaine 2" in page
+    assert html.escape(instance.person("d1").name) in page and "<O'Brien>" not in page
+    assert "lun. 11/01" in page and "lun. 04/01" not in page
 
 
 def test_public_timetable_csv_is_formula_safe(tmp_path, instance):

@@ -645,7 +645,7 @@ def test_staff_totals_count_shifts_hours_and_share_of_offer():
         "Possibles",
         "Part",
     ]
-    assert "100%" in text
+    assert "100\u202f%" in text and f"{2 * hours:.1f}".replace(".", ",") in text  # French figures
 
 
 def test_format_weeks_merges_runs():

@@ -218,3 +218,26 @@ def test_the_pattern_plans_no_more_tours_than_the_roster_can_crew():
     assert per_week == {0: 1, 1: 1}
     assert not any("sans équipe" in w or "aucun" in w for w in result.warnings)
     assert set(_visits(result)) == {"76000", "76001"}
+
+
+def test_the_same_territory_gives_the_same_plan_in_processes_with_other_string_hashing(tmp_path):
+    """Same inputs, same plan in every process: `PYTHONHASHSEED` changes the order of sets of strings,
+    which must never reach a model (CC Andaine-Passais gave two plans when it did)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    territory = Path(__file__).parent / "data" / "andaine-passais"
+    options = tmp_path / "options.toml"
+    options.write_text("[solver]\ntime_limit = 2.0\nthreads = 1\n", encoding="utf-8")
+    plans = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        command = [sys.executable, "-m", "planner.cli", "plan", str(territory), "--options", str(options), "--out", str(out)]
+        subprocess.run(command, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+        data.pop("solver_seconds")
+        plans.append(data)
+    assert plans[0] == plans[1]

@@ -8,12 +8,13 @@ from dataclasses import replace
 import openpyxl
 import pytest
 
+from planner.domain.plan import Unserved
 from planner.publish.outputs import write_outputs
 from planner.publish.spreadsheet import workbook_bytes
 from tests.builders import small_instance
 from tests.plan_builders import sample_plan
 
-SHEETS = ["Séances", "Gardes", "Équipes par semaine", "Unités par semaine", "Indicateurs", "Communes non desservies"]
+SHEETS = ["Séances", "Gardes", "Équipes par semaine", "Unités par semaine", "Indicateurs", "Communes peu ou pas visitées"]
 
 
 @pytest.fixture
@@ -36,6 +37,20 @@ def test_workbook_has_a_sheet_per_table_with_french_headers(book):
     units = wb["Unités par semaine"]
     assert [c.value for c in units[1]][-2:] == ["séance 1", "séance 2"]
     assert [c.value for c in wb["Indicateurs"][2]][:3] == ["Séances / semaine", 4.0, "4"]
+
+
+def test_left_out_sheet_lists_communes_below_target_and_those_never_visited_by_choice():
+    """A commune with a target of 0 is in the sheet with its reason, beside those below their target."""
+    base = small_instance()
+    never = replace(base.communes[3], insee="76099", name="Ville-sans-objectif", visits_per_week=0.0)
+    instance = base.replace(communes=(*base.communes, never))
+    plan = replace(sample_plan(instance), unserved=(Unserved("76004", "Commune 76004", 0.5, 0, "capacité insuffisante"),))
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook_bytes(instance, plan)))[SHEETS[-1]]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows == [
+        ["Commune 76004", "76004", 0.5, 0, "capacité insuffisante"],
+        ["Ville-sans-objectif", "76099", 0, 0, "objectif 0 : jamais visitée, par choix"],
+    ]
 
 
 def test_no_cell_is_a_formula(book):

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from planner.results.week_views import day_label, rota_grid, unit_week
+from planner.results.week_views import day_label, person_week, rota_grid, unit_week, week_of
 from tests.builders import small_instance
 from tests.plan_builders import sample_plan
 
@@ -54,3 +54,23 @@ def test_a_public_holiday_is_named_in_the_unit_week(instance):
     grid = unit_week(instance, sample_plan(instance), "bus1", 0)
     friday = dict(grid.rows).get(day_label(rules.start + timedelta(days=4)))
     assert friday is not None and friday[0][0].startswith("férié (Noël")
+
+
+def test_person_week_has_a_row_per_working_day_and_says_free_days(instance):
+    """d2 works week 2 only (doctors alternate): Monday and Thursday with unit, communes and hours, a dash
+    on the other days; in week 1 every day is free."""
+    plan = sample_plan(instance)
+    grid = person_week(instance, plan, "d2", 1)
+    assert grid.columns == ("garde",) and grid.title == f"{instance.person('d2').name} — semaine 2"
+    rows = dict(grid.rows)
+    monday = plan.start + timedelta(days=7)
+    assert rows[day_label(monday)] == (("Bus bus1 (médecin)", "Commune 76001, Commune 76002", "08:30–17:30"),)
+    assert rows[day_label(monday + timedelta(days=1))] == (("—",),)
+    assert all(cells == (("—",),) for _, cells in person_week(instance, plan, "d2", 0).rows)
+
+
+def test_week_of_a_date_stays_in_the_horizon(instance):
+    plan = sample_plan(instance)
+    assert week_of(plan, plan.start) == 0 and week_of(plan, plan.start + timedelta(days=8)) == 1
+    assert week_of(plan, plan.start - timedelta(days=30)) == 0
+    assert week_of(plan, plan.start + timedelta(days=300)) == plan.weeks - 1

@@ -79,6 +79,7 @@ def assign_crews(
     seed: int = 0,
     keep: Sequence[Shift] = (),
     frozen_before: date | None = None,
+    workers: int | None = None,
     progress: Callable[[float, str], None] | None = None,
 ) -> RotaResult:
     """Crew ``tours`` with the instance's staff.
@@ -97,6 +98,8 @@ def assign_crews(
         A published rota to stay close to (re-planning): each kept shift that changes is costly.
     frozen_before
         Tours dated before this day are not re-crewed: their shifts are exactly those of ``keep``.
+    workers
+        CP-SAT threads of each run (default `NUM_WORKERS`); 1 when runs go side by side (studies).
     progress
         Called as ``progress(fraction, message)`` (fraction of this step, 0 to 1, French message),
         like the ``progress`` of `planner.planning.pipeline.plan`.
@@ -129,7 +132,7 @@ def assign_crews(
     _greedy_hint(rm, keep)
     say(0.2, f"Équipes : recherche ({time_limit:g} s au plus)")
     found, optimal = _search(
-        rm, time_limit=float(time_limit), seed=seed, started=started, say=say
+        rm, time_limit=float(time_limit), seed=seed, workers=workers or NUM_WORKERS, started=started, say=say
     )
     solver = None
     if found is not None:
@@ -309,7 +312,7 @@ def _evaluate(
 
 
 def _solve(
-    model: cp_model.CpModel, *, budget: float, seed: int, workers: int = NUM_WORKERS
+    model: cp_model.CpModel, *, budget: float, seed: int, workers: int
 ) -> tuple[list[int] | None, float, bool]:
     """One deterministic CP-SAT run from the model's hint: (solution, objective, proven optimal)."""
     solver = cp_model.CpSolver()
@@ -329,6 +332,7 @@ def _search(
     *,
     time_limit: float,
     seed: int,
+    workers: int,
     started: float,
     say: Callable[[float, str], None],
 ) -> tuple[list[Shift] | None, bool]:
@@ -341,12 +345,12 @@ def _search(
     rota unless the wall-clock ``time_limit`` (a safety net on a slow machine) cuts it short.
     """
     if len(rm.x) <= SMALL_MODEL:
-        values, _, optimal = _solve(rm.model, budget=FULL_BUDGET, seed=seed, workers=SMALL_MODEL_WORKERS)
+        values, _, optimal = _solve(rm.model, budget=FULL_BUDGET, seed=seed, workers=min(workers, SMALL_MODEL_WORKERS))
         solver = _evaluate(rm.model, values) if values is not None else None
         if solver is not None and not optimal and any(solver.Value(v) for v in rm.uncrewed.values()):
             # A tour left uncrewed costs the plan its visits: search longer, with neighbourhoods.
             _set_hint(rm.model, values)
-            values, _, optimal = _solve(rm.model, budget=RETRY_BUDGET, seed=seed)
+            values, _, optimal = _solve(rm.model, budget=RETRY_BUDGET, seed=seed, workers=workers)
             solver = _evaluate(rm.model, values) if values is not None else solver
         return (
             (_shifts_of_solution(rm, solver), optimal)
@@ -402,7 +406,7 @@ def _search(
             }
             _hint_shifts(sub, best)
             _complete_hint(sub.model)
-            values, _, _ = _solve(sub.model, budget=WINDOW_BUDGET, seed=seed)
+            values, _, _ = _solve(sub.model, budget=WINDOW_BUDGET, seed=seed, workers=workers)
             found = _evaluate(sub.model, values) if values is not None else None
             if found is None:
                 continue

@@ -1,7 +1,8 @@
 """How Tournée writes times, dates, weekdays and week lists in French, in one place.
 
 Every output a person reads (summary, messages, calendars, posters, the app) formats through these
-helpers, so that a date reads the same everywhere: ``mercredi 2 déc. 2026``, ``08:30``, ``1–3 et 5``.
+helpers, so that a date reads the same everywhere: ``mercredi 2 déc. 2026``, ``08:30``, ``1–3 et 5``,
+and a number too: ``308,4``, ``107 422``, ``92,0 %`` (decimal comma, thin space between thousands).
 """
 
 from __future__ import annotations
@@ -23,6 +24,30 @@ MONTHS_FR = (
 MONTHS_FR_SHORT = (
     "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",
 )  # fmt: skip
+
+
+#: Between groups of three digits and before a unit sign: the narrow no-break space of French typography.
+THIN_SPACE = "\u202f"
+
+
+def number_fr(value: float, decimals: int | None = 1) -> str:
+    """A number as French readers write it: ``308.4`` → ``"308,4"``, ``107422`` → ``"107 422"``.
+
+    ``decimals`` digits after the comma; ``None`` gives as many as the value needs and no more
+    (``0.5`` → ``"0,5"``, ``2.0`` → ``"2"``), for values a person typed, such as visit targets.
+    """
+    places = 6 if decimals is None else decimals
+    if round(value, places) == 0:
+        value = 0.0  # no "-0,0"
+    text = f"{value:,.{places}f}"
+    if decimals is None and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(",", THIN_SPACE).replace(".", ",")
+
+
+def percent_fr(share: float, decimals: int = 1) -> str:
+    """A share (0–1) as a French percentage: ``0.92`` → ``"92,0 %"``."""
+    return f"{number_fr(share * 100, decimals)}{THIN_SPACE}%"
 
 
 def hhmm(minutes: int) -> str:

@@ -408,8 +408,8 @@ def _format_visits(value: object) -> str:
     return f"{float(value):g}"
 
 
-def write_communes_csv(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write the `COLUMNS` of ``frame`` as a communes CSV (docs/formats.md), rounded for reading."""
+def communes_csv_text(frame: pd.DataFrame) -> str:
+    """The `COLUMNS` of ``frame`` as the text of a communes CSV (docs/formats.md), rounded for reading."""
     out = frame[list(COLUMNS)].copy()
     out["lat"] = out["lat"].round(6)
     out["lon"] = out["lon"].round(6)
@@ -417,9 +417,14 @@ def write_communes_csv(frame: pd.DataFrame, path: str | Path) -> Path:
     out["nearest_town_km"] = out["nearest_town_km"].round(1)
     out["priority"] = out["priority"].astype(int)
     out["visits_per_week"] = out["visits_per_week"].map(_format_visits)
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def write_communes_csv(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write the `COLUMNS` of ``frame`` as a communes CSV (`communes_csv_text`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    path.write_text(communes_csv_text(frame), encoding="utf-8", newline="")
     return path
 
 

@@ -23,6 +23,9 @@ class PlanOptions:
     roads: ``"estimate"`` (great-circle, offline), ``"road"`` (OpenStreetMap, cached), ``"auto"``,
         or a path to a GraphML / OSM XML file.
     method: ``"cp-sat"`` (default) or ``"greedy"`` (the nearest-highest-need baseline).
+    threads: CP-SAT threads of each search; ``None`` lets the planner choose per model (the default).
+        A number fixes it for every search, so that plans running side by side (studies: 1 each)
+        do not share cores; a different number may give a different, equally valid plan.
     """
 
     time_limit: float | None = None
@@ -30,6 +33,7 @@ class PlanOptions:
     seed: int = 0
     roads: str = "estimate"
     method: str = "cp-sat"
+    threads: int | None = None
 
     def __post_init__(self) -> None:
         for name in ("time_limit", "rota_time_limit"):
@@ -42,6 +46,8 @@ class PlanOptions:
             raise ValueError(f"seed : « {shown(self.seed)} » ; attendu : un nombre entier de 0 à {MAX_SEED}")
         if not isinstance(self.roads, str) or forbidden_character(self.roads) is not None:
             raise ValueError(f"roads : « {shown(self.roads)} » ; attendu : estimate, road, auto ou un chemin de fichier")
+        if self.threads is not None and (isinstance(self.threads, bool) or not isinstance(self.threads, int) or self.threads < 1):
+            raise ValueError(f"threads : « {shown(self.threads)} » ; attendu : un nombre entier de fils, 1 ou plus")
         if self.method not in ("cp-sat", "greedy"):
             raise ValueError(f"method : « {shown(self.method)} » inconnue ; attendu : cp-sat ou greedy")
 

@@ -60,6 +60,7 @@ def plan(
     travel = travel or travel_for(instance, options.roads, progress=progress)
 
     report(0.1, "Choix des communes et des jours (motif hebdomadaire)…")
+    crew_options = {"time_limit": options.rota_time_limit, "seed": options.seed, "workers": options.threads}
     staffed = bool(instance.staff) and any(u.crew for u in instance.units)
     blocked: list[Post] = []
     crews = crew_counts(instance) if staffed else any_crew
@@ -75,7 +76,7 @@ def plan(
         if not staffed:
             break
         report(0.55 + 0.1 * round_, "Affectation des équipes…")
-        rota = assign_crews(instance, tours, time_limit=options.rota_time_limit, seed=options.seed)
+        rota = assign_crews(instance, tours, **crew_options)
         if not rota.uncrewed or round_ == CREW_ROUNDS:
             break
         report(0.6 + 0.1 * round_, "Jours sans équipe écartés, nouveau motif…")
@@ -93,7 +94,7 @@ def plan(
             report(0.85, "Déplacement des tournées sans équipe vers un jour libre…")
             moved = {m.old.key: m.new for m in moves}
             tours = [moved.get(t.key, t) for t in tours]
-            rota = assign_crews(instance, tours, time_limit=options.rota_time_limit, seed=options.seed, keep=rota.shifts)
+            rota = assign_crews(instance, tours, keep=rota.shifts, **crew_options)
             warnings += [
                 f"{instance.unit(m.old.unit_id).name} : tournée du {weekday_date_fr(m.old.date)} déplacée au "
                 f"{weekday_date_fr(m.new.date)}, faute d'équipe le jour prévu."
@@ -108,10 +109,9 @@ def plan(
     report(0.9, "Vérification indépendante du plan…")
     reasons = {insee: r.text for insee, r in left_out_reasons(problem, pattern, tours, dropped, travel, crews).items()}
     search, extra = search_report(problem, pattern, options, first_budget=first_budget, rounds=rounds)
-    if staffed:
-        extra["uncrewed_tours"] = len(dropped)
     result = assemble(
-        instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons, search=search, extra_kpis=extra
+        instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons, search=search, extra_kpis=extra,
+        uncrewed=len(dropped),
     )
     # Only a road matrix is checked against; an estimate, the validator recomputes from the coordinates.
     violations = validate(instance, result, travel=travel if travel.source == "road" else None)
@@ -131,7 +131,7 @@ def _choose_pattern(
     if options.method != "cp-sat":
         return greedy
     hint = greedy if previous is None else previous
-    return solve_pattern(problem, time_limit=time_limit, seed=options.seed, hint=hint)
+    return solve_pattern(problem, time_limit=time_limit, seed=options.seed, hint=hint, workers=options.threads)
 
 
 def assemble(
@@ -145,15 +145,17 @@ def assemble(
     *,
     search: str = "",
     extra_kpis: dict[str, float] | None = None,
+    uncrewed: int = 0,
 ) -> Plan:
     """A `Plan` with its KPIs and what was left out, from its tours and shifts.
 
     ``search`` says how the weekly pattern was found; ``extra_kpis`` are figures of the search
-    (the proven bound on need served), listed after the plan's own.
+    (the proven bound on need served), listed after the plan's own; ``uncrewed`` counts tours dropped
+    for want of a crew.
     """
     tours = sorted(tours, key=lambda t: (t.date, t.unit_id))
     unserved = unserved_communes(instance, tours, travel, reasons)
-    kpis = compute_kpis(instance, tours, shifts, travel) | (extra_kpis or {})
+    kpis = compute_kpis(instance, tours, shifts, travel, uncrewed=uncrewed) | (extra_kpis or {})
     return Plan(
         instance_name=instance.name,
         start=instance.rules.start,

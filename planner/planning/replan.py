@@ -296,6 +296,7 @@ def replan(
         warnings,
         published.solver_seconds + time.perf_counter() - began,
         reasons,
+        uncrewed=len(uncrewed),
     )
     plan = replace(plan, start=published.start, weeks=published.weeks)
     # Only a road matrix is checked against; an estimate, the validator recomputes from the coordinates.

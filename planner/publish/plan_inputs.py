@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from planner.domain.errors import TourneeError
-from planner.domain.limits import shown
+from planner.domain.french import number_fr
 from planner.domain.instance import Instance, TimeWindow, Weights
+from planner.domain.limits import shown
 from planner.domain.plan import Plan
 from planner.inputs import (
     DEMO_TERRITORY,
@@ -368,7 +369,7 @@ def describe_inputs(data: Mapping[str, Any]) -> str:
     options = {**dataclasses.asdict(PlanOptions()), **data.get("options", {})}
     method = _METHODS.get(options["method"], options["method"])
     roads = _ROADS.get(options["roads"], options["roads"])
-    budget = "temps selon la taille" if options["time_limit"] is None else f"{options['time_limit']:g} s"
+    budget = "temps selon la taille" if options["time_limit"] is None else f"{number_fr(options['time_limit'], None)} s"
     parts = [f"{method} {budget}, graine {options['seed']}, trajets : {roads}"]
     settings = Settings.from_dict(data.get("settings", {}))
     for key, value in settings.rules.items():

@@ -145,8 +145,8 @@ def _crew_text(instance: Instance, plan: Plan, tour: Tour) -> str:
     return " ; ".join(parts) or "équipe non affectée"
 
 
-def _grid_html(grid: WeekGrid) -> str:
-    """One week grid as an HTML table (cells' lines on separate lines)."""
+def grid_table_html(grid: WeekGrid) -> str:
+    """One week grid as an HTML table, each line of a cell on its own line (printable pages and the app)."""
     head = "".join(f"<th>{html.escape(c)}</th>" for c in (grid.corner, *grid.columns))
     rows = []
     for label, cells in grid.rows:
@@ -154,10 +154,11 @@ def _grid_html(grid: WeekGrid) -> str:
             "<td class='cell'>" + "<br>".join(html.escape(line) for line in cell) + "</td>" for cell in cells
         )
         rows.append(f"<tr><th>{html.escape(label)}</th>{tds}</tr>")
-    return (
-        f"<section class='week'><h2>{html.escape(grid.title)}</h2>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
-    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _grid_html(grid: WeekGrid) -> str:
+    return f"<section class='week'><h2>{html.escape(grid.title)}</h2>{grid_table_html(grid)}</section>"
 
 
 def _weeks_page(title: str, intro: str, grids: Iterable[WeekGrid]) -> str:
@@ -179,6 +180,15 @@ def rota_table(instance: Instance, plan: Plan) -> str:
     grids = [rota_grid(instance, plan, w) for w in range(plan.weeks)]
     intro = f"Document interne pour le point d'équipe : il nomme les équipes. {instance.title or instance.name}."
     return _weeks_page("Équipes — planning par semaine", intro, grids)
+
+
+def week_page(instance: Instance, plan: Plan, week: int) -> str:
+    """The private page of one week for the crews' briefing (HTML, A4 landscape): the rota (people ×
+    days), then each unit's week (days × sessions), a page each."""
+    grids = [rota_grid(instance, plan, week)] + [unit_week(instance, plan, u.id, week) for u in instance.units]
+    first = grids[0].first_day
+    intro = f"Document interne : il nomme les équipes. {instance.title or instance.name}, semaine du {date_fr(first)}."
+    return _weeks_page(f"Semaine {week + 1} — équipes et unités", intro, grids)
 
 
 def person_list(instance: Instance, plan: Plan, staff_id: str) -> str:

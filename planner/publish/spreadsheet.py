@@ -1,8 +1,9 @@
 """The plan as a workbook (.xlsx) for coordinators who work in spreadsheets.
 
 One sheet each for the sessions, the shifts, the rota week by week, each unit's week, the KPIs and the
-communes left out with their reasons. Every text cell goes through `safe_cell`, so that a name
-beginning with ``=`` is shown as text and never run as a formula (the same rule as the CSV files).
+communes below their target with their reasons (and those never visited by choice, target 0). Every
+text cell goes through `safe_cell`, so that a name beginning with ``=`` is shown as text and never run
+as a formula (the same rule as the CSV files).
 """
 
 from __future__ import annotations
@@ -22,15 +23,18 @@ from planner.domain.instance import Instance
 from planner.domain.plan import Plan
 from planner.publish.files import write_atomic
 from planner.publish.safe_csv import safe_cell
-from planner.results.summary import KPI_LABELS, format_kpi, kpi_explanations
+from planner.results.kpis import not_targeted
+from planner.results.summary import BY_CHOICE, KPI_LABELS, format_kpi, kpi_explanations
 from planner.results.tables import in_french, sessions_table, shifts_table
 from planner.results.week_views import WeekGrid, rota_grid, unit_week
 
+#: The sheet of communes below their target (with why) and of those never visited by choice (target 0).
+LEFT_OUT_SHEET = "Communes peu ou pas visitées"
 #: Widest a column gets, in characters (longer text wraps).
 MAX_COLUMN_WIDTH = 60
 
 
-def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+def add_sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """A sheet with a bold, frozen header row, formula-safe cells and readable column widths."""
     sheet = book.create_sheet(title)
     sheet.append([safe_cell(h) for h in header])
@@ -48,7 +52,7 @@ def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Iterable[Seq
 
 
 def _frame_sheet(book: Workbook, title: str, frame: pd.DataFrame) -> None:
-    _sheet(book, title, list(frame.columns), frame.itertuples(index=False, name=None))
+    add_sheet(book, title, list(frame.columns), frame.itertuples(index=False, name=None))
 
 
 def _cell(lines: Sequence[str]) -> str:
@@ -84,23 +88,24 @@ def workbook_bytes(instance: Instance, plan: Plan) -> bytes:
     _frame_sheet(book, "Gardes", in_french(shifts_table(instance, plan)))
     rota = [rota_grid(instance, plan, w) for w in range(plan.weeks)]
     weekdays = sorted({d.weekday() for g in rota for d in g.days})
-    _sheet(book, "Équipes par semaine", ["semaine", "personne", *(WEEKDAYS_FR[w] for w in weekdays)], _rota_rows(rota, weekdays))
+    add_sheet(book, "Équipes par semaine", ["semaine", "personne", *(WEEKDAYS_FR[w] for w in weekdays)], _rota_rows(rota, weekdays))
     units = [(u.name, unit_week(instance, plan, u.id, w)) for u in instance.units for w in range(plan.weeks)]
     width = max((len(g.columns) for _, g in units), default=1)
     header = ["unité", "semaine", "date", "jour", *(f"séance {k + 1}" for k in range(width))]
-    _sheet(book, "Unités par semaine", header, _unit_rows(units, width))
+    add_sheet(book, "Unités par semaine", header, _unit_rows(units, width))
     explanations = kpi_explanations()
-    _sheet(
+    add_sheet(
         book,
         "Indicateurs",
         ["indicateur", "valeur", "valeur affichée", "explication"],
         [(KPI_LABELS.get(k, k), v, format_kpi(k, v), explanations.get(k, "")) for k, v in plan.kpis.items()],
     )
-    _sheet(
+    add_sheet(
         book,
-        "Communes non desservies",
+        LEFT_OUT_SHEET,
         ["commune", "insee", "visites visées", "visites prévues", "raison"],
-        [(u.name, u.insee, u.target_visits, u.planned_visits, u.reason) for u in plan.unserved],
+        [(u.name, u.insee, u.target_visits, u.planned_visits, u.reason) for u in plan.unserved]
+        + [(c.name, c.insee, 0, 0, BY_CHOICE) for c in not_targeted(instance, plan.tours)],
     )
     buffer = io.BytesIO()
     book.save(buffer)

@@ -14,7 +14,7 @@ import numpy as np
 
 from planner.crews.rota_rules import home_km
 from planner.domain.calendar import closed_dates
-from planner.domain.instance import Instance, UnitKind
+from planner.domain.instance import Commune, Instance, UnitKind
 from planner.domain.plan import Shift, Tour, Unserved
 from planner.domain.travel_matrix import TravelMatrix
 from planner.results.inversions import inversions, priority_swaps
@@ -44,13 +44,14 @@ class Targets:
 
 
 def compute_kpis(
-    instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift], travel: TravelMatrix
+    instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift], travel: TravelMatrix, *, uncrewed: int = 0
 ) -> dict[str, float]:
     """Every KPI of docs/architecture.md (results), per week of the horizon where it is a flow.
 
     A commune in a fixed place's catchment counts with its whole need, served in proportion to the
     place's sessions against its target (capped at all of it); other communes with their bus
-    visits against their target frequency."""
+    visits against their target frequency. ``uncrewed`` is the number of tours dropped for want of
+    a crew (the tours no longer say it)."""
     weeks = instance.rules.weeks
     targets = Targets.of(instance, travel)
     sessions = [(t, s) for t in tours for s in t.sessions]
@@ -76,6 +77,7 @@ def compute_kpis(
         "co2_kg_per_week": round(drive_km * CO2_KG_PER_KM / weeks, 1),
         "regularity": regularity(tours, instance),
         "shifts": len(shifts),
+        "uncrewed_tours": uncrewed,
     } | _home_km(instance, tours, shifts) | _inversions(instance, tours, travel, targets)
 
 
@@ -202,3 +204,13 @@ def unserved_communes(
             reason = "capacité insuffisante pour la fréquence visée"
         result.append(Unserved(c.insee, c.name, round(target, 2), planned, reason))
     return result
+
+
+def not_targeted(instance: Instance, tours: Sequence[Tour]) -> list[Commune]:
+    """Communes with a target of 0 visits and none planned: never visited, by the coordinator's choice.
+
+    They are not left out (`unserved_communes` skips them), but a reader looking for a commune among
+    those served or left out must find it somewhere, with that reason.
+    """
+    visited = {s.insee for t in tours for s in t.sessions}
+    return [c for c in instance.communes if c.visits_per_week <= 0 and c.insee not in visited]

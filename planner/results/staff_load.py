@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from planner.crews.rota_rules import CARE_ROLES, communes_of, offered_tours
+from planner.domain.french import number_fr, percent_fr
 from planner.domain.instance import Instance, Role
 from planner.domain.plan import Plan, Shift, Tour
 
@@ -56,9 +57,9 @@ def staff_totals_text(totals: Sequence[StaffTotal]) -> str:
             t.name,
             ", ".join(r.label_fr for r in t.roles),
             str(t.shifts),
-            f"{t.hours:.1f}",
+            number_fr(t.hours),
             str(t.offered),
-            f"{t.share:.0%}",
+            percent_fr(t.share, 0),
         )
         for t in totals
     ]

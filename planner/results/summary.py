@@ -1,10 +1,14 @@
-"""What people read of a plan: the terminal summary and the KPI labels and explanations."""
+"""What people read of a plan: the terminal summary and the KPI labels, figures and explanations."""
 
 from __future__ import annotations
 
-from planner.domain.french import WEEKDAYS_FR, hhmm
+import textwrap
+from dataclasses import dataclass
+
+from planner.domain.french import WEEKDAYS_FR, hhmm, number_fr, percent_fr
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
+from planner.results.kpis import not_targeted
 from planner.results.staff_load import staff_totals, staff_totals_text
 
 KPI_EXPLANATIONS = {
@@ -12,7 +16,10 @@ KPI_EXPLANATIONS = {
     "consultation_hours_per_week": "Heures de consultation proposées par semaine.",
     "need_served_share": "Part du besoin pondéré couverte : visites prévues / visites visées, pondérées par le besoin de chaque commune.",
     "communes_served": "Communes qui reçoivent au moins une visite sur l'horizon.",
-    "communes_left_out": "Communes candidates qui ne reçoivent aucune visite (voir la liste et les raisons).",
+    "communes_left_out": (
+        "Communes à visiter (objectif au-dessus de 0) qui ne reçoivent aucune visite ; celles qui en reçoivent "
+        "moins que visé sont dans la liste « communes sous leur objectif »."
+    ),
     "population_within_15min": "Habitants dont la mairie est à 15 minutes de route ou moins d'un arrêt.",
     "population_within_30min": "Habitants dont la mairie est à 30 minutes de route ou moins d'un arrêt.",
     "drive_minutes_per_week": "Minutes de conduite par semaine (dépôt → arrêts → dépôt).",
@@ -33,7 +40,7 @@ KPI_LABELS = {
     "consultation_hours_per_week": "Heures de consultation / semaine",
     "need_served_share": "Besoin couvert",
     "communes_served": "Communes desservies",
-    "communes_left_out": "Communes non desservies",
+    "communes_left_out": "Communes sans visite (objectif > 0)",
     "population_within_15min": "Population à ≤ 15 min d'un arrêt",
     "population_within_30min": "Population à ≤ 30 min d'un arrêt",
     "drive_minutes_per_week": "Conduite (min / semaine)",
@@ -49,7 +56,13 @@ KPI_LABELS = {
     "uncrewed_tours": "Tournées ou séances sans équipe (retirées)",
 }
 
+#: KPIs whose value is a share (0–1), shown as a percentage.
 SHARE_KPIS = {"need_served_share", "regularity", "need_bound_share", "priority_need_served_share"}
+
+#: What the plan says of a commune whose target is 0 visits, wherever left-out communes are listed.
+BY_CHOICE = "objectif 0 : jamais visitée, par choix"
+#: The name of `Plan.unserved`, the same in the summary, the app and the version history.
+BELOW_TARGET = "Communes sous leur objectif"
 
 
 def kpi_explanations() -> dict[str, str]:
@@ -58,19 +71,51 @@ def kpi_explanations() -> dict[str, str]:
 
 
 def format_kpi(key: str, value: float) -> str:
-    """A KPI as French writes it: ``92,1 %``, ``1 234``, ``12,5``."""
+    """A KPI's value in French (``308,4``, ``107 422``, ``92,0 %``); any key, known or not."""
     if key in SHARE_KPIS:
-        return f"{value * 100:.1f} %".replace(".", ",")
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", " ")
-    return f"{value:,.1f}".replace(",", " ").replace(".", ",")
+        return percent_fr(value)
+    return number_fr(value, 0 if float(value).is_integer() else 1)
+
+
+@dataclass(frozen=True)
+class KpiLine:
+    """One KPI as people read it: French label, French figure, explanation and a remark (or "")."""
+
+    key: str
+    label: str
+    value: str
+    explanation: str
+    note: str = ""
+
+
+def kpi_lines(plan: Plan) -> list[KpiLine]:
+    """The plan's KPIs, in their order, as the summary and the app show them.
+
+    Under the straight-line estimate the units drive at one constant speed, 60 km/h: the minutes of
+    driving are then the kilometres, and "308,4" twice reads as a mistake. The driving time is then
+    left out and the distance says why.
+    """
+    kpis = dict(plan.kpis)
+    same_drive = (
+        plan.travel_label.startswith("estimation")
+        and "drive_minutes_per_week" in kpis
+        and kpis.get("drive_km_per_week") == kpis["drive_minutes_per_week"]
+    )
+    lines = []
+    for key, value in kpis.items():
+        if same_drive and key == "drive_minutes_per_week":
+            continue
+        note = "autant de minutes de conduite : trajets estimés à 60 km/h" if same_drive and key == "drive_km_per_week" else ""
+        lines.append(KpiLine(key, KPI_LABELS.get(key, key), format_kpi(key, value), KPI_EXPLANATIONS.get(key, ""), note))
+    return lines
+
 
 def summary(instance: Instance, plan: Plan) -> str:
     """The plan in a few lines of French, for the terminal."""
     lines = [
         f"Plan « {instance.title or instance.name} » : {plan.weeks} semaine(s) à partir du {plan.start.isoformat()}",
         f"Temps de trajet : {plan.travel_label}",
-        f"{len(plan.tours)} tournées, {len(plan.sessions())} séances, calculé en {plan.solver_seconds:.1f} s",
+        f"{len(plan.tours)} tournées, {len(plan.sessions())} séances, calculé en {number_fr(plan.solver_seconds)} s",
     ]
     if "need_bound_share" in plan.kpis:
         served, bound = plan.kpis["need_served_share"], plan.kpis["need_bound_share"]
@@ -78,7 +123,7 @@ def summary(instance: Instance, plan: Plan) -> str:
     if plan.search:
         lines.append(plan.search)
     lines += ["", "Indicateurs :"]
-    lines += [f"  {KPI_LABELS.get(k, k):<36} {format_kpi(k, v)}" for k, v in plan.kpis.items()]
+    lines += [f"  {k.label:<38} {k.value}" + (f"  ({k.note})" if k.note else "") for k in kpi_lines(plan)]
     weekly = _weekly_pattern(instance, plan)
     if weekly:
         lines += ["", "Semaine type (première semaine) :"] + [f"  {line}" for line in weekly]
@@ -86,14 +131,29 @@ def summary(instance: Instance, plan: Plan) -> str:
         lines += ["", "Gardes par personne :"]
         lines += [f"  {line}" for line in staff_totals_text(staff_totals(instance, plan)).splitlines()]
     if plan.unserved:
-        lines += ["", f"Communes en dessous de leur objectif ({len(plan.unserved)}) :"]
+        lines += ["", f"{BELOW_TARGET} ({len(plan.unserved)}) :"]
         for u in plan.unserved[:15]:
-            lines.append(f"  - {u.name} ({u.insee}) : {u.planned_visits} visite(s) sur {u.target_visits:g} visées — {u.reason}")
+            lines.append(
+                f"  - {u.name} ({u.insee}) : {u.planned_visits} visite(s) sur {number_fr(u.target_visits, None)} visées — {u.reason}"
+            )
         if len(plan.unserved) > 15:
             lines.append(f"  … et {len(plan.unserved) - 15} autres (voir plan.json)")
+    lines += _by_choice_lines(instance, plan)
     if plan.warnings:
         lines += ["", "Avertissements :"] + [f"  - {w}" for w in plan.warnings[:15]]
     return "\n".join(lines)
+
+
+def _by_choice_lines(instance: Instance, plan: Plan, shown: int = 15) -> list[str]:
+    """The communes never visited because their target is 0, so that nobody takes them for forgotten."""
+    communes = not_targeted(instance, plan.tours)
+    if not communes:
+        return []
+    names = ", ".join(c.name for c in communes[:shown])
+    if len(communes) > shown:
+        names += f" … et {len(communes) - shown} autres"
+    head = f"Communes jamais visitées, par choix (objectif 0) : {len(communes)} — "
+    return ["", *textwrap.wrap(head + names, width=100, subsequent_indent="  ", break_on_hyphens=False)]
 
 
 def _weekly_pattern(instance: Instance, plan: Plan) -> list[str]:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 from planner.domain.calendar import closed_dates, public_holidays
 from planner.domain.french import WEEKDAYS_FR, hhmm
 from planner.domain.instance import Instance, Role
-from planner.domain.plan import Plan, Shift, Tour
+from planner.domain.plan import Plan, Shift
 
 
 @dataclass(frozen=True)
@@ -85,22 +85,29 @@ def _closed_reason(instance: Instance, day: date) -> str | None:
     return None
 
 
-def rota_grid(instance: Instance, plan: Plan, week: int) -> WeekGrid:
-    """People × days of week ``week``: who goes where, when (every person of the roster has a row)."""
-    days = _working_days(instance, plan, week)
+def _shift_cells(instance: Instance, plan: Plan, days: list[date]) -> dict[tuple[str, date], list[str]]:
+    """The lines of each (person, day) cell: unit and role, communes, hours of each shift that day."""
     tours = {t.key: t for t in plan.tours}
+    units = {u.id for u in instance.units}
     cells: dict[tuple[str, date], list[str]] = defaultdict(list)
     for shift in sorted(plan.shifts, key=lambda s: (s.date, s.start, s.unit_id)):
         if shift.date not in days:
             continue
         tour = tours.get(shift.tour_key)
-        unit = instance.unit(shift.unit_id).name if shift.unit_id in {u.id for u in instance.units} else shift.unit_id
+        unit = instance.unit(shift.unit_id).name if shift.unit_id in units else shift.unit_id
         role = shift.role.label_fr + (", à distance" if shift.remote else "")
         cells[(shift.staff_id, shift.date)] += [
             f"{unit} ({role})",
             _commune_names(instance, shift.sessions_of(tour)),
             f"{hhmm(shift.start)}–{hhmm(shift.end)}",
         ]
+    return cells
+
+
+def rota_grid(instance: Instance, plan: Plan, week: int) -> WeekGrid:
+    """People × days of week ``week``: who goes where, when (every person of the roster has a row)."""
+    days = _working_days(instance, plan, week)
+    cells = _shift_cells(instance, plan, days)
     people = sorted(instance.staff, key=lambda p: (p.name, p.id))
     known = {p.id for p in people}
     extra = sorted({s.staff_id for s in plan.shifts if s.staff_id not in known})
@@ -116,6 +123,31 @@ def rota_grid(instance: Instance, plan: Plan, week: int) -> WeekGrid:
         rows=tuple(rows),
         days=tuple(days),
     )
+
+
+def person_week(instance: Instance, plan: Plan, staff_id: str, week: int) -> WeekGrid:
+    """Days × one column of week ``week`` for one person: where and when they go each day, or that
+    they are free (a narrow grid, readable on a phone)."""
+    days = _working_days(instance, plan, week)
+    cells = _shift_cells(instance, plan, days)
+    rows = tuple(
+        (day_label(day), (tuple(line for line in cells.get((staff_id, day), []) if line) or ("—",),))
+        for day in days
+    )
+    return WeekGrid(
+        title=f"{_person_name(instance, staff_id)} — semaine {week + 1}",
+        week=week,
+        first_day=week_dates(plan, week)[0],
+        corner="jour",
+        columns=("garde",),
+        rows=rows,
+        days=tuple(days),
+    )
+
+
+def week_of(plan: Plan, day: date) -> int:
+    """The 0-based week of the horizon that holds ``day`` (clamped to the horizon's first and last week)."""
+    return min(max((day - plan.start).days // 7, 0), max(plan.weeks - 1, 0))
 
 
 def _crew_line(instance: Instance, shifts: list[Shift]) -> str:

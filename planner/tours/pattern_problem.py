@@ -269,7 +269,6 @@ def build_problem(
     need_total = sum(
         d.need * VISIT_SCALE * d.per_week * rules.weeks for d in (demand[c.insee] for c in candidates)
     )
-    problem = PatternProblem(instance, travel, candidates, slots, {}, cycle, demand, dates, round(need_total))
     allowed: dict[str, tuple[Slot, ...]] = {}
     for c in candidates:
         unit_ids = {u.id for u in units_for(instance, travel, c)}

@@ -106,12 +106,15 @@ def solve_pattern(
     time_limit: float | None = None,
     seed: int = 0,
     hint: Pattern | None = None,
+    workers: int | None = None,
 ) -> Pattern:
     """Choose the visits with CP-SAT, in stages: need (priority zones first), then little driving.
 
     ``time_limit`` is the budget in seconds (`DETERMINISTIC_PER_SECOND`), rounded down to a power of
     two (`effective_budget`); ``None`` sizes it to the problem (`auto_time_limit`). ``hint`` (the
-    greedy pattern, or the previous pattern when planning again) is the first solution.
+    greedy pattern, or the previous pattern when planning again) is the first solution. ``workers``
+    fixes CP-SAT's threads (1 when plans run side by side, as in studies); by default 1 on small
+    models and 4 interleaved ones above.
     """
     if not problem.candidates or not problem.slots:
         return Pattern(problem.cycle_weeks, (), "cp-sat", 0, 0, True, True, ("aucune commune à placer",), 0.0)
@@ -120,7 +123,7 @@ def solve_pattern(
     if time_limit is None:
         time_limit = auto_time_limit(len(relaxation.keys))
     keys = relaxation.promising(problem, start, PER_COMMUNE) if len(relaxation.keys) > LARGE_MODEL else None
-    model = _PatternModel(problem, seed, relaxation, keys)
+    model = _PatternModel(problem, seed, relaxation, keys, workers)
     state = _State.initial(model.solution_of(start))
     for budget in budget_steps(time_limit, len(relaxation.keys)):
         before = model.drive_of(state.values)
@@ -229,8 +232,10 @@ class _PatternModel:
     The assignment rules are also kept as linear rows for the relaxation.
     """
 
-    def __init__(self, problem: PatternProblem, seed: int, relaxation: _Relaxation, keys=None) -> None:
-        self.problem, self.seed, self.relaxation = problem, seed, relaxation
+    def __init__(
+        self, problem: PatternProblem, seed: int, relaxation: _Relaxation, keys=None, workers: int | None = None
+    ) -> None:
+        self.problem, self.seed, self.relaxation, self.workers = problem, seed, relaxation, workers
         rules = problem.instance.rules
         self.tolerance = rules.need_tolerance_percent if rules.weights.travel else 0
         model = cp_model.CpModel()
@@ -369,7 +374,7 @@ class _PatternModel:
             solver,
             time_limit=budget * DETERMINISTIC_PER_SECOND,
             seed=self.seed,
-            workers=1 if small else 4,
+            workers=self.workers or (1 if small else 4),
             neighbourhoods_only=search_only,
         )
         status = solver.solve(model)
@@ -580,7 +585,8 @@ def _add_compact_days(model, x, problem: PatternProblem) -> tuple[list, list]:
             used[-1] = (*used[-1], [v.index for v in here.values()])
             occurrences = len(problem.dates.get((nxt, week), ()))
             for insee, var in here.items():
-                following = [b for b in near[slot.unit_id, insee] if b in there]
+                # in the order of `there`, never of the set `near` (hashed strings: the order would vary by process)
+                following = [b for b in there if b in near[slot.unit_id, insee]]
                 # visit c here and something next ⇒ that next is near c
                 model.add(var + used_next - sum(there[b] for b in following) <= 1)
                 pairs += [(var.index, there[b].index, _pair_cost(problem, unit, insee, b) * occurrences) for b in following]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from planner.domain.french import number_fr
 from planner.domain.geo import (
     DEFAULT_DETOUR_FACTOR,
     DEFAULT_SPEED_KMH,
@@ -35,8 +36,8 @@ class EstimateSource:
     @property
     def label(self) -> str:
         return (
-            f"estimation (distance à vol d'oiseau × {self.detour_factor:g}, "
-            f"{self.speed_kmh:g} km/h) — pas un temps routier"
+            f"estimation (distance à vol d'oiseau × {number_fr(self.detour_factor, None)}, "
+            f"{number_fr(self.speed_kmh, None)} km/h) — pas un temps routier"
         )
 
     def matrix(self, places: Sequence[Point]) -> TravelMatrix:

@@ -93,21 +93,28 @@ def compute_plan(instance: Instance, options: PlanOptions, progress: ProgressFn 
     return result
 
 
-@st.cache_resource(show_spinner=False)
-def start_demo_warmup() -> threading.Thread:
-    """Solve the demo plan in the background once per server, so that it is ready when asked for."""
-    demo = builtin_instance(DEMO_TERRITORY)
-    options_ = default_options()
+def start_in_background(instance: Instance, options: PlanOptions) -> None:
+    """Start solving ``instance`` with ``options`` in the background unless it is solved or under way,
+    so that the plan is (nearly) ready when the coordinator clicks « Planifier »: the click then
+    waits for this same computation (`compute_plan`) instead of starting another."""
+    cache, lock = _plan_cache()
+    with lock:
+        if (fingerprint(instance), repr(options)) in cache:
+            return
 
-    def warm() -> None:
+    def solve() -> None:
         try:
-            compute_plan(demo, options_)
-        except Exception:
-            log.exception("warming the demo plan failed")
+            compute_plan(instance, options)
+        except Exception:  # the click will solve again and show the failure in plain words
+            log.exception("planning %s in the background failed", instance.name)
 
-    thread = threading.Thread(target=warm, name="tournee-demo-warmup", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=solve, name=f"tournee-plan-{instance.name}", daemon=True).start()
+
+
+@st.cache_resource(show_spinner=False)
+def start_demo_warmup() -> None:
+    """Solve the demo plan in the background once per server, so that it is ready when asked for."""
+    start_in_background(builtin_instance(DEMO_TERRITORY), default_options())
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, hash_funcs={Instance: fingerprint})

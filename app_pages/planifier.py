@@ -32,6 +32,9 @@ st.caption(
     + (f" Copie de travail issue de la {origin}." if origin else "")
 )
 
+if session.plan() is None:
+    plan_cache.start_in_background(instance, options)  # reading this page gives the solver a head start
+
 if st.button("Planifier", type="primary"):
     failure: TourneeError | None = None
     with st.status("Planification en cours…", expanded=True) as status:

@@ -34,6 +34,7 @@ current = session.instance()
 st.caption(f"Territoire utilisé : **{current.title or current.name}** ({len(current.communes)} communes, {len(current.staff)} personnes).")
 if loaded := st.session_state.pop("territory_loaded", None):
     st.success(loaded)
+    plan_cache.start_in_background(current, session.options())  # ready sooner on « Planifier »
 
 source = st.radio(
     "Source des données", ["builtin", "upload"], horizontal=True,

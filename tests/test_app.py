@@ -545,6 +545,27 @@ def test_loading_another_territory_names_it_at_once() -> None:
     assert any("chargé" in s.value for s in at.success)
 
 
+def test_loaded_territory_is_planned_in_the_background_and_the_click_gets_that_plan() -> None:
+    """Loading a territory starts its plan at once; « Planifier » then shows that very plan (valid)."""
+    from app_pages import plan_cache
+    from planner.check.validate import validate
+
+    at = _app("territoire", coordinator=True)
+    next(s for s in at.selectbox if s.label == "Territoire intégré").set_value("doctobus-evreux")
+    _button(at, "Charger ce territoire").click().run()
+    evreux = load_territory("doctobus-evreux")
+    cache, lock = plan_cache._plan_cache()
+    with lock:
+        started = [future for (key, _), future in cache.items() if key == plan_cache.fingerprint(evreux)]
+    assert len(started) == 1, "no plan of the loaded territory under way"
+    background = started[0].result(timeout=TIMEOUT)
+    at.switch_page("app_pages/planifier.py").run()
+    _button(at, "Planifier").click().run()
+    _ok(at)
+    assert at.session_state["work"].plan is background
+    assert validate(evreux, background) == []
+
+
 def test_territory_editor_headers_are_french_and_files_keep_their_columns() -> None:
     """The communes editor shows "nom", "latitude"… as headers; the table (and the file) keep name, lat."""
     at = _app("territoire", coordinator=True)

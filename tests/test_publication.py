@@ -31,6 +31,7 @@ from planner.planning.pipeline import plan as make_plan
 from planner.planning.replan import replan
 from planner.publish.outputs import write_outputs
 from planner.publish.plan_inputs import PlanInputs, Settings, TerritoryFiles
+from planner.publish import posters
 from planner.publish.posters import PUBLIC_TIMETABLE_HEADER, public_timetable_rows
 from planner.publish.publication import (
     CURRENT,
@@ -221,7 +222,7 @@ def test_interrupted_at_each_step_recovers(
         versions[which] = store.save(case.plans[which], inputs.instance(), inputs=inputs, note=which)
     publication.publish_version(store, versions["A"], out)
     if step == "writing":
-        monkeypatch.setattr(publication, "write_posters", _failing)
+        monkeypatch.setattr(posters, "write_posters", _failing)
     elif step == "before-switch":
         real_link = publication._link
         monkeypatch.setattr(

@@ -33,7 +33,7 @@ from icalendar.enums import CLASS, STATUS, TRANSP
 from planner.domain.french import PARIS, hhmm
 from planner.domain.instance import Commune, Instance, Role, Site, UnitKind
 from planner.domain.plan import Plan, Session, Shift, Tour
-from planner.publish.files import write_atomic
+from planner.publish.files import COORDINATOR_FEED, PRIVATE_DIR, PUBLIC_DIR, write_atomic
 from planner.results.public_visits import Visit, public_reason
 
 if TYPE_CHECKING:
@@ -42,9 +42,6 @@ if TYPE_CHECKING:
 #: Namespace of every UID Tournée writes; never change it, or every subscriber sees new events.
 UID_NAMESPACE = uuid.UUID("37ce3656-6d67-4124-b5c5-6a451fcb26ac")
 PRODID = "-//Tournée//Planificateur de tournées//FR"
-PUBLIC_DIR = "public"
-PRIVATE_DIR = "prive"
-COORDINATOR_FEED = "coordination"
 
 #: What residents are asked to bring to a consultation (posters and public feeds).
 WHAT_TO_BRING = (

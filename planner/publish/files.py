@@ -6,6 +6,12 @@ import os
 import tempfile
 from pathlib import Path
 
+#: Folders of a publication (public files, private files under secret tokens) and the token name of
+#: the coordinator's feed; here, not in `feeds`, so that reading a workspace needs no calendar code.
+PUBLIC_DIR = "public"
+PRIVATE_DIR = "prive"
+COORDINATOR_FEED = "coordination"
+
 
 def write_atomic(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half of it.

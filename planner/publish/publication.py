@@ -44,14 +44,7 @@ from pathlib import Path
 from planner.domain.errors import PlanningError, TourneeError
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
-from planner.publish.feeds import (
-    COORDINATOR_FEED,
-    PRIVATE_DIR,
-    PUBLIC_DIR,
-    publish_feeds,
-)
-from planner.publish.files import write_atomic
-from planner.publish.posters import write_posters
+from planner.publish.files import COORDINATOR_FEED, PRIVATE_DIR, PUBLIC_DIR, write_atomic
 from planner.publish.store import LedgerEntry, PlanStore
 
 LOCK_FILE = "publication.lock"
@@ -347,6 +340,9 @@ def publish_version(
         name = f"v{version}-{secrets.token_hex(8)}"
         tmp = out / VERSIONS_DIR / f"{TMP_PREFIX}{name}"
         tokens = _Tokens(store, instance)
+        from planner.publish.feeds import publish_feeds  # publishing only: `history` stays quick
+        from planner.publish.posters import write_posters
+
         feeds = publish_feeds(
             instance, plan, tmp, store=store, base_url=base_url, record=False, private_folder=tokens, stamp=stamp
         )

@@ -41,6 +41,8 @@ UNIT_PLACES = "UNIT_PLACES"
 FREQUENCY = "FREQUENCY"
 MIN_GAP = "MIN_GAP"
 ONE_TOUR_PER_DAY = "ONE_TOUR_PER_DAY"
+PIN = "PIN"
+BANNED_DAY = "BANNED_DAY"
 
 
 def check_unit_day(ctx: Context) -> Iterator[Violation]:
@@ -391,3 +393,31 @@ def check_one_tour_per_day(ctx: Context) -> Iterator[Violation]:
         if count > 1:
             tour = ctx.tours_by_key[key]
             yield Violation(ONE_TOUR_PER_DAY, f"{ctx.where(tour)} : {count} tournées le même jour", key)
+
+
+def check_pin(ctx: Context) -> Iterator[Violation]:
+    """A pinned commune's sessions are on its pinned weekday, with its pinned unit when one is named."""
+    pins = {p.insee: p for p in ctx.instance.rules.pins}
+    for tour, unit, session, commune in ctx.visits():
+        pin = pins.get(session.insee)
+        if pin is None:
+            continue
+        if tour.date.weekday() != pin.weekday:
+            msg = (
+                f"{ctx.where(tour)} : séance à {commune.name}, épinglée au {WEEKDAYS_FR[pin.weekday]}, "
+                f"un {WEEKDAYS_FR[tour.date.weekday()]}"
+            )
+            yield Violation(PIN, msg, tour.key)
+        elif pin.unit_id and pin.unit_id != unit.id:
+            pinned = ctx.unit_of(pin.unit_id)
+            msg = f"{ctx.where(tour)} : séance à {commune.name}, épinglée à {pinned.name if pinned else pin.unit_id}"
+            yield Violation(PIN, msg, tour.key)
+
+
+def check_banned_day(ctx: Context) -> Iterator[Violation]:
+    """No session of a commune on a weekday the coordinator forbade for it."""
+    banned = {(b.insee, b.weekday) for b in ctx.instance.rules.banned_days}
+    for tour, _unit, session, commune in ctx.visits():
+        if (session.insee, tour.date.weekday()) in banned:
+            msg = f"{ctx.where(tour)} : séance à {commune.name}, interdite le {WEEKDAYS_FR[tour.date.weekday()]}"
+            yield Violation(BANNED_DAY, msg, tour.key)

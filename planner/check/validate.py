@@ -75,6 +75,10 @@ from planner.check.staff_rules import (
     check_shift_times,
 )
 from planner.check.tour_rules import (
+    BANNED_DAY,
+    PIN,
+    check_banned_day,
+    check_pin,
     COMMUNE_CLOSED,
     DRIVE_BETWEEN_SESSIONS,
     FREQUENCY,
@@ -135,6 +139,8 @@ HARD_RULES: tuple[tuple[str, Callable[[Context], Iterable[Violation]]], ...] = (
     (FREQUENCY, check_frequency),
     (MIN_GAP, check_min_gap),
     (ONE_TOUR_PER_DAY, check_one_tour_per_day),
+    (PIN, check_pin),
+    (BANNED_DAY, check_banned_day),
     # hard: staff
     (CREW, check_crew),
     (ROLE, check_role),

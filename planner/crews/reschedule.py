@@ -49,7 +49,10 @@ def propose_moves(
         for day in _same_week_days(rules.start, rules.week_index(tour.date), tour.date):
             if day.weekday() not in unit.days or day in closed or rules.unit_closed(unit.id, day) or (unit.id, day) in busy:
                 continue
-            if not all(_visit_allowed(instance, c.insee, day, visits) for c in communes):
+            if not all(
+                _visit_allowed(instance, c.insee, day, visits) and rules.day_allowed(c.insee, day.weekday(), unit.id)
+                for c in communes
+            ):
                 continue
             result = route_day(
                 unit, day, communes, session_minutes=rules.session_length(unit), travel=travel, usual_start=usual,

@@ -53,6 +53,14 @@ class PlanningError(TourneeError):
     """The planner could not produce a valid plan; the message explains what blocks it."""
 
 
+class MoveRefused(TourneeError):
+    """A manual move that would break a hard rule; ``rule`` names it (the validator's rule names)."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        self.rule = rule
+        super().__init__(message)
+
+
 class PlanWarning(UserWarning):
     """Something non-fatal the coordinator should know (a commune left out, a day without crew…)."""
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any
 
-from planner.domain.french import hhmm
+from planner.domain.french import WEEKDAYS_FR, hhmm
 from planner.domain.limits import horizon_problem
 
 
@@ -257,6 +257,34 @@ class CommuneClosure:
 
 
 @dataclass(frozen=True)
+class Pin:
+    """The coordinator's pin: ``insee``'s sessions happen on ``weekday`` (0 = Monday), with
+    ``unit_id`` when given. Checked by the validator (rule PIN)."""
+
+    insee: str
+    weekday: int
+    unit_id: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.weekday <= 6:
+            msg = f"jour {self.weekday} de l'épingle de {self.insee} ; attendu : 0 (lundi) à 6 (dimanche)"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True)
+class BannedDay:
+    """The coordinator's ban: no session of ``insee`` on ``weekday`` (rule BANNED_DAY)."""
+
+    insee: str
+    weekday: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.weekday <= 6:
+            msg = f"jour {self.weekday} interdit à {self.insee} ; attendu : 0 (lundi) à 6 (dimanche)"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True)
 class UnitClosure:
     """A unit that cannot work on ``dates`` (breakdown, maintenance): no tour of it those days."""
 
@@ -288,6 +316,9 @@ class Rules:
     #: Need (people) one weekly consultation session at a fixed place serves: a place's target is its
     #: catchment's need divided by this, in sessions a week (rounded up, capped by its capacity).
     need_per_weekly_session: int = 200
+    #: The coordinator's pins and banned weekdays (docs/formats.md, `[[pins]]`, `[[banned_days]]`).
+    pins: tuple[Pin, ...] = ()
+    banned_days: tuple[BannedDay, ...] = ()
 
     def __post_init__(self) -> None:
         problem = horizon_problem(self.start, self.weeks)
@@ -316,6 +347,17 @@ class Rules:
     def commune_closed(self, insee: str, day: date) -> bool:
         return any(c.insee == insee and day in c.dates for c in self.commune_closures)
 
+    def pin_of(self, insee: str) -> Pin | None:
+        """The pin of a commune, if the coordinator set one (at most one per commune)."""
+        return next((p for p in self.pins if p.insee == insee), None)
+
+    def day_allowed(self, insee: str, weekday: int, unit_id: str) -> bool:
+        """Whether pins and bans let ``insee`` be visited by ``unit_id`` on ``weekday``."""
+        pin = self.pin_of(insee)
+        if pin is not None and (pin.weekday != weekday or pin.unit_id not in ("", unit_id)):
+            return False
+        return not any(b.insee == insee and b.weekday == weekday for b in self.banned_days)
+
     def unit_closed(self, unit_id: str, day: date) -> bool:
         """Whether ``unit_id`` is out of service on ``day`` (a re-plan recorded it)."""
         return any(c.unit_id == unit_id and day in c.dates for c in self.unit_closures)
@@ -337,6 +379,29 @@ class Instance:
         object.__setattr__(self, "_communes", MappingProxyType({c.insee: c for c in self.communes}))
         object.__setattr__(self, "_units", MappingProxyType({u.id: u for u in self.units}))
         object.__setattr__(self, "_staff", MappingProxyType({s.id: s for s in self.staff}))
+        self._check_pins()
+
+    def _check_pins(self) -> None:
+        """Pins and bans name communes and units of the instance, one pin per commune."""
+        seen: set[str] = set()
+        for item in (*self.rules.pins, *self.rules.banned_days):
+            what = "épingle" if isinstance(item, Pin) else "jour interdit"
+            if item.insee not in self._communes:  # type: ignore[attr-defined]
+                msg = f"{what} : commune {item.insee} inconnue ; attendu : une commune du territoire"
+                raise ValueError(msg)
+            if isinstance(item, Pin):
+                if item.unit_id and item.unit_id not in self._units:  # type: ignore[attr-defined]
+                    msg = f"épingle de {item.insee} : unité « {item.unit_id} » inconnue ; attendu : une unité du scénario"
+                    raise ValueError(msg)
+                if item.insee in seen:
+                    msg = f"commune {item.insee} épinglée deux fois ; attendu : une épingle par commune"
+                    raise ValueError(msg)
+                seen.add(item.insee)
+
+    def pin_text(self, pin: Pin) -> str:
+        """The pin in French: « Envermeu épinglée au mardi (Bus 1) »."""
+        unit = f" ({self.unit(pin.unit_id).name})" if pin.unit_id else ""
+        return f"{self.commune(pin.insee).name} épinglée au {WEEKDAYS_FR[pin.weekday]}{unit}"
 
     def commune(self, insee: str) -> Commune:
         return self._communes[insee]  # type: ignore[attr-defined]

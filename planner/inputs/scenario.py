@@ -15,7 +15,9 @@ from datetime import date, datetime
 from typing import Any
 
 from planner.domain.instance import (
+    BannedDay,
     CommuneClosure,
+    Pin,
     Point,
     Role,
     Rules,
@@ -52,7 +54,7 @@ from planner.inputs.fields import (
 )
 from planner.inputs.tables import Problems
 
-TOP_KEYS = ("name", "source", "horizon", "rules", "weights", "units", "commune_closures")
+TOP_KEYS = ("name", "source", "horizon", "rules", "weights", "units", "commune_closures", "pins", "banned_days")
 HORIZON_KEYS = ("start", "weeks")
 RULES_KEYS = (
     "session_minutes",
@@ -86,6 +88,8 @@ UNIT_KEYS = (
     "session_minutes",
 )
 CLOSURE_KEYS = ("insee", "dates")
+PIN_KEYS = ("insee", "day", "unit")
+BAN_KEYS = ("insee", "days")
 _MISSING = object()
 
 
@@ -232,12 +236,83 @@ class ScenarioReader:
             for k in WEIGHT_KEYS
         }
         closures = self.commune_closures(communes)
+        pins, bans = self.pins(communes), self.banned_days(communes)
         if start is not None and weeks is not None and horizon_problem(start, weeks):
             self.error(("horizon", "weeks"), horizon_problem(start, weeks))
             return None
-        if None in (start, weeks, closures) or None in options.values() or None in weights.values():
+        if None in (start, weeks, closures, pins, bans) or None in options.values() or None in weights.values():
             return None
-        return Rules(start=start, weeks=weeks, commune_closures=closures, weights=Weights(**weights), **options)
+        return Rules(
+            start=start,
+            weeks=weeks,
+            commune_closures=closures,
+            weights=Weights(**weights),
+            pins=pins,
+            banned_days=bans,
+            **options,
+        )
+
+    def _entries(self, key: str, what: str) -> list[dict] | None:
+        entries = self.doc.get(key, [])
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            self.error((key,), f"attendu : des sections [[{key}]] avec {what}")
+            return None
+        return entries
+
+    def _commune(self, entry: dict, path: tuple, communes: CommuneIndex | None) -> str | None:
+        insee = self.value(entry, path + ("insee",), _text)
+        if insee is not None and communes is not None:
+            insee, error = communes.resolve(insee)
+            if error:
+                self.error(path + ("insee",), error)
+                return None
+        return insee
+
+    def pins(self, communes: CommuneIndex | None) -> tuple[Pin, ...] | None:
+        """``[[pins]]``: a commune's sessions on one weekday (and one unit, when given)."""
+        entries = self._entries("pins", "insee, day et unit (facultatif)")
+        if entries is None:
+            return None
+        result, ok, seen = [], True, set()
+        for i, entry in enumerate(entries):
+            path = ("pins", i)
+            self.unknown_keys(entry, PIN_KEYS, path)
+            insee = self._commune(entry, path, communes)
+            day = self.value(entry, path + ("day",), _one_day)
+            unit = self.value(entry, path + ("unit",), _text, default="")
+            if insee in seen:
+                self.error(path + ("insee",), f"commune {insee} épinglée deux fois ; attendu : une épingle par commune")
+                ok = False
+            elif insee is None or day is None or unit is None:
+                ok = False
+            else:
+                seen.add(insee)
+                result.append(Pin(insee, day, unit))
+        return tuple(result) if ok else None
+
+    def banned_days(self, communes: CommuneIndex | None) -> tuple[BannedDay, ...] | None:
+        """``[[banned_days]]``: weekdays a commune is never visited."""
+        entries = self._entries("banned_days", "insee et days")
+        if entries is None:
+            return None
+        result, ok = [], True
+        for i, entry in enumerate(entries):
+            path = ("banned_days", i)
+            self.unknown_keys(entry, BAN_KEYS, path)
+            insee = self._commune(entry, path, communes)
+            days = self.value(entry, path + ("days",), _days)
+            if insee is None or days is None:
+                ok = False
+            else:
+                result.extend(BannedDay(insee, d) for d in sorted(days))
+        return tuple(result) if ok else None
+
+    def check_pin_units(self, rules: Rules, units: tuple[Unit, ...]) -> None:
+        """A pin's unit is one of the scenario's units."""
+        known = {u.id for u in units}
+        for i, pin in enumerate(rules.pins):
+            if pin.unit_id and pin.unit_id not in known and pin.unit_id not in self.unit_ids:
+                self.error(("pins", i, "unit"), f"unité « {pin.unit_id} » inconnue ; attendu : l'id d'une section [[units]]")
 
     def commune_closures(self, communes: CommuneIndex | None) -> tuple[CommuneClosure, ...] | None:
         entries = self.doc.get("commune_closures", [])
@@ -539,6 +614,14 @@ def _days(value: Any) -> frozenset[int]:
     return parse_days(_text(value))
 
 
+@_expects("un jour de la semaine (lun, mardi…)")
+def _one_day(value: Any) -> int:
+    days = _days(value)
+    if len(days) != 1:
+        raise FieldError(f"« {shown(value)} » n'est pas un seul jour", "un jour de la semaine (lun, mardi…)")
+    return next(iter(days))
+
+
 @_expects(TIME_WINDOW_EXPECTED)
 def _window(value: Any) -> TimeWindow:
     return parse_time_window(_text(value))
@@ -633,5 +716,7 @@ def read_scenario(
     title, source = reader.title(default_title)
     rules = reader.rules(communes)
     units = reader.units(communes, rules)
+    if rules is not None:
+        reader.check_pin_units(rules, units)
     return rules, units, title, source
 

@@ -3,7 +3,8 @@
 Every reason is a fact of the plan and the instance that anyone can check (`Reason.kind` says which
 fact; tests check each against the plan):
 
-- ``no_slot``: no unit may serve it, reach it, or find its site open on a working day;
+- ``no_slot``: no unit may serve it, reach it, or find its site open on a working day its pin and
+  banned days allow (a pinned commune's reason always starts with its pin);
 - ``shortlist``: communes ranked before it already asked for several times the units' slots;
 - ``outranked``: every session it could take is held by a commune that comes first (priority
   zones, then need);
@@ -72,7 +73,16 @@ def left_out_reasons(
             reasons[c.insee] = _no_slot(instance, travel, c)
         else:
             reasons[c.insee] = _outranked_or_blocked(instance, tours, travel, c, visits[c.insee])
+        reasons[c.insee] = _with_pin(instance, c, reasons[c.insee])
     return reasons
+
+
+def _with_pin(instance: Instance, c: Commune, reason: Reason) -> Reason:
+    """A pinned commune below its target says so first: the pin is why it had only one weekday."""
+    pin = instance.rules.pin_of(c.insee)
+    if pin is None:
+        return reason
+    return Reason(reason.kind, f"{instance.pin_text(pin)} : {reason.text}", reason.facts)
 
 
 def _place(instance: Instance, c: Commune, held: int, per_week: float, missed: Reason | None) -> Reason:
@@ -121,6 +131,8 @@ def _no_slot(instance: Instance, travel: TravelMatrix, c: Commune) -> Reason:
             causes.append(f"{unit.name} : trop loin du dépôt pour une séance dans la journée")
         elif not set(unit.days) & set(c.site.open_days):
             causes.append(f"{unit.name} : site fermé tous ses jours de passage")
+        elif not any(instance.rules.day_allowed(c.insee, d, unit.id) for d in set(unit.days) & set(c.site.open_days)):
+            causes.append(f"{unit.name} : jours de passage exclus par l'épingle ou les jours interdits")
         elif c.site.open_hours is not None and c.site.open_hours.minutes < instance.rules.session_length(unit):
             causes.append(f"{unit.name} : site ouvert trop peu d'heures pour une séance")
     if len(causes) < len(instance.units):

@@ -153,7 +153,7 @@ def _remaining_tours(
     return tours, lines, sessions_removed, removed
 
 
-def _crew_diff(
+def crew_diff(
     instance: Instance,
     tours: Sequence[Tour],
     old: Sequence[Shift],
@@ -278,7 +278,7 @@ def replan(
     kept, crewed = without_posts(current, tours, rota.shifts, uncrewed)
     removed |= {t.key for t in tours} - {t.key for t in kept}
     tours = kept
-    lines += _crew_diff(current, tours, published.shifts, crewed)
+    lines += crew_diff(current, tours, published.shifts, crewed)
 
     kept_keys = {t.key for t in tours}
     old_kept = {shift_key(s) for s in published.shifts if s.tour_key in kept_keys}

@@ -56,7 +56,7 @@ class _Placement:
 def greedy_pattern(problem: PatternProblem) -> Pattern:
     """Nearest highest-need commune first: fill each slot-week in turn with the best commune left.
 
-    For every slot in week order, take the commune that serves a priority zone if any can, else the
+    For every slot in week order, take a pinned commune if any can, else one that serves a priority zone, else the
     one with the highest value (need × real occurrences) per minute of driving from the previous
     stop (the depot for the first session), that still has visits left and keeps every rule.
     """
@@ -72,7 +72,7 @@ def greedy_pattern(problem: PatternProblem) -> Pattern:
             if not fixed and slot.session > 0 and prev_insee is None:
                 continue
             origin = instance.commune(prev_insee).site.point if prev_insee else unit.depot
-            best, best_score = None, (False, 0.0)
+            best, best_score = None, (False, False, 0.0)
             for c in problem.candidates:
                 if slot not in problem.allowed[c.insee]:
                     continue
@@ -81,7 +81,11 @@ def greedy_pattern(problem: PatternProblem) -> Pattern:
                 if not placed.fits(visit):
                     continue
                 drive = 0.0 if fixed else problem.minutes(origin, c.site.point)
-                score = (problem.demand[c.insee].priority_need > 0, problem.value(c.insee, slot, visit.phase) / (1.0 + drive))
+                score = (
+                    instance.rules.pin_of(c.insee) is not None,
+                    problem.demand[c.insee].priority_need > 0,
+                    problem.value(c.insee, slot, visit.phase) / (1.0 + drive),
+                )
                 if best is None or score > best_score:
                     best, best_score = visit, score
             if best is not None:

@@ -277,9 +277,10 @@ def build_problem(
             for s in slots
             if s.unit_id in unit_ids
             and s.weekday in c.site.open_days
+            and rules.day_allowed(c.insee, s.weekday, s.unit_id)
             and site_hours_fit(c, instance.unit(s.unit_id), rules.session_length(instance.unit(s.unit_id)))
         )
-    kept = _shortlist(candidates, allowed, demand, weekly_slots=len(slots))
+    kept = _shortlist(candidates, allowed, demand, rules, weekly_slots=len(slots))
     kept_allowed = {c.insee: allowed[c.insee] for c in kept}
     return PatternProblem(
         instance, travel, kept, slots, kept_allowed, cycle, demand, dates, round(need_total), post_limits
@@ -306,8 +307,8 @@ def _slot_dates(instance: Instance, cycle: int, crews: Crews) -> dict[tuple[Slot
     return {key: tuple(days) for key, days in found.items()}
 
 
-def _shortlist(candidates, allowed, demand, *, weekly_slots: int) -> tuple[Commune, ...]:
-    """The candidates worth a place in the model: priority zones first, then by need, until their
+def _shortlist(candidates, allowed, demand, rules, *, weekly_slots: int) -> tuple[Commune, ...]:
+    """The candidates worth a place in the model: pinned communes first, then priority zones, then by need, until their
     targets could fill the week many times.
 
     A commune ranked below communes whose targets already ask for ``SHORTLIST_FACTOR`` times the
@@ -315,7 +316,10 @@ def _shortlist(candidates, allowed, demand, *, weekly_slots: int) -> tuple[Commu
     (`planner.planning.left_out` says so). Keeps department-scale models small.
     """
     reachable = [c for c in candidates if allowed[c.insee]]
-    ranked = sorted(reachable, key=lambda c: (-demand[c.insee].priority_need, -demand[c.insee].need, c.insee))
+    pinned = {p.insee for p in rules.pins}
+    ranked = sorted(
+        reachable, key=lambda c: (c.insee not in pinned, -demand[c.insee].priority_need, -demand[c.insee].need, c.insee)
+    )
     kept, asked = [], 0.0
     for c in ranked:
         if asked >= SHORTLIST_FACTOR * weekly_slots:

@@ -1,0 +1,283 @@
+"""Manual adjustments (issue 14): pins and banned days through planning and the validator, moving a
+session (accepted: valid, the rest untouched; refused: the rule in French), re-applying moves."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from planner.check.validate import validate
+from planner.crews.rota_search import assign_crews, shift_key
+from planner.domain.errors import InputError, MoveRefused
+from planner.domain.instance import BannedDay, CommuneClosure, Instance, Pin, Rules, UnitClosure
+from planner.domain.plan import Plan
+from planner.inputs import load_territory
+from planner.planning.changes import StaffUnavailable
+from planner.planning.moves import SessionMove, move_session, parse_time, reapply_moves
+from planner.planning.options import PlanOptions
+from planner.planning.pipeline import plan as plan_instance
+from planner.planning.replan import replan
+from planner.tours.day_routing import route_day
+from planner.travel import travel_for
+from tests.builders import MONDAY, bus, commune, small_instance
+from tests.test_io import territory
+from tests.test_validate import NO_STAFF, TOUR_A, TOUR_C, make_plan, rules_of
+
+WEEKS = 3
+#: The weekly pattern of bus1: weekday → the two communes visited that day.
+PATTERN = {0: ("76001", "76002"), 2: ("76003", "76004"), 4: ("76005", "76006")}
+FAST = PlanOptions(time_limit=2, rota_time_limit=2)
+
+
+def day(week: int, weekday: int):
+    return MONDAY + timedelta(days=7 * week + weekday)
+
+
+@pytest.fixture(scope="module")
+def published() -> tuple[Instance, Plan]:
+    """bus1 on Mondays, Wednesdays and Fridays, two communes a day, for three weeks; bus2 idle."""
+    communes = tuple(commune(f"7600{i}", 49.90 + 0.012 * i, 1.10 + (0.01 if i % 2 else -0.01) * i) for i in range(1, 7))
+    instance = Instance("moves", communes, (bus(), bus("bus2")), small_instance().staff, Rules(start=MONDAY, weeks=WEEKS))
+    travel = travel_for(instance)
+    tours = []
+    for week in range(WEEKS):
+        for weekday, insees in PATTERN.items():
+            communes_of_day = [instance.commune(i) for i in insees]
+            tours.append(
+                route_day(instance.unit("bus1"), day(week, weekday), communes_of_day, session_minutes=180, travel=travel).tour
+            )
+    rota = assign_crews(instance, tours, time_limit=5)
+    assert not rota.uncrewed
+    plan = Plan(instance.name, MONDAY, WEEKS, tuple(tours), rota.shifts, travel_label=travel.label)
+    assert validate(instance, plan) == []
+    return instance, plan
+
+
+def test_move_to_a_free_day_keeps_everything_else(published):
+    """76001 from Monday to Tuesday of week 2: valid, a new Tuesday tour, every other tour and shift kept."""
+    instance, plan = published
+    move = SessionMove("bus1", day(1, 0), "76001", day(1, 1))
+    result = move_session(instance, plan, move, today=MONDAY, time_limit=5)
+    assert validate(instance, result.plan) == []
+    new = {t.key: t for t in result.plan.tours}
+    tuesday, monday = new[f"bus1/{day(1, 1).isoformat()}"], new[f"bus1/{day(1, 0).isoformat()}"]
+    assert [s.insee for s in tuesday.sessions] == ["76001"]
+    assert [s.insee for s in monday.sessions] == ["76002"]
+    untouched = [t for t in plan.tours if t.date not in (day(1, 0), day(1, 1))]
+    assert all(new[t.key] == t for t in untouched)
+    assert result.shifts_changed == 0  # the Monday crew stays; Tuesday gets a crew of its own
+    kept = {shift_key(s) for s in result.plan.shifts}
+    assert all(shift_key(s) in kept for s in plan.shifts)
+    assert result.diff[0].startswith("Séance déplacée — Commune 76001 : lundi 11 janv. 2027")
+    assert any("mardi 12 janv. 2027 — Bus bus1 : Commune 76001 de" in line for line in result.diff)
+    assert any("Bus bus2" not in line and "ajouté·e" in line for line in result.diff)
+
+
+def test_move_at_a_time_to_another_unit(published):
+    """76005 to bus2 on Thursday of week 3 at 14:00: the session starts at 14:00, on bus2."""
+    instance, plan = published
+    move = SessionMove("bus1", day(2, 4), "76005", day(2, 3), "bus2", parse_time("14:00"))
+    result = move_session(instance, plan, move, today=MONDAY, time_limit=5)
+    assert validate(instance, result.plan) == []
+    thursday = next(t for t in result.plan.tours if t.key == f"bus2/{day(2, 3).isoformat()}")
+    assert [(s.insee, s.start) for s in thursday.sessions] == [("76005", 14 * 60)]
+    assert "(Bus bus2, 14:00)" in result.diff[0]
+
+
+def test_move_within_its_day_changes_its_time(published):
+    """The afternoon session of a day moved to 14:30 the same day: re-timed, same tour."""
+    instance, plan = published
+    tour = next(t for t in plan.tours if t.date == day(1, 2))
+    last = tour.sessions[-1]
+    move = SessionMove("bus1", tour.date, last.insee, tour.date, start=last.start + 15)
+    result = move_session(instance, plan, move, today=MONDAY, time_limit=5)
+    again = next(t for t in result.plan.tours if t.key == tour.key)
+    assert next(s.start for s in again.sessions if s.insee == last.insee) == last.start + 15
+    assert validate(instance, result.plan) == []
+
+
+def refusal(instance: Instance, plan: Plan, move: SessionMove, **kwargs) -> MoveRefused:
+    with pytest.raises(MoveRefused) as caught:
+        move_session(instance, plan, move, today=kwargs.pop("today", MONDAY), time_limit=5, **kwargs)
+    return caught.value
+
+
+def test_refused_on_a_day_the_unit_does_not_work(published):
+    instance, plan = published
+    refused = refusal(instance, plan, SessionMove("bus1", day(1, 0), "76001", day(1, 6)))
+    assert refused.rule == "UNIT_DAY"
+    assert str(refused) == "Refusé : Bus bus1 ne travaille pas le dimanche (règle UNIT_DAY)"
+
+
+def test_refused_too_close_to_another_visit(published):
+    """76003 (Wednesdays) from week 2 to Monday of week 3: one day before its week-3 visit."""
+    instance, plan = published
+    refused = refusal(instance, plan, SessionMove("bus1", day(1, 2), "76003", day(2, 1)))
+    assert refused.rule == "MIN_GAP"
+    assert str(refused).startswith("Refusé : 2 jour(s) au moins entre deux passages à Commune 76003 (règle MIN_GAP)")
+
+
+def test_refused_on_a_holiday_a_closure_or_a_closed_commune(published):
+    instance, plan = published
+    move = SessionMove("bus1", day(1, 0), "76001", day(1, 1))
+    rules = instance.rules
+    closed = instance.replace(rules=replace(rules, closures=frozenset({day(1, 1)})))
+    assert refusal(closed, plan, move).rule == "HOLIDAY"
+    shut = instance.replace(rules=replace(rules, commune_closures=(CommuneClosure("76001", frozenset({day(1, 1)})),)))
+    assert "Commune 76001 est fermée le mardi 12 janv. 2027" in str(refusal(shut, plan, move))
+    broken = instance.replace(rules=replace(rules, unit_closures=(UnitClosure("bus1", frozenset({day(1, 1)})),)))
+    assert refusal(broken, plan, move).rule == "UNIT_CLOSED"
+
+
+def test_refused_against_a_pin_or_a_banned_day(published):
+    instance, plan = published
+    move = SessionMove("bus1", day(1, 0), "76001", day(1, 1))
+    pinned = instance.replace(rules=replace(instance.rules, pins=(Pin("76001", 0),)))
+    refused = refusal(pinned, plan, move)
+    assert refused.rule == "PIN" and "Commune 76001 épinglée au lundi (règle PIN)" in str(refused)
+    banned = instance.replace(rules=replace(instance.rules, banned_days=(BannedDay("76001", 1),)))
+    refused = refusal(banned, plan, move)
+    assert str(refused) == "Refusé : Commune 76001 est interdite le mardi (règle BANNED_DAY)"
+
+
+def test_refused_when_the_day_cannot_hold_it(published):
+    """A 3-hour session asked at 16:00 ends after the bus's day (17:30)."""
+    instance, plan = published
+    refused = refusal(instance, plan, SessionMove("bus1", day(1, 0), "76001", day(1, 1), start=16 * 60))
+    assert refused.rule == "HOURS" and "ne tient pas à 16:00" in str(refused)
+
+
+def test_refused_in_the_past_or_without_such_a_session(published):
+    instance, plan = published
+    refused = refusal(instance, plan, SessionMove("bus1", day(0, 0), "76001", day(1, 1)), today=day(1, 0))
+    assert refused.rule == "PAST" and "est passé" in str(refused)
+    refused = refusal(instance, plan, SessionMove("bus1", day(1, 0), "76005", day(1, 1)))
+    assert refused.rule == "SESSION" and "pas de séance de Bus bus1 à Commune 76005" in str(refused)
+
+
+def test_refused_by_the_validator_when_a_week_gets_two_visits(published):
+    """76001 (weekly, Mondays) to Friday of week 1, which already has its Monday visit: FREQUENCY."""
+    instance, plan = published
+    refused = refusal(instance, plan, SessionMove("bus1", day(1, 0), "76001", day(0, 3), "bus2"))
+    assert refused.rule == "FREQUENCY" and "(règle FREQUENCY)" in str(refused)
+
+
+def test_moves_are_reapplied_after_a_replan_or_reported(published):
+    """After a re-plan, a move that still applies is applied again; one that does not is a warning."""
+    instance, plan = published
+    good = SessionMove("bus1", day(2, 0), "76002", day(2, 1), "bus2")
+    gone = SessionMove("bus1", day(1, 0), "76005", day(1, 1))
+    doctor = next(s.staff_id for s in plan.shifts if s.date == day(1, 2) and s.role.value == "doctor")
+    again = replan(instance, plan, [StaffUnavailable(doctor, day(1, 2), day(1, 2))], today=MONDAY, time_limit=5)
+    new, kept = reapply_moves(instance, again.plan, [good, gone], today=MONDAY, time_limit=5)
+    assert kept == (good,)
+    assert any(s.insee == "76002" for t in new.tours if t.key == f"bus2/{day(2, 1).isoformat()}" for s in t.sessions)
+    assert any(w.startswith("déplacement non réappliqué (Commune 76005") and "pas de séance" in w for w in new.warnings)
+    assert validate(instance, new) == []
+
+
+def test_a_move_reads_back_from_its_json_form():
+    move = SessionMove("bus1", day(1, 0), "76001", day(1, 1), "bus2", 14 * 60 + 15)
+    assert SessionMove.from_dict(move.as_dict()) == move
+    assert move.as_dict()["start"] == "14:15"
+    with pytest.raises(ValueError, match="attendu : HH:MM"):
+        parse_time("midi")
+
+
+# --- pins and banned days ------------------------------------------------------------------------
+
+
+def test_pin_rule_of_the_validator():
+    """76001 pinned to Tuesday: its Monday sessions break PIN, the other communes' do not."""
+    pinned = NO_STAFF.replace(rules=replace(NO_STAFF.rules, pins=(Pin("76001", 1),)))
+    found = validate(pinned, make_plan(pinned, [TOUR_A, TOUR_C]))
+    assert rules_of(found) == {"PIN"} and len(found) == 2
+    assert "épinglée au mardi, un lundi" in found[0].message
+    on_unit = NO_STAFF.replace(units=(bus(), bus("bus2")), rules=replace(NO_STAFF.rules, pins=(Pin("76001", 0, "bus2"),)))
+    assert rules_of(validate(on_unit, make_plan(on_unit, [TOUR_A]))) == {"PIN"}
+
+
+def test_banned_day_rule_of_the_validator():
+    banned = NO_STAFF.replace(rules=replace(NO_STAFF.rules, banned_days=(BannedDay("76002", 0),)))
+    found = validate(banned, make_plan(banned, [TOUR_A]))
+    assert rules_of(found) == {"BANNED_DAY"}
+    assert "Commune 76002, interdite le lundi" in found[0].message
+
+
+def test_pins_and_bans_are_checked_when_the_instance_is_built():
+    rules = small_instance().rules
+    with pytest.raises(ValueError, match="commune 99999 inconnue"):
+        small_instance().replace(rules=replace(rules, pins=(Pin("99999", 1),)))
+    with pytest.raises(ValueError, match="unité « bus9 » inconnue"):
+        small_instance().replace(rules=replace(rules, pins=(Pin("76001", 1, "bus9"),)))
+    with pytest.raises(ValueError, match="attendu : 0 \\(lundi\\) à 6"):
+        BannedDay("76001", 7)
+
+
+@pytest.mark.parametrize("method", ["greedy", "cp-sat"])
+def test_plan_honours_pins_and_banned_days(method):
+    """Pinned to Thursday, 76001 is served on Thursdays only; 76002 never on Monday or Tuesday."""
+    base = small_instance(weeks=2)
+    rules = replace(base.rules, pins=(Pin("76001", 3, "bus1"),), banned_days=(BannedDay("76002", 0), BannedDay("76002", 1)))
+    instance = base.replace(rules=rules)
+    result = plan_instance(instance, replace(FAST, method=method))
+    assert validate(instance, result) == []
+    days_of = {insee: {t.date.weekday() for t, s in result.sessions() if s.insee == insee} for insee in ("76001", "76002")}
+    assert days_of["76001"] == {3}
+    assert days_of["76002"] and not days_of["76002"] & {0, 1}
+
+
+def test_a_pin_that_cannot_be_served_is_explained():
+    """A commune pinned to Sunday, which no unit works, is left out and its reason names the pin."""
+    base = small_instance(weeks=2)
+    instance = base.replace(rules=replace(base.rules, pins=(Pin("76001", 6),)))
+    result = plan_instance(instance, FAST)
+    reason = next(u.reason for u in result.unserved if u.insee == "76001")
+    assert reason.startswith("Commune 76001 épinglée au dimanche : aucun créneau possible")
+    assert "exclus par l'épingle" in reason
+
+
+# --- the scenario file -----------------------------------------------------------------------------
+
+
+PINS = """
+[[pins]]
+insee = "76217"
+day = "mardi"
+unit = "medicobus"
+
+[[banned_days]]
+insee = "Arques-la-Bataille"
+days = "lun,ven"
+"""
+
+
+def test_scenario_pins_and_banned_days(tmp_path: Path):
+    folder = territory(tmp_path)
+    (folder / "scenario.toml").write_text((folder / "scenario.toml").read_text(encoding="utf-8") + PINS, encoding="utf-8")
+    rules = load_territory(folder).rules
+    assert rules.pins == (Pin("76217", 1, "medicobus"),)
+    assert rules.banned_days == (BannedDay("76026", 0), BannedDay("76026", 4))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "column", "words"),
+    [
+        ('day = "mardi"', 'day = "lun-mer"', "pins.day", "n'est pas un seul jour"),
+        ('unit = "medicobus"', 'unit = "bus9"', "pins.unit", "unité « bus9 » inconnue"),
+        ('insee = "76217"', 'insee = "99999"', "pins.insee", "99999"),
+        ('days = "lun,ven"', 'days = "jamais"', "banned_days.days", "jamais"),
+    ],
+)
+def test_scenario_pins_are_checked(tmp_path: Path, old, new, column, words):
+    folder = territory(tmp_path)
+    (folder / "scenario.toml").write_text(
+        (folder / "scenario.toml").read_text(encoding="utf-8") + PINS.replace(old, new), encoding="utf-8"
+    )
+    with pytest.raises(InputError) as caught:
+        load_territory(folder)
+    found = [p for p in caught.value.problems if p.column == column]
+    assert len(found) == 1 and words in found[0].message, caught.value.problems

@@ -23,7 +23,9 @@ from planner.cli_args import (
     positive_int_arg,
     seconds_arg,
     seed_arg,
+    session_arg,
     text_arg,
+    time_arg,
     url_arg,
     weeks_arg,
 )
@@ -426,32 +428,15 @@ def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
     revoke.set_defaults(func=_cmd_tokens_revoke)
 
 
-def _cmd_replan(args: argparse.Namespace) -> int:
-    from datetime import date, timedelta
-
-    from planner.planning.changes import change_warnings, check_changes, parse_changes
-    from planner.planning.replan import (
-        check_published,
-        published_places,
-        replan,
-        summary_text,
-    )
-    from planner.publish.outputs import write_outputs
+def _published(args: argparse.Namespace):
+    """The plan ``--plan`` or ``--version`` names, its inputs and its instance (`planner replan|move`)."""
+    from planner.planning.replan import check_published
     from planner.publish.plan_inputs import inputs_of_plan_file
     from planner.publish.plan_json import read_plan_file
     from planner.publish.store import PlanStore
-    from planner.travel import travel_for
 
     if (args.plan is None) == (args.version is None):
-        print("Erreur : donnez --plan plan.json ou --version N (une version enregistrée), l'un des deux.", file=sys.stderr)
-        return 2
-    lines = [f"unavailable {v}" for v in args.unavailable]
-    lines += [f"out-of-service {v}" for v in args.out_of_service]
-    lines += [f"closed {v}" for v in args.closed]
-    if not lines:
-        print("Aucun changement donné (--unavailable, --out-of-service ou --closed).", file=sys.stderr)
-        return 2
-    changes = parse_changes(lines)
+        raise TourneeError("donnez --plan plan.json ou --version N (une version enregistrée), l'un des deux.")
     if args.version is not None:
         inputs, instance, published = PlanStore(args.workspace).rebuild(args.version)
     else:
@@ -459,6 +444,25 @@ def _cmd_replan(args: argparse.Namespace) -> int:
         inputs = inputs_of_plan_file(published, recorded, args.territory)
         instance = inputs.instance()
     check_published(instance, published)
+    return inputs, instance, published
+
+
+def _cmd_replan(args: argparse.Namespace) -> int:
+    from datetime import date, timedelta
+
+    from planner.planning.changes import change_warnings, check_changes, parse_changes
+    from planner.planning.replan import published_places, replan, summary_text
+    from planner.publish.outputs import write_outputs
+    from planner.travel import travel_for
+
+    lines = [f"unavailable {v}" for v in args.unavailable]
+    lines += [f"out-of-service {v}" for v in args.out_of_service]
+    lines += [f"closed {v}" for v in args.closed]
+    if (args.plan is None) != (args.version is None) and not lines:
+        print("Aucun changement donné (--unavailable, --out-of-service ou --closed).", file=sys.stderr)
+        return 2
+    changes = parse_changes(lines)
+    inputs, instance, published = _published(args)
     check_changes(instance, changes)
     today = args.today or date.today()
     last = published.start + timedelta(days=7 * published.weeks - 1)
@@ -474,8 +478,36 @@ def _cmd_replan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_move(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from planner.domain.errors import MoveRefused
+    from planner.planning.moves import SessionMove, move_session
+    from planner.planning.replan import published_places
+    from planner.publish.outputs import write_outputs
+    from planner.travel import travel_for
+
+    inputs, instance, published = _published(args)
+    unit, day, insee = args.session
+    move = SessionMove(unit, day, insee, args.to, args.unit or "", args.start)
+    today = args.today or date.today()
+    travel = travel_for(instance, args.roads or inputs.options.roads, also=published_places(instance, published))
+    try:
+        result = move_session(instance, published, move, today=today, travel=travel, time_limit=args.time_limit)
+    except MoveRefused as refusal:
+        print(refusal, file=sys.stderr)
+        return 2
+    print(f"{result.shifts_changed} garde(s) changée(s).")
+    print("\n".join(f"- {line}" for line in result.diff))
+    accepted = inputs.with_move(move, today)
+    _print_files(write_outputs(instance, result.plan, args.out, inputs=accepted))
+    print(f"Pour le publier : planner publish {args.out}/plan.json --workspace {args.workspace}")
+    return 0
+
+
 def _add_replan_commands(sub: argparse._SubParsersAction) -> None:
-    """`planner replan`: re-plan a published plan after a cancellation, a breakdown, a closure."""
+    """`planner replan` and `planner move`: re-plan after a cancellation, a breakdown, a closure; move
+    one session by hand."""
     p = sub.add_parser("replan", help="re-planifier après une absence, une panne ou une fermeture")
     p.add_argument("territory", type=path_arg, nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
     p.add_argument("--plan", type=path_arg, help="plan.json publié (écrit par « planner plan »)")
@@ -489,6 +521,21 @@ def _add_replan_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--time-limit", type=seconds_arg, default=10.0, help="secondes de recherche (défaut : 10)")
     p.add_argument("--roads", type=path_arg, help="trajets du plan : estimate, road, auto, ou un fichier (défaut : ceux du plan)")
     p.set_defaults(func=_cmd_replan)
+
+    m = sub.add_parser("move", help="déplacer une séance vers un autre jour, une autre unité ou une autre heure")
+    m.add_argument("territory", type=path_arg, nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
+    m.add_argument("--plan", type=path_arg, help="plan.json (écrit par « planner plan » ou « planner replan »)")
+    m.add_argument("--version", type=positive_int_arg, metavar="N", help="partir de la version N de l'espace de travail")
+    _add_places(m)
+    m.add_argument("--session", type=session_arg, required=True, metavar="UNITÉ:DATE:INSEE", help="la séance à déplacer")
+    m.add_argument("--to", type=date_arg, required=True, metavar="DATE", help="le nouveau jour, AAAA-MM-JJ")
+    m.add_argument("--unit", metavar="UNITÉ", help="une autre unité (défaut : la même)")
+    m.add_argument("--start", type=time_arg, metavar="HH:MM", help="l'heure de début voulue (défaut : au plus près de l'ancienne)")
+    m.add_argument("--today", type=date_arg, help="aujourd'hui, AAAA-MM-JJ : rien avant ne change (défaut : la date du jour)")
+    m.add_argument("--out", type=output_dir_arg, default="out", help="dossier de sortie (défaut : out)")
+    m.add_argument("--time-limit", type=seconds_arg, default=10.0, help="secondes pour les équipes (défaut : 10)")
+    m.add_argument("--roads", type=path_arg, help="trajets du plan : estimate, road, auto, ou un fichier (défaut : ceux du plan)")
+    m.set_defaults(func=_cmd_move)
 
 
 def _cmd_study(args: argparse.Namespace) -> int:

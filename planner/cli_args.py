@@ -138,6 +138,24 @@ def date_arg(text: str) -> date:
     return day
 
 
+def session_arg(text: str) -> tuple[str, date, str]:
+    """A session of a plan, ``UNITÉ:AAAA-MM-JJ:INSEE`` (e.g. ``medicobus:2027-01-12:76259``)."""
+    parts = text.strip().split(":")
+    if len(parts) != 3 or not parts[0] or not parts[2]:
+        _refuse(text, "n'est pas une séance ; attendu : UNITÉ:AAAA-MM-JJ:INSEE (ex. medicobus:2027-01-12:76259)")
+    return parts[0], date_arg(parts[1]), parts[2]
+
+
+def time_arg(text: str) -> int:
+    """A time of day, ``HH:MM`` (or ``9h15``), as minutes after midnight."""
+    from planner.planning.moves import parse_time
+
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _number(text: str, what: str) -> float:
     try:
         return float(text)

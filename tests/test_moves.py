@@ -172,7 +172,7 @@ def test_moves_are_reapplied_after_a_replan_or_reported(published):
     gone = SessionMove("bus1", day(1, 0), "76005", day(1, 1))
     doctor = next(s.staff_id for s in plan.shifts if s.date == day(1, 2) and s.role.value == "doctor")
     again = replan(instance, plan, [StaffUnavailable(doctor, day(1, 2), day(1, 2))], today=MONDAY, time_limit=5)
-    new, kept = reapply_moves(instance, again.plan, [good, gone], today=MONDAY, time_limit=5)
+    new, kept = reapply_moves(instance, again.plan, [(good, MONDAY), (gone, MONDAY)], time_limit=5)
     assert kept == (good,)
     assert any(s.insee == "76002" for t in new.tours if t.key == f"bus2/{day(2, 1).isoformat()}" for s in t.sessions)
     assert any(w.startswith("déplacement non réappliqué (Commune 76005") and "pas de séance" in w for w in new.warnings)
@@ -281,3 +281,34 @@ def test_scenario_pins_are_checked(tmp_path: Path, old, new, column, words):
         load_territory(folder)
     found = [p for p in caught.value.problems if p.column == column]
     assert len(found) == 1 and words in found[0].message, caught.value.problems
+
+
+# --- the command line ------------------------------------------------------------------------------
+
+
+def test_move_from_the_command_line(tmp_path: Path, capsys):
+    """`planner move`: a refused move exits 2 with the rule in French; an accepted one writes a plan
+    whose inputs hold the move, and whose session starts at the time asked."""
+    import json
+
+    from planner.cli import main
+
+    first, second = tmp_path / "v1", tmp_path / "v2"
+    assert main(["plan", "--out", str(first), "--time-limit", "2", "--weeks", "2"]) == 0
+    tours = json.loads((first / "plan.json").read_text(encoding="utf-8"))["tours"]
+    tour = next(t for t in tours if t["date"] >= "2026-12-07")
+    session = f"{tour['unit']}:{tour['date']}:{tour['sessions'][0]['insee']}"
+    capsys.readouterr()
+    common = ["move", "--plan", str(first / "plan.json"), "--session", session, "--today", "2026-12-01", "--time-limit", "3"]
+    assert main([*common, "--to", "2026-12-13", "--out", str(second)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Refusé : Médicobus ne travaille pas le dimanche (règle UNIT_DAY)") and not second.exists()
+    last = tour["sessions"][-1]
+    code = main([*common, "--session", f"{tour['unit']}:{tour['date']}:{last['insee']}", "--to", tour["date"],
+                 "--start", "14:00", "--out", str(second)])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0 and "Séance déplacée" in out
+    data = json.loads((second / "plan.json").read_text(encoding="utf-8"))
+    moved = next(t for t in data["tours"] if t["date"] == tour["date"])
+    assert any(s["insee"] == last["insee"] and s["start"] == "14:00" for s in moved["sessions"])
+    assert data["inputs"]["moves"][0]["start"] == "14:00"

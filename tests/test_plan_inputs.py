@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from planner.domain.errors import TourneeError
-from planner.domain.instance import TimeWindow, Weights
+from planner.domain.instance import BannedDay, Pin, TimeWindow, Weights
 from planner.planning.changes import (
     CommuneClosed,
     StaffUnavailable,
     UnitOutOfService,
     apply_to_instance,
 )
+from planner.planning.moves import SessionMove
 from planner.planning.options import PlanOptions
 from planner.publish.fingerprint import instance_fingerprint
 from planner.publish.plan_inputs import (
@@ -82,3 +83,19 @@ def test_a_missing_or_altered_file_is_a_french_error(files) -> None:
     data = PlanInputs(files).to_dict()
     with pytest.raises(TourneeError, match="communes.csv .* introuvable"):
         PlanInputs.from_dict(data, lambda _digest: b"autre chose")
+
+
+def test_pins_banned_days_and_moves_are_kept_with_the_inputs(files) -> None:
+    """Pins and banned days are settings (a re-plan from the inputs keeps them); moves survive JSON."""
+    base = files.instance()
+    rules = dataclasses.replace(base.rules, pins=(Pin("76217", 1, "medicobus"),), banned_days=(BannedDay("76008", 4),))
+    settings = Settings.between(base, base.replace(rules=rules))
+    assert set(settings.rules) == {"pins", "banned_days"}
+    move = SessionMove("medicobus", date(2027, 1, 5), "76217", date(2027, 1, 7), start=14 * 60)
+    inputs = PlanInputs(files, settings).with_move(move, date(2027, 1, 4))
+    stored = {sha256(b): b for b in files.by_name().values()}
+    back = PlanInputs.from_dict(json.loads(json.dumps(inputs.to_dict())), stored.get)
+    assert back == inputs and back.moves[0].move == move
+    assert back.instance().rules.pins == rules.pins and back.instance().rules.banned_days == rules.banned_days
+    described = describe_inputs(inputs.to_dict())
+    assert "1 épingle(s), 1 jour(s) interdit(s)" in described and "1 séance(s) déplacée(s)" in described

@@ -172,19 +172,19 @@ def move_session(
 def reapply_moves(
     instance: Instance,
     plan: Plan,
-    moves: Sequence[SessionMove],
+    moves: Sequence[tuple[SessionMove, date]],
     *,
-    today: date,
     travel: TravelMatrix | None = None,
     time_limit: float | None = None,
 ) -> tuple[Plan, tuple[SessionMove, ...]]:
-    """``plan`` with each of ``moves`` applied in turn, and the moves that still applied.
+    """``plan`` with each of ``moves`` (a move and the ``today`` it was made on) applied in turn, and
+    the moves that still applied.
 
     A move that no longer applies (its session is gone, or the new plan refuses it) is skipped and
     said in the plan's warnings, with the reason.
     """
     kept, notes = [], []
-    for move in moves:
+    for move, today in moves:
         try:
             plan = move_session(instance, plan, move, today=today, travel=travel, time_limit=time_limit).plan
             kept.append(move)
@@ -316,6 +316,17 @@ def _check_min_gap(instance: Instance, plan: Plan, move: SessionMove, unit: Unit
     return None
 
 
+def _check_sessions_per_day(instance: Instance, plan: Plan, move: SessionMove, unit: Unit, today: date) -> Refusal:
+    key = f"{unit.id}/{move.to_day.isoformat()}"
+    held = [s for t in plan.tours if t.key == key for s in t.sessions if s.insee != move.insee]
+    if len(held) >= unit.sessions_per_day:
+        return "SESSION_TIMES", (
+            f"Refusé : {unit.name} tient déjà {len(held)} séance(s) le {date_fr(move.to_day)}, "
+            f"son maximum par jour (règle SESSION_TIMES)"
+        )
+    return None
+
+
 #: The quick checks, in the order their refusals are given.
 PRECHECKS: tuple[Callable[[Instance, Plan, SessionMove, Unit, date], Refusal], ...] = (
     _check_past,
@@ -325,6 +336,7 @@ PRECHECKS: tuple[Callable[[Instance, Plan, SessionMove, Unit, date], Refusal], .
     _check_commune_open,
     _check_pin,
     _check_min_gap,
+    _check_sessions_per_day,
 )
 
 
@@ -380,10 +392,15 @@ def _timed(
         regularity_weight=instance.rules.weights.regularity,
     )
     if result.tour is None or result.dropped:
-        names = ", ".join(instance.commune(i).name for i in result.dropped) or "la journée"
         at = f" à {hhmm(moved.start)}" if moved is not None and moved.start is not None else ""
+        if moved is None or moved.insee in result.dropped:
+            names = ", ".join(instance.commune(i).name for i in result.dropped) or "la journée"
+            what = f"{names} ne tient pas{at}"
+        else:
+            names = ", ".join(instance.commune(i).name for i in result.dropped)
+            what = f"avec {instance.commune(moved.insee).name}{at}, {names} ne tient plus"
         msg = (
-            f"Refusé : {names} ne tient pas{at} dans la journée de {unit.name} le {date_fr(day)} "
+            f"Refusé : {what} dans la journée de {unit.name} le {date_fr(day)} "
             f"(heures de service {unit.hours}, trajets, pause) (règle HOURS)"
         )
         raise MoveRefused("HOURS", msg)

@@ -20,7 +20,7 @@ from typing import Any
 
 from planner.domain.errors import TourneeError
 from planner.domain.french import number_fr
-from planner.domain.instance import Instance, TimeWindow, Weights
+from planner.domain.instance import BannedDay, Instance, Pin, TimeWindow, Weights
 from planner.domain.limits import shown
 from planner.domain.plan import Plan
 from planner.inputs import (
@@ -37,6 +37,7 @@ from planner.planning.changes import (
     UnitOutOfService,
     apply_to_instance,
 )
+from planner.planning.moves import SessionMove
 from planner.planning.options import PlanOptions
 
 
@@ -98,6 +99,8 @@ RULE_SETTINGS: dict[str, _Codec] = {
     "max_drive_between_sessions": _SAME,
     "public_holidays": _SAME,
     "weights": (dataclasses.asdict, lambda v: Weights(**v)),
+    "pins": (lambda v: [[p.insee, p.weekday, p.unit_id] for p in v], lambda v: tuple(Pin(*p) for p in v)),
+    "banned_days": (lambda v: [[b.insee, b.weekday] for b in v], lambda v: tuple(BannedDay(*b) for b in v)),
 }
 UNIT_SETTINGS: dict[str, _Codec] = {
     "days": (sorted, frozenset),
@@ -219,6 +222,21 @@ class AcceptedChange:
         return cls(change_from_dict(data), date.fromisoformat(data["today"]))
 
 
+@dataclass(frozen=True)
+class AcceptedMove:
+    """A session moved by hand on ``today``: re-applied after the plan is made again."""
+
+    move: SessionMove
+    today: date
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.move.as_dict(), "today": self.today.isoformat()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> AcceptedMove:
+        return cls(SessionMove.from_dict(data), date.fromisoformat(data["today"]))
+
+
 def _options_from(data: Mapping[str, Any]) -> PlanOptions:
     known = {f.name for f in dataclasses.fields(PlanOptions)}
     unknown = sorted(set(data) - known)
@@ -239,6 +257,7 @@ class PlanInputs:
     settings: Settings = field(default_factory=Settings)
     options: PlanOptions = field(default_factory=PlanOptions)
     changes: tuple[AcceptedChange, ...] = ()
+    moves: tuple[AcceptedMove, ...] = ()
 
     @property
     def territory(self) -> str:
@@ -259,6 +278,10 @@ class PlanInputs:
         """These inputs after a re-plan made on ``today`` with ``changes`` was accepted."""
         return dataclasses.replace(self, changes=(*self.changes, *(AcceptedChange(c, today) for c in changes)))
 
+    def with_move(self, move: SessionMove, today: date) -> PlanInputs:
+        """These inputs after ``move`` was accepted on ``today``."""
+        return dataclasses.replace(self, moves=(*self.moves, AcceptedMove(move, today)))
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data; the files appear by name and SHA-256 only."""
         return {
@@ -267,6 +290,7 @@ class PlanInputs:
             "settings": self.settings.to_dict(),
             "options": dataclasses.asdict(self.options),
             "changes": [c.to_dict() for c in self.changes],
+            "moves": [m.to_dict() for m in self.moves],
         }
 
     @classmethod
@@ -288,6 +312,7 @@ class PlanInputs:
             Settings.from_dict(data.get("settings", {})),
             _options_from(data.get("options", {})),
             tuple(AcceptedChange.from_dict(c) for c in data.get("changes", [])),
+            tuple(AcceptedMove.from_dict(m) for m in data.get("moves", [])),
         )
 
 
@@ -381,6 +406,10 @@ def describe_inputs(data: Mapping[str, Any]) -> str:
         parts.append(f"jours ou horaires modifiés pour {', '.join(sorted(settings.units))}")
     if settings.communes:
         parts.append(f"objectifs de visite modifiés pour {len(settings.communes)} commune(s)")
+    if settings.rules.get("pins") or settings.rules.get("banned_days"):
+        parts.append(f"{len(settings.rules.get('pins', []))} épingle(s), {len(settings.rules.get('banned_days', []))} jour(s) interdit(s)")
     if data.get("changes"):
         parts.append(f"{len(data['changes'])} changement(s) accepté(s) en re-planification")
+    if data.get("moves"):
+        parts.append(f"{len(data['moves'])} séance(s) déplacée(s) à la main")
     return " ; ".join(parts)

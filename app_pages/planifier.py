@@ -9,7 +9,7 @@ import time
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import failures, plan_cache, session, views
+from app_pages import adjust, failures, plan_cache, session, views
 from app_pages.streamlit_fr import CHOOSE
 from planner.domain.errors import TourneeError
 from planner.domain.french import WEEKDAYS_FR, date_fr, number_fr, percent_fr
@@ -56,8 +56,9 @@ if st.button("Planifier", type="primary"):
     if failure is not None:
         failures.show(failure)  # in full view, not inside the collapsed status box
         st.stop()
-    session.set_plan(result)
+    session.set_plan(adjust.with_moves(instance, result))
 
+adjust.pins_editor()
 plan = session.plan()
 if plan is None:
     st.info("Cliquez sur « Planifier » pour calculer les tournées et le planning des équipes.")
@@ -102,6 +103,8 @@ if by_choice:
     with st.expander(f"Communes jamais visitées, par choix ({len(by_choice)})"):
         st.caption("Leur objectif est de 0 visite par semaine ; changez-le sur la page « Paramètres », rubrique « Objectifs de visite ».")
         st.dataframe([{"commune": c.name, "insee": c.insee, "raison": BY_CHOICE} for c in by_choice], hide_index=True)
+
+adjust.move_form(instance, plan)
 
 # --- The chosen week: map, chart, grids
 st.subheader("La semaine")

@@ -14,6 +14,7 @@ import dataclasses
 import json
 import logging
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -26,6 +27,7 @@ from planner.domain.instance import Instance
 from planner.domain.plan import Plan
 from planner.inputs import DEMO_TERRITORY
 from planner.planning.changes import Change
+from planner.planning.moves import SessionMove
 from planner.planning.options import PlanOptions
 from planner.publish.files import write_atomic
 from planner.publish.plan_inputs import (
@@ -187,6 +189,11 @@ def set_settings(settings: Settings, options_: PlanOptions) -> None:
 
 def set_plan(new: Plan) -> None:
     _set(dataclasses.replace(work(), plan=new))
+
+
+def accept_move(move: SessionMove, today: date, new: Plan) -> None:
+    """A manual move accepted: kept with the inputs (re-applied after the next "Planifier"), its plan shown."""
+    _set(dataclasses.replace(work(), inputs=work().inputs.with_move(move, today), plan=new))
 
 
 def set_pending(changes: tuple[Change, ...]) -> None:

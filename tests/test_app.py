@@ -13,10 +13,12 @@ import pytest
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
-from planner.domain.french import date_fr
+from planner.domain.errors import MoveRefused
+from planner.domain.french import date_fr, hhmm
 from planner.domain.plan import Plan
 from planner.inputs import load_territory
 from planner.planning.changes import UnitOutOfService
+from planner.planning.moves import SessionMove, move_session
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as make_plan
 from planner.planning.replan import replan
@@ -592,3 +594,66 @@ def test_doctor_sees_their_week_and_can_print_their_shifts(published) -> None:
     assert not [n for n in other if n in week]
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Télécharger mon calendrier (.ics)", "Imprimer mon planning (page HTML)"]
+
+
+def _a_time_that_fits(instance, plan: Plan) -> tuple:
+    """A tour, its last session and a start 15 minutes off that the day can hold (the library says)."""
+    for tour in plan.tours:
+        last = tour.sessions[-1]
+        for start in (last.start + 15, last.start - 15):
+            try:
+                move_session(instance, plan, SessionMove(tour.unit_id, tour.date, last.insee, tour.date, start=start),
+                             today=plan.start, time_limit=1)  # fmt: skip
+            except MoveRefused:
+                continue
+            return tour, last, start
+    raise AssertionError("no session of the demo can start 15 minutes earlier or later")
+
+
+def _move(at: AppTest, key: str, to_day: date, start: str = "") -> None:
+    """Fill and send the form "Déplacer une séance" of "Planifier"."""
+    next(s for s in at.selectbox if s.label == "Séance").set_value(key)
+    next(d for d in at.date_input if d.label == "Nouveau jour").set_value(to_day)
+    next(t for t in at.text_input if t.label == "Heure de début (facultatif)").input(start)
+    plan = at.session_state["work"].plan
+    next(d for d in at.date_input if d.label.startswith("Aujourd'hui")).set_value(plan.start)
+    _button(at, "Déplacer").click().run()
+
+
+def test_move_a_session_pin_and_plan_again() -> None:
+    """"Déplacer une séance": a refused move shows its rule in French and changes nothing; an accepted
+    one shows what changed and the new plan, is kept with the inputs and re-applied after
+    "Planifier". A pin set in the editor is a setting, and the next plan honours it."""
+    at = _app(coordinator=True)
+    _set_settings(at, weeks=2)
+    _plan_demo(at)
+    plan = at.session_state["work"].plan
+    tour, last, start = _a_time_that_fits(at.session_state["work"].inputs.instance(), plan)
+    key = f"{tour.unit_id}|{tour.date.isoformat()}|{last.insee}"
+    _move(at, key, tour.date + timedelta(days=6 - tour.date.weekday()))
+    assert [e.value for e in at.error] == ["Refusé : Médicobus ne travaille pas le dimanche (règle UNIT_DAY)"]
+    assert at.session_state["work"].plan == plan
+
+    _move(at, key, tour.date, hhmm(start))
+    _ok(at)
+    assert any("Séance déplacée" in s.value for s in at.success)
+    work = at.session_state["work"]
+    moved = next(t for t in work.plan.tours if t.key == tour.key)
+    assert any(s.insee == last.insee and s.start == start for s in moved.sessions)
+    assert len(work.inputs.moves) == 1
+    _plan_demo(at)
+    _ok(at)
+    again = next(t for t in at.session_state["work"].plan.tours if t.key == tour.key)
+    assert any(s.insee == last.insee and s.start == start for s in again.sessions)
+
+    insee = plan.tours[0].sessions[0].insee
+    next(s for s in at.selectbox if s.label == "Commune" and s.key == "pin-commune").set_value(insee)
+    next(s for s in at.selectbox if s.key == "pin-day").set_value(3)
+    _button(at, "Épingler").click().run()
+    _ok(at)
+    assert at.session_state["work"].inputs.settings.rules["pins"] == [[insee, 3, ""]]
+    assert at.session_state["work"].plan is None
+    _plan_demo(at)
+    _ok(at)
+    pinned = at.session_state["work"].plan
+    assert {t.date.weekday() for t, s in pinned.sessions() if s.insee == insee} <= {3}

@@ -2,7 +2,8 @@
 Debian's Chromium, one server for the whole module. Each audience in turn, on one story:
 
 - the coordinator fixes a bad cell of the territory, sets the horizon and plans, reloads the page and
-  finds the working copy as it was, re-plans after an absence and accepts, publishes;
+  finds the working copy as it was, re-plans after an absence and accepts, moves a session (a refused
+  move shows its rule), publishes;
 - a resident picks a commune, sees its visits, subscribes to or downloads its calendar;
 - a doctor opens their own shifts with the personal link the coordinator hands out, downloads them;
 - on a phone-sized screen the public pages need no sideways scrolling and the commune picker works;
@@ -236,6 +237,86 @@ def test_coordinator_replans_and_accepts(page: Page) -> None:
     page.get_by_role("button", name="Accepter ce nouveau plan").click()
     expect(page.get_by_text(re.compile("Nouveau plan accepté"))).to_be_visible()
     _no_error_on(page)
+
+
+#: A session in the form "Déplacer une séance": « lundi 7 déc. 2026 — Médicobus — Envermeu (09:15) ».
+SESSION_LABEL = re.compile(r"^(\w+ \d+ \S+ \d{4}) — (.+) — (.+) \((\d\d:\d\d)\)$")
+MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
+
+
+def _label_date(text: str) -> date:
+    _weekday, day, month, year = text.split()
+    return date(int(year), MONTHS.index(month) + 1, int(day))
+
+
+def _idle(page: Page) -> None:
+    """Wait until the app's script run is over (its widgets are then stable)."""
+    expect(page.locator("[data-testid='stApp']")).to_have_attribute("data-test-script-state", "notRunning")
+
+
+def _session_options(page: Page, typed: str) -> list[str]:
+    """The sessions the form offers (those matching ``typed``, as the picker filters them)."""
+    _idle(page)
+    box = page.get_by_role("combobox", name="Séance")
+    for _attempt in range(3):  # a click while the page still re-renders may be lost: click again
+        box.click()
+        try:
+            expect(page.get_by_role("option").first).to_be_visible(timeout=10_000)
+            break
+        except AssertionError:
+            page.keyboard.press("Escape")
+    if typed:
+        page.keyboard.type(typed)
+    expect(page.get_by_role("option").first).to_be_visible()
+    labels = page.get_by_role("option").all_inner_texts()
+    page.keyboard.press("Escape")
+    return labels
+
+
+def _move_session(page: Page, label: str, to_day: date) -> str:
+    """Send the form "Déplacer une séance"; the French outcome shown (success or refusal)."""
+    page.get_by_role("combobox", name="Séance").click()
+    page.get_by_role("option", name=label, exact=True).click()
+    page.get_by_role("spinbutton", name="day, Nouveau jour").click()
+    page.keyboard.type(to_day.strftime("%d%m%Y"))
+    page.get_by_role("button", name="Déplacer", exact=True).click()
+    try:
+        expect(page.locator("[data-testid='stApp']")).to_have_attribute("data-test-script-state", "running", timeout=5_000)
+    except AssertionError:
+        pass  # a run quicker than the poll: it is over already
+    _idle(page)
+    outcome = page.get_by_text(re.compile(r"^(Refusé : |Séance déplacée ;)")).first
+    expect(outcome).to_be_visible()
+    return outcome.inner_text()
+
+
+def test_coordinator_moves_a_session(page: Page) -> None:
+    """"Déplacer une séance": to a Sunday, refused with the rule in French; to a day of the same week
+    with room for it, accepted: the change is listed and the plan shows the session on its new day."""
+    _open(page, "Planifier")
+    expect(page.get_by_text("Déplacer une séance")).to_be_visible()
+    labels = _session_options(page, "")
+    sessions = [(_label_date(m[1]), m[3], text) for text in labels if (m := SESSION_LABEL.match(text))]
+    assert sessions, labels
+    first_day = sessions[0][0]
+    refused = _move_session(page, sessions[0][2], first_day + timedelta(days=6 - first_day.weekday()))
+    assert refused == "Refusé : Médicobus ne travaille pas le dimanche (règle UNIT_DAY)"
+    per_day = {d: sum(1 for day, _, _ in sessions if day == d) for d in {day for day, _, _ in sessions}}
+    weeks = {day - timedelta(days=day.weekday()) for day, _, _ in sessions}
+    roomy = sorted(m + timedelta(days=i) for m in weeks for i in range(5) if per_day.get(m + timedelta(days=i), 0) < 2)
+    candidates = [(text, d, commune) for d in roomy for day, commune, text in sessions
+                  if day != d and day - timedelta(days=day.weekday()) == d - timedelta(days=d.weekday())]  # fmt: skip
+    assert candidates, "no day of the plan has room for one more session"
+    for text, to_day, commune in candidates[:8]:
+        outcome = _move_session(page, text, to_day)
+        if outcome.startswith("Séance déplacée"):
+            break
+        assert re.search(r"\(règle [A-Z_]+\)", outcome), outcome  # a refusal always names its rule
+    else:
+        raise AssertionError("eight moves to days with room were all refused")
+    moved = [t for t in _session_options(page, commune) if (m := SESSION_LABEL.match(t)) and m[3] == commune]
+    assert any(_label_date(SESSION_LABEL.match(t)[1]) == to_day for t in moved), moved
+    _shot(page, "deplacer")
 
 
 def test_coordinator_publishes(page: Page) -> None:

@@ -12,7 +12,14 @@ import pytest
 from planner.check.validate import validate
 from planner.crews.rota_search import assign_crews, shift_key
 from planner.domain.errors import InputError, MoveRefused
-from planner.domain.instance import BannedDay, CommuneClosure, Instance, Pin, Rules, UnitClosure
+from planner.domain.instance import (
+    BannedDay,
+    CommuneClosure,
+    Instance,
+    Pin,
+    Rules,
+    UnitClosure,
+)
 from planner.domain.plan import Plan
 from planner.inputs import load_territory
 from planner.planning.changes import StaffUnavailable

@@ -256,6 +256,12 @@ class CommuneClosure:
     dates: frozenset[date]
 
 
+def _check_weekday(weekday: int, what: str) -> None:
+    if not 0 <= weekday <= 6:
+        msg = f"{what} : jour {weekday} ; attendu : 0 (lundi) à 6 (dimanche)"
+        raise ValueError(msg)
+
+
 @dataclass(frozen=True)
 class Pin:
     """The coordinator's pin: ``insee``'s sessions happen on ``weekday`` (0 = Monday), with
@@ -266,9 +272,7 @@ class Pin:
     unit_id: str = ""
 
     def __post_init__(self) -> None:
-        if not 0 <= self.weekday <= 6:
-            msg = f"jour {self.weekday} de l'épingle de {self.insee} ; attendu : 0 (lundi) à 6 (dimanche)"
-            raise ValueError(msg)
+        _check_weekday(self.weekday, f"épingle de {self.insee}")
 
 
 @dataclass(frozen=True)
@@ -279,9 +283,7 @@ class BannedDay:
     weekday: int
 
     def __post_init__(self) -> None:
-        if not 0 <= self.weekday <= 6:
-            msg = f"jour {self.weekday} interdit à {self.insee} ; attendu : 0 (lundi) à 6 (dimanche)"
-            raise ValueError(msg)
+        _check_weekday(self.weekday, f"jour interdit à {self.insee}")
 
 
 @dataclass(frozen=True)

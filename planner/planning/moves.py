@@ -26,7 +26,12 @@ from planner.domain.french import WEEKDAYS_FR, date_fr, hhmm
 from planner.domain.instance import Commune, Instance, TimeWindow, Unit, UnitKind
 from planner.domain.plan import Plan, Tour
 from planner.domain.travel_matrix import TravelMatrix
-from planner.planning.replan import REPLAN_ROTA_SECONDS, check_published, crew_diff, published_places
+from planner.planning.replan import (
+    REPLAN_ROTA_SECONDS,
+    check_published,
+    crew_diff,
+    published_places,
+)
 from planner.tours.day_routing import route_day
 
 

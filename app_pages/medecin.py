@@ -11,7 +11,7 @@ import streamlit as st
 
 from app_pages import access, files, views
 from app_pages.streamlit_fr import CHOOSE
-from planner.domain.french import date_fr, hhmm
+from planner.domain.french import date_fr, hhmm, setup_fr
 from planner.publish.posters import person_list
 from planner.results.week_views import person_week, week_of
 
@@ -114,6 +114,7 @@ else:
             }
         )
     st.dataframe(rows, hide_index=True, width="stretch")
+    st.caption(f"Horaires de service {setup_fr(instance.rules.setup_minutes)}.")
 
 feed_path = files.personal_feed(current.territory, staff_id)
 subscribe = current.subscription(feed_path)

@@ -57,7 +57,8 @@ def routed_tours(
         communes = [instance.commune(i) for i in insees]
         length = instance.rules.session_length(unit)
         timed[(unit_id, weekday)] = route_day(
-            unit, START, communes, session_minutes=length, travel=travel
+            unit, START, communes, session_minutes=length, travel=travel,
+            time_step=instance.rules.time_step, max_drive=instance.rules.max_drive_between_sessions,
         ).tour
     return [
         replace(timed[(u.id, day.weekday())], date=day)

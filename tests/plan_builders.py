@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
-from planner.domain.instance import Instance, Role
-from planner.domain.plan import Plan, Session, Shift, Tour
+from planner.domain.instance import Instance, Role, Rules
+from planner.domain.plan import Plan, Session, Shift, Tour, shift_times
 
 
 def make_tour(unit_id: str, day: date, stops: Sequence[tuple[str, int, int]], *, drive: int = 20) -> Tour:
@@ -26,10 +26,12 @@ def make_tour(unit_id: str, day: date, stops: Sequence[tuple[str, int, int]], *,
     )
 
 
-def crew_shifts(tour: Tour, crew: Mapping[Role, Iterable[str]]) -> list[Shift]:
-    """Shifts covering the whole tour for each (role, staff ids)."""
+def crew_shifts(tour: Tour, crew: Mapping[Role, Iterable[str]], rules: Rules | None = None) -> list[Shift]:
+    """Shifts covering the whole tour for each (role, staff ids), set-up included (``rules``'
+    timing, else the default one)."""
+    start, end = shift_times(tour, None, rules or Rules(start=tour.date, weeks=1))
     return [
-        Shift(tour.unit_id, tour.date, staff_id, role, tour.leave_depot, tour.back_at_depot)
+        Shift(tour.unit_id, tour.date, staff_id, role, start, end)
         for role, ids in crew.items()
         for staff_id in ids
     ]

@@ -72,7 +72,7 @@ def test_rooms_times_sessions_a_day_each_with_its_own_crew():
     assert {s.room for t in result.tours for s in t.sessions} == {0, 1}
     for shift in result.shifts:
         session = next(t for t in result.tours if t.key == shift.tour_key).sessions[shift.session]
-        assert (shift.start, shift.end) == (session.start, session.end)
+        assert (shift.start, shift.end) == (session.start - 15, session.end + 15)  # set-up before and after
     assert result.kpis["need_served_share"] == result.kpis["need_bound_share"]
 
 

@@ -235,6 +235,22 @@ ONE_PROBLEM = {
         "scenario", "driver = 1", "pilot = 1",
         "scenario.toml", "units.crew", 28, "« pilot » n'est pas un rôle connu",
     ),
+    "time-step-not-dividing-the-hour": (
+        "scenario", "session_minutes = 180", "session_minutes = 180\ntime_step = 7",
+        "scenario.toml", "rules.time_step", 10, "pas horaire de 7 min : il doit diviser l'heure",
+    ),
+    "session-off-the-time-grid": (
+        "scenario", "session_minutes = 180", "session_minutes = 170",
+        "scenario.toml", "rules.session_minutes", 9, "une séance de 170 min ne tombe pas sur la grille horaire de 15 min",
+    ),
+    "unit-session-off-the-time-grid": (
+        "scenario", "sessions_per_day = 2", "sessions_per_day = 2\nsession_minutes = 100",
+        "scenario.toml", "units.session_minutes", 28, "attendu : une durée multiple de 15 min (ex. 105)",
+    ),
+    "negative-setup": (
+        "scenario", "session_minutes = 180", "session_minutes = 180\nsetup_minutes = -5",
+        "scenario.toml", "rules.setup_minutes", 10, "-5 est hors de 0 à 240",
+    ),
     "depot-outside-territory": (
         "scenario", 'depot = "76217"', 'depot = "76999"',
         "scenario.toml", "units.depot", 23, "« 76999 » n'est pas une commune de communes.csv ; attendu : depot_lat",

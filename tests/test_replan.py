@@ -21,7 +21,7 @@ from planner.planning.changes import (
 )
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as plan_instance
-from planner.planning.replan import replan, summary_text
+from planner.planning.replan import UNGRIDDED_PLAN, replan, summary_text
 from planner.tours.day_routing import route_day
 from planner.travel import travel_for
 from tests.builders import MONDAY, bus, commune, small_instance
@@ -46,10 +46,8 @@ def territory() -> Instance:
     )
 
 
-@pytest.fixture(scope="module")
-def published() -> tuple[Instance, Plan]:
-    """A valid published plan: bus1 on Mondays, Wednesdays, Fridays; bus2 on Tuesdays (76001 only)."""
-    instance = territory()
+def published_plan(instance: Instance) -> Plan:
+    """bus1 on Mondays, Wednesdays, Fridays, timed by routing and crewed, with ``instance``'s timing."""
     travel = travel_for(instance)
     week = {}
     for weekday, insees in PATTERN.items():
@@ -59,6 +57,7 @@ def published() -> tuple[Instance, Plan]:
             [instance.commune(i) for i in insees],
             session_minutes=180,
             travel=travel,
+            time_step=instance.rules.time_step,
         ).tour
     tours = [
         replace(t, date=MONDAY + timedelta(days=7 * w + weekday))
@@ -76,7 +75,30 @@ def published() -> tuple[Instance, Plan]:
         travel_label=travel.label,
     )
     assert validate(instance, plan, travel=travel) == []
-    return instance, plan
+    return plan
+
+
+@pytest.fixture(scope="module")
+def published() -> tuple[Instance, Plan]:
+    """A valid published plan: bus1 on Mondays, Wednesdays, Fridays."""
+    instance = territory()
+    return instance, published_plan(instance)
+
+
+def test_replan_of_a_plan_made_before_the_time_grid():
+    """A plan published before the time grid (sessions to the minute, shifts without set-up) is
+    re-planned with its own timing: no crash, a valid plan, and a warning that says so."""
+    instance = territory()
+    old_rules = replace(instance.rules, time_step=1, setup_minutes=0)
+    old = published_plan(instance.replace(rules=old_rules))
+    assert any(t % 15 for _, s in old.sessions() for t in (s.start, s.end))
+    assert "TIME_GRID" in {v.rule for v in validate(instance, old)}
+    today = MONDAY + timedelta(days=7)
+    doctor = next(s.staff_id for s in old.shifts if s.role is Role.DOCTOR and s.date >= today)
+    result = replan(instance, old, [StaffUnavailable(doctor, today, today + timedelta(days=6))], today=today, time_limit=5)
+    assert validate(instance.replace(rules=old_rules), result.plan) == []
+    assert UNGRIDDED_PLAN in result.plan.warnings
+    assert all(s.staff_id != doctor for s in result.plan.shifts if today <= s.date <= today + timedelta(days=6))
 
 
 def test_one_cancellation_changes_only_the_shifts_it_must(published):

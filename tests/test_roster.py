@@ -584,9 +584,9 @@ def test_crew_counts_need_every_role_on_that_date():
     bus = instance.units[0]
     assert crews(bus, day(0, 0), 0) == 1 and crews(bus, day(0, 0), 1) == 1
     assert crews(bus, day(0, 2), 0) == 0 and crews(bus, day(0, 2), 1) == 0
-    from planner.crews.posts import Post
+    from planner.crews.posts import posts_of
 
-    blocked = crew_counts(instance, blocked=[Post(tour("bus1", day(0, 0)))])
+    blocked = crew_counts(instance, blocked=posts_of(instance, [tour("bus1", day(0, 0))]))
     assert blocked(bus, day(0, 0), 0) == 0 and blocked(bus, day(1, 0), 0) == 1
 
 

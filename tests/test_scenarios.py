@@ -56,6 +56,7 @@ def test_doctobus_favours_communes_far_from_larger_towns():
     outside = [v for i, v in km.items() if i not in served]
     assert inside and outside
     assert mean(inside) > mean(outside)
+    assert_on_the_grid(instance, result)
 
 
 @pytest.mark.parametrize("name", ["mobilsante-vichy", "orne-solidarite"])
@@ -65,3 +66,20 @@ def test_other_builtin_territories_plan_validly(name):
     result = plan(instance, OPTIONS)
     assert result.tours
     assert validate(instance, result, travel=travel_for(instance, OPTIONS.roads)) == []
+    assert_on_the_grid(instance, result)
+
+
+def assert_on_the_grid(instance, result) -> None:
+    """Sessions and shifts on the 15-min grid, shifts with their set-up (besides the validator's check)."""
+    assert instance.rules.time_step == 15 and instance.rules.setup_minutes == 15
+    assert all(t % 15 == 0 for _, s in result.sessions() for t in (s.start, s.end))
+    assert result.shifts and all(t % 15 == 0 for s in result.shifts for t in (s.start, s.end))
+    tours = {t.key: t for t in result.tours}
+    for s in result.shifts:
+        work = tours[s.tour_key].sessions[s.session] if s.session is not None else None
+        begin, end = (work.start, work.end) if work else (tours[s.tour_key].leave_depot, tours[s.tour_key].back_at_depot)
+        assert s.start <= begin - 15 and s.end >= end + 15
+
+
+def test_builtin_plans_are_on_the_grid(dieppe):
+    assert_on_the_grid(*dieppe)

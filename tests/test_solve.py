@@ -201,7 +201,7 @@ def test_a_tour_nobody_can_crew_moves_to_a_free_day_of_its_week():
     unit = bus(days=frozenset({0, 1}))
     instance = Instance("move", communes, (unit,), (), Rules(start=MONDAY, weeks=1, min_gap_days=1))
     travel = travel_for(instance)
-    monday = route_day(unit, MONDAY, list(communes), session_minutes=180, travel=travel).tour
+    monday = route_day(unit, MONDAY, list(communes), session_minutes=180, travel=travel, time_step=15).tour
     [move] = propose_moves(instance, [monday], [monday.key], travel)
     assert move.new.date == MONDAY + timedelta(days=1)
     assert [s.start for s in move.new.sessions] == [s.start for s in monday.sessions]

@@ -35,11 +35,11 @@ from planner.domain.instance import (
     UnitKind,
     hhmm,
 )
-from planner.domain.plan import Plan, Session, Shift, Tour
+from planner.domain.plan import Plan, Session, Shift, Tour, shift_times
 from planner.domain.travel_matrix import TravelMatrix
 from planner.travel.estimate import EstimateSource
-from tests.builders import ALL_HALF_DAYS, MONDAY, bus, commune, person, small_instance
-from tests.plan_builders import crew_shifts
+from tests import builders, plan_builders
+from tests.builders import ALL_HALF_DAYS, MONDAY, bus, commune, person
 
 WEDNESDAY = MONDAY + timedelta(days=2)
 NEXT_MONDAY = MONDAY + timedelta(days=7)
@@ -47,6 +47,17 @@ SUNDAY = MONDAY + timedelta(days=6)
 
 
 # --- Hand-made plans ------------------------------------------------------------------------
+
+
+def small_instance(**changes) -> Instance:
+    """The builders' instance without a time grid: the hand-made tours here are tight to the minute
+    (TIME_GRID and the set-up time have their own tests, in tests/test_time_grid.py)."""
+    return builders.small_instance(**{"time_step": 1, **changes})
+
+
+def crew_shifts(tour: Tour, crew) -> list[Shift]:
+    """Shifts of ``tour`` with this module's timing rules (no grid, 15 min of set-up)."""
+    return plan_builders.crew_shifts(tour, crew, INSTANCE.rules)
 
 
 def _place(instance: Instance, unit_id: str, insee: str | None) -> Point:
@@ -206,7 +217,7 @@ def test_assert_valid_lists_every_violation():
 
 def test_every_rule_is_listed_once_with_a_matching_function():
     """HARD_RULES names each rule once, and each function is named after its rule."""
-    assert len(RULE_NAMES) == len(set(RULE_NAMES)) == 27
+    assert len(RULE_NAMES) == len(set(RULE_NAMES)) == 28
     for name, rule in HARD_RULES:
         assert rule.__name__ == f"check_{name.lower()}"
 
@@ -720,8 +731,8 @@ def test_one_tour_per_person_per_day():
     assert len(found) == 1 and found[0].staff_id == "d1" and found[0].tour_key == afternoon.key
     assert found[0].message == (
         f"Dr D1 Exemple (exemple), lundi 4 janv. 2027 : deux tournées le même jour "
-        f"(Bus bus1 {hhmm(morning.leave_depot)}-{hhmm(morning.back_at_depot)}, "
-        f"Bus bus2 {hhmm(afternoon.leave_depot)}-{hhmm(afternoon.back_at_depot)})"
+        f"(Bus bus1 {hhmm(morning.leave_depot - 15)}-{hhmm(morning.back_at_depot + 15)}, "
+        f"Bus bus2 {hhmm(afternoon.leave_depot - 15)}-{hhmm(afternoon.back_at_depot + 15)})"
     )
     assert validate(inst, make_plan(inst, [morning, afternoon], crews("d2"))) == []
 
@@ -752,7 +763,9 @@ def _on_tour(plan: Plan, change) -> Plan:
     tour = plan.tours[0]
     new = change(tour)
     shifts = tuple(
-        replace(s, date=new.date, start=new.leave_depot, end=new.back_at_depot) if s.tour_key == tour.key else s
+        replace(s, date=new.date, start=shift_times(new, None, INSTANCE.rules)[0], end=shift_times(new, None, INSTANCE.rules)[1])
+        if s.tour_key == tour.key
+        else s
         for s in plan.shifts
     )
     return replace(plan, tours=(new, *plan.tours[1:]), shifts=shifts)

@@ -27,7 +27,7 @@ def test_rota_grid_has_a_row_per_person_and_a_column_per_working_day(instance):
     rows = dict(grid.rows)
     assert set(rows) == {p.name for p in instance.staff}
     d1 = rows[instance.person("d1").name]
-    assert d1[0] == ("Bus bus1 (médecin)", "Commune 76001, Commune 76002", "08:30–17:30")
+    assert d1[0] == ("Bus bus1 (médecin)", "Commune 76001, Commune 76002", "08:15–17:45")
     assert d1[1] == () and d1[3][0] == "Bus bus1 (médecin)"
     assert all(cell == () for cell in rows[instance.person("d2").name])
     frame = grid.frame()
@@ -64,7 +64,7 @@ def test_person_week_has_a_row_per_working_day_and_says_free_days(instance):
     assert grid.columns == ("garde",) and grid.title == f"{instance.person('d2').name} — semaine 2"
     rows = dict(grid.rows)
     monday = plan.start + timedelta(days=7)
-    assert rows[day_label(monday)] == (("Bus bus1 (médecin)", "Commune 76001, Commune 76002", "08:30–17:30"),)
+    assert rows[day_label(monday)] == (("Bus bus1 (médecin)", "Commune 76001, Commune 76002", "08:15–17:45"),)
     assert rows[day_label(monday + timedelta(days=1))] == (("—",),)
     assert all(cells == (("—",),) for _, cells in person_week(instance, plan, "d2", 0).rows)
 

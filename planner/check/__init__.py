@@ -2,7 +2,7 @@
 
 `context` (what rules read: the reference legs, from the given road matrix or from the validator's
 own great-circle estimate, and the straight-line bound at `context.TOP_SPEED_KMH`), `tour_rules`,
-`staff_rules`, and `validate` (the list of rules and the entry points). Imports `planner.domain`
+`staff_rules`, `time_rules` (published times on the grid), and `validate` (the list of rules and the entry points). Imports `planner.domain`
 only, so that a mistake in a solver or in a travel matrix cannot hide itself here: SPEED checks
 every leg against the coordinates alone (no leg faster than the straight line at 110 km/h), TRAVEL,
 LUNCH and DRIVE_BETWEEN_SESSIONS against the road matrix when the plan was made on roads, else

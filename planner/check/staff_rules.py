@@ -10,7 +10,7 @@ from datetime import date
 from planner.check.context import Context, Violation, overlapping_pairs, side_by_side
 from planner.domain.french import MONTHS_FR_SHORT, WEEKDAYS_FR, date_fr, hhmm
 from planner.domain.instance import HalfDay, Staff, Unit, UnitKind, half_days_of
-from planner.domain.plan import Shift
+from planner.domain.plan import Shift, shift_times
 
 CREW = "CREW"
 ROLE = "ROLE"
@@ -111,21 +111,24 @@ def check_availability(ctx: Context) -> Iterator[Violation]:
 
 
 def check_shift_times(ctx: Context) -> Iterator[Violation]:
-    """A shift starts when its tour leaves the depot and ends when it is back; at a fixed place, it
-    is its session's time."""
+    """A shift runs from the set-up before its tour leaves the depot to the set-up after it is back
+    (at a fixed place: around its session), on the time grid (`planner.domain.plan.shift_times`)."""
+    rules = ctx.instance.rules
     for shift in ctx.plan.shifts:
         tour = ctx.tours_by_key.get(shift.tour_key)
         if tour is None or (shift.session is not None and not 0 <= shift.session < len(tour.sessions)):
             continue  # CREW reports it
         if shift.session is None:
-            span, what = (tour.leave_depot, tour.back_at_depot), "la tournée va"
+            work, what = (tour.leave_depot, tour.back_at_depot), "la tournée va"
         else:
             session = tour.sessions[shift.session]
-            span, what = (session.start, session.end), "la séance va"
-        if (shift.start, shift.end) != span:
+            work, what = (session.start, session.end), "la séance va"
+        want = shift_times(tour, shift.session, rules)
+        if (shift.start, shift.end) != want:
             msg = (
                 f"{ctx.shift_where(shift)} : service {hhmm(shift.start)}-{hhmm(shift.end)}, "
-                f"or {what} de {hhmm(span[0])} à {hhmm(span[1])}"
+                f"or {what} de {hhmm(work[0])} à {hhmm(work[1])} ; attendu : {hhmm(want[0])}-{hhmm(want[1])} "
+                f"({rules.setup_minutes} min de mise en place avant et après, horaires au pas de {rules.time_step} min)"
             )
             yield Violation(SHIFT_TIMES, msg, shift.tour_key, shift.staff_id)
 

@@ -36,6 +36,12 @@ TRAVEL: each leg leaves the reference minutes to drive it (1 min of slack), and 
 DRIVE_BETWEEN_SESSIONS: consecutive sessions are at most ``rules.max_drive_between_sessions``
 reference minutes apart (1 min of slack).
 
+Times
+-----
+TIME_GRID: every session starts and ends, and every shift starts and ends, on the grid of
+``rules.time_step`` minutes. SHIFT_TIMES: a shift covers its tour (a fixed place: its session) with
+``rules.setup_minutes`` of set-up before and after, rounded outward to the grid.
+
 Crews
 -----
 Crew rules (CREW) apply whenever the plan has shifts or the instance has staff: a tour without any
@@ -74,6 +80,7 @@ from planner.check.staff_rules import (
     check_role,
     check_shift_times,
 )
+from planner.check.time_rules import TIME_GRID, check_time_grid
 from planner.check.tour_rules import (
     BANNED_DAY,
     PIN,
@@ -129,6 +136,7 @@ HARD_RULES: tuple[tuple[str, Callable[[Context], Iterable[Violation]]], ...] = (
     (UNIT_CLOSED, check_unit_closed),
     (HOURS, check_hours),
     (SESSION_TIMES, check_session_times),
+    (TIME_GRID, check_time_grid),
     (TRAVEL, check_travel),
     (SPEED, check_speed),
     (DRIVE_BETWEEN_SESSIONS, check_drive_between_sessions),

@@ -12,15 +12,17 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from planner.domain.instance import HalfDay, Instance, UnitKind, half_days_of
-from planner.domain.plan import Session, Shift, Tour
+from planner.domain.plan import Session, Shift, Tour, shift_times
 
 
 @dataclass(frozen=True)
 class Post:
-    """A tour (``session`` is None) or one session of a fixed place's tour (its index)."""
+    """A tour (``session`` is None) or one session of a fixed place's tour (its index), with the
+    times of its shifts (`planner.domain.plan.shift_times`: set-up included, on the grid)."""
 
     tour: Tour
-    session: int | None = None
+    session: int | None
+    times: tuple[int, int]
 
     @property
     def key(self) -> str:
@@ -39,26 +41,17 @@ class Post:
         return self.tour.sessions if self.session is None else (self.tour.sessions[self.session],)
 
     @property
-    def leave_depot(self) -> int:
-        return self.tour.leave_depot if self.session is None else self.sessions[0].start
-
-    @property
-    def back_at_depot(self) -> int:
-        return self.tour.back_at_depot if self.session is None else self.sessions[0].end
-
-    @property
     def half_days(self) -> frozenset[HalfDay]:
-        return half_days_of(self.leave_depot, self.back_at_depot)
+        """The half-days its shifts touch (set-up included)."""
+        return half_days_of(*self.times)
 
 
 def posts_of(instance: Instance, tours: Iterable[Tour]) -> list[Post]:
     """The posts of ``tours``: one per bus tour, one per session of a fixed place."""
     posts = []
     for tour in tours:
-        if instance.unit(tour.unit_id).kind is UnitKind.FIXED:
-            posts += [Post(tour, i) for i in range(len(tour.sessions))]
-        else:
-            posts.append(Post(tour))
+        parts = range(len(tour.sessions)) if instance.unit(tour.unit_id).kind is UnitKind.FIXED else [None]
+        posts += [Post(tour, part, shift_times(tour, part, instance.rules)) for part in parts]
     return posts
 
 

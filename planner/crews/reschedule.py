@@ -56,7 +56,8 @@ def propose_moves(
                 continue
             result = route_day(
                 unit, day, communes, session_minutes=rules.session_length(unit), travel=travel, usual_start=usual,
-                regularity_weight=rules.weights.regularity,
+                regularity_weight=rules.weights.regularity, time_step=rules.time_step,
+                max_drive=rules.max_drive_between_sessions,
             )
             if result.dropped or result.tour is None:
                 continue

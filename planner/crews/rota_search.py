@@ -466,8 +466,8 @@ def _shifts_of_solution(
                     date=tour.date,
                     staff_id=staff_id,
                     role=role,
-                    start=tour.leave_depot,
-                    end=tour.back_at_depot,
+                    start=tour.times[0],
+                    end=tour.times[1],
                     remote=role in unit.remote_roles,
                     session=tour.session,
                 )

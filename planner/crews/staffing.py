@@ -25,14 +25,14 @@ from planner.tours.pattern_problem import Crews, PostLimit
 
 def session_halves(instance: Instance, unit: Unit, session: int) -> frozenset[HalfDay]:
     """The half-days a crew must offer for a unit's sessions up to ``session`` (a bus: one crew for
-    the day so far; a fixed place: that session alone, at its own times).
+    the day so far; a fixed place: that session alone, at its own times with the set-up time).
 
     A bus with several sessions a day holds the first half of them in the morning, the rest in the
     afternoon; a single session spans the day.
     """
     if unit.kind is UnitKind.FIXED:
-        start, end = fixed_session_times(unit, instance.rules.session_length(unit))[session]
-        return half_days_of(start, end)
+        start, end = fixed_session_times(unit, instance.rules)[session]
+        return half_days_of(*instance.rules.shift_span(start, end))
     n = unit.sessions_per_day
     if n == 1:
         return frozenset(HalfDay)
@@ -54,7 +54,7 @@ def crew_counts(instance: Instance, blocked: Collection[Post] = ()) -> Crews:
     def crews(unit: Unit, day: date, session: int) -> int:
         limit = unit.rooms if unit.kind is UnitKind.FIXED else 1
         if unit.kind is UnitKind.FIXED:
-            start = fixed_session_times(unit, instance.rules.session_length(unit))[session][0]
+            start = fixed_session_times(unit, instance.rules)[session][0]
             limit -= lost[unit.id, day, start]
         elif lost[unit.id, day, None]:
             return 0

@@ -55,6 +55,11 @@ def hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def setup_fr(minutes: int) -> str:
+    """What a shift's hours include, for the staff: ``dont 15 min de mise en place avant et après``."""
+    return f"dont {minutes} min de mise en place avant et après" if minutes else "sans temps de mise en place"
+
+
 def date_fr(day: date) -> str:
     """A date as French readers write it: ``mercredi 2 déc. 2026``."""
     return f"{WEEKDAYS_FR[day.weekday()]} {day.day} {MONTHS_FR_SHORT[day.month - 1]} {day.year}"

@@ -43,6 +43,26 @@ def half_days_of(start: int, end: int) -> frozenset[HalfDay]:
     return frozenset(halves)
 
 
+def time_step_problem(step: int) -> str:
+    """What is wrong with a time grid of ``step`` minutes, in French ("" when it is fine)."""
+    if isinstance(step, bool) or not isinstance(step, int) or step <= 0 or 60 % step:
+        return (
+            f"pas horaire de {step} min : il doit diviser l'heure ; "
+            "attendu : 1 (pas de grille), 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 ou 60"
+        )
+    return ""
+
+
+def floor_to(minute: int, step: int) -> int:
+    """``minute`` rounded down to the grid of ``step`` minutes."""
+    return minute - minute % step
+
+
+def ceil_to(minute: int, step: int) -> int:
+    """``minute`` rounded up to the grid of ``step`` minutes."""
+    return -(-minute // step) * step
+
+
 class Role(str, enum.Enum):
     """Crew roles. Values are the canonical ids used in files and outputs."""
 
@@ -321,6 +341,12 @@ class Rules:
     #: The coordinator's pins and banned weekdays (docs/formats.md, `[[pins]]`, `[[banned_days]]`).
     pins: tuple[Pin, ...] = ()
     banned_days: tuple[BannedDay, ...] = ()
+    #: Published times sit on this grid (minutes; 1: no grid): session starts and ends, shift
+    #: starts and ends (docs/formats.md). It divides 60, and every session length is a multiple of it.
+    time_step: int = 15
+    #: The crew arrives this many minutes before the tour leaves the depot (a fixed place: before
+    #: its session) and stays as long after it comes back: part of every shift.
+    setup_minutes: int = 15
 
     def __post_init__(self) -> None:
         problem = horizon_problem(self.start, self.weeks)
@@ -328,6 +354,11 @@ class Rules:
             raise ValueError(problem)
         if self.session_minutes <= 0:
             msg = f"session_minutes is {self.session_minutes}: give a positive length in minutes"
+            raise ValueError(msg)
+        if time_step_problem(self.time_step):
+            raise ValueError(time_step_problem(self.time_step))
+        if not 0 <= self.setup_minutes <= 240:
+            msg = f"setup_minutes is {self.setup_minutes}: give 0 to 240 minutes"
             raise ValueError(msg)
 
     @property
@@ -345,6 +376,13 @@ class Rules:
     def session_length(self, unit: Unit) -> int:
         """Minutes of one session of ``unit`` (its own length, else the rules' default)."""
         return unit.session_minutes or self.session_minutes
+
+    def shift_span(self, begin: int, finish: int) -> tuple[int, int]:
+        """A crew's shift around work from ``begin`` to ``finish`` (a tour from depot to depot, a
+        fixed place's session): ``setup_minutes`` before and after, start rounded down and end up to
+        the grid. `planner.domain.plan.shift_times` applies it to a tour; every rule uses that."""
+        start = max(0, floor_to(begin - self.setup_minutes, self.time_step))
+        return start, min(24 * 60, ceil_to(finish + self.setup_minutes, self.time_step))
 
     def commune_closed(self, insee: str, day: date) -> bool:
         return any(c.insee == insee and day in c.dates for c in self.commune_closures)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-from planner.domain.instance import HalfDay, Role, half_days_of
+from planner.domain.instance import HalfDay, Role, Rules, half_days_of
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,15 @@ class Tour:
                 seen.add((s.insee, s.start, s.end))
                 kept.append(s)
         return tuple(kept)
+
+
+def shift_times(tour: Tour, session: int | None, rules: Rules) -> tuple[int, int]:
+    """When a shift on ``tour`` starts and ends: the whole tour from depot to depot (a bus) or its
+    ``session`` (a fixed place), with the set-up time before and after, on the time grid
+    (`Rules.shift_span`). The rota, the re-plan and the validator all use this one definition."""
+    if session is None:
+        return rules.shift_span(tour.leave_depot, tour.back_at_depot)
+    return rules.shift_span(tour.sessions[session].start, tour.sessions[session].end)
 
 
 @dataclass(frozen=True)

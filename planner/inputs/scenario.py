@@ -25,6 +25,7 @@ from planner.domain.instance import (
     Unit,
     UnitKind,
     Weights,
+    time_step_problem,
 )
 from planner.domain.limits import (
     MAX_LIST_ITEMS,
@@ -67,6 +68,8 @@ RULES_KEYS = (
     "need_tolerance_percent",
     "catchment_minutes",
     "need_per_weekly_session",
+    "time_step",
+    "setup_minutes",
 )
 WEIGHT_KEYS = tuple(f.name for f in fields(Weights))
 UNIT_KEYS = (
@@ -146,6 +149,15 @@ class ScenarioReader:
                 break
         column = ".".join(str(p) for p in path if not isinstance(p, int)) or None
         self.problems.add(self.file, line, column, message)
+
+    def on_grid(self, path: tuple, length: int | None, step: int | None) -> None:
+        """A problem when a session of ``length`` minutes would not end on the time grid."""
+        if length and step and length % step:
+            self.error(
+                path,
+                f"une séance de {length} min ne tombe pas sur la grille horaire de {step} min (rules.time_step) ; "
+                f"attendu : une durée multiple de {step} min (ex. {-(-length // step) * step}) ou un autre pas",
+            )
 
     def unknown_keys(self, table: dict, allowed: Sequence[str], path: tuple) -> None:
         for key in table:
@@ -229,7 +241,10 @@ class ScenarioReader:
             need_per_weekly_session=self.value(
                 rules, path + ("need_per_weekly_session",), _int_between(1, 10**6), default=defaults.need_per_weekly_session
             ),
+            time_step=self.value(rules, path + ("time_step",), _time_step, default=defaults.time_step),
+            setup_minutes=self.value(rules, path + ("setup_minutes",), _int_between(0, 240), default=defaults.setup_minutes),
         )
+        self.on_grid(path + ("session_minutes",), options["session_minutes"], options["time_step"])
         self.unknown_keys(weights_table, WEIGHT_KEYS, ("weights",))
         weights = {
             k: self.value(weights_table, ("weights", k), _int_between(0, 10**6), default=getattr(Weights(), k))
@@ -390,6 +405,8 @@ class ScenarioReader:
                     "attendu : des rôles présents dans crew",
                 )
         length = session_minutes or (rules.session_minutes if rules else None)
+        if rules is not None:
+            self.on_grid(path + ("session_minutes",), session_minutes, rules.time_step)
         if hours and sessions and length:
             usable = hours.minutes - (lunch.minutes if lunch and hours.contains(lunch.start, lunch.end) else 0)
             if sessions * length > usable:
@@ -537,6 +554,14 @@ def _positive_int(value: Any) -> int:
     if value <= 0:
         raise FieldError(f"{value} est nul ou négatif", "un nombre entier > 0")
     return value
+
+
+@_expects("un pas en minutes qui divise l'heure (1, 5, 10, 15, 20, 30, 60…)")
+def _time_step(value: Any) -> int:
+    step = _positive_int(value)
+    if time_step_problem(step):
+        raise FieldError(time_step_problem(step).split(" ; ")[0], _time_step.expected)
+    return step
 
 
 @_expects(f"un nombre entier de semaines de 1 à {MAX_WEEKS}")

@@ -21,7 +21,7 @@ from planner.crews.rota_search import RotaResult, assign_crews, shift_key
 from planner.domain.errors import InputError, PlanningError, Problem
 from planner.domain.french import date_fr, hhmm
 from planner.domain.instance import Instance, Point, UnitKind
-from planner.domain.plan import Plan, Session, Shift, Tour
+from planner.domain.plan import Plan, Session, Shift, Tour, shift_times
 from planner.domain.travel_matrix import TravelMatrix, whole_minutes
 from planner.planning.changes import (
     Change,
@@ -221,6 +221,30 @@ def check_published(instance: Instance, published: Plan, source: str = "plan") -
         raise InputError(problems)
 
 
+#: What a re-plan says when the published plan predates the time grid and the set-up time.
+UNGRIDDED_PLAN = (
+    "plan publié sans grille horaire ni temps de mise en place (version antérieure) : re-planifié avec "
+    "ses horaires d'origine ; refaites-le avec « planner plan » pour des horaires ronds"
+)
+
+
+def published_timing(instance: Instance, published: Plan) -> Instance:
+    """``instance`` with the timing rules ``published`` was made with: its own, or — for a plan made
+    before the time grid and the set-up time (sessions off the grid, shifts without set-up) — no
+    grid and no set-up, so that its kept tours and past shifts stay valid as published."""
+    rules = instance.rules
+    tours = {t.key: t for t in published.tours}
+    on_grid = all(t % rules.time_step == 0 for _, s in published.sessions() for t in (s.start, s.end))
+    shifts_agree = all(
+        (s.start, s.end) == shift_times(tours[s.tour_key], s.session, rules)
+        for s in published.shifts
+        if s.tour_key in tours and (s.session is None or 0 <= s.session < len(tours[s.tour_key].sessions))
+    )
+    if on_grid and shifts_agree:
+        return instance
+    return instance.replace(rules=replace(rules, time_step=1, setup_minutes=0))
+
+
 def replan(
     instance: Instance,
     published: Plan,
@@ -256,7 +280,8 @@ def replan(
     began = time.perf_counter()
     check_published(instance, published)
     check_changes(instance, changes)
-    current = apply_to_instance(instance, changes, today=today)
+    updated = apply_to_instance(instance, changes, today=today)
+    current = published_timing(updated, published)
     travel = travel or travel_for(current, also=published_places(current, published))
     tours, lines, sessions_removed, removed = _remaining_tours(
         current, published, changes, today, travel
@@ -272,7 +297,7 @@ def replan(
     uncrewed = set(rota.uncrewed)
     for post in posts_of(current, tours):
         if post.key in uncrewed:
-            what = "tournée supprimée" if post.session is None else f"séance de {hhmm(post.leave_depot)} supprimée"
+            what = "tournée supprimée" if post.session is None else f"séance de {hhmm(post.sessions[0].start)} supprimée"
             lines.append((post.date, f"{date_fr(post.date)} — {current.unit(post.unit_id).name} : {what} faute d'équipe"))
             sessions_removed += len(post.sessions)
     kept, crewed = without_posts(current, tours, rota.shifts, uncrewed)
@@ -288,6 +313,8 @@ def replan(
 
     reasons = {u.insee: u.reason for u in published.unserved}
     warnings = [*published.warnings, *rota.explanations]
+    if current is not updated and UNGRIDDED_PLAN not in warnings:
+        warnings.append(UNGRIDDED_PLAN)
     plan = assemble(
         current,
         tours,

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import icalendar
 from icalendar.enums import CLASS, STATUS, TRANSP
 
-from planner.domain.french import PARIS, hhmm
+from planner.domain.french import PARIS, hhmm, setup_fr
 from planner.domain.instance import Commune, Instance, Role, Site, UnitKind
 from planner.domain.plan import Plan, Session, Shift, Tour
 from planner.publish.files import COORDINATOR_FEED, PRIVATE_DIR, PUBLIC_DIR, write_atomic
@@ -192,7 +192,10 @@ def _shift_event(instance: Instance, shift: Shift, tour: Tour | None, crew: list
     sessions: tuple[Session, ...] = shift.sessions_of(tour)
     communes = [instance.commune(s.insee) for s in sessions]
     names = ", ".join(dict.fromkeys(c.name for c in communes)) or "sans passage"
-    lines = [f"Rôle : {shift.role.label_fr}" + (" (à distance, téléconsultation)" if shift.remote else "") + "."]
+    lines = [
+        f"Rôle : {shift.role.label_fr}" + (" (à distance, téléconsultation)" if shift.remote else "") + ".",
+        f"Service : {hhmm(shift.start)} – {hhmm(shift.end)}, {setup_fr(instance.rules.setup_minutes)}.",
+    ]
     if tour and unit.kind is UnitKind.BUS:
         lines.append(
             f"Départ du dépôt ({unit.depot.name}) : {hhmm(tour.leave_depot)}, retour : {hhmm(tour.back_at_depot)}."

@@ -98,6 +98,8 @@ RULE_SETTINGS: dict[str, _Codec] = {
     "min_gap_days": _SAME,
     "max_drive_between_sessions": _SAME,
     "public_holidays": _SAME,
+    "time_step": _SAME,
+    "setup_minutes": _SAME,
     "weights": (dataclasses.asdict, lambda v: Weights(**v)),
     "pins": (lambda v: [[p.insee, p.weekday, p.unit_id] for p in v], lambda v: tuple(Pin(*p) for p in v)),
     "banned_days": (lambda v: [[b.insee, b.weekday] for b in v], lambda v: tuple(BannedDay(*b) for b in v)),
@@ -384,6 +386,8 @@ _RULE_LABELS = {
     "min_gap_days": "{} jour(s) entre deux visites",
     "max_drive_between_sessions": "{} min de route au plus entre deux séances",
     "public_holidays": "jours fériés : {}",
+    "time_step": "horaires au pas de {} min",
+    "setup_minutes": "{} min de mise en place",
 }
 _METHODS = {"cp-sat": "optimisation CP-SAT", "greedy": "méthode rapide"}
 _ROADS = {"estimate": "estimation", "road": "routes OpenStreetMap", "auto": "routes si disponibles"}

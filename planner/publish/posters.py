@@ -14,7 +14,7 @@ from pathlib import Path
 
 import segno
 
-from planner.domain.french import WEEKDAYS_FR, date_fr, hhmm
+from planner.domain.french import WEEKDAYS_FR, date_fr, hhmm, setup_fr
 from planner.domain.instance import Instance, Role
 from planner.domain.plan import Plan, Session, Tour
 from planner.publish.feeds import (
@@ -209,7 +209,8 @@ def person_list(instance: Instance, plan: Plan, staff_id: str) -> str:
         )
     body = f"""
 <h1>Planning de {html.escape(person.name)}</h1>
-<p class="small">Document personnel. {html.escape(instance.title or instance.name)}.</p>
+<p class="small">Document personnel. {html.escape(instance.title or instance.name)}.
+Horaires de service {setup_fr(instance.rules.setup_minutes)}.</p>
 <table>
 <thead><tr><th>Date</th><th>Horaires</th><th>Unité</th><th>Rôle</th><th>Passages</th></tr></thead>
 <tbody>

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
-from planner.domain.instance import Commune, Unit, UnitKind
+from planner.domain.instance import Commune, Rules, Unit, UnitKind, ceil_to
 from planner.domain.plan import Session, Tour
 from planner.domain.travel_matrix import TravelMatrix, whole_minutes
 from planner.tours.pattern_problem import need_weight
@@ -48,11 +48,17 @@ def route_day(
     time_limit: float = 1.0,
     usual_start: Mapping[str, int] | None = None,
     regularity_weight: int = 10,
+    time_step: int = 1,
+    max_drive: int | None = None,
 ) -> DayResult:
     """Order and time the sessions of one unit's day; drop (and report) any that cannot fit.
 
     ``usual_start`` (minutes, by INSEE code) is each commune's usual start time, kept when the day
     allows it (a soft bound both ways, costing ``regularity_weight`` × 10 per minute away from it).
+    Sessions start and end on the grid of ``time_step`` minutes (``session_minutes`` is a multiple
+    of it): the model counts time in steps, each leg's drive rounded up to whole steps and every
+    window rounded inward, so each start it finds is on the grid and leaves the real drive. Two
+    sessions more than ``max_drive`` minutes apart never follow each other (the day drops one).
     """
     if not communes:
         return DayResult(None, ())
@@ -65,40 +71,53 @@ def route_day(
             return 0
         return int(whole_minutes(travel.minutes[idx[i], idx[j]]))
 
+    step = time_step
+
+    def up(minute: int) -> int:  # minutes → steps, rounded up
+        return -(-minute // step)
+
     n = len(places)
     manager = pywrapcp.RoutingIndexManager(n, 1, 0)
     routing = pywrapcp.RoutingModel(manager)
-    service = [0] + [session_minutes] * len(communes)
-    time_matrix = [[drive(i, j) + service[i] for j in range(n)] for i in range(n)]
+    length = session_minutes // step
+    service = [0] + [length] * len(communes)
+    time_matrix = [[up(drive(i, j)) + service[i] for j in range(n)] for i in range(n)]
     transit = routing.RegisterTransitMatrix(time_matrix)
     routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix([[drive(i, j) for j in range(n)] for i in range(n)]))
-    routing.AddDimension(transit, MAX_WAIT, unit.hours.end, False, "Time")
+    day_start, day_end = up(unit.hours.start), unit.hours.end // step
+    routing.AddDimension(transit, MAX_WAIT // step, day_end, False, "Time")
     time = routing.GetDimensionOrDie("Time")
     start, end = routing.Start(0), routing.End(0)
-    time.CumulVar(start).SetRange(unit.hours.start, unit.hours.end)
-    time.CumulVar(end).SetRange(unit.hours.start, unit.hours.end)
+    time.CumulVar(start).SetRange(day_start, day_end)
+    time.CumulVar(end).SetRange(day_start, day_end)
     for node, c in enumerate(communes, start=1):
         index = manager.NodeToIndex(node)
-        open_start, open_end = unit.hours.start, unit.hours.end
+        open_start, open_end = day_start, day_end
         if c.site.open_hours is not None:
-            open_start = max(open_start, c.site.open_hours.start)
-            open_end = min(open_end, c.site.open_hours.end)
-        latest_start = open_end - session_minutes
+            open_start = max(open_start, up(c.site.open_hours.start))
+            open_end = min(open_end, c.site.open_hours.end // step)
+        latest_start = open_end - length
         if latest_start < open_start:
             routing.AddDisjunction([index], 0)  # cannot fit at all: free to drop
             time.CumulVar(index).SetRange(open_start, open_start)
             continue
         time.CumulVar(index).SetRange(open_start, latest_start)
         routing.AddDisjunction([index], DROP_PENALTY_PER_NEED * need_weight(c))
-        usual = (usual_start or {}).get(c.insee, 0)
+        usual = (usual_start or {}).get(c.insee, 0) // step
         if usual and regularity_weight:
             usual = min(max(usual, open_start), latest_start)
-            penalty = USUAL_TIME_PENALTY_PER_WEIGHT * regularity_weight
+            penalty = USUAL_TIME_PENALTY_PER_WEIGHT * regularity_weight * step
             time.SetCumulVarSoftLowerBound(index, usual, penalty)
             time.SetCumulVarSoftUpperBound(index, usual, penalty)
+    if max_drive is not None and not fixed:
+        for i in range(1, n):
+            for j in range(1, n):
+                if i != j and drive(i, j) > max_drive:
+                    routing.NextVar(manager.NodeToIndex(i)).RemoveValue(manager.NodeToIndex(j))
     if unit.lunch is not None:
         solver = routing.solver()
-        lunch = solver.FixedDurationIntervalVar(unit.lunch.start, unit.lunch.start, unit.lunch.minutes, False, "lunch")
+        begin = unit.lunch.start // step
+        lunch = solver.FixedDurationIntervalVar(begin, begin, up(unit.lunch.end) - begin, False, "lunch")
         time.SetBreakIntervalsOfVehicle([lunch], 0, service)
     # Short days: leave as late and come back as early as the sessions allow.
     time.SetSpanCostCoefficientForVehicle(1, 0)
@@ -121,25 +140,27 @@ def route_day(
     dropped = tuple(c.insee for k, c in enumerate(communes, start=1) if k not in order)
     if not order:
         return DayResult(None, dropped)
-    starts = [solution.Min(time.CumulVar(manager.NodeToIndex(k))) for k in order]
+    starts = [solution.Min(time.CumulVar(manager.NodeToIndex(k))) * step for k in order]
     return DayResult(_timed_tour(unit, day, communes, order, starts, session_minutes, drive, travel, idx, fixed), dropped)
 
 
-def fixed_session_times(unit: Unit, length: int) -> list[tuple[int, int]]:
+def fixed_session_times(unit: Unit, rules: Rules) -> list[tuple[int, int]]:
     """When each session of a fixed place's day takes place: one after the other from the start of
-    the day, a session that would cross the lunch break starting after it."""
-    times, start = [], unit.hours.start
+    the day (rounded up to the time grid), a session that would cross the lunch break starting after
+    it (on the grid too)."""
+    length, step = rules.session_length(unit), rules.time_step
+    times, start = [], ceil_to(unit.hours.start, step)
     for _ in range(unit.sessions_per_day):
         if unit.lunch is not None and unit.lunch.overlaps(start, start + length):
-            start = max(start, unit.lunch.end)
+            start = max(start, ceil_to(unit.lunch.end, step))
         times.append((start, start + length))
         start += length
     return times
 
 
-def fixed_day(unit: Unit, day, sessions: list[tuple[Commune, int, int]], length: int) -> Tour:
+def fixed_day(unit: Unit, day, sessions: list[tuple[Commune, int, int]], rules: Rules) -> Tour:
     """A fixed place's day: each (commune, session, room) at the session's own times, no driving."""
-    times = fixed_session_times(unit, length)
+    times = fixed_session_times(unit, rules)
     timed = [Session(c.insee, c.site.id, times[s][0], times[s][0], times[s][1], times[s][1], room) for c, s, room in sessions]
     timed.sort(key=lambda t: (t.start, t.room))
     return Tour(unit.id, day, timed[0].start, max(t.end for t in timed), tuple(timed))

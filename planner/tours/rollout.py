@@ -56,7 +56,7 @@ def roll_out(
     for day, unit, visits in dated_visits(instance, pattern, crews):
         if unit.kind is UnitKind.FIXED:
             sessions = [(instance.commune(v.insee), v.slot.session, v.slot.room) for v in visits]
-            tours.append(fixed_day(unit, day, sessions, rules.session_length(unit)))
+            tours.append(fixed_day(unit, day, sessions, rules))
         else:
             days.append((day, unit, tuple(instance.commune(v.insee) for v in visits)))
 
@@ -69,6 +69,7 @@ def roll_out(
                 timed[key] = route_day(
                     unit, day, list(communes), session_minutes=rules.session_length(unit), travel=travel,
                     usual_start=usual_start, regularity_weight=rules.weights.regularity,
+                    time_step=rules.time_step, max_drive=rules.max_drive_between_sessions,
                 )
         return timed
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from planner.check.validate import validate
+from planner.domain.errors import InputError
 from planner.domain.french import hhmm
 from planner.domain.instance import Instance, Role, TimeWindow
 from planner.domain.plan import Plan, Tour, shift_times
@@ -125,6 +126,20 @@ def test_scenario_sets_the_grid_and_the_set_up(tmp_path):
     scenario.write_text(text.replace("session_minutes = 180", "session_minutes = 180\ntime_step = 30\nsetup_minutes = 20"), encoding="utf-8")
     rules = load_territory(folder).rules
     assert (rules.time_step, rules.setup_minutes) == (30, 20)
+
+
+def test_sessions_that_fit_only_off_the_grid_are_refused(tmp_path):
+    """Two 210-min sessions fit 08:35-16:35 minus lunch to the minute (420 min) but not once the
+    hours are rounded inward to the grid (08:45-16:30: 405 min): refused at load time."""
+    folder = tmp_path / "terr"
+    shutil.copytree(TINY, folder)
+    scenario = folder / "scenario.toml"
+    text = scenario.read_text(encoding="utf-8").replace("session_minutes = 180", "session_minutes = 210")
+    scenario.write_text(text.replace('hours = "08:30-17:30"', 'hours = "08:35-16:35"'), encoding="utf-8")
+    with pytest.raises(InputError, match="2 séance\\(s\\) de 210 min ne tiennent pas dans 08:35-16:35 \\(405 min"):
+        load_territory(folder)
+    scenario.write_text(text.replace('hours = "08:30-17:30"', 'hours = "08:30-16:30"'), encoding="utf-8")
+    assert load_territory(folder).rules.session_minutes == 210
 
 
 def test_rules_refuse_a_step_that_does_not_divide_the_hour():

@@ -25,6 +25,8 @@ from planner.domain.instance import (
     Unit,
     UnitKind,
     Weights,
+    ceil_to,
+    floor_to,
     time_step_problem,
 )
 from planner.domain.limits import (
@@ -408,7 +410,10 @@ class ScenarioReader:
         if rules is not None:
             self.on_grid(path + ("session_minutes",), session_minutes, rules.time_step)
         if hours and sessions and length:
-            usable = hours.minutes - (lunch.minutes if lunch and hours.contains(lunch.start, lunch.end) else 0)
+            step = rules.time_step if rules else 1  # sessions start on the grid: hours rounded inward
+            usable = floor_to(hours.end, step) - ceil_to(hours.start, step)
+            if lunch and hours.contains(lunch.start, lunch.end):
+                usable -= ceil_to(lunch.end, step) - floor_to(lunch.start, step)
             if sessions * length > usable:
                 self.error(
                     path + ("sessions_per_day",),

@@ -6,7 +6,9 @@ window; the lunch break is a fixed break of the vehicle (it may fall while parke
 drives, never inside a session); the route starts and ends at the depot within the working hours.
 Every session is optional with a penalty proportional to its need, so a first solution always
 exists (docs/architecture.md: tight windows without disjunctions can leave the solver with nothing), and
-a session that cannot fit is dropped and reported rather than breaking the day.
+a session that cannot fit is dropped and reported rather than breaking the day. Time is counted in
+steps of the rules' time grid, so that every published session time is round (docs/formats.md),
+and two sessions farther apart than the rules' longest drive between sessions never follow each other.
 """
 
 from __future__ import annotations

@@ -54,7 +54,10 @@ def published() -> tuple[Instance, Plan]:
         for weekday, insees in PATTERN.items():
             communes_of_day = [instance.commune(i) for i in insees]
             tours.append(
-                route_day(instance.unit("bus1"), day(week, weekday), communes_of_day, session_minutes=180, travel=travel).tour
+                route_day(
+                    instance.unit("bus1"), day(week, weekday), communes_of_day, session_minutes=180, travel=travel,
+                    time_step=instance.rules.time_step,
+                ).tour
             )
     rota = assign_crews(instance, tours, time_limit=5)
     assert not rota.uncrewed
@@ -155,6 +158,13 @@ def test_refused_when_the_day_cannot_hold_it(published):
     instance, plan = published
     refused = refusal(instance, plan, SessionMove("bus1", day(1, 0), "76001", day(1, 1), start=16 * 60))
     assert refused.rule == "HOURS" and "ne tient pas à 16:00" in str(refused)
+
+
+def test_refused_off_the_time_grid(published):
+    """A start at 09:10 is not on the 15-min grid: refused with TIME_GRID and the nearest round times."""
+    instance, plan = published
+    refused = refusal(instance, plan, SessionMove("bus1", day(1, 0), "76001", day(1, 1), start=9 * 60 + 10))
+    assert refused.rule == "TIME_GRID" and "attendu : par exemple 09:00 ou 09:15" in str(refused)
 
 
 def test_refused_in_the_past_or_without_such_a_session(published):

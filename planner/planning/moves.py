@@ -332,9 +332,21 @@ def _check_sessions_per_day(instance: Instance, plan: Plan, move: SessionMove, u
     return None
 
 
+def _check_time_grid(instance: Instance, plan: Plan, move: SessionMove, unit: Unit, today: date) -> Refusal:
+    step = instance.rules.time_step
+    if move.start is not None and move.start % step:
+        near = move.start - move.start % step
+        return "TIME_GRID", (
+            f"Refusé : {hhmm(move.start)} n'est pas sur la grille horaire de {step} min (règle TIME_GRID) ; "
+            f"attendu : par exemple {hhmm(near)} ou {hhmm(near + step)}"
+        )
+    return None
+
+
 #: The quick checks, in the order their refusals are given.
 PRECHECKS: tuple[Callable[[Instance, Plan, SessionMove, Unit, date], Refusal], ...] = (
     _check_past,
+    _check_time_grid,
     _check_unit_day,
     _check_holiday,
     _check_unit_closed,
@@ -395,6 +407,8 @@ def _timed(
         travel=travel,
         usual_start=usual,
         regularity_weight=instance.rules.weights.regularity,
+        time_step=instance.rules.time_step,
+        max_drive=instance.rules.max_drive_between_sessions,
     )
     if result.tour is None or result.dropped:
         at = f" à {hhmm(moved.start)}" if moved is not None and moved.start is not None else ""

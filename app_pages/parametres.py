@@ -59,6 +59,8 @@ rules = instance.rules
 
 st.title("Paramètres")
 st.caption(f"Territoire : **{instance.title or instance.name}**. Les réglages s'appliquent au prochain calcul.")
+if st.session_state.pop("settings_saved", False):
+    st.success("Réglages enregistrés. Lancez le calcul depuis la page « Planifier ».")
 
 with st.form("parametres"):
     st.subheader("Horizon et règles")
@@ -72,6 +74,16 @@ with st.form("parametres"):
     min_gap = c1.number_input("Jours minimum entre deux visites d'une commune", 0, 6, rules.min_gap_days)
     max_drive = c2.number_input("Route max. entre deux séances (min)", 0, 240, rules.max_drive_between_sessions)
     holidays = c3.toggle("Pas de tournée les jours fériés", rules.public_holidays)
+    c1, c2, _ = st.columns(3)
+    steps = sorted({1, 5, 10, 15, 20, 30, 60, rules.time_step})
+    time_step = c1.selectbox(
+        "Horaires publiés arrondis à (min)", steps, index=steps.index(rules.time_step),
+        format_func=lambda m: "la minute près" if m == 1 else f"{m} min", help="Les séances commencent et finissent sur cette grille.",
+    )  # fmt: skip
+    setup = c2.number_input(
+        "Mise en place avant et après chaque garde (min)", 0, 240, rules.setup_minutes, step=5,
+        help="Les gardes commencent avant le départ (ou la séance) et finissent après le retour de ce temps, arrondies à la grille.",
+    )  # fmt: skip
 
     st.subheader("Unités")
     unit_inputs = {}
@@ -168,18 +180,27 @@ if submitted:
         if float(target) != commune.visits_per_week:
             commune = dataclasses.replace(commune, visits_per_week=float(target), frequency_from_need=False)
         communes.append(commune)
+    lengths = {int(session_minutes)} | {u.session_minutes for u in units if u.session_minutes}
+    problems += [
+        f"Une séance de {length} min ne finit pas sur la grille de {time_step} min : choisissez une durée multiple de {time_step} min, ou une autre grille."
+        for length in sorted(lengths)
+        if length % time_step
+    ]  # fmt: skip
     if problems:
         for problem in problems:
             st.error(problem)
         st.stop()
     new_rules = dataclasses.replace(
         rules, start=start, weeks=int(weeks), session_minutes=int(session_minutes), min_gap_days=int(min_gap),
-        max_drive_between_sessions=int(max_drive), public_holidays=holidays,
-        weights=Weights(**{k: int(v) for k, v in weights.items()}),
+        max_drive_between_sessions=int(max_drive), public_holidays=holidays, time_step=int(time_step),
+        setup_minutes=int(setup), weights=Weights(**{k: int(v) for k, v in weights.items()}),
     )  # fmt: skip
     edited = instance.replace(rules=new_rules, units=tuple(units), communes=tuple(communes))
     session.set_settings(
         Settings.between(session.files_instance(), edited),
         dataclasses.replace(options, roads=roads, time_limit=float(time_limit) or None, seed=int(seed), method=method),
     )
-    st.success("Réglages enregistrés. Lancez le calcul depuis la page « Planifier ».")
+    # Drawn again from the saved values: a widget whose default changed gets a new identity, and the
+    # next edit of the old one would be lost.
+    st.session_state["settings_saved"] = True
+    st.rerun()

@@ -329,6 +329,23 @@ def test_settings_change_the_working_territory() -> None:
     assert at.session_state["work"].inputs.settings.rules == {"weeks": 1}
 
 
+def test_time_grid_and_set_up_are_settings_and_a_session_off_the_grid_is_refused() -> None:
+    """The grid of published times and the set-up time are set on Paramètres; a session length that
+    would end off the grid is refused in French, and nothing is saved."""
+    at = _app(coordinator=True)
+    at.switch_page("app_pages/parametres.py").run()
+    next(s for s in at.selectbox if s.label.startswith("Horaires publiés")).set_value(30)
+    next(n for n in at.number_input if n.label.startswith("Mise en place")).set_value(30)
+    _button(at, "Appliquer").click().run()
+    _ok(at)
+    assert at.session_state["work"].inputs.settings.rules == {"time_step": 30, "setup_minutes": 30}
+    next(s for s in at.selectbox if s.label.startswith("Horaires publiés")).set_value(60)
+    next(n for n in at.number_input if n.label == "Durée d'une séance (min)").set_value(150)
+    _button(at, "Appliquer").click().run()
+    assert any("ne finit pas sur la grille de 60 min" in e.value for e in at.error)
+    assert at.session_state["work"].inputs.settings.rules == {"time_step": 30, "setup_minutes": 30}
+
+
 def test_working_copy_survives_a_reload_and_a_new_log_in() -> None:
     """Settings, the plan and a re-plan change being prepared are kept on the server: a new session
     (a page reload) that logs in again finds them all where they were."""

@@ -27,7 +27,7 @@ from planner.domain.instance import Instance
 from planner.domain.plan import Plan
 from planner.inputs import DEMO_TERRITORY
 from planner.planning.changes import Change
-from planner.planning.moves import SessionMove
+from planner.planning.changes import SessionMove
 from planner.planning.options import PlanOptions
 from planner.publish.files import write_atomic
 from planner.publish.plan_inputs import (

@@ -18,7 +18,7 @@ from planner.planning.changes import (
     UnitOutOfService,
     apply_to_instance,
 )
-from planner.planning.moves import SessionMove
+from planner.planning.changes import SessionMove
 from planner.planning.options import PlanOptions
 from planner.publish.fingerprint import instance_fingerprint
 from planner.publish.plan_inputs import (

@@ -7,12 +7,12 @@ and the one-line text form the CLI and the scenario use (``unavailable d1:2026-1
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from planner.domain.errors import InputError, Problem
-from planner.domain.french import date_fr
+from planner.domain.french import date_fr, hhmm
 from planner.domain.instance import CommuneClosure, DateRange, Instance, UnitClosure
 from planner.domain.limits import date_problem, shown
 
@@ -44,6 +44,56 @@ class CommuneClosed:
 
 
 Change = StaffUnavailable | UnitOutOfService | CommuneClosed
+
+
+@dataclass(frozen=True)
+class SessionMove:
+    """Move the session of ``unit_id`` on ``day`` in ``insee`` to ``to_day`` (with ``to_unit`` when
+    given, starting at ``start`` minutes when given, else as close to its old time as the day allows)."""
+
+    unit_id: str
+    day: date
+    insee: str
+    to_day: date
+    to_unit: str = ""
+    start: int | None = None
+
+    @property
+    def target_unit(self) -> str:
+        return self.to_unit or self.unit_id
+
+    def as_dict(self) -> dict[str, str]:
+        """The JSON form kept with a plan's inputs (`from_dict` reads it back)."""
+        data = {"unit": self.unit_id, "date": self.day.isoformat(), "insee": self.insee, "to_date": self.to_day.isoformat()}
+        if self.to_unit:
+            data["to_unit"] = self.to_unit
+        if self.start is not None:
+            data["start"] = hhmm(self.start)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, str]) -> SessionMove:
+        start = data.get("start")
+        hours, _, minutes = (start or "").partition(":")
+        return cls(
+            data["unit"],
+            date.fromisoformat(data["date"]),
+            data["insee"],
+            date.fromisoformat(data["to_date"]),
+            data.get("to_unit", ""),
+            int(hours) * 60 + int(minutes) if start else None,
+        )
+
+    def text(self, instance: Instance) -> str:
+        """« Envermeu : mardi 12 janv. 2027 (Bus 1) → jeudi 14 janv. 2027 (Bus 1, 14:00) »."""
+        name = instance.commune(self.insee).name if instance.has_commune(self.insee) else self.insee
+        to = unit_name(instance, self.target_unit) + (f", {hhmm(self.start)}" if self.start is not None else "")
+        return f"{name} : {date_fr(self.day)} ({unit_name(instance, self.unit_id)}) → {date_fr(self.to_day)} ({to})"
+
+
+def unit_name(instance: Instance, unit_id: str) -> str:
+    """The unit's name, or its id when the instance has no such unit (a message must still be said)."""
+    return next((u.name for u in instance.units if u.id == unit_id), unit_id)
 
 
 def check_changes(instance: Instance, changes: Sequence[Change]) -> None:

@@ -26,6 +26,7 @@ from planner.domain.french import WEEKDAYS_FR, date_fr, hhmm
 from planner.domain.instance import Commune, Instance, TimeWindow, Unit, UnitKind
 from planner.domain.plan import Plan, Tour
 from planner.domain.travel_matrix import TravelMatrix
+from planner.planning.changes import SessionMove, unit_name
 from planner.planning.replan import (
     REPLAN_ROTA_SECONDS,
     check_published,
@@ -33,51 +34,6 @@ from planner.planning.replan import (
     published_places,
 )
 from planner.tours.day_routing import route_day
-
-
-@dataclass(frozen=True)
-class SessionMove:
-    """Move the session of ``unit_id`` on ``day`` in ``insee`` to ``to_day`` (with ``to_unit`` when
-    given, starting at ``start`` minutes when given, else as close to its old time as the day allows)."""
-
-    unit_id: str
-    day: date
-    insee: str
-    to_day: date
-    to_unit: str = ""
-    start: int | None = None
-
-    @property
-    def target_unit(self) -> str:
-        return self.to_unit or self.unit_id
-
-    def as_dict(self) -> dict[str, str]:
-        """The JSON form kept with a plan's inputs (`from_dict` reads it back)."""
-        data = {"unit": self.unit_id, "date": self.day.isoformat(), "insee": self.insee, "to_date": self.to_day.isoformat()}
-        if self.to_unit:
-            data["to_unit"] = self.to_unit
-        if self.start is not None:
-            data["start"] = hhmm(self.start)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, str]) -> SessionMove:
-        start = data.get("start")
-        hours, _, minutes = (start or "").partition(":")
-        return cls(
-            data["unit"],
-            date.fromisoformat(data["date"]),
-            data["insee"],
-            date.fromisoformat(data["to_date"]),
-            data.get("to_unit", ""),
-            int(hours) * 60 + int(minutes) if start else None,
-        )
-
-    def text(self, instance: Instance) -> str:
-        """« Envermeu : mardi 12 janv. 2027 (Bus 1) → jeudi 14 janv. 2027 (Bus 1, 14:00) »."""
-        name = instance.commune(self.insee).name if instance.has_commune(self.insee) else self.insee
-        to = _unit_name(instance, self.target_unit) + (f", {hhmm(self.start)}" if self.start is not None else "")
-        return f"{name} : {date_fr(self.day)} ({_unit_name(instance, self.unit_id)}) → {date_fr(self.to_day)} ({to})"
 
 
 @dataclass(frozen=True)
@@ -170,7 +126,7 @@ def move_session(
     diff += [text for _, text in crew_diff(instance, new.tours, plan.shifts, new.shifts)]
     if source.key not in {t.key for t in new.tours}:
         cancelled = sum(1 for s in plan.shifts if s.tour_key == source.key)
-        diff.append(f"{date_fr(source.date)} — {_unit_name(instance, source.unit_id)} : {cancelled} garde(s) annulée(s)")
+        diff.append(f"{date_fr(source.date)} — {unit_name(instance, source.unit_id)} : {cancelled} garde(s) annulée(s)")
     return MoveResult(new, tuple(diff), shifts_changed)
 
 
@@ -216,16 +172,12 @@ def parse_time(text: str) -> int:
 # --- the session and the target --------------------------------------------------------------
 
 
-def _unit_name(instance: Instance, unit_id: str) -> str:
-    return next((u.name for u in instance.units if u.id == unit_id), unit_id)
-
-
 def _source_tour(instance: Instance, plan: Plan, move: SessionMove) -> Tour:
     key = f"{move.unit_id}/{move.day.isoformat()}"
     tour = next((t for t in plan.tours if t.key == key), None)
     if tour is None or not any(s.insee == move.insee for s in tour.sessions):
         name = instance.commune(move.insee).name if instance.has_commune(move.insee) else move.insee
-        msg = f"Refusé : pas de séance de {_unit_name(instance, move.unit_id)} à {name} le {date_fr(move.day)} dans ce plan"
+        msg = f"Refusé : pas de séance de {unit_name(instance, move.unit_id)} à {name} le {date_fr(move.day)} dans ce plan"
         raise MoveRefused("SESSION", msg)
     if instance.unit(tour.unit_id).kind is UnitKind.FIXED:
         msg = "Refusé : les séances d'un lieu fixe ont des heures fixes ; seules les séances d'un bus se déplacent"
@@ -447,4 +399,4 @@ def _timing_lines(instance: Instance, before: Sequence[Tour], after: Sequence[To
 
 def _post_text(instance: Instance, key: str) -> str:
     unit_id, _, rest = key.partition("/")
-    return f"{_unit_name(instance, unit_id)} le {date_fr(date.fromisoformat(rest[:10]))}"
+    return f"{unit_name(instance, unit_id)} le {date_fr(date.fromisoformat(rest[:10]))}"

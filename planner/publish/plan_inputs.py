@@ -37,7 +37,7 @@ from planner.planning.changes import (
     UnitOutOfService,
     apply_to_instance,
 )
-from planner.planning.moves import SessionMove
+from planner.planning.changes import SessionMove
 from planner.planning.options import PlanOptions
 
 

@@ -1,14 +1,17 @@
-"""The linear relaxation of the weekly pattern's assignment rules, solved by HiGHS (through scipy).
+"""The linear relaxation of the weekly pattern's assignment rules, solved by GLOP (OR-Tools' LP solver).
 
 Its optimum is a proven upper bound on the need any pattern can serve (it keeps the rules that limit
 need — one commune per slot and week, targets, one visit a day, gaps — and drops only the
 compact-day rule, so it bounds the real model from above), and its fractional solution says which
 visits are worth most: `planner.tours.greedy_pattern.rounded_pattern` turns it into a first
-solution. Cheap on department-scale models where CP-SAT's own bound comes slowly.
+solution. Cheap on department-scale models where CP-SAT's own bound comes slowly. GLOP rather than
+scipy's HiGHS: it comes with OR-Tools, loads in 20 ms where scipy.optimize takes 0.5 s — a quarter
+of the demo's whole run — and solves these models in about the same time.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,25 +51,26 @@ class Relaxation:
 
 def solve_relaxation(rows: Rows, objective: np.ndarray, floors: list[tuple[np.ndarray, int]]) -> Relaxation | None:
     """Maximise ``objective · x`` over ``0 ≤ x ≤ 1`` and ``rows``, with ``coefs · x ≥ floor`` for each
-    (coefs, floor); ``None`` when HiGHS finds no optimum (the caller then has no bound)."""
-    from scipy.optimize import linprog  # slow to import: only when a relaxation is solved
-    from scipy.sparse import csr_matrix, vstack
+    (coefs, floor); ``None`` when GLOP finds no optimum (the caller then has no bound)."""
+    from ortools.linear_solver import pywraplp
 
-    matrix = csr_matrix((rows.coefs, (rows.rows, rows.cols)), shape=(len(rows.low), rows.size))
-    low, high = np.array(rows.low, dtype=float), np.array(rows.high, dtype=float)
-    extra = [coefs for coefs, _ in floors]
-    parts = [matrix[np.isfinite(high)], -matrix[np.isfinite(low)]]
-    bounds = [high[np.isfinite(high)], -low[np.isfinite(low)]]
-    if extra:
-        parts.append(csr_matrix(-np.vstack(extra).astype(float)))
-        bounds.append(-np.array([floor for _, floor in floors], dtype=float))
-    result = linprog(
-        -objective.astype(float) / OBJECTIVE_DIVISOR,
-        A_ub=vstack(parts).tocsr(),
-        b_ub=np.concatenate(bounds),
-        bounds=(0, 1),
-        method="highs",
-    )
-    if result.status != 0:
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    infinity = solver.infinity()
+    x = [solver.NumVar(0.0, 1.0, "") for _ in range(rows.size)]
+    constraints = [
+        solver.Constraint(low if math.isfinite(low) else -infinity, high if math.isfinite(high) else infinity)
+        for low, high in zip(rows.low, rows.high, strict=True)
+    ]
+    for row, col, coef in zip(rows.rows, rows.cols, rows.coefs, strict=True):
+        constraints[row].SetCoefficient(x[col], float(coef))
+    for coefs, floor in floors:
+        at_least = solver.Constraint(float(floor), infinity)
+        for i in np.flatnonzero(coefs):
+            at_least.SetCoefficient(x[i], float(coefs[i]))
+    goal = solver.Objective()
+    for i in np.flatnonzero(objective):
+        goal.SetCoefficient(x[i], float(objective[i]) / OBJECTIVE_DIVISOR)
+    goal.SetMaximization()
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    return Relaxation(int(np.floor(-result.fun * OBJECTIVE_DIVISOR + 1e-3)), np.asarray(result.x))
+    return Relaxation(math.floor(goal.Value() * OBJECTIVE_DIVISOR + 1e-3), np.array([v.solution_value() for v in x]))

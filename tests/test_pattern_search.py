@@ -91,7 +91,7 @@ def test_the_summary_states_a_proven_optimum_or_the_gap():
     assert "optimal prouvé" in search_report(problem, proven, PlanOptions())[0]
     open_ = Pattern(1, (), "cp-sat", need=95, need_bound=100, proven=False, budget=2)
     text, kpis = search_report(problem, open_, PlanOptions())
-    assert "5.0 % au plus de la borne prouvée" in text and kpis["need_bound_share"] > 0
+    assert "5,0 % au plus de la borne prouvée" in text and kpis["need_bound_share"] > 0
 
 
 def test_presolve_is_limited_to_a_share_of_the_budget():

@@ -3,6 +3,7 @@ greedy and why (docs/architecture.md: no silent fallback)."""
 
 from __future__ import annotations
 
+from planner.domain.french import number_fr
 from planner.planning.options import PlanOptions
 from planner.tours.pattern_problem import Pattern, PatternProblem
 
@@ -23,9 +24,9 @@ def search_report(
             "choisie dans les réglages ; aucune borne calculée.",
             kpis,
         )
-    budget = f"budget {first_budget or pattern.budget:g} s"
+    budget = f"budget {number_fr(first_budget or pattern.budget, None)} s"
     if rounds:
-        budget += f", puis {rounds} fois {pattern.budget:g} s sans les jours que l'équipe ne peut pas tenir"
+        budget += f", puis {rounds} fois {number_fr(pattern.budget, None)} s sans les jours que l'équipe ne peut pas tenir"
     if pattern.method == "greedy":
         why = pattern.notes[0] if pattern.notes else "aucune solution CP-SAT"
         return f"Motif hebdomadaire : méthode gloutonne conservée ({why}).", kpis
@@ -35,10 +36,10 @@ def search_report(
         text = f"Motif hebdomadaire (CP-SAT, {budget}) : besoin servi optimal prouvé{priority}"
         if tolerance and pattern.need_bound and pattern.need < pattern.need_bound:
             gap = 100 * (pattern.need_bound - pattern.need) / pattern.need_bound
-            text += f", dont {gap:.1f} % cédé pour moins conduire (tolérance {tolerance} %)"
+            text += f", dont {number_fr(gap)} % cédé pour moins conduire (tolérance {tolerance} %)"
     elif pattern.need_bound:
         gap = 100 * (pattern.need_bound - pattern.need) / pattern.need_bound
-        text = f"Motif hebdomadaire (CP-SAT, {budget}) : besoin servi à {gap:.1f} % au plus de la borne prouvée{priority}"
+        text = f"Motif hebdomadaire (CP-SAT, {budget}) : besoin servi à {number_fr(gap)} % au plus de la borne prouvée{priority}"
     else:
         text = f"Motif hebdomadaire (CP-SAT, {budget}) : besoin servi amélioré, sans borne prouvée dans ce temps"
     drive = "conduite minimale prouvée" if pattern.drive_proven else "conduite : la plus faible trouvée"

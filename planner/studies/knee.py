@@ -9,6 +9,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
+from planner.domain.french import number_fr
+
 #: One more unit (or doctor) that serves less than this share of the need more is past the knee.
 THRESHOLD = 0.05
 
@@ -35,7 +37,7 @@ def knee_sentence(
 ) -> str:
     """``"Au-delà de 2 unités, chaque unité de plus sert moins de 5 % de besoin en plus (…)."``"""
     ordered = sorted(points)
-    percent = f"{threshold * 100:g} %"
+    percent = f"{number_fr(threshold * 100, None)} %"
     if len(ordered) < 2:
         return f"Une seule valeur de {plural} étudiée : pas de coude à calculer."
     at = knee(ordered, threshold=threshold)

@@ -163,6 +163,15 @@ class Context:
         stops.append(_Stop(unit.depot, unit.depot.name, tour.back_at_depot, tour.back_at_depot))
         return stops
 
+    def driven_tours(self) -> Iterator[tuple[Tour, Unit, list[_Stop]]]:
+        """Each tour that drives (a bus's, not a fixed place's) with its stops, when they are known."""
+        for tour, unit in self.tours():
+            if unit.kind is UnitKind.FIXED:
+                continue
+            stops = self.stops(tour, unit)
+            if stops is not None:
+                yield tour, unit, stops
+
     def leg(self, unit: Unit, a: _Stop, b: _Stop) -> tuple[float, float]:
         """Reference minutes and km of a leg (the given matrix, else the estimate); 0 for a fixed unit."""
         if unit.kind is UnitKind.FIXED:

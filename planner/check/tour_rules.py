@@ -188,12 +188,7 @@ def check_speed(ctx: Context) -> Iterator[Violation]:
     sum takes at `TOP_SPEED_KMH`. Fixed units never drive: they are exempt.
     """
     speed = f"{TOP_SPEED_KMH:g} km/h"
-    for tour, unit in ctx.tours():
-        if unit.kind is UnitKind.FIXED:
-            continue
-        stops = ctx.stops(tour, unit)
-        if stops is None:
-            continue
+    for tour, unit, stops in ctx.driven_tours():
         where = ctx.where(tour)
         total_km = 0.0
         for a, b in itertools.pairwise(stops):
@@ -231,12 +226,7 @@ def check_drive_between_sessions(ctx: Context) -> Iterator[Violation]:
     each session within that drive of the previous one). Fixed units never drive: they are exempt.
     """
     limit = ctx.instance.rules.max_drive_between_sessions
-    for tour, unit in ctx.tours():
-        if unit.kind is UnitKind.FIXED:
-            continue
-        stops = ctx.stops(tour, unit)
-        if stops is None:
-            continue
+    for tour, unit, stops in ctx.driven_tours():
         sessions = stops[1:-1]
         for a, b in itertools.pairwise(sessions):
             minutes, _ = ctx.leg(unit, a, b)

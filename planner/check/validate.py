@@ -124,7 +124,7 @@ from planner.domain.instance import Instance
 from planner.domain.plan import Plan
 from planner.domain.travel_matrix import TravelMatrix
 
-__all__ = ["HARD_RULES", "RULE_NAMES", "Context", "Violation", "assert_valid", "validate"]
+__all__ = ["HARD_RULES", "RULE_NAMES", "Context", "Violation", "assert_valid", "validate", "validate_as_made"]
 
 
 #: Every hard rule, in the order they are checked and reported.
@@ -192,6 +192,12 @@ def validate(instance: Instance, plan: Plan, *, travel: TravelMatrix | None = No
         msg = f"validation : trajets estimés à vol d'oiseau pour des lieux absents de la matrice fournie ({names})"
         warnings.warn(msg, PlanWarning, stacklevel=2)
     return violations
+
+
+def validate_as_made(instance: Instance, plan: Plan, travel: TravelMatrix) -> list[Violation]:
+    """`validate` against the matrix ``plan`` was made with: a road matrix is checked against; for an
+    estimate the validator recomputes every leg from the coordinates itself."""
+    return validate(instance, plan, travel=travel if travel.source == "road" else None)
 
 
 def assert_valid(instance: Instance, plan: Plan, *, travel: TravelMatrix | None = None) -> None:

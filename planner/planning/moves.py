@@ -79,7 +79,7 @@ def move_session(
     InputError
         When the plan names a unit, commune or person the instance lacks.
     """
-    from planner.check.validate import validate
+    from planner.check.validate import validate_as_made
     from planner.planning.pipeline import assemble
     from planner.travel import travel_for
 
@@ -115,7 +115,7 @@ def move_session(
         search=plan.search,
     )
     new = replace(new, start=plan.start, weeks=plan.weeks)
-    violations = validate(instance, new, travel=travel if travel.source == "road" else None)
+    violations = validate_as_made(instance, new, travel)
     if violations:
         first = violations[0]
         raise MoveRefused(first.rule, f"Refusé : {first.message} (règle {first.rule})")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time as clock
 from collections.abc import Callable
 
-from planner.check.validate import validate
+from planner.check.validate import validate_as_made
 from planner.crews.posts import Post, posts_of, without_posts
 from planner.crews.reschedule import propose_moves
 from planner.crews.rota_search import RotaResult, assign_crews
@@ -113,14 +113,18 @@ def plan(
         instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons, search=search, extra_kpis=extra,
         uncrewed=len(dropped),
     )
-    # Only a road matrix is checked against; an estimate, the validator recomputes from the coordinates.
-    violations = validate(instance, result, travel=travel if travel.source == "road" else None)
-    if violations:
-        lines = "\n".join(f"- {v.message}" for v in violations[:20])
-        msg = f"le plan calculé enfreint {len(violations)} règle(s) ; merci de signaler ce défaut :\n{lines}"
-        raise PlanningError(msg)
+    raise_if_invalid(instance, result, travel, "le plan calculé")
     report(1.0, "Plan prêt.")
     return result
+
+
+def raise_if_invalid(instance: Instance, plan: Plan, travel: TravelMatrix, what: str) -> None:
+    """A plan the solvers made breaks a hard rule: a defect, raised as `PlanningError` with the rules."""
+    violations = validate_as_made(instance, plan, travel)
+    if violations:
+        lines = "\n".join(f"- {v.message}" for v in violations[:20])
+        msg = f"{what} enfreint {len(violations)} règle(s) ; merci de signaler ce défaut :\n{lines}"
+        raise PlanningError(msg)
 
 
 def _choose_pattern(

@@ -18,7 +18,7 @@ from datetime import date
 from planner.crews.posts import posts_of, without_posts
 from planner.crews.rota_rules import staff_name
 from planner.crews.rota_search import RotaResult, assign_crews, shift_key
-from planner.domain.errors import InputError, PlanningError, Problem
+from planner.domain.errors import InputError, Problem
 from planner.domain.french import date_fr, hhmm
 from planner.domain.instance import Instance, Point, UnitKind
 from planner.domain.plan import Plan, Session, Shift, Tour, shift_times
@@ -273,8 +273,7 @@ def replan(
     PlanningError
         When the new plan fails the independent validator (a defect to report).
     """
-    from planner.check.validate import validate
-    from planner.planning.pipeline import assemble
+    from planner.planning.pipeline import assemble, raise_if_invalid
     from planner.travel import travel_for
 
     began = time.perf_counter()
@@ -326,12 +325,7 @@ def replan(
         uncrewed=len(uncrewed),
     )
     plan = replace(plan, start=published.start, weeks=published.weeks)
-    # Only a road matrix is checked against; an estimate, the validator recomputes from the coordinates.
-    violations = validate(current, plan, travel=travel if travel.source == "road" else None)
-    if violations:
-        listed = "\n".join(f"- {v.message}" for v in violations[:20])
-        msg = f"le plan re-calculé enfreint {len(violations)} règle(s) ; merci de signaler ce défaut :\n{listed}"
-        raise PlanningError(msg)
+    raise_if_invalid(current, plan, travel, "le plan re-calculé")
     return ReplanResult(
         plan,
         diff,

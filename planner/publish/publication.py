@@ -270,15 +270,14 @@ def check_publishable(instance: Instance, plan: Plan, roads: str = "estimate") -
     ``roads`` is the travel choice the plan was made with: a plan made on roads is checked against the
     road matrix (as `planner.planning.pipeline` does), else against the validator's own estimate.
     """
-    from planner.check.validate import validate  # publishing only: `history` and `recover` stay quick
+    from planner.check.validate import validate, validate_as_made  # publishing only: `history` stays quick
 
-    travel = None
-    if roads != "estimate":
+    if roads == "estimate":
+        violations = validate(instance, plan)
+    else:
         from planner.travel import travel_for
 
-        matrix = travel_for(instance, roads)
-        travel = matrix if matrix.source == "road" else None
-    violations = validate(instance, plan, travel=travel)
+        violations = validate_as_made(instance, plan, travel_for(instance, roads))
     if violations:
         listed = "\n".join(f"- {v.message}" for v in violations[:10])
         more = f"\n… et {len(violations) - 10} autre(s)" if len(violations) > 10 else ""

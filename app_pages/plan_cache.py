@@ -66,10 +66,14 @@ def _plan_cache() -> tuple[OrderedDict[tuple[str, str], Future[Plan]], threading
     return OrderedDict(), threading.Lock()
 
 
+def _key(instance: Instance, options: PlanOptions) -> tuple[str, str]:
+    return fingerprint(instance), repr(options)
+
+
 def compute_plan(instance: Instance, options: PlanOptions, progress: ProgressFn | None = None) -> Plan:
     """Plan ``instance`` with ``options``; the same pair is solved only once per server."""
     cache, lock = _plan_cache()
-    key = (fingerprint(instance), repr(options))
+    key = _key(instance, options)
     with lock:
         owner = key not in cache
         if owner:
@@ -99,7 +103,7 @@ def start_in_background(instance: Instance, options: PlanOptions) -> None:
     waits for this same computation (`compute_plan`) instead of starting another."""
     cache, lock = _plan_cache()
     with lock:
-        if (fingerprint(instance), repr(options)) in cache:
+        if _key(instance, options) in cache:
             return
 
     def solve() -> None:

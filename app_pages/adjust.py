@@ -21,7 +21,8 @@ from planner.domain.errors import MoveRefused
 from planner.domain.french import WEEKDAYS_FR, date_fr, hhmm
 from planner.domain.instance import BannedDay, Instance, Pin, UnitKind
 from planner.domain.plan import Plan
-from planner.planning.moves import SessionMove, move_session, parse_time, reapply_moves
+from planner.domain.french import parse_time
+from planner.planning.moves import SessionMove, move_session, reapply_moves
 from planner.publish.plan_inputs import Settings
 
 ANY_UNIT = ""

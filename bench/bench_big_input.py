@@ -37,17 +37,7 @@ RUNS = 3
 
 #: Runs in a fresh process: load and check, then plan; prints JSON figures.
 CHILD = """
-import json, resource, sys, time
-
-
-def peak_mb():
-    # VmHWM: this process's own peak (ru_maxrss would keep the parent's across exec on Linux).
-    try:
-        with open("/proc/self/status") as status:
-            return next(int(l.split()[1]) for l in status if l.startswith("VmHWM")) / 1024
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
+import json, sys, time
 
 from planner.inputs import load_territory
 from planner.planning.options import PlanOptions
@@ -58,10 +48,11 @@ instance = load_territory(sys.argv[1])
 loaded = time.perf_counter()
 result = plan(instance, PlanOptions(time_limit=float(sys.argv[2])))
 done = time.perf_counter()
+from planner.studies.task import peak_memory_mb  # this process's own peak (VmHWM)
 print(json.dumps({
     "rows": len(instance.communes), "matrix": len(places_of(instance)),
     "check_s": loaded - began, "plan_s": done - loaded,
-    "peak_mb": peak_mb(),
+    "peak_mb": peak_memory_mb(),
     "sessions": sum(len(t.sessions) for t in result.tours),
     "pop15": result.kpis["population_within_15min"],
 }))

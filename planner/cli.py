@@ -126,8 +126,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     instance = load_territory(args.territory)
     if args.start or args.weeks:
         start, weeks = args.start or instance.rules.start, args.weeks or instance.rules.weeks
-        if horizon_problem(start, weeks):
-            raise TourneeError(f"--start / --weeks : {horizon_problem(start, weeks)}")
+        if problem := horizon_problem(start, weeks):
+            raise TourneeError(f"--start / --weeks : {problem}")
         instance = instance.replace(rules=replace(instance.rules, start=start, weeks=weeks))
     _print_warnings(territory_warnings(instance), file=sys.stderr)
     options = PlanOptions.from_file(args.options) if args.options else PlanOptions()
@@ -451,9 +451,8 @@ def _cmd_replan(args: argparse.Namespace) -> int:
     from datetime import date, timedelta
 
     from planner.planning.changes import change_warnings, check_changes, parse_changes
-    from planner.planning.replan import published_places, replan, summary_text
+    from planner.planning.replan import published_travel, replan, summary_text
     from planner.publish.outputs import write_outputs
-    from planner.travel import travel_for
 
     lines = [f"unavailable {v}" for v in args.unavailable]
     lines += [f"out-of-service {v}" for v in args.out_of_service]
@@ -467,7 +466,7 @@ def _cmd_replan(args: argparse.Namespace) -> int:
     today = args.today or date.today()
     last = published.start + timedelta(days=7 * published.weeks - 1)
     _print_warnings(change_warnings(changes, published.start, last, today), file=sys.stderr)
-    travel = travel_for(instance, args.roads or inputs.options.roads, also=published_places(instance, published))
+    travel = published_travel(instance, published, args.roads or inputs.options.roads)
     result = replan(
         instance, published, changes, today=today, time_limit=args.time_limit, travel=travel, seed=inputs.options.seed
     )
@@ -483,15 +482,14 @@ def _cmd_move(args: argparse.Namespace) -> int:
 
     from planner.domain.errors import MoveRefused
     from planner.planning.moves import SessionMove, move_session
-    from planner.planning.replan import published_places
+    from planner.planning.replan import published_travel
     from planner.publish.outputs import write_outputs
-    from planner.travel import travel_for
 
     inputs, instance, published = _published(args)
     unit, day, insee = args.session
     move = SessionMove(unit, day, insee, args.to, args.unit or "", args.start)
     today = args.today or date.today()
-    travel = travel_for(instance, args.roads or inputs.options.roads, also=published_places(instance, published))
+    travel = published_travel(instance, published, args.roads or inputs.options.roads)
     try:
         result = move_session(instance, published, move, today=today, travel=travel, time_limit=args.time_limit)
     except MoveRefused as refusal:

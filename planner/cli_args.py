@@ -148,7 +148,7 @@ def session_arg(text: str) -> tuple[str, date, str]:
 
 def time_arg(text: str) -> int:
     """A time of day, ``HH:MM`` (or ``9h15``), as minutes after midnight."""
-    from planner.planning.moves import parse_time
+    from planner.domain.french import parse_time
 
     try:
         return parse_time(text)

@@ -23,7 +23,8 @@ from planner.domain.instance import (
 from planner.domain.plan import Plan
 from planner.inputs import load_territory
 from planner.planning.changes import StaffUnavailable
-from planner.planning.moves import SessionMove, move_session, parse_time, reapply_moves
+from planner.domain.french import parse_time
+from planner.planning.moves import SessionMove, move_session, reapply_moves
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as plan_instance
 from planner.planning.replan import replan

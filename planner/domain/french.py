@@ -55,6 +55,19 @@ def hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def parse_time(text: str) -> int:
+    """Minutes after midnight from ``HH:MM`` or ``9h15``; ValueError (French) otherwise."""
+    cleaned = text.strip().lower().replace("h", ":")
+    hours, _, minutes = cleaned.partition(":")
+    try:
+        value = int(hours) * 60 + int(minutes or 0)
+    except ValueError:
+        raise ValueError(f"heure « {text} » illisible ; attendu : HH:MM (ex. 14:00)") from None
+    if not (0 <= int(hours) < 24 and 0 <= int(minutes or 0) < 60):
+        raise ValueError(f"heure « {text} » impossible ; attendu : HH:MM entre 00:00 et 23:59")
+    return value
+
+
 def setup_fr(minutes: int) -> str:
     """What a shift's hours include, for the staff: ``dont 15 min de mise en place avant et après``."""
     return f"dont {minutes} min de mise en place avant et après" if minutes else "sans temps de mise en place"

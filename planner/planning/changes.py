@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from planner.domain.errors import InputError, Problem
-from planner.domain.french import date_fr, hhmm
+from planner.domain.french import date_fr, hhmm, parse_time
 from planner.domain.instance import CommuneClosure, DateRange, Instance, UnitClosure
 from planner.domain.limits import date_problem, shown
 
@@ -74,14 +74,13 @@ class SessionMove:
     @classmethod
     def from_dict(cls, data: Mapping[str, str]) -> SessionMove:
         start = data.get("start")
-        hours, _, minutes = (start or "").partition(":")
         return cls(
             data["unit"],
             date.fromisoformat(data["date"]),
             data["insee"],
             date.fromisoformat(data["to_date"]),
             data.get("to_unit", ""),
-            int(hours) * 60 + int(minutes) if start else None,
+            parse_time(start) if start else None,
         )
 
     def text(self, instance: Instance) -> str:

@@ -19,7 +19,7 @@ fact; tests check each against the plan):
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -27,7 +27,7 @@ from planner.domain.calendar import public_holidays
 from planner.domain.instance import Commune, Instance, UnitKind
 from planner.domain.plan import Tour
 from planner.domain.travel_matrix import TravelMatrix
-from planner.results.inversions import commune_swaps
+from planner.results.inversions import blocking_rules, commune_swaps
 from planner.results.kpis import Targets
 from planner.tours.pattern_problem import SHORTLIST_FACTOR, Crews, Pattern, PatternProblem, reachable
 
@@ -166,8 +166,7 @@ def _outranked_or_blocked(
             f"une séance restait possible ({first.tour_key}, tenue par {holder.name}, besoin {holder.need:.0f}) : {why} ({need})"
         )
         return Reason("possible", text, (first.tour_key, first.holder))
-    rules = Counter(s.blocked_by for s in behind)
-    listed = ", ".join(f"{rule} ({n})" for rule, n in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0])))
+    listed = ", ".join(f"{rule} ({n})" for rule, n in blocking_rules(behind, c.insee))
     text = f"les séances tenues par des communes passant après elle ne peuvent lui revenir : {listed} ({need})"
     return Reason("rules", text, tuple(sorted({s.tour_key for s in behind})))
 

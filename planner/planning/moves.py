@@ -31,7 +31,7 @@ from planner.planning.replan import (
     REPLAN_ROTA_SECONDS,
     check_published,
     crew_diff,
-    published_places,
+    published_travel,
 )
 from planner.tours.day_routing import route_day
 
@@ -81,7 +81,6 @@ def move_session(
     """
     from planner.check.validate import validate_as_made
     from planner.planning.pipeline import assemble
-    from planner.travel import travel_for
 
     began = time.perf_counter()
     check_published(instance, plan)
@@ -92,7 +91,7 @@ def move_session(
         reason = check(instance, plan, move, unit, today)
         if reason:
             raise MoveRefused(*reason)
-    travel = travel or travel_for(instance, also=published_places(instance, plan))
+    travel = travel or published_travel(instance, plan)
     changed = _moved_tours(instance, plan, move, source, unit, commune, travel)
     by_key = {t.key: t for t in plan.tours}
     affected = {source.key, f"{unit.id}/{move.to_day.isoformat()}"}
@@ -145,6 +144,7 @@ def reapply_moves(
     said in the plan's warnings, with the reason.
     """
     kept, notes = [], []
+    travel = travel or (published_travel(instance, plan) if moves else None)  # moves keep the same places
     for move, today in moves:
         try:
             plan = move_session(instance, plan, move, today=today, travel=travel, time_limit=time_limit).plan
@@ -154,19 +154,6 @@ def reapply_moves(
     if notes:
         plan = replace(plan, warnings=(*plan.warnings, *notes))
     return plan, tuple(kept)
-
-
-def parse_time(text: str) -> int:
-    """Minutes after midnight from ``HH:MM`` or ``9h15``; ValueError (French) otherwise."""
-    cleaned = text.strip().lower().replace("h", ":")
-    hours, _, minutes = cleaned.partition(":")
-    try:
-        value = int(hours) * 60 + int(minutes or 0)
-    except ValueError:
-        raise ValueError(f"heure « {text} » illisible ; attendu : HH:MM (ex. 14:00)") from None
-    if not (0 <= int(hours) < 24 and 0 <= int(minutes or 0) < 60):
-        raise ValueError(f"heure « {text} » impossible ; attendu : HH:MM entre 00:00 et 23:59")
-    return value
 
 
 # --- the session and the target --------------------------------------------------------------

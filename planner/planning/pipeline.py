@@ -80,7 +80,8 @@ def plan(
         if not rota.uncrewed or round_ == CREW_ROUNDS:
             break
         report(0.6 + 0.1 * round_, "Jours sans équipe écartés, nouveau motif…")
-        blocked += [p for p in posts_of(instance, tours) if p.key in set(rota.uncrewed)]
+        uncrewed = set(rota.uncrewed)
+        blocked += [p for p in posts_of(instance, tours) if p.key in uncrewed]
         crews = crew_counts(instance, blocked)
         problem = build_problem(instance, travel, crews=crews, demand=demand, post_limits=limits)
         pattern = _choose_pattern(problem, options, CREW_ROUND_SHARE * first_budget, pattern)
@@ -130,11 +131,10 @@ def raise_if_invalid(instance: Instance, plan: Plan, travel: TravelMatrix, what:
 def _choose_pattern(
     problem: PatternProblem, options: PlanOptions, time_limit: float | None, previous: Pattern | None
 ) -> Pattern:
-    """The greedy pattern, or CP-SAT's from the best of the greedy and the ``previous`` pattern."""
-    greedy = greedy_pattern(problem)
+    """The greedy pattern, or CP-SAT's from the ``previous`` pattern (the greedy one at first)."""
     if options.method != "cp-sat":
-        return greedy
-    hint = greedy if previous is None else previous
+        return greedy_pattern(problem)
+    hint = greedy_pattern(problem) if previous is None else previous
     return solve_pattern(problem, time_limit=time_limit, seed=options.seed, hint=hint, workers=options.threads)
 
 

@@ -20,7 +20,7 @@ from planner.crews.rota_rules import staff_name
 from planner.crews.rota_search import RotaResult, assign_crews, shift_key
 from planner.domain.errors import InputError, Problem
 from planner.domain.french import date_fr, hhmm
-from planner.domain.instance import Instance, Point, UnitKind
+from planner.domain.instance import Instance, UnitKind
 from planner.domain.plan import Plan, Session, Shift, Tour, shift_times
 from planner.domain.travel_matrix import TravelMatrix, whole_minutes
 from planner.planning.changes import (
@@ -192,10 +192,13 @@ def crew_diff(
     return lines
 
 
-def published_places(instance: Instance, published: Plan) -> list[Point]:
-    """The sites of the published sessions: the travel matrix of a re-plan needs them even when their
-    commune is no longer to be visited (`planner.travel.travel_for`'s ``also``)."""
-    return [instance.commune(s.insee).site.point for _, s in published.sessions() if instance.has_commune(s.insee)]
+def published_travel(instance: Instance, published: Plan, roads: str = "estimate") -> TravelMatrix:
+    """The travel matrix to change ``published`` with: the instance's places and the sites of the
+    published sessions, needed even when their commune is no longer to be visited."""
+    from planner.travel import travel_for
+
+    sites = [instance.commune(s.insee).site.point for _, s in published.sessions() if instance.has_commune(s.insee)]
+    return travel_for(instance, roads, also=sites)
 
 
 def check_published(instance: Instance, published: Plan, source: str = "plan") -> None:
@@ -274,14 +277,13 @@ def replan(
         When the new plan fails the independent validator (a defect to report).
     """
     from planner.planning.pipeline import assemble, raise_if_invalid
-    from planner.travel import travel_for
 
     began = time.perf_counter()
     check_published(instance, published)
     check_changes(instance, changes)
     updated = apply_to_instance(instance, changes, today=today)
     current = published_timing(updated, published)
-    travel = travel or travel_for(current, also=published_places(current, published))
+    travel = travel or published_travel(current, published)
     tours, lines, sessions_removed, removed = _remaining_tours(
         current, published, changes, today, travel
     )

@@ -17,12 +17,11 @@ from typing import Any
 from planner.domain.instance import Commune, Point
 from planner.inputs import DEFAULT_FREQUENCY_BY_NEED, parse_communes
 from planner.inputs.tables import decode
-from planner.inputs.territory import territory_paths
+from planner.inputs.territory import FOLDER_FILES, territory_paths
 from planner.studies.depots import choose_depots
 from planner.studies.grid import ScenarioParameters, StudyError
 from planner.studies.roster_scaling import scaled_roster
 
-FILES = ("communes.csv", "roster.csv", "scenario.toml")
 INSTALL_HINT = "pip install -e '.[study]'"
 
 
@@ -49,7 +48,7 @@ class ScenarioFiles:
         """Write the three files into ``folder`` (created); returns the folder."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        for name, text in zip(FILES, (self.communes_csv, self.roster_csv, self.scenario_toml), strict=True):
+        for name, text in zip(FOLDER_FILES, (self.communes_csv, self.roster_csv, self.scenario_toml), strict=True):
             (folder / name).write_text(text, encoding="utf-8")
         return folder
 

@@ -97,14 +97,22 @@ def compute_plan(instance: Instance, options: PlanOptions, progress: ProgressFn 
     return result
 
 
+@st.cache_resource
+def _started_in_background() -> set[tuple[str, str]]:
+    """The (instance, options) pairs already started in the background on this server."""
+    return set()
+
+
 def start_in_background(instance: Instance, options: PlanOptions) -> None:
     """Start solving ``instance`` with ``options`` in the background unless it is solved or under way,
     so that the plan is (nearly) ready when the coordinator clicks « Planifier »: the click then
     waits for this same computation (`compute_plan`) instead of starting another."""
     cache, lock = _plan_cache()
+    key, tried = _key(instance, options), _started_in_background()
     with lock:
-        if _key(instance, options) in cache:
+        if key in cache or key in tried:  # a failed plan is not tried again on every rerun
             return
+        tried.add(key)
 
     def solve() -> None:
         try:

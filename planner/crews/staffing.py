@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from functools import cache
 
@@ -114,22 +114,23 @@ def post_limits(instance: Instance) -> tuple[PostLimit, ...]:
         per_tour = {u.id: u.crew.get(role, 0) for u in instance.units if u.crew.get(role, 0) > 0}
         working = sorted(d for d in dates if any(d.weekday() in instance.unit(u).days for u in per_tour))
         people = [p for p in instance.staff if role in p.roles]
+        workable = {p.id: _workable(p, working) for p in people}
         most = {d: _most_posts(instance, per_tour, d) for d in working}
-        single = {d: capacity(people, [d]) for d in working}
+        single = {d: capacity(people, [d], workable) for d in working}
         limits += [PostLimit(frozenset({d}), per_tour, single[d]) for d in working if single[d] < most[d]]
         periods: dict[tuple, list[date]] = defaultdict(list)
         for d in working:
             periods[("week", *d.isocalendar()[:2])].append(d)
             periods[("month", d.year, d.month)].append(d)
         for days in periods.values():
-            whole = capacity(people, days)
+            whole = capacity(people, days, workable)
             if whole < sum(min(most[d], single[d]) for d in days):
                 limits.append(PostLimit(frozenset(days), per_tour, whole))
             weekdays = sorted({d.weekday() for d in days})
             for size in range(2, len(weekdays)):
                 for subset in itertools.combinations(weekdays, size):
                     part = [d for d in days if d.weekday() in subset]
-                    limit = capacity(people, part)
+                    limit = capacity(people, part, workable)
                     if limit < min(whole, sum(min(most[d], single[d]) for d in part)):
                         limits.append(PostLimit(frozenset(part), per_tour, limit))
     return tuple(limits)
@@ -145,14 +146,19 @@ def _most_posts(instance: Instance, per_tour, day: date) -> int:
     return most
 
 
-def capacity(people: Sequence[Staff], days: Sequence[date]) -> int:
-    """The most shifts ``people`` can take on ``days``: one a day on dates they offer and are not on
-    leave, within their weekly and monthly maxima."""
+def _workable(person: Staff, days: Sequence[date]) -> frozenset[date]:
+    """The ``days`` ``person`` offers (some half-day of that weekday) and is not on leave."""
+    return frozenset(d for d in days if not person.is_off(d) and any((d.weekday(), h) in person.availability for h in HalfDay))
+
+
+def capacity(people: Sequence[Staff], days: Sequence[date], workable: Mapping[str, frozenset[date]]) -> int:
+    """The most shifts ``people`` can take on ``days``: one a day on the dates they can work
+    (``workable``, by person id, from `_workable`), within their weekly and monthly maxima."""
     total = 0
     for person in people:
         months: dict[tuple[int, int], dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
         for d in days:
-            if not person.is_off(d) and any((d.weekday(), h) in person.availability for h in HalfDay):
+            if d in workable[person.id]:
                 months[(d.year, d.month)][tuple(d.isocalendar()[:2])] += 1
         total += sum(
             min(person.max_shifts_per_month, sum(min(person.max_shifts_per_week, n) for n in weeks.values()))

@@ -184,14 +184,9 @@ class PatternProblem:
     def near(self) -> dict[tuple[str, str], frozenset[str]]:
         """For each (unit, candidate), the candidates that may follow it in a day (`neighbours`).
 
-        For membership tests only: iterate `near_in_order` (a set's order changes from one process to
-        the next with ``PYTHONHASHSEED``, and must never reach a model).
+        For membership tests only: a set's order changes from one process to the next with
+        ``PYTHONHASHSEED``, and must never reach a model.
         """
-        return {key: frozenset(codes) for key, codes in self.near_in_order.items()}
-
-    @cached_property
-    def near_in_order(self) -> dict[tuple[str, str], tuple[str, ...]]:
-        """`near` as tuples in INSEE order, for building models."""
         return neighbours(self)
 
     def minutes(self, a: Point, b: Point) -> float:
@@ -377,9 +372,9 @@ def site_hours_fit(commune: Commune, unit: Unit, length: int) -> bool:
     return end - start >= length
 
 
-def neighbours(problem: PatternProblem) -> dict[tuple[str, str], tuple[str, ...]]:
+def neighbours(problem: PatternProblem) -> dict[tuple[str, str], frozenset[str]]:
     """For each (unit, candidate that has a slot), the candidates that may follow it in the unit's
-    day, in INSEE order.
+    day.
 
     Within ``max_drive_between_sessions`` minutes of it, and such that depot → it → the next → depot
     fits in the working day (`_pair_fits`).
@@ -390,7 +385,7 @@ def neighbours(problem: PatternProblem) -> dict[tuple[str, str], tuple[str, ...]
     codes = [c.insee for c in reachable]
     idx = [problem.travel.index(c.site.point) for c in reachable]
     minutes = problem.travel.minutes[np.ix_(idx, idx)]
-    near: dict[tuple[str, str], tuple[str, ...]] = {}
+    near: dict[tuple[str, str], frozenset[str]] = {}
     for unit in instance.units:
         if unit.kind is UnitKind.FIXED:
             fits = np.ones_like(minutes, dtype=bool)
@@ -401,7 +396,7 @@ def neighbours(problem: PatternProblem) -> dict[tuple[str, str], tuple[str, ...]
         ok = (minutes <= limit) & fits
         np.fill_diagonal(ok, False)
         for i, a in enumerate(codes):
-            near[unit.id, a] = tuple(codes[j] for j in np.flatnonzero(ok[i]))
+            near[unit.id, a] = frozenset(codes[j] for j in np.flatnonzero(ok[i]))
     return near
 
 

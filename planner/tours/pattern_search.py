@@ -562,7 +562,8 @@ def _add_compact_days(model, x, problem: PatternProblem) -> tuple[list, list]:
     Returns the (this visit, next visit, drive-cost change, real occurrences) candidates for exact
     driving costs, and the (slot used variable, its visit variables) definitions, for complete hints.
     """
-    near = problem.near_in_order
+    near = problem.near
+    costs: dict[tuple[str, str, str], float] = {}  # (unit, a, b): the same for every slot and week
     by_slot: dict[Slot, list[tuple[str, int]]] = {}
     for insee, slot, phase in x:
         by_slot.setdefault(slot, []).append((insee, phase))
@@ -580,16 +581,18 @@ def _add_compact_days(model, x, problem: PatternProblem) -> tuple[list, list]:
                 continue
             used_next = model.new_bool_var(f"used(unit={nxt.unit_id}, day={nxt.weekday}, session={nxt.session}, week={week})")
             model.add(used_next == sum(there.values()))
-            used.append((used_next.index, [v.index for v in there.values()]))
             model.add(used_next <= sum(here.values()))
-            used[-1] = (*used[-1], [v.index for v in here.values()])
+            used.append((used_next.index, [v.index for v in there.values()], [v.index for v in here.values()]))
             occurrences = len(problem.dates.get((nxt, week), ()))
             for insee, var in here.items():
                 # in the order of `there`, never of the set `near` (hashed strings: the order would vary by process)
                 following = [b for b in there if b in near[slot.unit_id, insee]]
                 # visit c here and something next ⇒ that next is near c
                 model.add(var + used_next - sum(there[b] for b in following) <= 1)
-                pairs += [(var.index, there[b].index, _pair_cost(problem, unit, insee, b) * occurrences) for b in following]
+                for b in following:
+                    if (unit.id, insee, b) not in costs:
+                        costs[unit.id, insee, b] = _pair_cost(problem, unit, insee, b)
+                    pairs.append((var.index, there[b].index, costs[unit.id, insee, b] * occurrences))
     return pairs, used
 
 

@@ -49,10 +49,10 @@ def left_out_reasons(
     uncrewed: set[str],
     travel: TravelMatrix,
     crews: Crews,
+    targets: Targets,
 ) -> dict[str, Reason]:
-    """The reason of every commune (or fixed place) below its target, by INSEE code."""
+    """The reason of every commune (or fixed place) below its target (``targets``), by INSEE code."""
     instance = problem.instance
-    targets = Targets.of(instance, travel)
     per_week = dict(targets.visits) | {p: c.sessions_per_week for p, c in targets.places.items()}
     visits: dict[str, list[date]] = defaultdict(list)
     for t in tours:

@@ -29,7 +29,7 @@ from planner.domain.travel_matrix import TravelMatrix
 from planner.planning.left_out import left_out_reasons
 from planner.planning.options import PlanOptions
 from planner.planning.search_report import search_report
-from planner.results.kpis import compute_kpis, unserved_communes
+from planner.results.kpis import Targets, compute_kpis, unserved_communes
 from planner.tours.catchment import catchment_demand, catchments
 from planner.tours.greedy_pattern import greedy_pattern
 from planner.tours.pattern_problem import Pattern, PatternProblem, any_crew, build_problem
@@ -65,7 +65,8 @@ def plan(
     blocked: list[Post] = []
     crews = crew_counts(instance) if staffed else any_crew
     limits = post_limits(instance) if staffed else ()
-    demand = catchment_demand(instance, catchments(instance, travel))
+    found = catchments(instance, travel)
+    demand, targets = catchment_demand(instance, found), Targets.from_catchments(instance, found)
     problem = build_problem(instance, travel, crews=crews, demand=demand, post_limits=limits)
     pattern = _choose_pattern(problem, options, options.time_limit, None)
     first_budget, rounds = pattern.budget, 0
@@ -108,11 +109,11 @@ def plan(
         warnings += list(rota.explanations)
 
     report(0.9, "Vérification indépendante du plan…")
-    reasons = {insee: r.text for insee, r in left_out_reasons(problem, pattern, tours, dropped, travel, crews).items()}
+    reasons = {insee: r.text for insee, r in left_out_reasons(problem, pattern, tours, dropped, travel, crews, targets).items()}
     search, extra = search_report(problem, pattern, options, first_budget=first_budget, rounds=rounds)
     result = assemble(
         instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons, search=search, extra_kpis=extra,
-        uncrewed=len(dropped),
+        uncrewed=len(dropped), targets=targets,
     )
     raise_if_invalid(instance, result, travel, "le plan calculé")
     report(1.0, "Plan prêt.")
@@ -150,16 +151,18 @@ def assemble(
     search: str = "",
     extra_kpis: dict[str, float] | None = None,
     uncrewed: int = 0,
+    targets: Targets | None = None,
 ) -> Plan:
     """A `Plan` with its KPIs and what was left out, from its tours and shifts.
 
     ``search`` says how the weekly pattern was found; ``extra_kpis`` are figures of the search
     (the proven bound on need served), listed after the plan's own; ``uncrewed`` counts tours dropped
-    for want of a crew.
+    for want of a crew; ``targets`` are the plan's (computed here when not given).
     """
     tours = sorted(tours, key=lambda t: (t.date, t.unit_id))
-    unserved = unserved_communes(instance, tours, travel, reasons)
-    kpis = compute_kpis(instance, tours, shifts, travel, uncrewed=uncrewed) | (extra_kpis or {})
+    targets = targets or Targets.of(instance, travel)
+    unserved = unserved_communes(instance, tours, travel, reasons, targets)
+    kpis = compute_kpis(instance, tours, shifts, travel, uncrewed=uncrewed, targets=targets) | (extra_kpis or {})
     return Plan(
         instance_name=instance.name,
         start=instance.rules.start,

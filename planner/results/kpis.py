@@ -37,23 +37,34 @@ class Targets:
 
     @classmethod
     def of(cls, instance: Instance, travel: TravelMatrix) -> Targets:
-        places = catchments(instance, travel)
+        return cls.from_catchments(instance, catchments(instance, travel))
+
+    @classmethod
+    def from_catchments(cls, instance: Instance, places: Mapping[str, Catchment]) -> Targets:
+        """The targets when the fixed places' catchments are already known (planning computes them)."""
         members = catchment_of(places)
         visits = {c.insee: c.visits_per_week for c in instance.communes if c.visits_per_week > 0 and c.insee not in members}
         return cls(visits, places)
 
 
 def compute_kpis(
-    instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift], travel: TravelMatrix, *, uncrewed: int = 0
+    instance: Instance,
+    tours: Sequence[Tour],
+    shifts: Sequence[Shift],
+    travel: TravelMatrix,
+    *,
+    uncrewed: int = 0,
+    targets: Targets | None = None,
 ) -> dict[str, float]:
     """Every KPI of docs/architecture.md (results), per week of the horizon where it is a flow.
 
     A commune in a fixed place's catchment counts with its whole need, served in proportion to the
     place's sessions against its target (capped at all of it); other communes with their bus
     visits against their target frequency. ``uncrewed`` is the number of tours dropped for want of
-    a crew (the tours no longer say it)."""
+    a crew (the tours no longer say it). ``targets`` (`Targets.of` when not given) are computed once
+    by the caller that also needs them."""
     weeks = instance.rules.weeks
-    targets = Targets.of(instance, travel)
+    targets = targets or Targets.of(instance, travel)
     sessions = [(t, s) for t in tours for s in t.sessions]
     bus_visits, place_sessions = _visits(instance, tours)
     target, served = _need(instance, targets, bus_visits, place_sessions, lambda c: True)
@@ -170,7 +181,11 @@ def _population_within(instance: Instance, served: set[str], travel: TravelMatri
 
 
 def unserved_communes(
-    instance: Instance, tours: Sequence[Tour], travel: TravelMatrix, reasons: Mapping[str, str] | None = None
+    instance: Instance,
+    tours: Sequence[Tour],
+    travel: TravelMatrix,
+    reasons: Mapping[str, str] | None = None,
+    targets: Targets | None = None,
 ) -> list[Unserved]:
     """Communes below their target number of visits over the horizon, and why; a fixed place below
     its target of sessions (its catchment's communes are served through it).
@@ -179,7 +194,7 @@ def unserved_communes(
     """
     reasons = reasons or {}
     rules = instance.rules
-    targets = Targets.of(instance, travel)
+    targets = targets or Targets.of(instance, travel)
     bus_visits, place_sessions = _visits(instance, tours)
     closed = closed_dates(rules)
     result = []

@@ -29,6 +29,7 @@ from planner.domain.travel_matrix import TravelMatrix
 from planner.planning.changes import SessionMove, unit_name
 from planner.planning.replan import (
     REPLAN_ROTA_SECONDS,
+    changed_plan,
     check_published,
     crew_diff,
     published_travel,
@@ -80,7 +81,6 @@ def move_session(
         When the plan names a unit, commune or person the instance lacks.
     """
     from planner.check.validate import validate_as_made
-    from planner.planning.pipeline import assemble
 
     began = time.perf_counter()
     check_published(instance, plan)
@@ -102,18 +102,7 @@ def move_session(
     if rota.uncrewed:
         names = ", ".join(_post_text(instance, key) for key in rota.uncrewed)
         raise MoveRefused("CREW", f"Refusé : aucune équipe complète pour {names} (règle CREW)")
-    reasons = {u.insee: u.reason for u in plan.unserved}
-    new = assemble(
-        instance,
-        tours,
-        rota.shifts,
-        travel,
-        [*plan.warnings, *rota.explanations],
-        plan.solver_seconds + time.perf_counter() - began,
-        reasons,
-        search=plan.search,
-    )
-    new = replace(new, start=plan.start, weeks=plan.weeks)
+    new = changed_plan(instance, plan, tours, rota.shifts, travel, [*plan.warnings, *rota.explanations], began, search=plan.search)
     violations = validate_as_made(instance, new, travel)
     if violations:
         first = violations[0]

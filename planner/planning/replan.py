@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from planner.crews.posts import posts_of, without_posts
 from planner.crews.rota_rules import staff_name
@@ -192,6 +193,26 @@ def crew_diff(
     return lines
 
 
+def changed_plan(
+    instance: Instance,
+    published: Plan,
+    tours: list[Tour],
+    shifts: tuple[Shift, ...],
+    travel: TravelMatrix,
+    warnings: list[str],
+    began: float,
+    **assemble_options: Any,
+) -> Plan:
+    """``published`` after a change (a re-plan, a move): its new tours and shifts, assembled with its
+    horizon, its left-out reasons and its solver time plus the change's (from ``began``)."""
+    from planner.planning.pipeline import assemble
+
+    reasons = {u.insee: u.reason for u in published.unserved}
+    seconds = published.solver_seconds + time.perf_counter() - began
+    plan = assemble(instance, tours, shifts, travel, warnings, seconds, reasons, **assemble_options)
+    return replace(plan, start=published.start, weeks=published.weeks)
+
+
 def published_travel(instance: Instance, published: Plan, roads: str = "estimate") -> TravelMatrix:
     """The travel matrix to change ``published`` with: the instance's places and the sites of the
     published sessions, needed even when their commune is no longer to be visited."""
@@ -276,7 +297,7 @@ def replan(
     PlanningError
         When the new plan fails the independent validator (a defect to report).
     """
-    from planner.planning.pipeline import assemble, raise_if_invalid
+    from planner.planning.pipeline import raise_if_invalid
 
     began = time.perf_counter()
     check_published(instance, published)
@@ -312,21 +333,10 @@ def replan(
     shifts_cancelled = sum(1 for s in published.shifts if s.tour_key in removed)
     diff = tuple(text for _, text in sorted(lines, key=lambda item: item[0]))
 
-    reasons = {u.insee: u.reason for u in published.unserved}
     warnings = [*published.warnings, *rota.explanations]
     if current is not updated and UNGRIDDED_PLAN not in warnings:
         warnings.append(UNGRIDDED_PLAN)
-    plan = assemble(
-        current,
-        tours,
-        tuple(crewed),
-        travel,
-        warnings,
-        published.solver_seconds + time.perf_counter() - began,
-        reasons,
-        uncrewed=len(uncrewed),
-    )
-    plan = replace(plan, start=published.start, weeks=published.weeks)
+    plan = changed_plan(current, published, tours, tuple(crewed), travel, warnings, began, uncrewed=len(uncrewed))
     raise_if_invalid(current, plan, travel, "le plan re-calculé")
     return ReplanResult(
         plan,

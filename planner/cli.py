@@ -507,33 +507,37 @@ def _add_replan_commands(sub: argparse._SubParsersAction) -> None:
     """`planner replan` and `planner move`: re-plan after a cancellation, a breakdown, a closure; move
     one session by hand."""
     p = sub.add_parser("replan", help="re-planifier après une absence, une panne ou une fermeture")
-    p.add_argument("territory", type=path_arg, nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
-    p.add_argument("--plan", type=path_arg, help="plan.json publié (écrit par « planner plan »)")
-    p.add_argument("--version", type=positive_int_arg, metavar="N", help="partir de la version N de l'espace de travail")
-    _add_places(p)
+    _add_published(p, "plan.json publié (écrit par « planner plan »)")
     p.add_argument("--unavailable", action="append", default=[], metavar="PERSONNE:DATE[..DATE]", help="une personne absente")
     p.add_argument("--out-of-service", action="append", default=[], metavar="UNITÉ:DATE[..DATE]", help="une unité hors service")
     p.add_argument("--closed", action="append", default=[], metavar="INSEE:DATE[;DATE…]", help="une commune fermée")
-    p.add_argument("--today", type=date_arg, help="aujourd'hui, AAAA-MM-JJ : rien avant ne change (défaut : la date du jour)")
-    p.add_argument("--out", type=output_dir_arg, default="out", help="dossier de sortie (défaut : out)")
-    p.add_argument("--time-limit", type=seconds_arg, default=10.0, help="secondes de recherche (défaut : 10)")
-    p.add_argument("--roads", type=path_arg, help="trajets du plan : estimate, road, auto, ou un fichier (défaut : ceux du plan)")
+    _add_change_run(p, "secondes de recherche (défaut : 10)")
     p.set_defaults(func=_cmd_replan)
 
     m = sub.add_parser("move", help="déplacer une séance vers un autre jour, une autre unité ou une autre heure")
-    m.add_argument("territory", type=path_arg, nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
-    m.add_argument("--plan", type=path_arg, help="plan.json (écrit par « planner plan » ou « planner replan »)")
-    m.add_argument("--version", type=positive_int_arg, metavar="N", help="partir de la version N de l'espace de travail")
-    _add_places(m)
+    _add_published(m, "plan.json (écrit par « planner plan » ou « planner replan »)")
     m.add_argument("--session", type=session_arg, required=True, metavar="UNITÉ:DATE:INSEE", help="la séance à déplacer")
     m.add_argument("--to", type=date_arg, required=True, metavar="DATE", help="le nouveau jour, AAAA-MM-JJ")
     m.add_argument("--unit", metavar="UNITÉ", help="une autre unité (défaut : la même)")
     m.add_argument("--start", type=time_arg, metavar="HH:MM", help="l'heure de début voulue (défaut : au plus près de l'ancienne)")
-    m.add_argument("--today", type=date_arg, help="aujourd'hui, AAAA-MM-JJ : rien avant ne change (défaut : la date du jour)")
-    m.add_argument("--out", type=output_dir_arg, default="out", help="dossier de sortie (défaut : out)")
-    m.add_argument("--time-limit", type=seconds_arg, default=10.0, help="secondes pour les équipes (défaut : 10)")
-    m.add_argument("--roads", type=path_arg, help="trajets du plan : estimate, road, auto, ou un fichier (défaut : ceux du plan)")
+    _add_change_run(m, "secondes pour les équipes (défaut : 10)")
     m.set_defaults(func=_cmd_move)
+
+
+def _add_published(p: argparse.ArgumentParser, plan_help: str) -> None:
+    """Which plan a change starts from: a plan.json or a version of the workspace (`_published`)."""
+    p.add_argument("territory", type=path_arg, nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
+    p.add_argument("--plan", type=path_arg, help=plan_help)
+    p.add_argument("--version", type=positive_int_arg, metavar="N", help="partir de la version N de l'espace de travail")
+    _add_places(p)
+
+
+def _add_change_run(p: argparse.ArgumentParser, time_help: str) -> None:
+    """When a change applies from, where it is written, its time and its travel."""
+    p.add_argument("--today", type=date_arg, help="aujourd'hui, AAAA-MM-JJ : rien avant ne change (défaut : la date du jour)")
+    p.add_argument("--out", type=output_dir_arg, default="out", help="dossier de sortie (défaut : out)")
+    p.add_argument("--time-limit", type=seconds_arg, default=10.0, help=time_help)
+    p.add_argument("--roads", type=path_arg, help="trajets du plan : estimate, road, auto, ou un fichier (défaut : ceux du plan)")
 
 
 def _cmd_study(args: argparse.Namespace) -> int:

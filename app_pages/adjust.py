@@ -18,10 +18,9 @@ import streamlit as st
 from app_pages import plan_cache, session
 from app_pages.streamlit_fr import CHOOSE
 from planner.domain.errors import MoveRefused
-from planner.domain.french import WEEKDAYS_FR, date_fr, hhmm
+from planner.domain.french import WEEKDAYS_FR, date_fr, hhmm, parse_time
 from planner.domain.instance import BannedDay, Instance, Pin, UnitKind
 from planner.domain.plan import Plan
-from planner.domain.french import parse_time
 from planner.planning.moves import SessionMove, move_session, reapply_moves
 from planner.publish.plan_inputs import Settings
 

@@ -10,33 +10,29 @@ from pathlib import Path
 import pytest
 
 from planner.check.validate import validate
-from planner.crews.rota_search import assign_crews, shift_key
+from planner.crews.rota_search import shift_key
 from planner.domain.errors import InputError, MoveRefused
+from planner.domain.french import parse_time
 from planner.domain.instance import (
     BannedDay,
     CommuneClosure,
     Instance,
     Pin,
-    Rules,
     UnitClosure,
 )
 from planner.domain.plan import Plan
 from planner.inputs import load_territory
 from planner.planning.changes import StaffUnavailable
-from planner.domain.french import parse_time
 from planner.planning.moves import SessionMove, move_session, reapply_moves
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as plan_instance
 from planner.planning.replan import replan
-from planner.tours.day_routing import route_day
-from planner.travel import travel_for
-from tests.builders import MONDAY, bus, commune, small_instance
+from tests.builders import MONDAY, bus, small_instance
 from tests.test_io import territory
+from tests.test_replan import published_plan
+from tests.test_replan import territory as two_bus_territory
 from tests.test_validate import NO_STAFF, TOUR_A, TOUR_C, make_plan, rules_of
 
-WEEKS = 3
-#: The weekly pattern of bus1: weekday → the two communes visited that day.
-PATTERN = {0: ("76001", "76002"), 2: ("76003", "76004"), 4: ("76005", "76006")}
 FAST = PlanOptions(time_limit=2, rota_time_limit=2)
 
 
@@ -47,24 +43,8 @@ def day(week: int, weekday: int):
 @pytest.fixture(scope="module")
 def published() -> tuple[Instance, Plan]:
     """bus1 on Mondays, Wednesdays and Fridays, two communes a day, for three weeks; bus2 idle."""
-    communes = tuple(commune(f"7600{i}", 49.90 + 0.012 * i, 1.10 + (0.01 if i % 2 else -0.01) * i) for i in range(1, 7))
-    instance = Instance("moves", communes, (bus(), bus("bus2")), small_instance().staff, Rules(start=MONDAY, weeks=WEEKS))
-    travel = travel_for(instance)
-    tours = []
-    for week in range(WEEKS):
-        for weekday, insees in PATTERN.items():
-            communes_of_day = [instance.commune(i) for i in insees]
-            tours.append(
-                route_day(
-                    instance.unit("bus1"), day(week, weekday), communes_of_day, session_minutes=180, travel=travel,
-                    time_step=instance.rules.time_step,
-                ).tour
-            )
-    rota = assign_crews(instance, tours, time_limit=5)
-    assert not rota.uncrewed
-    plan = Plan(instance.name, MONDAY, WEEKS, tuple(tours), rota.shifts, travel_label=travel.label)
-    assert validate(instance, plan) == []
-    return instance, plan
+    instance = two_bus_territory("moves")
+    return instance, published_plan(instance)
 
 
 def test_move_to_a_free_day_keeps_everything_else(published):

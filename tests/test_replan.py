@@ -31,14 +31,14 @@ WEEKS = 3
 PATTERN = {0: ("76001", "76002"), 2: ("76003", "76004"), 4: ("76005", "76006")}
 
 
-def territory() -> Instance:
+def territory(name: str = "replan") -> Instance:
     communes = tuple(
         commune(f"7600{i}", 49.90 + 0.012 * i, 1.10 + (0.01 if i % 2 else -0.01) * i)
         for i in range(1, 7)
     )
     staff = small_instance().staff  # three doctors d1-d3, two drivers c1-c2
     return Instance(
-        "replan",
+        name,
         communes,
         (bus(), bus("bus2")),
         staff,

@@ -27,7 +27,7 @@ from planner.domain.calendar import public_holidays
 from planner.domain.instance import Commune, Instance, UnitKind
 from planner.domain.plan import Tour
 from planner.domain.travel_matrix import TravelMatrix
-from planner.results.inversions import blocking_rules, commune_swaps
+from planner.results.inversions import below_target, blocking_rules, commune_swaps
 from planner.results.kpis import Targets
 from planner.tours.pattern_problem import SHORTLIST_FACTOR, Crews, Pattern, PatternProblem, reachable
 
@@ -53,7 +53,7 @@ def left_out_reasons(
 ) -> dict[str, Reason]:
     """The reason of every commune (or fixed place) below its target (``targets``), by INSEE code."""
     instance = problem.instance
-    per_week = dict(targets.visits) | {p: c.sessions_per_week for p, c in targets.places.items()}
+    per_week = targets.per_week
     visits: dict[str, list[date]] = defaultdict(list)
     for t in tours:
         for s in t.sessions:
@@ -61,7 +61,7 @@ def left_out_reasons(
     missed = _missed_dates(instance, pattern, tours, uncrewed, crews)
     reasons = {}
     for c in instance.communes:
-        if c.insee not in per_week or len(visits[c.insee]) >= int(per_week[c.insee] * instance.rules.weeks + 1e-9):
+        if c.insee not in per_week or not below_target(per_week[c.insee], len(visits[c.insee]), instance.rules.weeks):
             continue
         if c.insee in targets.places:
             reasons[c.insee] = _place(instance, c, len(visits[c.insee]), per_week[c.insee], missed.get(c.insee))

@@ -59,7 +59,7 @@ def priority_swaps(
     short = [
         c
         for c in instance.communes
-        if c.priority and c.insee in targets and _below_target(targets[c.insee], len(visits[c.insee]), rules.weeks)
+        if c.priority and c.insee in targets and below_target(targets[c.insee], len(visits[c.insee]), rules.weeks)
     ]
     return [
         s
@@ -105,7 +105,8 @@ def blocking_rules(swaps: Sequence[Swap], insee: str) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _below_target(per_week: float, planned: int, weeks: int) -> bool:
+def below_target(per_week: float, planned: int, weeks: int) -> bool:
+    """Whether ``planned`` visits (or sessions) over ``weeks`` fall short of ``per_week`` a week."""
     return per_week > 0 and planned < math.floor(per_week * weeks + 1e-9)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from planner.domain.calendar import closed_dates
 from planner.domain.instance import Commune, Instance, UnitKind
 from planner.domain.plan import Shift, Tour, Unserved
 from planner.domain.travel_matrix import TravelMatrix
-from planner.results.inversions import inversions, priority_swaps
+from planner.results.inversions import below_target, inversions, priority_swaps
 from planner.tours.catchment import Catchment, catchment_of, catchments
 
 #: kg of CO₂ per km for a light-duty diesel vehicle (assumption, ADEME order of magnitude).
@@ -34,6 +35,11 @@ class Targets:
 
     visits: Mapping[str, float]
     places: Mapping[str, Catchment]
+
+    @cached_property
+    def per_week(self) -> dict[str, float]:
+        """Every target a week by INSEE code: a commune's bus visits, a fixed place's sessions."""
+        return dict(self.visits) | {p: c.sessions_per_week for p, c in self.places.items()}
 
     @classmethod
     def of(cls, instance: Instance, travel: TravelMatrix) -> Targets:
@@ -198,13 +204,13 @@ def unserved_communes(
     bus_visits, place_sessions = _visits(instance, tours)
     closed = closed_dates(rules)
     result = []
-    per_week = dict(targets.visits) | {p: c.sessions_per_week for p, c in targets.places.items()}
+    per_week = targets.per_week
     for c in instance.communes:
         if c.insee not in per_week:
             continue
         target = per_week[c.insee] * rules.weeks
         planned = (place_sessions if c.insee in targets.places else bus_visits)[c.insee]
-        if planned >= int(target + 1e-9):
+        if not below_target(per_week[c.insee], planned, rules.weeks):
             continue
         if c.insee in reasons:
             reason = reasons[c.insee]

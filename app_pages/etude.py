@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -13,6 +14,8 @@ from app_pages import files, session, views
 from app_pages.streamlit_fr import CHOOSE
 from planner import load_territory
 from planner.domain.errors import TourneeError
+from planner.domain.instance import Instance
+from planner.domain.plan import Plan
 from planner.domain.french import number_fr, percent_fr
 from planner.inputs.tables import decode
 from planner.publish.plan_json import read_plan_json
@@ -44,6 +47,18 @@ def _territory():
     """The territory being worked on, as its files (those loaded or uploaded, then edited)."""
     files = session.work().inputs.files
     return territory_texts(files.name, decode(files.communes), decode(files.roster), decode(files.scenario))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _scenario(folder: str, written: float) -> tuple[Instance, Plan]:
+    """A planned scenario's territory and plan, read once (``written``: its plan's time, the key)."""
+    return load_territory(folder), read_plan_json(Path(folder) / "plan.json")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _file_bytes(path: str, written: float) -> bytes:
+    """A study file for its download button, read once per version (``written``: its time)."""
+    return Path(path).read_bytes()
 
 
 def _fmt(key: str, decimals: int, value: float) -> str:
@@ -119,7 +134,7 @@ if report.chart is not None:
     st.altair_chart(report.chart)
 downloads = st.columns(len(report.files))
 for column, path in zip(downloads, report.files):
-    column.download_button(path.name, path.read_bytes(), file_name=path.name, key=f"download-{path.name}")
+    column.download_button(path.name, _file_bytes(str(path), path.stat().st_mtime), file_name=path.name, key=f"download-{path.name}")
 
 planned = [row for row in report.rows if row.get("status") == OK]
 if len(planned) < 2:
@@ -140,6 +155,6 @@ for column, scenario, other in ((pick_a, first, second), (pick_b, second, first)
             st.metric(label, _fmt(key, decimals, row[key]), delta=shown_delta, delta_color="off")
         scenario_dir = folder / SCENARIOS_DIR / scenario
         st_folium(
-            views.tour_map(load_territory(scenario_dir), read_plan_json(scenario_dir / "plan.json"), week=0),
+            views.tour_map(*_scenario(str(scenario_dir), (scenario_dir / "plan.json").stat().st_mtime), week=0),
             height=380, use_container_width=True, returned_objects=[], key=f"study-map-{scenario}-{column is pick_a}",
         )  # fmt: skip

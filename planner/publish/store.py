@@ -23,6 +23,7 @@ import hmac
 import json
 import secrets
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -187,6 +188,26 @@ def _migrate_to_2(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE versions SET start=?, weeks=? WHERE version=?", (data["start"], data["weeks"], version))
 
 
+#: Seconds a new workspace waits for another process to finish switching it to WAL.
+WAL_SWITCH_SECONDS = 30.0
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Put the file in WAL mode (readers never wait for a writer). Two processes opening a new
+    workspace at once both try; SQLite answers "locked" at once to one of them, without its busy
+    timeout, so that one waits until the other has switched."""
+    deadline = time.monotonic() + WAL_SWITCH_SECONDS
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
 #: Bytes of randomness of a subscription token (`secrets.token_urlsafe`): 24 bytes = 192 bits.
 TOKEN_BYTES = 24
 
@@ -209,7 +230,7 @@ class PlanStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
         with self._connect() as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
+            _use_wal(conn)
         with self._transaction() as conn:
             _create(conn)
             row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()

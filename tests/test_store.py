@@ -212,3 +212,32 @@ def test_cli_history_and_diff(tmp_path, instance, capsys):
     assert "passage déplacé" in capsys.readouterr().out
     assert main(["diff", "1", "5", "--workspace", str(tmp_path)]) == 2
     assert "la version 5 n'existe pas" in capsys.readouterr().err
+
+
+OPEN_ON_GO = """
+import sys
+from planner.publish.store import PlanStore
+sys.stdin.readline()
+PlanStore(sys.argv[1])
+"""
+
+
+def test_two_processes_opening_a_new_workspace_at_once_both_succeed(tmp_path: Path) -> None:
+    """Two processes open the same new workspace at the same instant, ten times: both succeed (SQLite
+    refused one of them the switch to WAL, at once, in about half of such openings)."""
+    root = Path(__file__).resolve().parents[1]
+    for trial in range(10):
+        children = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPEN_ON_GO, str(tmp_path / f"espace-{trial}")],
+                cwd=root, env={**os.environ, "PYTHONPATH": str(root)},
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            )
+            for _ in range(2)
+        ]  # fmt: skip
+        time.sleep(0.5)  # both have imported the store and wait
+        for child in children:
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        outputs = [child.communicate(timeout=60)[0] for child in children]
+        assert [child.returncode for child in children] == [0, 0], outputs

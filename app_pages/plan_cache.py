@@ -66,14 +66,10 @@ def _plan_cache() -> tuple[OrderedDict[tuple[str, str], Future[Plan]], threading
     return OrderedDict(), threading.Lock()
 
 
-def _key(instance: Instance, options: PlanOptions) -> tuple[str, str]:
-    return fingerprint(instance), repr(options)
-
-
 def compute_plan(instance: Instance, options: PlanOptions, progress: ProgressFn | None = None) -> Plan:
     """Plan ``instance`` with ``options``; the same pair is solved only once per server."""
     cache, lock = _plan_cache()
-    key = _key(instance, options)
+    key = (fingerprint(instance), repr(options))
     with lock:
         owner = key not in cache
         if owner:
@@ -97,22 +93,14 @@ def compute_plan(instance: Instance, options: PlanOptions, progress: ProgressFn 
     return result
 
 
-@st.cache_resource
-def _started_in_background() -> set[tuple[str, str]]:
-    """The (instance, options) pairs already started in the background on this server."""
-    return set()
-
-
 def start_in_background(instance: Instance, options: PlanOptions) -> None:
     """Start solving ``instance`` with ``options`` in the background unless it is solved or under way,
     so that the plan is (nearly) ready when the coordinator clicks « Planifier »: the click then
     waits for this same computation (`compute_plan`) instead of starting another."""
     cache, lock = _plan_cache()
-    key, tried = _key(instance, options), _started_in_background()
     with lock:
-        if key in cache or key in tried:  # a failed plan is not tried again on every rerun
+        if (fingerprint(instance), repr(options)) in cache:
             return
-        tried.add(key)
 
     def solve() -> None:
         try:

@@ -45,8 +45,9 @@ def move_form(instance: Instance, plan: Plan) -> None:
     """The form "Déplacer une séance"; after a move, what changed."""
     done = st.session_state.pop("move_done", None)
     if done is not None:
-        st.success(f"Séance déplacée ; plan re-vérifié, {done[1]} garde(s) changée(s).")
-        st.dataframe({"changement": list(done[0])}, hide_index=True, width="stretch")
+        changes, shifts_changed, asked = done
+        st.success(f"Séance déplacée ({asked}) ; plan re-vérifié, {shifts_changed} garde(s) changée(s).")
+        st.dataframe({"changement": list(changes)}, hide_index=True, width="stretch")
     sessions = {
         f"{t.unit_id}|{t.date.isoformat()}|{s.insee}": (t, s)
         for t, s in plan.sessions()
@@ -89,10 +90,10 @@ def move_form(instance: Instance, plan: Plan) -> None:
                 time_limit=options.rota_time_limit, seed=options.seed,
             )  # fmt: skip
     except MoveRefused as refusal:
-        st.error(str(refusal))
+        st.error(f"{refusal}\n\nDéplacement demandé : {move.text(instance)}")  # which one, after several tries
         return
     session.accept_move(move, today, result.plan)
-    st.session_state["move_done"] = (result.diff, result.shifts_changed)
+    st.session_state["move_done"] = (result.diff, result.shifts_changed, move.text(instance))
     st.rerun()
 
 

@@ -648,7 +648,8 @@ def test_move_a_session_pin_and_plan_again() -> None:
     tour, last, start = _a_time_that_fits(at.session_state["work"].inputs.instance(), plan)
     key = f"{tour.unit_id}|{tour.date.isoformat()}|{last.insee}"
     _move(at, key, tour.date + timedelta(days=6 - tour.date.weekday()))
-    assert [e.value for e in at.error] == ["Refusé : Médicobus ne travaille pas le dimanche (règle UNIT_DAY)"]
+    [refused] = [e.value for e in at.error]
+    assert refused.startswith("Refusé : Médicobus ne travaille pas le dimanche (règle UNIT_DAY)\n\nDéplacement demandé : ")
     assert at.session_state["work"].plan == plan
 
     _move(at, key, tour.date, hhmm(start))

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from app_pages import streamlit_fr
+from planner.domain.french import date_fr
 from tests.browser_app import CHROMIUM, CHROMIUM_ARGS, app_server, click_plan, log_in
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -274,20 +275,21 @@ def _session_options(page: Page, typed: str) -> list[str]:
 
 
 def _move_session(page: Page, label: str, to_day: date) -> str:
-    """Send the form "Déplacer une séance"; the French outcome shown (success or refusal)."""
+    """Send the form "Déplacer une séance"; the French outcome shown (success or refusal), first line.
+
+    The outcome is the one naming this move (« Déplacement demandé : … »), never a message still on
+    screen from the move before."""
+    day, unit, commune, _start = SESSION_LABEL.match(label).groups()
+    asked = f"{commune} : {day} ({unit}) → {date_fr(to_day)} ({unit})"
     page.get_by_role("combobox", name="Séance").click()
     page.get_by_role("option", name=label, exact=True).click()
     page.get_by_role("spinbutton", name="day, Nouveau jour").click()
     page.keyboard.type(to_day.strftime("%d%m%Y"))
     page.get_by_role("button", name="Déplacer", exact=True).click()
-    try:
-        expect(page.locator("[data-testid='stApp']")).to_have_attribute("data-test-script-state", "running", timeout=5_000)
-    except AssertionError:
-        pass  # a run quicker than the poll: it is over already
+    outcome = page.locator("[data-testid='stAlert']").filter(has_text=re.compile(r"^(Refusé : |Séance déplacée \()")).filter(has_text=asked)
+    expect(outcome).to_have_count(1)
     _idle(page)
-    outcome = page.get_by_text(re.compile(r"^(Refusé : |Séance déplacée ;)")).first
-    expect(outcome).to_be_visible()
-    return outcome.inner_text()
+    return outcome.inner_text().splitlines()[0]
 
 
 def test_coordinator_moves_a_session(page: Page) -> None:
@@ -307,13 +309,15 @@ def test_coordinator_moves_a_session(page: Page) -> None:
     candidates = [(text, d, commune) for d in roomy for day, commune, text in sessions
                   if day != d and day - timedelta(days=day.weekday()) == d - timedelta(days=d.weekday())]  # fmt: skip
     assert candidates, "no day of the plan has room for one more session"
+    outcomes = []
     for text, to_day, commune in candidates[:8]:
         outcome = _move_session(page, text, to_day)
+        outcomes.append(f"{text} → {to_day}: {outcome}")
         if outcome.startswith("Séance déplacée"):
             break
         assert re.search(r"\(règle [A-Z_]+\)", outcome), outcome  # a refusal always names its rule
     else:
-        raise AssertionError("eight moves to days with room were all refused")
+        raise AssertionError("eight moves to days with room were all refused:\n" + "\n".join(outcomes))
     moved = [t for t in _session_options(page, commune) if (m := SESSION_LABEL.match(t)) and m[3] == commune]
     assert any(_label_date(SESSION_LABEL.match(t)[1]) == to_day for t in moved), moved
     _shot(page, "deplacer")

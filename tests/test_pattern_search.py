@@ -15,7 +15,7 @@ from planner.planning.search_report import search_report
 from planner.tours.cpsat import PRESOLVE_SHARE, configure_deterministic
 from planner.tours.greedy_pattern import greedy_pattern
 from planner.tours.pattern_problem import Pattern, build_problem
-from planner.tours.pattern_search import auto_time_limit, budget_steps, effective_budget, solve_pattern
+from planner.tours.pattern_search import _Relaxation, auto_time_limit, budget_steps, effective_budget, solve_pattern, tighten_bound
 from planner.travel import travel_for
 from tests.builders import MONDAY, bus, commune
 
@@ -56,6 +56,22 @@ def test_priority_zones_first_then_need_and_a_proven_bound():
     pattern = solve_pattern(problem, time_limit=2, hint=greedy_pattern(problem))
     assert [v.insee for v in pattern.visits] == ["76002"]
     assert pattern.proven and pattern.need == pattern.need_bound
+
+
+def test_the_kept_pattern_gets_a_tighter_bound_that_no_pattern_exceeds():
+    """Dieppe: the relaxation with the compact-day rule as rows bounds need below the search's
+    relaxation, and never below the proven optimum (the rows cut only fractional answers)."""
+    problem = _problem(load_territory("medicobus-dieppe"))
+    greedy = greedy_pattern(problem)
+    best = solve_pattern(problem, time_limit=4, hint=greedy)
+    assert best.proven and not any(d.priority_need for d in problem.demand.values())
+    need = sum(problem.value(v.insee, v.slot, v.phase) for v in greedy.visits)
+    assert need < best.need
+    search_bound = _Relaxation(problem).bound("need", 0)  # what the search's relaxation proves
+    loose = replace(greedy, method="cp-sat", need=need, need_bound=search_bound)
+    tight = tighten_bound(problem, loose)
+    assert best.need <= tight.need_bound < loose.need_bound
+    assert tighten_bound(problem, best) == best  # at its bound already: nothing to tighten
 
 
 def test_the_tolerance_applies_to_need_only_never_to_the_priority_weight():

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time as clock
 from collections.abc import Callable
+from dataclasses import replace
 
 from planner.check.validate import validate_as_made
 from planner.crews.posts import Post, posts_of, without_posts
@@ -33,7 +34,7 @@ from planner.results.kpis import Targets, compute_kpis, unserved_communes
 from planner.tours.catchment import catchment_demand, catchments
 from planner.tours.greedy_pattern import greedy_pattern
 from planner.tours.pattern_problem import Pattern, PatternProblem, any_crew, build_problem
-from planner.tours.pattern_search import solve_pattern
+from planner.tours.pattern_search import solve_pattern, tighten_bound
 from planner.tours.rollout import roll_out
 from planner.travel import travel_for
 
@@ -69,7 +70,7 @@ def plan(
     demand, targets = catchment_demand(instance, found), Targets.from_catchments(instance, found)
     problem = build_problem(instance, travel, crews=crews, demand=demand, post_limits=limits)
     pattern = _choose_pattern(problem, options, options.time_limit, None)
-    first_budget, rounds = pattern.budget, 0
+    first_problem, first_budget, rounds = problem, pattern.budget, 0
     rota: RotaResult | None = None
     for round_ in range(CREW_ROUNDS + 1):
         report(0.5 + 0.1 * round_, "Horaires de chaque journée (tournées)…")
@@ -109,6 +110,9 @@ def plan(
         warnings += list(rota.explanations)
 
     report(0.9, "Vérification indépendante du plan…")
+    # The bound of the problem with nothing blocked: days the rota could not crew are not proven
+    # uncrewable, so the last round's own bound would not bound every pattern.
+    pattern = tighten_bound(first_problem, pattern if not rounds else replace(pattern, need_bound=None), found_in=problem)
     reasons = {insee: r.text for insee, r in left_out_reasons(problem, pattern, tours, dropped, travel, crews, targets).items()}
     search, extra = search_report(problem, pattern, options, first_budget=first_budget, rounds=rounds)
     result = assemble(

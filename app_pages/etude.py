@@ -22,7 +22,7 @@ from planner.publish.plan_json import read_plan_json
 from planner.results.summary import SHARE_KPIS, format_kpi
 from planner.studies.figures import COLUMNS, OK
 from planner.studies.scenario_files import territory_texts
-from planner.studies.study_run import SCENARIOS_DIR
+from planner.studies.study_run import SCENARIOS_DIR, inputs_fingerprint
 from planner.studies.territory_study import (
     TerritoryStudy,
     run_territory_study,
@@ -102,7 +102,9 @@ if launched:
         weeks=int(weeks),
         options=study_options(float(time_limit)),
     )
-    digest = hashlib.sha256(json.dumps([study.settings(), study.base().communes_csv, time_limit], default=str).encode()).hexdigest()[:12]
+    # every input the scenarios plan from (communes, roster, scenario, settings): after an edit of
+    # any file the study is a new one, never refused as "faite avec d'autres réglages"
+    digest = hashlib.sha256(json.dumps([inputs_fingerprint(study.tasks()), study.settings(), time_limit]).encode()).hexdigest()[:12]
     folder = files.workspace(instance.name) / "etudes" / digest
     bar = st.progress(0.0, text="Préparation de l'étude…")
 

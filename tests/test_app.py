@@ -4,6 +4,8 @@ staff name; a volunteer sees only their own shifts; the working copy survives a 
 
 from __future__ import annotations
 
+import dataclasses
+
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -504,6 +506,15 @@ def test_study_page_runs_a_study_and_compares_two_scenarios() -> None:
     assert table["besoin couvert (part)"].str.fullmatch(r"\d+,\d\u202f%").all()  # French figures
     assert [s.label for s in at.selectbox] == ["Scénario A", "Scénario B"]
     assert sum(m.label == "Besoin couvert" for m in at.metric) == 2
+
+    work = at.session_state["work"]  # the roster edited: the same ranges make a new study, not a refusal
+    files = work.inputs.files
+    roster = files.roster.replace(b"(exemple)", b"(exemple bis)", 1)
+    assert roster != files.roster
+    at.session_state["work"] = dataclasses.replace(work, inputs=dataclasses.replace(work.inputs, files=dataclasses.replace(files, roster=roster)))
+    _button(at, "Lancer l'étude").click().run()
+    _ok(at)
+    assert list(at.dataframe[0].value["statut"]) == ["ok", "ok"]
 
 
 # --- French figures, failures in plain words, consistent counts (issue 14) -----------------------

@@ -336,7 +336,9 @@ def replan(
     warnings = [*published.warnings, *rota.explanations]
     if current is not updated and UNGRIDDED_PLAN not in warnings:
         warnings.append(UNGRIDDED_PLAN)
-    plan = changed_plan(current, published, tours, tuple(crewed), travel, warnings, began, uncrewed=len(uncrewed))
+    plan = changed_plan(
+        current, published, tours, tuple(crewed), travel, warnings, began, uncrewed=len(uncrewed), search=published.search
+    )
     raise_if_invalid(current, plan, travel, "le plan re-calculé")
     return ReplanResult(
         plan,

@@ -66,9 +66,17 @@ def _plan_cache() -> tuple[OrderedDict[tuple[str, str], Future[Plan]], threading
     return OrderedDict(), threading.Lock()
 
 
+@st.cache_resource
+def _failed_plans() -> OrderedDict[tuple[str, str], None]:
+    """The (instance, options) pairs whose last solve failed: not started again in the background
+    (each rerun of a page would solve them again, for nothing); a click on « Planifier » still does."""
+    return OrderedDict()
+
+
 def compute_plan(instance: Instance, options: PlanOptions, progress: ProgressFn | None = None) -> Plan:
     """Plan ``instance`` with ``options``; the same pair is solved only once per server."""
     cache, lock = _plan_cache()
+    failed = _failed_plans()
     key = (fingerprint(instance), repr(options))
     with lock:
         owner = key not in cache
@@ -87,19 +95,26 @@ def compute_plan(instance: Instance, options: PlanOptions, progress: ProgressFn 
     except BaseException as exc:
         with lock:
             cache.pop(key, None)  # a later request tries again
+            failed[key] = None
+            while len(failed) > MAX_CACHED_PLANS:
+                failed.popitem(last=False)
         future.set_exception(exc)
         raise
+    with lock:
+        failed.pop(key, None)
     future.set_result(result)
     return result
 
 
 def start_in_background(instance: Instance, options: PlanOptions) -> None:
-    """Start solving ``instance`` with ``options`` in the background unless it is solved or under way,
-    so that the plan is (nearly) ready when the coordinator clicks « Planifier »: the click then
-    waits for this same computation (`compute_plan`) instead of starting another."""
+    """Start solving ``instance`` with ``options`` in the background unless it is solved, under way
+    or failed last time, so that the plan is (nearly) ready when the coordinator clicks
+    « Planifier »: the click then waits for this same computation (`compute_plan`) instead of
+    starting another."""
     cache, lock = _plan_cache()
+    key = (fingerprint(instance), repr(options))
     with lock:
-        if (fingerprint(instance), repr(options)) in cache:
+        if key in cache or key in _failed_plans():
             return
 
     def solve() -> None:

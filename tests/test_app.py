@@ -596,6 +596,36 @@ def test_loaded_territory_is_planned_in_the_background_and_the_click_gets_that_p
     assert validate(evreux, background) == []
 
 
+def test_a_plan_that_failed_is_not_solved_again_in_the_background_but_a_click_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each rerun of « Planifier » asks for a background start: after a failure it starts nothing
+    (it would fail again, for nothing), while the click solves again and shows the failure."""
+    import threading
+
+    from app_pages import plan_cache
+    from planner.domain.errors import PlanningError
+
+    solves = []
+
+    def failing(instance, options, progress=None):
+        solves.append(instance.name)
+        raise PlanningError("échec voulu")
+
+    monkeypatch.setattr(plan_cache, "solve_plan", failing)
+    instance = load_territory("medicobus-dieppe").replace(name="echec-voulu")
+    options = plan_cache.default_options()
+    with pytest.raises(PlanningError):
+        plan_cache.compute_plan(instance, options)
+    for _rerun in range(3):
+        plan_cache.start_in_background(instance, options)
+    for thread in threading.enumerate():
+        if thread.name == "tournee-plan-echec-voulu":
+            thread.join(timeout=TIMEOUT)
+    assert solves == ["echec-voulu"]
+    with pytest.raises(PlanningError):
+        plan_cache.compute_plan(instance, options)  # the click
+    assert solves == ["echec-voulu"] * 2
+
+
 def test_territory_editor_headers_are_french_and_files_keep_their_columns() -> None:
     """The communes editor shows "nom", "latitude"… as headers; the table (and the file) keep name, lat."""
     at = _app("territoire", coordinator=True)

@@ -228,6 +228,21 @@ def test_plan_honours_pins_and_banned_days(method):
     assert days_of["76002"] and not days_of["76002"] & {0, 1}
 
 
+@pytest.mark.parametrize("method", ["greedy", "cp-sat"])
+def test_a_pin_is_not_traded_for_need(method):
+    """One slot a week, wanted by a commune of need 900 and by a commune of need 10 pinned to that
+    day: the pinned one is served (CP-SAT, maximising need, used to give the slot away)."""
+    from planner.domain.instance import Instance, Rules
+    from tests.builders import commune
+
+    unit = bus(days=frozenset({1}), sessions_per_day=1)
+    communes = (commune("76001", 49.95, 1.15, need=900), commune("76002", 49.85, 1.2, need=10))
+    instance = Instance("t", communes, (unit,), (), Rules(start=MONDAY, weeks=2, pins=(Pin("76002", 1),)))
+    result = plan_instance(instance, replace(FAST, method=method))
+    assert validate(instance, result) == []
+    assert {s.insee for _, s in result.sessions()} == {"76002"}
+
+
 def test_a_pin_that_cannot_be_served_is_explained():
     """A commune pinned to Sunday, which no unit works, is left out and its reason names the pin."""
     base = small_instance(weeks=2)

@@ -124,7 +124,9 @@ def solve_pattern(
         time_limit = auto_time_limit(len(relaxation.keys))
     keys = relaxation.promising(problem, start, PER_COMMUNE) if len(relaxation.keys) > LARGE_MODEL else None
     model = _PatternModel(problem, seed, relaxation, keys, workers)
-    state = _State.initial(model.solution_of(start))
+    first = model.solution_of(start)
+    model.keep_pins(first)
+    state = _State.initial(first)
     for budget in budget_steps(time_limit, len(relaxation.keys)):
         before = model.drive_of(state.values)
         state = _improve(model, state, budget)
@@ -281,6 +283,7 @@ class _PatternModel:
             model.add(cp_model.LinearExpr.weighted_sum(self.x_vars, self.need_coef.tolist()) >= 0).index,
         )
         self.size = len(model.proto.variables)
+        self.pin_floors: list[tuple[np.ndarray, int]] = []  # (visit variables, least visits): `keep_pins`
         self.need_model = model
         self.drive_model = model.clone()
         pairs = _link_pairs(self.drive_model, pair_candidates if exact else [])
@@ -288,6 +291,28 @@ class _PatternModel:
         self.pair_cost = np.array([c for _, c, _, _ in pairs], dtype=np.int64)
         self.pair_first = np.array([a for _, _, a, _ in pairs], dtype=np.int64)
         self.pair_second = np.array([b for _, _, _, b in pairs], dtype=np.int64)
+
+    def keep_pins(self, start: np.ndarray) -> None:
+        """Hard: each pinned commune keeps at least the visits ``start`` gives it (the greedy
+        pattern places pins first), so the search never trades a coordinator's pin for need; the
+        start keeps the rule, so the model stays feasible."""
+        rules = self.problem.instance.rules
+        by_commune: dict[str, list[int]] = {}
+        for i, (insee, _slot, _phase) in enumerate(self.keys):
+            if rules.pin_of(insee) is not None:
+                by_commune.setdefault(insee, []).append(i)
+        for insee in sorted(by_commune):
+            members = by_commune[insee]
+            floor = int(start[self.x_index[members]].sum())
+            if floor == 0:
+                continue
+            for model in (self.need_model, self.drive_model):
+                visits = [model.get_bool_var_from_proto_index(int(self.x_index[i])) for i in members]
+                model.add(cp_model.LinearExpr.sum(visits) >= floor)
+            self.pin_floors.append((self.x_index[members], floor))
+
+    def keeps_pins(self, values: np.ndarray) -> bool:
+        return all(int(values[indices].sum()) >= floor for indices, floor in self.pin_floors)
 
     # --- evaluating solutions ---------------------------------------------------------------------
 
@@ -364,6 +389,7 @@ class _PatternModel:
             for values in known:
                 kept = tuple(v for v in self.visits_of(values) if self.problem.demand[v.insee].priority_need)
                 options.append(self.solution_of(rounded_pattern(self.problem, scores, kept).visits))
+        options = options[: len(known)] + [v for v in options[len(known) :] if self.keeps_pins(v)]
         return max(options, key=lambda v: (*self.need_key(v), -self.drive_of(v)))
 
     # --- running a stage --------------------------------------------------------------------------

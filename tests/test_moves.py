@@ -26,7 +26,7 @@ from planner.planning.changes import StaffUnavailable
 from planner.planning.moves import SessionMove, move_session, reapply_moves
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as plan_instance
-from planner.planning.replan import replan
+from planner.planning.replan import UNGRIDDED_PLAN, replan
 from tests.builders import MONDAY, bus, small_instance
 from tests.test_io import territory
 from tests.test_replan import published_plan
@@ -65,6 +65,19 @@ def test_move_to_a_free_day_keeps_everything_else(published):
     assert result.diff[0].startswith("Séance déplacée — Commune 76001 : lundi 11 janv. 2027")
     assert any("mardi 12 janv. 2027 — Bus bus1 : Commune 76001 de" in line for line in result.diff)
     assert any("Bus bus2" not in line and "ajouté·e" in line for line in result.diff)
+
+
+def test_move_in_a_plan_made_before_the_time_grid():
+    """A plan published before the time grid (sessions to the minute, shifts without set-up) is
+    moved with its own timing, as a re-plan does: accepted, valid under that timing, and said."""
+    instance = two_bus_territory("moves")
+    old_rules = replace(instance.rules, time_step=1, setup_minutes=0)
+    old = published_plan(instance.replace(rules=old_rules))
+    assert "TIME_GRID" in {v.rule for v in validate(instance, old)}
+    move = SessionMove("bus1", day(1, 0), "76001", day(1, 1))
+    result = move_session(instance, old, move, today=MONDAY, time_limit=5)
+    assert validate(instance.replace(rules=old_rules), result.plan) == []
+    assert UNGRIDDED_PLAN in result.plan.warnings
 
 
 def test_move_at_a_time_to_another_unit(published):

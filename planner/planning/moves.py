@@ -8,6 +8,9 @@ A move that would break a hard rule is refused with `MoveRefused`, whose French 
 rule (the validator's rule names): quick checks of the target day first, then the day's timing, the
 crews, and finally the independent validator on the whole new plan.
 
+A plan made before the time grid keeps its own timing, as in a re-plan
+(`planner.planning.replan.published_timing`), and says so in its warnings.
+
 Moves are kept with a plan's inputs (`planner.publish.plan_inputs`) and re-applied after a re-plan by
 `reapply_moves`: one that no longer applies is said in the plan's warnings, never dropped silently.
 """
@@ -29,9 +32,11 @@ from planner.domain.travel_matrix import TravelMatrix
 from planner.planning.changes import SessionMove, unit_name
 from planner.planning.replan import (
     REPLAN_ROTA_SECONDS,
+    UNGRIDDED_PLAN,
     changed_plan,
     check_published,
     crew_diff,
+    published_timing,
     published_travel,
 )
 from planner.tours.day_routing import route_day
@@ -84,6 +89,8 @@ def move_session(
 
     began = time.perf_counter()
     check_published(instance, plan)
+    gridded = instance
+    instance = published_timing(instance, plan)  # a plan made before the time grid keeps its timing
     source = _source_tour(instance, plan, move)
     unit = _target_unit(instance, move)
     commune = instance.commune(move.insee)
@@ -102,7 +109,10 @@ def move_session(
     if rota.uncrewed:
         names = ", ".join(_post_text(instance, key) for key in rota.uncrewed)
         raise MoveRefused("CREW", f"Refusé : aucune équipe complète pour {names} (règle CREW)")
-    new = changed_plan(instance, plan, tours, rota.shifts, travel, [*plan.warnings, *rota.explanations], began, search=plan.search)
+    warnings = [*plan.warnings, *rota.explanations]
+    if instance is not gridded and UNGRIDDED_PLAN not in warnings:
+        warnings.append(UNGRIDDED_PLAN)
+    new = changed_plan(instance, plan, tours, rota.shifts, travel, warnings, began, search=plan.search)
     violations = validate_as_made(instance, new, travel)
     if violations:
         first = violations[0]

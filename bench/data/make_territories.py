@@ -146,7 +146,7 @@ def scenario_text(spec: TerritorySpec) -> str:
         "zones prioritaires choisies par intercommunalité pour ce banc d'essai. Unités et équipe : fictives."
     )
     parts = [
-        f"# Benchmark territory, made by bench/data/make_territories.py (do not edit by hand).",
+        "# Benchmark territory, made by bench/data/make_territories.py (do not edit by hand).",
         f'name = "{spec.title}"',
         f'source = "{source}"',
         "",

@@ -32,8 +32,8 @@ from planner.domain.travel_matrix import TravelMatrix
 from planner.planning.changes import SessionMove, unit_name
 from planner.planning.replan import (
     REPLAN_ROTA_SECONDS,
-    UNGRIDDED_PLAN,
     changed_plan,
+    changed_warnings,
     check_published,
     crew_diff,
     published_timing,
@@ -109,9 +109,7 @@ def move_session(
     if rota.uncrewed:
         names = ", ".join(_post_text(instance, key) for key in rota.uncrewed)
         raise MoveRefused("CREW", f"Refusé : aucune équipe complète pour {names} (règle CREW)")
-    warnings = [*plan.warnings, *rota.explanations]
-    if instance is not gridded and UNGRIDDED_PLAN not in warnings:
-        warnings.append(UNGRIDDED_PLAN)
+    warnings = changed_warnings(plan, rota.explanations, old_timing=instance is not gridded)
     new = changed_plan(instance, plan, tours, rota.shifts, travel, warnings, began, search=plan.search)
     violations = validate_as_made(instance, new, travel)
     if violations:

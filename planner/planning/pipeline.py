@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import time as clock
 from collections.abc import Callable
-from dataclasses import replace
 
 from planner.check.validate import validate_as_made
 from planner.crews.posts import Post, posts_of, without_posts
@@ -112,7 +111,7 @@ def plan(
     report(0.9, "Vérification indépendante du plan…")
     # The bound of the problem with nothing blocked: days the rota could not crew are not proven
     # uncrewable, so the last round's own bound would not bound every pattern.
-    pattern = tighten_bound(first_problem, pattern if not rounds else replace(pattern, need_bound=None), found_in=problem)
+    pattern = tighten_bound(first_problem, pattern, found_in=problem)
     reasons = {insee: r.text for insee, r in left_out_reasons(problem, pattern, tours, dropped, travel, crews, targets).items()}
     search, extra = search_report(problem, pattern, options, first_budget=first_budget, rounds=rounds)
     result = assemble(

@@ -252,6 +252,16 @@ UNGRIDDED_PLAN = (
 )
 
 
+def changed_warnings(published: Plan, explanations: Sequence[str], *, old_timing: bool) -> list[str]:
+    """The warnings of ``published`` after a change: its own, the rota's ``explanations``, and
+    `UNGRIDDED_PLAN` when the change kept the timing of a plan made before the time grid
+    (`published_timing`)."""
+    warnings = [*published.warnings, *explanations]
+    if old_timing and UNGRIDDED_PLAN not in warnings:
+        warnings.append(UNGRIDDED_PLAN)
+    return warnings
+
+
 def published_timing(instance: Instance, published: Plan) -> Instance:
     """``instance`` with the timing rules ``published`` was made with: its own, or — for a plan made
     before the time grid and the set-up time (sessions off the grid, shifts without set-up) — no
@@ -333,9 +343,7 @@ def replan(
     shifts_cancelled = sum(1 for s in published.shifts if s.tour_key in removed)
     diff = tuple(text for _, text in sorted(lines, key=lambda item: item[0]))
 
-    warnings = [*published.warnings, *rota.explanations]
-    if current is not updated and UNGRIDDED_PLAN not in warnings:
-        warnings.append(UNGRIDDED_PLAN)
+    warnings = changed_warnings(published, rota.explanations, old_timing=current is not updated)
     plan = changed_plan(
         current, published, tours, tuple(crewed), travel, warnings, began, uncrewed=len(uncrewed), search=published.search
     )

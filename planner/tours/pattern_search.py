@@ -141,18 +141,22 @@ def tighten_bound(problem: PatternProblem, pattern: Pattern, *, found_in: Patter
     relaxation with the compact-day rule as rows too (`_add_day_order_rows`). Slower to solve than
     the search's relaxation (about 3 s on the Orne département, where it lowers the first pattern's
     bound from 66.0 % to 61.8 % of the need), so it is solved once, for the pattern the plan keeps.
-    ``pattern.need_bound``, when given, is a bound of the same problem from the search: the lower of
-    the two is kept. A pattern ``found_in`` a narrower problem (days blocked) has its priority-zone
-    need counted there: fewer dates, a lower floor, a bound that holds for it."""
-    if pattern.method != "cp-sat" or (pattern.need_bound is not None and pattern.need >= pattern.need_bound):
-        return pattern
+
+    A pattern ``found_in`` a narrower problem (days blocked) has its priority-zone need counted
+    there (fewer dates, a lower floor, a bound that holds for it), and its search's bound, which is
+    that narrower problem's, is dropped; found in ``problem`` itself, the lower of the two bounds is
+    kept."""
+    found_in = found_in or problem
+    own = pattern.need_bound if found_in is problem else None
+    if pattern.method != "cp-sat" or (own is not None and pattern.need >= own):
+        return replace(pattern, need_bound=own)
     relaxation = _Relaxation(problem, day_order=True)
-    floor = sum((found_in or problem).value(v.insee, v.slot, v.phase, priority=True) for v in pattern.visits)
+    floor = sum(found_in.value(v.insee, v.slot, v.phase, priority=True) for v in pattern.visits)
     bound = relaxation.bound("need", floor if relaxation.has_priority else 0)
     if bound is None:
-        return pattern
-    if pattern.need_bound is not None:
-        bound = min(bound, pattern.need_bound)
+        return replace(pattern, need_bound=own)
+    if own is not None:
+        bound = min(bound, own)
     return replace(pattern, need_bound=max(bound, pattern.need))
 
 
@@ -602,6 +606,23 @@ def _add_min_gap(rules: _Rules, x, problem: PatternProblem, by_commune, min_gap_
                     rules.at_most((x[insee, s, ph] for s, ph in keys if s.weekday in (d1, d2)), 1)
 
 
+def _successive_sessions(x, problem: PatternProblem):
+    """Each bus slot and the next session of its day, week by week of the cycle, with the variables
+    that put a commune in each (by INSEE code): (slot, next slot, week, here, there). Slots in a
+    fixed order, never that of a set; weeks where nothing can take the next slot are left out."""
+    by_slot: dict[Slot, list[tuple[str, int]]] = {}
+    for insee, slot, phase in x:
+        by_slot.setdefault(slot, []).append((insee, phase))
+    for slot in sorted(by_slot, key=lambda s: (s.unit_id, s.weekday, s.session, s.room)):
+        nxt = Slot(slot.unit_id, slot.weekday, slot.session + 1)
+        if problem.instance.unit(slot.unit_id).kind is UnitKind.FIXED or nxt not in by_slot:
+            continue
+        for week in range(problem.cycle_weeks):
+            there = _in_week(x, problem, by_slot[nxt], nxt, week)
+            if there:
+                yield slot, nxt, week, _in_week(x, problem, by_slot[slot], slot, week), there
+
+
 def _add_compact_days(model, x, problem: PatternProblem) -> tuple[list, list]:
     """Hard: a bus's sessions of a day follow one another in slot order, each within reach of the previous.
 
@@ -612,35 +633,23 @@ def _add_compact_days(model, x, problem: PatternProblem) -> tuple[list, list]:
     """
     near = problem.near
     costs: dict[tuple[str, str, str], float] = {}  # (unit, a, b): the same for every slot and week
-    by_slot: dict[Slot, list[tuple[str, int]]] = {}
-    for insee, slot, phase in x:
-        by_slot.setdefault(slot, []).append((insee, phase))
     pairs, used = [], []
-    for slot in sorted(by_slot, key=lambda s: (s.unit_id, s.weekday, s.session, s.room)):
-        items = by_slot[slot]
+    for slot, nxt, week, here, there in _successive_sessions(x, problem):
         unit = problem.instance.unit(slot.unit_id)
-        nxt = Slot(slot.unit_id, slot.weekday, slot.session + 1)
-        if unit.kind is UnitKind.FIXED or nxt not in by_slot:
-            continue
-        for week in range(problem.cycle_weeks):
-            here = _in_week(x, problem, items, slot, week)
-            there = _in_week(x, problem, by_slot[nxt], nxt, week)
-            if not there:
-                continue
-            used_next = model.new_bool_var(f"used(unit={nxt.unit_id}, day={nxt.weekday}, session={nxt.session}, week={week})")
-            model.add(used_next == sum(there.values()))
-            model.add(used_next <= sum(here.values()))
-            used.append((used_next.index, [v.index for v in there.values()], [v.index for v in here.values()]))
-            occurrences = len(problem.dates.get((nxt, week), ()))
-            for insee, var in here.items():
-                # in the order of `there`, never of the set `near` (hashed strings: the order would vary by process)
-                following = [b for b in there if b in near[slot.unit_id, insee]]
-                # visit c here and something next ⇒ that next is near c
-                model.add(var + used_next - sum(there[b] for b in following) <= 1)
-                for b in following:
-                    if (unit.id, insee, b) not in costs:
-                        costs[unit.id, insee, b] = _pair_cost(problem, unit, insee, b)
-                    pairs.append((var.index, there[b].index, costs[unit.id, insee, b] * occurrences))
+        used_next = model.new_bool_var(f"used(unit={nxt.unit_id}, day={nxt.weekday}, session={nxt.session}, week={week})")
+        model.add(used_next == sum(there.values()))
+        model.add(used_next <= sum(here.values()))
+        used.append((used_next.index, [v.index for v in there.values()], [v.index for v in here.values()]))
+        occurrences = len(problem.dates.get((nxt, week), ()))
+        for insee, var in here.items():
+            # in the order of `there`, never of the set `near` (hashed strings: the order would vary by process)
+            following = [b for b in there if b in near[slot.unit_id, insee]]
+            # visit c here and something next ⇒ that next is near c
+            model.add(var + used_next - sum(there[b] for b in following) <= 1)
+            for b in following:
+                if (unit.id, insee, b) not in costs:
+                    costs[unit.id, insee, b] = _pair_cost(problem, unit, insee, b)
+                pairs.append((var.index, there[b].index, costs[unit.id, insee, b] * occurrences))
     return pairs, used
 
 
@@ -648,25 +657,14 @@ def _add_day_order_rows(rows: Rows, x, problem: PatternProblem) -> None:
     """The compact-day rule (`_add_compact_days`) as rows over the visits alone, for the relaxation.
     Valid because a slot holds one commune a week: slot ``s + 1`` is used at most as often as slot
     ``s``, and a commune in slot ``s`` excludes, the same week, every commune too far to follow it."""
-    by_slot: dict[Slot, list[tuple[str, int]]] = {}
-    for insee, slot, phase in x:
-        by_slot.setdefault(slot, []).append((insee, phase))
-    for slot in sorted(by_slot, key=lambda s: (s.unit_id, s.weekday, s.session, s.room)):
-        nxt = Slot(slot.unit_id, slot.weekday, slot.session + 1)
-        if problem.instance.unit(slot.unit_id).kind is UnitKind.FIXED or nxt not in by_slot:
-            continue
-        for week in range(problem.cycle_weeks):
-            here = _in_week(x, problem, by_slot[slot], slot, week)
-            there = _in_week(x, problem, by_slot[nxt], nxt, week)
-            if not there:
-                continue
-            later = [v.index for v in there.values()]
-            rows.add(later + [v.index for v in here.values()], [1] * len(later) + [-1] * len(here), -np.inf, 0)
-            for insee, var in here.items():
-                near = problem.near[slot.unit_id, insee]
-                far = [v.index for b, v in there.items() if b not in near]
-                if far:
-                    rows.add([var.index, *far], [1] * (1 + len(far)), -np.inf, 1)
+    for slot, _nxt, _week, here, there in _successive_sessions(x, problem):
+        later = [v.index for v in there.values()]
+        rows.add(later + [v.index for v in here.values()], [1] * len(later) + [-1] * len(here), -np.inf, 0)
+        for insee, var in here.items():
+            near = problem.near[slot.unit_id, insee]
+            far = [v.index for b, v in there.items() if b not in near]
+            if far:
+                rows.add([var.index, *far], [1] * (1 + len(far)), -np.inf, 1)
 
 
 def _pair_cost(problem: PatternProblem, unit: Unit, a: str, b: str) -> float:

@@ -7,6 +7,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from planner.check.validate import validate
@@ -14,8 +15,10 @@ from planner.domain.errors import InputError
 from planner.domain.french import hhmm
 from planner.domain.instance import Instance, Role, TimeWindow
 from planner.domain.plan import Plan, Tour, shift_times
+from planner.domain.travel_matrix import TravelMatrix
 from planner.inputs import load_territory
 from planner.tours.day_routing import fixed_session_times, route_day
+from planner.tours.pattern_problem import build_problem, neighbours
 from planner.travel import travel_for
 from tests.builders import MONDAY, bus, commune, small_instance
 from tests.plan_builders import crew_shifts
@@ -145,3 +148,27 @@ def test_sessions_that_fit_only_off_the_grid_are_refused(tmp_path):
 def test_rules_refuse_a_step_that_does_not_divide_the_hour():
     with pytest.raises(ValueError, match="pas horaire de 25 min : il doit diviser l'heure"):
         small_instance(time_step=25)
+
+
+def _two_stop_day(time_step: int):
+    """bus1's depot, A 47 min out, B 9 min on from A and 47 min back: two sessions fit to the minute
+    (47 + 180 leaves 13 min before lunch for the 9-min hop), not on a 15-min grid (the drive out
+    takes 4 steps, the morning has no slack left, and after lunch 15 + 180 + 60 > 240)."""
+    a, b = commune("76001", 49.95, 1.15), commune("76002", 49.96, 1.16)
+    instance = replace(small_instance(time_step=time_step), communes=(a, b))
+    unit = instance.unit("bus1")
+    minutes = np.array([[0, 47, 47], [47, 0, 9], [47, 9, 0]], dtype=float)
+    travel = TravelMatrix((unit.depot, a.site.point, b.site.point), minutes, minutes, "estimate", "test")
+    near = neighbours(build_problem(instance, travel))["bus1", "76001"]
+    day = route_day(unit, MONDAY, [a, b], session_minutes=180, travel=travel, time_step=time_step)
+    return near, day
+
+
+def test_the_pattern_pairs_sessions_as_the_timed_day_does():
+    """Whether B may follow A in the weekly pattern agrees with the day's timing, grid included: on a
+    15-min grid the pattern no longer plans a day the roll-out must cut (on the Orne département,
+    9 sessions were dropped that way)."""
+    near, day = _two_stop_day(1)
+    assert "76002" in near and day.dropped == ()
+    near, day = _two_stop_day(15)
+    assert "76002" not in near and len(day.dropped) == 1

@@ -355,12 +355,19 @@ def reachable(instance: Instance, travel: TravelMatrix, unit: Unit, commune: Com
     if unit.kind is UnitKind.FIXED:
         return length <= unit.hours.minutes
     depot, site = travel.index(unit.depot), travel.index(commune.site.point)
-    out, back = whole_minutes(travel.minutes[depot, site]), whole_minutes(travel.minutes[site, depot])
+    step = instance.rules.time_step
+    out, back = grid_minutes(travel.minutes[depot, site], step), grid_minutes(travel.minutes[site, depot], step)
     if unit.lunch is None:
         return out + length + back <= unit.hours.minutes
     morning = unit.lunch.start - unit.hours.start
     afternoon = unit.hours.end - unit.lunch.end
     return out + length <= morning or length + back <= afternoon
+
+
+def grid_minutes(minutes, step: int):
+    """Drive minutes as the day's timing counts them (`planner.tours.day_routing`): rounded up to
+    whole minutes, then to whole steps of the time grid, since sessions start and end on it."""
+    return np.ceil(whole_minutes(minutes) / step - 1e-9) * step
 
 
 def site_hours_fit(commune: Commune, unit: Unit, length: int) -> bool:
@@ -392,7 +399,8 @@ def neighbours(problem: PatternProblem) -> dict[tuple[str, str], frozenset[str]]
         else:
             d = problem.travel.index(unit.depot)
             out, back = problem.travel.minutes[d, idx], problem.travel.minutes[idx, d]
-            fits = _pair_fits(unit, instance.rules.session_length(unit), *(whole_minutes(m) for m in (out, minutes, back)))
+            step = instance.rules.time_step
+            fits = _pair_fits(unit, instance.rules.session_length(unit), *(grid_minutes(m, step) for m in (out, minutes, back)))
         ok = (minutes <= limit) & fits
         np.fill_diagonal(ok, False)
         for i, a in enumerate(codes):

@@ -14,6 +14,7 @@ from planner.planning.pipeline import plan
 from planner.planning.search_report import search_report
 from planner.tours.cpsat import PRESOLVE_SHARE, configure_deterministic
 from planner.tours.greedy_pattern import greedy_pattern
+from planner.tours import pattern_search
 from planner.tours.pattern_problem import Pattern, build_problem
 from planner.tours.pattern_search import _Relaxation, auto_time_limit, budget_steps, effective_budget, solve_pattern, tighten_bound
 from planner.travel import travel_for
@@ -72,6 +73,20 @@ def test_the_kept_pattern_gets_a_tighter_bound_that_no_pattern_exceeds():
     tight = tighten_bound(problem, loose)
     assert best.need <= tight.need_bound < loose.need_bound
     assert tighten_bound(problem, best) == best  # at its bound already: nothing to tighten
+
+
+def test_a_model_of_the_promising_visits_proves_nothing_for_the_others(monkeypatch):
+    """Dieppe, as if it were department-sized (one promising visit kept per commune): CP-SAT proves
+    the optimum of the smaller model, below the real one. The pattern claims no proof and its
+    bound, from the relaxation over every visit, still holds for the best pattern."""
+    problem = _problem(load_territory("medicobus-dieppe"))
+    best = solve_pattern(problem, time_limit=4, hint=greedy_pattern(problem))
+    assert best.proven
+    monkeypatch.setattr(pattern_search, "LARGE_MODEL", 0)
+    monkeypatch.setattr(pattern_search, "PER_COMMUNE", 1)
+    part = solve_pattern(problem, time_limit=4, hint=greedy_pattern(problem))
+    assert part.need < best.need <= part.need_bound
+    assert not part.proven and "parmi les visites les plus prometteuses" in " ".join(part.notes)
 
 
 def test_the_tolerance_applies_to_need_only_never_to_the_priority_weight():

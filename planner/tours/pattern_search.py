@@ -203,18 +203,20 @@ def _improve(model: _PatternModel, state: _State, budget: float) -> _State:
         if model.need_key(found) > model.need_key(new.best):
             new.best, new.drive_proven = found, False
         floor = model.priority_of(new.best)
-        bounds = [run.bound - model.weight * floor] if run.values is not None and run.bound is not None else []
-        if not run.optimal:  # the relaxation (solved only when CP-SAT proved nothing)
+        # CP-SAT's bound holds for the visits the model has: for every visit only when it has them all.
+        proven = run.optimal and model.complete
+        bounds = [run.bound - model.weight * floor] if model.complete and run.bound is not None and run.values is not None else []
+        if not proven:  # the relaxation over every visit (solved only when CP-SAT proved nothing)
             bounds.append(model.need_bound(floor))
         bounds = [b for b in bounds if b is not None]
         if bounds:
             new.need_bound = min(bounds)
-        new.need_proven = run.optimal or (
+        new.need_proven = proven or (
             new.need_bound is not None
             and model.need_of(new.best) >= new.need_bound
             and (not model.has_priority or _at_least(floor, model.priority_bound()))
         )
-        new.notes.append(_stage_note("besoin", run))
+        new.notes.append(_stage_note("besoin", run, model.complete))
     else:
         spare = NEED_SHARE * budget
     if not new.drive_proven:
@@ -228,7 +230,7 @@ def _improve(model: _PatternModel, state: _State, budget: float) -> _State:
         run = model.run("drive", floors=(priority, floor), hint=start, budget=share)
         found = run.values if run.values is not None else start
         new.drive_proven = run.optimal
-        new.notes.append(_stage_note("conduite", run))
+        new.notes.append(_stage_note("conduite", run, model.complete))
         if model.need_key(found) > model.need_key(new.best):
             new.best = found
         new.values = found
@@ -243,10 +245,15 @@ def _at_least(value: int, bound: int | None) -> bool:
     return bound is not None and value >= bound
 
 
-def _stage_note(stage: str, run: _Run) -> str:
+def _stage_note(stage: str, run: _Run, complete: bool) -> str:
+    """How a stage went, in French; a model of the promising visits only proves nothing for the others."""
     if run.values is None:
         return f"{stage} : aucune solution CP-SAT en {run.spent:.1f} s de calcul ({run.status}), la précédente est gardée"
-    return f"{stage} : {'optimum prouvé' if run.optimal else 'meilleure solution trouvée'} ({run.spent:.1f} s de calcul)"
+    if run.optimal:
+        found = "optimum prouvé" if complete else "optimum parmi les visites les plus prometteuses"
+    else:
+        found = "meilleure solution trouvée"
+    return f"{stage} : {found} ({run.spent:.1f} s de calcul)"
 
 
 class _PatternModel:
@@ -274,6 +281,7 @@ class _PatternModel:
         _add_assignment_rules(_Rules(model, None), self.x, problem)
         pair_candidates, self.used = _add_compact_days(model, self.x, problem)
         self.keys = list(self.x)
+        self.complete = len(self.keys) == len(relaxation.keys)  # every visit, or the promising ones
         self.x_vars = [self.x[k] for k in self.keys]
         self.x_index = np.array([v.index for v in self.x_vars], dtype=np.int64)
         self.need_coef = np.array([problem.value(*k) for k in self.keys], dtype=np.int64)

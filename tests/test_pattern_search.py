@@ -30,7 +30,9 @@ def test_the_budget_is_a_ladder_of_doublings():
     assert effective_budget(5) == 4 and effective_budget(8) == 8
     assert budget_steps(4, 100) == [1.0, 1.0, 2.0]
     assert budget_steps(8, 100)[: len(budget_steps(4, 100))] == budget_steps(4, 100)
-    assert auto_time_limit(500) == 2 and auto_time_limit(8000) == 8 and auto_time_limit(10**6) == 32
+    assert auto_time_limit(500) == 2 and auto_time_limit(2000) == 8 and auto_time_limit(10**6) == 32
+    # larger models start with larger steps (each step runs CP-SAT afresh)
+    assert budget_steps(8, 1000) == [2.0, 2.0, 4.0] and budget_steps(32, 10_000) == [32.0]
 
 
 def test_a_longer_time_limit_never_gives_a_worse_pattern():
@@ -102,6 +104,17 @@ def test_the_tolerance_applies_to_need_only_never_to_the_priority_weight():
     result = plan(instance, PlanOptions(time_limit=2))
     assert result.kpis["need_served_share"] >= 0.9 * result.kpis["need_bound_share"] - 1e-4
     assert result.kpis["need_served_share"] <= result.kpis["need_bound_share"] + 1e-4
+
+
+def test_the_tolerance_is_counted_from_the_proven_bound():
+    """The driving stage keeps need within the tolerance (10 %) of the best possible: proven at
+    1,000, down to 900; best found 1,000 but bounded by 1,050, down to 945; bounded by 1,200,
+    nothing is given up (the best found may already be 10 % short of the best possible)."""
+    instance = load_territory("medicobus-dieppe")
+    instance = instance.replace(rules=replace(instance.rules, need_tolerance_percent=10))
+    problem = _problem(instance)
+    model = pattern_search._PatternModel(problem, 0, _Relaxation(problem))
+    assert [model.need_floor(1000, b) for b in (1000, 1050, 1200, None)] == [900, 945, 1000, 1000]
 
 
 def test_no_silent_fallback_the_summary_says_greedy_and_why():

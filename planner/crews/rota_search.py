@@ -39,13 +39,13 @@ FULL_BUDGET = 0.1
 WINDOW_BUDGET = 0.3
 #: A whole-model rota that leaves a tour uncrewed searches again, this long, before giving it up.
 RETRY_BUDGET = 0.5
-#: When the greedy start of a large rota leaves a tour uncrewed, the hard rules alone are solved
-#: for the most crewed tours, staying as close to the start as they can (`_crew_more`), this long
-#: at most on one worker with CP-SAT's full linear relaxation (the problem is nearly a flow: its
-#: relaxation is tight). Monthly maxima couple weeks that no window sees together: on the Orne
-#: département's 255 tours the greedy start left 9 to 11 tours uncrewed and the windows crewed
-#: none of them; this run crews them all, keeping 477 of the start's 488 shifts (proven optimal
-#: in 0.2 units, 0.8 s).
+#: When the greedy start of a large rota, or a small rota's first run, leaves a tour uncrewed, the
+#: hard rules alone are solved for the most crewed tours, staying as close to the start as they can
+#: (`_crew_more`), this long at most on one worker with CP-SAT's full linear relaxation (the problem
+#: is nearly a flow: its relaxation is tight). Monthly maxima couple weeks that no window sees
+#: together: on the Orne département's 255 tours the greedy start left 9 to 11 tours uncrewed and
+#: the windows crewed none of them; this run crews them all, keeping 477 of the start's 488 shifts
+#: (proven optimal in 0.2 units, 0.8 s).
 CREWING_BUDGET = 2.0
 #: Models with at most this many assignment variables are solved whole.
 SMALL_MODEL = 3000
@@ -357,8 +357,9 @@ def _search(
         values, _, optimal = _solve(rm.model, budget=FULL_BUDGET, seed=seed, workers=min(workers, SMALL_MODEL_WORKERS))
         solver = _evaluate(rm.model, values) if values is not None else None
         if solver is not None and not optimal and any(solver.Value(v) for v in rm.uncrewed.values()):
-            # A tour left uncrewed costs the plan its visits: search longer.
-            _set_hint(rm.model, values)
+            # A tour left uncrewed costs the plan its visits: crew what the hard rules allow, search longer.
+            _hint_shifts(rm, _crew_more(rm, _shifts_of_solution(rm, solver), seed=seed))
+            _complete_hint(rm.model)
             values, _, optimal = _solve(rm.model, budget=RETRY_BUDGET, seed=seed, workers=min(workers, SMALL_MODEL_WORKERS))
             solver = _evaluate(rm.model, values) if values is not None else solver
         return (

@@ -31,6 +31,11 @@ class Rows:
     low: list[float] = field(default_factory=list)
     high: list[float] = field(default_factory=list)
 
+    def new_variable(self) -> int:
+        """One more variable (in [0, 1], worth nothing in any objective), by its index."""
+        self.size += 1
+        return self.size - 1
+
     def add(self, variables, coefs, low: float, high: float) -> None:
         row = len(self.low)
         variables = list(variables)

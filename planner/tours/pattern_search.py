@@ -47,10 +47,12 @@ TIE_SCALE = 1000
 #: above, four interleaved workers (neighbourhood search only for driving, where it improves
 #: fastest). Above `LARGE_MODEL` possible visits, the model keeps only the promising ones
 #: (`_Relaxation.promising`, with `PER_COMMUNE` per commune); the bound still comes from the
-#: relaxation over every visit.
+#: relaxation over every visit. On the Orne département (18,360 visits), 6 a commune kept 1,958 of
+#: them and missed the most priority-zone need (99.7 % of it); 16 keep 4,753 and reach it, proven
+#: by the relaxation, in 3.6 s.
 SMALL_MODEL = 300
 LARGE_MODEL = 4000
-PER_COMMUNE = 6
+PER_COMMUNE = 16
 #: Above this many (visit, next visit) pairs, driving is estimated per visit instead of per leg.
 MAX_PAIR_VARIABLES = 40_000
 #: Budgets are in "seconds": about a second of computing on a 2-core machine each. CP-SAT spends
@@ -58,16 +60,26 @@ MAX_PAIR_VARIABLES = 40_000
 #: rate (measured on the 2-core machine: its neighbourhood search does about this much
 #: deterministic work per second).
 DETERMINISTIC_PER_SECOND = 0.2
-#: First step of the ladder (seconds), larger for large models.
+#: First step of the ladder (seconds), larger for larger models: each step runs CP-SAT afresh, and
+#: a step too short for the priority zones' stage finds little (Orne département: its most
+#: priority-zone need took 9.2 s of computing in one run, and was not found in steps of 8).
 SMALLEST_STEP = 1.0
-LARGE_MODEL_STEP = 8.0
+MEDIUM_MODEL_STEP = 2.0
+LARGE_MODEL_STEP = 32.0
 #: Without a time limit, the budget grows with the possible visits: 2 s up to `AUTO_VISITS`, doubling
 #: for every doubling of the visits, at most `AUTO_MAX` s.
-AUTO_VISITS = 2000
+AUTO_VISITS = 500
 AUTO_MAX = 32.0
 #: Share of a ladder step for the need stage; the driving stage has the rest, and whatever the need
 #: stage did not use (proven, or ended early).
 NEED_SHARE = 0.6
+#: A stage is never given less than this budget (CP-SAT's presolve alone takes about that).
+MIN_STAGE = 0.25
+#: While the priority zones' need may still grow, it is searched first, alone, with this share of
+#: the need stages' budget (the need stage has the rest and whatever it leaves). Apart from need it
+#: is found and proven much faster: on the Orne département's model, its most priority-zone need in
+#: 8.6 s of computing, where priority weighted above need had not found it in 32 s.
+PRIORITY_SHARE = 0.6
 #: The ladder stops when a step of at least `STALL_STEP`, the need stages proven, gained less than
 #: this share of driving.
 DRIVE_STALL = 0.002
@@ -89,7 +101,7 @@ def effective_budget(time_limit: float) -> float:
 
 def budget_steps(time_limit: float, variables: int) -> list[float]:
     """The ladder: the first step, then steps that double the total, up to `effective_budget`."""
-    first = LARGE_MODEL_STEP if variables > LARGE_MODEL else SMALLEST_STEP
+    first = LARGE_MODEL_STEP if variables > LARGE_MODEL else MEDIUM_MODEL_STEP if variables > SMALL_MODEL else SMALLEST_STEP
     total = effective_budget(time_limit)
     if total <= first:
         return [total]
@@ -131,16 +143,16 @@ def solve_pattern(
         before = model.drive_of(state.values)
         state = _improve(model, state, budget)
         stalled = budget >= STALL_STEP and before - model.drive_of(state.values) < DRIVE_STALL * before
-        if state.need_proven and (state.drive_proven or stalled):
+        if state.need_settled and (state.drive_proven or stalled):
             break
     return model.pattern(state, time_limit)
 
 
 def tighten_bound(problem: PatternProblem, pattern: Pattern, *, found_in: PatternProblem | None = None) -> Pattern:
     """``pattern`` with the proven bound of ``problem`` at the pattern's priority-zone need, from the
-    relaxation with the compact-day rule as rows too (`_add_day_order_rows`). Slower to solve than
-    the search's relaxation (about 3 s on the Orne département, where it lowers the first pattern's
-    bound from 66.0 % to 61.8 % of the need), so it is solved once, for the pattern the plan keeps.
+    relaxation with each bus day's sessions as pairs (`_add_day_flows`). Slower to solve than the
+    search's relaxation (about 11 s on the Orne département, where it bounds need at 60.6 % where the
+    search's relaxation says 64.4 %), so it is solved once, for the pattern the plan keeps.
 
     A pattern ``found_in`` a narrower problem (days blocked) has its priority-zone need counted
     there (fewer dates, a lower floor, a bound that holds for it), and its search's bound, which is
@@ -150,7 +162,7 @@ def tighten_bound(problem: PatternProblem, pattern: Pattern, *, found_in: Patter
     own = pattern.need_bound if found_in is problem else None
     if pattern.method != "cp-sat" or (own is not None and pattern.need >= own):
         return replace(pattern, need_bound=own)
-    relaxation = _Relaxation(problem, day_order=True)
+    relaxation = _Relaxation(problem, day_flows=True)
     floor = sum(found_in.value(v.insee, v.slot, v.phase, priority=True) for v in pattern.visits)
     bound = relaxation.bound("need", floor if relaxation.has_priority else 0)
     if bound is None:
@@ -179,7 +191,10 @@ class _State:
     values: np.ndarray  # the answer: every variable of the need model
     best: np.ndarray  # the most need found (priority zones first), the floor of the drive stage
     need_bound: int | None = None  # proven bound on need, with the priority zones' need of ``best``
+    priority_proven: bool = False  # proven for every visit (also for the model's: settled)
     need_proven: bool = False
+    priority_settled: bool = False  # the model has no better answer: no use searching again
+    need_settled: bool = False
     drive_proven: bool = False
     improved: bool = False  # better than the first solution
     notes: list[str] = field(default_factory=list)
@@ -193,36 +208,43 @@ def _improve(model: _PatternModel, state: _State, budget: float) -> _State:
     """One ladder step: the two stages from ``state``, kept only if the answer is at least as good."""
     new = replace(state, notes=[])
     spare = 0.0
-    if not new.need_proven:
+    if not new.need_settled:
         share = NEED_SHARE * budget
+        if model.has_priority and not new.priority_settled:
+            floor = model.priority_of(new.best)
+            run = model.run("priority", floors=(floor, 0), hint=new.best, budget=PRIORITY_SHARE * share)
+            share -= run.spent
+            if run.values is not None and model.need_key(run.values) > model.need_key(new.best):
+                new.best, new.drive_proven = run.values, False
+            reached = _at_least(model.priority_of(new.best), model.priority_bound())
+            new.priority_settled = run.optimal or reached
+            new.priority_proven = (run.optimal and model.complete) or reached
+            new.notes.append(_stage_note("zones prioritaires", run, model.complete))
         floor = model.priority_of(new.best)
         start = model.best_start(floor, [new.best, new.values])
-        run = model.run("need", floors=(floor, 0), hint=start, budget=share)
+        run = model.run("need", floors=(floor, 0), hint=start, budget=max(share, MIN_STAGE))
         found = run.values if run.values is not None else start
         spare = share - run.spent
         if model.need_key(found) > model.need_key(new.best):
             new.best, new.drive_proven = found, False
-        floor = model.priority_of(new.best)
         # CP-SAT's bound holds for the visits the model has: for every visit only when it has them all.
         proven = run.optimal and model.complete
-        bounds = [run.bound - model.weight * floor] if model.complete and run.bound is not None and run.values is not None else []
+        bounds = [run.bound] if model.complete and run.bound is not None and run.values is not None else []
         if not proven:  # the relaxation over every visit (solved only when CP-SAT proved nothing)
             bounds.append(model.need_bound(floor))
         bounds = [b for b in bounds if b is not None]
         if bounds:
             new.need_bound = min(bounds)
-        new.need_proven = proven or (
-            new.need_bound is not None
-            and model.need_of(new.best) >= new.need_bound
-            and (not model.has_priority or _at_least(floor, model.priority_bound()))
-        )
+        reached = new.need_bound is not None and model.need_of(new.best) >= new.need_bound
+        new.need_settled = (run.optimal or reached) and (not model.has_priority or new.priority_settled)
+        new.need_proven = (proven or reached) and (not model.has_priority or new.priority_proven)
         new.notes.append(_stage_note("besoin", run, model.complete))
     else:
         spare = NEED_SHARE * budget
     if not new.drive_proven:
         priority, need = model.priority_of(new.best), model.need_of(new.best)
         same_priority = model.priority_of(state.values) == priority
-        floor = max(math.ceil((100 - model.tolerance) * need / 100), model.need_of(state.values) if same_priority else 0)
+        floor = max(model.need_floor(need, new.need_bound), model.need_of(state.values) if same_priority else 0)
         options = [new.values, new.best]
         keeps = [v for v in options if model.priority_of(v) >= priority and model.need_of(v) >= floor]
         start = min(keeps or options[1:], key=model.drive_of)
@@ -379,13 +401,14 @@ class _PatternModel:
         """Proven bound on need among the patterns that serve at least ``priority_floor`` in priority zones."""
         return self.relaxation.bound("need", priority_floor)
 
-    @property
-    def weight(self) -> int:
-        """A priority-zone unit outweighs any need: the need stage maximises weight × priority + need."""
-        if not self.has_priority:
-            return 0
-        bound = self.need_bound(0) if len(self.keys) > SMALL_MODEL else None
-        return (bound if bound is not None else int(self.need_coef.sum())) + 1
+    def need_floor(self, need: int, bound: int | None) -> int:
+        """The least need the driving stage may keep from the best pattern's ``need``: at most
+        ``tolerance`` % below the proven ``bound`` (the best possible), never more than ``need``.
+        Counted from the bound, not from the best found, so the plan stays within the tolerance of
+        the best possible; while the bound is far above the best found, no need is given up."""
+        if bound is None:
+            return need
+        return min(need, math.ceil((100 - self.tolerance) * max(need, bound) / 100))
 
     def need_key(self, values: np.ndarray) -> tuple[int, int]:
         return (self.priority_of(values), self.need_of(values))
@@ -409,8 +432,8 @@ class _PatternModel:
     def run(self, stage: str, *, floors: tuple[int, int], hint: np.ndarray, budget: float) -> _Run:
         """Solve one stage from ``hint`` with the given floors (priority need, need)."""
         model = self.drive_model if stage == "drive" else self.need_model
-        if stage == "need":
-            coefs = self.weight * self.priority_coef + self.need_coef
+        if stage in ("priority", "need"):
+            coefs = self.priority_coef if stage == "priority" else self.need_coef
             model.maximize(cp_model.LinearExpr.weighted_sum(self.x_vars, coefs.tolist()))
         else:
             coefs = (TIE_SCALE * self.drive_coef + self.tie_coef).tolist() + (TIE_SCALE * self.pair_cost).tolist()
@@ -440,8 +463,9 @@ class _PatternModel:
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return _Run(None, 0, None, False, spent, solver.status_name(status))
         values = np.array(solver.response_proto.solution, dtype=np.int64)[: self.size]
-        objective = self.weight * self.priority_of(values) + self.need_of(values) if stage == "need" else self.drive_of(values)
-        bound = math.floor(solver.best_objective_bound + 1e-6) if stage == "need" else None
+        objectives = {"priority": self.priority_of, "need": self.need_of, "drive": self.drive_of}
+        objective = objectives[stage](values)
+        bound = math.floor(solver.best_objective_bound + 1e-6) if stage != "drive" else None
         return _Run(values, objective, bound, status == cp_model.OPTIMAL, spent, solver.status_name(status))
 
     # --- the answer -------------------------------------------------------------------------------
@@ -493,7 +517,7 @@ class _Relaxation:
     class _Index:
         index: int
 
-    def __init__(self, problem: PatternProblem, *, day_order: bool = False) -> None:
+    def __init__(self, problem: PatternProblem, *, day_flows: bool = False) -> None:
         self.keys = [
             (c.insee, slot, phase)
             for c in problem.candidates
@@ -504,8 +528,9 @@ class _Relaxation:
         x = {key: self._Index(i) for i, key in enumerate(self.keys)}
         self.rows = Rows(len(self.keys))
         _add_assignment_rules(_Rules(None, self.rows), x, problem)
-        if day_order:
-            _add_day_order_rows(self.rows, x, problem)
+        if day_flows:
+            for day in _successive_sessions(x, problem):
+                _add_day_flow(self.rows, day, problem)
         self.coefs = {
             "need": np.array([problem.value(*k) for k in self.keys], dtype=float),
             "priority": np.array([problem.value(*k, priority=True) for k in self.keys], dtype=float),
@@ -525,7 +550,7 @@ class _Relaxation:
 
     def scores(self, objective: str, priority_floor: int) -> dict[tuple[str, Slot, int], float] | None:
         solved = self._solve(objective, priority_floor)
-        return None if solved is None else dict(zip(self.keys, solved.values.tolist(), strict=True))
+        return None if solved is None else dict(zip(self.keys, solved.values[: len(self.keys)].tolist(), strict=True))
 
     def promising(self, problem: PatternProblem, start, per_commune: int) -> set[tuple[str, Slot, int]]:
         """The visits a large model keeps: those the relaxations use, those of ``start``, and each
@@ -661,18 +686,26 @@ def _add_compact_days(model, x, problem: PatternProblem) -> tuple[list, list]:
     return pairs, used
 
 
-def _add_day_order_rows(rows: Rows, x, problem: PatternProblem) -> None:
-    """The compact-day rule (`_add_compact_days`) as rows over the visits alone, for the relaxation.
-    Valid because a slot holds one commune a week: slot ``s + 1`` is used at most as often as slot
-    ``s``, and a commune in slot ``s`` excludes, the same week, every commune too far to follow it."""
-    for slot, _nxt, _week, here, there in _successive_sessions(x, problem):
-        later = [v.index for v in there.values()]
-        rows.add(later + [v.index for v in here.values()], [1] * len(later) + [-1] * len(here), -np.inf, 0)
-        for insee, var in here.items():
-            near = problem.near[slot.unit_id, insee]
-            far = [v.index for b, v in there.items() if b not in near]
-            if far:
-                rows.add([var.index, *far], [1] * (1 + len(far)), -np.inf, 1)
+def _add_day_flow(rows: Rows, group, problem: PatternProblem) -> None:
+    """The compact-day rule (`_add_compact_days`) for the relaxation, exact for one bus slot and
+    the next session of its day, one week (``group``, from `_successive_sessions`): one more
+    variable per pair (a commune in slot ``s``, one within reach in slot ``s + 1``); a commune in
+    slot ``s + 1`` is at most the pairs that lead to it, and a commune in slot ``s`` leads to at
+    most itself. A whole pattern meets them (its pairs are the sessions that follow one another),
+    so the bound still holds; fractional answers that mix far-apart sessions do not."""
+    slot, _nxt, _week, here, there = group
+    into: dict[str, list[int]] = {b: [] for b in there}
+    for a, var in here.items():
+        near = problem.near[slot.unit_id, a]
+        pairs = []
+        for b in there:
+            if b in near:
+                pairs.append(rows.new_variable())
+                into[b].append(pairs[-1])
+        if pairs:
+            rows.add([*pairs, var.index], [1] * len(pairs) + [-1], -np.inf, 0)
+    for b, var in there.items():
+        rows.add([var.index, *into[b]], [1] + [-1] * len(into[b]), -np.inf, 0)
 
 
 def _pair_cost(problem: PatternProblem, unit: Unit, a: str, b: str) -> float:

@@ -330,7 +330,7 @@ class Rules:
     max_drive_between_sessions: int = 30
     frequency_by_need: tuple[float, ...] = (1.0, 0.5, 0.25)
     weights: Weights = field(default_factory=Weights)
-    #: Percent of the best need served the planner may give up to drive less (0: need strictly first).
+    #: Percent below the proven bound on need the planner may give up to drive less (0: need strictly first).
     need_tolerance_percent: int = 1
     #: Residents go to the nearest fixed consultation place within this many minutes' drive: its
     #: catchment, whose need sets the place's target (docs/formats.md).

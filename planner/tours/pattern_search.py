@@ -1,13 +1,14 @@
 """The weekly pattern by CP-SAT, in lexicographic stages: priority zones' need, then need, then driving.
 
-One model holds the hard rules (`_add_*`, one function each); two stages change its objective and
+One model holds the hard rules (`_add_*`, one function each); the stages change its objective and
 its floors:
 
-1. maximise the need served, lexicographically: priority zones' need first (weighted above any need),
-   then need; the proven bound on need (with that priority-zone need) is the plan's "borne prouvée";
-2. keep the priority zones' need and the need within ``need_tolerance_percent`` of the best found
-   (the tolerance applies to need only, never to the priority weight), and drive as little as
-   possible.
+1. maximise the priority zones' need alone (found and proven much faster than weighted above need);
+2. holding it, maximise need; the proven bound on need (with that priority-zone need) is the
+   plan's "borne prouvée";
+3. holding the priority zones' need, and need within ``need_tolerance_percent`` of that bound (the
+   tolerance applies to need only, and is counted from the best possible, not from the best
+   found), drive as little as possible.
 
 Need is counted over the real dated occurrences (`PatternProblem.value`), in the unit of the plan's
 ``need_served_share``. The need stage first solves the linear relaxation of the assignment rules
@@ -20,9 +21,10 @@ its promising visits, the relaxation over all of them giving the bound.
 
 Anytime and monotone: the budget is rounded down to a power of two and spent as a ladder (the
 first step, then steps that double the total), each step improving the previous step's answer and
-kept only if it is at least as good by (priority need, need, driving); the ladder stops when both
-stages are proven optimal or, the need proven, the driving gained less than `DRIVE_STALL` in a step. So the search with
-budget 2T starts from, and can only improve on, exactly the answer of the search with budget T.
+kept only if it is at least as good by (priority need, need, driving); the ladder stops when the
+model has no better need and the driving is proven least or gained less than `DRIVE_STALL` in a
+step. So the search with budget 2T starts from, and can only improve on, exactly the answer of the
+search with budget T.
 """
 
 from __future__ import annotations

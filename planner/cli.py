@@ -162,7 +162,8 @@ def _add_plan_command(sub: argparse._SubParsersAction) -> None:
         type=seconds_arg,
         help="budget du calcul du motif hebdomadaire, en secondes de calcul sur 2 cœurs (temps déterministe : "
         "même plan sur toute machine), arrondi à la puissance de 2 inférieure ; plus de temps ne donne jamais "
-        "un moins bon motif (défaut : selon la taille du territoire, de 2 à 32 s)",
+        "un moins bon motif (dès 16 s pour un territoire de la taille d'un département) "
+        "(défaut : selon la taille du territoire, de 2 à 32 s)",
     )
     p.add_argument("--seed", type=seed_arg, help="graine des solveurs (défaut : 0)")
     p.add_argument("--roads", type=path_arg, help="estimate (défaut), road, auto, ou un fichier GraphML/OSM")

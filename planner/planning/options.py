@@ -16,8 +16,8 @@ class PlanOptions:
 
     time_limit: budget of the weekly-pattern search, in seconds of computing on a 2-core machine
         (spent as CP-SAT deterministic time: the same plan on any machine), rounded down to a power
-        of two so that a larger budget never gives a worse pattern; ``None`` sizes it to the
-        territory (2 s, up to 32 s for a department).
+        of two so that a larger budget never gives a worse pattern (from 16 s on a department);
+        ``None`` sizes it to the territory (2 s, up to 32 s for a department).
     rota_time_limit: budget of the rota search (CP-SAT deterministic time).
     seed: random seed of the solvers; with the same seed and inputs, the same plan.
     roads: ``"estimate"`` (great-circle, offline), ``"road"`` (OpenStreetMap, cached), ``"auto"``,

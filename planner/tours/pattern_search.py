@@ -24,7 +24,8 @@ first step, then steps that double the total), each step improving the previous 
 kept only if it is at least as good by (priority need, need, driving); the ladder stops when the
 model has no better need and the driving is proven least or gained less than `DRIVE_STALL` in a
 step. So the search with budget 2T starts from, and can only improve on, exactly the answer of the
-search with budget T.
+search with budget T, from the first step on (1 s; 16 s on department-scale models, where a smaller
+budget is spent in one run).
 """
 
 from __future__ import annotations
@@ -62,16 +63,15 @@ MAX_PAIR_VARIABLES = 40_000
 #: rate (measured on the 2-core machine: its neighbourhood search does about this much
 #: deterministic work per second).
 DETERMINISTIC_PER_SECOND = 0.2
-#: First step of the ladder (seconds), larger for larger models: each step runs CP-SAT afresh, and
-#: a step too short for the priority zones' stage finds little (Orne département: its most
+#: First step of the ladder (seconds), larger for large models: each step runs CP-SAT afresh, and a
+#: step too short for the priority zones' stage finds little there (Orne département: its most
 #: priority-zone need took 9.2 s of computing in one run, and was not found in steps of 8).
 SMALLEST_STEP = 1.0
-MEDIUM_MODEL_STEP = 2.0
-LARGE_MODEL_STEP = 32.0
+LARGE_MODEL_STEP = 16.0
 #: Without a time limit, the budget grows with the possible visits: 2 s up to `AUTO_VISITS`, doubling
 #: for every doubling of the visits, `PRIORITY_FACTOR` times that with priority zones (one stage
-#: more, and one that needs long runs: Nièvre-Morvan reaches 89.5 % of its priority zones' need in
-#: 32 s, 79.1 % in 8 or 16), at most `AUTO_MAX` s. The ladder stops early where nothing is left to
+#: more, and one that needs long runs: Nièvre-Morvan reaches 90.0 % of its priority zones' need in
+#: 32 s, 79.1 % in 8), at most `AUTO_MAX` s. The ladder stops early where nothing is left to
 #: gain (Creuse: 3.3 s with 16).
 AUTO_VISITS = 500
 PRIORITY_FACTOR = 4
@@ -81,11 +81,12 @@ AUTO_MAX = 32.0
 NEED_SHARE = 0.6
 #: A stage is never given less than this budget (CP-SAT's presolve alone takes about that).
 MIN_STAGE = 0.25
-#: While the priority zones' need may still grow, it is searched first, alone, with this share of
-#: the need stages' budget (the need stage has the rest and whatever it leaves). Apart from need it
-#: is found and proven much faster: on the Orne département's model, its most priority-zone need in
-#: 8.6 s of computing, where priority weighted above need had not found it in 32 s.
-PRIORITY_SHARE = 0.6
+#: While the priority zones' need may still grow, it is searched first, alone, with the need
+#: stages' share of the step (the need stage has whatever it leaves, at least `MIN_STAGE`). Apart
+#: from need it is found and proven much faster: on the Orne département's model, its most
+#: priority-zone need in 9.2 s of computing, where priority weighted above need had not found it in
+#: 32 s.
+PRIORITY_SHARE = 1.0
 #: The ladder stops when a step of at least `STALL_STEP`, the need stages proven, gained less than
 #: this share of driving.
 DRIVE_STALL = 0.002
@@ -107,7 +108,7 @@ def effective_budget(time_limit: float) -> float:
 
 def budget_steps(time_limit: float, variables: int) -> list[float]:
     """The ladder: the first step, then steps that double the total, up to `effective_budget`."""
-    first = LARGE_MODEL_STEP if variables > LARGE_MODEL else MEDIUM_MODEL_STEP if variables > SMALL_MODEL else SMALLEST_STEP
+    first = LARGE_MODEL_STEP if variables > LARGE_MODEL else SMALLEST_STEP
     total = effective_budget(time_limit)
     if total <= first:
         return [total]

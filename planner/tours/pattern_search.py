@@ -157,9 +157,9 @@ def solve_pattern(
 
 def tighten_bound(problem: PatternProblem, pattern: Pattern, *, found_in: PatternProblem | None = None) -> Pattern:
     """``pattern`` with the proven bound of ``problem`` at the pattern's priority-zone need, from the
-    relaxation with each bus day's sessions as pairs (`_add_day_flows`). Slower to solve than the
+    relaxation with each bus day's sessions as pairs (`_add_day_flow`). Slower to solve than the
     search's relaxation (about 11 s on the Orne département, where it bounds need at 60.6 % where the
-    search's relaxation says 64.4 %), so it is solved once, for the pattern the plan keeps.
+    search's relaxation says 68.5 %), so it is solved once, for the pattern the plan keeps.
 
     A pattern ``found_in`` a narrower problem (days blocked) has its priority-zone need counted
     there (fewer dates, a lower floor, a bound that holds for it), and its search's bound, which is

@@ -40,7 +40,6 @@ ACCESS = {p.url_path: "coordinator" for p in COORDINATION}
 plan_cache.start_demo_warmup()  # the demo plan is solved once per server, in the background
 
 
-
 def show_error(exc: BaseException) -> None:
     """A French message for a failure, never a traceback."""
     if isinstance(exc, TourneeError):
@@ -65,5 +64,5 @@ try:
     if ACCESS.get(page.url_path) == "coordinator":
         access.require_coordinator()
     page.run()
-except Exception as exc:  # noqa: BLE001 (a French message, never a traceback; st.stop/st.rerun pass through)
+except Exception as exc:
     show_error(exc)

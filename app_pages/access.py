@@ -37,7 +37,7 @@ NO_PASSWORD_MESSAGE = (
     "Aucun mot de passe n'est configuré : cet espace est fermé.\n\n"
     "Pour l'ouvrir, définissez la variable d'environnement `TOURNEE_PASSWORD` avant de lancer "
     "l'application (`TOURNEE_PASSWORD='…' streamlit run app.py`), ou ajoutez la ligne "
-    "`password = \"…\"` dans le fichier `.streamlit/secrets.toml`."
+    '`password = "…"` dans le fichier `.streamlit/secrets.toml`.'
 )
 
 

@@ -62,7 +62,9 @@ def move_form(instance: Instance, plan: Plan) -> None:
         st.markdown("**Déplacer une séance**")
         chosen = st.selectbox("Séance", list(sessions), format_func=label, index=None, placeholder=CHOOSE)
         c1, c2, c3, c4 = st.columns(4)
-        to_day = c1.date_input("Nouveau jour", value=plan.start, min_value=plan.start, max_value=instance.rules.end, format="DD/MM/YYYY")
+        to_day = c1.date_input(
+            "Nouveau jour", value=plan.start, min_value=plan.start, max_value=instance.rules.end, format="DD/MM/YYYY"
+        )
         buses = [u.id for u in instance.units if u.kind is not UnitKind.FIXED]
         unit = c2.selectbox(
             "Unité", [ANY_UNIT, *buses], format_func=lambda u: "la même" if u == ANY_UNIT else instance.unit(u).name
@@ -119,7 +121,9 @@ def pins_editor() -> None:
         with st.form("pin"):
             st.markdown("**Épingler une commune à un jour**")
             c1, c2, c3 = st.columns(3)
-            insee = c1.selectbox("Commune", communes, format_func=names.get, index=None, placeholder=CHOOSE, key="pin-commune")
+            insee = c1.selectbox(
+                "Commune", communes, format_func=names.get, index=None, placeholder=CHOOSE, key="pin-commune"
+            )
             weekday = c2.selectbox("Jour", range(7), format_func=WEEKDAYS_FR.__getitem__, key="pin-day")
             unit = c3.selectbox(
                 "Unité", [ANY_UNIT, *(u.id for u in base.units)],
@@ -131,7 +135,9 @@ def pins_editor() -> None:
         with st.form("ban"):
             st.markdown("**Interdire un jour**")
             c1, c2 = st.columns(2)
-            insee = c1.selectbox("Commune", communes, format_func=names.get, index=None, placeholder=CHOOSE, key="ban-commune")
+            insee = c1.selectbox(
+                "Commune", communes, format_func=names.get, index=None, placeholder=CHOOSE, key="ban-commune"
+            )
             weekday = c2.selectbox("Jour", range(7), format_func=WEEKDAYS_FR.__getitem__, key="ban-day")
             if st.form_submit_button("Interdire") and insee is not None:
                 ban = BannedDay(insee, weekday)

@@ -14,9 +14,9 @@ from app_pages import files, session, views
 from app_pages.streamlit_fr import CHOOSE
 from planner import load_territory
 from planner.domain.errors import TourneeError
+from planner.domain.french import number_fr, percent_fr
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
-from planner.domain.french import number_fr, percent_fr
 from planner.inputs.tables import decode
 from planner.publish.plan_json import read_plan_json
 from planner.results.summary import SHARE_KPIS, format_kpi
@@ -104,7 +104,9 @@ if launched:
     )
     # every input the scenarios plan from (communes, roster, scenario, settings): after an edit of
     # any file the study is a new one, never refused as "faite avec d'autres réglages"
-    digest = hashlib.sha256(json.dumps([inputs_fingerprint(study.tasks()), study.settings(), time_limit]).encode()).hexdigest()[:12]
+    digest = hashlib.sha256(
+        json.dumps([inputs_fingerprint(study.tasks()), study.settings(), time_limit]).encode()
+    ).hexdigest()[:12]
     folder = files.workspace(instance.name) / "etudes" / digest
     bar = st.progress(0.0, text="Préparation de l'étude…")
 
@@ -130,13 +132,17 @@ if report.failures:
     st.warning(f"{len(report.failures)} scénario(s) en échec : voir la colonne « statut ».")
 
 st.subheader("Tableau")
-table = [{COLUMNS[k]: _cell(k, row.get(k, "")) for k in COLUMNS if k not in ("territory", "title")} for row in report.rows]
+table = [
+    {COLUMNS[k]: _cell(k, row.get(k, "")) for k in COLUMNS if k not in ("territory", "title")} for row in report.rows
+]
 st.dataframe(table, hide_index=True, width="stretch")
 if report.chart is not None:
     st.altair_chart(report.chart)
 downloads = st.columns(len(report.files))
 for column, path in zip(downloads, report.files):
-    column.download_button(path.name, _file_bytes(str(path), path.stat().st_mtime), file_name=path.name, key=f"download-{path.name}")
+    column.download_button(
+        path.name, _file_bytes(str(path), path.stat().st_mtime), file_name=path.name, key=f"download-{path.name}"
+    )
 
 planned = [row for row in report.rows if row.get("status") == OK]
 if len(planned) < 2:
@@ -150,7 +156,9 @@ second = pick_b.selectbox("Scénario B", ids, index=1, placeholder=CHOOSE)
 for column, scenario, other in ((pick_a, first, second), (pick_b, second, first)):
     row, base = by_id[scenario], by_id[other]
     with column:
-        st.caption(f"{row['units']} unité(s), {row['doctors']} médecin(s), {row['sessions_per_day']} séance(s) par jour ; dépôts : {row['depots']}")
+        st.caption(
+            f"{row['units']} unité(s), {row['doctors']} médecin(s), {row['sessions_per_day']} séance(s) par jour ; dépôts : {row['depots']}"
+        )
         for key, (label, decimals) in COMPARED.items():
             delta = row[key] - base[key]
             shown_delta = _fmt(key, decimals, delta) if delta else None

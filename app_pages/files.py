@@ -175,7 +175,11 @@ def choose_published() -> Published:
     if not choices:
         st.info(NOTHING_PUBLISHED)
         st.stop()
-    chosen = st.selectbox("Territoire", choices, format_func=lambda p: p.title, placeholder=CHOOSE) if len(choices) > 1 else choices[0]
+    chosen = (
+        st.selectbox("Territoire", choices, format_func=lambda p: p.title, placeholder=CHOOSE)
+        if len(choices) > 1
+        else choices[0]
+    )
     st.caption(f"{chosen.title} — planning publié (version {chosen.version}).")
     return chosen
 
@@ -220,7 +224,9 @@ def draft_feeds(instance_: Instance, plan_: Plan, territory: str | None = None) 
     return publish_feeds(instance_, plan_, folder, store=ledger_store, base_url=None, record=False)
 
 
-@st.cache_resource(show_spinner="Préparation des fichiers…", max_entries=8, hash_funcs={Instance: fingerprint, Plan: _plan_key})
+@st.cache_resource(
+    show_spinner="Préparation des fichiers…", max_entries=8, hash_funcs={Instance: fingerprint, Plan: _plan_key}
+)
 def downloads(instance_: Instance, plan_: Plan, territory: str) -> dict[str, bytes]:
     """The downloadable files of a plan: tables, JSON, and zips of feeds and printable pages."""
     folder = Path(tempfile.mkdtemp(prefix="tournee-dl-"))

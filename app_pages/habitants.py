@@ -37,8 +37,7 @@ visits = commune_visits(instance, plan, insee, today=date.today(), cancelled=fil
 st.subheader(f"Prochains passages à {commune.name}")
 if not visits:
     st.warning(
-        f"Aucun passage n'est prévu à {commune.name} dans le planning publié. "
-        "Renseignez-vous auprès de votre mairie."
+        f"Aucun passage n'est prévu à {commune.name} dans le planning publié. Renseignez-vous auprès de votre mairie."
     )
     st.stop()
 
@@ -77,7 +76,11 @@ left, right = st.columns(2)
 ics = current.file(feed_name)
 if ics is not None:
     left.download_button(
-        "Ajouter à mon agenda (.ics)", ics.read_bytes(), file_name=ics.name, mime="text/calendar", icon=":material/calendar_add_on:"
+        "Ajouter à mon agenda (.ics)",
+        ics.read_bytes(),
+        file_name=ics.name,
+        mime="text/calendar",
+        icon=":material/calendar_add_on:",
     )
 poster = current.file(f"public/affiche-{slug(insee)}.html")
 if poster is not None:

@@ -139,9 +139,18 @@ with st.form("parametres"):
 
     st.subheader("Calcul")
     c1, c2, c3 = st.columns([2, 1, 1])
-    roads = c1.radio("Temps de trajet", list(ROADS), index=list(ROADS).index(options.roads) if options.roads in ROADS else 0, format_func=ROADS.get)
+    roads = c1.radio(
+        "Temps de trajet",
+        list(ROADS),
+        index=list(ROADS).index(options.roads) if options.roads in ROADS else 0,
+        format_func=ROADS.get,
+    )
     time_limit = c2.number_input(
-        "Temps de calcul max. (s)", 0.0, 600.0, float(options.time_limit or 0), step=1.0,
+        "Temps de calcul max. (s)",
+        0.0,
+        600.0,
+        float(options.time_limit or 0),
+        step=1.0,
         help="Budget du motif hebdomadaire ; 0 : selon la taille du territoire (2 à 32 s).",
     )
     seed = c3.number_input("Graine aléatoire", 0, 10**6, int(options.seed))
@@ -170,7 +179,9 @@ if submitted:
                 lunch=lunch_window, sessions_per_day=int(per_day),
             )
         )  # fmt: skip
-    new_targets = {insee: by_label.get(label) for insee, label in zip(edited_targets["insee"], edited_targets["visites / semaine"])}
+    new_targets = {
+        insee: by_label.get(label) for insee, label in zip(edited_targets["insee"], edited_targets["visites / semaine"])
+    }
     communes = []
     for commune in instance.communes:
         target = new_targets.get(commune.insee)

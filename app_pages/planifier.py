@@ -75,7 +75,13 @@ if options.roads == "auto" and plan.travel_label.startswith("estimation"):
 # --- KPIs
 st.subheader("Indicateurs")
 tiles = [(k.label, k.value, k.explanation + (f" ({k.note}.)" if k.note else "")) for k in kpi_lines(plan)]
-tiles.append((BELOW_TARGET, number_fr(len(plan.unserved), 0), "Communes qui reçoivent moins de visites que visé (liste et raisons ci-dessous)."))
+tiles.append(
+    (
+        BELOW_TARGET,
+        number_fr(len(plan.unserved), 0),
+        "Communes qui reçoivent moins de visites que visé (liste et raisons ci-dessous).",
+    )
+)
 for row in range(0, len(tiles), 4):
     for column, (label, value, explanation) in zip(st.columns(4), tiles[row : row + 4]):
         with column:
@@ -101,7 +107,9 @@ if plan.unserved:
 by_choice = not_targeted(instance, plan.tours)
 if by_choice:
     with st.expander(f"Communes jamais visitées, par choix ({len(by_choice)})"):
-        st.caption("Leur objectif est de 0 visite par semaine ; changez-le sur la page « Paramètres », rubrique « Objectifs de visite ».")
+        st.caption(
+            "Leur objectif est de 0 visite par semaine ; changez-le sur la page « Paramètres », rubrique « Objectifs de visite »."
+        )
         st.dataframe([{"commune": c.name, "insee": c.insee, "raison": BY_CHOICE} for c in by_choice], hide_index=True)
 
 adjust.move_form(instance, plan)
@@ -113,7 +121,9 @@ week = left.selectbox(
     "Semaine affichée (carte, graphique et tableaux de la semaine)", range(plan.weeks),
     format_func=lambda w: f"semaine {w + 1} (du {date_fr(views.week_start(plan, w))})", placeholder=CHOOSE,
 )  # fmt: skip
-color_by = right.radio("Couleur par", ["unit", "weekday"], format_func={"unit": "unité", "weekday": "jour"}.get, horizontal=True)
+color_by = right.radio(
+    "Couleur par", ["unit", "weekday"], format_func={"unit": "unité", "weekday": "jour"}.get, horizontal=True
+)
 try:
     matrix = plan_cache.travel(instance, options)
 except TourneeError:
@@ -135,7 +145,12 @@ for unit in instance.units:
 
 # --- Tables
 tab_week, tab_sessions, tab_rota, tab_totals = st.tabs(
-    [f"Semaine {week + 1} : équipes et unités", "Séances (tout l'horizon)", "Équipes (tout l'horizon)", "Totaux par personne"]
+    [
+        f"Semaine {week + 1} : équipes et unités",
+        "Séances (tout l'horizon)",
+        "Équipes (tout l'horizon)",
+        "Totaux par personne",
+    ]
 )
 with tab_week:
     st.download_button(

@@ -95,9 +95,15 @@ if plan is not None:
         "Classeur (tableur .xlsx)", downloads["plan.xlsx"], file_name="plan.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )  # fmt: skip
-    c2.download_button("Tous les fichiers (CSV, JSON)", downloads["plan.zip"], file_name="plan.zip", mime="application/zip")
-    c3.download_button("Calendriers (.ics, zip)", downloads["calendriers.zip"], file_name="calendriers.zip", mime="application/zip")
-    c4.download_button("Affiches et plannings (zip)", downloads["affiches.zip"], file_name="affiches.zip", mime="application/zip")
+    c2.download_button(
+        "Tous les fichiers (CSV, JSON)", downloads["plan.zip"], file_name="plan.zip", mime="application/zip"
+    )
+    c3.download_button(
+        "Calendriers (.ics, zip)", downloads["calendriers.zip"], file_name="calendriers.zip", mime="application/zip"
+    )
+    c4.download_button(
+        "Affiches et plannings (zip)", downloads["affiches.zip"], file_name="affiches.zip", mime="application/zip"
+    )
     st.caption(
         "Les fichiers « prive/ », « shifts.csv » et le classeur nomment les équipes : ne les publiez pas. Les "
         "affiches et calendriers des communes (« public/ ») ne contiennent aucun nom."

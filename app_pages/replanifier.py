@@ -34,7 +34,9 @@ try:
     version = store.published_version()
     if version is not None:
         if store.inputs(version) is None:
-            st.warning(f"La version publiée ({version}) a été enregistrée sans ses données d'entrée : partez du plan affiché.")
+            st.warning(
+                f"La version publiée ({version}) a été enregistrée sans ses données d'entrée : partez du plan affiché."
+            )
         else:
             bases[f"Version publiée ({version})"] = store.rebuild(version)
 except TourneeError as exc:
@@ -52,7 +54,9 @@ changes = list(session.pending())
 def describe(change: object) -> str:
     """A change in French, for the list on screen."""
     if isinstance(change, StaffUnavailable):
-        return f"{instance.person(change.staff_id).name} indisponible du {date_fr(change.first)} au {date_fr(change.last)}"
+        return (
+            f"{instance.person(change.staff_id).name} indisponible du {date_fr(change.first)} au {date_fr(change.last)}"
+        )
     if isinstance(change, UnitOutOfService):
         return f"{instance.unit(change.unit_id).name} hors service du {date_fr(change.first)} au {date_fr(change.last)}"
     assert isinstance(change, CommuneClosed)
@@ -65,9 +69,13 @@ kind = st.selectbox("Type de changement", list(KINDS), format_func=KINDS.get, pl
 with st.form("change", clear_on_submit=False):
     if kind == "staff":
         people = sorted(instance.staff, key=lambda p: p.name)
-        who = st.selectbox("Personne", [p.id for p in people], format_func=lambda sid: instance.person(sid).name, placeholder=CHOOSE)
+        who = st.selectbox(
+            "Personne", [p.id for p in people], format_func=lambda sid: instance.person(sid).name, placeholder=CHOOSE
+        )
     elif kind == "unit":
-        who = st.selectbox("Unité", [u.id for u in instance.units], format_func=lambda uid: instance.unit(uid).name, placeholder=CHOOSE)
+        who = st.selectbox(
+            "Unité", [u.id for u in instance.units], format_func=lambda uid: instance.unit(uid).name, placeholder=CHOOSE
+        )
     else:
         visited = sorted({s.insee for _, s in base.sessions()}, key=lambda code: instance.commune(code).name)
         who = st.selectbox("Commune", visited, format_func=lambda code: instance.commune(code).name, placeholder=CHOOSE)

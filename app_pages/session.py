@@ -26,8 +26,7 @@ from planner import TourneeError
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
 from planner.inputs import DEMO_TERRITORY
-from planner.planning.changes import Change
-from planner.planning.changes import SessionMove
+from planner.planning.changes import Change, SessionMove
 from planner.planning.options import PlanOptions
 from planner.publish.files import write_atomic
 from planner.publish.plan_inputs import (
@@ -90,7 +89,9 @@ def _decode(text: bytes) -> WorkingCopy:
     sources = None
     if data.get("sources"):
         raw = data["sources"]
-        edited = TerritoryFiles(raw["name"], *(raw[k].encode("utf-8") for k in ("communes.csv", "roster.csv", "scenario.toml")))
+        edited = TerritoryFiles(
+            raw["name"], *(raw[k].encode("utf-8") for k in ("communes.csv", "roster.csv", "scenario.toml"))
+        )
         sources = sources_of(edited)
     return WorkingCopy(
         PlanInputs.from_dict(data["inputs"], files.get),

@@ -32,7 +32,7 @@ def _replace(selector: str, text: str) -> str:
 _DROPZONE = '[data-testid="stFileUploaderDropzone"]'
 
 CSS = (
-    f'{_DROPZONE} button {{ --tournee-size: 0.875rem; }}\n'
+    f"{_DROPZONE} button {{ --tournee-size: 0.875rem; }}\n"
     + _replace(f'{_DROPZONE} button [data-testid="stMarkdownContainer"] p', UPLOAD_BUTTON)
     + _replace('[data-testid="stFileUploaderDropzoneInstructions"] span', UPLOAD_HINT)
     + _replace(f"{_DROPZONE} > div:not([data-testid]) > span", DROP_HERE)  # shown while a file is dragged over

@@ -31,7 +31,9 @@ def editor_columns(kind: str, columns: list[str]) -> dict[str, Any]:
 
 st.title("Territoire")
 current = session.instance()
-st.caption(f"Territoire utilisé : **{current.title or current.name}** ({len(current.communes)} communes, {len(current.staff)} personnes).")
+st.caption(
+    f"Territoire utilisé : **{current.title or current.name}** ({len(current.communes)} communes, {len(current.staff)} personnes)."
+)
 if loaded := st.session_state.pop("territory_loaded", None):
     st.success(loaded)
     plan_cache.start_in_background(current, session.options())  # ready sooner on « Planifier »
@@ -104,7 +106,9 @@ for tab, key in ((tab_c, "communes"), (tab_r, "roster")):
 with tab_s:
     for p in (p for p in problems if p.file == FILES["scenario"]):
         st.error(str(p))
-    scenario_text = st.text_area("scenario.toml", sources.scenario, height=400, key=f"editor-scenario-{sources.revision}")
+    scenario_text = st.text_area(
+        "scenario.toml", sources.scenario, height=400, key=f"editor-scenario-{sources.revision}"
+    )
 
 if st.button("Valider et utiliser ce territoire", type="primary"):
     communes = edited["communes"].drop(columns=[views.PROBLEM_COLUMN])
@@ -118,7 +122,9 @@ if st.button("Valider et utiliser ce territoire", type="primary"):
     else:
         session.set_files(checked.files(), checked)
         st.session_state["territory_problems"] = []
-        st.session_state["territory_message"] = f"Territoire « {sources.name} » validé et utilisé pour la planification."
+        st.session_state["territory_message"] = (
+            f"Territoire « {sources.name} » validé et utilisé pour la planification."
+        )
     st.rerun()
 
 if problems:

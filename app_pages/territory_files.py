@@ -80,7 +80,9 @@ def _frame(text: str, label: str) -> pd.DataFrame:
     table = read_table(text, label, problems)
     problems.raise_if_any()
     assert table is not None
-    return pd.DataFrame([cells for _, cells in table.rows], columns=[c for c in table.columns if c], dtype=str).fillna("")
+    return pd.DataFrame([cells for _, cells in table.rows], columns=[c for c in table.columns if c], dtype=str).fillna(
+        ""
+    )
 
 
 def uploaded_sources(name: str, files: dict[str, bytes]) -> Sources:
@@ -88,4 +90,6 @@ def uploaded_sources(name: str, files: dict[str, bytes]) -> Sources:
 
     Raises `InputError` when a CSV cannot be read at all.
     """
-    return sources_of(TerritoryFiles(name.strip() or "mon-territoire", files["communes"], files["roster"], files["scenario"]))
+    return sources_of(
+        TerritoryFiles(name.strip() or "mon-territoire", files["communes"], files["roster"], files["scenario"])
+    )

@@ -48,6 +48,7 @@ _WEEK_GRID_CSS = """
 .tournee-week td.cell { min-width: 6.5rem; }
 """
 
+
 def week_start(plan: Plan, week: int) -> date:
     """First date of week ``week`` (0-based) of the plan's horizon."""
     return week_dates(plan, week)[0]
@@ -99,7 +100,9 @@ def tour_map(
             line: list[tuple[float, float]] = []
             for a, b in itertools.pairwise(path):
                 line += _leg(matrix, a, b)
-            folium.PolyLine(line, color=colour, weight=3, opacity=0.8, tooltip=f"{unit.name} — {day_label(tour.date)}").add_to(fmap)
+            folium.PolyLine(
+                line, color=colour, weight=3, opacity=0.8, tooltip=f"{unit.name} — {day_label(tour.date)}"
+            ).add_to(fmap)
         for session in tour.sessions:
             commune = instance.commune(session.insee)
             visited.add(commune.insee)
@@ -194,8 +197,10 @@ def timetable_chart(frame: pd.DataFrame, unit_name: str) -> alt.LayerChart:
     )
     drives = base.transform_filter(alt.datum.type == "trajet").mark_bar(color="#BBBBBB", height=8)
     legend = alt.Legend(orient="bottom", columns=4, description="une couleur par commune")
-    visits = base.transform_filter(alt.datum.type == "consultation").mark_bar(height=22).encode(
-        color=alt.Color("lieu:N", title="commune", legend=legend)
+    visits = (
+        base.transform_filter(alt.datum.type == "consultation")
+        .mark_bar(height=22)
+        .encode(color=alt.Color("lieu:N", title="commune", legend=legend))
     )
     labels = (
         base.transform_filter(alt.datum.type == "consultation")
@@ -209,7 +214,9 @@ def timetable_chart(frame: pd.DataFrame, unit_name: str) -> alt.LayerChart:
     )  # fmt: skip
 
 
-def with_problems(frame: pd.DataFrame, problems: Iterable[Problem], labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+def with_problems(
+    frame: pd.DataFrame, problems: Iterable[Problem], labels: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """``frame`` with a first column holding the problems of each row (spreadsheet row = index + 2).
 
     A problem names its column by ``labels`` (the editor's French header) when given. Problems without

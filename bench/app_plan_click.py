@@ -71,8 +71,12 @@ def main() -> None:
             f, a = one_run(idle, territory)
             first.append(f)
             again.append(a)
-            print(f"{territory} run {i + 1}: click → plan shown {f:.2f} s (first click, {idle:g} s after login), {a:.2f} s (again)")
-        print(f"{territory}: median over {runs} runs: {statistics.median(first):.2f} s first click, {statistics.median(again):.2f} s again")
+            print(
+                f"{territory} run {i + 1}: click → plan shown {f:.2f} s (first click, {idle:g} s after login), {a:.2f} s (again)"
+            )
+        print(
+            f"{territory}: median over {runs} runs: {statistics.median(first):.2f} s first click, {statistics.median(again):.2f} s again"
+        )
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -83,7 +82,9 @@ def territory_folder(root: Path, name: str, frame) -> Path:
 
 
 def measure(folder: Path, time_limit: float) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(folder), str(time_limit)], capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(folder), str(time_limit)], capture_output=True, text=True, cwd=ROOT
+    )
     if out.returncode != 0:
         raise SystemExit(f"{folder.name}: {out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -103,12 +104,18 @@ def main() -> None:
             extra = others if size is None else others.iloc[: max(0, size - len(territory))]
             label = f"{len(territory) + len(extra):,} lignes".replace(",", " ")
             folders[label] = territory_folder(Path(tmp), f"rows{size}", pd.concat([territory, extra]))
-        results = {label: [measure(folder, args.time_limit) for _ in range(args.runs)] for label, folder in folders.items()}
+        results = {
+            label: [measure(folder, args.time_limit) for _ in range(args.runs)] for label, folder in folders.items()
+        }
     base = {k: statistics.median(r[k] for r in results["territoire seul"]) for k in ("check_s", "plan_s", "peak_mb")}
-    print(f"Territoire : {len(territory)} communes candidates (Médicobus de Dieppe, {RADIUS_KM:g} km) ; "
-          f"médiane de {args.runs} exécutions, time_limit {args.time_limit:g} ; machine partagée possible")
-    print(f"{'fichier':>16} {'matrice':>8} {'chargement s':>13} {'plan s':>8} {'pic Mo':>8} "
-          f"{'× charg.':>9} {'× plan':>7} {'× mém.':>7} {'séances':>8} {'pop.15 min':>11}")
+    print(
+        f"Territoire : {len(territory)} communes candidates (Médicobus de Dieppe, {RADIUS_KM:g} km) ; "
+        f"médiane de {args.runs} exécutions, time_limit {args.time_limit:g} ; machine partagée possible"
+    )
+    print(
+        f"{'fichier':>16} {'matrice':>8} {'chargement s':>13} {'plan s':>8} {'pic Mo':>8} "
+        f"{'× charg.':>9} {'× plan':>7} {'× mém.':>7} {'séances':>8} {'pop.15 min':>11}"
+    )
     for label, runs in results.items():
         med = {k: statistics.median(r[k] for r in runs) for k in ("check_s", "plan_s", "peak_mb")}
         first = runs[0]

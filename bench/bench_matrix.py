@@ -46,23 +46,14 @@ def road_like_graph(side: int, seed: int = 1) -> nx.MultiDiGraph:
     b = np.concatenate([idx[:, 1:].ravel(), idx[1:, :].ravel()])
     keep = rng.random(a.size) > 0.15
     a, b = a[keep], b[keep]
-    straight = np.array(
-        [
-            haversine_km(lat[i], lon[i], lat[j], lon[j])
-            for i, j in zip(a.tolist(), b.tolist())
-        ]
-    )
+    straight = np.array([haversine_km(lat[i], lon[i], lat[j], lon[j]) for i, j in zip(a.tolist(), b.tolist())])
     metres = straight * 1000 * rng.uniform(1.0, 1.3, a.size)
     seconds = metres / 1000 / rng.choice(SPEEDS_KPH, a.size) * 3600
     one_way = rng.random(a.size) < 0.08
     flip = rng.random(a.size) < 0.5
     g = nx.MultiDiGraph()
-    g.add_nodes_from(
-        (int(i), {"y": float(lat[i]), "x": float(lon[i])}) for i in range(side * side)
-    )
-    for u, v, m, s, ow, fl in zip(
-        a.tolist(), b.tolist(), metres.tolist(), seconds.tolist(), one_way, flip
-    ):
+    g.add_nodes_from((int(i), {"y": float(lat[i]), "x": float(lon[i])}) for i in range(side * side))
+    for u, v, m, s, ow, fl in zip(a.tolist(), b.tolist(), metres.tolist(), seconds.tolist(), one_way, flip):
         data = {"length": m, "travel_time": s}
         if not ow or not fl:
             g.add_edge(u, v, **data)
@@ -87,13 +78,9 @@ def random_places(g: nx.MultiDiGraph, count: int, seed: int = 2) -> list[Point]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--side", type=int, default=340, help="grid side (340 → 115,600 nodes)"
-    )
+    parser.add_argument("--side", type=int, default=340, help="grid side (340 → 115,600 nodes)")
     parser.add_argument("--places", type=int, default=400)
-    parser.add_argument(
-        "--runs", type=int, default=3, help="runs of our routine (median reported)"
-    )
+    parser.add_argument("--runs", type=int, default=3, help="runs of our routine (median reported)")
     parser.add_argument(
         "--nx-sources",
         type=int,
@@ -111,9 +98,7 @@ def main() -> None:
 
     t = time.perf_counter()
     road = RoadSource(g)
-    print(
-        f"RoadSource compile (arrays, largest SCC, k-d tree): {time.perf_counter() - t:.2f} s"
-    )
+    print(f"RoadSource compile (arrays, largest SCC, k-d tree): {time.perf_counter() - t:.2f} s")
     places = random_places(g, args.places)
 
     runs = {}
@@ -140,17 +125,13 @@ def main() -> None:
     ):
         t = time.perf_counter()
         for i in range(sample):
-            dist = nx.single_source_dijkstra_path_length(
-                graph, nodes[i], weight="travel_time"
-            )
+            dist = nx.single_source_dijkstra_path_length(graph, nodes[i], weight="travel_time")
             row = np.array([dist[n] for n in nodes]) / 60
             worst = max(worst, float(np.abs(row - m.minutes[i]).max()))
         nx_time = (time.perf_counter() - t) * len(nodes) / sample
         print(f"networkx per-source Dijkstra loop on a {label}: {nx_time:.1f} s{note}")
         print(f"  ratio networkx / ours (best): {nx_time / ours:.1f}×")
-    print(
-        f"largest difference in minutes vs networkx: {worst:.5f} (edge times are rounded to 1 ms)"
-    )
+    print(f"largest difference in minutes vs networkx: {worst:.5f} (edge times are rounded to 1 ms)")
 
     straight = great_circle_km(places)
     far = straight > 1.0
@@ -161,9 +142,7 @@ def main() -> None:
         f"p10 {q[0]:.2f}, median {q[1]:.2f}, p90 {q[2]:.2f}; mean speed {np.sum(m.km) / np.sum(m.minutes) * 60:.0f} km/h"
     )
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
-    print(
-        f"(encoding limits: paths < {_kernel.LENGTH_SPAN / 1e3:,.0f} km and < {_kernel.MAX_PATH_MS / 3.6e6:.0f} h)"
-    )
+    print(f"(encoding limits: paths < {_kernel.LENGTH_SPAN / 1e3:,.0f} km and < {_kernel.MAX_PATH_MS / 3.6e6:.0f} h)")
 
 
 if __name__ == "__main__":

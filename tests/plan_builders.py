@@ -31,9 +31,7 @@ def crew_shifts(tour: Tour, crew: Mapping[Role, Iterable[str]], rules: Rules | N
     timing, else the default one)."""
     start, end = shift_times(tour, None, rules or Rules(start=tour.date, weeks=1))
     return [
-        Shift(tour.unit_id, tour.date, staff_id, role, start, end)
-        for role, ids in crew.items()
-        for staff_id in ids
+        Shift(tour.unit_id, tour.date, staff_id, role, start, end) for role, ids in crew.items() for staff_id in ids
     ]
 
 

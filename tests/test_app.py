@@ -5,7 +5,6 @@ staff name; a volunteer sees only their own shifts; the working copy survives a 
 from __future__ import annotations
 
 import dataclasses
-
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -414,7 +413,7 @@ def test_accepted_unit_out_of_service_never_comes_back() -> None:
 
 
 def test_start_again_from_a_saved_version() -> None:
-    """"Repartir de la version N" makes the version's inputs and plan the working copy."""
+    """ "Repartir de la version N" makes the version's inputs and plan the working copy."""
     at = _app(coordinator=True)
     _set_settings(at, weeks=1)
     _plan_demo(at)
@@ -441,7 +440,9 @@ def test_territory_problems_are_shown_beside_the_rows_at_fault() -> None:
     communes.loc[1, "population"] = "beaucoup"
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.session_state["access"] = "coordinator"
-    at.session_state["work"] = WorkingCopy(PlanInputs(files), sources=sources.edited(communes, sources.roster, sources.scenario))
+    at.session_state["work"] = WorkingCopy(
+        PlanInputs(files), sources=sources.edited(communes, sources.roster, sources.scenario)
+    )
     at.run()
     at.switch_page("app_pages/territoire.py").run()
     _button(at, "Valider et utiliser ce territoire").click().run()
@@ -464,7 +465,12 @@ def test_publish_then_replan_then_accept() -> None:
     _button(at, "Ajouter ce changement").click().run()
     _button(at, "Re-planifier").click().run()
     _ok(at)
-    assert [m.label for m in at.metric] == ["Tournées supprimées", "Séances supprimées", "Gardes réaffectées", "Gardes annulées"]
+    assert [m.label for m in at.metric] == [
+        "Tournées supprimées",
+        "Séances supprimées",
+        "Gardes réaffectées",
+        "Gardes annulées",
+    ]
     _button(at, "Accepter ce nouveau plan").click().run()
     _ok(at)
     assert any("Nouveau plan accepté" in s.value for s in at.success)
@@ -511,7 +517,9 @@ def test_study_page_runs_a_study_and_compares_two_scenarios() -> None:
     files = work.inputs.files
     roster = files.roster.replace(b"(exemple)", b"(exemple bis)", 1)
     assert roster != files.roster
-    at.session_state["work"] = dataclasses.replace(work, inputs=dataclasses.replace(work.inputs, files=dataclasses.replace(files, roster=roster)))
+    at.session_state["work"] = dataclasses.replace(
+        work, inputs=dataclasses.replace(work.inputs, files=dataclasses.replace(files, roster=roster))
+    )
     _button(at, "Lancer l'étude").click().run()
     _ok(at)
     assert list(at.dataframe[0].value["statut"]) == ["ok", "ok"]
@@ -520,7 +528,9 @@ def test_study_page_runs_a_study_and_compares_two_scenarios() -> None:
 # --- French figures, failures in plain words, consistent counts (issue 14) -----------------------
 
 
-def test_plan_without_road_data_says_so_plainly_with_the_setting_to_change(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_plan_without_road_data_says_so_plainly_with_the_setting_to_change(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """Road times chosen, no road network in the cache and no connection (faked at the socket): the
     page says why in full view (not inside the collapsed status box) and which setting of the app to
     change, never a command-line option."""
@@ -596,7 +606,9 @@ def test_loaded_territory_is_planned_in_the_background_and_the_click_gets_that_p
     assert validate(evreux, background) == []
 
 
-def test_a_plan_that_failed_is_not_solved_again_in_the_background_but_a_click_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_plan_that_failed_is_not_solved_again_in_the_background_but_a_click_retries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Each rerun of « Planifier » asks for a background start: after a failure it starts nothing
     (it would fail again, for nothing), while the click solves again and shows the failure."""
     import threading
@@ -679,7 +691,7 @@ def _move(at: AppTest, key: str, to_day: date, start: str = "") -> None:
 
 
 def test_move_a_session_pin_and_plan_again() -> None:
-    """"Déplacer une séance": a refused move shows its rule in French and changes nothing; an accepted
+    """ "Déplacer une séance": a refused move shows its rule in French and changes nothing; an accepted
     one shows what changed and the new plan, is kept with the inputs and re-applied after
     "Planifier". A pin set in the editor is a setting, and the next plan honours it."""
     at = _app(coordinator=True)
@@ -690,7 +702,9 @@ def test_move_a_session_pin_and_plan_again() -> None:
     key = f"{tour.unit_id}|{tour.date.isoformat()}|{last.insee}"
     _move(at, key, tour.date + timedelta(days=6 - tour.date.weekday()))
     [refused] = [e.value for e in at.error]
-    assert refused.startswith("Refusé : Médicobus ne travaille pas le dimanche (règle UNIT_DAY)\n\nDéplacement demandé : ")
+    assert refused.startswith(
+        "Refusé : Médicobus ne travaille pas le dimanche (règle UNIT_DAY)\n\nDéplacement demandé : "
+    )
     assert at.session_state["work"].plan == plan
 
     _move(at, key, tour.date, hhmm(start))

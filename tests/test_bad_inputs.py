@@ -46,8 +46,22 @@ def command_line(case: Case, tmp: Path, plan: Path) -> list[str]:
 def test_the_corpus_covers_every_class_of_bad_input():
     """At least 100 cases, and every kind of input of the issue among them."""
     assert len(CASES) >= 100
-    for kind in ("weeks", "start", "time-limit", "commune-name", "population", "dates-off", "scenario-weeks",
-                 "scenario-nested", "plan-", "change-", "roads-garbage", "workspace-", "options-", "cell"):
+    for kind in (
+        "weeks",
+        "start",
+        "time-limit",
+        "commune-name",
+        "population",
+        "dates-off",
+        "scenario-weeks",
+        "scenario-nested",
+        "plan-",
+        "change-",
+        "roads-garbage",
+        "workspace-",
+        "options-",
+        "cell",
+    ):
         assert any(kind in name for name in CASES), kind
 
 
@@ -76,7 +90,10 @@ def test_the_installed_command_refuses_the_same_way(name, tmp_path, demo_plan):
     case = CASES[name]
     run = subprocess.run(
         [*_planner_command(), *command_line(case, tmp_path, demo_plan)],
-        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
     )
     assert "Traceback" not in run.stderr
     assert run.returncode == 2, run.stderr

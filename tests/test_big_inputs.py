@@ -45,8 +45,12 @@ def padded_territory(tmp_path, rows: int):
     for i in range(rows):
         values = dict.fromkeys(header, "")
         values.update(
-            insee=f"{10000 + i:05d}", name=f"Commune fictive {i}", population=str(int(rng.integers(50, 3000))),
-            lat=f"{rng.uniform(43.5, 47.5):.5f}", lon=f"{rng.uniform(-1.0, 6.0):.5f}", epci="CC fictive",
+            insee=f"{10000 + i:05d}",
+            name=f"Commune fictive {i}",
+            population=str(int(rng.integers(50, 3000))),
+            lat=f"{rng.uniform(43.5, 47.5):.5f}",
+            lon=f"{rng.uniform(-1.0, 6.0):.5f}",
+            epci="CC fictive",
             visits_per_week="0",
         )
         lines.append(",".join(values[h] for h in header))
@@ -126,7 +130,9 @@ def test_road_rectangle_is_the_square_matrix_and_unreachable_places_are_infinite
 
 def test_too_many_places_to_link_is_a_clear_refusal():
     """Above `MAX_TRAVEL_PLACES`, a French refusal before any matrix is built (never a MemoryError)."""
-    communes = tuple(commune(f"{i:05d}", 49.5 + (i % 100) / 200, 0.8 + (i // 100) / 100) for i in range(MAX_TRAVEL_PLACES + 1))
+    communes = tuple(
+        commune(f"{i:05d}", 49.5 + (i % 100) / 200, 0.8 + (i // 100) / 100) for i in range(MAX_TRAVEL_PLACES + 1)
+    )
     instance = small_instance().replace(communes=communes)
     with pytest.raises(TourneeError, match="lieux à relier.*au plus"):
         travel_for(instance)

@@ -295,14 +295,18 @@ def _move_session(page: Page, label: str, to_day: date, start: str = "") -> str:
     page.keyboard.type(to_day.strftime("%d%m%Y"))
     page.get_by_label("Heure de début (facultatif)").fill(start)
     page.get_by_role("button", name="Déplacer", exact=True).click()
-    outcome = page.locator("[data-testid='stAlert']").filter(has_text=re.compile(r"^(Refusé : |Séance déplacée \()")).filter(has_text=asked)
+    outcome = (
+        page.locator("[data-testid='stAlert']")
+        .filter(has_text=re.compile(r"^(Refusé : |Séance déplacée \()"))
+        .filter(has_text=asked)
+    )
     expect(outcome).to_have_count(1)
     _idle(page)
     return outcome.inner_text().splitlines()[0]
 
 
 def test_coordinator_moves_a_session(page: Page) -> None:
-    """"Déplacer une séance": to a Sunday, refused with the rule in French; then to a day of the
+    """ "Déplacer une séance": to a Sunday, refused with the rule in French; then to a day of the
     same week with room for it or, when every day is full, a quarter of an hour later or earlier
     on its day: accepted, the change is listed and the plan shows the session where it was sent."""
     _open(page, "Planifier")
@@ -420,9 +424,11 @@ def test_phone_screen_needs_no_sideways_scrolling(server: str, page: Page, brows
 
 def _replaced_by(page: Page, selector: str) -> tuple[str, str]:
     """The font size of the English text at ``selector`` and the text shown in its place."""
-    return tuple(page.locator(selector).first.evaluate(
-        "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
-    ))
+    return tuple(
+        page.locator(selector).first.evaluate(
+            "e => [getComputedStyle(e).fontSize, getComputedStyle(e, '::after').content]"
+        )
+    )
 
 
 def test_streamlit_words_the_app_can_reach_are_french(page: Page) -> None:
@@ -445,7 +451,10 @@ def test_streamlit_words_the_app_can_reach_are_french(page: Page) -> None:
     page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(TINY_COMMUNES)
     chip = page.locator("[data-testid='stFileChipName']").first
     expect(chip).to_have_text("communes.csv")  # an uploaded file keeps its name, nothing laid over it
-    assert page.locator("[data-testid='stFileChips']").first.evaluate("e => getComputedStyle(e, '::after').content") == "none"
+    assert (
+        page.locator("[data-testid='stFileChips']").first.evaluate("e => getComputedStyle(e, '::after').content")
+        == "none"
+    )
     _shot(page, "territoire-televersement")
     _open(page, "Re-planifier")
     page.get_by_role("combobox", name="Personne").click()

@@ -41,10 +41,21 @@ def test_replan_after_a_cancellation_from_the_command_line(tmp_path, capsys):
     published = json.loads((first / "plan.json").read_text(encoding="utf-8"))
     doctor = next(s["staff"] for s in published["shifts"] if s["role"] == "doctor" and s["date"] >= "2026-12-07")
     capsys.readouterr()
-    code = main([
-        "replan", "--plan", str(first / "plan.json"), "--out", str(second), "--time-limit", "2",
-        "--unavailable", f"{doctor}:2026-12-07..2026-12-11", "--today", "2026-12-04",
-    ])
+    code = main(
+        [
+            "replan",
+            "--plan",
+            str(first / "plan.json"),
+            "--out",
+            str(second),
+            "--time-limit",
+            "2",
+            "--unavailable",
+            f"{doctor}:2026-12-07..2026-12-11",
+            "--today",
+            "2026-12-04",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0 and (second / "plan.json").exists()
     again = json.loads((second / "plan.json").read_text(encoding="utf-8"))

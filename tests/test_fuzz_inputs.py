@@ -32,11 +32,15 @@ FILES = {
     "roster.csv": data_dir() / "roster" / f"{DEMO}.csv",
     "scenario.toml": data_dir() / "scenarios" / f"{DEMO}.toml",
 }
-FUZZ = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 40)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 40)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 #: Text as careless users and broken tools produce it: letters, digits, separators, quotes, controls.
 noise = st.text(
     alphabet=st.one_of(
-        st.sampled_from(list(',;"\'\n\r\t.-:[]{}=#\\0123456789aeé\x00\x1b\u202e\u2028\x85 ')), st.characters()
+        st.sampled_from(list(",;\"'\n\r\t.-:[]{}=#\\0123456789aeé\x00\x1b\u202e\u2028\x85 ")), st.characters()
     ),
     max_size=40,
 )
@@ -138,8 +142,26 @@ def test_random_road_files_are_refused_in_french(suffix, data):
             assert "réseau routier" in str(exc) or "route" in str(exc)
 
 
-OPTIONS = ["--weeks", "--start", "--time-limit", "--seed", "--method", "--out", "--roads", "--today", "--plan",
-           "--unavailable", "--margin-km", "--workspace", "--base-url", "--note", "--name", "--epci", "-h", "--bogus"]
+OPTIONS = [
+    "--weeks",
+    "--start",
+    "--time-limit",
+    "--seed",
+    "--method",
+    "--out",
+    "--roads",
+    "--today",
+    "--plan",
+    "--unavailable",
+    "--margin-km",
+    "--workspace",
+    "--base-url",
+    "--note",
+    "--name",
+    "--epci",
+    "-h",
+    "--bogus",
+]
 COMMANDS = ["check", "plan", "replan", "publish", "feeds", "history", "diff", "roads", "data", "fetch", "import", "x"]
 
 
@@ -156,7 +178,16 @@ def test_any_command_line_is_parsed_or_refused_in_french(argv):
         cli._run = original
     assert code in (0, 2)
     assert "Traceback" not in err
-    for english in ("usage:", "error:", "invalid choice", " value:", "expected ", "are required", "unrecognized", "ambiguous"):
+    for english in (
+        "usage:",
+        "error:",
+        "invalid choice",
+        " value:",
+        "expected ",
+        "are required",
+        "unrecognized",
+        "ambiguous",
+    ):
         assert english not in err, err
 
 

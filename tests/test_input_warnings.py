@@ -4,10 +4,9 @@ change outside the plan's dates."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -119,4 +118,8 @@ def test_the_extents_file_written_by_the_import_is_the_one_the_check_reads(tmp_p
     assert first.read_bytes() == second.read_bytes()
     extents = load_extents(first)
     assert extents is not None and extents.row == {"76217": 0, "2A004": 1}  # no outline: left out
-    assert list(extents.lat) == [49.92294, 41.9] and list(extents.lon) == [1.07777, 8.74] and list(extents.km) == [6.43, 9.87]
+    assert (
+        list(extents.lat) == [49.92294, 41.9]
+        and list(extents.lon) == [1.07777, 8.74]
+        and list(extents.km) == [6.43, 9.87]
+    )

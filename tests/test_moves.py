@@ -207,7 +207,9 @@ def test_pin_rule_of_the_validator():
     found = validate(pinned, make_plan(pinned, [TOUR_A, TOUR_C]))
     assert rules_of(found) == {"PIN"} and len(found) == 2
     assert "épinglée au mardi, un lundi" in found[0].message
-    on_unit = NO_STAFF.replace(units=(bus(), bus("bus2")), rules=replace(NO_STAFF.rules, pins=(Pin("76001", 0, "bus2"),)))
+    on_unit = NO_STAFF.replace(
+        units=(bus(), bus("bus2")), rules=replace(NO_STAFF.rules, pins=(Pin("76001", 0, "bus2"),))
+    )
     assert rules_of(validate(on_unit, make_plan(on_unit, [TOUR_A]))) == {"PIN"}
 
 
@@ -232,11 +234,15 @@ def test_pins_and_bans_are_checked_when_the_instance_is_built():
 def test_plan_honours_pins_and_banned_days(method):
     """Pinned to Thursday, 76001 is served on Thursdays only; 76002 never on Monday or Tuesday."""
     base = small_instance(weeks=2)
-    rules = replace(base.rules, pins=(Pin("76001", 3, "bus1"),), banned_days=(BannedDay("76002", 0), BannedDay("76002", 1)))
+    rules = replace(
+        base.rules, pins=(Pin("76001", 3, "bus1"),), banned_days=(BannedDay("76002", 0), BannedDay("76002", 1))
+    )
     instance = base.replace(rules=rules)
     result = plan_instance(instance, replace(FAST, method=method))
     assert validate(instance, result) == []
-    days_of = {insee: {t.date.weekday() for t, s in result.sessions() if s.insee == insee} for insee in ("76001", "76002")}
+    days_of = {
+        insee: {t.date.weekday() for t, s in result.sessions() if s.insee == insee} for insee in ("76001", "76002")
+    }
     assert days_of["76001"] == {3}
     assert days_of["76002"] and not days_of["76002"] & {0, 1}
 
@@ -283,7 +289,9 @@ days = "lun,ven"
 
 def test_scenario_pins_and_banned_days(tmp_path: Path):
     folder = territory(tmp_path)
-    (folder / "scenario.toml").write_text((folder / "scenario.toml").read_text(encoding="utf-8") + PINS, encoding="utf-8")
+    (folder / "scenario.toml").write_text(
+        (folder / "scenario.toml").read_text(encoding="utf-8") + PINS, encoding="utf-8"
+    )
     rules = load_territory(folder).rules
     assert rules.pins == (Pin("76217", 1, "medicobus"),)
     assert rules.banned_days == (BannedDay("76026", 0), BannedDay("76026", 4))
@@ -325,7 +333,17 @@ def test_move_from_the_command_line(tmp_path: Path, capsys):
     tour = next(t for t in tours if t["date"] >= "2026-12-07")
     session = f"{tour['unit']}:{tour['date']}:{tour['sessions'][0]['insee']}"
     capsys.readouterr()
-    common = ["move", "--plan", str(first / "plan.json"), "--session", session, "--today", "2026-12-01", "--time-limit", "3"]
+    common = [
+        "move",
+        "--plan",
+        str(first / "plan.json"),
+        "--session",
+        session,
+        "--today",
+        "2026-12-01",
+        "--time-limit",
+        "3",
+    ]
     assert main([*common, "--to", "2026-12-13", "--out", str(second)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("Refusé : Médicobus ne travaille pas le dimanche (règle UNIT_DAY)") and not second.exists()

@@ -12,11 +12,18 @@ from planner.inputs import load_territory
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan
 from planner.planning.search_report import search_report
+from planner.tours import pattern_search
 from planner.tours.cpsat import PRESOLVE_SHARE, configure_deterministic
 from planner.tours.greedy_pattern import greedy_pattern
-from planner.tours import pattern_search
 from planner.tours.pattern_problem import Pattern, build_problem
-from planner.tours.pattern_search import _Relaxation, auto_time_limit, budget_steps, effective_budget, solve_pattern, tighten_bound
+from planner.tours.pattern_search import (
+    _Relaxation,
+    auto_time_limit,
+    budget_steps,
+    effective_budget,
+    solve_pattern,
+    tighten_bound,
+)
 from planner.travel import travel_for
 from tests.builders import MONDAY, bus, commune
 
@@ -122,7 +129,9 @@ def test_no_silent_fallback_the_summary_says_greedy_and_why():
     """A greedy pattern kept because CP-SAT found nothing better is said so, with the reason."""
     instance = Instance("t", (commune("76001", 49.95, 1.15),), (bus(),), (), Rules(start=MONDAY, weeks=1))
     problem = _problem(instance)
-    kept = Pattern(1, (), "greedy", notes=("CP-SAT n'a rien trouvé de mieux que la méthode gloutonne en 2 s de calcul",))
+    kept = Pattern(
+        1, (), "greedy", notes=("CP-SAT n'a rien trouvé de mieux que la méthode gloutonne en 2 s de calcul",)
+    )
     text, kpis = search_report(problem, kept, PlanOptions())
     assert "méthode gloutonne conservée" in text and "rien trouvé de mieux" in text
     assert kpis == {}

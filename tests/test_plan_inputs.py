@@ -14,11 +14,11 @@ from planner.domain.errors import TourneeError
 from planner.domain.instance import BannedDay, Pin, TimeWindow, Weights
 from planner.planning.changes import (
     CommuneClosed,
+    SessionMove,
     StaffUnavailable,
     UnitOutOfService,
     apply_to_instance,
 )
-from planner.planning.changes import SessionMove
 from planner.planning.options import PlanOptions
 from planner.publish.fingerprint import instance_fingerprint
 from planner.publish.plan_inputs import (
@@ -46,7 +46,11 @@ def test_settings_hold_what_the_parameters_page_edits(files) -> None:
     rules = dataclasses.replace(base.rules, start=date(2027, 2, 1), weeks=6, weights=Weights(travel=7))
     edited = base.replace(units=(unit,), communes=(base.communes[0], commune, *base.communes[2:]), rules=rules)
     settings = Settings.between(base, edited)
-    assert set(settings.rules) == {"start", "weeks", "weights"} and set(settings.units["medicobus"]) == {"days", "hours", "lunch"}
+    assert set(settings.rules) == {"start", "weeks", "weights"} and set(settings.units["medicobus"]) == {
+        "days",
+        "hours",
+        "lunch",
+    }
     again = Settings.from_dict(json.loads(json.dumps(settings.to_dict())))
     assert instance_fingerprint(again.apply(base)) == instance_fingerprint(edited)
 
@@ -76,7 +80,9 @@ def test_inputs_round_trip_and_rebuild_the_instance_with_the_changes(files) -> N
     assert instance_fingerprint(back.instance()) == instance_fingerprint(expected)
     assert back.instance().rules.unit_closed("medicobus", date(2027, 1, 6))
     assert not back.instance().rules.unit_closed("medicobus", date(2027, 1, 5))  # before "today": unchanged
-    assert "méthode rapide" in describe_inputs(inputs.to_dict()) and "3 changement(s)" in describe_inputs(inputs.to_dict())
+    assert "méthode rapide" in describe_inputs(inputs.to_dict()) and "3 changement(s)" in describe_inputs(
+        inputs.to_dict()
+    )
 
 
 def test_a_missing_or_altered_file_is_a_french_error(files) -> None:

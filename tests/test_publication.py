@@ -29,9 +29,9 @@ from planner.planning.changes import UnitOutOfService
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as make_plan
 from planner.planning.replan import replan
+from planner.publish import posters
 from planner.publish.outputs import write_outputs
 from planner.publish.plan_inputs import PlanInputs, Settings, TerritoryFiles
-from planner.publish import posters
 from planner.publish.posters import PUBLIC_TIMETABLE_HEADER, public_timetable_rows
 from planner.publish.publication import (
     CURRENT,
@@ -135,7 +135,9 @@ def assert_consistent(case: Case, ws: Path, out: Path) -> int:
     folder = current_folder(out)
     version = read_manifest(out / VERSIONS_DIR / folder).version
     assert store.published_version() == version and store.last_publication().folder == folder
-    assert (out / "public").resolve().parent == (out / "prive").resolve().parent == (out / VERSIONS_DIR / folder).resolve()
+    assert (
+        (out / "public").resolve().parent == (out / "prive").resolve().parent == (out / VERSIONS_DIR / folder).resolve()
+    )
     assert sorted(p.name for p in (out / VERSIONS_DIR).iterdir()) == [folder]
     leftovers = [p for p in out.rglob("*") if p.name.startswith(".tmp") or p.name.endswith(".tmp")]
     assert not leftovers, leftovers
@@ -146,7 +148,9 @@ def assert_consistent(case: Case, ws: Path, out: Path) -> int:
     with (out / "public" / "horaires.csv").open(encoding="utf-8-sig", newline="") as f:
         assert [tuple(r) for r in csv.reader(f)] == [PUBLIC_TIMETABLE_HEADER, *public_timetable_rows(instance, plan_)]
     for commune in {s.insee for _, s in plan_.sessions()}:
-        expected = {(t.date, f"{s.start // 60:02d}:{s.start % 60:02d}") for t, s in plan_.sessions() if s.insee == commune}
+        expected = {
+            (t.date, f"{s.start // 60:02d}:{s.start % 60:02d}") for t, s in plan_.sessions() if s.insee == commune
+        }
         assert _confirmed(out / "public" / f"commune-{commune}.ics") == expected
     tokens = store.tokens()
     for person in instance.staff:

@@ -32,10 +32,7 @@ PATTERN = {0: ("76001", "76002"), 2: ("76003", "76004"), 4: ("76005", "76006")}
 
 
 def territory(name: str = "replan") -> Instance:
-    communes = tuple(
-        commune(f"7600{i}", 49.90 + 0.012 * i, 1.10 + (0.01 if i % 2 else -0.01) * i)
-        for i in range(1, 7)
-    )
+    communes = tuple(commune(f"7600{i}", 49.90 + 0.012 * i, 1.10 + (0.01 if i % 2 else -0.01) * i) for i in range(1, 7))
     staff = small_instance().staff  # three doctors d1-d3, two drivers c1-c2
     return Instance(
         name,
@@ -95,7 +92,9 @@ def test_replan_of_a_plan_made_before_the_time_grid():
     assert "TIME_GRID" in {v.rule for v in validate(instance, old)}
     today = MONDAY + timedelta(days=7)
     doctor = next(s.staff_id for s in old.shifts if s.role is Role.DOCTOR and s.date >= today)
-    result = replan(instance, old, [StaffUnavailable(doctor, today, today + timedelta(days=6))], today=today, time_limit=5)
+    result = replan(
+        instance, old, [StaffUnavailable(doctor, today, today + timedelta(days=6))], today=today, time_limit=5
+    )
     assert validate(instance.replace(rules=old_rules), result.plan) == []
     assert UNGRIDDED_PLAN in result.plan.warnings
     assert all(s.staff_id != doctor for s in result.plan.shifts if today <= s.date <= today + timedelta(days=6))
@@ -106,33 +105,18 @@ def test_one_cancellation_changes_only_the_shifts_it_must(published):
     instance, plan = published
     plan = replace(plan, search="Motif hebdomadaire (CP-SAT, budget 2 s) : besoin servi optimal prouvé.")
     today = MONDAY + timedelta(days=7)
-    doctor = next(
-        s.staff_id for s in plan.shifts if s.role is Role.DOCTOR and s.date >= today
-    )
+    doctor = next(s.staff_id for s in plan.shifts if s.role is Role.DOCTOR and s.date >= today)
     away = (today, today + timedelta(days=6))
     lost = {
-        (s.tour_key, s.staff_id, s.role)
-        for s in plan.shifts
-        if s.staff_id == doctor and away[0] <= s.date <= away[1]
+        (s.tour_key, s.staff_id, s.role) for s in plan.shifts if s.staff_id == doctor and away[0] <= s.date <= away[1]
     }
-    result = replan(
-        instance, plan, [StaffUnavailable(doctor, *away)], today=today, time_limit=5
-    )
-    assert (
-        result.shifts_changed == len(lost)
-        and result.tours_removed == 0
-        and result.sessions_removed == 0
-    )
+    result = replan(instance, plan, [StaffUnavailable(doctor, *away)], today=today, time_limit=5)
+    assert result.shifts_changed == len(lost) and result.tours_removed == 0 and result.sessions_removed == 0
     old = {(s.tour_key, s.staff_id, s.role) for s in plan.shifts}
     new = {(s.tour_key, s.staff_id, s.role) for s in result.plan.shifts}
     assert old - new == lost
-    assert all(
-        not (s.staff_id == doctor and away[0] <= s.date <= away[1])
-        for s in result.plan.shifts
-    )
-    assert len(result.diff) == len(lost) and all(
-        "remplacé·e par" in line for line in result.diff
-    )
+    assert all(not (s.staff_id == doctor and away[0] <= s.date <= away[1]) for s in result.plan.shifts)
+    assert len(result.diff) == len(lost) and all("remplacé·e par" in line for line in result.diff)
     assert validate(instance, result.plan) == []
     assert result.plan.search == plan.search  # how the pattern was found still holds
 
@@ -149,12 +133,8 @@ def test_past_dates_never_change(published):
         today=today,
         time_limit=5,
     )
-    assert [s for s in result.plan.shifts if s.date < today] == [
-        s for s in plan.shifts if s.date < today
-    ]
-    assert [t for t in result.plan.tours if t.date < today] == [
-        t for t in plan.tours if t.date < today
-    ]
+    assert [s for s in result.plan.shifts if s.date < today] == [s for s in plan.shifts if s.date < today]
+    assert [t for t in result.plan.tours if t.date < today] == [t for t in plan.tours if t.date < today]
     assert all(s.staff_id != doctor for s in result.plan.shifts if s.date >= today)
 
 
@@ -169,9 +149,7 @@ def test_unit_out_of_service_removes_its_tours_and_their_shifts(published):
         today=MONDAY + timedelta(days=7),
         time_limit=5,
     )
-    assert {t.key for t in plan.tours} - {t.key for t in result.plan.tours} == {
-        f"bus1/{broken.isoformat()}"
-    }
+    assert {t.key for t in plan.tours} - {t.key for t in result.plan.tours} == {f"bus1/{broken.isoformat()}"}
     assert (
         result.tours_removed,
         result.sessions_removed,
@@ -208,15 +186,8 @@ def test_closed_commune_removes_its_session_and_empty_tours(published):
     )
     [tour] = [t for t in result.plan.tours if t.date == monday]
     assert [s.insee for s in tour.sessions] == ["76002"]
-    assert (
-        result.sessions_removed == 1
-        and result.tours_removed == 0
-        and result.shifts_changed == 0
-    )
-    assert any(
-        "séance à Commune 76001 supprimée (commune fermée)" in line
-        for line in result.diff
-    )
+    assert result.sessions_removed == 1 and result.tours_removed == 0 and result.shifts_changed == 0
+    assert any("séance à Commune 76001 supprimée (commune fermée)" in line for line in result.diff)
     both = replan(
         instance,
         plan,
@@ -244,11 +215,7 @@ def test_unknown_names_in_changes_are_reported_together(published):
             ],
             today=MONDAY,
         )
-    assert (
-        len(info.value.problems) == 2
-        and "zz" in str(info.value)
-        and "nope" in str(info.value)
-    )
+    assert len(info.value.problems) == 2 and "zz" in str(info.value) and "nope" in str(info.value)
 
 
 def test_parse_changes_reads_the_cli_forms_and_lists_every_bad_line():
@@ -263,12 +230,8 @@ def test_parse_changes_reads_the_cli_forms_and_lists_every_bad_line():
     )
     first = MONDAY.replace(year=2026, month=12, day=2)
     assert changes[0] == StaffUnavailable("d1", first, first + timedelta(days=2))
-    assert changes[1] == UnitOutOfService(
-        "bus1", first + timedelta(days=1), first + timedelta(days=1)
-    )
-    assert changes[2] == CommuneClosed(
-        "76217", frozenset({first, first + timedelta(days=7)})
-    )
+    assert changes[1] == UnitOutOfService("bus1", first + timedelta(days=1), first + timedelta(days=1))
+    assert changes[2] == CommuneClosed("76217", frozenset({first, first + timedelta(days=7)}))
     with pytest.raises(InputError) as info:
         parse_changes(
             [

@@ -77,9 +77,7 @@ def test_speeds_come_from_maxspeed_else_french_defaults(graph):
     assert one_way["speed_kph"] == 30
     untagged = graph.edges[5, 6, 0]
     assert untagged["speed_kph"] == FRENCH_SPEEDS_KPH["residential"]
-    assert untagged["travel_time"] == pytest.approx(
-        untagged["length"] / 1000 / 40 * 3600, rel=1e-3
-    )
+    assert untagged["travel_time"] == pytest.approx(untagged["length"] / 1000 / 40 * 3600, rel=1e-3)
 
 
 def test_matrix_matches_networkx_for_all_pairs(graph, source):
@@ -91,10 +89,7 @@ def test_matrix_matches_networkx_for_all_pairs(graph, source):
         for j, b in enumerate(nodes):
             seconds = nx.shortest_path_length(graph, a, b, weight="travel_time")
             path = nx.shortest_path(graph, a, b, weight="travel_time")
-            metres = sum(
-                min(d["length"] for d in graph[u][v].values())
-                for u, v in itertools.pairwise(path)
-            )
+            metres = sum(min(d["length"] for d in graph[u][v].values()) for u, v in itertools.pairwise(path))
             assert m.minutes[i, j] == pytest.approx(seconds / 60, abs=1e-4), (a, b)
             assert m.km[i, j] == pytest.approx(metres / 1000, abs=2e-3), (a, b)
     assert m.source == "road" and m.label == ROAD_LABEL and not m.is_estimate
@@ -164,9 +159,7 @@ def test_graphml_round_trip_gives_the_same_matrix(graph, source, tmp_path):
 
 def test_estimate_source_says_it_is_an_estimate():
     """The fallback is labelled as an estimate wherever the matrix goes."""
-    m = travel_source("estimate", small_instance()).matrix(
-        [Point("A", 49.9, 1.1), Point("B", 49.8, 1.2)]
-    )
+    m = travel_source("estimate", small_instance()).matrix([Point("A", 49.9, 1.1), Point("B", 49.8, 1.2)])
     assert m.is_estimate and "estimation" in m.label
     assert isinstance(travel_source("ESTIMATE", small_instance()), EstimateSource)
 
@@ -185,9 +178,7 @@ def test_a_file_path_choice_loads_that_network(graph):
     assert isinstance(road, RoadSource) and road.node_count == len(MAIN_NODES)
 
 
-def fake_download(
-    graph_to_return=None, error: Exception | None = None, calls: list | None = None
-):
+def fake_download(graph_to_return=None, error: Exception | None = None, calls: list | None = None):
     def download(bbox, **kwargs):
         if calls is not None:
             calls.append(bbox)
@@ -220,16 +211,12 @@ def test_unresolvable_server_is_reported_as_offline(monkeypatch, tmp_path):
         raise OSError("Name or service not known")
 
     monkeypatch.setattr(cache.socket, "create_connection", no_dns)
-    monkeypatch.setattr(
-        ox, "graph_from_bbox", fake_download(error=AssertionError("must not be called"))
-    )
+    monkeypatch.setattr(ox, "graph_from_bbox", fake_download(error=AssertionError("must not be called")))
     with pytest.raises(NoRoadData, match="pas de réseau"):
         fetch_graph(small_instance(), cache_dir=tmp_path)
 
 
-def test_cli_prints_the_offline_message_without_traceback(
-    monkeypatch, tmp_path, capsys
-):
+def test_cli_prints_the_offline_message_without_traceback(monkeypatch, tmp_path, capsys):
     """`planner roads fetch` offline: exit code 2 and one readable line."""
     monkeypatch.setenv("TOURNEE_CACHE", str(tmp_path))
     break_overpass(monkeypatch, requests.exceptions.ConnectionError("down"))
@@ -238,15 +225,11 @@ def test_cli_prints_the_offline_message_without_traceback(
     assert OFFLINE_MESSAGE in err and "Traceback" not in err
 
 
-def test_fetch_caches_once_then_road_and_auto_use_the_cache(
-    monkeypatch, tmp_path, graph
-):
+def test_fetch_caches_once_then_road_and_auto_use_the_cache(monkeypatch, tmp_path, graph):
     """A download is stored as GraphML; later choices read it without downloading again."""
     instance = small_instance()
     calls: list = []
-    raw = ox.graph_from_xml(
-        VILLAGE, simplify=False, retain_all=True
-    )  # unfiltered is fine for the fake
+    raw = ox.graph_from_xml(VILLAGE, simplify=False, retain_all=True)  # unfiltered is fine for the fake
     monkeypatch.setattr(cache, "_check_reachable", lambda url: None)
     monkeypatch.setattr(ox, "graph_from_bbox", fake_download(raw, calls=calls))
     messages: list[str] = []
@@ -258,30 +241,15 @@ def test_fetch_caches_once_then_road_and_auto_use_the_cache(
     )
     assert len(calls) == 1 and messages
     info = cache_info(instance, cache_dir=tmp_path)
-    assert (
-        info.exists
-        and info.size_bytes > 0
-        and info.nodes > 0
-        and info.created
-        and info.covers(instance)
-    )
+    assert info.exists and info.size_bytes > 0 and info.nodes > 0 and info.created and info.covers(instance)
 
     road = travel_source("road", instance, cache_dir=tmp_path)
     auto = travel_source("auto", instance, cache_dir=tmp_path)
-    assert (
-        isinstance(road, RoadSource)
-        and isinstance(auto, RoadSource)
-        and len(calls) == 1
-    )
+    assert isinstance(road, RoadSource) and isinstance(auto, RoadSource) and len(calls) == 1
 
-    assert (
-        clear_cache(instance, cache_dir=tmp_path)
-        and not cache_info(instance, cache_dir=tmp_path).exists
-    )
+    assert clear_cache(instance, cache_dir=tmp_path) and not cache_info(instance, cache_dir=tmp_path).exists
     with pytest.warns(PlanWarning, match="roads fetch"):
-        assert isinstance(
-            travel_source("auto", instance, cache_dir=tmp_path), EstimateSource
-        )
+        assert isinstance(travel_source("auto", instance, cache_dir=tmp_path), EstimateSource)
 
 
 def test_road_without_cache_and_offline_raises(monkeypatch, tmp_path):
@@ -313,9 +281,7 @@ def test_encoding_splits_exactly_into_minutes_and_km():
     """Sums of lexicographic weights decode to the sums of times and lengths."""
     seconds = np.array([0.0004, 12.3456, 3600.0, 59.9])
     metres = np.array([0.0, 1234.4, 99_999.6, 7.0])
-    minutes, km = _kernel.decode(
-        np.array([_kernel.encode_weights(seconds, metres).sum()])
-    )
+    minutes, km = _kernel.decode(np.array([_kernel.encode_weights(seconds, metres).sum()]))
     assert minutes[0] == pytest.approx((0.001 + 12.346 + 3600 + 59.9) / 60, abs=1e-9)
     assert km[0] == pytest.approx((0 + 1234 + 100_000 + 7) / 1000, abs=1e-9)
 
@@ -365,9 +331,7 @@ def test_a_cache_that_no_longer_covers_the_territory_is_not_used(tmp_path, graph
     )
     assert cache_info(instance, cache_dir=tmp_path).exists
     with pytest.warns(PlanWarning, match="couvrant"):
-        assert isinstance(
-            travel_source("auto", instance, cache_dir=tmp_path), EstimateSource
-        )
+        assert isinstance(travel_source("auto", instance, cache_dir=tmp_path), EstimateSource)
 
 
 def test_a_long_list_of_off_road_places_is_shortened_in_the_message(source):

@@ -35,9 +35,7 @@ from planner.results.staff_load import continuity_share, staff_totals, staff_tot
 from tests.builders import ALL_HALF_DAYS, MONDAY, bus, commune, person
 from tests.plan_builders import AFTERNOON, MORNING, make_tour
 
-COMMUNES = tuple(
-    commune(f"7600{i}", 49.90 + 0.01 * i, 1.10 + 0.01 * i) for i in range(1, 7)
-)
+COMMUNES = tuple(commune(f"7600{i}", 49.90 + 0.01 * i, 1.10 + 0.01 * i) for i in range(1, 7))
 STAFF_RULES = {
     "CREW",
     "ROLE",
@@ -50,9 +48,7 @@ STAFF_RULES = {
 }
 
 
-def instance_of(
-    staff, *, units=None, weeks: int = 4, weights: Weights | None = None
-) -> Instance:
+def instance_of(staff, *, units=None, weeks: int = 4, weights: Weights | None = None) -> Instance:
     rules = Rules(start=MONDAY, weeks=weeks, weights=weights or Weights())
     return Instance("rota", COMMUNES, tuple(units or (bus(),)), tuple(staff), rules)
 
@@ -65,9 +61,7 @@ def tour(unit: str, when: date, insee: str = "76001", other: str = "76002") -> T
     return make_tour(unit, when, [(insee, *MORNING), (other, *AFTERNOON)])
 
 
-def solve_with(
-    instance: Instance, tours, rules, *, keep=(), frozen_shifts=(), frozen_tours=()
-):
+def solve_with(instance: Instance, tours, rules, *, keep=(), frozen_shifts=(), frozen_tours=()):
     """Build the model with exactly ``rules``, solve it, return (model, costs, solver)."""
     rm, costs = R.build(
         instance,
@@ -122,9 +116,7 @@ def test_rule_has_role_refuses_a_role_the_person_lacks():
 
 def test_rule_available_needs_every_half_day_the_tour_touches():
     """Available Monday morning only: not enough for a tour that runs into the afternoon."""
-    morning = person(
-        "d1", {Role.DOCTOR}, availability=frozenset({(0, HalfDay.MORNING)})
-    )
+    morning = person("d1", {Role.DOCTOR}, availability=frozenset({(0, HalfDay.MORNING)}))
     full_day = tour("bus1", day(0, 0))
     short = make_tour("bus1", day(0, 0), [("76001", *MORNING)])
     assert R.rule_available(morning, short, Role.DOCTOR, bus()) is None
@@ -153,18 +145,14 @@ def test_crew_composition_is_exact_or_the_tour_is_uncrewed():
         person("c1", {Role.DRIVER}),
     ]
     t = tour("bus1", day(0, 0))
-    rm, costs, solver = solve_with(
-        instance_of(staff, units=[unit]), [t], [R.add_crew_composition]
-    )
+    rm, costs, solver = solve_with(instance_of(staff, units=[unit]), [t], [R.add_crew_composition])
     assert Counter(role for _, _, role in chosen(rm, solver)) == {
         Role.DOCTOR: 2,
         Role.DRIVER: 1,
     }
     assert not penalties(costs, solver, R.RULE_UNCREWED)
 
-    rm, costs, solver = solve_with(
-        instance_of(staff[1:], units=[unit]), [t], [R.add_crew_composition]
-    )
+    rm, costs, solver = solve_with(instance_of(staff[1:], units=[unit]), [t], [R.add_crew_composition])
     assert chosen(rm, solver) == set()
     [penalty] = penalties(costs, solver, R.RULE_UNCREWED)
     instance = instance_of(staff[1:], units=[unit])
@@ -214,15 +202,8 @@ def test_max_per_week_counts_iso_weeks():
     rules = [R.add_crew_composition, R.add_max_per_week]
     rm, costs, solver = solve_with(instance_of(staff), tours, rules)
     [penalty] = penalties(costs, solver, R.RULE_UNCREWED)
-    assert (
-        day(0, 0).isoformat() in penalty.explanation
-        or day(0, 1).isoformat() in penalty.explanation
-    )
-    weeks = Counter(
-        R.iso_week(rm.tour_by_key[k].date)
-        for s, k, _ in chosen(rm, solver)
-        if s == "d1"
-    )
+    assert day(0, 0).isoformat() in penalty.explanation or day(0, 1).isoformat() in penalty.explanation
+    weeks = Counter(R.iso_week(rm.tour_by_key[k].date) for s, k, _ in chosen(rm, solver) if s == "d1")
     assert max(weeks.values()) == 1
 
 
@@ -230,20 +211,12 @@ def test_max_per_month_counts_calendar_months_and_frozen_shifts():
     """max 2 a month with one frozen shift in January: one more January tour only."""
     staff = [person("d1", {Role.DOCTOR}, max_month=2), person("c1", {Role.DRIVER})]
     past = tour("bus1", day(0, 0))
-    frozen = [
-        Shift(
-            "bus1", past.date, "d1", Role.DOCTOR, past.leave_depot, past.back_at_depot
-        )
-    ]
+    frozen = [Shift("bus1", past.date, "d1", Role.DOCTOR, past.leave_depot, past.back_at_depot)]
     tours = [tour("bus1", day(1, 0)), tour("bus1", day(2, 0), "76003", "76004")]
     rules = [R.add_crew_composition, R.add_max_per_month]
-    rm, costs, solver = solve_with(
-        instance_of(staff), tours, rules, frozen_shifts=frozen, frozen_tours=[past]
-    )
+    rm, costs, solver = solve_with(instance_of(staff), tours, rules, frozen_shifts=frozen, frozen_tours=[past])
     assert len(penalties(costs, solver, R.RULE_UNCREWED)) == 1
-    assert (
-        len(chosen(rm, solver)) == 2
-    )  # one doctor + one driver on the one crewed tour
+    assert len(chosen(rm, solver)) == 2  # one doctor + one driver on the one crewed tour
 
 
 # --- soft rules -----------------------------------------------------------------------------------
@@ -259,14 +232,10 @@ def test_min_per_month_gives_the_asked_minimum_and_explains_a_shortfall():
         person("c1", {Role.DRIVER}),
     ]
     tours = [tour("bus1", day(w, 0)) for w in range(4)]
-    rm, costs, solver = solve_with(
-        instance_of(staff), tours, [*HARD, R.soft_min_per_month]
-    )
+    rm, costs, solver = solve_with(instance_of(staff), tours, [*HARD, R.soft_min_per_month])
     assert {k for s, k, _ in chosen(rm, solver) if s == "d1"} == {t.key for t in tours}
     [penalty] = penalties(costs, solver, R.RULE_MIN_MONTHLY)
-    assert (
-        "3 garde(s) de moins que les 7 demandées en janvier 2027" in penalty.explanation
-    )
+    assert "3 garde(s) de moins que les 7 demandées en janvier 2027" in penalty.explanation
 
 
 def test_preferred_communes_choose_the_person_who_likes_the_place():
@@ -289,10 +258,7 @@ def test_preferred_communes_choose_the_person_who_likes_the_place():
         [*HARD, R.soft_preferred_communes],
     )
     [penalty] = penalties(costs, solver, R.RULE_PREFERRED_COMMUNES)
-    assert (
-        penalty.amount == Weights().preferences * R.SCALE
-        and "communes préférées" in penalty.explanation
-    )
+    assert penalty.amount == Weights().preferences * R.SCALE and "communes préférées" in penalty.explanation
 
 
 def test_preferred_units_choose_the_person_who_likes_the_unit():
@@ -356,42 +322,27 @@ def test_continuity_keeps_one_doctor_per_commune():
         for w in range(4)
         for d in (0, 3)
     ]
-    rm, costs, solver = solve_with(
-        instance_of(staff), tours, [*HARD, R.soft_continuity]
-    )
+    rm, costs, solver = solve_with(instance_of(staff), tours, [*HARD, R.soft_continuity])
     assert not penalties(costs, solver, R.RULE_CONTINUITY)
-    shifts = [
-        Shift(k.split("/")[0], rm.tour_by_key[k].date, s, r, 0, 1)
-        for s, k, r in chosen(rm, solver)
-    ]
+    shifts = [Shift(k.split("/")[0], rm.tour_by_key[k].date, s, r, 0, 1) for s, k, r in chosen(rm, solver)]
     assert continuity_share(tours, shifts, [Role.DOCTOR]) == 1.0
-    rotating = [
-        replace(s, staff_id="d1" if s.date.day % 2 else "d2")
-        for s in shifts
-        if s.role is Role.DOCTOR
-    ]
+    rotating = [replace(s, staff_id="d1" if s.date.day % 2 else "d2") for s in shifts if s.role is Role.DOCTOR]
     assert continuity_share(tours, rotating, [Role.DOCTOR]) < 1.0
 
 
 def test_travel_prefers_the_doctor_living_near_a_fixed_place():
     """A fixed consultation place in 76001: the doctor living next door takes it, not the far one."""
     place = COMMUNES[0]
-    fixed = replace(
-        bus("cab"), kind=UnitKind.FIXED, crew={Role.DOCTOR: 1}, places=(place.insee,)
-    )
+    fixed = replace(bus("cab"), kind=UnitKind.FIXED, crew={Role.DOCTOR: 1}, places=(place.insee,))
     staff = [
         person("far", {Role.DOCTOR}, home=Point("loin", 48.50, 2.00)),
         person("near", {Role.DOCTOR}, home=Point("près", place.lat, place.lon)),
     ]
     t = make_tour("cab", day(0, 0), [(place.insee, *MORNING)])
-    rm, costs, solver = solve_with(
-        instance_of(staff, units=[fixed]), [t], [*HARD, R.soft_travel]
-    )
+    rm, costs, solver = solve_with(instance_of(staff, units=[fixed]), [t], [*HARD, R.soft_travel])
     assert chosen(rm, solver) == {("near", t.key, Role.DOCTOR)}
     assert not penalties(costs, solver, R.RULE_TRAVEL)
-    rm, costs, solver = solve_with(
-        instance_of(staff[:1], units=[fixed]), [t], [*HARD, R.soft_travel]
-    )
+    rm, costs, solver = solve_with(instance_of(staff[:1], units=[fixed]), [t], [*HARD, R.soft_travel])
     [penalty] = penalties(costs, solver, R.RULE_TRAVEL)
     assert "km aller-retour" in penalty.explanation and penalty.amount > 100
 
@@ -422,9 +373,7 @@ def test_stability_keeps_published_shifts():
     ]
     t = tour("bus1", day(0, 0))
     keep = [Shift("bus1", t.date, "d2", Role.DOCTOR, t.leave_depot, t.back_at_depot)]
-    rm, costs, solver = solve_with(
-        instance_of(staff), [t], [*HARD, R.soft_stability], keep=keep
-    )
+    rm, costs, solver = solve_with(instance_of(staff), [t], [*HARD, R.soft_stability], keep=keep)
     assert ("d2", t.key, Role.DOCTOR) in chosen(rm, solver)
     assert not penalties(costs, solver, R.RULE_STABILITY)
 
@@ -457,10 +406,7 @@ def test_uncrewed_wednesdays_are_explained_by_weekday_and_role():
     assert all(s.tour_key not in wednesdays for s in result.shifts)
     [sentence] = result.explanations
     assert sentence.startswith("Mercredis des semaines 1–2")
-    assert (
-        "aucun chauffeur disponible" in sentence
-        and "ajouter un chauffeur le mercredi" in sentence
-    )
+    assert "aucun chauffeur disponible" in sentence and "ajouter un chauffeur le mercredi" in sentence
 
 
 def test_a_large_rota_crews_a_month_the_greedy_start_leaves_short():
@@ -547,9 +493,7 @@ def test_frozen_dates_keep_their_shifts_exactly():
         for t in tours
         for sid, role in (("d1", Role.DOCTOR), ("c1", Role.DRIVER))
     ]
-    result = assign_crews(
-        instance_of(staff), tours, keep=keep, frozen_before=day(1, 0), time_limit=5
-    )
+    result = assign_crews(instance_of(staff), tours, keep=keep, frozen_before=day(1, 0), time_limit=5)
     assert set(keep[:2]) <= set(result.shifts)
     assert result.changed_vs_keep == 0  # d1 may keep the second Monday
 
@@ -567,9 +511,7 @@ def rosters(draw):
                 max_size=2,
             )
         )
-        halves = draw(
-            st.sets(st.sampled_from(sorted(ALL_HALF_DAYS)), min_size=2, max_size=10)
-        )
+        halves = draw(st.sets(st.sampled_from(sorted(ALL_HALF_DAYS)), min_size=2, max_size=10))
         staff.append(
             person(
                 f"p{i}",
@@ -579,11 +521,7 @@ def rosters(draw):
                 max_month=draw(st.integers(0, 6)),
             )
         )
-    crews = draw(
-        st.sampled_from(
-            [{Role.DOCTOR: 1, Role.DRIVER: 1}, {Role.NURSE: 1, Role.DOCTOR: 1}]
-        )
-    )
+    crews = draw(st.sampled_from([{Role.DOCTOR: 1, Role.DRIVER: 1}, {Role.NURSE: 1, Role.DOCTOR: 1}]))
     remote = draw(st.sampled_from([frozenset(), frozenset({Role.DOCTOR})]))
     unit = replace(bus(crew=crews), remote_roles=remote)
     days = draw(st.sets(st.integers(0, 9), min_size=1, max_size=8))
@@ -592,9 +530,7 @@ def rosters(draw):
         make_tour(
             "bus1",
             day(d // 5, d % 5),
-            [("76001", *MORNING)]
-            if short
-            else [("76001", *MORNING), ("76002", *AFTERNOON)],
+            [("76001", *MORNING)] if short else [("76001", *MORNING), ("76002", *AFTERNOON)],
         )
         for d in sorted(days)
     ]
@@ -665,7 +601,14 @@ def test_max_crews_matches_people_to_roles_one_role_each():
     crew = {Role.DOCTOR: 1, Role.DRIVER: 1}
     assert max_crews([both], crew, 2) == 0
     assert max_crews([both, person("d", {Role.DOCTOR})], crew, 2) == 1
-    assert max_crews([both, person("d", {Role.DOCTOR}), person("c", {Role.DRIVER}), person("y", {Role.DOCTOR, Role.DRIVER})], crew, 3) == 2
+    assert (
+        max_crews(
+            [both, person("d", {Role.DOCTOR}), person("c", {Role.DRIVER}), person("y", {Role.DOCTOR, Role.DRIVER})],
+            crew,
+            3,
+        )
+        == 2
+    )
 
 
 def test_staff_totals_count_shifts_hours_and_share_of_offer():

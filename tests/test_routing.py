@@ -53,8 +53,18 @@ def test_what_cannot_fit_is_dropped_and_reported():
 def test_fixed_place_has_no_driving():
     """A fixed consultation place: no drive time, the day starts with the session."""
     c = commune("61001", 48.43, 0.08)
-    unit = Unit("cab", "Cabinet", UnitKind.FIXED, Point("Cabinet", 48.43, 0.08), frozenset(range(5)),
-                TimeWindow(8 * 60 + 30, 17 * 60 + 30), None, 1, {}, places=("61001",))
+    unit = Unit(
+        "cab",
+        "Cabinet",
+        UnitKind.FIXED,
+        Point("Cabinet", 48.43, 0.08),
+        frozenset(range(5)),
+        TimeWindow(8 * 60 + 30, 17 * 60 + 30),
+        None,
+        1,
+        {},
+        places=("61001",),
+    )
     tour = _route(unit, [c], length=480)[0].tour
     assert tour.drive_minutes == 0 and tour.drive_km == 0
     assert tour.leave_depot == tour.sessions[0].start == 8 * 60 + 30

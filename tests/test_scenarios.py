@@ -77,7 +77,9 @@ def assert_on_the_grid(instance, result) -> None:
     tours = {t.key: t for t in result.tours}
     for s in result.shifts:
         work = tours[s.tour_key].sessions[s.session] if s.session is not None else None
-        begin, end = (work.start, work.end) if work else (tours[s.tour_key].leave_depot, tours[s.tour_key].back_at_depot)
+        begin, end = (
+            (work.start, work.end) if work else (tours[s.tour_key].leave_depot, tours[s.tour_key].back_at_depot)
+        )
         assert s.start <= begin - 15 and s.end >= end + 15
 
 

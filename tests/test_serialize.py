@@ -56,7 +56,8 @@ minutes = st.integers(min_value=0, max_value=24 * 60)
 days = st.dates(min_value=date(2020, 1, 1), max_value=date(2040, 12, 31))
 #: Plans hold no control character (the planner refuses them in every input, the reader in plans).
 letters = st.characters(
-    exclude_categories=("Cc", "Cs"), exclude_characters="\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    exclude_categories=("Cc", "Cs"),
+    exclude_characters="\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
 )
 ids = st.text(alphabet=letters, min_size=1, max_size=12)
 
@@ -92,7 +93,11 @@ def plans(draw):
         )
         for _ in range(draw(st.integers(0, 4)))
     )
-    kpis = draw(st.dictionaries(st.text(alphabet=letters, max_size=8), st.floats(allow_nan=False, allow_infinity=False), max_size=3))
+    kpis = draw(
+        st.dictionaries(
+            st.text(alphabet=letters, max_size=8), st.floats(allow_nan=False, allow_infinity=False), max_size=3
+        )
+    )
     return Plan(
         instance_name=draw(st.text(alphabet=letters)),
         start=draw(days),

@@ -206,6 +206,7 @@ def test_a_tour_nobody_can_crew_moves_to_a_free_day_of_its_week():
     assert move.new.date == MONDAY + timedelta(days=1)
     assert [s.start for s in move.new.sessions] == [s.start for s in monday.sessions]
 
+
 def test_the_pattern_plans_no_more_tours_than_the_roster_can_crew():
     """The only doctor works one day a week: one tour a week is planned, for the neediest communes,
     and none is left without a crew."""
@@ -235,7 +236,17 @@ def test_the_same_territory_gives_the_same_plan_in_processes_with_other_string_h
     plans = []
     for seed in ("1", "2"):
         out = tmp_path / seed
-        command = [sys.executable, "-m", "planner.cli", "plan", str(territory), "--options", str(options), "--out", str(out)]
+        command = [
+            sys.executable,
+            "-m",
+            "planner.cli",
+            "plan",
+            str(territory),
+            "--options",
+            str(options),
+            "--out",
+            str(out),
+        ]
         subprocess.run(command, check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
         data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
         data.pop("solver_seconds")

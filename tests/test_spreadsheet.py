@@ -14,13 +14,20 @@ from planner.publish.spreadsheet import workbook_bytes
 from tests.builders import small_instance
 from tests.plan_builders import sample_plan
 
-SHEETS = ["Séances", "Gardes", "Équipes par semaine", "Unités par semaine", "Indicateurs", "Communes peu ou pas visitées"]
+SHEETS = [
+    "Séances",
+    "Gardes",
+    "Équipes par semaine",
+    "Unités par semaine",
+    "Indicateurs",
+    "Communes peu ou pas visitées",
+]
 
 
 @pytest.fixture
 def book():
     base = small_instance()
-    tricky = replace(base.communes[1], name="=HYPERLINK(\"http://x\")")
+    tricky = replace(base.communes[1], name='=HYPERLINK("http://x")')
     instance = base.replace(communes=(base.communes[0], tricky, *base.communes[2:]))
     return instance, openpyxl.load_workbook(io.BytesIO(workbook_bytes(instance, sample_plan(instance))))
 
@@ -44,7 +51,9 @@ def test_left_out_sheet_lists_communes_below_target_and_those_never_visited_by_c
     base = small_instance()
     never = replace(base.communes[3], insee="76099", name="Ville-sans-objectif", visits_per_week=0.0)
     instance = base.replace(communes=(*base.communes, never))
-    plan = replace(sample_plan(instance), unserved=(Unserved("76004", "Commune 76004", 0.5, 0, "capacité insuffisante"),))
+    plan = replace(
+        sample_plan(instance), unserved=(Unserved("76004", "Commune 76004", 0.5, 0, "capacité insuffisante"),)
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(workbook_bytes(instance, plan)))[SHEETS[-1]]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     assert rows == [

@@ -18,8 +18,7 @@ from planner.inputs import data_import as ti
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "communes"
 COMMUNE_FIELDS = (
-    "id code type nom type_nom population_municipale departement_id epci_id geometry "
-    "mairie_adresse mairie_localisation"
+    "id code type nom type_nom population_municipale departement_id epci_id geometry mairie_adresse mairie_localisation"
 ).split()
 
 # Row ids of the EPCI file deliberately unrelated to the SIRENs (communes refer to row ids).

@@ -126,7 +126,10 @@ def test_scenario_sets_the_grid_and_the_set_up(tmp_path):
     shutil.copytree(TINY, folder)
     scenario = folder / "scenario.toml"
     text = scenario.read_text(encoding="utf-8")
-    scenario.write_text(text.replace("session_minutes = 180", "session_minutes = 180\ntime_step = 30\nsetup_minutes = 20"), encoding="utf-8")
+    scenario.write_text(
+        text.replace("session_minutes = 180", "session_minutes = 180\ntime_step = 30\nsetup_minutes = 20"),
+        encoding="utf-8",
+    )
     rules = load_territory(folder).rules
     assert (rules.time_step, rules.setup_minutes) == (30, 20)
 

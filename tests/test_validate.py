@@ -100,9 +100,7 @@ def timed_tour(
     legs = [_leg(instance, unit_id, a, b, travel) for a, b in zip(stops, stops[1:])]
     leave = sessions[0].arrival - math.ceil(legs[0][0])
     back = sessions[-1].departure + math.ceil(legs[-1][0])
-    return Tour(
-        unit_id, day, leave, back, sessions, sum(m for m, _ in legs), sum(k for _, k in legs)
-    )
+    return Tour(unit_id, day, leave, back, sessions, sum(m for m, _ in legs), sum(k for _, k in legs))
 
 
 def tight_tour(instance: Instance, day: date, morning: str, afternoon: str, *, unit_id: str = "bus1") -> Tour:
@@ -141,9 +139,7 @@ def all_places(instance: Instance) -> list[Point]:
     return [u.depot for u in instance.units] + [c.site.point for c in instance.communes]
 
 
-def scaled_matrix(
-    instance: Instance, *, minutes: float = 1.0, km: float = 1.0, source: str = "road"
-) -> TravelMatrix:
+def scaled_matrix(instance: Instance, *, minutes: float = 1.0, km: float = 1.0, source: str = "road") -> TravelMatrix:
     """The estimate over ``instance``'s places with its minutes and km multiplied: a wrong matrix."""
     estimate = EstimateSource().matrix(all_places(instance))
     return TravelMatrix(estimate.places, estimate.minutes * minutes, estimate.km * km, source, "test")
@@ -174,9 +170,7 @@ def test_valid_plan_has_no_violation():
 
 def test_valid_plan_passes_with_an_explicit_matrix_in_any_order():
     """The validator looks places up by Point, whatever their order in the given matrix."""
-    places = [u.depot for u in INSTANCE.units] + [
-        Point(c.site.name, c.site.lat, c.site.lon) for c in INSTANCE.communes
-    ]
+    places = [u.depot for u in INSTANCE.units] + [Point(c.site.name, c.site.lat, c.site.lon) for c in INSTANCE.communes]
     matrix = EstimateSource().matrix(list(reversed(places)))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -763,7 +757,12 @@ def _on_tour(plan: Plan, change) -> Plan:
     tour = plan.tours[0]
     new = change(tour)
     shifts = tuple(
-        replace(s, date=new.date, start=shift_times(new, None, INSTANCE.rules)[0], end=shift_times(new, None, INSTANCE.rules)[1])
+        replace(
+            s,
+            date=new.date,
+            start=shift_times(new, None, INSTANCE.rules)[0],
+            end=shift_times(new, None, INSTANCE.rules)[1],
+        )
         if s.tour_key == tour.key
         else s
         for s in plan.shifts

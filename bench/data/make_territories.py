@@ -106,12 +106,33 @@ TERRITORIES = (
         epcis=("200042729", "200067031"),
         priority_epcis=("200042729", "200067031"),
         units=(
-            UnitSpec("carentan", "Consultations — Carentan-les-Marais", "50099", kind="fixed",
-                     days="lun-ven", rooms=2, crew="{ doctor = 1 }"),
-            UnitSpec("lessay", "Consultations — Lessay", "50267", kind="fixed",
-                     days="lun,mar,jeu", rooms=2, crew="{ doctor = 1 }"),
-            UnitSpec("periers", "Consultations — Périers", "50394", kind="fixed",
-                     days="mar,mer,ven", rooms=1, crew="{ doctor = 1 }"),
+            UnitSpec(
+                "carentan",
+                "Consultations — Carentan-les-Marais",
+                "50099",
+                kind="fixed",
+                days="lun-ven",
+                rooms=2,
+                crew="{ doctor = 1 }",
+            ),
+            UnitSpec(
+                "lessay",
+                "Consultations — Lessay",
+                "50267",
+                kind="fixed",
+                days="lun,mar,jeu",
+                rooms=2,
+                crew="{ doctor = 1 }",
+            ),
+            UnitSpec(
+                "periers",
+                "Consultations — Périers",
+                "50394",
+                kind="fixed",
+                days="mar,mer,ven",
+                rooms=1,
+                crew="{ doctor = 1 }",
+            ),
         ),
         frequency_by_need="[0.0]",
         people=(14, 0),
@@ -197,7 +218,9 @@ def roster_rows(spec: TerritorySpec, communes, rng: random.Random) -> list[list[
             off = f"{first.isoformat()}..{(first + dt.timedelta(days=4)).isoformat()}"
         initial = chr(ord("A") + k % 26)
         surname = names[k % len(names)]
-        name = f"Dr {initial}. {surname} (exemple)" if role == "doctor" else f"{initial}. {surname} (exemple, chauffeur)"
+        name = (
+            f"Dr {initial}. {surname} (exemple)" if role == "doctor" else f"{initial}. {surname} (exemple, chauffeur)"
+        )
         preferred = nearest.id if rng.random() < 0.8 else ""
         rows.append([
             f"{role[:2]}{i + 1:02d}", name, label, ",".join(tokens), off, str(max_week), str(max_month), "",

@@ -153,7 +153,9 @@ class Context:
         stops = [depot]
         sessions = tour.sessions
         if unit.kind is UnitKind.FIXED:
-            sessions = sorted({(s.arrival, s.departure, s.insee): s for s in sessions}.values(), key=lambda s: s.arrival)
+            sessions = sorted(
+                {(s.arrival, s.departure, s.insee): s for s in sessions}.values(), key=lambda s: s.arrival
+            )
         for session in sessions:
             commune = self.commune_of(session.insee)
             if commune is None:
@@ -185,9 +187,7 @@ class Context:
         if not rules.public_holidays:
             return {}
         years = {rules.start.year, rules.end.year} | {t.date.year for t in self.plan.tours}
-        found = holidays_lib.France(
-            years=sorted(years), subdiv=rules.holiday_subdivision or None, language="fr"
-        )
+        found = holidays_lib.France(years=sorted(years), subdiv=rules.holiday_subdivision or None, language="fr")
         return dict(found.items())
 
     @cached_property

@@ -53,7 +53,9 @@ def check_crew(ctx: Context) -> Iterator[Violation]:
         parts = range(len(tour.sessions)) if unit.kind is UnitKind.FIXED else [None]
         for part in parts:
             have = Counter(s.role for s in shifts if s.session == part)
-            where = ctx.where(tour) if part is None else f"{ctx.where(tour)}, séance de {hhmm(tour.sessions[part].start)}"
+            where = (
+                ctx.where(tour) if part is None else f"{ctx.where(tour)}, séance de {hhmm(tour.sessions[part].start)}"
+            )
             for role in sorted(set(need) | set(have), key=lambda r: r.value):
                 if have[role] != need.get(role, 0):
                     msg = f"{where} : {have[role]} {role.label_fr} au lieu de {need.get(role, 0)}"

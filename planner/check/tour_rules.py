@@ -96,7 +96,9 @@ def check_hours(ctx: Context) -> Iterator[Violation]:
     for tour, unit in ctx.tours():
         where, hours = ctx.where(tour), unit.hours
         if tour.leave_depot < hours.start:
-            msg = f"{where} : départ du dépôt à {hhmm(tour.leave_depot)}, avant le début du service ({hhmm(hours.start)})"
+            msg = (
+                f"{where} : départ du dépôt à {hhmm(tour.leave_depot)}, avant le début du service ({hhmm(hours.start)})"
+            )
             yield Violation(HOURS, msg, tour.key)
         if tour.back_at_depot > hours.end:
             msg = f"{where} : retour au dépôt à {hhmm(tour.back_at_depot)}, après la fin du service ({hhmm(hours.end)})"

@@ -83,9 +83,6 @@ from planner.check.staff_rules import (
 from planner.check.time_rules import TIME_GRID, check_time_grid
 from planner.check.tour_rules import (
     BANNED_DAY,
-    PIN,
-    check_banned_day,
-    check_pin,
     COMMUNE_CLOSED,
     DRIVE_BETWEEN_SESSIONS,
     FREQUENCY,
@@ -94,6 +91,7 @@ from planner.check.tour_rules import (
     LUNCH,
     MIN_GAP,
     ONE_TOUR_PER_DAY,
+    PIN,
     SESSION_TIMES,
     SITE_CLASH,
     SITE_OPEN,
@@ -102,6 +100,7 @@ from planner.check.tour_rules import (
     UNIT_CLOSED,
     UNIT_DAY,
     UNIT_PLACES,
+    check_banned_day,
     check_commune_closed,
     check_drive_between_sessions,
     check_frequency,
@@ -110,6 +109,7 @@ from planner.check.tour_rules import (
     check_lunch,
     check_min_gap,
     check_one_tour_per_day,
+    check_pin,
     check_session_times,
     check_site_clash,
     check_site_open,

@@ -73,9 +73,9 @@ def without_posts(
         left = [(p, s) for p, s in zip(posts, tour.sessions, strict=True) if p.key not in dropped]
         if left:
             sessions = tuple(s for _, s in left)
-            kept.append(Tour(tour.unit_id, tour.date, min(s.start for s in sessions), max(s.end for s in sessions), sessions))
+            kept.append(
+                Tour(tour.unit_id, tour.date, min(s.start for s in sessions), max(s.end for s in sessions), sessions)
+            )
             moved |= {p.key: i for i, (p, _) in enumerate(left)}
-    shifts = [
-        replace(s, session=moved.get(s.post_key, s.session)) for s in shifts if s.post_key not in dropped
-    ]
+    shifts = [replace(s, session=moved.get(s.post_key, s.session)) for s in shifts if s.post_key not in dropped]
     return kept, shifts

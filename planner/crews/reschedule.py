@@ -47,7 +47,12 @@ def propose_moves(
         communes = [instance.commune(s.insee) for s in tour.sessions]
         usual = {s.insee: s.start for s in tour.sessions}
         for day in _same_week_days(rules.start, rules.week_index(tour.date), tour.date):
-            if day.weekday() not in unit.days or day in closed or rules.unit_closed(unit.id, day) or (unit.id, day) in busy:
+            if (
+                day.weekday() not in unit.days
+                or day in closed
+                or rules.unit_closed(unit.id, day)
+                or (unit.id, day) in busy
+            ):
                 continue
             if not all(
                 _visit_allowed(instance, c.insee, day, visits) and rules.day_allowed(c.insee, day.weekday(), unit.id)
@@ -55,8 +60,14 @@ def propose_moves(
             ):
                 continue
             result = route_day(
-                unit, day, communes, session_minutes=rules.session_length(unit), travel=travel, usual_start=usual,
-                regularity_weight=rules.weights.regularity, time_step=rules.time_step,
+                unit,
+                day,
+                communes,
+                session_minutes=rules.session_length(unit),
+                travel=travel,
+                usual_start=usual,
+                regularity_weight=rules.weights.regularity,
+                time_step=rules.time_step,
                 max_drive=rules.max_drive_between_sessions,
             )
             if result.dropped or result.tour is None:

@@ -143,17 +143,10 @@ class RotaModel:
     uncrewed: dict[str, cp_model.IntVar] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.units = {
-            t.key: self.instance.unit(t.unit_id)
-            for t in (*self.tours, *self.frozen_tours)
-        }
+        self.units = {t.key: self.instance.unit(t.unit_id) for t in (*self.tours, *self.frozen_tours)}
         self.tour_by_key = {t.key: t for t in (*self.tours, *self.frozen_tours)}
-        self.by_person: dict[str, list[tuple[Tour, Role, cp_model.IntVar]]] = (
-            defaultdict(list)
-        )
-        self.by_tour_role: dict[tuple[str, Role], list[tuple[str, cp_model.IntVar]]] = (
-            defaultdict(list)
-        )
+        self.by_person: dict[str, list[tuple[Tour, Role, cp_model.IntVar]]] = defaultdict(list)
+        self.by_tour_role: dict[tuple[str, Role], list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
         self.frozen_by_person: dict[str, list[Shift]] = defaultdict(list)
         self._offers: dict[str, int] = {}
         self._totals: dict[str, cp_model.IntVar] = {}
@@ -161,41 +154,29 @@ class RotaModel:
             self.frozen_by_person[s.staff_id].append(s)
         for tour in self.tours:
             unit = self.units[tour.key]
-            self.uncrewed[tour.key] = self.model.NewBoolVar(
-                f"uncrewed(tour={tour.key})"
-            )
+            self.uncrewed[tour.key] = self.model.NewBoolVar(f"uncrewed(tour={tour.key})")
             for role in sorted(unit.crew, key=lambda r: r.value):
                 if unit.crew[role] <= 0:
                     continue
                 for person in self.instance.staff:
                     if ineligibility(person, tour, role, unit) is not None:
                         continue
-                    var = self.model.NewBoolVar(
-                        f"x(staff={person.id}, tour={tour.key}, role={role.value})"
-                    )
+                    var = self.model.NewBoolVar(f"x(staff={person.id}, tour={tour.key}, role={role.value})")
                     self.x[(person.id, tour.key, role)] = var
                     self.by_person[person.id].append((tour, role, var))
                     self.by_tour_role[(tour.key, role)].append((person.id, var))
 
-    def shifts_expr(
-        self, staff_id: str, keep: Callable[[Tour], bool] = lambda t: True
-    ) -> cp_model.LinearExprT:
+    def shifts_expr(self, staff_id: str, keep: Callable[[Tour], bool] = lambda t: True) -> cp_model.LinearExprT:
         """Number of (new) shifts of a person on the tours ``keep`` selects."""
-        return sum(
-            var for tour, _, var in self.by_person.get(staff_id, ()) if keep(tour)
-        )
+        return sum(var for tour, _, var in self.by_person.get(staff_id, ()) if keep(tour))
 
-    def frozen_count(
-        self, staff_id: str, keep: Callable[[date], bool] = lambda d: True
-    ) -> int:
+    def frozen_count(self, staff_id: str, keep: Callable[[date], bool] = lambda d: True) -> int:
         return sum(1 for s in self.frozen_by_person.get(staff_id, ()) if keep(s.date))
 
     def offered(self, person: Staff) -> int:
         """What the person offered over these tours (cached), see `offered_tours`."""
         if person.id not in self._offers:
-            self._offers[person.id] = offered_tours(
-                person, (*self.tours, *self.frozen_tours), self.units
-            )
+            self._offers[person.id] = offered_tours(person, (*self.tours, *self.frozen_tours), self.units)
         return self._offers[person.id]
 
     def total_shifts(self, staff_id: str) -> cp_model.IntVar:
@@ -203,17 +184,13 @@ class RotaModel:
         if staff_id not in self._totals:
             fixed = self.frozen_count(staff_id)
             items = self.by_person.get(staff_id, ())
-            var = self.model.NewIntVar(
-                fixed, fixed + len(items), f"shifts(staff={staff_id})"
-            )
+            var = self.model.NewIntVar(fixed, fixed + len(items), f"shifts(staff={staff_id})")
             self.model.Add(var == sum(v for _, _, v in items) + fixed)
             self._totals[staff_id] = var
         return self._totals[staff_id]
 
 
-def offered_tours(
-    person: Staff, tours: Iterable[Tour], units: Mapping[str, Unit]
-) -> int:
+def offered_tours(person: Staff, tours: Iterable[Tour], units: Mapping[str, Unit]) -> int:
     """How many of ``tours`` a person could take, capped by their weekly and monthly maxima.
 
     This is what fairness compares shifts against: a volunteer who offers twice as much should get
@@ -222,11 +199,7 @@ def offered_tours(
     days: set[date] = set()
     for tour in tours:
         unit = units[tour.key]
-        if any(
-            ineligibility(person, tour, r, unit) is None
-            for r, n in unit.crew.items()
-            if n > 0
-        ):
+        if any(ineligibility(person, tour, r, unit) is None for r, n in unit.crew.items() if n > 0):
             days.add(tour.date)
     per_week: dict[tuple[int, int], int] = defaultdict(int)
     per_month: dict[tuple[int, int], int] = defaultdict(int)
@@ -297,9 +270,7 @@ def add_one_tour_per_day(rm: RotaModel) -> list[Cost]:
     return []
 
 
-def _add_max_per_period(
-    rm: RotaModel, period: Callable[[date], Hashable], limit: Callable[[Staff], int]
-) -> None:
+def _add_max_per_period(rm: RotaModel, period: Callable[[date], Hashable], limit: Callable[[Staff], int]) -> None:
     """At most ``limit(person)`` shifts per period, counting the frozen shifts of that period."""
     for staff_id, items in rm.by_person.items():
         person = rm.instance.person(staff_id)
@@ -309,8 +280,7 @@ def _add_max_per_period(
         for key, group in groups.items():
             room = max(
                 0,
-                limit(person)
-                - rm.frozen_count(staff_id, lambda d, key=key: period(d) == key),
+                limit(person) - rm.frozen_count(staff_id, lambda d, key=key: period(d) == key),
             )
             if len(group) > room:
                 rm.model.Add(sum(group) <= room)
@@ -346,15 +316,9 @@ def soft_min_per_month(rm: RotaModel) -> list[Cost]:
             target = math.floor(person.min_shifts_per_month * fraction + 1e-9)
             if target <= 0:
                 continue
-            given = rm.shifts_expr(
-                person.id, lambda t, ym=(year, month): month_of(t.date) == ym
-            )
-            given += rm.frozen_count(
-                person.id, lambda d, ym=(year, month): month_of(d) == ym
-            )
-            short = rm.model.NewIntVar(
-                0, target, f"short(staff={person.id}, month={year}-{month:02d})"
-            )
+            given = rm.shifts_expr(person.id, lambda t, ym=(year, month): month_of(t.date) == ym)
+            given += rm.frozen_count(person.id, lambda d, ym=(year, month): month_of(d) == ym)
+            short = rm.model.NewIntVar(0, target, f"short(staff={person.id}, month={year}-{month:02d})")
             rm.model.Add(short >= target - given)
             text = f"{person.name} : {{value}} garde(s) de moins que les {target} demandées en {MONTHS_FR[month - 1]} {year}"
             costs.append(Cost(RULE_MIN_MONTHLY, weight, short, text))
@@ -374,11 +338,7 @@ def _soft_preferred(
         preferred = wanted(person)
         if not preferred or weight == 0:
             continue
-        outside = [
-            var
-            for tour, _, var in rm.by_person.get(person.id, ())
-            if not matches(tour, preferred)
-        ]
+        outside = [var for tour, _, var in rm.by_person.get(person.id, ()) if not matches(tour, preferred)]
         if outside:
             costs.append(
                 Cost(
@@ -429,24 +389,15 @@ def soft_fairness(rm: RotaModel) -> list[Cost]:
         for role, needed in rm.units[tour.key].crew.items():
             demand[role] += max(0, needed)
     offers = {p.id: rm.offered(p) for p in rm.instance.staff}
-    supply = {
-        r: sum(offers[p.id] for p in rm.instance.staff if r in p.roles) for r in demand
-    }
+    supply = {r: sum(offers[p.id] for p in rm.instance.staff if r in p.roles) for r in demand}
     costs = []
     for person in rm.instance.staff:
         roles = [r for r in person.roles if supply.get(r)]
         if not offers[person.id] or not roles:
             continue
-        target = round(
-            SCALE
-            * sum(demand[r] * offers[person.id] / supply[r] for r in roles)
-            / len(roles)
-        )
+        target = round(SCALE * sum(demand[r] * offers[person.id] / supply[r] for r in roles) / len(roles))
         total = SCALE * rm.total_shifts(person.id)
-        bound = (
-            SCALE * (len(rm.by_person.get(person.id, ())) + rm.frozen_count(person.id))
-            + target
-        )
+        bound = SCALE * (len(rm.by_person.get(person.id, ())) + rm.frozen_count(person.id)) + target
         gap = rm.model.NewIntVar(0, bound, f"fair_gap(staff={person.id})")
         rm.model.Add(gap >= total - target)
         rm.model.Add(gap >= target - total)
@@ -457,13 +408,7 @@ def soft_fairness(rm: RotaModel) -> list[Cost]:
         if len(people) < 2:
             continue
         scale = max(1, round(sum(offers[p.id] for p in people) / len(people) * SCALE))
-        top = max(
-            scale
-            * (len(rm.by_person.get(p.id, ())) + rm.frozen_count(p.id))
-            // offers[p.id]
-            + 1
-            for p in people
-        )
+        top = max(scale * (len(rm.by_person.get(p.id, ())) + rm.frozen_count(p.id)) // offers[p.id] + 1 for p in people)
         hi = rm.model.NewIntVar(0, top, f"fair_hi(role={role.value})")
         lo = rm.model.NewIntVar(0, top, f"fair_lo(role={role.value})")
         for p in people:
@@ -480,9 +425,7 @@ def soft_continuity(rm: RotaModel) -> list[Cost]:
     weight = rm.instance.rules.weights.continuity * SCALE
     if weight == 0:
         return []
-    chosen: dict[tuple[str, Role], dict[str, list[cp_model.IntVar]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
+    chosen: dict[tuple[str, Role], dict[str, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
     for (staff_id, key, role), var in rm.x.items():
         if role in CARE_ROLES:
             for insee in communes_of(rm.tour_by_key[key]):
@@ -493,9 +436,7 @@ def soft_continuity(rm: RotaModel) -> list[Cost]:
             for insee in communes_of(rm.tour_by_key[s.post_key]):
                 fixed[(insee, s.role)].add(s.staff_id)
     costs = []
-    for insee, role in sorted(
-        set(chosen) | set(fixed), key=lambda k: (k[0], k[1].value)
-    ):
+    for insee, role in sorted(set(chosen) | set(fixed), key=lambda k: (k[0], k[1].value)):
         people = chosen.get((insee, role), {})
         if len(set(people) | fixed[(insee, role)]) < 2:
             continue
@@ -503,16 +444,12 @@ def soft_continuity(rm: RotaModel) -> list[Cost]:
         for staff_id, vars_ in sorted(people.items()):
             if staff_id in fixed[(insee, role)]:
                 continue
-            y = rm.model.NewBoolVar(
-                f"serves(staff={staff_id}, commune={insee}, role={role.value})"
-            )
+            y = rm.model.NewBoolVar(f"serves(staff={staff_id}, commune={insee}, role={role.value})")
             for var in vars_:
                 rm.model.AddImplication(var, y)
             used.append(y)
         extra = sum(used) + len(fixed[(insee, role)]) - 1
-        name = (
-            rm.instance.commune(insee).name if rm.instance.has_commune(insee) else insee
-        )
+        name = rm.instance.commune(insee).name if rm.instance.has_commune(insee) else insee
         text = f"{name} ({insee}) : {{value}} {role.label_fr}(s) différent(s) de plus qu'un seul"
         costs.append(Cost(RULE_CONTINUITY, weight, extra, text))
     return costs
@@ -612,9 +549,7 @@ def build(
     ``offers`` (staff id → `offered_tours` over all the tours) saves recomputing them when many
     models are built over parts of the same tours.
     """
-    rm = RotaModel(
-        instance, tuple(tours), tuple(frozen_tours), tuple(frozen_shifts), tuple(keep)
-    )
+    rm = RotaModel(instance, tuple(tours), tuple(frozen_tours), tuple(frozen_shifts), tuple(keep))
     rm._offers.update(offers or {})
     costs: list[Cost] = []
     for rule in rules:

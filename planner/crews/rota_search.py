@@ -124,9 +124,7 @@ def assign_crews(
     say = progress or (lambda fraction, message: None)
     started = time.perf_counter()
     tours = posts_of(instance, tours)
-    frozen_tours = tuple(
-        t for t in tours if frozen_before is not None and t.date < frozen_before
-    )
+    frozen_tours = tuple(t for t in tours if frozen_before is not None and t.date < frozen_before)
     frozen_keys = {t.key for t in frozen_tours}
     open_tours = tuple(t for t in tours if t.key not in frozen_keys)
     frozen_shifts = tuple(s for s in keep if s.post_key in frozen_keys)
@@ -177,13 +175,9 @@ def assign_crews(
             f"Aucune affectation trouvée en {time_limit:g} s (état du solveur : {status}).",
             *explanations,
         )
-    kept_open = {
-        shift_key(s) for s in keep if s.post_key in {t.key for t in open_tours}
-    }
+    kept_open = {shift_key(s) for s in keep if s.post_key in {t.key for t in open_tours}}
     changed = len(kept_open - {shift_key(s) for s in shifts})
-    say(
-        1.0, f"Équipes : {len(shifts)} garde(s), {len(uncrewed)} tournée(s) sans équipe"
-    )
+    say(1.0, f"Équipes : {len(shifts)} garde(s), {len(uncrewed)} tournée(s) sans équipe")
     return RotaResult(
         shifts=shifts,
         uncrewed=uncrewed,
@@ -202,18 +196,12 @@ class _Greedy:
     rm: rota_rules.RotaModel
     kept: set[tuple[str, str, Role]]
     days: dict[str, set[date]] = field(default_factory=lambda: defaultdict(set))
-    weeks: dict[tuple[str, tuple[int, int]], int] = field(
-        default_factory=lambda: defaultdict(int)
-    )
-    months: dict[tuple[str, tuple[int, int]], int] = field(
-        default_factory=lambda: defaultdict(int)
-    )
+    weeks: dict[tuple[str, tuple[int, int]], int] = field(default_factory=lambda: defaultdict(int))
+    months: dict[tuple[str, tuple[int, int]], int] = field(default_factory=lambda: defaultdict(int))
     totals: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     served: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
 
-    def add(
-        self, staff_id: str, tour_date: date, communes: frozenset[str] = frozenset()
-    ) -> None:
+    def add(self, staff_id: str, tour_date: date, communes: frozenset[str] = frozenset()) -> None:
         self.days[staff_id].add(tour_date)
         self.weeks[(staff_id, rota_rules.iso_week(tour_date))] += 1
         self.months[(staff_id, rota_rules.month_of(tour_date))] += 1
@@ -224,10 +212,8 @@ class _Greedy:
     def fits(self, person: Staff, tour: Tour) -> bool:
         return (
             tour.date not in self.days[person.id]
-            and self.weeks[(person.id, rota_rules.iso_week(tour.date))]
-            < person.max_shifts_per_week
-            and self.months[(person.id, rota_rules.month_of(tour.date))]
-            < person.max_shifts_per_month
+            and self.weeks[(person.id, rota_rules.iso_week(tour.date))] < person.max_shifts_per_week
+            and self.months[(person.id, rota_rules.month_of(tour.date))] < person.max_shifts_per_month
         )
 
     def far(self, person: Staff, tour: Tour, role: Role) -> float:
@@ -243,14 +229,8 @@ class _Greedy:
         living near it."""
         communes = rota_rules.communes_of(tour)
         share = (self.totals[person.id] + 1) / max(1, self.rm.offered(person))
-        known = (
-            sum(self.served[(person.id, c)] for c in communes)
-            if role in rota_rules.CARE_ROLES
-            else 0
-        )
-        disliked = (
-            bool(person.preferred_communes) and not communes & person.preferred_communes
-        ) + (
+        known = sum(self.served[(person.id, c)] for c in communes) if role in rota_rules.CARE_ROLES else 0
+        disliked = (bool(person.preferred_communes) and not communes & person.preferred_communes) + (
             bool(person.preferred_units) and tour.unit_id not in person.preferred_units
         )
         return (
@@ -282,11 +262,7 @@ def _greedy_hint(rm: rota_rules.RotaModel, keep: Sequence[Shift]) -> None:
             ),
         ):
             taken = {staff_id for staff_id, _ in picks}
-            free = [
-                people[sid]
-                for sid, _ in rm.by_tour_role.get((tour.key, role), ())
-                if sid not in taken
-            ]
+            free = [people[sid] for sid, _ in rm.by_tour_role.get((tour.key, role), ()) if sid not in taken]
             candidates = sorted(
                 (p for p in free if state.fits(p, tour)),
                 key=lambda p: state.score(p, tour, role),
@@ -318,9 +294,7 @@ def _set_hint(model: cp_model.CpModel, values: Sequence[int]) -> None:
         model.AddHint(model.GetIntVarFromProtoIndex(index), value)
 
 
-def _evaluate(
-    model: cp_model.CpModel, values: Sequence[int] | None
-) -> cp_model.CpSolver | None:
+def _evaluate(model: cp_model.CpModel, values: Sequence[int] | None) -> cp_model.CpSolver | None:
     """A solver holding the solution ``values`` (or the model's hint when ``None``), to read it."""
     if values is not None:
         _set_hint(model, values)
@@ -333,9 +307,7 @@ def _evaluate(
     return solver
 
 
-def _solve(
-    model: cp_model.CpModel, *, budget: float, seed: int, workers: int
-) -> tuple[list[int] | None, float, bool]:
+def _solve(model: cp_model.CpModel, *, budget: float, seed: int, workers: int) -> tuple[list[int] | None, float, bool]:
     """One deterministic CP-SAT run from the model's hint: (solution, objective, proven optimal)."""
     solver = cp_model.CpSolver()
     configure_deterministic(solver, time_limit=budget, seed=seed, workers=workers)
@@ -373,13 +345,11 @@ def _search(
             # A tour left uncrewed costs the plan its visits: crew what the hard rules allow, search longer.
             _hint_shifts(rm, _crew_more(rm, _shifts_of_solution(rm, solver), seed=seed))
             _complete_hint(rm.model)
-            values, _, optimal = _solve(rm.model, budget=RETRY_BUDGET, seed=seed, workers=min(workers, SMALL_MODEL_WORKERS))
+            values, _, optimal = _solve(
+                rm.model, budget=RETRY_BUDGET, seed=seed, workers=min(workers, SMALL_MODEL_WORKERS)
+            )
             solver = _evaluate(rm.model, values) if values is not None else solver
-        return (
-            (_shifts_of_solution(rm, solver), optimal)
-            if solver is not None
-            else (None, False)
-        )
+        return (_shifts_of_solution(rm, solver), optimal) if solver is not None else (None, False)
     solver = _evaluate(rm.model, None)  # the greedy hint
     if solver is None:
         return None, False
@@ -394,18 +364,14 @@ def _search(
         windows = [w for w in _windows(rm.tours, by_unit=False, weeks=1) if w & changed]
     offers = {p.id: rm.offered(p) for p in rm.instance.staff}
     deadline = started + time_limit
-    allowed = max(
-        1, int(time_limit / WINDOW_SECONDS)
-    )  # fixed by the inputs: the same on any machine
+    allowed = max(1, int(time_limit / WINDOW_SECONDS))  # fixed by the inputs: the same on any machine
     for number in range(1 if rm.keep else MAX_PASSES):
         gained = False
         for k, window in enumerate(windows):
             allowed -= 1
             if allowed < 0 or time.perf_counter() > deadline:  # the wall clock only as a safety net
                 return best, False
-            fraction = 0.2 + 0.8 * min(
-                1.0, (time.perf_counter() - started) / time_limit
-            )
+            fraction = 0.2 + 0.8 * min(1.0, (time.perf_counter() - started) / time_limit)
             say(
                 fraction,
                 f"Équipes : amélioration, passe {number + 1}, fenêtre {k + 1}/{len(windows)}",
@@ -413,9 +379,7 @@ def _search(
             inside = tuple(t for t in rm.tours if t.key in window)
             outside = (*rm.frozen_tours, *(t for t in rm.tours if t.key not in window))
             inside_keys = set(window)
-            fixed = tuple(
-                s for s in (*best, *rm.frozen_shifts) if s.post_key not in inside_keys
-            )
+            fixed = tuple(s for s in (*best, *rm.frozen_shifts) if s.post_key not in inside_keys)
             sub, _ = rota_rules.build(
                 rm.instance,
                 inside,
@@ -424,11 +388,7 @@ def _search(
                 keep=rm.keep,
                 offers=offers,
             )
-            incumbent = {
-                (s.staff_id, s.post_key, s.role)
-                for s in best
-                if s.post_key in inside_keys
-            }
+            incumbent = {(s.staff_id, s.post_key, s.role) for s in best if s.post_key in inside_keys}
             _hint_shifts(sub, best)
             _complete_hint(sub.model)
             values, _, _ = _solve(sub.model, budget=WINDOW_BUDGET, seed=seed, workers=workers)
@@ -438,9 +398,7 @@ def _search(
             window_shifts = _shifts_of_solution(sub, found)
             if {(s.staff_id, s.post_key, s.role) for s in window_shifts} != incumbent:
                 gained = True
-                best = [
-                    s for s in best if s.post_key not in inside_keys
-                ] + window_shifts
+                best = [s for s in best if s.post_key not in inside_keys] + window_shifts
         if not gained:
             break
     return best, False
@@ -451,7 +409,11 @@ def _crew_more(rm: rota_rules.RotaModel, start: list[Shift], *, seed: int) -> li
     many of the start's shifts as it can (the start keeps the published ones first); the windows
     then bring back the soft rules."""
     hard, costs = rota_rules.build(
-        rm.instance, rm.tours, frozen_tours=rm.frozen_tours, frozen_shifts=rm.frozen_shifts, rules=rota_rules.HARD_CONSTRAINTS
+        rm.instance,
+        rm.tours,
+        frozen_tours=rm.frozen_tours,
+        frozen_shifts=rm.frozen_shifts,
+        rules=rota_rules.HARD_CONSTRAINTS,
     )
     kept = {shift_key(s) for s in start}
     dropped = [1 - var for (staff_id, key, role), var in hard.x.items() if (key, staff_id, role.value) in kept]
@@ -473,9 +435,7 @@ def _crewed_value(rm: rota_rules.RotaModel, shifts: Sequence[Shift]) -> int:
     return sum(1 + rota_rules.tour_value(rm.instance, t) for t in rm.tours if t.key in crewed)
 
 
-def _windows(
-    tours: Sequence[Tour], *, by_unit: bool = True, weeks: int = WINDOW_WEEKS
-) -> list[frozenset[str]]:
+def _windows(tours: Sequence[Tour], *, by_unit: bool = True, weeks: int = WINDOW_WEEKS) -> list[frozenset[str]]:
     """Parts of the rota re-optimised in turn: each unit over the whole horizon (continuity of care
     lives there), then every few weeks of all units (fairness and maxima live there)."""
     units: dict[str, set[str]] = defaultdict(set)
@@ -484,10 +444,7 @@ def _windows(
         units[tour.unit_id].add(tour.key)
         by_week[rota_rules.iso_week(tour.date)].add(tour.key)
     ordered = sorted(by_week)
-    spans = [
-        ordered[i : i + weeks]
-        for i in range(0, max(1, len(ordered) - weeks + 1), weeks)
-    ]
+    spans = [ordered[i : i + weeks] for i in range(0, max(1, len(ordered) - weeks + 1), weeks)]
     windows = [frozenset(keys) for _, keys in sorted(units.items())] if by_unit else []
     windows += [frozenset(k for w in span for k in by_week[w]) for span in spans]
     return windows
@@ -504,9 +461,7 @@ def _hint_shifts(rm: rota_rules.RotaModel, shifts: Sequence[Shift]) -> None:
         rm.model.AddHint(var, key not in crewed)
 
 
-def _shifts_of_solution(
-    rm: rota_rules.RotaModel, solver: cp_model.CpSolver
-) -> list[Shift]:
+def _shifts_of_solution(rm: rota_rules.RotaModel, solver: cp_model.CpSolver) -> list[Shift]:
     shifts = []
     for (staff_id, key, role), var in rm.x.items():
         if solver.Value(var):

@@ -16,9 +16,9 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from functools import cache
 
+from planner.crews.posts import Post
 from planner.domain.calendar import closed_dates
 from planner.domain.instance import HalfDay, Instance, Role, Staff, Unit, UnitKind, half_days_of
-from planner.crews.posts import Post
 from planner.tours.day_routing import fixed_session_times
 from planner.tours.pattern_problem import Crews, PostLimit
 
@@ -148,7 +148,9 @@ def _most_posts(instance: Instance, per_tour, day: date) -> int:
 
 def _workable(person: Staff, days: Sequence[date]) -> frozenset[date]:
     """The ``days`` ``person`` offers (some half-day of that weekday) and is not on leave."""
-    return frozenset(d for d in days if not person.is_off(d) and any((d.weekday(), h) in person.availability for h in HalfDay))
+    return frozenset(
+        d for d in days if not person.is_off(d) and any((d.weekday(), h) in person.availability for h in HalfDay)
+    )
 
 
 def capacity(people: Sequence[Staff], days: Sequence[date], workable: Mapping[str, frozenset[date]]) -> int:

@@ -53,9 +53,7 @@ def _group(
     findings: Iterable[tuple[Tour, tuple[str, ...], tuple[str, ...]]],
 ) -> tuple[str, ...]:
     """Merge identical findings of the same unit and weekday over weeks into one sentence each."""
-    weeks: dict[tuple[str, int, tuple[str, ...], tuple[str, ...]], list[int]] = (
-        defaultdict(list)
-    )
+    weeks: dict[tuple[str, int, tuple[str, ...], tuple[str, ...]], list[int]] = defaultdict(list)
     for tour, parts, fixes in findings:
         key = (tour.unit_id, tour.date.weekday(), parts, fixes)
         weeks[key].append(instance.rules.week_index(tour.date) + 1)
@@ -117,9 +115,7 @@ def _role_findings(
     if not free:
         parts = [f"aucun {role.label_fr} disponible"]
     else:
-        parts = [
-            f"{len(free)} {plural_fr(role.label_fr, len(free))} disponible(s) pour {needed} nécessaire(s)"
-        ]
+        parts = [f"{len(free)} {plural_fr(role.label_fr, len(free))} disponible(s) pour {needed} nécessaire(s)"]
     fixes = [f"ajouter un {role.label_fr} le {weekday}"]
     for status in (_MAX_MONTH, _MAX_WEEK, _BUSY, _OFF):
         people = by_status[status]
@@ -146,9 +142,7 @@ def explain_uncrewed(
     load = _Load.of(shifts)
     wanted = set(uncrewed)
     findings = []
-    for tour in sorted(
-        (t for t in tours if t.key in wanted), key=lambda t: (t.date, t.unit_id)
-    ):
+    for tour in sorted((t for t in tours if t.key in wanted), key=lambda t: (t.date, t.unit_id)):
         unit = instance.unit(tour.unit_id)
         parts: list[str] = []
         fixes: list[str] = []
@@ -156,9 +150,7 @@ def explain_uncrewed(
         for role, needed in sorted(unit.crew.items(), key=lambda kv: kv[0].value):
             if needed <= 0:
                 continue
-            role_parts, role_fixes, free = _role_findings(
-                instance, tour, role, needed, load
-            )
+            role_parts, role_fixes, free = _role_findings(instance, tour, role, needed, load)
             parts += role_parts
             fixes += role_fixes
             free_union |= free
@@ -168,9 +160,7 @@ def explain_uncrewed(
                     "les personnes libres ne suffisent pas à composer toute l'équipe (une personne ne tient qu'un rôle)"
                 ]
             else:
-                parts = [
-                    "une équipe semble possible mais n'a pas été trouvée dans le temps de calcul"
-                ]
+                parts = ["une équipe semble possible mais n'a pas été trouvée dans le temps de calcul"]
                 fixes = ["relancer avec plus de temps"]
         findings.append((tour, tuple(parts), tuple(fixes)))
     return _group(instance, findings)

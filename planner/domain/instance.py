@@ -431,7 +431,9 @@ class Instance:
                 raise ValueError(msg)
             if isinstance(item, Pin):
                 if item.unit_id and item.unit_id not in self._units:  # type: ignore[attr-defined]
-                    msg = f"épingle de {item.insee} : unité « {item.unit_id} » inconnue ; attendu : une unité du scénario"
+                    msg = (
+                        f"épingle de {item.insee} : unité « {item.unit_id} » inconnue ; attendu : une unité du scénario"
+                    )
                     raise ValueError(msg)
                 if item.insee in seen:
                     msg = f"commune {item.insee} épinglée deux fois ; attendu : une épingle par commune"

@@ -116,7 +116,8 @@ def horizon_problem(start: date, weeks: int) -> str | None:
     end = start + timedelta(days=7 * weeks - 1)
     return date_problem(start) or (
         f"l'horizon finirait le {end.isoformat()}, après {LAST_YEAR} ; attendu : un horizon qui finit en {LAST_YEAR} au plus tard"
-        if date_problem(end) else None
+        if date_problem(end)
+        else None
     )
 
 

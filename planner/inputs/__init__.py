@@ -47,8 +47,8 @@ from planner.inputs.territory import (
 )
 
 __all__ = [
-    "DEMO_TERRITORY",
     "DEFAULT_FREQUENCY_BY_NEED",
+    "DEMO_TERRITORY",
     "CommuneIndex",
     "FieldError",
     "builtin_territories",

@@ -25,7 +25,9 @@ def horizon_warnings(instance: Instance, *, today: date) -> list[str]:
     elif rules.start < today:
         found.append(f"l'horizon commence le {date_fr(rules.start)}, une date déjà passée")
     if days <= rules.closures:
-        found.append("scenario.toml, rules.closures : les fermetures couvrent tout l'horizon ; aucune tournée ne sera planifiée")
+        found.append(
+            "scenario.toml, rules.closures : les fermetures couvrent tout l'horizon ; aucune tournée ne sera planifiée"
+        )
     for closure in rules.commune_closures:
         if days <= closure.dates:
             found.append(

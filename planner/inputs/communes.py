@@ -58,12 +58,20 @@ COMMUNE_COLUMNS = {
     for c in (
         Column("insee", True, INSEE_EXPECTED),
         Column("name", True, "le nom de la commune"),
-        Column("population", True, "population légale, nombre entier de 0 à " + f"{MAX_POPULATION:,}".replace(",", " ") + " (ex. 29080)"),
+        Column(
+            "population",
+            True,
+            "population légale, nombre entier de 0 à " + f"{MAX_POPULATION:,}".replace(",", " ") + " (ex. 29080)",
+        ),
         Column("lat", True, LAT_EXPECTED),
         Column("lon", True, LON_EXPECTED),
         Column("epci", True, "nom ou SIREN de l'intercommunalité"),
-        Column("patients_without_gp", False, "nombre entier ≥ 0 de patients sans médecin traitant, au plus la population"),
-        Column("need_proxy", False, "nombre ≥ 0 de personnes (substitut de patients_without_gp), au plus la population"),
+        Column(
+            "patients_without_gp", False, "nombre entier ≥ 0 de patients sans médecin traitant, au plus la population"
+        ),
+        Column(
+            "need_proxy", False, "nombre ≥ 0 de personnes (substitut de patients_without_gp), au plus la population"
+        ),
         Column("nearest_town_km", False, f"distance en km de 0 à {MAX_TOWN_KM:g} (ex. 12.5)"),
         Column("apl", False, f"APL, nombre de 0 à {MAX_APL:g} consultations par habitant et par an (ex. 2.3)"),
         Column("priority", False, "1 ou 0, oui ou non, true ou false"),
@@ -124,7 +132,7 @@ def town_hall_name(commune_name: str) -> str:
     """``Mairie de Dieppe``, ``Mairie d'Eu``, ``Mairie du Tréport``, ``Mairie des Ifs``: the default site name."""
     for article, contraction in (("Le ", "du "), ("Les ", "des ")):
         if commune_name.startswith(article):
-            return f"Mairie {contraction}{commune_name[len(article):]}"
+            return f"Mairie {contraction}{commune_name[len(article) :]}"
     if fold(commune_name[:1]) in tuple("aeiouy"):
         return f"Mairie d'{commune_name}"
     return f"Mairie de {commune_name}"
@@ -213,9 +221,7 @@ def frequencies_from_need(communes: Sequence[Commune], frequency_by_need: Sequen
     ``len(frequency_by_need)`` groups of equal size; group ``k`` gets ``frequency_by_need[k]``.
     """
     groups = len(frequency_by_need)
-    ranked = sorted(
-        (c for c in communes if c.frequency_from_need), key=lambda c: (not c.priority, -c.need, c.insee)
-    )
+    ranked = sorted((c for c in communes if c.frequency_from_need), key=lambda c: (not c.priority, -c.need, c.insee))
     frequency = {c.insee: frequency_by_need[rank * groups // len(ranked)] for rank, c in enumerate(ranked)}
     return tuple(replace(c, visits_per_week=frequency[c.insee]) if c.insee in frequency else c for c in communes)
 
@@ -233,7 +239,9 @@ def _check_outliers(found: list[tuple[int, Commune]], file: str, problems: Probl
     from scipy.spatial import cKDTree
 
     tree = cKDTree(unit_vectors(np.array([c.lat for _, c in found]), np.array([c.lon for _, c in found])))
-    chords, _ = tree.query(unit_vectors(np.array([c.lat for _, c, _ in far]), np.array([c.lon for _, c, _ in far])), k=2)
+    chords, _ = tree.query(
+        unit_vectors(np.array([c.lat for _, c, _ in far]), np.array([c.lon for _, c, _ in far])), k=2
+    )
     for (number, c, km), neighbour_km in zip(far, chord_km(chords[:, 1])):
         if neighbour_km <= NEIGHBOUR_KM:
             continue

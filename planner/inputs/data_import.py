@@ -20,8 +20,8 @@ The source has flaws, handled here and counted in every import:
 from __future__ import annotations
 
 import csv
-import importlib.util
 import gzip
+import importlib.util
 import lzma
 import math
 from collections.abc import Callable, Iterator, Sequence
@@ -260,7 +260,10 @@ def commune_extents(polygons: Sequence) -> pd.DataFrame:
     coords, owner = shapely.get_coordinates(polygons[has_polygon], return_index=True)
     rows = np.flatnonzero(has_polygon)[owner]
     phi1, phi2 = np.radians(lat[rows]), np.radians(coords[:, 1])
-    h = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(coords[:, 0] - lon[rows]) / 2) ** 2
+    h = (
+        np.sin((phi2 - phi1) / 2) ** 2
+        + np.cos(phi1) * np.cos(phi2) * np.sin(np.radians(coords[:, 0] - lon[rows]) / 2) ** 2
+    )
     farthest = np.zeros(len(polygons))
     np.maximum.at(farthest, rows, chord_km(2 * np.sqrt(h)))
     km[has_polygon] = farthest[has_polygon]
@@ -270,9 +273,7 @@ def commune_extents(polygons: Sequence) -> pd.DataFrame:
 # --- Remoteness and need proxy ----------------------------------------------------------------
 
 
-def nearest_town_km(
-    lat: np.ndarray, lon: np.ndarray, town_lat: np.ndarray, town_lon: np.ndarray
-) -> np.ndarray:
+def nearest_town_km(lat: np.ndarray, lon: np.ndarray, town_lat: np.ndarray, town_lon: np.ndarray) -> np.ndarray:
     """Straight-line km from each point to the nearest town (a k-d tree over unit vectors)."""
     if len(town_lat) == 0:
         msg = "aucune commune de référence (≥ 5 000 habitants) pour calculer l'éloignement"

@@ -184,7 +184,9 @@ _HALF_WORDS = {
 }
 _EVERY_DAY = {"tous", "tout", "tous-les-jours", "all", "every-day", "everyday"}
 _NO_DAY = {"aucun", "aucune", "none", "jamais"}
-DAYS_EXPECTED = "des jours comme lun, mar, mer, jeu, ven, sam, dim (ou lundi…, mon…), un intervalle comme lun-ven, ou tous"
+DAYS_EXPECTED = (
+    "des jours comme lun, mar, mer, jeu, ven, sam, dim (ou lundi…, mon…), un intervalle comme lun-ven, ou tous"
+)
 AVAILABILITY_EXPECTED = (
     "des jours séparés par des virgules, comme lun,mar-matin,jeu-aprem ; jours : lun mar mer jeu ven sam dim "
     "(ou lundi…, mon…) ; -matin/-am pour le matin, -aprem/-pm pour l'après-midi ; lun-ven pour un intervalle ; "
@@ -441,6 +443,4 @@ def check_in_france(lat: float, lon: float) -> tuple[str, FieldError] | None:
     lat_plausible = any(a <= lat <= b for a, b, _, _ in FRANCE_BOXES.values())
     column = "lon" if lat_plausible else "lat"
     value = lon if lat_plausible else lat
-    return column, FieldError(
-        f"« {value:g} » place le point (lat {lat:g}, lon {lon:g}) hors de France", POINT_EXPECTED
-    )
+    return column, FieldError(f"« {value:g} » place le point (lat {lat:g}, lon {lon:g}) hors de France", POINT_EXPECTED)

@@ -126,7 +126,9 @@ def location_warnings(instance: Instance, extents: Extents | None = None) -> lis
             np.array([checked[i][2] for i in own]), np.array([checked[i][3] for i in own]), rows
         )
     if other:
-        beyond[other] = extents.off_land_km(np.array([checked[i][2] for i in other]), np.array([checked[i][3] for i in other]))
+        beyond[other] = extents.off_land_km(
+            np.array([checked[i][2] for i in other]), np.array([checked[i][3] for i in other])
+        )
     for i, (who, what, lat, lon, insee) in enumerate(checked):
         if beyond[i] <= TOLERANCE_KM:
             continue

@@ -45,10 +45,14 @@ ROSTER_COLUMNS = {
         Column("roles", True, f"des rôles séparés par des points-virgules : {ROLES_EXPECTED}"),
         Column("availability", True, AVAILABILITY_EXPECTED),
         Column("dates_off", True, DATES_OFF_EXPECTED + " ; vide si aucune", may_be_empty=True),
-        Column("max_shifts_per_week", True, f"nombre entier de 0 à {MAX_SHIFTS_PER_WEEK} de gardes par semaine au plus"),
+        Column(
+            "max_shifts_per_week", True, f"nombre entier de 0 à {MAX_SHIFTS_PER_WEEK} de gardes par semaine au plus"
+        ),
         Column("max_shifts_per_month", True, f"nombre entier de 0 à {MAX_SHIFTS_PER_MONTH} de gardes par mois au plus"),
         Column(
-            "min_shifts_per_month", False, f"nombre entier de 0 à {MAX_SHIFTS_PER_MONTH} de gardes par mois souhaitées au moins"
+            "min_shifts_per_month",
+            False,
+            f"nombre entier de 0 à {MAX_SHIFTS_PER_MONTH} de gardes par mois souhaitées au moins",
         ),
         Column("home_insee", False, INSEE_EXPECTED),
         Column("home_lat", False, LAT_EXPECTED),
@@ -178,7 +182,8 @@ def read_roster(
         staff_id = row.text("id")
         if staff_id in first_row:
             row.error(
-                "id", f"identifiant « {staff_id} » déjà utilisé ligne {first_row[staff_id]} ; attendu : un identifiant unique"
+                "id",
+                f"identifiant « {staff_id} » déjà utilisé ligne {first_row[staff_id]} ; attendu : un identifiant unique",
             )
         elif staff_id:
             first_row[staff_id] = row.number

@@ -223,7 +223,9 @@ class ScenarioReader:
         defaults = Rules(start=date(2000, 1, 3), weeks=1)
         path = ("rules",)
         options = dict(
-            session_minutes=self.value(rules, path + ("session_minutes",), _positive_int, default=defaults.session_minutes),
+            session_minutes=self.value(
+                rules, path + ("session_minutes",), _positive_int, default=defaults.session_minutes
+            ),
             min_gap_days=self.value(rules, path + ("min_gap_days",), _int_between(0, 6), default=defaults.min_gap_days),
             public_holidays=self.value(rules, path + ("public_holidays",), _bool, default=True),
             holiday_subdivision=self.value(rules, path + ("holiday_subdivision",), _subdivision, default=""),
@@ -241,10 +243,15 @@ class ScenarioReader:
                 rules, path + ("catchment_minutes",), _int_between(0, 240), default=defaults.catchment_minutes
             ),
             need_per_weekly_session=self.value(
-                rules, path + ("need_per_weekly_session",), _int_between(1, 10**6), default=defaults.need_per_weekly_session
+                rules,
+                path + ("need_per_weekly_session",),
+                _int_between(1, 10**6),
+                default=defaults.need_per_weekly_session,
             ),
             time_step=self.value(rules, path + ("time_step",), _time_step, default=defaults.time_step),
-            setup_minutes=self.value(rules, path + ("setup_minutes",), _int_between(0, 240), default=defaults.setup_minutes),
+            setup_minutes=self.value(
+                rules, path + ("setup_minutes",), _int_between(0, 240), default=defaults.setup_minutes
+            ),
         )
         self.on_grid(path + ("session_minutes",), options["session_minutes"], options["time_step"])
         self.unknown_keys(weights_table, WEIGHT_KEYS, ("weights",))
@@ -329,7 +336,9 @@ class ScenarioReader:
         known = {u.id for u in units}
         for i, pin in enumerate(rules.pins):
             if pin.unit_id and pin.unit_id not in known and pin.unit_id not in self.unit_ids:
-                self.error(("pins", i, "unit"), f"unité « {pin.unit_id} » inconnue ; attendu : l'id d'une section [[units]]")
+                self.error(
+                    ("pins", i, "unit"), f"unité « {pin.unit_id} » inconnue ; attendu : l'id d'une section [[units]]"
+                )
 
     def commune_closures(self, communes: CommuneIndex | None) -> tuple[CommuneClosure, ...] | None:
         entries = self.doc.get("commune_closures", [])
@@ -447,7 +456,7 @@ class ScenarioReader:
         if kind is UnitKind.FIXED and not references:
             self.error(
                 path + ("places",),
-                "un lieu fixe sans lieux ; attendu : places = [\"CODE_INSEE\", …], les communes où l'on consulte",
+                'un lieu fixe sans lieux ; attendu : places = ["CODE_INSEE", …], les communes où l\'on consulte',
             )
         if communes is None:
             return tuple(r.upper() for r in references)
@@ -496,7 +505,7 @@ class ScenarioReader:
             return Point(site.name, site.lat, site.lon)  # a fixed place needs no depot
         if places and communes is not None:
             return None
-        self.error(path + ("depot",), "dépôt absent ; attendu : depot = \"CODE_INSEE\" ou depot_lat et depot_lon")
+        self.error(path + ("depot",), 'dépôt absent ; attendu : depot = "CODE_INSEE" ou depot_lat et depot_lon')
         return None
 
 
@@ -524,7 +533,7 @@ def _text(value: Any) -> str:
     raise FieldError(f"« {shown(value)} » n'est pas un texte", "du texte entre guillemets, non vide")
 
 
-@_expects("une liste de textes, ex. [\"76217\", \"76259\"]")
+@_expects('une liste de textes, ex. ["76217", "76259"]')
 def _text_list(value: Any) -> list[str]:
     if isinstance(value, list):
         return [_text(v) for v in value]
@@ -595,7 +604,7 @@ def _date(value: Any) -> date:
     raise FieldError(f"« {shown(value)} » n'est pas une date", "une date sans guillemets, ex. 2027-01-04")
 
 
-@_expects("une liste de dates, ex. [2027-01-15, \"2027-02-08..2027-02-12\"]")
+@_expects('une liste de dates, ex. [2027-01-15, "2027-02-08..2027-02-12"]')
 def _dates(value: Any) -> frozenset[date]:
     if not isinstance(value, list):
         raise FieldError(f"« {shown(value)} » n'est pas une liste", _dates.expected)
@@ -749,4 +758,3 @@ def read_scenario(
     if rules is not None:
         reader.check_pin_units(rules, units)
     return rules, units, title, source
-

@@ -82,7 +82,9 @@ def read_text(path: Path, label: str, problems: Problems, *, max_bytes: int = MA
         size = path.stat().st_size
         if size > max_bytes:
             problems.add(
-                label, None, None,
+                label,
+                None,
+                None,
                 f"fichier trop volumineux ({size / 1e6:.1f} Mo) ; attendu : au plus {max_bytes / 1e6:.0f} Mo",
             )
             return None
@@ -123,16 +125,22 @@ def _records(text: str, label: str, problems: Problems, max_rows: int) -> list[l
             records.append(record)
             if len(records) > max_rows + 1:
                 problems.add(
-                    label, None, None,
+                    label,
+                    None,
+                    None,
                     f"trop de lignes (plus de {max_rows}) ; attendu : au plus {max_rows} lignes sous l'en-tête",
                 )
                 return None
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             message = f"cellule trop longue (plus de {csv.field_size_limit()} caractères)"
-            problems.add(label, reader.line_num or None, None, f"{message} ; attendu : au plus {MAX_CELL_CHARS} caractères")
+            problems.add(
+                label, reader.line_num or None, None, f"{message} ; attendu : au plus {MAX_CELL_CHARS} caractères"
+            )
         else:
-            problems.add(label, reader.line_num or None, None, f"fichier CSV illisible ({exc}) ; attendu : un CSV UTF-8")
+            problems.add(
+                label, reader.line_num or None, None, f"fichier CSV illisible ({exc}) ; attendu : un CSV UTF-8"
+            )
         return None
     return records
 
@@ -288,4 +296,6 @@ class Row:
 def rows_of(table: Table, columns: Mapping[str, Column], problems: Problems) -> list[Row]:
     """The rows to read; a row with a refused cell starts as wrong (already reported)."""
     refused_rows = {number for number, _ in table.refused}
-    return [Row(table, number, values, columns, problems, ok=number not in refused_rows) for number, values in table.rows]
+    return [
+        Row(table, number, values, columns, problems, ok=number not in refused_rows) for number, values in table.rows
+    ]

@@ -64,7 +64,12 @@ class SessionMove:
 
     def as_dict(self) -> dict[str, str]:
         """The JSON form kept with a plan's inputs (`from_dict` reads it back)."""
-        data = {"unit": self.unit_id, "date": self.day.isoformat(), "insee": self.insee, "to_date": self.to_day.isoformat()}
+        data = {
+            "unit": self.unit_id,
+            "date": self.day.isoformat(),
+            "insee": self.insee,
+            "to_date": self.to_day.isoformat(),
+        }
         if self.to_unit:
             data["to_unit"] = self.to_unit
         if self.start is not None:
@@ -99,9 +104,7 @@ def check_changes(instance: Instance, changes: Sequence[Change]) -> None:
     problems = []
     for i, change in enumerate(changes, start=1):
         where = f"changement {i}"
-        if isinstance(change, StaffUnavailable) and not any(
-            p.id == change.staff_id for p in instance.staff
-        ):
+        if isinstance(change, StaffUnavailable) and not any(p.id == change.staff_id for p in instance.staff):
             problems.append(
                 Problem(
                     where,
@@ -110,12 +113,8 @@ def check_changes(instance: Instance, changes: Sequence[Change]) -> None:
                     f"personne « {shown(change.staff_id)} » inconnue dans l'équipe",
                 )
             )
-        if isinstance(change, UnitOutOfService) and not any(
-            u.id == change.unit_id for u in instance.units
-        ):
-            problems.append(
-                Problem(where, None, None, f"unité « {shown(change.unit_id)} » inconnue")
-            )
+        if isinstance(change, UnitOutOfService) and not any(u.id == change.unit_id for u in instance.units):
+            problems.append(Problem(where, None, None, f"unité « {shown(change.unit_id)} » inconnue"))
         if isinstance(change, CommuneClosed) and not instance.has_commune(change.insee):
             problems.append(
                 Problem(
@@ -125,10 +124,7 @@ def check_changes(instance: Instance, changes: Sequence[Change]) -> None:
                     f"commune « {shown(change.insee)} » inconnue dans le territoire",
                 )
             )
-        if (
-            isinstance(change, StaffUnavailable | UnitOutOfService)
-            and change.last < change.first
-        ):
+        if isinstance(change, StaffUnavailable | UnitOutOfService) and change.last < change.first:
             problems.append(
                 Problem(
                     where,
@@ -141,9 +137,7 @@ def check_changes(instance: Instance, changes: Sequence[Change]) -> None:
         raise InputError(problems)
 
 
-def apply_to_instance(
-    instance: Instance, changes: Sequence[Change], *, today: date
-) -> Instance:
+def apply_to_instance(instance: Instance, changes: Sequence[Change], *, today: date) -> Instance:
     """The instance as it now is: new dates off, unit and commune closures (from ``today`` on only).
 
     Everything a change forbids becomes part of the instance, so that a later ``plan()`` of it never
@@ -155,12 +149,7 @@ def apply_to_instance(
     for change in changes:
         if isinstance(change, StaffUnavailable) and change.last >= today:
             span = DateRange(max(change.first, today), change.last)
-            staff = [
-                replace(p, dates_off=(*p.dates_off, span))
-                if p.id == change.staff_id
-                else p
-                for p in staff
-            ]
+            staff = [replace(p, dates_off=(*p.dates_off, span)) if p.id == change.staff_id else p for p in staff]
         elif isinstance(change, UnitOutOfService) and change.last >= today:
             first = max(change.first, today)
             days = frozenset(first + timedelta(days=i) for i in range((change.last - first).days + 1))
@@ -215,15 +204,11 @@ def parse_change(line: str) -> Change:
         raise ValueError(msg)
     ident, sep, spans = rest.strip().partition(":")
     if not sep or not ident or not spans:
-        msg = (
-            f"« {shown(rest.strip())} » : format attendu IDENTIFIANT:AAAA-MM-JJ[..AAAA-MM-JJ]"
-        )
+        msg = f"« {shown(rest.strip())} » : format attendu IDENTIFIANT:AAAA-MM-JJ[..AAAA-MM-JJ]"
         raise ValueError(msg)
     periods = [_dates(part) for part in re.split(r"[;,]", spans) if part.strip()]
     if kind == "closed":
-        days = frozenset(
-            a + timedelta(days=i) for a, b in periods for i in range((b - a).days + 1)
-        )
+        days = frozenset(a + timedelta(days=i) for a, b in periods for i in range((b - a).days + 1))
         return CommuneClosed(ident.strip(), days)
     if len(periods) != 1:
         msg = f"« {spans} » : une seule période par changement"
@@ -261,8 +246,10 @@ def change_warnings(changes: Sequence[Change], first: date, last: date, today: d
             days, what = sorted(change.dates), f"la fermeture de {shown(change.insee)}"
         else:
             days = [change.first, change.last]
-            what = f"l'absence de {shown(change.staff_id)}" if isinstance(change, StaffUnavailable) else (
-                f"la panne de {shown(change.unit_id)}"
+            what = (
+                f"l'absence de {shown(change.staff_id)}"
+                if isinstance(change, StaffUnavailable)
+                else (f"la panne de {shown(change.unit_id)}")
             )
         if days and (days[-1] < first or days[0] > last):
             found.append(f"{what} tombe hors de l'horizon du plan, {horizon} : elle ne change rien")

@@ -88,7 +88,9 @@ def _with_pin(instance: Instance, c: Commune, reason: Reason) -> Reason:
 def _place(instance: Instance, c: Commune, held: int, per_week: float, missed: Reason | None) -> Reason:
     """A fixed place below its target: what its rooms could hold, and that crews decided the rest."""
     capacity = sum(
-        u.rooms * u.sessions_per_day * len(u.days) for u in instance.units if u.kind is UnitKind.FIXED and c.insee in u.places
+        u.rooms * u.sessions_per_day * len(u.days)
+        for u in instance.units
+        if u.kind is UnitKind.FIXED and c.insee in u.places
     )
     text = (
         f"lieu de consultation : {held} séances tenues sur {per_week * instance.rules.weeks:g} visées "
@@ -110,7 +112,9 @@ def _not_placed(problem: PatternProblem, c: Commune, travel: TravelMatrix) -> Re
     ahead = [
         k
         for k in problem.candidates
-        if k.insee in demand and (demand[k.insee].priority_need, demand[k.insee].need) > (demand[c.insee].priority_need, demand[c.insee].need)
+        if k.insee in demand
+        and (demand[k.insee].priority_need, demand[k.insee].need)
+        > (demand[c.insee].priority_need, demand[c.insee].need)
     ]
     asked = sum(demand[k.insee].per_week for k in ahead)
     text = (
@@ -162,9 +166,7 @@ def _outranked_or_blocked(
             if tolerance
             else "non trouvée dans le temps de calcul"
         )
-        text = (
-            f"une séance restait possible ({first.tour_key}, tenue par {holder.name}, besoin {holder.need:.0f}) : {why} ({need})"
-        )
+        text = f"une séance restait possible ({first.tour_key}, tenue par {holder.name}, besoin {holder.need:.0f}) : {why} ({need})"
         return Reason("possible", text, (first.tour_key, first.holder))
     listed = ", ".join(f"{rule} ({n})" for rule, n in blocking_rules(behind, c.insee))
     text = f"les séances tenues par des communes passant après elle ne peuvent lui revenir : {listed} ({need})"

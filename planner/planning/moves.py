@@ -172,7 +172,9 @@ def _source_tour(instance: Instance, plan: Plan, move: SessionMove) -> Tour:
 def _target_unit(instance: Instance, move: SessionMove) -> Unit:
     unit = next((u for u in instance.units if u.id == move.target_unit), None)
     if unit is None:
-        raise MoveRefused("UNIT_DAY", f"Refusé : unité « {move.target_unit} » inconnue ; attendu : une unité du scénario")
+        raise MoveRefused(
+            "UNIT_DAY", f"Refusé : unité « {move.target_unit} » inconnue ; attendu : une unité du scénario"
+        )
     if unit.kind is UnitKind.FIXED:
         msg = f"Refusé : {unit.name} est un lieu fixe ; une séance de bus va sur un bus"
         raise MoveRefused("FIXED", msg)
@@ -187,7 +189,10 @@ Refusal = tuple[str, str] | None
 def _check_past(instance: Instance, plan: Plan, move: SessionMove, unit: Unit, today: date) -> Refusal:
     if min(move.day, move.to_day) < today:
         past = move.day if move.day < today else move.to_day
-        return "PAST", f"Refusé : le {date_fr(past)} est passé (aujourd'hui : {date_fr(today)}) ; seules les séances à venir se déplacent"
+        return (
+            "PAST",
+            f"Refusé : le {date_fr(past)} est passé (aujourd'hui : {date_fr(today)}) ; seules les séances à venir se déplacent",
+        )
     return None
 
 
@@ -196,7 +201,10 @@ def _check_unit_day(instance: Instance, plan: Plan, move: SessionMove, unit: Uni
     if not rules.start <= move.to_day <= rules.end:
         return "UNIT_DAY", f"Refusé : le {date_fr(move.to_day)} est hors de la période du plan (règle UNIT_DAY)"
     if move.to_day.weekday() not in unit.days:
-        return "UNIT_DAY", f"Refusé : {unit.name} ne travaille pas le {WEEKDAYS_FR[move.to_day.weekday()]} (règle UNIT_DAY)"
+        return (
+            "UNIT_DAY",
+            f"Refusé : {unit.name} ne travaille pas le {WEEKDAYS_FR[move.to_day.weekday()]} (règle UNIT_DAY)",
+        )
     return None
 
 
@@ -377,7 +385,9 @@ def _timing_lines(instance: Instance, before: Sequence[Tour], after: Sequence[To
     kept = {t.key for t in after}
     for tour in before:
         if tour.key not in kept:
-            lines.append(f"{date_fr(tour.date)} — {instance.unit(tour.unit_id).name} : tournée supprimée (plus aucune séance)")
+            lines.append(
+                f"{date_fr(tour.date)} — {instance.unit(tour.unit_id).name} : tournée supprimée (plus aucune séance)"
+            )
     return lines
 
 

@@ -45,8 +45,12 @@ class PlanOptions:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed <= MAX_SEED:
             raise ValueError(f"seed : « {shown(self.seed)} » ; attendu : un nombre entier de 0 à {MAX_SEED}")
         if not isinstance(self.roads, str) or forbidden_character(self.roads) is not None:
-            raise ValueError(f"roads : « {shown(self.roads)} » ; attendu : estimate, road, auto ou un chemin de fichier")
-        if self.threads is not None and (isinstance(self.threads, bool) or not isinstance(self.threads, int) or self.threads < 1):
+            raise ValueError(
+                f"roads : « {shown(self.roads)} » ; attendu : estimate, road, auto ou un chemin de fichier"
+            )
+        if self.threads is not None and (
+            isinstance(self.threads, bool) or not isinstance(self.threads, int) or self.threads < 1
+        ):
             raise ValueError(f"threads : « {shown(self.threads)} » ; attendu : un nombre entier de fils, 1 ou plus")
         if self.method not in ("cp-sat", "greedy"):
             raise ValueError(f"method : « {shown(self.method)} » inconnue ; attendu : cp-sat ou greedy")

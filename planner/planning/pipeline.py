@@ -112,11 +112,22 @@ def plan(
     # The bound of the problem with nothing blocked: days the rota could not crew are not proven
     # uncrewable, so the last round's own bound would not bound every pattern.
     pattern = tighten_bound(first_problem, pattern, found_in=problem)
-    reasons = {insee: r.text for insee, r in left_out_reasons(problem, pattern, tours, dropped, travel, crews, targets).items()}
+    reasons = {
+        insee: r.text for insee, r in left_out_reasons(problem, pattern, tours, dropped, travel, crews, targets).items()
+    }
     search, extra = search_report(problem, pattern, options, first_budget=first_budget, rounds=rounds)
     result = assemble(
-        instance, tours, shifts, travel, warnings, clock.perf_counter() - began, reasons, search=search, extra_kpis=extra,
-        uncrewed=len(dropped), targets=targets,
+        instance,
+        tours,
+        shifts,
+        travel,
+        warnings,
+        clock.perf_counter() - began,
+        reasons,
+        search=search,
+        extra_kpis=extra,
+        uncrewed=len(dropped),
+        targets=targets,
     )
     raise_if_invalid(instance, result, travel, "le plan calculé")
     report(1.0, "Plan prêt.")

@@ -32,7 +32,6 @@ from planner.planning.changes import (
     check_changes,
 )
 
-
 #: Seconds for the rota when re-planning, unless told otherwise.
 REPLAN_ROTA_SECONDS = 10.0
 
@@ -54,9 +53,8 @@ class ReplanResult:
     shifts_cancelled: int
     rota: RotaResult
 
-def shortened(
-    instance: Instance, tour: Tour, sessions: tuple[Session, ...], travel: TravelMatrix
-) -> Tour:
+
+def shortened(instance: Instance, tour: Tour, sessions: tuple[Session, ...], travel: TravelMatrix) -> Tour:
     """``tour`` with only ``sessions`` (same times): it leaves just in time for the first and comes
     back straight after the last, and its driving totals are those of its new legs."""
 
@@ -107,10 +105,7 @@ def _remaining_tours(
         if tour.date < today:
             tours.append(tour)
             continue
-        if any(
-            c.unit_id == tour.unit_id and c.first <= tour.date <= c.last
-            for c in out_of_service
-        ):
+        if any(c.unit_id == tour.unit_id and c.first <= tour.date <= c.last for c in out_of_service):
             lines.append(
                 (
                     tour.date,
@@ -120,16 +115,10 @@ def _remaining_tours(
             sessions_removed += len(tour.sessions)
             removed.add(tour.key)
             continue
-        kept = tuple(
-            s for s in tour.sessions if tour.date not in closed.get(s.insee, ())
-        )
+        kept = tuple(s for s in tour.sessions if tour.date not in closed.get(s.insee, ()))
         for s in tour.sessions:
             if s not in kept:
-                name = (
-                    instance.commune(s.insee).name
-                    if instance.has_commune(s.insee)
-                    else s.insee
-                )
+                name = instance.commune(s.insee).name if instance.has_commune(s.insee) else s.insee
                 lines.append(
                     (
                         tour.date,
@@ -146,11 +135,7 @@ def _remaining_tours(
             )
             removed.add(tour.key)
             continue
-        tours.append(
-            tour
-            if len(kept) == len(tour.sessions)
-            else shortened(instance, tour, kept, travel)
-        )
+        tours.append(tour if len(kept) == len(tour.sessions) else shortened(instance, tour, kept, travel))
     return tours, lines, sessions_removed, removed
 
 
@@ -170,9 +155,7 @@ def crew_diff(
             old_by[(s.tour_key, s.role)].append(s.staff_id)
     for s in new:
         new_by[(s.tour_key, s.role)].append(s.staff_id)
-    for key, role in sorted(
-        set(old_by) | set(new_by), key=lambda k: (by_key[k[0]].date, k[0], k[1].value)
-    ):
+    for key, role in sorted(set(old_by) | set(new_by), key=lambda k: (by_key[k[0]].date, k[0], k[1].value)):
         gone = sorted(set(old_by[(key, role)]) - set(new_by[(key, role)]))
         came = sorted(set(new_by[(key, role)]) - set(old_by[(key, role)]))
         if not gone and not came:
@@ -236,8 +219,13 @@ def check_published(instance: Instance, published: Plan, source: str = "plan") -
         "personne": {p.id for p in instance.staff},
     }
     problems = [
-        Problem(source, None, None, f"{kind} « {ident} » du plan absente du territoire « {instance.name} » ; "
-                "attendu : le plan publié de ce territoire (refaites-le avec « planner plan » si ses fichiers ont changé)")
+        Problem(
+            source,
+            None,
+            None,
+            f"{kind} « {ident} » du plan absente du territoire « {instance.name} » ; "
+            "attendu : le plan publié de ce territoire (refaites-le avec « planner plan » si ses fichiers ont changé)",
+        )
         for kind, idents in missing.items()
         for ident in sorted(idents - known[kind])
     ]
@@ -315,9 +303,7 @@ def replan(
     updated = apply_to_instance(instance, changes, today=today)
     current = published_timing(updated, published)
     travel = travel or published_travel(current, published)
-    tours, lines, sessions_removed, removed = _remaining_tours(
-        current, published, changes, today, travel
-    )
+    tours, lines, sessions_removed, removed = _remaining_tours(current, published, changes, today, travel)
     rota = assign_crews(
         current,
         tours,
@@ -329,8 +315,12 @@ def replan(
     uncrewed = set(rota.uncrewed)
     for post in posts_of(current, tours):
         if post.key in uncrewed:
-            what = "tournée supprimée" if post.session is None else f"séance de {hhmm(post.sessions[0].start)} supprimée"
-            lines.append((post.date, f"{date_fr(post.date)} — {current.unit(post.unit_id).name} : {what} faute d'équipe"))
+            what = (
+                "tournée supprimée" if post.session is None else f"séance de {hhmm(post.sessions[0].start)} supprimée"
+            )
+            lines.append(
+                (post.date, f"{date_fr(post.date)} — {current.unit(post.unit_id).name} : {what} faute d'équipe")
+            )
             sessions_removed += len(post.sessions)
     kept, crewed = without_posts(current, tours, rota.shifts, uncrewed)
     removed |= {t.key for t in tours} - {t.key for t in kept}
@@ -345,7 +335,15 @@ def replan(
 
     warnings = changed_warnings(published, rota.explanations, old_timing=current is not updated)
     plan = changed_plan(
-        current, published, tours, tuple(crewed), travel, warnings, began, uncrewed=len(uncrewed), search=published.search
+        current,
+        published,
+        tours,
+        tuple(crewed),
+        travel,
+        warnings,
+        began,
+        uncrewed=len(uncrewed),
+        search=published.search,
     )
     raise_if_invalid(current, plan, travel, "le plan re-calculé")
     return ReplanResult(

@@ -26,7 +26,9 @@ def search_report(
         )
     budget = f"budget {number_fr(first_budget or pattern.budget, None)} s"
     if rounds:
-        budget += f", puis {rounds} fois {number_fr(pattern.budget, None)} s sans les jours que l'équipe ne peut pas tenir"
+        budget += (
+            f", puis {rounds} fois {number_fr(pattern.budget, None)} s sans les jours que l'équipe ne peut pas tenir"
+        )
     if pattern.method == "greedy":
         why = pattern.notes[0] if pattern.notes else "aucune solution CP-SAT"
         return f"Motif hebdomadaire : méthode gloutonne conservée ({why}).", kpis

@@ -33,11 +33,11 @@ from planner.inputs.territory import FOLDER_FILES
 from planner.planning.changes import (
     Change,
     CommuneClosed,
+    SessionMove,
     StaffUnavailable,
     UnitOutOfService,
     apply_to_instance,
 )
-from planner.planning.changes import SessionMove
 from planner.planning.options import PlanOptions
 
 
@@ -115,7 +115,9 @@ COMMUNE_SETTINGS: dict[str, _Codec] = {"visits_per_week": _SAME, "frequency_from
 
 def _changed(before: Any, after: Any, codecs: Mapping[str, _Codec]) -> dict[str, Any]:
     return {
-        key: encode(getattr(after, key)) for key, (encode, _) in codecs.items() if getattr(before, key) != getattr(after, key)
+        key: encode(getattr(after, key))
+        for key, (encode, _) in codecs.items()
+        if getattr(before, key) != getattr(after, key)
     }
 
 
@@ -318,7 +320,6 @@ class PlanInputs:
         )
 
 
-
 def inputs_of_plan_file(
     plan: Plan,
     data: Mapping[str, Any] | None,
@@ -411,7 +412,9 @@ def describe_inputs(data: Mapping[str, Any]) -> str:
     if settings.communes:
         parts.append(f"objectifs de visite modifiés pour {len(settings.communes)} commune(s)")
     if settings.rules.get("pins") or settings.rules.get("banned_days"):
-        parts.append(f"{len(settings.rules.get('pins', []))} épingle(s), {len(settings.rules.get('banned_days', []))} jour(s) interdit(s)")
+        parts.append(
+            f"{len(settings.rules.get('pins', []))} épingle(s), {len(settings.rules.get('banned_days', []))} jour(s) interdit(s)"
+        )
     if data.get("changes"):
         parts.append(f"{len(data['changes'])} changement(s) accepté(s) en re-planification")
     if data.get("moves"):

@@ -18,8 +18,8 @@ from typing import Any
 
 from planner.domain.errors import InputError, Problem, describe_os_error
 from planner.domain.french import hhmm
-from planner.domain.limits import MAX_PLAN_BYTES, MAX_WEEKS, date_problem, shown, text_problem
 from planner.domain.instance import Role
+from planner.domain.limits import MAX_PLAN_BYTES, MAX_WEEKS, date_problem, shown, text_problem
 from planner.domain.plan import Plan, Session, Shift, Tour, Unserved
 from planner.publish.files import write_atomic
 
@@ -328,7 +328,9 @@ def read_plan_file(path: str | Path) -> tuple[Plan, dict[str, Any] | None]:
             raise InputError([Problem(path.name, None, None, msg)])
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError([Problem(shown(path, max_chars=200), None, None, f"lecture impossible ({describe_os_error(exc)})")]) from None
+        raise InputError(
+            [Problem(shown(path, max_chars=200), None, None, f"lecture impossible ({describe_os_error(exc)})")]
+        ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -97,7 +97,9 @@ Scannez ce code, ou tapez l'adresse ci-dessous, pour ajouter les passages à {na
 def commune_poster(instance: Instance, plan: Plan, insee: str, *, base_url: str | None = None) -> str:
     """The public A4 poster of one commune, as HTML: visits, hours, place, what to bring, QR code."""
     commune = instance.commune(insee)
-    visits = sorted(((t, s) for t, s in plan.public_sessions() if s.insee == insee), key=lambda ts: (ts[0].date, ts[1].start))
+    visits = sorted(
+        ((t, s) for t, s in plan.public_sessions() if s.insee == insee), key=lambda ts: (ts[0].date, ts[1].start)
+    )
     unit_ids = list(dict.fromkeys(t.unit_id for t, _ in visits))
     units = [instance.unit(u) for u in unit_ids]
     roles = {r for u in units for r in u.crew}
@@ -150,9 +152,7 @@ def grid_table_html(grid: WeekGrid) -> str:
     head = "".join(f"<th>{html.escape(c)}</th>" for c in (grid.corner, *grid.columns))
     rows = []
     for label, cells in grid.rows:
-        tds = "".join(
-            "<td class='cell'>" + "<br>".join(html.escape(line) for line in cell) + "</td>" for cell in cells
-        )
+        tds = "".join("<td class='cell'>" + "<br>".join(html.escape(line) for line in cell) + "</td>" for cell in cells)
         rows.append(f"<tr><th>{html.escape(label)}</th>{tds}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 

@@ -88,7 +88,12 @@ def workbook_bytes(instance: Instance, plan: Plan) -> bytes:
     _frame_sheet(book, "Gardes", in_french(shifts_table(instance, plan)))
     rota = [rota_grid(instance, plan, w) for w in range(plan.weeks)]
     weekdays = sorted({d.weekday() for g in rota for d in g.days})
-    add_sheet(book, "Équipes par semaine", ["semaine", "personne", *(WEEKDAYS_FR[w] for w in weekdays)], _rota_rows(rota, weekdays))
+    add_sheet(
+        book,
+        "Équipes par semaine",
+        ["semaine", "personne", *(WEEKDAYS_FR[w] for w in weekdays)],
+        _rota_rows(rota, weekdays),
+    )
     units = [(u.name, unit_week(instance, plan, u.id, w)) for u in instance.units for w in range(plan.weeks)]
     width = max((len(g.columns) for _, g in units), default=1)
     header = ["unité", "semaine", "date", "jour", *(f"séance {k + 1}" for k in range(width))]

@@ -225,7 +225,9 @@ class PlanStore:
         path = Path(path)
         self.path = path if path.suffix in (".sqlite", ".db") else path / DB_NAME
         if self.path.parent.exists() and not self.path.parent.is_dir():
-            msg = f"l'espace de travail {self.path.parent} est un fichier ; attendu : un dossier (ou un fichier .sqlite)"
+            msg = (
+                f"l'espace de travail {self.path.parent} est un fichier ; attendu : un dossier (ou un fichier .sqlite)"
+            )
             raise TourneeError(msg)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
@@ -259,7 +261,9 @@ class PlanStore:
         except sqlite3.OperationalError as exc:
             if not any(word in str(exc) for word in ("locked", "unable to open", "readonly", "disk")):
                 raise _not_a_workspace(self.path, exc) from None
-            raise TourneeError(f"{self.path} : base de données inaccessible ({exc}) ; réessayez ou vérifiez les droits") from None
+            raise TourneeError(
+                f"{self.path} : base de données inaccessible ({exc}) ; réessayez ou vérifiez les droits"
+            ) from None
         except sqlite3.DatabaseError as exc:
             raise _not_a_workspace(self.path, exc) from None
         finally:

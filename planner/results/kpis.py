@@ -49,7 +49,9 @@ class Targets:
     def from_catchments(cls, instance: Instance, places: Mapping[str, Catchment]) -> Targets:
         """The targets when the fixed places' catchments are already known (planning computes them)."""
         members = catchment_of(places)
-        visits = {c.insee: c.visits_per_week for c in instance.communes if c.visits_per_week > 0 and c.insee not in members}
+        visits = {
+            c.insee: c.visits_per_week for c in instance.communes if c.visits_per_week > 0 and c.insee not in members
+        }
         return cls(visits, places)
 
 
@@ -80,22 +82,26 @@ def compute_kpis(
     candidates = set(targets.visits) | {i for c in targets.places.values() for i in c.communes}
     drive_km = sum(t.drive_km for t in tours)
     within = _population_within(instance, {s.insee for _, s in sessions}, travel)
-    return {
-        "sessions_per_week": round(len(sessions) / weeks, 2),
-        "consultation_hours_per_week": round(sum(s.end - s.start for _, s in sessions) / 60 / weeks, 2),
-        "need_served_share": round(served / target, 4) if target else 1.0,
-        **({"priority_need_served_share": round(priority_served / priority_target, 4)} if priority_target else {}),
-        "communes_served": len(reached | {i for i in bus_visits if bus_visits[i]}),
-        "communes_left_out": len(candidates - reached),
-        "population_within_15min": within[15],
-        "population_within_30min": within[30],
-        "drive_minutes_per_week": round(sum(t.drive_minutes for t in tours) / weeks, 1),
-        "drive_km_per_week": round(drive_km / weeks, 1),
-        "co2_kg_per_week": round(drive_km * CO2_KG_PER_KM / weeks, 1),
-        "regularity": regularity(tours, instance),
-        "shifts": len(shifts),
-        "uncrewed_tours": uncrewed,
-    } | _home_km(instance, tours, shifts) | _inversions(instance, tours, travel, targets)
+    return (
+        {
+            "sessions_per_week": round(len(sessions) / weeks, 2),
+            "consultation_hours_per_week": round(sum(s.end - s.start for _, s in sessions) / 60 / weeks, 2),
+            "need_served_share": round(served / target, 4) if target else 1.0,
+            **({"priority_need_served_share": round(priority_served / priority_target, 4)} if priority_target else {}),
+            "communes_served": len(reached | {i for i in bus_visits if bus_visits[i]}),
+            "communes_left_out": len(candidates - reached),
+            "population_within_15min": within[15],
+            "population_within_30min": within[30],
+            "drive_minutes_per_week": round(sum(t.drive_minutes for t in tours) / weeks, 1),
+            "drive_km_per_week": round(drive_km / weeks, 1),
+            "co2_kg_per_week": round(drive_km * CO2_KG_PER_KM / weeks, 1),
+            "regularity": regularity(tours, instance),
+            "shifts": len(shifts),
+            "uncrewed_tours": uncrewed,
+        }
+        | _home_km(instance, tours, shifts)
+        | _inversions(instance, tours, travel, targets)
+    )
 
 
 def _inversions(instance: Instance, tours: Sequence[Tour], travel: TravelMatrix, targets: Targets) -> dict[str, float]:
@@ -122,7 +128,9 @@ def _home_km(instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift])
     return {"home_km_median": round(float(np.median(km)), 1), "home_km_max": round(max(km), 1)}
 
 
-def _need(instance: Instance, targets: Targets, bus_visits: Counter, place_sessions: Counter, keep) -> tuple[float, float]:
+def _need(
+    instance: Instance, targets: Targets, bus_visits: Counter, place_sessions: Counter, keep
+) -> tuple[float, float]:
     """(target, served) need of the communes ``keep`` selects: bus visits against each commune's
     target, a catchment's communes in proportion to their place's sessions against its target."""
     weeks = instance.rules.weeks
@@ -166,7 +174,9 @@ def regularity(tours: Iterable[Tour], instance: Instance) -> float:
     for insee, items in starts.items():
         per_week = max(1, round(instance.commune(insee).visits_per_week))
         usual = [slot for slot, _ in Counter(items).most_common(per_week)]
-        regular += sum(1 for d, m in items if any(d == ud and abs(m - um) <= REGULAR_START_TOLERANCE for ud, um in usual))
+        regular += sum(
+            1 for d, m in items if any(d == ud and abs(m - um) <= REGULAR_START_TOLERANCE for ud, um in usual)
+        )
         total += len(items)
     return round(regular / total, 4) if total else 1.0
 

@@ -129,6 +129,7 @@ def diff_plans(old: Plan, new: Plan, *, labels: Mapping[str, Mapping[str, str]] 
         for unit, day, role in sorted(set(old_crews) | set(new_crews), key=lambda k: (k[1], k[0], k[2].value))
         if old_crews.get((unit, day, role), ()) != new_crews.get((unit, day, role), ())
     ]
+
     def order(s: SessionRef) -> tuple[date, int, str]:
         return (s.date, s.start, s.unit_id)
 

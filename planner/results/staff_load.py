@@ -66,27 +66,20 @@ def staff_totals_text(totals: Sequence[StaffTotal]) -> str:
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
     lines = []
     for row in (header, *rows):
-        cells = [
-            c.ljust(w) if i < 2 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        ]
+        cells = [c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
         lines.append("  ".join(cells).rstrip())
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
 
-def continuity_share(
-    tours: Sequence[Tour], shifts: Sequence[Shift], roles: Iterable[Role] = CARE_ROLES
-) -> float:
+def continuity_share(tours: Sequence[Tour], shifts: Sequence[Shift], roles: Iterable[Role] = CARE_ROLES) -> float:
     """Share of commune visits (per care role) made by that commune's most frequent person.
 
     1.0 means every commune always sees the same doctor; 1/n with n doctors rotating evenly.
     """
     wanted = set(roles)
     by_key = {t.key: t for t in tours}
-    counts: dict[tuple[str, Role], dict[str, int]] = defaultdict(
-        lambda: defaultdict(int)
-    )
+    counts: dict[tuple[str, Role], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for s in shifts:
         if s.role in wanted and s.tour_key in by_key:
             for insee in communes_of(by_key[s.tour_key]):
@@ -97,26 +90,20 @@ def continuity_share(
     return sum(max(c.values()) for c in counts.values()) / visits
 
 
-def preferences_met(
-    instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift]
-) -> float | None:
+def preferences_met(instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift]) -> float | None:
     """Share of the shifts of people with preferences (communes or units) that match one of them.
 
     ``None`` when nobody stated a preference.
     """
     by_key = {t.key: t for t in tours}
-    people = {
-        p.id: p for p in instance.staff if p.preferred_communes or p.preferred_units
-    }
+    people = {p.id: p for p in instance.staff if p.preferred_communes or p.preferred_units}
     met = total = 0
     for s in shifts:
         person = people.get(s.staff_id)
         if person is None or s.tour_key not in by_key:
             continue
         tour = by_key[s.tour_key]
-        ok_commune = not person.preferred_communes or bool(
-            communes_of(tour) & person.preferred_communes
-        )
+        ok_commune = not person.preferred_communes or bool(communes_of(tour) & person.preferred_communes)
         ok_unit = not person.preferred_units or tour.unit_id in person.preferred_units
         total += 1
         met += ok_commune and ok_unit

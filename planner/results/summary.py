@@ -105,8 +105,14 @@ def kpi_lines(plan: Plan) -> list[KpiLine]:
     for key, value in kpis.items():
         if same_drive and key == "drive_minutes_per_week":
             continue
-        note = "autant de minutes de conduite : trajets estimés à 60 km/h" if same_drive and key == "drive_km_per_week" else ""
-        lines.append(KpiLine(key, KPI_LABELS.get(key, key), format_kpi(key, value), KPI_EXPLANATIONS.get(key, ""), note))
+        note = (
+            "autant de minutes de conduite : trajets estimés à 60 km/h"
+            if same_drive and key == "drive_km_per_week"
+            else ""
+        )
+        lines.append(
+            KpiLine(key, KPI_LABELS.get(key, key), format_kpi(key, value), KPI_EXPLANATIONS.get(key, ""), note)
+        )
     return lines
 
 
@@ -119,7 +125,9 @@ def summary(instance: Instance, plan: Plan) -> str:
     ]
     if "need_bound_share" in plan.kpis:
         served, bound = plan.kpis["need_served_share"], plan.kpis["need_bound_share"]
-        lines.append(f"Besoin servi {format_kpi('need_served_share', served)} ; borne prouvée {format_kpi('need_bound_share', bound)}")
+        lines.append(
+            f"Besoin servi {format_kpi('need_served_share', served)} ; borne prouvée {format_kpi('need_bound_share', bound)}"
+        )
     if plan.search:
         lines.append(plan.search)
     lines += ["", "Indicateurs :"]
@@ -162,8 +170,6 @@ def _weekly_pattern(instance: Instance, plan: Plan) -> list[str]:
     first_week = [t for t in plan.tours if (t.date - plan.start).days < 7]
     lines = []
     for t in first_week:
-        stops = ", ".join(
-            f"{instance.commune(s.insee).name} {hhmm(s.start)}-{hhmm(s.end)}" for s in t.sessions
-        )
+        stops = ", ".join(f"{instance.commune(s.insee).name} {hhmm(s.start)}-{hhmm(s.end)}" for s in t.sessions)
         lines.append(f"{WEEKDAYS_FR[t.date.weekday()]:<9} {instance.unit(t.unit_id).name} : {stops}")
     return lines

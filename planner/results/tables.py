@@ -31,7 +31,21 @@ def sessions_table(instance: Instance, plan: Plan) -> pd.DataFrame:
                 "room": s.room + 1,
             }
         )
-    columns = ["date", "weekday", "unit", "insee", "commune", "site", "lat", "lon", "arrival", "start", "end", "departure", "room"]
+    columns = [
+        "date",
+        "weekday",
+        "unit",
+        "insee",
+        "commune",
+        "site",
+        "lat",
+        "lon",
+        "arrival",
+        "start",
+        "end",
+        "departure",
+        "room",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

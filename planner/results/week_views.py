@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -131,8 +130,7 @@ def person_week(instance: Instance, plan: Plan, staff_id: str, week: int) -> Wee
     days = _working_days(instance, plan, week)
     cells = _shift_cells(instance, plan, days)
     rows = tuple(
-        (day_label(day), (tuple(line for line in cells.get((staff_id, day), []) if line) or ("—",),))
-        for day in days
+        (day_label(day), (tuple(line for line in cells.get((staff_id, day), []) if line) or ("—",),)) for day in days
     )
     return WeekGrid(
         title=f"{_person_name(instance, staff_id)} — semaine {week + 1}",
@@ -178,7 +176,9 @@ def unit_week(instance: Instance, plan: Plan, unit_id: str, week: int) -> WeekGr
             for k, session in enumerate(tour.sessions):
                 name = instance.commune(session.insee).name if instance.has_commune(session.insee) else session.insee
                 crew = [s for s in shifts[tour.key] if session in s.sessions_of(tour)]
-                cells[k] = tuple(x for x in (name, f"{hhmm(session.start)}–{hhmm(session.end)}", _crew_line(instance, crew)) if x)
+                cells[k] = tuple(
+                    x for x in (name, f"{hhmm(session.start)}–{hhmm(session.end)}", _crew_line(instance, crew)) if x
+                )
         rows.append((day_label(day), tuple(cells)))
     return WeekGrid(
         title=f"{unit.name} — semaine {week + 1}",

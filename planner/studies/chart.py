@@ -46,7 +46,11 @@ def chart_frame(points: Sequence[dict[str, Any]]) -> pd.DataFrame:
 
 def _panel(frame: pd.DataFrame, x: str, knee: int | None, title: str) -> alt.LayerChart:
     base = alt.Chart(frame).encode(
-        x=alt.X(f"{x}:Q", axis=alt.Axis(values=sorted(int(v) for v in frame[x].unique()), format="d"), scale=alt.Scale(zero=False)),
+        x=alt.X(
+            f"{x}:Q",
+            axis=alt.Axis(values=sorted(int(v) for v in frame[x].unique()), format="d"),
+            scale=alt.Scale(zero=False),
+        ),
         y=alt.Y("part (%):Q", scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("mesure:N", sort=list(MEASURES.values())),
         strokeDash=alt.StrokeDash("séances par jour:N"),
@@ -61,7 +65,10 @@ def _panel(frame: pd.DataFrame, x: str, knee: int | None, title: str) -> alt.Lay
 
 
 def study_chart(
-    by_units: pd.DataFrame, knee_units: int | None, by_doctors: pd.DataFrame | None = None, knee_doctors: int | None = None
+    by_units: pd.DataFrame,
+    knee_units: int | None,
+    by_doctors: pd.DataFrame | None = None,
+    knee_doctors: int | None = None,
 ) -> alt.TopLevelMixin:
     """The chart against units, and against doctors beside it when doctors were varied."""
     units = _panel(by_units, "unités", knee_units, "Selon le nombre d'unités")

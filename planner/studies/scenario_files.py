@@ -70,7 +70,9 @@ def read_territory_texts(territory: str | Path) -> TerritoryTexts:
     return territory_texts(name, *texts)
 
 
-def with_rules(base: TerritoryTexts, *, weeks: int | None = None, frequency_by_need: Sequence[float] | None = None) -> TerritoryTexts:
+def with_rules(
+    base: TerritoryTexts, *, weeks: int | None = None, frequency_by_need: Sequence[float] | None = None
+) -> TerritoryTexts:
     """The territory with another horizon length or another ``frequency_by_need`` (the same for every scenario)."""
     document = copy.deepcopy(base.scenario)
     if weeks is not None:
@@ -106,7 +108,9 @@ def _depot_point(unit: dict[str, Any], communes: Sequence[Commune]) -> Point | N
 
 def _added_unit(template: dict[str, Any], number: int) -> dict[str, Any]:
     """A copy of the territory's first unit, numbered, without its depot (chosen afterwards)."""
-    unit = {k: copy.deepcopy(v) for k, v in template.items() if k not in ("depot", "depot_lat", "depot_lon", "depot_name")}
+    unit = {
+        k: copy.deepcopy(v) for k, v in template.items() if k not in ("depot", "depot_lat", "depot_lon", "depot_name")
+    }
     unit["id"] = f"{template.get('id', 'unite')}-{number}"
     unit["name"] = f"{template.get('name', template.get('id', 'Unité'))} {number}"
     if unit.get("kind") == "fixed":
@@ -132,7 +136,9 @@ def scenario_units(
     """
     own = list(base.scenario.get("units", []))
     if not own:
-        msg = f"le scénario de « {base.name} » n'a aucune unité ([[units]]) : une étude ajoute des copies de la première"
+        msg = (
+            f"le scénario de « {base.name} » n'a aucune unité ([[units]]) : une étude ajoute des copies de la première"
+        )
         raise StudyError(msg)
     units = [copy.deepcopy(own[i]) if i < len(own) else _added_unit(own[0], i + 1) for i in range(params.units)]
     for unit, code in zip(units, depots, strict=False):

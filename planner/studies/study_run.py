@@ -115,7 +115,9 @@ def run_and_record(
 ) -> RunReport:
     """Plan every task not yet done in ``folder``, recording each as it finishes (module doc)."""
     folder = Path(folder)
-    _keep_settings(folder, {"solver": options_table(options), "etude": settings | {"empreinte": inputs_fingerprint(tasks)}})
+    _keep_settings(
+        folder, {"solver": options_table(options), "etude": settings | {"empreinte": inputs_fingerprint(tasks)}}
+    )
     log = ResultsLog(folder / RESULTS_FILE)
     wanted = {t.id for t in tasks}
     rows: dict[str, dict[str, Any]] = {k: v for k, v in log.start().items() if k in wanted}
@@ -130,7 +132,9 @@ def run_and_record(
         _keep_files(folder, result)
         rows[result.id] = result.row
         if result.process:
-            report.peak_memory_mb[result.process] = max(report.peak_memory_mb.get(result.process, 0.0), result.peak_memory_mb)
+            report.peak_memory_mb[result.process] = max(
+                report.peak_memory_mb.get(result.process, 0.0), result.peak_memory_mb
+            )
         state = "ok" if result.ok else result.row["status"]
         say(len(rows), len(tasks), f"{result.id} ({result.row.get('title') or result.row.get('territory')}) : {state}")
 

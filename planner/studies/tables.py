@@ -37,4 +37,7 @@ def write_table(
         add_sheet(book, "à lire", ["résumé"], [[line] for line in notes])
     buffer = io.BytesIO()
     book.save(buffer)
-    return [write_csv(path.with_suffix(".csv"), header, values), write_atomic(path.with_suffix(".xlsx"), buffer.getvalue())]
+    return [
+        write_csv(path.with_suffix(".csv"), header, values),
+        write_atomic(path.with_suffix(".xlsx"), buffer.getvalue()),
+    ]

@@ -75,7 +75,11 @@ def _one_line(text: str) -> str:
 
 def run_task(task: ScenarioTask) -> ScenarioResult:
     """Write the scenario's files (in memory), read them as `planner plan` would, plan, measure."""
-    identity = {"scenario": task.id, "territory": task.base.name, "title": task.base.scenario.get("name", task.base.name)}
+    identity = {
+        "scenario": task.id,
+        "territory": task.base.name,
+        "title": task.base.scenario.get("name", task.base.name),
+    }
     process = f"{os.uname().nodename}:{os.getpid()}" if hasattr(os, "uname") else str(os.getpid())
     try:
         files = scenario_files(task.base, task.params, task.depots)
@@ -85,6 +89,6 @@ def run_task(task: ScenarioTask) -> ScenarioResult:
         return ScenarioResult(task.id, row, files, plan_to_json(result), peak_memory_mb(), process)
     except TourneeError as exc:
         reason = _one_line(str(exc))
-    except Exception as exc:  # noqa: BLE001 (one scenario's bug must not stop the study; its reason is kept)
+    except Exception as exc:
         reason = f"erreur inattendue {type(exc).__name__} : {_one_line(str(exc))}"
     return ScenarioResult(task.id, failed_row(reason, **identity), peak_memory_mb=peak_memory_mb(), process=process)

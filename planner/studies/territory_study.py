@@ -112,7 +112,9 @@ def _points(study: TerritoryStudy, rows: dict[str, dict[str, Any]]) -> list[dict
         row = rows.get(params.id)
         if row and row.get("status") == OK:
             sessions = params.sessions_per_day if params.sessions_per_day is not None else row["sessions_per_day"]
-            points.append(row | {"units": params.units, "doctors": row["doctors"], "sessions": sessions, "params": params})
+            points.append(
+                row | {"units": params.units, "doctors": row["doctors"], "sessions": sessions, "params": params}
+            )
     return points
 
 
@@ -187,7 +189,9 @@ def run_territory_study(
     files = write_table(rows, COLUMNS, out_dir / TABLE_STEM, notes=summary.splitlines())
     notes, chart = [], None
     if points:
-        by_doctors = chart_frame(_series(points, "doctors", study)) if study.doctors and len(study.doctors) > 1 else None
+        by_doctors = (
+            chart_frame(_series(points, "doctors", study)) if study.doctors and len(study.doctors) > 1 else None
+        )
         chart = study_chart(chart_frame(_series(points, "units", study)), knee_units, by_doctors, knee_doctors)
         written, note = write_chart(chart, out_dir / CHART_STEM)
         files += written

@@ -37,7 +37,9 @@ class Catchment:
 def catchments(instance: Instance, travel: TravelMatrix) -> dict[str, Catchment]:
     """Every fixed place's catchment, by the place's INSEE code (empty without fixed places)."""
     rules = instance.rules
-    places = sorted({p for u in instance.units if u.kind is UnitKind.FIXED for p in u.places if instance.has_commune(p)})
+    places = sorted(
+        {p for u in instance.units if u.kind is UnitKind.FIXED for p in u.places if instance.has_commune(p)}
+    )
     if not places:
         return {}
     sites = [instance.commune(p).site.point for p in places]

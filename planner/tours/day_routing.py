@@ -85,7 +85,9 @@ def route_day(
     service = [0] + [length] * len(communes)
     time_matrix = [[up(drive(i, j)) + service[i] for j in range(n)] for i in range(n)]
     transit = routing.RegisterTransitMatrix(time_matrix)
-    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix([[drive(i, j) for j in range(n)] for i in range(n)]))
+    routing.SetArcCostEvaluatorOfAllVehicles(
+        routing.RegisterTransitMatrix([[drive(i, j) for j in range(n)] for i in range(n)])
+    )
     day_start, day_end = up(unit.hours.start), unit.hours.end // step
     routing.AddDimension(transit, MAX_WAIT // step, day_end, False, "Time")
     time = routing.GetDimensionOrDie("Time")
@@ -143,7 +145,9 @@ def route_day(
     if not order:
         return DayResult(None, dropped)
     starts = [solution.Min(time.CumulVar(manager.NodeToIndex(k))) * step for k in order]
-    return DayResult(_timed_tour(unit, day, communes, order, starts, session_minutes, drive, travel, idx, fixed), dropped)
+    return DayResult(
+        _timed_tour(unit, day, communes, order, starts, session_minutes, drive, travel, idx, fixed), dropped
+    )
 
 
 def fixed_session_times(unit: Unit, rules: Rules) -> list[tuple[int, int]]:
@@ -163,7 +167,9 @@ def fixed_session_times(unit: Unit, rules: Rules) -> list[tuple[int, int]]:
 def fixed_day(unit: Unit, day, sessions: list[tuple[Commune, int, int]], rules: Rules) -> Tour:
     """A fixed place's day: each (commune, session, room) at the session's own times, no driving."""
     times = fixed_session_times(unit, rules)
-    timed = [Session(c.insee, c.site.id, times[s][0], times[s][0], times[s][1], times[s][1], room) for c, s, room in sessions]
+    timed = [
+        Session(c.insee, c.site.id, times[s][0], times[s][0], times[s][1], times[s][1], room) for c, s, room in sessions
+    ]
     timed.sort(key=lambda t: (t.start, t.room))
     return Tour(unit.id, day, timed[0].start, max(t.end for t in timed), tuple(timed))
 

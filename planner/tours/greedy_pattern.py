@@ -44,7 +44,8 @@ class _Placement:
             unit = problem.instance.unit(visit.slot.unit_id)
             dates = () if unit.kind is not UnitKind.FIXED and visit.slot.session > 0 else problem.occurrences(*key)
             self._needs[key] = [
-                limit.per_tour.get(unit.id, 0) * sum(1 for d in dates if d in limit.dates) for limit in problem.post_limits
+                limit.per_tour.get(unit.id, 0) * sum(1 for d in dates if d in limit.dates)
+                for limit in problem.post_limits
             ]
         return self._needs[key]
 
@@ -104,7 +105,16 @@ def rounded_pattern(problem: PatternProblem, scores, keep: tuple[Visit, ...] = (
             placed.place(visit)
     keys = sorted(
         scores,
-        key=lambda k: (-round(scores[k], 6), k[1].session, -problem.value(*k), k[0], k[1].unit_id, k[1].weekday, k[1].room, k[2]),
+        key=lambda k: (
+            -round(scores[k], 6),
+            k[1].session,
+            -problem.value(*k),
+            k[0],
+            k[1].unit_id,
+            k[1].weekday,
+            k[1].room,
+            k[2],
+        ),
     )
     chosen = [k for k in keys if scores[k] > 1e-6]
     for insee, slot, phase in chosen + keys:  # a second chance once the earlier sessions are placed

@@ -221,7 +221,9 @@ class PatternProblem:
     def _value(self, insee: str, slot: Slot, phase: int, priority: bool) -> int:
         demand = self.demand[insee]
         per_visit_cap = demand.per_week * self.instance.rules.weeks / demand.per_period
-        visits = min(VISIT_SCALE * len(self.occurrences(insee, slot, phase)), math.floor(VISIT_SCALE * per_visit_cap + 1e-9))
+        visits = min(
+            VISIT_SCALE * len(self.occurrences(insee, slot, phase)), math.floor(VISIT_SCALE * per_visit_cap + 1e-9)
+        )
         return (demand.priority_need if priority else demand.need) * visits
 
     def need_share(self, value: float) -> float:
@@ -261,9 +263,7 @@ def build_problem(
         for r in range(u.rooms if u.kind is UnitKind.FIXED else 1)
         if any(dates.get((Slot(u.id, d, s, r), w)) for w in range(cycle))
     )
-    need_total = sum(
-        d.need * VISIT_SCALE * d.per_week * rules.weeks for d in (demand[c.insee] for c in candidates)
-    )
+    need_total = sum(d.need * VISIT_SCALE * d.per_week * rules.weeks for d in (demand[c.insee] for c in candidates))
     allowed: dict[str, tuple[Slot, ...]] = {}
     for c in candidates:
         unit_ids = {u.id for u in units_for(instance, travel, c)}
@@ -400,7 +400,9 @@ def neighbours(problem: PatternProblem) -> dict[tuple[str, str], frozenset[str]]
             d = problem.travel.index(unit.depot)
             out, back = problem.travel.minutes[d, idx], problem.travel.minutes[idx, d]
             step = instance.rules.time_step
-            fits = _pair_fits(unit, instance.rules.session_length(unit), *(grid_minutes(m, step) for m in (out, minutes, back)))
+            fits = _pair_fits(
+                unit, instance.rules.session_length(unit), *(grid_minutes(m, step) for m in (out, minutes, back))
+            )
         ok = (minutes <= limit) & fits
         np.fill_diagonal(ok, False)
         for i, a in enumerate(codes):

@@ -277,7 +277,9 @@ def _at_least(value: int, bound: int | None) -> bool:
 def _stage_note(stage: str, run: _Run, complete: bool) -> str:
     """How a stage went, in French; a model of the promising visits only proves nothing for the others."""
     if run.values is None:
-        return f"{stage} : aucune solution CP-SAT en {run.spent:.1f} s de calcul ({run.status}), la précédente est gardée"
+        return (
+            f"{stage} : aucune solution CP-SAT en {run.spent:.1f} s de calcul ({run.status}), la précédente est gardée"
+        )
     if run.optimal:
         found = "optimum prouvé" if complete else "optimum parmi les visites les plus prometteuses"
     else:
@@ -676,7 +678,9 @@ def _add_compact_days(model, x, problem: PatternProblem) -> tuple[list, list]:
     pairs, used = [], []
     for slot, nxt, week, here, there in _successive_sessions(x, problem):
         unit = problem.instance.unit(slot.unit_id)
-        used_next = model.new_bool_var(f"used(unit={nxt.unit_id}, day={nxt.weekday}, session={nxt.session}, week={week})")
+        used_next = model.new_bool_var(
+            f"used(unit={nxt.unit_id}, day={nxt.weekday}, session={nxt.session}, week={week})"
+        )
         model.add(used_next == sum(there.values()))
         model.add(used_next <= sum(here.values()))
         used.append((used_next.index, [v.index for v in there.values()], [v.index for v in here.values()]))

@@ -67,9 +67,15 @@ def roll_out(
             if key not in timed:
                 usual_start = {c.insee: usual.get((unit.id, day.weekday(), c.insee), 0) for c in communes}
                 timed[key] = route_day(
-                    unit, day, list(communes), session_minutes=rules.session_length(unit), travel=travel,
-                    usual_start=usual_start, regularity_weight=rules.weights.regularity,
-                    time_step=rules.time_step, max_drive=rules.max_drive_between_sessions,
+                    unit,
+                    day,
+                    list(communes),
+                    session_minutes=rules.session_length(unit),
+                    travel=travel,
+                    usual_start=usual_start,
+                    regularity_weight=rules.weights.regularity,
+                    time_step=rules.time_step,
+                    max_drive=rules.max_drive_between_sessions,
                 )
         return timed
 
@@ -86,11 +92,15 @@ def roll_out(
         result = timed[(unit.id, day.weekday(), tuple(c.insee for c in communes))]
         if result.dropped:
             names = ", ".join(instance.commune(i).name for i in result.dropped)
-            warnings.append(f"{unit.name}, {weekday_date_fr(day)} : {names} ne tient pas dans la journée (horaires ou trajets).")
+            warnings.append(
+                f"{unit.name}, {weekday_date_fr(day)} : {names} ne tient pas dans la journée (horaires ou trajets)."
+            )
         if result.tour is not None:
             tours.append(_on_date(result.tour, day))
     return tours, warnings
 
 
 def _on_date(tour: Tour, day: date) -> Tour:
-    return Tour(tour.unit_id, day, tour.leave_depot, tour.back_at_depot, tour.sessions, tour.drive_minutes, tour.drive_km)
+    return Tour(
+        tour.unit_id, day, tour.leave_depot, tour.back_at_depot, tour.sessions, tour.drive_minutes, tour.drive_km
+    )

@@ -46,7 +46,5 @@ class EstimateSource:
 
     def minutes_between(self, origins: Sequence[Point], targets: Sequence[Point]) -> np.ndarray:
         """Estimated minutes from each origin to each target (the same arithmetic as `matrix`)."""
-        _, minutes = estimated_km_minutes(
-            origins, targets, detour_factor=self.detour_factor, speed_kmh=self.speed_kmh
-        )
+        _, minutes = estimated_km_minutes(origins, targets, detour_factor=self.detour_factor, speed_kmh=self.speed_kmh)
         return minutes

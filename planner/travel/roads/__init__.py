@@ -15,8 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from planner.domain.errors import NoRoadData, PlanWarning, TourneeError
-from planner.domain.limits import shown
 from planner.domain.instance import Instance
+from planner.domain.limits import shown
 from planner.domain.travel_matrix import TravelSource
 from planner.travel.estimate import EstimateSource
 from planner.travel.roads.cache import (

@@ -34,9 +34,7 @@ ROWS_BUDGET = 8_000_000
 
 def encode_weights(seconds: np.ndarray, metres: np.ndarray) -> np.ndarray:
     """Lexicographic edge weights (see module docstring); every edge takes at least 1 ms."""
-    ms = np.maximum(1, np.rint(np.asarray(seconds, dtype=float) * 1000.0)).astype(
-        np.int64
-    )
+    ms = np.maximum(1, np.rint(np.asarray(seconds, dtype=float) * 1000.0)).astype(np.int64)
     m = np.rint(np.asarray(metres, dtype=float)).astype(np.int64)
     if (m < 0).any() or (m >= LENGTH_SPAN).any() or (ms > MAX_PATH_MS).any():
         msg = "edge lengths must lie in [0, 33,554 km) and travel times below 74 h"
@@ -58,18 +56,14 @@ def _rows(graph: csr_matrix, sources: np.ndarray, targets: np.ndarray) -> np.nda
     out = np.empty((len(sources), len(targets)))
     for start in range(0, len(sources), step):
         chunk = sources[start : start + step]
-        out[start : start + len(chunk)] = dijkstra(graph, directed=True, indices=chunk)[
-            :, targets
-        ]
+        out[start : start + len(chunk)] = dijkstra(graph, directed=True, indices=chunk)[:, targets]
     return out
 
 
 _WORKER_GRAPH: csr_matrix | None = None
 
 
-def _init_worker(
-    data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n: int
-) -> None:
+def _init_worker(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n: int) -> None:
     global _WORKER_GRAPH
     _WORKER_GRAPH = csr_matrix((data, indices, indptr), shape=(n, n))
 
@@ -96,11 +90,7 @@ def many_to_many(
     targets = np.asarray(targets, dtype=np.int64)
     n = graph.shape[0]
     if workers is None:
-        workers = (
-            (multiprocessing.cpu_count() or 1)
-            if len(sources) * n > PARALLEL_WORK
-            else 1
-        )
+        workers = (multiprocessing.cpu_count() or 1) if len(sources) * n > PARALLEL_WORK else 1
     workers = max(1, min(workers, len(sources)))
     method = _start_method()
     if workers == 1 or method is None:
@@ -130,9 +120,7 @@ def _start_method() -> str | None:
 
 def predecessors(graph: csr_matrix, sources: np.ndarray) -> np.ndarray:
     """Predecessor rows (sources × nodes) of the same shortest paths as `many_to_many`."""
-    _, pred = dijkstra(
-        graph, directed=True, indices=np.asarray(sources), return_predecessors=True
-    )
+    _, pred = dijkstra(graph, directed=True, indices=np.asarray(sources), return_predecessors=True)
     return np.atleast_2d(pred)
 
 

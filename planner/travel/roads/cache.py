@@ -31,9 +31,7 @@ from planner.domain.instance import Instance, Point
 from planner.travel import places_of
 from planner.travel.roads.network import prepare_graph, save_graph
 
-OFFLINE_MESSAGE = (
-    "pas de réseau : utilisez `--roads estimate` ou fournissez un fichier GraphML"
-)
+OFFLINE_MESSAGE = "pas de réseau : utilisez `--roads estimate` ou fournissez un fichier GraphML"
 DEFAULT_MARGIN_KM = 5.0
 #: Seconds to wait for the Overpass server to answer a connection, before saying we are offline.
 CONNECT_TIMEOUT_S = 10.0
@@ -41,9 +39,7 @@ CONNECT_TIMEOUT_S = 10.0
 #: Same shape as `planner.planning.pipeline`'s progress: (fraction, message). A download gives no measurable
 #: progress (Overpass answers in one go), so the fraction is always 0.0: "started, under way".
 Progress = Callable[[float, str], None]
-BBox = tuple[
-    float, float, float, float
-]  # (west, south, east, north), as osmnx 2 wants it
+BBox = tuple[float, float, float, float]  # (west, south, east, north), as osmnx 2 wants it
 
 _OSMNX_SETTINGS_LOCK = threading.Lock()
 
@@ -62,9 +58,7 @@ def _slug(name: str) -> str:
     return slug or "territoire"
 
 
-def cache_paths(
-    instance: Instance, *, cache_dir: str | Path | None = None
-) -> tuple[Path, Path]:
+def cache_paths(instance: Instance, *, cache_dir: str | Path | None = None) -> tuple[Path, Path]:
     """(GraphML file, metadata file) of a territory's cached network."""
     folder = cache_folder(cache_dir)
     stem = _slug(instance.name)
@@ -104,9 +98,7 @@ def territory_bbox(instance: Instance, *, margin_km: float = DEFAULT_MARGIN_KM) 
     lats = [p.lat for p in points]
     lons = [p.lon for p in points]
     dlat = margin_km / 111.32
-    dlon = margin_km / (
-        111.32 * max(0.1, math.cos(math.radians(sum(lats) / len(lats))))
-    )
+    dlon = margin_km / (111.32 * max(0.1, math.cos(math.radians(sum(lats) / len(lats)))))
     return (min(lons) - dlon, min(lats) - dlat, max(lons) + dlon, max(lats) + dlat)
 
 
@@ -129,10 +121,7 @@ class CacheInfo:
         if not self.exists or self.bbox is None:
             return False
         west, south, east, north = self.bbox
-        return all(
-            west <= p.lon <= east and south <= p.lat <= north
-            for p in territory_points(instance)
-        )
+        return all(west <= p.lon <= east and south <= p.lat <= north for p in territory_points(instance))
 
 
 def cache_info(instance: Instance, *, cache_dir: str | Path | None = None) -> CacheInfo:
@@ -160,9 +149,7 @@ def cache_info(instance: Instance, *, cache_dir: str | Path | None = None) -> Ca
     )
 
 
-def clear_cache(
-    instance: Instance, *, cache_dir: str | Path | None = None
-) -> list[Path]:
+def clear_cache(instance: Instance, *, cache_dir: str | Path | None = None) -> list[Path]:
     """Delete a territory's cached network; returns the files removed."""
     removed = []
     for path in cache_paths(instance, cache_dir=cache_dir):
@@ -192,9 +179,7 @@ def store_graph(
         "edges": graph.number_of_edges(),
         "source": "OpenStreetMap (Overpass API) via osmnx, réseau « drive »",
     }
-    meta_path.write_text(
-        json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     return cache_info(instance, cache_dir=cache_dir)
 
 
@@ -270,18 +255,14 @@ def fetch_graph(
         msg = f"OpenStreetMap n'a renvoyé aucune route pour « {instance.name} » ({exc})"
         raise NoRoadData(msg) from exc
     except ResponseStatusCodeError as exc:
-        msg = f"le serveur OpenStreetMap (Overpass) a refusé la demande ({exc}) ; réessayez plus tard. {OFFLINE_MESSAGE}"
+        msg = (
+            f"le serveur OpenStreetMap (Overpass) a refusé la demande ({exc}) ; réessayez plus tard. {OFFLINE_MESSAGE}"
+        )
         raise NoRoadData(msg) from exc
     except (requests.RequestException, OSError) as exc:
         raise NoRoadData(OFFLINE_MESSAGE) from exc
-    say(
-        f"{graph.number_of_nodes():,} nœuds reçus ; calcul des vitesses et des temps de parcours…".replace(
-            ",", " "
-        )
-    )
+    say(f"{graph.number_of_nodes():,} nœuds reçus ; calcul des vitesses et des temps de parcours…".replace(",", " "))
     graph = prepare_graph(graph)
-    info = store_graph(
-        instance, graph, bbox=bbox, margin_km=margin_km, cache_dir=cache_dir
-    )
+    info = store_graph(instance, graph, bbox=bbox, margin_km=margin_km, cache_dir=cache_dir)
     say(f"Réseau enregistré : {info.path} ({info.nodes} nœuds, {info.edges} tronçons).")
     return graph

@@ -48,9 +48,7 @@ _NOT_DRIVABLE_HIGHWAY = re.compile(
     "abandoned|bridleway|bus_guideway|construction|corridor|cycleway|elevator|escalator|footway|"
     "^no$|path|pedestrian|planned|platform|proposed|raceway|razed|rest_area|service|services|steps|track"
 )
-_NOT_DRIVABLE_SERVICE = re.compile(
-    "alley|driveway|emergency_access|parking|parking_aisle|private"
-)
+_NOT_DRIVABLE_SERVICE = re.compile("alley|driveway|emergency_access|parking|parking_aisle|private")
 
 
 def is_drivable(tags: dict[str, str]) -> bool:
@@ -83,11 +81,7 @@ def filter_drivable_xml(source: Path, target: Path) -> int:
     """
     with _open_text(source) as handle:
         root = ET.parse(handle).getroot()
-    ways = [
-        w
-        for w in root.findall("way")
-        if is_drivable({t.get("k"): t.get("v") for t in w.findall("tag")})
-    ]
+    ways = [w for w in root.findall("way") if is_drivable({t.get("k"): t.get("v") for t in w.findall("tag")})]
     used = {nd.get("ref") for w in ways for nd in w.findall("nd")}
     out = ET.Element("osm", {k: v for k, v in root.attrib.items() if k != "generator"})
     out.set("generator", "tournee drivable filter")
@@ -114,15 +108,11 @@ def prepare_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         msg = "le réseau routier est vide : aucune route carrossable dans ces données"
         raise NoRoadData(msg)
     if any("travel_time" not in d for _, _, d in graph.edges(data=True)):
-        graph = ox.add_edge_speeds(
-            graph, hwy_speeds=FRENCH_SPEEDS_KPH, fallback=FALLBACK_KPH
-        )
+        graph = ox.add_edge_speeds(graph, hwy_speeds=FRENCH_SPEEDS_KPH, fallback=FALLBACK_KPH)
         graph = ox.add_edge_travel_times(graph)
     graph = ox.truncate.largest_component(graph, strongly=True)
     if not graph.graph.get("simplified"):
-        graph = ox.simplify_graph(
-            graph, edge_attr_aggs={"length": sum, "travel_time": sum}
-        )
+        graph = ox.simplify_graph(graph, edge_attr_aggs={"length": sum, "travel_time": sum})
         for _, _, data in graph.edges(data=True):
             if data["travel_time"] > 0:
                 data["speed_kph"] = round(3.6 * data["length"] / data["travel_time"], 1)

@@ -105,18 +105,12 @@ class RoadSource:
         self.workers = workers
         self._node_ids = list(graph.nodes)
         position = {node: i for i, node in enumerate(self._node_ids)}
-        self._lat = np.fromiter(
-            (d["y"] for _, d in graph.nodes(data=True)), float, len(position)
-        )
-        self._lon = np.fromiter(
-            (d["x"] for _, d in graph.nodes(data=True)), float, len(position)
-        )
+        self._lat = np.fromiter((d["y"] for _, d in graph.nodes(data=True)), float, len(position))
+        self._lon = np.fromiter((d["x"] for _, d in graph.nodes(data=True)), float, len(position))
         self._weights = self._compile(graph, position)
         self._snappable = self._largest_strong_component()
         self._lat0 = float(np.mean(self._lat))
-        coords = _project(
-            self._lat[self._snappable], self._lon[self._snappable], self._lat0
-        )
+        coords = _project(self._lat[self._snappable], self._lon[self._snappable], self._lat0)
         self._tree = cKDTree(coords)
 
     @staticmethod
@@ -128,16 +122,12 @@ class RoadSource:
             raise TourneeError(msg)
         u = np.fromiter((position[e[0]] for e in edges), np.int64, len(edges))
         v = np.fromiter((position[e[1]] for e in edges), np.int64, len(edges))
-        seconds = np.fromiter(
-            (float(e[3]["travel_time"]) for e in edges), float, len(edges)
-        )
+        seconds = np.fromiter((float(e[3]["travel_time"]) for e in edges), float, len(edges))
         metres = np.fromiter((float(e[3]["length"]) for e in edges), float, len(edges))
         # A health bus is a heavy vehicle: no road, however fast its limit, is driven above this.
         seconds = np.maximum(seconds, metres / (VEHICLE_TOP_SPEED_KPH / 3.6))
         weight = _kernel.encode_weights(seconds, metres)
-        order = np.lexsort(
-            (weight, v, u)
-        )  # by u, then v, then weight: the first of a pair is best
+        order = np.lexsort((weight, v, u))  # by u, then v, then weight: the first of a pair is best
         u, v, weight = u[order], v[order], weight[order]
         first = np.ones(len(u), dtype=bool)
         first[1:] = (u[1:] != u[:-1]) | (v[1:] != v[:-1])
@@ -150,9 +140,7 @@ class RoadSource:
         A shortest path between two nodes of that component never leaves it, so running Dijkstra on
         the whole graph gives the same answers as on the component alone.
         """
-        _, labels = connected_components(
-            self._weights, directed=True, connection="strong"
-        )
+        _, labels = connected_components(self._weights, directed=True, connection="strong")
         largest = np.bincount(labels).argmax()
         return np.flatnonzero(labels == largest)
 
@@ -168,10 +156,7 @@ class RoadSource:
         lon = np.array([p.lon for p in places], dtype=float)
         _, found = self._tree.query(_project(lat, lon, self._lat0))
         nodes = self._snappable[np.atleast_1d(found)]
-        return [
-            Snap(int(n), haversine_km(p.lat, p.lon, self._lat[n], self._lon[n]))
-            for p, n in zip(places, nodes)
-        ]
+        return [Snap(int(n), haversine_km(p.lat, p.lon, self._lat[n], self._lon[n])) for p, n in zip(places, nodes)]
 
     def snap(self, places: Sequence[Point]) -> list[Snap]:
         """The road node each place joins; raises `PlacesOffRoad` naming every place too far."""
@@ -206,9 +191,7 @@ class RoadSource:
         snaps = self.snap(places)
         nodes = np.array([s.node for s in snaps], dtype=np.int64)
         unique, inverse = np.unique(nodes, return_inverse=True)
-        encoded = _kernel.many_to_many(
-            self._weights, unique, unique, workers=workers or self.workers
-        )
+        encoded = _kernel.many_to_many(self._weights, unique, unique, workers=workers or self.workers)
         encoded = encoded[np.ix_(inverse, inverse)]
         minutes, km = _kernel.decode(encoded)
         # From each place to its road node and back: the last stretch of every leg is driven too.
@@ -253,9 +236,7 @@ class RoadSource:
         minutes[:, access_b > self.max_snap_km] = np.inf
         return minutes
 
-    def geometry_between(
-        self, places: Sequence[Point], i: int, j: int
-    ) -> list[tuple[float, float]]:
+    def geometry_between(self, places: Sequence[Point], i: int, j: int) -> list[tuple[float, float]]:
         """The road polyline ``[(lat, lon), …]`` from ``places[i]`` to ``places[j]``, place to place."""
         nodes = np.array([s.node for s in self.snap(places)], dtype=np.int64)
         return self._polylines(places, nodes, {(i, j)})[(i, j)]
@@ -278,11 +259,7 @@ class RoadSource:
                 path = _kernel.walk_back(pred[row], int(source), int(nodes[j]))
                 a, b = places[i], places[j]
                 line = [(a.lat, a.lon), *self._path_line(path), (b.lat, b.lon)]
-                out[(i, j)] = [
-                    p
-                    for k, p in enumerate(line)
-                    if k == 0 or not _close(p, line[k - 1])
-                ]
+                out[(i, j)] = [p for k, p in enumerate(line) if k == 0 or not _close(p, line[k - 1])]
         return out
 
     def _edge_data(self, a: int, b: int) -> dict:
@@ -290,9 +267,7 @@ class RoadSource:
         parallel = self.graph.get_edge_data(self._node_ids[a], self._node_ids[b])
         return min(
             parallel.values(),
-            key=lambda d: _kernel.encode_weights(
-                np.array([d["travel_time"]]), np.array([d["length"]])
-            )[0],
+            key=lambda d: _kernel.encode_weights(np.array([d["travel_time"]]), np.array([d["length"]]))[0],
         )
 
     def _path_line(self, path: list[int]) -> list[tuple[float, float]]:
@@ -304,11 +279,7 @@ class RoadSource:
             geometry = self._edge_data(a, b).get("geometry")
             if geometry is not None:
                 points = [(float(y), float(x)) for x, y in geometry.coords]
-                if (
-                    points
-                    and _close(points[-1], line[-1])
-                    and not _close(points[0], line[-1])
-                ):
+                if points and _close(points[-1], line[-1]) and not _close(points[0], line[-1]):
                     points.reverse()
                 line.extend(points[1:])
             else:

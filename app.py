@@ -1,11 +1,13 @@
 """Tournée's web app: `streamlit run app.py`.
 
-Declares the pages with `st.navigation`: the public residents' page, the staff page and the
-coordination pages. Coordination asks for the coordinator password (env `TOURNEE_PASSWORD` or
-`password` in `.streamlit/secrets.toml`); the staff page opens one person's shifts with their
-personal link (``?jeton=…``), or anyone's for the coordinator. Public pages show only what was
-published. Every page only calls `planner`'s public API; errors reach the user as French messages,
-never as tracebacks.
+Declares the pages (`app_pages/pages/`, one script each) with `st.navigation`: the public residents'
+page, the staff page and the coordination pages. Coordination asks for the coordinator password (env
+`TOURNEE_PASSWORD` or `password` in `.streamlit/secrets.toml`); the staff page opens one person's
+shifts with their personal link (``?jeton=…``), or anyone's for the coordinator. Public pages show
+only what was published. The pages and their helpers (`app_pages/ui/`) import of the library only
+`planner` and the stages' faces (`planner.publish`, `planner.results`…), never a stage's module
+nor the command line (tests/test_architecture.py checks it); errors reach the user as French
+messages, never as tracebacks.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import logging
 
 import streamlit as st
 
-from app_pages import access, plan_cache, streamlit_fr
+from app_pages.ui import access, plan_cache, streamlit_fr
 from planner import TourneeError
 
 log = logging.getLogger("tournee.app")
@@ -23,16 +25,18 @@ st.set_page_config(page_title="Tournée — unités mobiles de santé", page_ico
 streamlit_fr.use_french()
 
 PUBLIC = [
-    st.Page("app_pages/habitants.py", title="Habitants", icon=":material/home:", url_path="habitants", default=True),
-    st.Page("app_pages/medecin.py", title="Médecin", icon=":material/stethoscope:", url_path="medecin"),
+    st.Page(
+        "app_pages/pages/habitants.py", title="Habitants", icon=":material/home:", url_path="habitants", default=True
+    ),
+    st.Page("app_pages/pages/medecin.py", title="Médecin", icon=":material/stethoscope:", url_path="medecin"),
 ]
 COORDINATION = [
-    st.Page("app_pages/territoire.py", title="Territoire", icon=":material/map:", url_path="territoire"),
-    st.Page("app_pages/parametres.py", title="Paramètres", icon=":material/tune:", url_path="parametres"),
-    st.Page("app_pages/planifier.py", title="Planifier", icon=":material/event:", url_path="planifier"),
-    st.Page("app_pages/replanifier.py", title="Re-planifier", icon=":material/sync:", url_path="replanifier"),
-    st.Page("app_pages/publier.py", title="Publier", icon=":material/publish:", url_path="publier"),
-    st.Page("app_pages/etude.py", title="Étude", icon=":material/query_stats:", url_path="etude"),
+    st.Page("app_pages/pages/territoire.py", title="Territoire", icon=":material/map:", url_path="territoire"),
+    st.Page("app_pages/pages/parametres.py", title="Paramètres", icon=":material/tune:", url_path="parametres"),
+    st.Page("app_pages/pages/planifier.py", title="Planifier", icon=":material/event:", url_path="planifier"),
+    st.Page("app_pages/pages/replanifier.py", title="Re-planifier", icon=":material/sync:", url_path="replanifier"),
+    st.Page("app_pages/pages/publier.py", title="Publier", icon=":material/publish:", url_path="publier"),
+    st.Page("app_pages/pages/etude.py", title="Étude", icon=":material/query_stats:", url_path="etude"),
 ]
 #: Password needed per page: the coordinator's for coordination (the staff page checks personal links itself).
 ACCESS = {p.url_path: "coordinator" for p in COORDINATION}

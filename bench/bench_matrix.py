@@ -51,7 +51,7 @@ def road_like_graph(side: int, seed: int = 1) -> nx.MultiDiGraph:
     seconds = metres / 1000 / rng.choice(SPEEDS_KPH, a.size) * 3600
     one_way = rng.random(a.size) < 0.08
     flip = rng.random(a.size) < 0.5
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph[int] = nx.MultiDiGraph()
     g.add_nodes_from((int(i), {"y": float(lat[i]), "x": float(lon[i])}) for i in range(side * side))
     for u, v, m, s, ow, fl in zip(a.tolist(), b.tolist(), metres.tolist(), seconds.tolist(), one_way, flip):
         data = {"length": m, "travel_time": s}
@@ -93,7 +93,8 @@ def main() -> None:
     t = time.perf_counter()
     g = road_like_graph(args.side)
     print(
-        f"graph: {g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges (built in {time.perf_counter() - t:.1f} s)"
+        f"graph: {g.number_of_nodes():,} nodes, {g.number_of_edges():,} edges "
+        f"(built in {time.perf_counter() - t:.1f} s)"
     )
 
     t = time.perf_counter()
@@ -139,7 +140,8 @@ def main() -> None:
     q = np.percentile(ratio, [10, 50, 90])
     print(
         "SYNTHETIC graph, not real roads — detour ratio road km / straight km over pairs > 1 km: "
-        f"p10 {q[0]:.2f}, median {q[1]:.2f}, p90 {q[2]:.2f}; mean speed {np.sum(m.km) / np.sum(m.minutes) * 60:.0f} km/h"
+        f"p10 {q[0]:.2f}, median {q[1]:.2f}, p90 {q[2]:.2f}; "
+        f"mean speed {np.sum(m.km) / np.sum(m.minutes) * 60:.0f} km/h"
     )
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
     print(f"(encoding limits: paths < {_kernel.LENGTH_SPAN / 1e3:,.0f} km and < {_kernel.MAX_PATH_MS / 3.6e6:.0f} h)")

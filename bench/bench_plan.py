@@ -105,7 +105,8 @@ def main() -> None:
     args = parser.parse_args()
     for label, instance in cases(args.cases.split(",")):
         print(
-            f"\n== {label}: {len(instance.communes)} communes, {len(instance.units)} unité(s), {len(instance.staff)} personnes"
+            f"\n== {label}: {len(instance.communes)} communes, {len(instance.units)} unité(s), "
+            f"{len(instance.staff)} personnes"
         )
         rows = {}
         for method in ("greedy", "cp-sat"):
@@ -114,14 +115,16 @@ def main() -> None:
             per_session = result.kpis["drive_minutes_per_week"] / max(result.kpis["sessions_per_week"], 1e-9)
             figures = "  ".join(f"{name}={result.kpis[key]:g}" for key, name in KEYS)
             print(
-                f"{method:7s} median {seconds:6.2f} s over {args.runs}  {figures}  conduite/séance={per_session:.1f} min"
+                f"{method:7s} median {seconds:6.2f} s over {args.runs}  {figures}  "
+                f"conduite/séance={per_session:.1f} min"
             )
         g, c = rows["greedy"], rows["cp-sat"]
         need_ratio = c["need_served_share"] / g["need_served_share"] if g["need_served_share"] else float("inf")
         drive_g = g["drive_minutes_per_week"] / max(g["sessions_per_week"], 1e-9)
         drive_c = c["drive_minutes_per_week"] / max(c["sessions_per_week"], 1e-9)
         print(
-            f"ratio cp-sat/greedy: need served ×{need_ratio:.3f}, driving per session ×{drive_c / drive_g if drive_g else float('nan'):.3f}"
+            f"ratio cp-sat/greedy: need served ×{need_ratio:.3f}, "
+            f"driving per session ×{drive_c / drive_g if drive_g else float('nan'):.3f}"
         )
 
 

@@ -60,8 +60,8 @@ def main() -> None:
         f"cas : {TERRITORY}, {len(instance.staff)} personnes, {len(instance.units)} unités, {WEEKS} semaines, "
         f"{len(plan.tours)} tournées, {len(plan.sessions())} passages, {len(plan.shifts)} gardes"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = Path(tmp_dir)
         counter = iter(range(1000))
 
         def feeds_only() -> float:

@@ -61,8 +61,10 @@ def main() -> None:
     began = time.perf_counter()
     tasks = study.tasks()
     communes = sum(t.base.communes_csv.count("\n") - 1 for t in tasks)
-    print(f"{len(tasks)} intercommunalities, {communes} communes, built in {time.perf_counter() - began:.1f} s "
-          f"({args.weeks} weeks, pattern budget {args.time_limit:g} s, rota 1 s, 1 CP-SAT thread per plan)")  # fmt: skip
+    print(f"{len(tasks)} intercommunalities, {communes} communes, "
+          f"built in {time.perf_counter() - began:.1f} s "
+          f"({args.weeks} weeks, pattern budget {args.time_limit:g} s, rota 1 s, "
+          "1 CP-SAT thread per plan)")  # fmt: skip
 
     with tempfile.TemporaryDirectory(prefix="bench-study-") as tmp:
         print("serial (one process):", flush=True)
@@ -98,13 +100,15 @@ def main() -> None:
     print()
     print(f"The seven priority intercommunalities (of {len(planned)} ranked):")
     for siren, name in PRIORITY_EPCIS.items():
-        row = next((r for r in serial.ranking if str(r["territory"]) == siren), None)
-        if row is None:
+        found = next((r for r in serial.ranking if str(r["territory"]) == siren), None)
+        if found is None:
             print(f"  {name} ({siren}): not in the region")
             continue
-        print(f"  rank {row['rank']:>2}: {name} ({siren}): {row['need_served_per_unit']} people served, "
-              f"{row['within15_per_unit']} within 15 min, {row['need_served_share'] * 100:.0f} % of its need, "
-              f"{row['communes']} communes, population {row['population']}, need {row['need_total']}")  # fmt: skip
+        print(f"  rank {found['rank']:>2}: {name} ({siren}): {found['need_served_per_unit']} people served, "
+              f"{found['within15_per_unit']} within 15 min, "
+              f"{found['need_served_share'] * 100:.0f} % of its need, "
+              f"{found['communes']} communes, population {found['population']}, "
+              f"need {found['need_total']}")  # fmt: skip
 
 
 if __name__ == "__main__":

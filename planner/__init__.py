@@ -2,8 +2,9 @@
 
 Public API: load a territory (`load_territory`), plan it (`plan` with `PlanOptions`), check a plan
 (`validate`), say it in French (`summary`), re-plan after a change (`replan`), write the outputs
-(`write_outputs`). The stages are packages of their own (see docs/architecture.md): `inputs`,
-`travel`, `tours`, `crews`, `planning`, `check`, `results`, `publish`.
+(`write_outputs`). The stages are packages of their own (see docs/architecture.md): `domain`,
+`inputs`, `travel`, `tours`, `crews`, `planning`, `check`, `results`, `publish`, `studies`; each
+package's ``__init__`` is its face, which re-exports what the app and the command line use of it.
 
 Names are imported on first use, so that `planner --help` does not pay for the solvers.
 """
@@ -30,17 +31,7 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 
-
-def __getattr__(name: str) -> Any:
-    if name not in _EXPORTS:
-        msg = f"module 'planner' has no attribute {name!r}"
-        raise AttributeError(msg)
-    value = getattr(importlib.import_module(_EXPORTS[name]), name)
-    globals()[name] = value
-    return value
-
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.check.validate import validate  # noqa: F401
     from planner.domain.errors import InputError, TourneeError  # noqa: F401
     from planner.domain.instance import Instance  # noqa: F401
@@ -51,3 +42,13 @@ if TYPE_CHECKING:
     from planner.planning.replan import replan  # noqa: F401
     from planner.publish.outputs import write_outputs  # noqa: F401
     from planner.results.summary import summary  # noqa: F401
+else:
+
+    def __getattr__(name: str) -> Any:
+        """An exported name, imported from its module on first use."""
+        if name not in _EXPORTS:
+            msg = f"module 'planner' has no attribute {name!r}"
+            raise AttributeError(msg)
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value

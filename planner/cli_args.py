@@ -3,7 +3,7 @@
 argparse writes its usage and errors in English and names the type function of a bad value
 ("invalid _positive_int value"). `FrenchParser` writes them in French, naming the option, and exits
 with code 2; each ``*_arg`` type checks one kind of value against `planner.domain.limits` and says
-what was expected. Used by `planner.cli` only.
+what was expected. Used by `planner.cli` and `planner.cli_commands` only.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from planner.domain.limits import (
+from planner.domain import (
     MAX_SEED,
     MAX_WEEKS,
     date_problem,
@@ -150,7 +150,7 @@ def session_arg(text: str) -> tuple[str, date, str]:
 
 def time_arg(text: str) -> int:
     """A time of day, ``HH:MM`` (or ``9h15``), as minutes after midnight."""
-    from planner.domain.french import parse_time
+    from planner.domain import parse_time
 
     try:
         return parse_time(text)

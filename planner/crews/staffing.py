@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from functools import cache
 
@@ -21,6 +21,7 @@ from planner.domain.calendar import closed_dates
 from planner.domain.instance import HalfDay, Instance, Role, Staff, Unit, UnitKind, half_days_of
 from planner.tours.day_routing import fixed_session_times
 from planner.tours.pattern_problem import Crews, PostLimit
+from planner.tours.rules_bound import half_day_sessions
 
 
 def session_halves(instance: Instance, unit: Unit, session: int) -> frozenset[HalfDay]:
@@ -69,6 +70,27 @@ def crew_counts(instance: Instance, blocked: Collection[Post] = ()) -> Crews:
         return max_crews(people, unit.crew, limit)
 
     return crews
+
+
+def bus_day_sessions(instance: Instance) -> Callable[[Unit, date], int]:
+    """``sessions(unit, day)``: the most sessions a bus day can hold for want of crews, for the bound
+    of the rules (`planner.tours.rules_bound`): all of them when a crew can work the whole day, what
+    fits in a half-day (`half_day_sessions`) when only half-day crews can be formed, else 0.
+
+    Unlike `crew_counts`, a bus day of one session may be crewed by people who offer only the
+    afternoon: the plan may time that session there."""
+
+    @cache
+    def sessions(unit: Unit, day: date) -> int:
+        people = [p for p in instance.staff if p.max_shifts_per_week > 0 and p.max_shifts_per_month > 0]
+        if max_crews([p for p in people if p.is_available(day, HalfDay)], unit.crew, 1):
+            return unit.sessions_per_day
+        for half in HalfDay:
+            if max_crews([p for p in people if p.is_available(day, (half,))], unit.crew, 1):
+                return half_day_sessions(instance, unit)
+        return 0
+
+    return sessions
 
 
 def max_crews(people: Sequence[Staff], crew, limit: int) -> int:
@@ -161,7 +183,8 @@ def capacity(people: Sequence[Staff], days: Sequence[date], workable: Mapping[st
         months: dict[tuple[int, int], dict[tuple[int, int], int]] = defaultdict(lambda: defaultdict(int))
         for d in days:
             if d in workable[person.id]:
-                months[(d.year, d.month)][tuple(d.isocalendar()[:2])] += 1
+                year, week, _ = d.isocalendar()
+                months[(d.year, d.month)][(year, week)] += 1
         total += sum(
             min(person.max_shifts_per_month, sum(min(person.max_shifts_per_week, n) for n in weeks.values()))
             for weeks in months.values()

@@ -12,10 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from planner.crews.posts import TourOrPost
 from planner.crews.rota_rules import iso_week, month_of, rule_available, rule_not_off
 from planner.domain.french import WEEKDAYS_FR, format_weeks, plural_fr
 from planner.domain.instance import Instance, Role, Staff
-from planner.domain.plan import Shift, Tour
+from planner.domain.plan import Shift
 
 # Why a person with the right role cannot take a tour, in the order they are checked.
 _ABSENT, _OFF, _BUSY, _MAX_WEEK, _MAX_MONTH, _FREE = (
@@ -50,7 +51,7 @@ def _when(weekday: int, weeks: Sequence[int]) -> str:
 
 def _group(
     instance: Instance,
-    findings: Iterable[tuple[Tour, tuple[str, ...], tuple[str, ...]]],
+    findings: Iterable[tuple[TourOrPost, tuple[str, ...], tuple[str, ...]]],
 ) -> tuple[str, ...]:
     """Merge identical findings of the same unit and weekday over weeks into one sentence each."""
     weeks: dict[tuple[str, int, tuple[str, ...], tuple[str, ...]], list[int]] = defaultdict(list)
@@ -85,7 +86,7 @@ class _Load:
             load.months[(s.staff_id, month_of(s.date))] += 1
         return load
 
-    def status(self, person: Staff, tour: Tour, role: Role, instance: Instance) -> str:
+    def status(self, person: Staff, tour: TourOrPost, role: Role, instance: Instance) -> str:
         unit = instance.unit(tour.unit_id)
         if rule_available(person, tour, role, unit) is not None:
             return _ABSENT
@@ -101,7 +102,7 @@ class _Load:
 
 
 def _role_findings(
-    instance: Instance, tour: Tour, role: Role, needed: int, load: _Load
+    instance: Instance, tour: TourOrPost, role: Role, needed: int, load: _Load
 ) -> tuple[list[str], list[str], set[str]]:
     """Sentence parts and fixes when ``role`` cannot be filled on ``tour``; also who is free."""
     weekday = WEEKDAYS_FR[tour.date.weekday()]
@@ -124,7 +125,8 @@ def _role_findings(
         one, many = _BLOCKED_PHRASE[status]
         verb = "propose" if len(people) == 1 else "proposent"
         parts.append(
-            f"{len(people)} {plural_fr(role.label_fr, len(people))} {verb} le {weekday} mais {one if len(people) == 1 else many}"
+            f"{len(people)} {plural_fr(role.label_fr, len(people))} {verb} le {weekday} "
+            f"mais {one if len(people) == 1 else many}"
         )
         if status in _RAISE:
             names = ", ".join(p.name for p in sorted(people, key=lambda p: p.id)[:3])
@@ -134,7 +136,7 @@ def _role_findings(
 
 def explain_uncrewed(
     instance: Instance,
-    tours: Sequence[Tour],
+    tours: Sequence[TourOrPost],
     shifts: Sequence[Shift],
     uncrewed: Iterable[str],
 ) -> tuple[str, ...]:

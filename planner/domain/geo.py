@@ -13,8 +13,13 @@ EARTH_RADIUS_KM = 6371.0088
 
 
 class Located(Protocol):
-    lat: float
-    lon: float
+    """Anything with coordinates (read-only, so that frozen dataclasses such as `Point` qualify)."""
+
+    @property
+    def lat(self) -> float: ...
+
+    @property
+    def lon(self) -> float: ...
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

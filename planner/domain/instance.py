@@ -424,7 +424,8 @@ class Instance:
     def _check_pins(self) -> None:
         """Pins and bans name communes and units of the instance, one pin per commune."""
         seen: set[str] = set()
-        for item in (*self.rules.pins, *self.rules.banned_days):
+        items: tuple[Pin | BannedDay, ...] = (*self.rules.pins, *self.rules.banned_days)
+        for item in items:
             what = "épingle" if isinstance(item, Pin) else "jour interdit"
             if item.insee not in self._communes:  # type: ignore[attr-defined]
                 msg = f"{what} : commune {item.insee} inconnue ; attendu : une commune du territoire"

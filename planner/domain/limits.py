@@ -115,7 +115,8 @@ def horizon_problem(start: date, weeks: int) -> str | None:
         return f"un horizon de {weeks} semaines ; attendu : de 1 à {MAX_WEEKS} semaines"
     end = start + timedelta(days=7 * weeks - 1)
     return date_problem(start) or (
-        f"l'horizon finirait le {end.isoformat()}, après {LAST_YEAR} ; attendu : un horizon qui finit en {LAST_YEAR} au plus tard"
+        f"l'horizon finirait le {end.isoformat()}, après {LAST_YEAR} ; "
+        f"attendu : un horizon qui finit en {LAST_YEAR} au plus tard"
         if date_problem(end)
         else None
     )

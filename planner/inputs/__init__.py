@@ -4,16 +4,25 @@ building communes files from public data (`data_import`).
 Every loader checks whole files and raises one `planner.domain.errors.InputError` listing every problem,
 each naming the file, the row (header = row 1), the column, what is wrong and what is expected.
 File loaders (``load_*``) take paths; ``parse_*`` take the text, bytes or DataFrame of an upload.
-See docs/formats.md for the formats. May import `planner.domain` only.
+See docs/formats.md for the formats.
+
+May import `planner.domain` only.
+
+This face exports what the other stages, the command line and the app use of the inputs. The
+loaders and parsers are imported with it (`planner check` needs them); the advice on odd inputs
+(NumPy) and the data import (pandas, shapely) are imported on first use (`__getattr__`).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from planner.domain.instance import Commune, Staff, Unit
 from planner.inputs.communes import (
+    COMMUNE_COLUMNS,
     DEFAULT_FREQUENCY_BY_NEED,
     CommuneIndex,
     frequencies_from_need,
@@ -33,9 +42,11 @@ from planner.inputs.fields import (
     parse_roles,
     parse_time_window,
 )
-from planner.inputs.roster import parse_roster
+from planner.inputs.roster import ROSTER_COLUMNS, parse_roster
+from planner.inputs.tables import Problems, decode, read_table, rows_csv
 from planner.inputs.territory import (
     DEMO_TERRITORY,
+    FOLDER_FILES,
     builtin_territories,
     data_dir,
     load_scenario,
@@ -46,15 +57,32 @@ from planner.inputs.territory import (
     territory_paths,
 )
 
+#: Names imported on first use, by the module that defines them (`__getattr__`).
+_EXPORTS = {
+    "territory_warnings": "planner.inputs.advice",
+    "builtin_communes_dir": "planner.inputs.data_import",
+    "import_territory": "planner.inputs.data_import",
+    "summary_fr": "planner.inputs.data_import",
+    "write_builtins": "planner.inputs.data_import",
+    "write_communes_csv": "planner.inputs.data_import",
+}
+
 __all__ = [
+    "COMMUNE_COLUMNS",
     "DEFAULT_FREQUENCY_BY_NEED",
     "DEMO_TERRITORY",
+    "FOLDER_FILES",
+    "ROSTER_COLUMNS",
     "CommuneIndex",
     "FieldError",
+    "Problems",
+    "builtin_communes_dir",
     "builtin_territories",
     "check_in_france",
     "data_dir",
+    "decode",
     "frequencies_from_need",
+    "import_territory",
     "load_communes",
     "load_roster",
     "load_scenario",
@@ -74,8 +102,34 @@ __all__ = [
     "parse_scenario",
     "parse_territory",
     "parse_time_window",
+    "read_table",
+    "rows_csv",
+    "summary_fr",
     "territory_paths",
+    "territory_warnings",
+    "write_builtins",
+    "write_communes_csv",
 ]
+
+if TYPE_CHECKING:  # what type checkers see: the names themselves
+    from planner.inputs.advice import territory_warnings
+    from planner.inputs.data_import import (
+        builtin_communes_dir,
+        import_territory,
+        summary_fr,
+        write_builtins,
+        write_communes_csv,
+    )
+else:
+
+    def __getattr__(name: str) -> Any:
+        """A name of `_EXPORTS`, imported from its module on first use."""
+        if name not in _EXPORTS:
+            msg = f"module {__name__!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
 
 
 def load_communes(

@@ -177,7 +177,9 @@ def _read_row(row: Row) -> dict | None:
         missing = "site_lon" if row.text("site_lat") else "site_lat"
         row.error(missing, "valeur manquante ; attendu : site_lat et site_lon ensemble, ou aucun des deux")
 
-    if not row.ok or None in (insee, name, population, lat, lon, epci):
+    if not row.ok or insee is None or name is None or population is None or lat is None or lon is None or epci is None:
+        return None
+    if site_days is None:  # never: a bad cell made the row wrong
         return None
     if patients is not None:
         need, is_proxy = float(patients), False
@@ -242,7 +244,7 @@ def _check_outliers(found: list[tuple[int, Commune]], file: str, problems: Probl
     chords, _ = tree.query(
         unit_vectors(np.array([c.lat for _, c, _ in far]), np.array([c.lon for _, c, _ in far])), k=2
     )
-    for (number, c, km), neighbour_km in zip(far, chord_km(chords[:, 1])):
+    for (number, c, km), neighbour_km in zip(far, chord_km(np.asarray(chords)[:, 1])):
         if neighbour_km <= NEIGHBOUR_KM:
             continue
         problems.add(

@@ -24,14 +24,16 @@ import gzip
 import importlib.util
 import lzma
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import SupportsFloat
 
 import numpy as np
 import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
+from shapely.geometry.base import BaseGeometry
 
 from planner.domain.errors import TourneeError
 from planner.domain.geo import chord_km, haversine_km, unit_vectors
@@ -173,7 +175,7 @@ def read_epcis(source_dir: str | Path | None = None) -> tuple[Epci, ...]:
 # --- Locating town halls ----------------------------------------------------------------------
 
 
-def _offset_km(polygon: shapely.Geometry, point: shapely.Geometry) -> float:
+def _offset_km(polygon: BaseGeometry, point: BaseGeometry) -> float:
     """Straight-line km from ``point`` to the nearest point of ``polygon`` (0 inside)."""
     if polygon.contains(point):
         return 0.0
@@ -181,7 +183,7 @@ def _offset_km(polygon: shapely.Geometry, point: shapely.Geometry) -> float:
     return haversine_km(lat1, lon1, lat2, lon2)
 
 
-def locate_town_halls(polygons: Sequence, points: Sequence) -> pd.DataFrame:
+def locate_town_halls(polygons: Sequence | np.ndarray, points: Sequence | np.ndarray) -> pd.DataFrame:
     """Choose each commune's point: its town hall when trustworthy, else a point of its polygon.
 
     Parameters
@@ -242,7 +244,7 @@ def locate_town_halls(polygons: Sequence, points: Sequence) -> pd.DataFrame:
     )
 
 
-def commune_extents(polygons: Sequence) -> pd.DataFrame:
+def commune_extents(polygons: Sequence | np.ndarray) -> pd.DataFrame:
     """A circle around each commune: its outline's centroid (``extent_lat``, ``extent_lon``) and the
     km to the outline's farthest vertex (``extent_km``; NaN without an outline).
 
@@ -280,7 +282,7 @@ def nearest_town_km(lat: np.ndarray, lon: np.ndarray, town_lat: np.ndarray, town
         raise SourceError(msg)
     tree = cKDTree(unit_vectors(np.asarray(town_lat), np.asarray(town_lon)))
     chord, _ = tree.query(unit_vectors(np.asarray(lat), np.asarray(lon)))
-    return chord_km(chord)
+    return chord_km(np.asarray(chord))
 
 
 def remoteness_multiplier(km: float | np.ndarray) -> float | np.ndarray:
@@ -404,7 +406,7 @@ def import_territory(
     return selected[[*COLUMNS, "mairie_status", "mairie_offset_km", "flipped_longitude"]].copy()
 
 
-def _format_visits(value: object) -> str:
+def _format_visits(value: str | SupportsFloat | None) -> str:
     if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return ""
     return f"{float(value):g}"
@@ -499,7 +501,7 @@ ORNE_PLACES: dict[str, float] = {
 }
 
 
-def _visit_only(frame: pd.DataFrame, targets: dict[str, float], what: str) -> pd.DataFrame:
+def _visit_only(frame: pd.DataFrame, targets: Mapping[str, float], what: str) -> pd.DataFrame:
     """Set ``visits_per_week`` of ``targets`` and 0 (never visited) everywhere else."""
     missing = set(targets) - set(frame["insee"])
     if missing:
@@ -569,7 +571,7 @@ def write_commune_extents(source: SourceData, path: str | Path) -> Path:
 
 def builtin_communes_dir() -> Path:
     """Where the built-in communes files live (``data/communes`` of the built-in territories)."""
-    from planner.inputs import data_dir
+    from planner.inputs.territory import data_dir
 
     return data_dir() / "communes"
 

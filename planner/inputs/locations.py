@@ -61,7 +61,7 @@ class Extents:
         """Chord lengths and rows of the ``k`` nearest centres of each point (unit vectors)."""
         if len(points) > DIRECT_QUERIES:
             chords, rows = self.tree.query(points, k=k)
-            return chords.reshape(len(points), k), rows.reshape(len(points), k)
+            return np.asarray(chords).reshape(len(points), k), np.asarray(rows).reshape(len(points), k)
         chords = np.sqrt(np.clip(2.0 - 2.0 * points @ self.centres.T, 0.0, None))  # unit vectors
         rows = np.argpartition(chords, k - 1, axis=1)[:, :k]
         return np.take_along_axis(chords, rows, axis=1), rows
@@ -121,7 +121,8 @@ def location_warnings(instance: Instance, extents: Extents | None = None) -> lis
     other = [i for i, item in enumerate(checked) if item[4] not in extents.row]
     beyond = np.zeros(len(checked))
     if own:
-        rows = np.array([extents.row[checked[i][4]] for i in own])
+        # every item of ``own`` has a commune code (None is none): the filter only tells the type checker
+        rows = np.array([extents.row[insee] for i in own if (insee := checked[i][4]) is not None])
         beyond[own] = extents.outside_km(
             np.array([checked[i][2] for i in own]), np.array([checked[i][3] for i in own]), rows
         )
@@ -135,7 +136,8 @@ def location_warnings(instance: Instance, extents: Extents | None = None) -> lis
         if insee in extents.row:
             found.append(
                 f"{who} : {_point(what, lat, lon)} est à {beyond[i]:.0f} km au moins hors de la commune "
-                "(d'après les contours IGN) : coordonnées erronées, ou point en mer ? Vérifiez la latitude et la longitude."
+                "(d'après les contours IGN) : coordonnées erronées, ou point en mer ? "
+                "Vérifiez la latitude et la longitude."
             )
         else:
             found.append(

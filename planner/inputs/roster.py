@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planner.domain.instance import Commune, Point, Staff, Unit, half_days_of
+from planner.domain.instance import Commune, DateRange, Point, Staff, Unit, half_days_of
 from planner.domain.limits import MAX_SHIFTS_PER_MONTH, MAX_SHIFTS_PER_WEEK, MAX_STAFF
 from planner.inputs.communes import LAT_EXPECTED, LON_EXPECTED, CommuneIndex
 from planner.inputs.fields import (
@@ -127,13 +127,14 @@ def _read_row(row: Row, communes: CommuneIndex | None, unit_ids: frozenset[str] 
     name = row.get("name", str)
     roles = row.get("roles", parse_roles)
     availability = row.get("availability", parse_availability)
-    dates_off = row.get("dates_off", parse_dates_off, default=())
+    no_dates_off: tuple[DateRange, ...] = ()
+    dates_off = row.get("dates_off", parse_dates_off, default=no_dates_off)
     max_week = row.get("max_shifts_per_week", lambda t: parse_int(t, minimum=0, maximum=MAX_SHIFTS_PER_WEEK))
     max_month = row.get("max_shifts_per_month", lambda t: parse_int(t, minimum=0, maximum=MAX_SHIFTS_PER_MONTH))
     min_month = row.get(
         "min_shifts_per_month", lambda t: parse_int(t, minimum=0, maximum=MAX_SHIFTS_PER_MONTH), default=0
     )
-    if None not in (min_month, max_month) and min_month > max_month:
+    if min_month is not None and max_month is not None and min_month > max_month:
         row.error(
             "min_shifts_per_month",
             f"au moins {min_month} gardes par mois demandées mais au plus {max_month} permises ; "
@@ -142,7 +143,17 @@ def _read_row(row: Row, communes: CommuneIndex | None, unit_ids: frozenset[str] 
     home = _home(row, communes)
     preferred_communes = _preferred_communes(row, communes)
     preferred_units = _preferred_units(row, unit_ids)
-    if not row.ok or None in (staff_id, name, roles, availability, dates_off, max_week, max_month, min_month):
+    if (
+        not row.ok
+        or staff_id is None
+        or name is None
+        or roles is None
+        or availability is None
+        or dates_off is None
+        or max_week is None
+        or max_month is None
+        or min_month is None
+    ):
         return None
     return Staff(
         id=staff_id,
@@ -183,7 +194,8 @@ def read_roster(
         if staff_id in first_row:
             row.error(
                 "id",
-                f"identifiant « {staff_id} » déjà utilisé ligne {first_row[staff_id]} ; attendu : un identifiant unique",
+                f"identifiant « {staff_id} » déjà utilisé ligne {first_row[staff_id]} ; "
+                "attendu : un identifiant unique",
             )
         elif staff_id:
             first_row[staff_id] = row.number

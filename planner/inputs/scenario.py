@@ -12,7 +12,7 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from planner.domain.instance import (
     BannedDay,
@@ -187,7 +187,7 @@ class ScenarioReader:
 
         Problems with it are reported by `rules`.
         """
-        rules = self.doc.get("rules")
+        rules = self.doc.get("rules") or {}  # absent: the default, through the KeyError below
         try:
             return _frequencies(rules["frequency_by_need"])
         except (FieldError, KeyError, TypeError):
@@ -261,10 +261,12 @@ class ScenarioReader:
         }
         closures = self.commune_closures(communes)
         pins, bans = self.pins(communes), self.banned_days(communes)
-        if start is not None and weeks is not None and horizon_problem(start, weeks):
-            self.error(("horizon", "weeks"), horizon_problem(start, weeks))
+        if start is not None and weeks is not None and (problem := horizon_problem(start, weeks)):
+            self.error(("horizon", "weeks"), problem)
             return None
-        if None in (start, weeks, closures, pins, bans) or None in options.values() or None in weights.values():
+        if start is None or weeks is None or closures is None or pins is None or bans is None:
+            return None
+        if None in options.values() or None in weights.values():
             return None
         return Rules(
             start=start,
@@ -319,7 +321,8 @@ class ScenarioReader:
         entries = self._entries("banned_days", "insee et days")
         if entries is None:
             return None
-        result, ok = [], True
+        result: list[BannedDay] = []
+        ok = True
         for i, entry in enumerate(entries):
             path = ("banned_days", i)
             self.unknown_keys(entry, BAN_KEYS, path)
@@ -427,9 +430,14 @@ class ScenarioReader:
                 self.error(
                     path + ("sessions_per_day",),
                     f"{sessions} séance(s) de {length} min ne tiennent pas dans {hours} "
-                    f"({usable} min de travail, pause déduite) ; attendu : moins de séances ou des séances plus courtes",
+                    f"({usable} min de travail, pause déduite) ; "
+                    "attendu : moins de séances ou des séances plus courtes",
                 )
-        if len(self.problems) > before or None in (unit_id, name, kind, days, hours, sessions, rooms, crew, depot):
+        if (
+            len(self.problems) > before
+            or None in (unit_id, name, kind, days, hours, sessions, rooms, crew)
+            or depot is None
+        ):
             return None
         return Unit(
             id=unit_id,
@@ -516,8 +524,13 @@ def _describe(convert: Callable) -> str:
     return getattr(convert, "expected", "une valeur")
 
 
-def _expects(text: str) -> Callable[[Callable], Callable]:
-    def mark(function: Callable) -> Callable:
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+
+def _expects(text: str) -> Callable[[_Function], _Function]:
+    """Decorator: the converter's ``expected`` text (read with `_describe`)."""
+
+    def mark(function: _Function) -> _Function:
         function.expected = text  # type: ignore[attr-defined]
         return function
 
@@ -537,14 +550,14 @@ def _text(value: Any) -> str:
 def _text_list(value: Any) -> list[str]:
     if isinstance(value, list):
         return [_text(v) for v in value]
-    raise FieldError(f"« {shown(value)} » n'est pas une liste", _text_list.expected)
+    raise FieldError(f"« {shown(value)} » n'est pas une liste", _describe(_text_list))
 
 
 @_expects("un nombre (ex. 49.92)")
 def _number(value: Any) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         return float(value)
-    raise FieldError(f"« {shown(value)} » n'est pas un nombre fini", _number.expected)
+    raise FieldError(f"« {shown(value)} » n'est pas un nombre fini", _describe(_number))
 
 
 def _int_between(low: int, high: int) -> Callable[[Any], int]:
@@ -574,7 +587,7 @@ def _positive_int(value: Any) -> int:
 def _time_step(value: Any) -> int:
     step = _positive_int(value)
     if time_step_problem(step):
-        raise FieldError(time_step_problem(step).split(" ; ")[0], _time_step.expected)
+        raise FieldError(time_step_problem(step).split(" ; ")[0], _describe(_time_step))
     return step
 
 
@@ -582,7 +595,7 @@ def _time_step(value: Any) -> int:
 def _weeks(value: Any) -> int:
     weeks = _positive_int(value)
     if weeks > MAX_WEEKS:
-        raise FieldError(f"{shown(weeks)} semaines dépassent la limite de {MAX_WEEKS} (deux ans)", _weeks.expected)
+        raise FieldError(f"{shown(weeks)} semaines dépassent la limite de {MAX_WEEKS} (deux ans)", _describe(_weeks))
     return weeks
 
 
@@ -607,7 +620,7 @@ def _date(value: Any) -> date:
 @_expects('une liste de dates, ex. [2027-01-15, "2027-02-08..2027-02-12"]')
 def _dates(value: Any) -> frozenset[date]:
     if not isinstance(value, list):
-        raise FieldError(f"« {shown(value)} » n'est pas une liste", _dates.expected)
+        raise FieldError(f"« {shown(value)} » n'est pas une liste", _describe(_dates))
     result: set[date] = set()
     for item in value:
         if isinstance(item, str):
@@ -620,10 +633,10 @@ def _dates(value: Any) -> frozenset[date]:
 @_expects("une liste de fréquences décroissantes entre 0 et 7, ex. [1.0, 0.5, 0.25]")
 def _frequencies(value: Any) -> tuple[float, ...]:
     if not isinstance(value, list) or not value:
-        raise FieldError(f"« {shown(value)} » n'est pas une liste non vide", _frequencies.expected)
+        raise FieldError(f"« {shown(value)} » n'est pas une liste non vide", _describe(_frequencies))
     numbers = tuple(_number(v) for v in value)
     if any(not 0 <= n <= 7 for n in numbers):
-        raise FieldError(f"{list(numbers)} contient une fréquence hors de 0 à 7", _frequencies.expected)
+        raise FieldError(f"{list(numbers)} contient une fréquence hors de 0 à 7", _describe(_frequencies))
     return numbers
 
 
@@ -634,7 +647,7 @@ def _subdivision(value: Any) -> str:
     text = _text(value) if value != "" else ""
     known = set(holidays.France.subdivisions) | set(getattr(holidays.France, "subdivisions_aliases", {}))
     if text and text not in known:
-        raise FieldError(f"« {text} » n'est pas une subdivision connue", _subdivision.expected)
+        raise FieldError(f"« {text} » n'est pas une subdivision connue", _describe(_subdivision))
     return text
 
 
@@ -669,7 +682,7 @@ def _window(value: Any) -> TimeWindow:
 @_expects("une table rôle → nombre, ex. { doctor = 1, driver = 1 }")
 def _crew(value: Any) -> dict[Role, int]:
     if not isinstance(value, dict):
-        raise FieldError(f"« {shown(value)} » n'est pas une table", _crew.expected)
+        raise FieldError(f"« {shown(value)} » n'est pas une table", _describe(_crew))
     crew: dict[Role, int] = {}
     for key, count in value.items():
         role = parse_role(key)
@@ -737,7 +750,9 @@ def _check_values(reader: ScenarioReader) -> None:
 def read_scenario_text(text: str | None, file: str, problems: Problems) -> ScenarioReader | None:
     """A reader over a TOML text, or None (with problems) when the text cannot be read safely:
     invalid TOML, too big or too deeply nested, or holding control characters."""
-    doc = None if text is None else _parse(text, file, problems)
+    if text is None:
+        return None
+    doc = _parse(text, file, problems)
     if doc is None:
         return None
     reader = ScenarioReader(doc, file, key_lines(text), problems)

@@ -104,7 +104,8 @@ def _cell(value: object) -> str:
     """A DataFrame cell as the text a CSV file would hold (``12.0`` → ``12``, NaN → empty)."""
     import pandas as pd  # only DataFrames get here
 
-    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+    # pandas-stubs' isna takes no `object`: is_scalar has just made ``value`` a scalar
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):  # type: ignore[call-overload]
         return ""
     if isinstance(value, float):
         if value != value:  # NaN

@@ -162,4 +162,5 @@ def load_scenario(path: str | Path, *, communes: Sequence[Commune]) -> tuple[Rul
     problems = Problems()
     text = read_text(path, path.name, problems, max_bytes=MAX_SCENARIO_BYTES)
     problems.raise_if_any()
+    assert text is not None  # read_text reported why otherwise
     return parse_scenario(text, path.name, communes=communes)

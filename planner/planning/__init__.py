@@ -1,5 +1,65 @@
-"""Stage 4, planning: the `plan()` pipeline and its options, what was left out and why, re-planning.
+"""Stage 4, planning: the `plan()` pipeline and its options, what was left out and why, re-planning,
+the coordinator's changes and manual moves.
 
-May import every stage below it (`domain`, `travel`, `tours`, `crews`) and `check` and `results`,
-which it calls on every plan it returns.
+May import `planner.domain`, `planner.travel`, `planner.tours`, `planner.crews`, and `planner.check`
+and `planner.results`, which it calls on every plan it returns.
+
+This face exports what the later stages, the command line and the app use of the planning. Names are
+imported on first use: `PlanOptions` and the changes are read by light commands that never solve.
+Re-planning is `planner.replan` (`replan` is also this stage's module's name, which
+`from planner.planning import replan` gives).
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Each exported name by the module that defines it, imported on first use (`__getattr__`).
+_EXPORTS = {
+    "Change": "planner.planning.changes",
+    "CommuneClosed": "planner.planning.changes",
+    "SessionMove": "planner.planning.changes",
+    "StaffUnavailable": "planner.planning.changes",
+    "UnitOutOfService": "planner.planning.changes",
+    "apply_to_instance": "planner.planning.changes",
+    "change_warnings": "planner.planning.changes",
+    "check_changes": "planner.planning.changes",
+    "parse_changes": "planner.planning.changes",
+    "move_session": "planner.planning.moves",
+    "reapply_moves": "planner.planning.moves",
+    "PlanOptions": "planner.planning.options",
+    "plan": "planner.planning.pipeline",
+    "check_published": "planner.planning.replan",
+    "published_travel": "planner.planning.replan",
+    "summary_text": "planner.planning.replan",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # what type checkers see: the names themselves
+    from planner.planning.changes import (  # noqa: F401
+        Change,
+        CommuneClosed,
+        SessionMove,
+        StaffUnavailable,
+        UnitOutOfService,
+        apply_to_instance,
+        change_warnings,
+        check_changes,
+        parse_changes,
+    )
+    from planner.planning.moves import move_session, reapply_moves  # noqa: F401
+    from planner.planning.options import PlanOptions  # noqa: F401
+    from planner.planning.pipeline import plan  # noqa: F401
+    from planner.planning.replan import check_published, published_travel, summary_text  # noqa: F401
+else:
+
+    def __getattr__(name: str) -> Any:
+        """An exported name, imported from its module on first use."""
+        if name not in _EXPORTS:
+            msg = f"module {__name__!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value

@@ -162,11 +162,15 @@ def _outranked_or_blocked(
         holder = instance.commune(first.holder)
         tolerance = instance.rules.need_tolerance_percent
         why = (
-            f"écartée pour moins de route (tolérance de {tolerance} % sur le besoin) ou non trouvée dans le temps de calcul"
+            f"écartée pour moins de route (tolérance de {tolerance} % sur le besoin) "
+            "ou non trouvée dans le temps de calcul"
             if tolerance
             else "non trouvée dans le temps de calcul"
         )
-        text = f"une séance restait possible ({first.tour_key}, tenue par {holder.name}, besoin {holder.need:.0f}) : {why} ({need})"
+        text = (
+            f"une séance restait possible ({first.tour_key}, tenue par {holder.name}, "
+            f"besoin {holder.need:.0f}) : {why} ({need})"
+        )
         return Reason("possible", text, (first.tour_key, first.holder))
     listed = ", ".join(f"{rule} ({n})" for rule, n in blocking_rules(behind, c.insee))
     text = f"les séances tenues par des communes passant après elle ne peuvent lui revenir : {listed} ({need})"

@@ -161,7 +161,10 @@ def _source_tour(instance: Instance, plan: Plan, move: SessionMove) -> Tour:
     tour = next((t for t in plan.tours if t.key == key), None)
     if tour is None or not any(s.insee == move.insee for s in tour.sessions):
         name = instance.commune(move.insee).name if instance.has_commune(move.insee) else move.insee
-        msg = f"Refusé : pas de séance de {unit_name(instance, move.unit_id)} à {name} le {date_fr(move.day)} dans ce plan"
+        msg = (
+            f"Refusé : pas de séance de {unit_name(instance, move.unit_id)} à {name} "
+            f"le {date_fr(move.day)} dans ce plan"
+        )
         raise MoveRefused("SESSION", msg)
     if instance.unit(tour.unit_id).kind is UnitKind.FIXED:
         msg = "Refusé : les séances d'un lieu fixe ont des heures fixes ; seules les séances d'un bus se déplacent"
@@ -191,7 +194,8 @@ def _check_past(instance: Instance, plan: Plan, move: SessionMove, unit: Unit, t
         past = move.day if move.day < today else move.to_day
         return (
             "PAST",
-            f"Refusé : le {date_fr(past)} est passé (aujourd'hui : {date_fr(today)}) ; seules les séances à venir se déplacent",
+            f"Refusé : le {date_fr(past)} est passé (aujourd'hui : {date_fr(today)}) ; "
+            "seules les séances à venir se déplacent",
         )
     return None
 

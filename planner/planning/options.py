@@ -18,7 +18,9 @@ class PlanOptions:
         (spent as CP-SAT deterministic time: the same plan on any machine), rounded down to a power
         of two so that a larger budget never gives a worse pattern (from 16 s on a department);
         ``None`` sizes it to the territory (2 s, up to 32 s for a department).
-    rota_time_limit: budget of the rota search (CP-SAT deterministic time).
+    rota_time_limit: seconds of computing a large rota (over 3,000 assignment variables) may spend
+        improving its greedy start, as a number of windows of deterministic budget (one per 2.5 s);
+        a smaller rota is solved whole on fixed deterministic budgets and does not read it.
     seed: random seed of the solvers; with the same seed and inputs, the same plan.
     roads: ``"estimate"`` (great-circle, offline), ``"road"`` (OpenStreetMap, cached), ``"auto"``,
         or a path to a GraphML / OSM XML file.

@@ -13,16 +13,20 @@
 
 from __future__ import annotations
 
+import math
 import time as clock
 from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 from planner.check.validate import validate_as_made
+from planner.crews.free_capacity import free_sessions, idle_text
 from planner.crews.posts import Post, posts_of, without_posts
 from planner.crews.reschedule import propose_moves
 from planner.crews.rota_search import RotaResult, assign_crews
-from planner.crews.staffing import crew_counts, post_limits
+from planner.crews.staffing import bus_day_sessions, crew_counts, post_limits
 from planner.domain.errors import PlanningError
-from planner.domain.french import weekday_date_fr
+from planner.domain.french import percent_fr, weekday_date_fr
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan, Tour
 from planner.domain.travel_matrix import TravelMatrix
@@ -31,10 +35,12 @@ from planner.planning.options import PlanOptions
 from planner.planning.search_report import search_report
 from planner.results.kpis import Targets, compute_kpis, unserved_communes
 from planner.tours.catchment import catchment_demand, catchments
+from planner.tours.dated_search import improve_dated
 from planner.tours.greedy_pattern import greedy_pattern
-from planner.tours.pattern_problem import Pattern, PatternProblem, any_crew, build_problem
+from planner.tours.pattern_problem import Pattern, PatternProblem, PostLimit, any_crew, build_problem
 from planner.tours.pattern_search import solve_pattern, tighten_bound
-from planner.tours.rollout import roll_out
+from planner.tours.rollout import dated_visits, roll_out
+from planner.tours.rules_bound import rules_bound
 from planner.travel import travel_for
 
 Progress = Callable[[float, str], None]
@@ -60,7 +66,11 @@ def plan(
     travel = travel or travel_for(instance, options.roads, progress=progress)
 
     report(0.1, "Choix des communes et des jours (motif hebdomadaire)…")
-    crew_options = {"time_limit": options.rota_time_limit, "seed": options.seed, "workers": options.threads}
+    crew_options: dict[str, Any] = {
+        "time_limit": options.rota_time_limit,
+        "seed": options.seed,
+        "workers": options.threads,
+    }
     staffed = bool(instance.staff) and any(u.crew for u in instance.units)
     blocked: list[Post] = []
     crews = crew_counts(instance) if staffed else any_crew
@@ -73,7 +83,8 @@ def plan(
     rota: RotaResult | None = None
     for round_ in range(CREW_ROUNDS + 1):
         report(0.5 + 0.1 * round_, "Horaires de chaque journée (tournées)…")
-        tours, warnings = roll_out(instance, pattern, travel, crews)
+        days, dated_note = _dated_days(problem, pattern, crews, options)
+        tours, warnings = roll_out(instance, pattern, travel, crews, days)
         if not staffed:
             break
         report(0.55 + 0.1 * round_, "Affectation des équipes…")
@@ -107,6 +118,14 @@ def plan(
         tours, kept_shifts = without_posts(instance, tours, rota.shifts, dropped)
         shifts = tuple(kept_shifts)
         warnings += list(rota.explanations)
+    if options.method == "cp-sat":
+        report(0.88, "Jours libres : séances ajoutées là où un bus et une équipe attendent…")
+        tours, shifts, added = fill_free_sessions(instance, tours, shifts, travel, targets)
+        if added:
+            warnings.append(
+                f"{added} séance(s) ajoutée(s) hors motif hebdomadaire, un jour où le bus et une équipe étaient libres "
+                "et une commune sous son objectif à portée."
+            )
 
     report(0.9, "Vérification indépendante du plan…")
     # The bound of the problem with nothing blocked: days the rota could not crew are not proven
@@ -116,6 +135,11 @@ def plan(
         insee: r.text for insee, r in left_out_reasons(problem, pattern, tours, dropped, travel, crews, targets).items()
     }
     search, extra = search_report(problem, pattern, options, first_budget=first_budget, rounds=rounds)
+    idle = free_sessions(instance, tours, shifts, travel, targets.visits)[0]
+    extra["idle_sessions"] = len(idle)
+    warnings += idle_text(instance, idle)
+    if dated_note:
+        search = f"{search} {dated_note}."
     result = assemble(
         instance,
         tours,
@@ -129,9 +153,77 @@ def plan(
         uncrewed=len(dropped),
         targets=targets,
     )
+    bound = bound_kpis(instance, travel, targets, staffed, limits, result.kpis.get("priority_need_served_share", 0.0))
+    result = replace(result, kpis={**result.kpis, **bound})
     raise_if_invalid(instance, result, travel, "le plan calculé")
     report(1.0, "Plan prêt.")
     return result
+
+
+def _dated_days(problem: PatternProblem, pattern: Pattern, crews, options: PlanOptions) -> tuple[list | None, str]:
+    """The dated visits to lay down: the pattern's, or more need by dated visits
+    (`planner.tours.dated_search`), with a French note saying what changed."""
+    if options.method != "cp-sat" or pattern.need >= problem.need_total:
+        return None, ""
+    days = dated_visits(problem.instance, pattern, crews)
+    better = improve_dated(problem, days, seed=options.seed)
+    if better is None:
+        return None, ""
+    before = problem.need_share(pattern.need)
+    note = (
+        f"Visites datées : besoin servi porté de {percent_fr(before)} à {percent_fr(problem.need_share(better.need))} "
+        f"par des visites hors du motif ; {better.kept} des {better.pattern_visits} visites du motif gardées"
+    )
+    return better.days, note
+
+
+def fill_free_sessions(
+    instance: Instance, tours: list[Tour], shifts: tuple, travel: TravelMatrix, targets: Targets
+) -> tuple[list[Tour], tuple, int]:
+    """Every bus day that can hold one more session for a commune below its target gets it
+    (`planner.crews.free_capacity`): the pattern is regular, and leaves days a regular pattern
+    cannot fill every week. Returns the tours, the shifts and how many sessions were added."""
+    found, tours, new_shifts = free_sessions(instance, tours, shifts, travel, targets.visits, fill=True)
+    return tours, tuple(new_shifts), sum(1 for f in found if f.tour is not None)
+
+
+def bound_kpis(
+    instance: Instance,
+    travel: TravelMatrix,
+    targets: Targets,
+    staffed: bool,
+    limits: tuple[PostLimit, ...],
+    priority_served: float,
+) -> dict[str, float]:
+    """The bound of the rules (`planner.tours.rules_bound`) as KPIs: ``priority_bound_share`` (with
+    priority zones) over every plan the validator accepts, whatever the method, and
+    ``need_bound_share`` over those that serve at least ``priority_served`` in priority zones (the
+    plan's own share: priority zones come first). ``staffed``: the roster is counted."""
+    if staffed:
+        day_crews, place_crews = bus_day_sessions(instance), crew_counts(instance)
+    else:
+        day_crews, place_crews, limits = (lambda u, d: u.sessions_per_day), any_crew, ()
+    found = rules_bound(
+        instance,
+        travel,
+        targets.visits,
+        targets.places,
+        day_crews=day_crews,
+        place_crews=place_crews,
+        post_limits=limits,
+        priority_floor=priority_served,
+    )
+    if found is None:
+        return {}
+    kpis = {"need_bound_share": _ceil4(found.need_share)}
+    if found.priority_share is not None:
+        kpis["priority_bound_share"] = _ceil4(found.priority_share)
+    return kpis
+
+
+def _ceil4(share: float) -> float:
+    """A bound rounded up to the KPIs' four decimals, so that rounding never puts it below a plan."""
+    return math.ceil(share * 10_000 - 1e-9) / 10_000
 
 
 def raise_if_invalid(instance: Instance, plan: Plan, travel: TravelMatrix, what: str) -> None:

@@ -95,7 +95,7 @@ def _remaining_tours(
 ) -> tuple[list[Tour], list[tuple[date, str]], int, set[str]]:
     """Tours still possible, the diff lines of what was removed, sessions removed, tours removed."""
     out_of_service = [c for c in changes if isinstance(c, UnitOutOfService)]
-    closed = defaultdict(set)
+    closed: defaultdict[str, set[date]] = defaultdict(set)
     for c in changes:
         if isinstance(c, CommuneClosed):
             closed[c.insee] |= set(c.dates)

@@ -2,6 +2,111 @@
 the version store, private addresses, and `publish_version`, the one all-or-nothing publishing
 sequence of the CLI and the app.
 
-Imports the stages before it (docs/architecture.md) but never runs a solver: a plan is published as
-it was made, after the independent validator has checked it.
+May import `planner.domain`, `planner.inputs`, `planner.travel`, `planner.tours`, `planner.crews`,
+`planner.check`, `planner.results` and `planner.planning`, but never runs a solver: a plan is
+published as it was made, after the independent validator has checked it.
+
+This face exports what the studies, the command line and the app use of publishing. Names are
+imported on first use: the version store and the feeds need neither OR-Tools nor pandas, which the
+output tables load.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Each exported name by the module that defines it, imported on first use (`__getattr__`).
+_EXPORTS = {
+    "FeedIndex": "planner.publish.feeds",
+    "cancelled_sessions": "planner.publish.feeds",
+    "commune_feed_name": "planner.publish.feeds",
+    "publish_feeds": "planner.publish.feeds",
+    "slug": "planner.publish.feeds",
+    "webcal_url": "planner.publish.feeds",
+    "write_atomic": "planner.publish.files",
+    "instance_fingerprint": "planner.publish.fingerprint",
+    "write_outputs": "planner.publish.outputs",
+    "PlanInputs": "planner.publish.plan_inputs",
+    "Settings": "planner.publish.plan_inputs",
+    "TerritoryFiles": "planner.publish.plan_inputs",
+    "change_from_dict": "planner.publish.plan_inputs",
+    "change_to_dict": "planner.publish.plan_inputs",
+    "inputs_of_plan_file": "planner.publish.plan_inputs",
+    "sha256": "planner.publish.plan_inputs",
+    "plan_from_dict": "planner.publish.plan_json",
+    "plan_to_dict": "planner.publish.plan_json",
+    "plan_to_json": "planner.publish.plan_json",
+    "read_plan_file": "planner.publish.plan_json",
+    "read_plan_json": "planner.publish.plan_json",
+    "grid_table_html": "planner.publish.posters",
+    "person_list": "planner.publish.posters",
+    "week_page": "planner.publish.posters",
+    "write_posters": "planner.publish.posters",
+    "Publication": "planner.publish.publication",
+    "check_publishable": "planner.publish.publication",
+    "current_folder": "planner.publish.publication",
+    "publish_version": "planner.publish.publication",
+    "recover": "planner.publish.publication",
+    "csv_text": "planner.publish.safe_csv",
+    "safe_cell": "planner.publish.safe_csv",
+    "write_csv": "planner.publish.safe_csv",
+    "add_sheet": "planner.publish.spreadsheet",
+    "DB_NAME": "planner.publish.store",
+    "PlanStore": "planner.publish.store",
+    "private_feed_path": "planner.publish.subscriptions",
+    "subject_label": "planner.publish.subscriptions",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # what type checkers see: the names themselves
+    from planner.publish.feeds import (  # noqa: F401
+        FeedIndex,
+        cancelled_sessions,
+        commune_feed_name,
+        publish_feeds,
+        slug,
+        webcal_url,
+    )
+    from planner.publish.files import write_atomic  # noqa: F401
+    from planner.publish.fingerprint import instance_fingerprint  # noqa: F401
+    from planner.publish.outputs import write_outputs  # noqa: F401
+    from planner.publish.plan_inputs import (  # noqa: F401
+        PlanInputs,
+        Settings,
+        TerritoryFiles,
+        change_from_dict,
+        change_to_dict,
+        inputs_of_plan_file,
+        sha256,
+    )
+    from planner.publish.plan_json import (  # noqa: F401
+        plan_from_dict,
+        plan_to_dict,
+        plan_to_json,
+        read_plan_file,
+        read_plan_json,
+    )
+    from planner.publish.posters import grid_table_html, person_list, week_page, write_posters  # noqa: F401
+    from planner.publish.publication import (  # noqa: F401
+        Publication,
+        check_publishable,
+        current_folder,
+        publish_version,
+        recover,
+    )
+    from planner.publish.safe_csv import csv_text, safe_cell, write_csv  # noqa: F401
+    from planner.publish.spreadsheet import add_sheet  # noqa: F401
+    from planner.publish.store import DB_NAME, PlanStore  # noqa: F401
+    from planner.publish.subscriptions import private_feed_path, subject_label  # noqa: F401
+else:
+
+    def __getattr__(name: str) -> Any:
+        """An exported name, imported from its module on first use."""
+        if name not in _EXPORTS:
+            msg = f"module {__name__!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value

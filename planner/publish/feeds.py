@@ -155,7 +155,7 @@ def _session_events(instance: Instance, plan: Plan, crews: Mapping[str, list[Shi
         for session in tour.public_sessions:
             commune = instance.commune(session.insee)
             site = site_of(commune, session.site_id)
-            key = ("session", unit.id, tour.date.isoformat(), commune.insee)
+            key: tuple[str, ...] = ("session", unit.id, tour.date.isoformat(), commune.insee)
             seen[commune.insee] += 1
             if seen[commune.insee] > 1:  # a second stop in the same commune the same day
                 key += (str(seen[commune.insee]),)

@@ -413,7 +413,8 @@ def describe_inputs(data: Mapping[str, Any]) -> str:
         parts.append(f"objectifs de visite modifiés pour {len(settings.communes)} commune(s)")
     if settings.rules.get("pins") or settings.rules.get("banned_days"):
         parts.append(
-            f"{len(settings.rules.get('pins', []))} épingle(s), {len(settings.rules.get('banned_days', []))} jour(s) interdit(s)"
+            f"{len(settings.rules.get('pins', []))} épingle(s), "
+            f"{len(settings.rules.get('banned_days', []))} jour(s) interdit(s)"
         )
     if data.get("changes"):
         parts.append(f"{len(data['changes'])} changement(s) accepté(s) en re-planification")

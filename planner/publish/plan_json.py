@@ -189,27 +189,38 @@ def plan_from_dict(d: Mapping[str, Any], *, source: str = "plan") -> Plan:
         sessions = []
         for j, sd in enumerate(r.items(td, "sessions", where) if isinstance(td, Mapping) else []):
             sw = f"{where}.sessions[{j}]"
-            values = (
-                r.get(sd, "insee", sw, str),
-                r.get(sd, "site", sw, str),
-                r.time(sd, "arrival", sw),
-                r.time(sd, "start", sw),
-                r.time(sd, "end", sw),
-                r.time(sd, "departure", sw),
-            )
+            insee = r.get(sd, "insee", sw, str)
+            site = r.get(sd, "site", sw, str)
+            arrival = r.time(sd, "arrival", sw)
+            start = r.time(sd, "start", sw)
+            end = r.time(sd, "end", sw)
+            departure = r.time(sd, "departure", sw)
             room = r.get(sd, "room", sw, int, default=0)
-            if None not in values and room is not None:
-                sessions.append(Session(*values, room=room))
-        values = (
-            r.get(td, "unit", where, str),
-            r.day(td, "date", where),
-            r.time(td, "leave_depot", where),
-            r.time(td, "back_at_depot", where),
-        )
+            if (
+                insee is not None
+                and site is not None
+                and arrival is not None
+                and start is not None
+                and end is not None
+                and departure is not None
+                and room is not None
+            ):
+                sessions.append(Session(insee, site, arrival, start, end, departure, room=room))
+        unit = r.get(td, "unit", where, str)
+        day = r.day(td, "date", where)
+        leave = r.time(td, "leave_depot", where)
+        back = r.time(td, "back_at_depot", where)
         drive_minutes = r.get(td, "drive_minutes", where, float, default=0.0)
         drive_km = r.get(td, "drive_km", where, float, default=0.0)
-        if None not in values and drive_minutes is not None and drive_km is not None:
-            tours.append(Tour(*values, tuple(sessions), drive_minutes, drive_km))
+        if (
+            unit is not None
+            and day is not None
+            and leave is not None
+            and back is not None
+            and drive_minutes is not None
+            and drive_km is not None
+        ):
+            tours.append(Tour(unit, day, leave, back, tuple(sessions), drive_minutes, drive_km))
     shifts = []
     for i, sd in enumerate(r.items(d, "shifts", "plan")):
         where = f"shifts[{i}]"
@@ -220,18 +231,23 @@ def plan_from_dict(d: Mapping[str, Any], *, source: str = "plan") -> Plan:
                 role = Role(role_id)
             except ValueError:
                 r.fail(f"{where}.role", f"rôle « {shown(role_id)} » inconnu ({', '.join(x.value for x in Role)})")
-        values = (
-            r.get(sd, "unit", where, str),
-            r.day(sd, "date", where),
-            r.get(sd, "staff", where, str),
-            role,
-            r.time(sd, "start", where),
-            r.time(sd, "end", where),
-            r.get(sd, "remote", where, bool, default=False),
-        )
+        unit = r.get(sd, "unit", where, str)
+        day = r.day(sd, "date", where)
+        staff = r.get(sd, "staff", where, str)
+        start = r.time(sd, "start", where)
+        end = r.time(sd, "end", where)
+        remote = r.get(sd, "remote", where, bool, default=False)
         session = r.get(sd, "session", where, int, default=None)
-        if None not in values:
-            shifts.append(Shift(*values, session=session))
+        if (
+            unit is not None
+            and day is not None
+            and staff is not None
+            and role is not None
+            and start is not None
+            and end is not None
+            and remote is not None
+        ):
+            shifts.append(Shift(unit, day, staff, role, start, end, remote, session=session))
     unserved = []
     for i, ud in enumerate(r.items(d, "unserved", "plan")):
         where = f"unserved[{i}]"
@@ -241,7 +257,7 @@ def plan_from_dict(d: Mapping[str, Any], *, source: str = "plan") -> Plan:
             r.get(ud, "target_visits", where, float),
             r.get(ud, "planned_visits", where, int),
             r.get(ud, "reason", where, str),
-        )
+        )  # all Any: read from the file, None when wrong
         if None not in values:
             unserved.append(Unserved(*values))
     kpis = r.get(d, "kpis", "plan", dict, default={}) or {}
@@ -254,10 +270,10 @@ def plan_from_dict(d: Mapping[str, Any], *, source: str = "plan") -> Plan:
     if not all(isinstance(w, str) for w in warnings):
         r.fail("warnings", "une liste de textes est attendue")
     for i, warning in enumerate(w for w in warnings if isinstance(w, str)):
-        if _value_problem(warning):
-            r.fail(f"warnings[{i}]", _value_problem(warning))
+        if problem := _value_problem(warning):
+            r.fail(f"warnings[{i}]", problem)
     instance_name = r.get(d, "instance", "plan", str)
-    start = r.day(d, "start", "plan")
+    plan_start = r.day(d, "start", "plan")
     weeks = r.get(d, "weeks", "plan", int)
     if weeks is not None and not 1 <= weeks <= MAX_WEEKS:
         r.fail("plan.weeks", f"{shown(weeks)} semaines ; attendu : de 1 à {MAX_WEEKS}")
@@ -266,9 +282,10 @@ def plan_from_dict(d: Mapping[str, Any], *, source: str = "plan") -> Plan:
     search = r.get(d, "search", "plan", str, default="")
     if r.problems:
         raise InputError(r.problems)
+    assert plan_start is not None  # r.day reported why otherwise
     return Plan(
         instance_name=instance_name,
-        start=start,
+        start=plan_start,
         weeks=weeks,
         tours=tuple(tours),
         shifts=tuple(shifts),

@@ -2,8 +2,9 @@
 
 Posters go to the town halls: they say when and where the unit stops and what to bring, with a QR
 code and the address of the commune's calendar feed when it is online, and never name the staff.
-Unit tables and personal lists name the crews and go to ``prive/``. Every page is self-contained HTML with ``@page { size: A4 }`` CSS:
-printing it from a browser (or "save as PDF") gives the paper version, with no system package.
+Unit tables and personal lists name the crews and go to ``prive/``. Every page is self-contained
+HTML with ``@page { size: A4 }`` CSS: printing it from a browser (or "save as PDF") gives the paper
+version, with no system package.
 """
 
 from __future__ import annotations
@@ -226,7 +227,7 @@ PUBLIC_TIMETABLE_HEADER = ("date", "jour", "debut", "fin", "insee", "commune", "
 
 def public_timetable_rows(instance: Instance, plan: Plan) -> list[tuple[str, ...]]:
     """Rows of the public timetable CSV: when and where units stop, no staff."""
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for t, s in sorted(plan.public_sessions(), key=lambda ts: (ts[0].date, ts[1].start, ts[1].insee)):
         commune = instance.commune(s.insee)
         rows.append(

@@ -45,6 +45,7 @@ from planner.domain.errors import PlanningError, TourneeError
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
 from planner.publish.files import COORDINATOR_FEED, PRIVATE_DIR, PUBLIC_DIR, write_atomic
+from planner.publish.plan_inputs import PlanInputs
 from planner.publish.store import LedgerEntry, PlanStore
 
 LOCK_FILE = "publication.lock"
@@ -321,6 +322,7 @@ def publish_version(
     publication holds the lock too long; nothing is published then.
     """
     out = Path(out_dir)
+    inputs: PlanInputs | None
     if instance is None:
         inputs, instance, plan = store.rebuild(version)
     else:

@@ -83,7 +83,9 @@ def _unit_rows(grids: Sequence[tuple[str, WeekGrid]], width: int) -> list[list[A
 def workbook_bytes(instance: Instance, plan: Plan) -> bytes:
     """The .xlsx file of ``plan`` as bytes (for the app's download button and `write_workbook`)."""
     book = Workbook()
-    book.remove(book.active)
+    default = book.active
+    assert default is not None  # a new workbook has one sheet
+    book.remove(default)
     _frame_sheet(book, "Séances", in_french(sessions_table(instance, plan)))
     _frame_sheet(book, "Gardes", in_french(shifts_table(instance, plan)))
     rota = [rota_grid(instance, plan, w) for w in range(plan.weeks)]

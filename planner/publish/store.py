@@ -327,7 +327,8 @@ class PlanStore:
                     inputs_json,
                 ),
             )
-            version = int(cursor.lastrowid)
+            version = cursor.lastrowid
+            assert version is not None  # the INSERT's row
             conn.executemany("INSERT INTO version_sessions VALUES (?, ?, ?, ?, ?, ?)", _session_rows(version, plan))
         return version
 

@@ -13,7 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
-from planner.crews.rota_rules import home_km
+from planner.crews.far_shifts import far_shifts, start_km
 from planner.domain.calendar import closed_dates
 from planner.domain.instance import Commune, Instance, UnitKind
 from planner.domain.plan import Shift, Tour, Unserved
@@ -25,6 +25,9 @@ from planner.tours.catchment import Catchment, catchment_of, catchments
 CO2_KG_PER_KM = 0.25
 #: A visit counts as regular within this many minutes of the commune's usual start time.
 REGULAR_START_TOLERANCE = 30
+# KPI ``far_shifts`` counts the shifts starting more than `planner.crews.far_shifts.FAR_SHIFT_KM`
+# (15 km, straight line) farther from home than the person's nearest place. The constant lives with
+# the reasons given for each such shift, so that the figure and the list of reasons always agree.
 
 
 @dataclass(frozen=True)
@@ -114,18 +117,24 @@ def _inversions(instance: Instance, tours: Sequence[Tour], travel: TravelMatrix,
 
 def _home_km(instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift]) -> dict[str, float]:
     """Median and longest straight-line km from home to where a shift starts (a bus's depot, a fixed
-    place), over the on-site shifts of people whose home is known."""
+    place's session), over the on-site shifts of people whose home is known; and how many of them
+    start far (`far_shifts`: more than `FAR_SHIFT_KM` farther than the person's nearest place)."""
     by_key = {t.key: t for t in tours}
+    people = {p.id: p for p in instance.staff}
     km = []
     for s in shifts:
-        if s.remote or s.tour_key not in by_key or not any(p.id == s.staff_id for p in instance.staff):
+        if s.remote or s.tour_key not in by_key or s.staff_id not in people:
             continue
-        value = home_km(instance, instance.person(s.staff_id), instance.unit(s.unit_id), by_key[s.tour_key])
+        value = start_km(instance, people[s.staff_id], s, by_key[s.tour_key])
         if value is not None:
             km.append(value)
     if not km:
         return {}
-    return {"home_km_median": round(float(np.median(km)), 1), "home_km_max": round(max(km), 1)}
+    return {
+        "home_km_median": round(float(np.median(km)), 1),
+        "home_km_max": round(max(km), 1),
+        "far_shifts": len(far_shifts(instance, tours, shifts)),
+    }
 
 
 def _need(
@@ -149,9 +158,10 @@ def _need(
     return target, served
 
 
-def _visits(instance: Instance, tours: Iterable[Tour]) -> tuple[Counter, Counter]:
+def _visits(instance: Instance, tours: Iterable[Tour]) -> tuple[Counter[str], Counter[str]]:
     """Bus visits by commune, and sessions at fixed places by place."""
-    bus, fixed = Counter(), Counter()
+    bus: Counter[str] = Counter()
+    fixed: Counter[str] = Counter()
     for t in tours:
         counter = fixed if instance.unit(t.unit_id).kind is UnitKind.FIXED else bus
         counter.update(s.insee for s in t.sessions)

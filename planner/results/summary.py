@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
+from planner.crews.far_shifts import FAR_SHIFT_KM, describe, explain_far_shifts
 from planner.domain.french import WEEKDAYS_FR, hhmm, number_fr, percent_fr
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
@@ -14,7 +15,9 @@ from planner.results.staff_load import staff_totals, staff_totals_text
 KPI_EXPLANATIONS = {
     "sessions_per_week": "Séances de consultation proposées par semaine, toutes unités confondues.",
     "consultation_hours_per_week": "Heures de consultation proposées par semaine.",
-    "need_served_share": "Part du besoin pondéré couverte : visites prévues / visites visées, pondérées par le besoin de chaque commune.",
+    "need_served_share": (
+        "Part du besoin pondéré couverte : visites prévues / visites visées, pondérées par le besoin de chaque commune."
+    ),
     "communes_served": "Communes qui reçoivent au moins une visite sur l'horizon.",
     "communes_left_out": (
         "Communes à visiter (objectif au-dessus de 0) qui ne reçoivent aucune visite ; celles qui en reçoivent "
@@ -25,14 +28,51 @@ KPI_EXPLANATIONS = {
     "drive_minutes_per_week": "Minutes de conduite par semaine (dépôt → arrêts → dépôt).",
     "drive_km_per_week": "Kilomètres parcourus par semaine.",
     "co2_kg_per_week": "CO₂ émis par semaine, à 0,25 kg/km (hypothèse véhicule utilitaire diesel).",
-    "regularity": "Part des visites le même jour de la semaine et à la même heure (±30 min) que d'habitude pour la commune.",
+    "regularity": (
+        "Part des visites le même jour de la semaine et à la même heure (±30 min) que d'habitude pour la commune."
+    ),
     "shifts": "Nombre de gardes affectées (une personne, un rôle, une tournée).",
-    "home_km_median": "Distance médiane à vol d'oiseau entre le domicile et le lieu de prise de service (dépôt du bus ou lieu fixe), par garde sur place.",
-    "home_km_max": "Plus longue distance à vol d'oiseau entre le domicile et le lieu de prise de service, parmi les gardes sur place.",
-    "priority_need_served_share": "Part du besoin des communes en zone prioritaire couverte (servie avant tout autre besoin).",
-    "uncrewed_tours": "Tournées (ou séances d'un lieu fixe) que personne ne pouvait tenir : retirées du plan et expliquées ; le motif évite d'en prévoir (0 attendu quand l'équipe existe).",
-    "inversions": "Communes en zone prioritaire sous leur objectif alors qu'une séance qu'elles pourraient prendre (sans enfreindre aucune règle) sert une commune hors zone au besoin moindre : 0 attendu.",
-    "need_bound_share": "Borne prouvée : aucun motif hebdomadaire respectant les règles (zones prioritaires d'abord) ne peut servir une plus grande part du besoin ; le plan s'en approche d'autant plus que le calcul a abouti.",
+    "home_km_median": (
+        "Distance médiane à vol d'oiseau entre le domicile et le lieu de prise de service (dépôt du bus ou lieu fixe), "
+        "par garde sur place."
+    ),
+    "home_km_max": (
+        "Plus longue distance à vol d'oiseau entre le domicile et le lieu de prise de service, parmi les gardes sur "
+        "place."
+    ),
+    "far_shifts": (
+        f"Gardes sur place qui commencent à plus de {number_fr(FAR_SHIFT_KM, 0)} km (à vol d'oiseau) de plus que le "
+        "lieu de service le plus proche du domicile de la personne (dépôt ou lieu fixe d'une unité où elle a un "
+        "rôle) ; le résumé donne le motif de chacune : aucune séance proche ce jour-là, équipe proche déjà complète, "
+        "personne de plus proche libre."
+    ),
+    "priority_need_served_share": (
+        "Part du besoin des communes en zone prioritaire couverte (servie avant tout autre besoin)."
+    ),
+    "uncrewed_tours": (
+        "Tournées (ou séances d'un lieu fixe) que personne ne pouvait tenir : retirées du plan et expliquées ; le "
+        "motif évite d'en prévoir (0 attendu quand l'équipe existe)."
+    ),
+    "inversions": (
+        "Communes en zone prioritaire sous leur objectif alors qu'une séance qu'elles pourraient prendre (sans "
+        "enfreindre aucune règle) sert une commune hors zone au besoin moindre : 0 attendu."
+    ),
+    "need_bound_share": (
+        "Borne prouvée : aucun plan respectant les règles (régulier ou non, avec toutes les unités qui peuvent s'y "
+        "rendre, les équipes disponibles) ne peut servir une plus grande part du besoin."
+    ),
+    "priority_bound_share": (
+        "Borne prouvée en zones prioritaires : aucun plan respectant les règles ne peut y servir une plus grande part "
+        "du besoin."
+    ),
+    "idle_sessions": (
+        "Séances qu'un bus aurait pu tenir (jour travaillé, équipe libre) alors qu'une commune à sa portée attend "
+        "sous son objectif ; chacune est expliquée (la règle qui écarte chaque commune)."
+    ),
+    "pattern_bound_share": (
+        "Borne du motif : aucun motif hebdomadaire régulier du modèle de recherche ne peut servir davantage, à ce "
+        "niveau de zones prioritaires ; mesure l'aboutissement de la recherche."
+    ),
 }
 
 KPI_LABELS = {
@@ -50,14 +90,25 @@ KPI_LABELS = {
     "shifts": "Gardes",
     "home_km_median": "Domicile → service, médiane (km)",
     "home_km_max": "Domicile → service, maximum (km)",
+    "far_shifts": "Gardes loin de chez soi",
     "need_bound_share": "Borne prouvée du besoin",
+    "priority_bound_share": "Borne prouvée, zones prioritaires",
+    "pattern_bound_share": "Borne du motif régulier",
+    "idle_sessions": "Capacité inutilisée (séances)",
     "priority_need_served_share": "Part servie en zones prioritaires",
     "inversions": "Inversions de priorité",
     "uncrewed_tours": "Tournées ou séances sans équipe (retirées)",
 }
 
 #: KPIs whose value is a share (0–1), shown as a percentage.
-SHARE_KPIS = {"need_served_share", "regularity", "need_bound_share", "priority_need_served_share"}
+SHARE_KPIS = {
+    "need_served_share",
+    "regularity",
+    "need_bound_share",
+    "priority_need_served_share",
+    "priority_bound_share",
+    "pattern_bound_share",
+}
 
 #: What the plan says of a commune whose target is 0 visits, wherever left-out communes are listed.
 BY_CHOICE = "objectif 0 : jamais visitée, par choix"
@@ -121,17 +172,26 @@ def summary(instance: Instance, plan: Plan) -> str:
     lines = [
         f"Plan « {instance.title or instance.name} » : {plan.weeks} semaine(s) à partir du {plan.start.isoformat()}",
         f"Temps de trajet : {plan.travel_label}",
-        f"{len(plan.tours)} tournées, {len(plan.sessions())} séances, calculé en {number_fr(plan.solver_seconds)} s",
+        f"{len(plan.tours)} tournées, {len(plan.sessions())} séances, "
+        f"calculé en {number_fr(plan.solver_seconds)} s (horloge, tout compris)",
     ]
     if "need_bound_share" in plan.kpis:
         served, bound = plan.kpis["need_served_share"], plan.kpis["need_bound_share"]
         lines.append(
-            f"Besoin servi {format_kpi('need_served_share', served)} ; borne prouvée {format_kpi('need_bound_share', bound)}"
+            f"Besoin servi {format_kpi('need_served_share', served)} ; "
+            f"borne prouvée {format_kpi('need_bound_share', bound)}"
+        )
+    if "priority_bound_share" in plan.kpis:
+        served, bound = plan.kpis.get("priority_need_served_share", 0.0), plan.kpis["priority_bound_share"]
+        lines.append(
+            f"Zones prioritaires : besoin servi {format_kpi('priority_need_served_share', served)} ; "
+            f"borne prouvée {format_kpi('priority_bound_share', bound)}"
         )
     if plan.search:
         lines.append(plan.search)
     lines += ["", "Indicateurs :"]
     lines += [f"  {k.label:<38} {k.value}" + (f"  ({k.note})" if k.note else "") for k in kpi_lines(plan)]
+    lines += _far_shift_lines(instance, plan)
     weekly = _weekly_pattern(instance, plan)
     if weekly:
         lines += ["", "Semaine type (première semaine) :"] + [f"  {line}" for line in weekly]
@@ -142,7 +202,8 @@ def summary(instance: Instance, plan: Plan) -> str:
         lines += ["", f"{BELOW_TARGET} ({len(plan.unserved)}) :"]
         for u in plan.unserved[:15]:
             lines.append(
-                f"  - {u.name} ({u.insee}) : {u.planned_visits} visite(s) sur {number_fr(u.target_visits, None)} visées — {u.reason}"
+                f"  - {u.name} ({u.insee}) : {u.planned_visits} visite(s) sur {number_fr(u.target_visits, None)} "
+                f"visées — {u.reason}"
             )
         if len(plan.unserved) > 15:
             lines.append(f"  … et {len(plan.unserved) - 15} autres (voir plan.json)")
@@ -150,6 +211,26 @@ def summary(instance: Instance, plan: Plan) -> str:
     if plan.warnings:
         lines += ["", "Avertissements :"] + [f"  - {w}" for w in plan.warnings[:15]]
     return "\n".join(lines)
+
+
+def _far_shift_lines(instance: Instance, plan: Plan, shown: int = 10) -> list[str]:
+    """The shifts that start far from home (KPI ``far_shifts``), the farthest first, each with why."""
+    far = explain_far_shifts(instance, plan.tours, plan.shifts)
+    if not far:
+        return []
+    far.sort(key=lambda f: (-f.extra_km, f.shift.date, f.shift.staff_id))
+    lines = ["", f"{KPI_LABELS['far_shifts']} ({len(far)}), les plus loin d'abord :"]
+    for f in far[:shown]:
+        lines += textwrap.wrap(
+            describe(instance, f),
+            width=110,
+            initial_indent="  - ",
+            subsequent_indent="    ",
+            break_on_hyphens=False,
+        )
+    if len(far) > shown:
+        lines.append(f"  … et {len(far) - shown} autres")
+    return lines
 
 
 def _by_choice_lines(instance: Instance, plan: Plan, shown: int = 15) -> list[str]:

@@ -3,5 +3,64 @@ intercommunality of a region at once, with their figures, chart and ranking (doc
 
 Each scenario is written as a territory's three files and planned with the normal `plan`, so that
 `planner plan` reproduces any row. Dask is imported only by `runner` when a cluster is asked for.
-May import every stage of the library (it plans, reads results and writes files), never `cli`.
+
+May import `planner.domain`, `planner.inputs`, `planner.travel`, `planner.tours`, `planner.crews`,
+`planner.check`, `planner.results`, `planner.planning` and `planner.publish` (it plans, reads results
+and writes files), never the command line.
+
+This face exports what the command line and the app use of the studies, imported on first use.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Each exported name by the module that defines it, imported on first use (`__getattr__`).
+_EXPORTS = {
+    "COLUMNS": "planner.studies.figures",
+    "OK": "planner.studies.figures",
+    "parse_range": "planner.studies.grid",
+    "REGION_TIME_LIMIT": "planner.studies.region_study",
+    "RegionReport": "planner.studies.region_study",
+    "RegionStudy": "planner.studies.region_study",
+    "run_region_study": "planner.studies.region_study",
+    "territory_texts": "planner.studies.scenario_files",
+    "SCENARIOS_DIR": "planner.studies.study_run",
+    "Execution": "planner.studies.study_run",
+    "inputs_fingerprint": "planner.studies.study_run",
+    "StudyReport": "planner.studies.territory_study",
+    "TerritoryStudy": "planner.studies.territory_study",
+    "run_territory_study": "planner.studies.territory_study",
+    "study_options": "planner.studies.territory_study",
+}
+
+__all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # what type checkers see: the names themselves
+    from planner.studies.figures import COLUMNS, OK  # noqa: F401
+    from planner.studies.grid import parse_range  # noqa: F401
+    from planner.studies.region_study import (  # noqa: F401
+        REGION_TIME_LIMIT,
+        RegionReport,
+        RegionStudy,
+        run_region_study,
+    )
+    from planner.studies.scenario_files import territory_texts  # noqa: F401
+    from planner.studies.study_run import SCENARIOS_DIR, Execution, inputs_fingerprint  # noqa: F401
+    from planner.studies.territory_study import (  # noqa: F401
+        StudyReport,
+        TerritoryStudy,
+        run_territory_study,
+        study_options,
+    )
+else:
+
+    def __getattr__(name: str) -> Any:
+        """An exported name, imported from its module on first use."""
+        if name not in _EXPORTS:
+            msg = f"module {__name__!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value

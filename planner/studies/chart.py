@@ -44,7 +44,7 @@ def chart_frame(points: Sequence[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
-def _panel(frame: pd.DataFrame, x: str, knee: int | None, title: str) -> alt.LayerChart:
+def _panel(frame: pd.DataFrame, x: str, knee: int | None, title: str) -> alt.LayerChart | alt.FacetChart:
     base = alt.Chart(frame).encode(
         x=alt.X(
             f"{x}:Q",

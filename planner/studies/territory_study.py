@@ -163,7 +163,8 @@ def _summary(title: str, rows: list[dict[str, Any]], sentences: list[str], base:
             continue
         lines.append(
             f"{r['units']:>6}  {r['doctors']:>8}  {r['staff']:>9}  {r['sessions_per_day']:>9}  "
-            f"{r['need_served_share'] * 100:>13.1f} %  {r['need_served_people']:>12}  {r['population_within_15min']:>11}  "
+            f"{r['need_served_share'] * 100:>13.1f} %  {r['need_served_people']:>12}  "
+            f"{r['population_within_15min']:>11}  "
             f"{r['population_within_30min']:>11}  {r['drive_km_per_week']:>6}  {r['doctor_half_days_per_week']:>16}  "
             f"{r['uncrewed_tours']:>11}"
         )

@@ -30,6 +30,11 @@ MAX_WAIT = 24 * 60
 USUAL_TIME_PENALTY_PER_WEIGHT = 10
 #: Penalty for dropping a session, per unit of need weight (drives every session in if possible).
 DROP_PENALTY_PER_NEED = 1_000
+#: Guided local search on a day of more than three sessions stops after this many solutions, a
+#: count that does not depend on the machine's speed or load (a wall-clock limit gave different
+#: days under load; docs/architecture.md). A day holds a handful of sessions: its search
+#: converges long before.
+DAY_SOLUTION_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,7 @@ def route_day(
     *,
     session_minutes: int,
     travel: TravelMatrix,
-    time_limit: float = 1.0,
+    solution_limit: int = DAY_SOLUTION_LIMIT,
     usual_start: Mapping[str, int] | None = None,
     regularity_weight: int = 10,
     time_step: int = 1,
@@ -61,6 +66,8 @@ def route_day(
     of it): the model counts time in steps, each leg's drive rounded up to whole steps and every
     window rounded inward, so each start it finds is on the grid and leaves the real drive. Two
     sessions more than ``max_drive`` minutes apart never follow each other (the day drops one).
+    A day of more than three sessions is improved by guided local search for ``solution_limit``
+    solutions: no wall clock decides the day.
     """
     if not communes:
         return DayResult(None, ())
@@ -132,7 +139,7 @@ def route_day(
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
     if len(communes) > 3:
         params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-        params.time_limit.FromMilliseconds(int(time_limit * 1000))
+        params.solution_limit = solution_limit
     solution = routing.SolveWithParameters(params)
     if solution is None:
         return DayResult(None, tuple(c.insee for c in communes))

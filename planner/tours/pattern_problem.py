@@ -266,7 +266,8 @@ def build_problem(
     need_total = sum(d.need * VISIT_SCALE * d.per_week * rules.weeks for d in (demand[c.insee] for c in candidates))
     allowed: dict[str, tuple[Slot, ...]] = {}
     for c in candidates:
-        unit_ids = {u.id for u in units_for(instance, travel, c)}
+        fixed = demand[c.insee].fixed  # a fixed place's commune is served by its place, never by a bus
+        unit_ids = {u.id for u in units_for(instance, travel, c) if (u.kind is UnitKind.FIXED) == fixed}
         allowed[c.insee] = tuple(
             s
             for s in slots

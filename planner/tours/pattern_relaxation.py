@@ -25,15 +25,19 @@ class Rows:
     """Linear rows ``low ≤ Σ coef × var ≤ high`` over the model's variables (by index)."""
 
     size: int
+    #: Upper bounds of the variables added by `new_variable` with one other than 1, by index.
+    upper: dict[int, int] = field(default_factory=dict)
     rows: list[int] = field(default_factory=list)
     cols: list[int] = field(default_factory=list)
     coefs: list[float] = field(default_factory=list)
     low: list[float] = field(default_factory=list)
     high: list[float] = field(default_factory=list)
 
-    def new_variable(self) -> int:
-        """One more variable (in [0, 1], worth nothing in any objective), by its index."""
+    def new_variable(self, upper: int = 1) -> int:
+        """One more variable (in [0, ``upper``], worth nothing in any objective), by its index."""
         self.size += 1
+        if upper != 1:
+            self.upper[self.size - 1] = upper
         return self.size - 1
 
     def add(self, variables, coefs, low: float, high: float) -> None:
@@ -55,13 +59,14 @@ class Relaxation:
 
 
 def solve_relaxation(rows: Rows, objective: np.ndarray, floors: list[tuple[np.ndarray, int]]) -> Relaxation | None:
-    """Maximise ``objective · x`` over ``0 ≤ x ≤ 1`` and ``rows``, with ``coefs · x ≥ floor`` for each
-    (coefs, floor); ``None`` when GLOP finds no optimum (the caller then has no bound)."""
+    """Maximise ``objective · x`` over ``0 ≤ x ≤ upper`` (1 by default) and ``rows``, with
+    ``coefs · x ≥ floor`` for each (coefs, floor); ``None`` when GLOP finds no optimum (the caller
+    then has no bound)."""
     from ortools.linear_solver import pywraplp
 
     solver = pywraplp.Solver.CreateSolver("GLOP")
     infinity = solver.infinity()
-    x = [solver.NumVar(0.0, 1.0, "") for _ in range(rows.size)]
+    x = [solver.NumVar(0.0, float(rows.upper.get(i, 1)), "") for i in range(rows.size)]
     constraints = [
         solver.Constraint(low if math.isfinite(low) else -infinity, high if math.isfinite(high) else infinity)
         for low, high in zip(rows.low, rows.high, strict=True)
@@ -79,3 +84,49 @@ def solve_relaxation(rows: Rows, objective: np.ndarray, floors: list[tuple[np.nd
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     return Relaxation(math.floor(goal.Value() * OBJECTIVE_DIVISOR + 1e-3), np.array([v.solution_value() for v in x]))
+
+
+def integer_bound(
+    rows: Rows, objective: np.ndarray, floors: list[tuple[np.ndarray, int]], *, budget: float, seed: int = 0
+) -> int | None:
+    """A proven upper bound of ``objective · x`` over the *integer* points of ``rows`` (and floors),
+    by CP-SAT on a deterministic ``budget``: its optimum when it proves one, else its best bound;
+    at least as tight as the relaxation where fractions loosen it. Coefficients must be integers;
+    ``None`` when CP-SAT finds no solution in its budget (or the rows infeasible).
+
+    All zeros is hinted (every row here allows it), so that a solution, and with it a bound, exists
+    from the start."""
+    from ortools.sat.python import cp_model
+
+    from planner.tours.cpsat import configure_deterministic
+
+    model = cp_model.CpModel()
+    x = [model.new_int_var(0, rows.upper.get(i, 1), "") for i in range(rows.size)]
+    by_row: dict[int, tuple[list, list]] = {}
+    for row, col, coef in zip(rows.rows, rows.cols, rows.coefs, strict=True):
+        terms = by_row.setdefault(row, ([], []))
+        terms[0].append(x[col])
+        terms[1].append(int(coef))
+    for row, (variables, coefs) in by_row.items():
+        expr = cp_model.LinearExpr.weighted_sum(variables, coefs)
+        low, high = rows.low[row], rows.high[row]
+        if math.isfinite(low):
+            model.add(expr >= math.ceil(low - 1e-9))
+        if math.isfinite(high):
+            model.add(expr <= math.floor(high + 1e-9))
+    for floor_coefs, floor in floors:
+        at_least = np.flatnonzero(floor_coefs)
+        model.add(
+            cp_model.LinearExpr.weighted_sum([x[i] for i in at_least], [int(floor_coefs[i]) for i in at_least]) >= floor
+        )
+    for var in x:
+        model.add_hint(var, 0)
+    nonzero = np.flatnonzero(objective)
+    model.maximize(cp_model.LinearExpr.weighted_sum([x[i] for i in nonzero], [int(objective[i]) for i in nonzero]))
+    solver = cp_model.CpSolver()
+    configure_deterministic(solver, time_limit=budget, seed=seed, workers=1)
+    solver.parameters.linearization_level = 2
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None  # CP-SAT's bound means nothing before it has a solution
+    return math.floor(solver.best_objective_bound + 1e-6)

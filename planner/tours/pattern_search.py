@@ -236,10 +236,12 @@ def _improve(model: _PatternModel, state: _State, budget: float) -> _State:
             new.best, new.drive_proven = found, False
         # CP-SAT's bound holds for the visits the model has: for every visit only when it has them all.
         proven = run.optimal and model.complete
-        bounds = [run.bound] if model.complete and run.bound is not None and run.values is not None else []
+        found_bounds: list[int | None] = (
+            [run.bound] if model.complete and run.bound is not None and run.values is not None else []
+        )
         if not proven:  # the relaxation over every visit (solved only when CP-SAT proved nothing)
-            bounds.append(model.need_bound(floor))
-        bounds = [b for b in bounds if b is not None]
+            found_bounds.append(model.need_bound(floor))
+        bounds = [b for b in found_bounds if b is not None]
         if bounds:
             new.need_bound = min(bounds)
         reached = new.need_bound is not None and model.need_of(new.best) >= new.need_bound
@@ -307,7 +309,10 @@ class _PatternModel:
         for key in relaxation.keys:
             if keys is None or key in keys:
                 insee, slot, phase = key
-                name = f"visit(commune={insee}, unit={slot.unit_id}, day={slot.weekday}, session={slot.session}, room={slot.room}, phase={phase})"
+                name = (
+                    f"visit(commune={insee}, unit={slot.unit_id}, day={slot.weekday}, "
+                    f"session={slot.session}, room={slot.room}, phase={phase})"
+                )
                 self.x[key] = model.new_bool_var(name)
         _add_assignment_rules(_Rules(model, None), self.x, problem)
         pair_candidates, self.used = _add_compact_days(model, self.x, problem)

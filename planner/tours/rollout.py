@@ -41,7 +41,11 @@ def dated_visits(instance: Instance, pattern: Pattern, crews: Crews = any_crew) 
 
 
 def roll_out(
-    instance: Instance, pattern: Pattern, travel: TravelMatrix, crews: Crews = any_crew
+    instance: Instance,
+    pattern: Pattern,
+    travel: TravelMatrix,
+    crews: Crews = any_crew,
+    days: list[tuple[date, Unit, list[Visit]]] | None = None,
 ) -> tuple[list[Tour], list[str]]:
     """Lay the weekly pattern over the real dates of the horizon and time every day's tour.
 
@@ -49,20 +53,22 @@ def roll_out(
     day changes from week to week (fortnightly, monthly) could start at slightly different times; a
     second pass asks each such day to start the commune at its latest start of the first pass, so
     residents see one time for their commune. A fixed place's sessions keep their own times.
+    ``days`` are the dated visits to lay down when they are not the pattern's own
+    (`planner.tours.dated_search`).
     """
     rules = instance.rules
-    days: list[tuple[date, Unit, tuple[Commune, ...]]] = []
+    bus_days: list[tuple[date, Unit, tuple[Commune, ...]]] = []
     tours: list[Tour] = []
-    for day, unit, visits in dated_visits(instance, pattern, crews):
+    for day, unit, visits in dated_visits(instance, pattern, crews) if days is None else days:
         if unit.kind is UnitKind.FIXED:
             sessions = [(instance.commune(v.insee), v.slot.session, v.slot.room) for v in visits]
             tours.append(fixed_day(unit, day, sessions, rules))
         else:
-            days.append((day, unit, tuple(instance.commune(v.insee) for v in visits)))
+            bus_days.append((day, unit, tuple(instance.commune(v.insee) for v in visits)))
 
     def route_all(usual: dict[tuple, int]) -> dict[tuple, DayResult]:
         timed: dict[tuple, DayResult] = {}
-        for day, unit, communes in days:
+        for day, unit, communes in bus_days:
             key = (unit.id, day.weekday(), tuple(c.insee for c in communes))
             if key not in timed:
                 usual_start = {c.insee: usual.get((unit.id, day.weekday(), c.insee), 0) for c in communes}
@@ -88,7 +94,7 @@ def roll_out(
         timed = route_all({key: max(starts) for key, starts in latest.items()})
 
     warnings: list[str] = []
-    for day, unit, communes in days:
+    for day, unit, communes in bus_days:
         result = timed[(unit.id, day.weekday(), tuple(c.insee for c in communes))]
         if result.dropped:
             names = ", ".join(instance.commune(i).name for i in result.dropped)

@@ -1,28 +1,69 @@
 """Stage 1, travel: minutes and km between the places a plan uses (depots, commune sites).
 
 Owns the great-circle estimate (`estimate`) and OpenStreetMap road times (`roads`); both return a
-`planner.domain.TravelMatrix`. May import `planner.domain` only.
+`planner.domain.TravelMatrix`.
+
+May import `planner.domain` only.
 
 A matrix holds only the places a unit may drive between: the depots and the sites of the communes
 that can receive a visit (`may_be_visited`). A communes file of all of France with a territory of a
 few hundred candidates thus costs about what the territory alone costs; figures that reach every
 commune (the population near a stop) use `TravelMatrix.minutes_between`.
+
+This face exports what the other stages, the command line and the app use of travel. The road
+network's names (`roads`: osmnx, NetworkX and SciPy, slow to import) are imported on first use
+(`__getattr__`), so that the estimate never pays for them.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from planner.domain.errors import TourneeError
 from planner.domain.geo import BUS_TOP_SPEED_KMH, haversine_km
 from planner.domain.instance import Commune, Instance, Point, Unit, UnitKind
 from planner.domain.limits import MAX_TRAVEL_PLACES
-from planner.domain.travel_matrix import TravelMatrix
+from planner.domain.travel_matrix import TravelMatrix, TravelSource
 from planner.travel.estimate import EstimateSource
 
 Progress = Callable[[float, str], None]
 
-__all__ = ["EstimateSource", "may_be_visited", "places_of", "travel_for"]
+#: Names of the road network, imported on first use (`__getattr__`).
+_EXPORTS = {
+    "CacheInfo": "planner.travel.roads",
+    "PlacesOffRoad": "planner.travel.roads",
+    "cache_info": "planner.travel.roads",
+    "clear_cache": "planner.travel.roads",
+    "fetch_graph": "planner.travel.roads",
+}
+
+__all__ = [
+    "CacheInfo",
+    "EstimateSource",
+    "PlacesOffRoad",
+    "Progress",
+    "cache_info",
+    "clear_cache",
+    "fetch_graph",
+    "may_be_visited",
+    "places_of",
+    "travel_for",
+]
+
+if TYPE_CHECKING:  # what type checkers see: the names themselves
+    from planner.travel.roads import CacheInfo, PlacesOffRoad, cache_info, clear_cache, fetch_graph
+else:
+
+    def __getattr__(name: str) -> Any:
+        """A name of `_EXPORTS`, imported from its module on first use."""
+        if name not in _EXPORTS:
+            msg = f"module {__name__!r} has no attribute {name!r}"
+            raise AttributeError(msg)
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
 
 
 def _in_reach(instance: Instance, unit: Unit, commune: Commune) -> bool:
@@ -83,6 +124,7 @@ def travel_for(
             "(visits_per_week = 0 pour celles à ne pas desservir, ou places de l'unité)."
         )
         raise TourneeError(msg)
+    source: TravelSource
     if roads == "estimate":
         source = EstimateSource()
     else:

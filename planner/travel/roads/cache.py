@@ -83,7 +83,7 @@ def territory_points(instance: Instance) -> list[Point]:
     lat = np.array([c.site.lat for c in instance.communes])
     lon = np.array([c.site.lon for c in instance.communes])
     chords, _ = cKDTree(stops).query(unit_vectors(lat, lon)) if len(lat) else (np.array([]), None)
-    for commune, km in zip(instance.communes, chord_km(chords)):
+    for commune, km in zip(instance.communes, chord_km(np.asarray(chords))):
         if km <= KPI_REACH_KM:
             points += [Point(commune.name, commune.lat, commune.lon), commune.site.point]
     return points

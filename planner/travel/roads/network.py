@@ -81,7 +81,7 @@ def filter_drivable_xml(source: Path, target: Path) -> int:
     """
     with _open_text(source) as handle:
         root = ET.parse(handle).getroot()
-    ways = [w for w in root.findall("way") if is_drivable({t.get("k"): t.get("v") for t in w.findall("tag")})]
+    ways = [w for w in root.findall("way") if is_drivable({t.get("k", ""): t.get("v", "") for t in w.findall("tag")})]
     used = {nd.get("ref") for w in ways for nd in w.findall("nd")}
     out = ET.Element("osm", {k: v for k, v in root.attrib.items() if k != "generator"})
     out.set("generator", "tournee drivable filter")

@@ -252,8 +252,10 @@ class RoadSource:
         for i, j in pairs:
             by_source.setdefault(int(nodes[i]), []).append((i, j))
         sources = np.array(sorted(by_source), dtype=np.int64)
-        pred = _kernel.predecessors(self._weights, sources) if len(sources) else None
         out: dict[tuple[int, int], list[tuple[float, float]]] = {}
+        if not len(sources):
+            return out
+        pred = _kernel.predecessors(self._weights, sources)
         for row, source in enumerate(sources):
             for i, j in by_source[int(source)]:
                 path = _kernel.walk_back(pred[row], int(source), int(nodes[j]))

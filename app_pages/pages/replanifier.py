@@ -1,0 +1,143 @@
+"""Page "Re-planifier": someone is unavailable, a unit is out of service, a commune is closed.
+
+The change is applied to the published version (rebuilt from its stored inputs, whatever the working
+copy is now) or to the plan on screen with `planner.replan`, which keeps everything else;
+the coordinator reads what changed and accepts it or not. Accepted changes become part of the working
+copy's inputs, so that no later plan brings back what they forbid; changes being prepared are kept
+with the working copy across page reloads.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from app_pages.ui import files, plan_cache, session
+from app_pages.ui.streamlit_fr import CHOOSE
+from planner import replan
+from planner.domain import Instance, Plan, TourneeError, date_fr
+from planner.planning import CommuneClosed, StaffUnavailable, UnitOutOfService
+from planner.publish import PlanInputs
+
+KINDS = {
+    "staff": "Une personne est indisponible",
+    "unit": "Une unité est hors service",
+    "commune": "Une commune ne peut pas accueillir",
+}
+
+st.title("Re-planifier")
+territory = session.territory()
+bases: dict[str, tuple[PlanInputs, Instance, Plan]] = {}
+try:
+    store = files.store(territory)
+    version = store.published_version()
+    if version is not None:
+        if store.inputs(version) is None:
+            st.warning(
+                f"La version publiée ({version}) a été enregistrée sans ses données d'entrée : partez du plan affiché."
+            )
+        else:
+            bases[f"Version publiée ({version})"] = store.rebuild(version)
+except TourneeError as exc:
+    st.warning(str(exc))
+if (shown := session.plan()) is not None:
+    bases["Plan affiché (page « Planifier »)"] = (session.work().inputs, session.instance(), shown)
+if not bases:
+    st.info("Rien à re-planifier : calculez un plan (page « Planifier ») ou publiez-en un d'abord.")
+    st.stop()
+base_label = st.radio("Partir de", list(bases), horizontal=True)
+inputs, instance, base = bases[base_label]
+changes = list(session.pending())
+
+
+def describe(change: object) -> str:
+    """A change in French, for the list on screen."""
+    if isinstance(change, StaffUnavailable):
+        return (
+            f"{instance.person(change.staff_id).name} indisponible du {date_fr(change.first)} au {date_fr(change.last)}"
+        )
+    if isinstance(change, UnitOutOfService):
+        return f"{instance.unit(change.unit_id).name} hors service du {date_fr(change.first)} au {date_fr(change.last)}"
+    assert isinstance(change, CommuneClosed)
+    days = ", ".join(date_fr(d) for d in sorted(change.dates))
+    return f"{instance.commune(change.insee).name} fermée le(s) {days}"
+
+
+st.subheader("Ce qui change")
+kind = st.selectbox("Type de changement", list(KINDS), format_func=KINDS.__getitem__, placeholder=CHOOSE)
+with st.form("change", clear_on_submit=False):
+    if kind == "staff":
+        people = sorted(instance.staff, key=lambda p: p.name)
+        who = st.selectbox(
+            "Personne", [p.id for p in people], format_func=lambda sid: instance.person(sid).name, placeholder=CHOOSE
+        )
+    elif kind == "unit":
+        who = st.selectbox(
+            "Unité", [u.id for u in instance.units], format_func=lambda uid: instance.unit(uid).name, placeholder=CHOOSE
+        )
+    else:
+        visited = sorted({s.insee for _, s in base.sessions()}, key=lambda code: instance.commune(code).name)
+        who = st.selectbox("Commune", visited, format_func=lambda code: instance.commune(code).name, placeholder=CHOOSE)
+    span = st.date_input(
+        "Période (du … au …)", value=(base.start, base.start), min_value=base.start,
+        max_value=instance.rules.end, format="DD/MM/YYYY",
+    )  # fmt: skip
+    added = st.form_submit_button("Ajouter ce changement")
+if added:
+    period = span if isinstance(span, tuple) else (span,)  # (first,) while only the first day is picked
+    if who is None:
+        st.error("Choisissez qui ou quoi est concerné.")
+    elif not period:
+        st.error("Choisissez la période.")
+    else:
+        first, last = period[0], period[-1]
+        if kind == "staff":
+            changes.append(StaffUnavailable(who, first, last))
+        elif kind == "unit":
+            changes.append(UnitOutOfService(who, first, last))
+        else:
+            changes.append(CommuneClosed(who, frozenset(d for d in instance.rules.dates() if first <= d <= last)))
+        session.set_pending(tuple(changes))
+        st.session_state.pop("replan_result", None)
+
+if not changes:
+    st.info("Ajoutez un ou plusieurs changements, puis cliquez « Re-planifier ».")
+    st.stop()
+for change in changes:
+    st.write(f"- {describe(change)}")
+c1, c2, c3 = st.columns([1, 1, 2])
+if c2.button("Effacer les changements"):
+    session.set_pending(())
+    st.session_state.pop("replan_result", None)
+    st.rerun()
+today = c3.date_input("Aujourd'hui (rien avant cette date ne change)", value=date.today(), format="DD/MM/YYYY")
+if c1.button("Re-planifier", type="primary"):
+    options = inputs.options
+    with st.spinner("Re-planification…"):
+        result = replan(
+            instance, base, changes, today=today, time_limit=options.time_limit,
+            travel=plan_cache.travel(instance, options), seed=options.seed,
+        )  # fmt: skip
+    st.session_state["replan_result"] = (base_label, result, tuple(changes), today)
+
+stored = st.session_state.get("replan_result")
+if stored is None or stored[0] != base_label:
+    st.stop()
+_, result, applied, applied_today = stored
+st.subheader("Différences avec le plan de départ")
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Tournées supprimées", result.tours_removed)
+m2.metric("Séances supprimées", result.sessions_removed)
+m3.metric("Gardes réaffectées", result.shifts_changed)
+m4.metric("Gardes annulées", result.shifts_cancelled)
+if result.diff:
+    st.dataframe({"changement": list(result.diff)}, hide_index=True, width="stretch")
+else:
+    st.success("Aucune séance ni garde ne change : les changements sont absorbés par le plan.")
+for text in result.rota.explanations:
+    st.warning(text)
+if st.button("Accepter ce nouveau plan", type="primary"):
+    session.accept(inputs.with_changes(list(applied), applied_today), result.plan)
+    st.session_state.pop("replan_result", None)
+    st.success("Nouveau plan accepté. Publiez-le depuis la page « Publier » pour prévenir habitants et équipes.")

@@ -1,0 +1,237 @@
+"""Drawing helpers shared by the pages: the map of tours, the week's timetable, week grids, row problems.
+
+They only read a finished `Plan` and its `Instance` (and the travel matrix for road geometry) and turn
+them into folium/altair/pandas objects or HTML tables; no planning happens here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import altair as alt
+import folium
+import pandas as pd
+import streamlit as st
+from folium.features import Control
+
+from planner.domain import Instance, Plan, Point, Problem, Session, Tour, UnitKind, hhmm, number_fr
+from planner.publish import grid_table_html
+from planner.results import BY_CHOICE, WeekGrid, day_label, week_dates
+
+#: Distinct colours (Okabe–Ito, readable by colour-blind people), one per unit or weekday.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
+
+#: A day to hang times of day on, for time axes.
+_AXIS_DAY = datetime(2000, 1, 3)
+
+PROBLEM_COLUMN = "⚠ problème"
+
+#: The map credits OpenStreetMap's contributors, in French (as the OSM attribution guidelines allow).
+OSM_CREDIT = '© les contributeurs d\'<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+
+#: Style of the week grids on screen: lines of a cell kept apart, wide grids scroll sideways on phones.
+_WEEK_GRID_CSS = """
+.tournee-week { overflow-x: auto; margin-bottom: 1rem; }
+.tournee-week table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
+.tournee-week th, .tournee-week td { border: 1px solid rgba(49, 51, 63, 0.2); padding: 0.35rem 0.5rem;
+  text-align: left; vertical-align: top; }
+.tournee-week thead th { background: rgba(0, 114, 178, 0.08); }
+.tournee-week tbody th { font-weight: 600; min-width: 6rem; }
+.tournee-week td.cell { min-width: 6.5rem; }
+"""
+
+
+def week_start(plan: Plan, week: int) -> date:
+    """First date of week ``week`` (0-based) of the plan's horizon."""
+    return week_dates(plan, week)[0]
+
+
+def tours_of_week(plan: Plan, week: int | None) -> list[Tour]:
+    """Tours of week ``week`` of the horizon (0-based), or every tour when ``week`` is None."""
+    if week is None:
+        return list(plan.tours)
+    days = set(week_dates(plan, week))
+    return [t for t in plan.tours if t.date in days]
+
+
+def _leg(matrix: Any, a: Point, b: Point) -> list[tuple[float, float]]:
+    """Road polyline from ``a`` to ``b`` when the matrix knows it, else a straight segment."""
+    try:
+        return list(matrix.geometry(matrix.index(a), matrix.index(b)))
+    except (AttributeError, ValueError, IndexError, KeyError):
+        return [(a.lat, a.lon), (b.lat, b.lon)]
+
+
+def tour_map(
+    instance: Instance,
+    plan: Plan,
+    matrix: Any = None,
+    *,
+    week: int | None = 0,
+    color_by: str = "unit",
+) -> folium.Map:
+    """Tours of one week: a line per tour, a circle per stop sized by need, communes left out in grey.
+
+    ``color_by`` is ``"unit"`` or ``"weekday"``.
+    """
+    lats = [c.lat for c in instance.communes] + [u.depot.lat for u in instance.units]
+    lons = [c.lon for c in instance.communes] + [u.depot.lon for u in instance.units]
+    fmap = _french_map()
+    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
+
+    unit_ids = [u.id for u in instance.units]
+    max_need = max((c.need for c in instance.communes), default=1.0) or 1.0
+    visited: set[str] = set()
+    for tour in tours_of_week(plan, week):
+        unit = instance.unit(tour.unit_id)
+        key = unit_ids.index(unit.id) if color_by == "unit" else tour.date.weekday()
+        colour = PALETTE[key % len(PALETTE)]
+        stops = [instance.commune(s.insee).site.point for s in tour.sessions]
+        if unit.kind is UnitKind.BUS and stops:
+            path = [unit.depot, *stops, unit.depot]
+            line: list[tuple[float, float]] = []
+            for a, b in itertools.pairwise(path):
+                line += _leg(matrix, a, b)
+            folium.PolyLine(
+                line, color=colour, weight=3, opacity=0.8, tooltip=f"{unit.name} — {day_label(tour.date)}"
+            ).add_to(fmap)
+        for session in tour.sessions:
+            commune = instance.commune(session.insee)
+            visited.add(commune.insee)
+            radius = 5 + 12 * math.sqrt(max(commune.need, 0.0) / max_need)
+            need = number_fr(commune.need, 0) + (" (estimation)" if commune.need_is_proxy else "")
+            popup = (
+                f"<b>{commune.name}</b><br>{unit.name}, {day_label(tour.date)} "
+                f"{hhmm(session.start)}–{hhmm(session.end)}<br>Besoin : {need}"
+            )
+            folium.CircleMarker(
+                (commune.site.lat, commune.site.lon), radius=radius, color=colour, fill=True,
+                fill_opacity=0.6, popup=folium.Popup(popup, max_width=260), tooltip=commune.name,
+            ).add_to(fmap)  # fmt: skip
+    for commune in instance.communes:
+        if commune.insee not in visited:
+            why = BY_CHOICE if commune.visits_per_week <= 0 else "pas de passage cette semaine"
+            folium.CircleMarker(
+                (commune.lat, commune.lon), radius=3, color="#888888", fill=True, fill_opacity=0.4,
+                tooltip=f"{commune.name} ({why})",
+            ).add_to(fmap)  # fmt: skip
+    for unit in instance.units:
+        folium.Marker(
+            (unit.depot.lat, unit.depot.lon), tooltip=f"Dépôt : {unit.name}",
+            icon=folium.Icon(color="black", icon="home"),
+        ).add_to(fmap)  # fmt: skip
+    return fmap
+
+
+def _french_map(**kwargs: Any) -> folium.Map:
+    """An OpenStreetMap map whose zoom buttons and credits read in French."""
+    fmap = folium.Map(tiles="OpenStreetMap", attr=OSM_CREDIT, control_scale=True, zoom_control=False, **kwargs)
+    Control("Zoom", position="topleft", zoomInTitle="Zoom avant", zoomOutTitle="Zoom arrière").add_to(fmap)
+    return fmap
+
+
+def place_map(points: Iterable[tuple[float, float, str]]) -> folium.Map:
+    """A small map with a pin per (lat, lon, label)."""
+    points = list(points)
+    centre = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+    fmap = _french_map(location=centre, zoom_start=13)
+    for lat, lon, label in points:
+        folium.Marker((lat, lon), tooltip=label, popup=label).add_to(fmap)
+    return fmap
+
+
+def _at(minutes: int) -> datetime:
+    return _AXIS_DAY + timedelta(minutes=minutes)
+
+
+def timetable_frame(instance: Instance, plan: Plan, week: int | None = 0) -> pd.DataFrame:
+    """One row per consultation or drive of the week: unit, day, start, end, what, where."""
+    rows: list[dict[str, Any]] = []
+    for tour in tours_of_week(plan, week):
+        unit = instance.unit(tour.unit_id)
+        day = day_label(tour.date)
+        previous = tour.leave_depot
+        sessions: list[Session] = list(tour.sessions)
+        for session in sessions:
+            name = instance.commune(session.insee).name
+            if unit.kind is UnitKind.BUS and session.arrival > previous:
+                rows.append(_row(unit.name, tour.date, day, previous, session.arrival, "trajet", "Trajet"))
+            rows.append(_row(unit.name, tour.date, day, session.start, session.end, "consultation", name))
+            previous = session.departure
+        if unit.kind is UnitKind.BUS and sessions and tour.back_at_depot > previous:
+            rows.append(_row(unit.name, tour.date, day, previous, tour.back_at_depot, "trajet", "Retour au dépôt"))
+    columns = ["unité", "date", "jour", "début", "fin", "type", "lieu", "horaire", "description"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _row(unit: str, day: date, label: str, start: int, end: int, kind: str, place: str) -> dict[str, Any]:
+    return {
+        "unité": unit, "date": day, "jour": label, "début": _at(start), "fin": _at(end),
+        "type": kind, "lieu": place, "horaire": f"{hhmm(start)}–{hhmm(end)}",
+        "description": f"{label} : {place.lower() if kind == 'trajet' else place}, {hhmm(start)}–{hhmm(end)}",
+    }  # fmt: skip
+
+
+#: Height of one day's row in the week chart, in pixels (bars are 22 px high).
+ROW_STEP = 36
+
+
+def timetable_chart(frame: pd.DataFrame, unit_name: str) -> alt.LayerChart | alt.FacetChart:
+    """A Gantt chart of one unit's week: a row per day, consultations coloured by commune (a layer chart:
+    `alt.layer` gives a facet chart only for layers with facet encodings, which these have not)."""
+    data = frame[frame["unité"] == unit_name].sort_values("date")
+    order = list(dict.fromkeys(data["jour"]))
+    base = alt.Chart(data).encode(
+        y=alt.Y("jour:N", sort=order, title=None, axis=alt.Axis(description="jours de la semaine")),
+        x=alt.X("début:T", axis=alt.Axis(format="%H:%M", title="heure", description="heures de la journée")),
+        x2="fin:T",
+        tooltip=[alt.Tooltip("jour:N"), alt.Tooltip("lieu:N"), alt.Tooltip("horaire:N")],
+        description="description:N",  # what screen readers say of each bar (Vega's own text is English)
+    )
+    drives = base.transform_filter(alt.datum.type == "trajet").mark_bar(color="#BBBBBB", height=8)
+    legend = alt.Legend(orient="bottom", columns=4, description="une couleur par commune")
+    visits = (
+        base.transform_filter(alt.datum.type == "consultation")
+        .mark_bar(height=22)
+        .encode(color=alt.Color("lieu:N", title="commune", legend=legend))
+    )
+    labels = (
+        base.transform_filter(alt.datum.type == "consultation")
+        .mark_text(align="left", dx=4, color="white", fontSize=11)
+        .encode(text="lieu:N")
+    )
+    # A fixed step per day: the chart grows with its rows (never squashed bars or missing day labels).
+    return alt.layer(drives, visits, labels).properties(
+        height=alt.Step(ROW_STEP), title=unit_name,
+        description=f"Semaine de {unit_name} : une ligne par jour, une barre par séance, les trajets en gris",
+    )  # fmt: skip
+
+
+def with_problems(
+    frame: pd.DataFrame, problems: Iterable[Problem], labels: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """``frame`` with a first column holding the problems of each row (spreadsheet row = index + 2).
+
+    A problem names its column by ``labels`` (the editor's French header) when given. Problems without
+    a row are left to the caller to show above the table.
+    """
+    labels = labels or {}
+    notes: dict[int, list[str]] = {}
+    for p in problems:
+        if p.row is not None and p.row >= 2:
+            where = f"« {labels.get(p.column, p.column)} » : " if p.column else ""
+            notes.setdefault(p.row - 2, []).append(where + p.message)
+    shown = frame.reset_index(drop=True).copy()
+    if PROBLEM_COLUMN in shown.columns:
+        shown = shown.drop(columns=[PROBLEM_COLUMN])
+    shown.insert(0, PROBLEM_COLUMN, ["; ".join(notes.get(i, [])) for i in range(len(shown))])
+    return shown
+
+
+def show_week_grid(grid: WeekGrid) -> None:
+    """A week grid on screen as a table whose cells keep their lines (unit, communes, hours…)."""
+    st.html(f"<style>{_WEEK_GRID_CSS}</style><div class='tournee-week'>{grid_table_html(grid)}</div>")

@@ -1,0 +1,419 @@
+"""A proven bound of the rules: the most need any plan the validator accepts can serve.
+
+The weekly pattern is a model of regular plans (one slot a commune, the same weekday every period,
+each commune offered its nearest units); its own bounds hold only for such plans. This bound is
+over every *dated* plan instead: a linear relaxation (GLOP) with one variable per (commune, unit,
+date) a bus session could happen on and per (fixed place, date, session), under the rules that
+limit what can be served, each written so that every valid plan meets it
+(docs/architecture.md, "A bound of the rules"):
+
+- a session only where the unit may go (its places, pins and banned weekdays, site days and
+  hours, the commune's closures) and within reach of its depot in its working day;
+- a unit works on its weekdays, not on holidays, closures or days out of service;
+- at most ``sessions_per_day`` sessions a bus day (× rooms at a fixed place), one when the only
+  crews the roster can form that day are half-day ones, and one when the commune can share its day
+  with no other within ``max_drive_between_sessions``;
+- frequency: at most ⌈target⌉ visits a week, one per ``period`` weeks below weekly; never two visits
+  of a commune within ``min_gap_days`` (nor on one date);
+- crews: what the roster can give per date, week, month and weekday set
+  (`planner.crews.staffing.post_limits`, Hall's condition), a fixed place's rooms per session;
+- need served as the KPI counts it (`planner.results.kpis`): a bus commune's visits capped at its
+  target over the horizon, a place's sessions capped at its catchment's target.
+
+Looser than the pattern's bounds (regularity and the timed day are not in it), but true of every
+plan: the word "prouvée" in the summary is this bound's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from planner.domain.calendar import closed_dates
+from planner.domain.instance import NOON, Commune, Instance, Unit, UnitKind
+from planner.domain.travel_matrix import TravelMatrix
+from planner.tours.catchment import Catchment
+from planner.tours.pattern_problem import PostLimit, site_hours_fit
+from planner.tours.pattern_relaxation import Rows, integer_bound, solve_relaxation
+
+#: Slack (minutes) the validator allows on every leg; the bound allows it too, so that it never
+#: forbids what the validator accepts.
+LEG_SLACK = 1.0
+#: Visits are counted in quarters (a fortnightly commune over 5 weeks may be served 2.5 visits).
+QUARTERS = 4
+#: Up to this many variables, CP-SAT tightens the relaxation's bound on the integer model (where
+#: fractions of visits loosen it: Dieppe, 97.4 % → the integer optimum), on this deterministic budget.
+INTEGER_MODEL = 5_000
+INTEGER_BUDGET = 0.25
+#: The priority floor of the need bound is lowered by this much (a share): the plan's share comes
+#: rounded to the KPIs' four decimals, and a floor a hair above what it serves would cut it off.
+FLOOR_MARGIN = 1e-4
+#: Above this many (pair, date) variables in all, a bus day of two sessions is bounded by its count
+#: of sessions only, a commune no other may share a day with counting for both (weaker, smaller).
+MAX_DAY_PAIRS = 400_000
+#: GLOP stops within a relative tolerance of the optimum; the bound is raised by this share so that
+#: it stays above the true optimum of the relaxation.
+SOLVER_MARGIN = 1e-6
+
+#: ``day_crews(unit, day)``: the sessions a bus day can hold for want of crews (0: no crew can be
+#: formed; 1: only half-day crews); ``place_crews(unit, day, session)``: the crews a fixed place can
+#: have for one session (`planner.crews.staffing`).
+DayCrews = Callable[[Unit, date], int]
+PlaceCrews = Callable[[Unit, date, int], int]
+
+
+@dataclass(frozen=True)
+class RulesBound:
+    """Upper bounds on the need served and on the priority zones' need served, as shares of their
+    targets (the KPIs ``need_served_share`` and ``priority_need_served_share``)."""
+
+    need_share: float
+    priority_share: float | None
+
+
+def rules_bound(
+    instance: Instance,
+    travel: TravelMatrix,
+    visits: Mapping[str, float],
+    places: Mapping[str, Catchment],
+    *,
+    day_crews: DayCrews,
+    place_crews: PlaceCrews,
+    post_limits: Sequence[PostLimit] = (),
+    priority_floor: float = 0.0,
+) -> RulesBound | None:
+    """The bound of the rules for bus communes with targets ``visits`` (a week, by INSEE code) and
+    fixed places with their catchments ``places``; ``None`` when GLOP finds no optimum.
+
+    Priority zones come first: the need bound is over the plans that serve at least
+    ``priority_floor`` (a share of the priority zones' need, that of the plan it is shown with) there;
+    the priority bound is over every plan."""
+    model = _DatedModel(instance, travel, visits, places, day_crews, place_crews)
+    model.add_post_limits(post_limits)
+    need_total, priority_total = model.totals()
+    floor = max(0.0, priority_floor - FLOOR_MARGIN) * priority_total
+    need = model.solve(priority=False, priority_floor=floor if priority_total > 0 else 0.0)
+    if need is None:
+        return None
+    priority = model.solve(priority=True) if priority_total > 0 else None
+    if priority_total > 0 and priority is None:
+        return None
+    return RulesBound(
+        min(1.0, need * (1 + SOLVER_MARGIN) / need_total) if need_total else 1.0,
+        min(1.0, priority * (1 + SOLVER_MARGIN) / priority_total) if priority is not None else None,
+    )
+
+
+class _DatedModel:
+    """The relaxation's variables and rows (see the module docstring)."""
+
+    def __init__(self, instance, travel, visits, places, day_crews: DayCrews, place_crews: PlaceCrews) -> None:
+        self.instance, self.travel = instance, travel
+        self.visits, self.places = visits, places
+        rules = instance.rules
+        closed = closed_dates(rules)
+        self.dates = [d for d in rules.dates() if d not in closed]
+        self.rows = Rows(0)
+        self.value: dict[int, float] = {}  # capped-served variable -> need per unit of it
+        self.priority: dict[int, float] = {}
+        #: (unit id, date) -> the variables of its sessions (bus: a visit; place: a session's rooms)
+        self.posts: dict[tuple[str, date], list[tuple[int, float]]] = {}
+        self.tour: dict[tuple[str, date], int] = {}  # a bus day's "tour held" variable
+        self._add_bus_visits(day_crews)
+        self._add_place_sessions(place_crews)
+
+    def totals(self) -> tuple[float, float]:
+        """The targets' need and priority zones' need, as `planner.results.kpis` counts them."""
+        need = priority = 0.0
+        for insee, per_week in self.visits.items():
+            c = self.instance.commune(insee)
+            need += c.need * per_week
+            priority += c.need * per_week if c.priority else 0.0
+        for catchment in self.places.values():
+            need += catchment.need
+            priority += catchment.priority_need
+        return need, priority
+
+    def solve(self, *, priority: bool, priority_floor: float = 0.0) -> float | None:
+        """A proven bound on need (or on the priority zones' need), in people, over the plans that
+        serve at least ``priority_floor`` in priority zones: the relaxation's optimum, tightened by
+        CP-SAT on the integer model when it is small enough (`INTEGER_MODEL`)."""
+        objective = self._vector(self.priority if priority else self.value)
+        floors = [(self._vector(self.priority) * _SCALE, math.floor(priority_floor * _SCALE))] if priority_floor else []
+        solved = solve_relaxation(self.rows, objective * _SCALE, floors)
+        if solved is None:
+            return None
+        bound = (solved.bound + 1) / _SCALE  # GLOP's optimum is floored
+        if self.rows.size <= INTEGER_MODEL:
+            # Coefficients rounded up (and the floor down): the integer model's bound stays above every plan.
+            whole = [(np.ceil(c - 1e-9), f) for c, f in floors]
+            found = integer_bound(self.rows, np.ceil(objective * _SCALE - 1e-9), whole, budget=INTEGER_BUDGET)
+            if found is not None:
+                bound = min(bound, found / _SCALE)
+        return bound
+
+    def _vector(self, coefs: Mapping[int, float]) -> np.ndarray:
+        vector = np.zeros(self.rows.size)
+        for var, coef in coefs.items():
+            vector[var] = coef
+        return vector
+
+    # --- bus communes -------------------------------------------------------------------------------
+
+    def _add_bus_visits(self, day_crews: DayCrews) -> None:
+        instance, rules = self.instance, self.instance.rules
+        buses = [u for u in instance.units if u.kind is not UnitKind.FIXED]
+        day_room = {(u.id, d): day_crews(u, d) for u in buses for d in self.dates if self._works(u, d)}
+        partners = {u.id: self._partners(u) for u in buses}
+        pairs = sum(len(partners[u.id]) for u in buses for d in self.dates if day_room.get((u.id, d), 0) >= 2)
+        flows = pairs <= MAX_DAY_PAIRS
+        by_day: dict[tuple[str, date], list[tuple[int, str]]] = {}
+        for insee in sorted(self.visits):
+            commune = instance.commune(insee)
+            dated: dict[date, list[int]] = {}
+            for unit in buses:
+                if not self._may_visit(unit, commune):
+                    continue
+                for d in self.dates:
+                    if day_room.get((unit.id, d), 0) <= 0 or not self._open(unit, commune, d):
+                        continue
+                    var = self.rows.new_variable()
+                    dated.setdefault(d, []).append(var)
+                    by_day.setdefault((unit.id, d), []).append((var, insee))
+            if dated:
+                self._add_frequency(commune, dated)
+                cap, per_visit = self.visits[insee] * rules.weeks, commune.need / rules.weeks
+                visits = [v for vs in dated.values() for v in vs]
+                self._add_served(visits, cap, per_visit, per_visit if commune.priority else 0.0)
+        for (unit_id, d), members in sorted(by_day.items()):
+            unit = instance.unit(unit_id)
+            room = min(unit.sessions_per_day, day_room[unit_id, d])
+            if flows and room == 2:
+                self._add_day_pairs(members, partners[unit_id])
+            else:
+                lonely = {i for _, i in members if not any(a == i or b == i for a, b in partners[unit_id])}
+                weights = [room if i in lonely else 1 for _, i in members]
+                self.rows.add([v for v, _ in members], weights, -np.inf, room)
+            self.posts[unit_id, d] = [(v, 0.0) for v, _ in members]
+
+    def _works(self, unit: Unit, d: date) -> bool:
+        return d.weekday() in unit.days and not self.instance.rules.unit_closed(unit.id, d)
+
+    def _may_visit(self, unit: Unit, commune: Commune) -> bool:
+        """The unit may serve the commune and one session there fits its day (with the legs' slack)."""
+        if not unit.may_serve(commune.insee) or commune.site.point not in self.travel:
+            return False
+        rules = self.instance.rules
+        length = rules.session_length(unit)
+        if not site_hours_fit(commune, unit, length):
+            return False
+        depot, site = self.travel.index(unit.depot), self.travel.index(commune.site.point)
+        out = np.array([float(self.travel.minutes[depot, site])])
+        back = np.array([float(self.travel.minutes[site, depot])])
+        return bool(_one_session_fits(unit, length, rules.time_step, out, back)[0])
+
+    def _open(self, unit: Unit, commune: Commune, d: date) -> bool:
+        rules = self.instance.rules
+        return (
+            d.weekday() in commune.site.open_days
+            and rules.day_allowed(commune.insee, d.weekday(), unit.id)
+            and not rules.commune_closed(commune.insee, d)
+        )
+
+    def _add_day_pairs(self, members: list[tuple[int, str]], partners: list[tuple[str, str]]) -> None:
+        """A bus day of two sessions is one session alone or a pair that may share the day: each
+        visit is covered by its "alone" or one of its pairs, and the day holds one of them."""
+        here = {insee: var for var, insee in members}
+        cover: dict[str, list[int]] = {insee: [] for insee in here}
+        day: list[int] = []
+        for a, b in partners:
+            if a in here and b in here:
+                pair = self.rows.new_variable()
+                cover[a].append(pair)
+                cover[b].append(pair)
+                day.append(pair)
+        for insee, var in here.items():
+            alone = self.rows.new_variable()
+            day.append(alone)
+            self.rows.add([var, alone, *cover[insee]], [1, -1] + [-1] * len(cover[insee]), -np.inf, 0)
+        self.rows.add(day, [1] * len(day), -np.inf, 1)
+
+    def _partners(self, unit: Unit) -> list[tuple[str, str]]:
+        """The pairs of communes (a < b) that may share a day of ``unit``: one within
+        ``max_drive_between_sessions`` of the other (either way), and the two sessions with the
+        three drives within the working day (either order)."""
+        codes = [i for i in sorted(self.visits) if self._may_visit(unit, self.instance.commune(i))]
+        if len(codes) < 2 or unit.sessions_per_day < 2:
+            return []
+        idx = [self.travel.index(self.instance.commune(i).site.point) for i in codes]
+        hop = self.travel.minutes[np.ix_(idx, idx)]
+        depot = self.travel.index(unit.depot)
+        out = self.travel.minutes[depot, idx]
+        back = self.travel.minutes[idx, depot]
+        length = self.instance.rules.session_length(unit)
+        near = hop <= self.instance.rules.max_drive_between_sessions
+        pair = near & _two_sessions_fit(unit, length, self.instance.rules.time_step, out, hop, back)
+        pair = pair | pair.T
+        return [(codes[i], codes[j]) for i, j in zip(*np.nonzero(np.triu(pair, k=1)), strict=True)]
+
+    def _add_frequency(self, commune: Commune, dated: Mapping[date, list[int]]) -> None:
+        """At most ⌈target⌉ visits a week (one per period below weekly), never two within
+        ``min_gap_days`` nor on one date."""
+        rules = self.instance.rules
+        days = sorted(dated)
+        gap = max(1, rules.min_gap_days)
+        for i, d in enumerate(days):
+            window = [v for e in days[i:] if (e - d).days < gap for v in dated[e]]
+            if len(window) > 1:
+                self.rows.add(window, [1] * len(window), -np.inf, 1)
+        v = commune.visits_per_week
+        weeks: dict[int, list[int]] = {}
+        for d in days:
+            weeks.setdefault(rules.week_index(d), []).extend(dated[d])
+        if v >= 1:
+            cap = math.ceil(v - 1e-9)
+            for members in weeks.values():
+                if len(members) > cap:
+                    self.rows.add(members, [1] * len(members), -np.inf, cap)
+            return
+        period = max(1, round(1 / v))
+        for first in range(rules.weeks):
+            members = [x for w in range(first, first + period) for x in weeks.get(w, [])]
+            if len(members) > 1:
+                self.rows.add(members, [1] * len(members), -np.inf, 1)
+
+    def _add_served(
+        self, members: list[int], cap: float, per_unit: float, priority_per_unit: float = 0.0, coefs=None
+    ) -> None:
+        """A variable for what is served, in quarters of a visit (or session): at most ``cap`` visits
+        (rounded up to a quarter) and at most the members' sum (× ``coefs``), each visit worth
+        ``per_unit`` of need (``priority_per_unit`` in priority zones)."""
+        if cap <= 0 or not members:
+            return
+        served = self.rows.new_variable(upper=math.ceil(QUARTERS * cap - 1e-9))
+        coefs = coefs or [1] * len(members)
+        self.rows.add([served, *members], [1] + [-QUARTERS * c for c in coefs], -np.inf, 0)
+        self.value[served] = per_unit / QUARTERS
+        if priority_per_unit:
+            self.priority[served] = priority_per_unit / QUARTERS
+
+    # --- fixed places -------------------------------------------------------------------------------
+
+    def _add_place_sessions(self, place_crews: PlaceCrews) -> None:
+        """Each fixed place's sessions: a variable per (unit, date, session) scaled to its rooms."""
+        instance, rules = self.instance, self.instance.rules
+        for place, catchment in sorted(self.places.items()):
+            commune = instance.commune(place)
+            members: list[int] = []
+            for unit in instance.units:
+                if unit.kind is not UnitKind.FIXED or place not in unit.places:
+                    continue
+                if not site_hours_fit(commune, unit, rules.session_length(unit)):
+                    continue
+                for d in self.dates:
+                    if not self._works(unit, d) or not self._open(unit, commune, d):
+                        continue
+                    for session in range(unit.sessions_per_day):
+                        rooms = min(unit.rooms, place_crews(unit, d, session))
+                        if rooms <= 0:
+                            continue
+                        var = self.rows.new_variable(upper=rooms)  # the session's rooms used
+                        members.append(var)
+                        self.posts.setdefault((unit.id, d), []).append((var, 1.0))
+            cap = catchment.sessions_per_week * rules.weeks
+            if members and cap > 0:
+                self._add_served(members, cap, catchment.need / cap, catchment.priority_need / cap)
+
+    # --- crews --------------------------------------------------------------------------------------
+
+    def add_post_limits(self, limits: Sequence[PostLimit]) -> None:
+        """Tours (a bus day) and sessions' rooms (a fixed place) within what the roster can give."""
+        for limit in limits:
+            terms: list[tuple[int, float]] = []
+            for d in sorted(limit.dates):
+                for unit_id, per_tour in sorted(limit.per_tour.items()):
+                    if per_tour <= 0 or (unit_id, d) not in self.posts:
+                        continue
+                    if self.instance.unit(unit_id).kind is UnitKind.FIXED:
+                        terms += [(v, per_tour * per_room) for v, per_room in self.posts[unit_id, d]]
+                    else:
+                        terms.append((self._tour_held(unit_id, d), float(per_tour)))
+            if sum(c for _, c in terms) > limit.limit:
+                self.rows.add([v for v, _ in terms], [c for _, c in terms], -np.inf, limit.limit)
+
+    def _tour_held(self, unit_id: str, d: date) -> int:
+        """A variable at least every session of the bus day: the day's tour is held."""
+        if (unit_id, d) not in self.tour:
+            held = self.rows.new_variable()
+            for v, _ in self.posts[unit_id, d]:
+                self.rows.add([v, held], [1, -1], -np.inf, 0)
+            self.tour[unit_id, d] = held
+        return self.tour[unit_id, d]
+
+
+def _drive(minutes: np.ndarray) -> np.ndarray:
+    """A leg as the validator may time it: its minutes less the slack it allows."""
+    return np.maximum(0.0, np.asarray(minutes, dtype=float) - LEG_SLACK)
+
+
+def _on_grid(minute: np.ndarray, step: int) -> np.ndarray:
+    """The first start on the time grid at or after ``minute`` (sessions start on it)."""
+    return np.ceil(minute / step - 1e-9) * step
+
+
+def _one_session_fits(unit: Unit, length: int, step: int, out: np.ndarray, back: np.ndarray) -> np.ndarray:
+    """Whether depot → a session → depot fits the working day: the session starts on the grid after
+    the drive out, never overlaps lunch, and the drive back ends by the end of the day (a tour that
+    comes back during lunch is not concerned by the lunch rule, so the drive back is not delayed)."""
+    start, end = unit.hours.start, unit.hours.end
+    first = _on_grid(start + _drive(out), step)
+    if unit.lunch is None:
+        return first + length + _drive(back) <= end
+    morning = first + length <= unit.lunch.start
+    after = _on_grid(np.maximum(unit.lunch.end, start + _drive(out)), step)
+    return (morning & (first + length + _drive(back) <= end)) | (after + length + _drive(back) <= end)
+
+
+def _two_sessions_fit(
+    unit: Unit, length: int, step: int, out: np.ndarray, hop: np.ndarray, back: np.ndarray
+) -> np.ndarray:
+    """Whether depot → a → b → depot with two sessions fits the working day, for every (a, b).
+
+    Sessions start on the grid, each as early as the drives allow (less the validator's slack);
+    none overlaps lunch, and the hop of a gap that holds the whole lunch break is driven outside it
+    (the validator's lunch rule): both sessions in the morning, both in the afternoon, or one each
+    side. Earliest starts make every test necessary, so the bound keeps every valid day."""
+    start, end = unit.hours.start, unit.hours.end
+    o, h, b = _drive(out)[:, None], _drive(hop), _drive(back)[None, :]
+    s1 = _on_grid(start + o, step)
+    s2 = _on_grid(s1 + length + h, step)
+    if unit.lunch is None:
+        return s2 + length + b <= end
+    lunch_start, lunch_end = unit.lunch.start, unit.lunch.end
+    both_morning = (s2 + length <= lunch_start) & (s2 + length + b <= end)
+    a1 = _on_grid(np.maximum(lunch_end, start + o), step)
+    a2 = _on_grid(a1 + length + h, step)
+    both_afternoon = a2 + length + b <= end
+    split2 = _on_grid(np.maximum(lunch_end, s1 + length + unit.lunch.minutes + h), step)
+    split2 = np.where(s1 + length + h <= lunch_start, np.maximum(_on_grid(s1 + length + h, step), lunch_end), split2)
+    split = (s1 + length <= lunch_start) & (split2 + length + b <= end)
+    return both_morning | both_afternoon | split
+
+
+#: Need is in people (fractions): objectives are scaled to integers at this precision.
+_SCALE = 1e3
+
+
+def half_day_sessions(instance: Instance, unit: Unit) -> int:
+    """The most sessions of ``unit`` that fit in one half-day (morning or afternoon) with the crew's
+    set-up before and after: what a bus day crewed by half-day people can hold at most."""
+    rules = instance.rules
+    length = rules.session_length(unit)
+    setup = 2 * rules.setup_minutes
+    morning = max(0, min(NOON, unit.hours.end) - unit.hours.start - setup)
+    afternoon = max(0, unit.hours.end - max(NOON, unit.hours.start) - setup)
+    return min(unit.sessions_per_day, max(1, max(morning, afternoon) // length))

@@ -1,0 +1,204 @@
+"""Page "Planifier": plan the demo (KPIs in French figures, tables, week chart, map), failures in
+plain words with the setting to change, plans solved once per server and in the background, and the
+manual moves and pins."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from google.protobuf import text_format
+from streamlit.testing.v1 import AppTest
+
+from planner.domain.errors import MoveRefused
+from planner.domain.french import hhmm
+from planner.domain.plan import Plan
+from planner.inputs import load_territory
+from planner.planning.moves import SessionMove, move_session
+from tests.app.conftest import DEMO, TIMEOUT, button, ok, plan_demo, published_demo, run_app, set_settings
+
+
+def test_plan_the_demo_shows_kpis_tables_and_chart() -> None:
+    """Clicking "Planifier" shows every KPI with its explanation, the sessions, the rota and the week."""
+    at = plan_demo(run_app(coordinator=True))
+    ok(at)
+    labels = [m.label for m in at.metric]
+    assert "Besoin couvert" in labels and "Séances / semaine" in labels
+    assert len(labels) >= 10
+    sessions, shifts, totals = at.dataframe[-3].value, at.dataframe[-2].value, at.dataframe[-1].value
+    assert len(sessions) > 0 and {"date", "commune", "début", "fin"} <= set(sessions.columns)
+    assert len(shifts) > 0 and "nom" in shifts.columns
+    assert totals["gardes"].sum() == len(shifts)
+    rota, unit_week = [h.proto.body for h in at.get("html") if "tournee-week" in h.proto.body]
+    assert "<th>personne</th>" in rota and rota.count("<tr>") == 1 + len(load_territory(DEMO).staff)
+    assert "<th>jour</th><th>séance 1</th><th>séance 2</th>" in unit_week
+    assert [b.label for b in at.get("download_button")] == ["Imprimer la semaine 1 (A4 paysage)"]
+    assert at.get("vega_lite_chart"), "no timetable chart"
+    assert at.get("component_instance"), "no map"
+    assert any("Plan prêt" in text_format.MessageToString(s.proto, as_utf8=True) for s in at.get("status"))
+
+
+def test_kpis_are_french_figures_and_left_out_counts_agree_with_the_history() -> None:
+    """KPIs read with decimal commas; under the estimate the driving time is not shown beside the same
+    distance; the tile "Communes sous leur objectif" and the history column of the same name count the
+    same communes; the communes with a target of 0 are listed as never visited by choice."""
+    at = published_demo(weeks=2)
+    at.switch_page("app_pages/pages/planifier.py").run()
+    tiles = {m.label: m.value for m in at.metric}
+    assert "," in tiles["Séances / semaine"] and "." not in "".join(tiles.values())
+    assert tiles["Besoin couvert"].endswith("\u202f%")
+    assert "Conduite (min / semaine)" not in tiles and "Distance (km / semaine)" in tiles
+    plan = at.session_state["work"].plan
+    assert tiles["Communes sous leur objectif"] == str(len(plan.unserved))
+    never = [c for c in load_territory(DEMO).communes if c.visits_per_week == 0]
+    assert f"Communes jamais visitées, par choix ({len(never)})" in [e.label for e in at.expander]
+    at.switch_page("app_pages/pages/publier.py").run()
+    history = at.dataframe[0].value
+    assert "communes non servies" not in history.columns
+    assert list(history["communes sous leur objectif"]) == [len(plan.unserved)]
+
+
+def test_plan_without_road_data_says_so_plainly_with_the_setting_to_change(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Road times chosen, no road network in the cache and no connection (faked at the socket): the
+    page says why in full view (not inside the collapsed status box) and which setting of the app to
+    change, never a command-line option."""
+    from planner.travel.roads import cache
+
+    def no_dns(*args, **kwargs):
+        raise OSError("Name or service not known")
+
+    monkeypatch.setattr(cache.socket, "create_connection", no_dns)
+    monkeypatch.setenv("TOURNEE_CACHE", str(tmp_path / "cache"))
+    at = run_app("parametres", coordinator=True)
+    next(r for r in at.radio if r.label == "Temps de trajet").set_value("road")
+    button(at, "Appliquer").click().run()
+    plan_demo(at)
+    assert not at.exception
+    kinds = [type(child).__name__ for child in at.main.children.values()]
+    assert kinds[-2:] == ["Status", "Error"], kinds  # the message is beside the status box, not in it
+    (message,) = [e.value for e in at.error]
+    assert "réseau routier" in message and "« Paramètres »" in message and "« Temps de trajet »" in message
+    assert "--roads" not in message and "planner " not in message
+    assert at.session_state["work"].plan is None
+
+
+def test_loaded_territory_is_planned_in_the_background_and_the_click_gets_that_plan() -> None:
+    """Loading a territory starts its plan at once; « Planifier » then shows that very plan (valid)."""
+    from app_pages.ui import plan_cache
+    from planner.check.validate import validate
+
+    at = run_app("territoire", coordinator=True)
+    next(s for s in at.selectbox if s.label == "Territoire intégré").set_value("doctobus-evreux")
+    button(at, "Charger ce territoire").click().run()
+    evreux = load_territory("doctobus-evreux")
+    cache, lock = plan_cache._plan_cache()
+    with lock:
+        started = [future for (key, _), future in cache.items() if key == plan_cache.fingerprint(evreux)]
+    assert len(started) == 1, "no plan of the loaded territory under way"
+    background = started[0].result(timeout=TIMEOUT)
+    at.switch_page("app_pages/pages/planifier.py").run()
+    button(at, "Planifier").click().run()
+    ok(at)
+    assert at.session_state["work"].plan is background
+    assert validate(evreux, background) == []
+
+
+def test_a_plan_that_failed_is_not_solved_again_in_the_background_but_a_click_retries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each rerun of « Planifier » asks for a background start: after a failure it starts nothing
+    (it would fail again, for nothing), while the click solves again and shows the failure."""
+    import threading
+
+    from app_pages.ui import plan_cache
+    from planner.domain.errors import PlanningError
+
+    solves = []
+
+    def failing(instance, options, progress=None):
+        solves.append(instance.name)
+        raise PlanningError("échec voulu")
+
+    monkeypatch.setattr(plan_cache, "solve_plan", failing)
+    instance = load_territory("medicobus-dieppe").replace(name="echec-voulu")
+    options = plan_cache.default_options()
+    with pytest.raises(PlanningError):
+        plan_cache.compute_plan(instance, options)
+    for _rerun in range(3):
+        plan_cache.start_in_background(instance, options)
+    for thread in threading.enumerate():
+        if thread.name == "tournee-plan-echec-voulu":
+            thread.join(timeout=TIMEOUT)
+    assert solves == ["echec-voulu"]
+    with pytest.raises(PlanningError):
+        plan_cache.compute_plan(instance, options)  # the click
+    assert solves == ["echec-voulu"] * 2
+
+
+def _a_time_that_fits(instance, plan: Plan) -> tuple:
+    """A tour, its last session and a start 15 minutes off that the day can hold (the library says)."""
+    for tour in plan.tours:
+        last = tour.sessions[-1]
+        for start in (last.start + 15, last.start - 15):
+            try:
+                move_session(instance, plan, SessionMove(tour.unit_id, tour.date, last.insee, tour.date, start=start),
+                             today=plan.start, time_limit=1)  # fmt: skip
+            except MoveRefused:
+                continue
+            return tour, last, start
+    raise AssertionError("no session of the demo can start 15 minutes earlier or later")
+
+
+def _move(at: AppTest, key: str, to_day: date, start: str = "") -> None:
+    """Fill and send the form "Déplacer une séance" of "Planifier"."""
+    next(s for s in at.selectbox if s.label == "Séance").set_value(key)
+    next(d for d in at.date_input if d.label == "Nouveau jour").set_value(to_day)
+    next(t for t in at.text_input if t.label == "Heure de début (facultatif)").input(start)
+    plan = at.session_state["work"].plan
+    next(d for d in at.date_input if d.label.startswith("Aujourd'hui")).set_value(plan.start)
+    button(at, "Déplacer").click().run()
+
+
+def test_move_a_session_pin_and_plan_again() -> None:
+    """ "Déplacer une séance": a refused move shows its rule in French and changes nothing; an accepted
+    one shows what changed and the new plan, is kept with the inputs and re-applied after
+    "Planifier". A pin set in the editor is a setting, and the next plan honours it."""
+    at = run_app(coordinator=True)
+    set_settings(at, weeks=2)
+    plan_demo(at)
+    plan = at.session_state["work"].plan
+    tour, last, start = _a_time_that_fits(at.session_state["work"].inputs.instance(), plan)
+    key = f"{tour.unit_id}|{tour.date.isoformat()}|{last.insee}"
+    _move(at, key, tour.date + timedelta(days=6 - tour.date.weekday()))
+    [refused] = [e.value for e in at.error]
+    assert refused.startswith(
+        "Refusé : Médicobus ne travaille pas le dimanche (règle UNIT_DAY)\n\nDéplacement demandé : "
+    )
+    assert at.session_state["work"].plan == plan
+
+    _move(at, key, tour.date, hhmm(start))
+    ok(at)
+    assert any("Séance déplacée" in s.value for s in at.success)
+    work = at.session_state["work"]
+    moved = next(t for t in work.plan.tours if t.key == tour.key)
+    assert any(s.insee == last.insee and s.start == start for s in moved.sessions)
+    assert len(work.inputs.moves) == 1
+    plan_demo(at)
+    ok(at)
+    again = next(t for t in at.session_state["work"].plan.tours if t.key == tour.key)
+    assert any(s.insee == last.insee and s.start == start for s in again.sessions)
+
+    insee = plan.tours[0].sessions[0].insee
+    next(s for s in at.selectbox if s.label == "Commune" and s.key == "pin-commune").set_value(insee)
+    next(s for s in at.selectbox if s.key == "pin-day").set_value(3)
+    button(at, "Épingler").click().run()
+    ok(at)
+    assert at.session_state["work"].inputs.settings.rules["pins"] == [[insee, 3, ""]]
+    assert at.session_state["work"].plan is None
+    plan_demo(at)
+    ok(at)
+    pinned = at.session_state["work"].plan
+    assert {t.date.weekday() for t, s in pinned.sessions() if s.insee == insee} <= {3}

@@ -1,0 +1,103 @@
+"""A region study (planner.studies.region_study) on a 2-worker Dask `LocalCluster`: it equals the
+serial run, reports a failing territory, and resumes without planning finished ones again."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from planner.studies.figures import OK
+from planner.studies.region_study import RegionStudy, run_region_study
+from planner.studies.study_run import Execution
+from tests.support.paths import ROOT
+from tests.support.studies import FAST, plan_data
+
+pytestmark = pytest.mark.slow  # a region planned twice, once on a Dask cluster
+
+DIEPPE_COMMUNES = ROOT / "data" / "communes" / "medicobus-dieppe.csv"
+
+
+# --- A region on Dask ----------------------------------------------------------------------------
+
+
+BROKEN = "200000000"
+
+
+def _region_file(folder: Path) -> Path:
+    """Three real intercommunalities of the Dieppe area, four communes each, targets from need, and
+    one whose commune has a latitude outside France: that territory's file is refused."""
+    with DIEPPE_COMMUNES.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    kept = []
+    for epci in sorted({r["epci"] for r in rows}):
+        kept += [r | {"visits_per_week": ""} for r in rows if r["epci"] == epci][:4]
+    kept.append(rows[0] | {"insee": "76999", "lat": "99.5", "epci": "CC Cassée (test)", "epci_siren": BROKEN})
+    path = folder / "region.csv"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(kept)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def _without_seconds(rows: list[dict]) -> list[dict]:
+    return [{k: v for k, v in row.items() if k != "seconds"} for row in rows]
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory):
+    """The region run serially, then on a 2-worker LocalCluster."""
+    folder = tmp_path_factory.mktemp("region")
+    study = RegionStudy(str(_region_file(folder)), weeks=1, options=FAST)
+    serial = run_region_study(study, folder / "serial", execution=Execution())
+    parallel = run_region_study(study, folder / "dask", execution=Execution.local_cluster(2))
+    return study, folder, serial, parallel
+
+
+def test_region_on_a_two_worker_local_cluster_equals_the_serial_run(region):
+    _, folder, serial, parallel = region
+    assert len(parallel.run.peak_memory_mb) == 2  # both workers planned
+    assert _without_seconds(parallel.ranking) == _without_seconds(serial.ranking)
+    for row in serial.ranking:
+        if row["status"] == OK:
+            name = f"scenarios/{row['territory']}/plan.json"
+            assert plan_data(folder / "dask" / name) == plan_data(folder / "serial" / name)
+    assert [r["rank"] for r in serial.ranking] == [1, 2, 3, ""]
+    best = serial.ranking[0]
+    assert best["need_served_per_unit"] >= serial.ranking[1]["need_served_per_unit"]
+
+
+def test_a_failing_territory_is_reported_and_the_others_complete(region):
+    _, _, serial, parallel = region
+    for report in (serial, parallel):
+        assert [r["territory"] for r in report.failures] == [BROKEN]
+        reason = report.failures[0]["status"]
+        assert reason.startswith("échec :") and "ligne 2" in reason and "lat" in reason
+        assert sum(r["status"] == OK for r in report.ranking) == 3
+        assert BROKEN in report.summary and "En échec" in report.summary
+
+
+def test_a_rerun_skips_finished_territories_and_retries_failed_ones(region, tmp_path):
+    study, folder, serial, _ = region
+    messages = []
+    again = run_region_study(study, folder / "serial", execution=Execution(),
+                             progress=lambda done, total, message: messages.append(message))  # fmt: skip
+    assert again.run.skipped == 3
+    planned_now = [m for m in messages if not m.startswith("reprise")]
+    assert len(planned_now) == 1 and planned_now[0].startswith(BROKEN)  # only the failed one, again
+    assert _without_seconds(again.ranking) == _without_seconds(serial.ranking)
+
+
+def test_an_existing_dask_cluster_is_used_unchanged(region, tmp_path):
+    """`--scheduler ADDRESS`: the tasks go to that cluster (here an in-process one); same results."""
+    from distributed import LocalCluster
+
+    study, _, serial, _ = region
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as cluster:
+        remote = run_region_study(study, tmp_path / "remote", execution=Execution(scheduler=cluster.scheduler_address))
+        assert cluster.scheduler_address in remote.summary
+    assert _without_seconds(remote.ranking) == _without_seconds(serial.ranking)

@@ -1,0 +1,129 @@
+"""The weekly pattern's rules, one by one, on tiny hand-built territories."""
+
+from __future__ import annotations
+
+from planner.domain.instance import Instance, Rules, TimeWindow
+from planner.tours.greedy_pattern import greedy_pattern
+from planner.tours.pattern_problem import build_problem, period_of, visits_per_period
+from planner.tours.pattern_search import solve_pattern
+from planner.travel import travel_for
+from tests.support import builders
+from tests.support.builders import MONDAY
+
+
+def _instance(communes, unit=None, **rules) -> Instance:
+    return Instance("t", tuple(communes), (unit or builders.bus(),), (), Rules(start=MONDAY, weeks=4, **rules))
+
+
+def _solve(instance, **kwargs):
+    problem = build_problem(instance, travel_for(instance), **kwargs)
+    return problem, solve_pattern(problem, time_limit=2.0, hint=greedy_pattern(problem))
+
+
+def test_frequency_words_map_to_periods():
+    """Weekly or more is a 1-week period; fortnightly 2; monthly 4; twice a week is 2 visits a period."""
+    assert [period_of(v) for v in (2, 1, 0.5, 0.25)] == [1, 1, 2, 4]
+    assert [visits_per_period(v) for v in (2, 1, 0.5, 0.25)] == [2, 1, 1, 1]
+
+
+def test_slot_capacity_one_commune_per_slot_and_week(bus, commune):
+    """Two weekly communes and a single weekly slot: only one gets it."""
+    unit = bus(days=frozenset({0}), sessions_per_day=1)
+    instance = _instance([commune("76001", 49.95, 1.15, need=300), commune("76002", 49.85, 1.2, need=100)], unit)
+    _, pattern = _solve(instance)
+    assert [v.insee for v in pattern.visits] == ["76001"]
+
+
+def test_fortnightly_communes_share_a_slot_on_alternate_weeks(bus, commune):
+    """Two fortnightly communes fit one weekly slot, in phases 0 and 1."""
+    unit = bus(days=frozenset({0}), sessions_per_day=1)
+    communes = [commune("76001", 49.95, 1.15, visits_per_week=0.5), commune("76002", 49.85, 1.2, visits_per_week=0.5)]
+    _, pattern = _solve(_instance(communes, unit))
+    assert sorted(v.phase for v in pattern.visits) == [0, 1]
+
+
+def test_no_over_serving(commune):
+    """A monthly commune gets one visit in the 4-week cycle even when slots are free."""
+    _, pattern = _solve(_instance([commune("76001", 49.95, 1.15, visits_per_week=0.25)]))
+    assert len(pattern.visits) == 1 and pattern.visits[0].period == 4
+
+
+def test_min_gap_between_visits_of_a_twice_weekly_commune(commune):
+    """With a 3-day gap, Monday + Thursday is fine, Monday + Tuesday is not."""
+    _, pattern = _solve(_instance([commune("76001", 49.95, 1.15, visits_per_week=2)], min_gap_days=3))
+    days = sorted(v.slot.weekday for v in pattern.visits)
+    assert len(days) == 2
+    gap = days[1] - days[0]
+    assert min(gap, 7 - gap) >= 3
+
+
+def test_compact_days_keep_far_communes_on_different_days(commune):
+    """Two communes 40+ minutes apart are never the morning and afternoon of the same day."""
+    communes = [commune("76001", 49.95, 1.15), commune("76002", 49.75, 0.85)]
+    _, pattern = _solve(_instance(communes, max_drive_between_sessions=30))
+    days = {v.insee: v.slot.weekday for v in pattern.visits}
+    assert len(days) == 2 and days["76001"] != days["76002"]
+
+
+def test_site_opening_days_limit_the_slots(commune):
+    """A site open on Wednesdays only may take Wednesday slots only."""
+    instance = _instance([commune("76001", 49.95, 1.15, open_days=frozenset({2}))])
+    problem = build_problem(instance, travel_for(instance))
+    assert {s.weekday for s in problem.allowed["76001"]} == {2}
+
+
+def test_site_hours_too_short_for_a_session_exclude_it(commune):
+    """A site open two hours a day cannot host a three-hour session."""
+    c = commune("76001", 49.95, 1.15, open_hours=TimeWindow(9 * 60, 11 * 60))
+    instance = _instance([c])
+    problem = build_problem(instance, travel_for(instance))
+    assert problem.allowed["76001"] == ()
+
+
+def test_communes_out_of_reach_get_no_slot(commune):
+    """A commune too far for a session and the drive to fit in a morning or an afternoon is left out."""
+    far = commune("76002", 49.40, 1.9)  # about 1 h 40 from the depot
+    instance = _instance([commune("76001", 49.95, 1.15), far])
+    problem = build_problem(instance, travel_for(instance))
+    assert problem.allowed["76002"] == () and problem.allowed["76001"]
+
+
+def test_unstaffable_weekdays_get_no_slot(commune):
+    """A weekday the roster cannot staff is left out of the pattern."""
+    instance = _instance([commune("76001", 49.95, 1.15)])
+    problem = build_problem(instance, travel_for(instance), crews=lambda unit, day, session: int(day.weekday() != 0))
+    assert all(s.weekday != 0 for s in problem.slots)
+
+
+def test_priority_zone_comes_before_higher_need(bus, commune):
+    """A priority-zone commune with little need beats a bigger need outside the zone for the last slot."""
+    unit = bus(days=frozenset({0}), sessions_per_day=1)
+    communes = [commune("76001", 49.95, 1.15, need=900), commune("76002", 49.85, 1.2, need=10, priority=True)]
+    _, pattern = _solve(_instance(communes, unit))
+    assert [v.insee for v in pattern.visits] == ["76002"]
+
+
+def test_greedy_respects_capacity_and_targets(commune):
+    """The baseline never puts two communes in one slot-week nor exceeds a target."""
+    communes = [commune(f"760{i:02d}", 49.9 + i / 100, 1.1, visits_per_week=0.5) for i in range(12)]
+    instance = _instance(communes)
+    problem = build_problem(instance, travel_for(instance))
+    pattern = greedy_pattern(problem)
+    seen = set()
+    for v in pattern.visits:
+        for week in range(pattern.cycle_weeks):
+            if v.in_cycle_week(week):
+                assert (v.slot, week) not in seen
+                seen.add((v.slot, week))
+    assert len({v.insee for v in pattern.visits}) == len(pattern.visits)
+
+
+def test_need_tolerance_trades_a_little_need_for_much_less_driving(bus, commune):
+    """Need 100 far away or need 99 next door: strictly need-first takes the far one; 5 % tolerance the near one."""
+    unit = bus(days=frozenset({0}), sessions_per_day=1)
+    far, near = commune("76001", 50.15, 1.45, need=100), commune("76002", 49.91, 1.11, need=99)
+    picks = {}
+    for tolerance in (0, 5):
+        _, pattern = _solve(_instance([far, near], unit, need_tolerance_percent=tolerance))
+        picks[tolerance] = [v.insee for v in pattern.visits]
+    assert picks == {0: ["76001"], 5: ["76002"]}

@@ -1,0 +1,160 @@
+"""The pattern search: lexicographic need, proven bound, tolerance on need only, anytime and
+monotone in its budget, no silent fallback."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from ortools.sat.python import cp_model
+
+from planner.domain.instance import Instance, Rules
+from planner.inputs import load_territory
+from planner.planning.options import PlanOptions
+from planner.planning.pipeline import plan
+from planner.planning.search_report import search_report
+from planner.tours import pattern_search
+from planner.tours.cpsat import PRESOLVE_SHARE, configure_deterministic
+from planner.tours.greedy_pattern import greedy_pattern
+from planner.tours.pattern_problem import Pattern, build_problem
+from planner.tours.pattern_search import (
+    _Relaxation,
+    auto_time_limit,
+    budget_steps,
+    effective_budget,
+    solve_pattern,
+    tighten_bound,
+)
+from planner.travel import travel_for
+from tests.support.builders import MONDAY
+
+
+def _problem(instance: Instance):
+    return build_problem(instance, travel_for(instance))
+
+
+def test_the_budget_is_a_ladder_of_doublings():
+    """5 s is spent as 4 (a power of two); the steps double the total, so 8 s continues 4 s."""
+    assert effective_budget(5) == 4 and effective_budget(8) == 8
+    assert budget_steps(4, 100) == [1.0, 1.0, 2.0]
+    assert budget_steps(8, 100)[: len(budget_steps(4, 100))] == budget_steps(4, 100)
+    assert auto_time_limit(500) == 2 and auto_time_limit(2000) == 8 and auto_time_limit(10**6) == 32
+    assert auto_time_limit(500, priority=True) == 8 and auto_time_limit(2000, priority=True) == 32
+    # department-scale models start with a larger step (each step runs CP-SAT afresh)
+    assert budget_steps(32, 10_000) == [16.0, 16.0] and budget_steps(8, 10_000) == [8.0]
+
+
+@pytest.mark.slow  # a budget ladder: 2 s and 8 s of CP-SAT
+def test_a_longer_time_limit_never_gives_a_worse_pattern():
+    """Évreux's driving is not proven optimal in 2 s: 8 s serves at least as much need and, at equal
+    need, drives no more."""
+    instance = load_territory("doctobus-evreux")
+    instance = instance.replace(staff=(), rules=replace(instance.rules, weeks=4))
+    problem = _problem(instance)
+    greedy = greedy_pattern(problem)
+    short = solve_pattern(problem, time_limit=2, hint=greedy)
+    long = solve_pattern(problem, time_limit=8, hint=greedy)
+    assert not short.drive_proven
+    assert long.need >= short.need
+    if long.need == short.need:
+        assert long.drive <= short.drive
+
+
+def test_priority_zones_first_then_need_and_a_proven_bound(bus, commune):
+    """One weekly slot: the priority commune takes it; the bound is proven and met."""
+    unit = bus(days=frozenset({0}), sessions_per_day=1)
+    communes = [commune("76001", 49.95, 1.15, need=900), commune("76002", 49.85, 1.2, need=10, priority=True)]
+    instance = Instance("t", tuple(communes), (unit,), (), Rules(start=MONDAY, weeks=4))
+    problem = _problem(instance)
+    pattern = solve_pattern(problem, time_limit=2, hint=greedy_pattern(problem))
+    assert [v.insee for v in pattern.visits] == ["76002"]
+    assert pattern.proven and pattern.need == pattern.need_bound
+
+
+def test_the_kept_pattern_gets_a_tighter_bound_that_no_pattern_exceeds():
+    """Dieppe: the relaxation with the compact-day rule as rows bounds need below the search's
+    relaxation, and never below the proven optimum (the rows cut only fractional answers)."""
+    problem = _problem(load_territory("medicobus-dieppe"))
+    greedy = greedy_pattern(problem)
+    best = solve_pattern(problem, time_limit=4, hint=greedy)
+    assert best.proven and not any(d.priority_need for d in problem.demand.values())
+    need = sum(problem.value(v.insee, v.slot, v.phase) for v in greedy.visits)
+    assert need < best.need
+    search_bound = _Relaxation(problem).bound("need", 0)  # what the search's relaxation proves
+    loose = replace(greedy, method="cp-sat", need=need, need_bound=search_bound)
+    tight = tighten_bound(problem, loose)
+    assert best.need <= tight.need_bound < loose.need_bound
+    assert tighten_bound(problem, best) == best  # at its bound already: nothing to tighten
+
+
+def test_a_model_of_the_promising_visits_proves_nothing_for_the_others(monkeypatch):
+    """Dieppe, as if it were department-sized (one promising visit kept per commune): CP-SAT proves
+    the optimum of the smaller model, below the real one. The pattern claims no proof and its
+    bound, from the relaxation over every visit, still holds for the best pattern."""
+    problem = _problem(load_territory("medicobus-dieppe"))
+    best = solve_pattern(problem, time_limit=4, hint=greedy_pattern(problem))
+    assert best.proven
+    monkeypatch.setattr(pattern_search, "LARGE_MODEL", 0)
+    monkeypatch.setattr(pattern_search, "PER_COMMUNE", 1)
+    part = solve_pattern(problem, time_limit=4, hint=greedy_pattern(problem))
+    assert part.need < best.need <= part.need_bound
+    assert not part.proven and "parmi les visites les plus prometteuses" in " ".join(part.notes)
+
+
+def test_the_tolerance_applies_to_need_only_never_to_the_priority_weight(bus, commune):
+    """Every commune in a priority zone, a 10 % tolerance: the plan serves at least 90 % of the proven
+    bound (with a bonus for priority zones in the objective it used to give up much more)."""
+    unit = bus(days=frozenset({0, 1, 2}), sessions_per_day=1)
+    communes = [
+        commune(f"760{i:02d}", 49.9 + 0.03 * (i % 4), 1.1 + 0.04 * (i // 4), need=50 + 97 * i % 700, priority=True)
+        for i in range(12)
+    ]
+    rules = Rules(start=MONDAY, weeks=4, need_tolerance_percent=10)
+    instance = Instance("t", tuple(communes), (unit,), (), rules)
+    result = plan(instance, PlanOptions(time_limit=2))
+    assert result.kpis["need_served_share"] >= 0.9 * result.kpis["need_bound_share"] - 1e-4
+    assert result.kpis["need_served_share"] <= result.kpis["need_bound_share"] + 1e-4
+
+
+def test_the_tolerance_is_counted_from_the_proven_bound():
+    """The driving stage keeps need within the tolerance (10 %) of the best possible: proven at
+    1,000, down to 900; best found 1,000 but bounded by 1,050, down to 945; bounded by 1,200,
+    nothing is given up (the best found may already be 10 % short of the best possible)."""
+    instance = load_territory("medicobus-dieppe")
+    instance = instance.replace(rules=replace(instance.rules, need_tolerance_percent=10))
+    problem = _problem(instance)
+    model = pattern_search._PatternModel(problem, 0, _Relaxation(problem))
+    assert [model.need_floor(1000, b) for b in (1000, 1050, 1200, None)] == [900, 945, 1000, 1000]
+
+
+def test_no_silent_fallback_the_summary_says_greedy_and_why(commune, bus):
+    """A greedy pattern kept because CP-SAT found nothing better is said so, with the reason."""
+    instance = Instance("t", (commune("76001", 49.95, 1.15),), (bus(),), (), Rules(start=MONDAY, weeks=1))
+    problem = _problem(instance)
+    kept = Pattern(
+        1, (), "greedy", notes=("CP-SAT n'a rien trouvé de mieux que la méthode gloutonne en 2 s de calcul",)
+    )
+    text, kpis = search_report(problem, kept, PlanOptions())
+    assert "méthode gloutonne conservée" in text and "rien trouvé de mieux" in text
+    assert kpis == {}
+    text, _ = search_report(problem, kept, PlanOptions(method="greedy"))
+    assert "choisie dans les réglages" in text
+
+
+def test_the_summary_states_a_proven_optimum_or_the_gap(commune, bus):
+    problem = _problem(Instance("t", (commune("76001", 49.95, 1.15),), (bus(),), (), Rules(start=MONDAY, weeks=1)))
+    proven = Pattern(1, (), "cp-sat", need=100, need_bound=100, proven=True, budget=2)
+    assert "optimal prouvé" in search_report(problem, proven, PlanOptions())[0]
+    open_ = Pattern(1, (), "cp-sat", need=95, need_bound=100, proven=False, budget=2)
+    text, kpis = search_report(problem, open_, PlanOptions())
+    assert "5,0 % au plus de la borne du motif" in text and kpis["pattern_bound_share"] > 0
+
+
+def test_presolve_is_limited_to_a_share_of_the_budget():
+    solver = cp_model.CpSolver()
+    configure_deterministic(solver, time_limit=2.0, seed=0, workers=4)
+    params = solver.parameters
+    assert params.max_deterministic_time == 2.0
+    for value in (params.presolve_probing_deterministic_time_limit, params.symmetry_detection_deterministic_time_limit):
+        assert value == PRESOLVE_SHARE * 2.0
+    assert params.merge_at_most_one_work_limit < 1e8  # CP-SAT's default, which ate whole budgets

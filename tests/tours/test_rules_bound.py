@@ -1,0 +1,225 @@
+"""The bound of the rules (planner/tours/rules_bound.py): above every plan the validator accepts.
+
+Small territories are generated from a seed (buses and fixed places, priority zones, half-day
+volunteers, weekly and monthly maxima, dates off). On each: the plan `plan()` returns passes the
+validator and stays under its bound; every plan made from it by adding one more session that the
+validator still accepts stays under the bound too; and on the territories without crews, an
+exhaustive search over every dated plan (each day's sessions timed by the day routing, every plan
+re-checked by the validator) finds the exact optimum: the bound is above it, and the plan serves at
+least 99 % of it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from planner import PlanOptions, plan, validate
+from planner.domain.calendar import closed_dates
+from planner.domain.instance import DateRange, HalfDay, Instance, Point, Role, Rules, TimeWindow, Unit, UnitKind
+from planner.domain.plan import Plan
+from planner.planning.pipeline import assemble, bound_kpis
+from planner.results.kpis import Targets
+from planner.tours.day_routing import route_day
+from planner.tours.pattern_problem import reachable
+from planner.travel import travel_for
+from tests.support import builders
+
+FAST = PlanOptions(time_limit=1)
+SEEDS = range(30)
+
+
+def territory(seed: int, *, staffed: bool = True) -> Instance:
+    """A small territory of a few communes around one or two depots, drawn from ``seed``."""
+    rng = random.Random(seed)
+    n = rng.randint(3, 5)
+    communes = tuple(
+        builders.commune(
+            f"76{k:03d}",
+            49.90 + rng.uniform(-0.25, 0.25),
+            1.10 + rng.uniform(-0.35, 0.35),
+            need=rng.choice((20, 80, 150, 300, 500)),
+            visits_per_week=rng.choice((0.25, 0.5, 1.0, 1.0, 2.0)),
+            priority=rng.random() < 0.3,
+        )
+        for k in range(n)
+    )
+    units = [builders.bus("bus1", sessions_per_day=rng.choice((1, 2, 2)))]
+    if rng.random() < 0.4:
+        units.append(builders.bus("bus2", depot=Point("Dépôt 2", 49.80, 1.30), days=frozenset(rng.sample(range(5), 3))))
+    if rng.random() < 0.4:
+        place = communes[0]
+        units.append(
+            Unit(
+                "lieu",
+                "Lieu fixe",
+                UnitKind.FIXED,
+                Point("Lieu", place.lat, place.lon),
+                frozenset(rng.sample(range(5), 2)),
+                TimeWindow(8 * 60 + 30, 17 * 60 + 30),
+                TimeWindow(12 * 60 + 30, 13 * 60 + 30),
+                sessions_per_day=2,
+                crew={Role.DOCTOR: 1},
+                rooms=rng.choice((1, 2)),
+                places=(place.insee,),
+            )
+        )
+    weeks = rng.choice((1, 2))
+    rules = Rules(start=builders.MONDAY, weeks=weeks, min_gap_days=rng.choice((1, 2)), need_per_weekly_session=150)
+    staff = tuple(_person(rng, k, role, rules) for k, role in enumerate([Role.DOCTOR] * 4 + [Role.DRIVER] * 3))
+    return Instance(f"t{seed}", communes, tuple(units), staff if staffed else (), rules)
+
+
+def _person(rng: random.Random, k: int, role: Role, rules: Rules):
+    """Full weeks, mornings or afternoons only, a few weekdays; maxima and dates off at random."""
+    halves = rng.choice(((HalfDay.MORNING, HalfDay.AFTERNOON), (HalfDay.MORNING,), (HalfDay.AFTERNOON,)))
+    days = rng.sample(range(5), rng.randint(2, 5))
+    off = rules.start + timedelta(days=rng.randrange(7 * rules.weeks))
+    return builders.person(
+        f"p{k}",
+        {role},
+        availability=frozenset((d, h) for d in days for h in halves),
+        max_week=rng.randint(1, 4),
+        max_month=rng.randint(2, 8),
+        dates_off=(DateRange(off, off),) if rng.random() < 0.3 else (),
+    )
+
+
+def bound_of(instance: Instance, result: Plan) -> tuple[float, float | None]:
+    """The bound of the rules over the plans at least as good as ``result`` in priority zones."""
+    travel = travel_for(instance, "estimate")
+    found = bound_kpis(
+        instance,
+        travel,
+        Targets.of(instance, travel),
+        bool(instance.staff),
+        _limits(instance),
+        result.kpis.get("priority_need_served_share", 0.0),
+    )
+    return found["need_bound_share"], found.get("priority_bound_share")
+
+
+def _limits(instance: Instance):
+    from planner.crews.staffing import post_limits
+
+    return post_limits(instance) if instance.staff else ()
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_plan_is_valid_and_under_the_bound_of_the_rules(seed):
+    instance = territory(seed)
+    result = plan(instance, FAST)
+    assert validate(instance, result) == []
+    kpis = result.kpis
+    assert kpis["need_served_share"] <= kpis["need_bound_share"] + 1e-9
+    if "priority_bound_share" in kpis:
+        assert kpis["priority_need_served_share"] <= kpis["priority_bound_share"] + 1e-9
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_no_valid_plan_one_session_larger_beats_the_bound(seed):
+    """Each bus day of the plan gets one more session of each commune in turn (timed by the day
+    routing, the crew kept); every such plan the validator accepts stays under the bound."""
+    instance = territory(seed, staffed=False)
+    result = plan(instance, FAST)
+    travel = travel_for(instance, "estimate")
+    tried = 0
+    for tour in result.tours:
+        unit = instance.unit(tour.unit_id)
+        if unit.kind is UnitKind.FIXED:
+            continue
+        here = [instance.commune(s.insee) for s in tour.sessions]
+        for commune in instance.communes:
+            if commune in here or not reachable(instance, travel, unit, commune):
+                continue
+            day = route_day(
+                unit,
+                tour.date,
+                [*here, commune],
+                session_minutes=instance.rules.session_length(unit),
+                travel=travel,
+                time_step=instance.rules.time_step,
+                max_drive=instance.rules.max_drive_between_sessions,
+            )
+            if day.tour is None or day.dropped:
+                continue
+            tours = [t for t in result.tours if t.key != tour.key] + [replace(day.tour, date=tour.date)]
+            bigger = assemble(instance, tours, (), travel, [], 0.0)
+            if validate(instance, bigger):
+                continue
+            tried += 1
+            need, priority = bound_of(instance, bigger)
+            assert bigger.kpis["need_served_share"] <= need + 1e-9
+            if priority is not None:
+                assert bigger.kpis["priority_need_served_share"] <= priority + 1e-9
+    assert tried >= 0  # some territories have no room left: the plan itself was checked above
+
+
+def exact_optimum(instance: Instance) -> tuple[float, float]:
+    """(priority-zone need, need) of the best dated plan, priority zones first, by trying every
+    choice of sessions on every working day (one bus, no crews): each day timed by the day routing,
+    every candidate plan built and checked by the validator."""
+    travel = travel_for(instance, "estimate")
+    unit = instance.units[0]
+    closed = closed_dates(instance.rules)
+    days = [d for d in instance.rules.dates() if d.weekday() in unit.days and d not in closed]
+    communes = [c for c in instance.communes if c.visits_per_week > 0 and reachable(instance, travel, unit, c)]
+    options_of = {}
+    for d in days:
+        options = [None]
+        for size in range(1, unit.sessions_per_day + 1):
+            for group in itertools.combinations(communes, size):
+                timed = route_day(
+                    unit,
+                    d,
+                    list(group),
+                    session_minutes=instance.rules.session_length(unit),
+                    travel=travel,
+                    time_step=instance.rules.time_step,
+                    max_drive=instance.rules.max_drive_between_sessions,
+                )
+                if timed.tour is not None and not timed.dropped:
+                    options.append(replace(timed.tour, date=d))
+        options_of[d] = options
+    best = (-1.0, -1.0)
+    for choice in itertools.product(*(options_of[d] for d in days)):
+        tours = [t for t in choice if t is not None]
+        candidate = assemble(instance, tours, (), travel, [], 0.0)
+        key = (candidate.kpis.get("priority_need_served_share", 0.0), candidate.kpis["need_served_share"])
+        if key > best and validate(instance, candidate) == []:
+            best = key
+    return best
+
+
+def tiny(seed: int) -> Instance:
+    """One bus, three communes, one week of three working days, no crews: small enough to try
+    every dated plan."""
+    base = territory(seed, staffed=False)
+    bus = replace(base.units[0], days=frozenset({0, 1, 3}), sessions_per_day=2)
+    rules = replace(base.rules, weeks=1)
+    return Instance(base.name, base.communes[:3], (bus,), (), rules)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(8))
+def test_the_bound_is_above_the_exact_optimum_and_the_plan_reaches_it(seed):
+    instance = tiny(seed)
+    priority, need = exact_optimum(instance)
+    result = plan(instance, FAST)
+    kpis = result.kpis
+    assert kpis.get("priority_need_served_share", 0.0) >= priority - 1e-4  # priority zones first
+    if kpis.get("priority_need_served_share", 0.0) <= priority + 1e-4:
+        assert kpis["need_served_share"] >= 0.99 * need - 1e-4
+    assert kpis["need_bound_share"] >= need - 1e-4 or kpis.get("priority_need_served_share", 0.0) > priority
+    if "priority_bound_share" in kpis:
+        assert kpis["priority_bound_share"] >= priority - 1e-4
+
+
+def test_a_bound_is_shown_with_a_greedy_plan_too(small_instance):
+    result = plan(small_instance, replace(FAST, method="greedy"))
+    assert validate(small_instance, result) == []
+    assert result.kpis["need_served_share"] <= result.kpis["need_bound_share"] + 1e-9

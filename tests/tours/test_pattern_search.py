@@ -17,8 +17,8 @@ from planner.tours import pattern_search
 from planner.tours.cpsat import PRESOLVE_SHARE, configure_deterministic
 from planner.tours.greedy_pattern import greedy_pattern
 from planner.tours.pattern_problem import Pattern, build_problem
+from planner.tours.pattern_model import PatternModel, PatternRelaxation
 from planner.tours.pattern_search import (
-    _Relaxation,
     auto_time_limit,
     budget_steps,
     effective_budget,
@@ -80,7 +80,7 @@ def test_the_kept_pattern_gets_a_tighter_bound_that_no_pattern_exceeds():
     assert best.proven and not any(d.priority_need for d in problem.demand.values())
     need = sum(problem.value(v.insee, v.slot, v.phase) for v in greedy.visits)
     assert need < best.need
-    search_bound = _Relaxation(problem).bound("need", 0)  # what the search's relaxation proves
+    search_bound = PatternRelaxation(problem).bound("need", 0)  # what the search's relaxation proves
     loose = replace(greedy, method="cp-sat", need=need, need_bound=search_bound)
     tight = tighten_bound(problem, loose)
     assert best.need <= tight.need_bound < loose.need_bound
@@ -123,7 +123,7 @@ def test_the_tolerance_is_counted_from_the_proven_bound():
     instance = load_territory("medicobus-dieppe")
     instance = instance.replace(rules=replace(instance.rules, need_tolerance_percent=10))
     problem = _problem(instance)
-    model = pattern_search._PatternModel(problem, 0, _Relaxation(problem))
+    model = PatternModel(problem, 0, PatternRelaxation(problem))
     assert [model.need_floor(1000, b) for b in (1000, 1050, 1200, None)] == [900, 945, 1000, 1000]
 
 

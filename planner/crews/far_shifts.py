@@ -7,7 +7,7 @@ on site (`rota_rules.nearest_place_km`, whatever their preferences). The rota av
 that a coordinator can check by hand:
 
 - why the person is not at a place near home that day: no session there, none they offer, or its
-  crew already made of others (named);
+  crew already made of others (named) — and whether the far unit is one they prefer;
 - why nobody for whom the place is near took the shift instead: each such person already on duty
   that day, at their weekly or monthly maximum, or free (then the far shift was the rota's choice).
 
@@ -44,6 +44,7 @@ FAR_SHIFT_KM = 15.0
 SHOWN_NAMES = 3
 
 # What a reason states, one kind per fact that `tests/crews/test_far_shifts.py` checks in the plan.
+PREFERRED = "preferred"  # the far unit is one of the person's preferred units
 NO_SESSION = "no_session"  # the near unit has no session (at its near places) that day
 NOT_OFFERED = "not_offered"  # it has, but the person offers none of them (availability, leave)
 CREW_FULL = "crew_full"  # it has, and their roles there are held by others (named)
@@ -129,7 +130,7 @@ def explain_far_shifts(instance: Instance, tours: Sequence[Tour], shifts: Sequen
     """`far_shifts` with their reasons (`Reason`), each a fact of the plan."""
     facts = _Facts.of(instance, tours, shifts)
     return [
-        FarShift(f.shift, f.km, f.nearest_km, (*facts.near_home(f), *facts.nearer_people(f)))
+        FarShift(f.shift, f.km, f.nearest_km, (*facts.preferred(f), *facts.near_home(f), *facts.nearer_people(f)))
         for f in far_shifts(instance, tours, shifts)
     ]
 
@@ -194,6 +195,15 @@ class _Facts:
         """Whether starting at ``post`` would not be far for the person."""
         km, near = home_km(self.instance, person, unit, post), self.nearest[person.id]
         return km is not None and near is not None and km - near <= FAR_SHIFT_KM
+
+    def preferred(self, far: FarShift) -> list[Reason]:
+        """The far unit is one the person asked for (the rota then counts no extra km)."""
+        s = far.shift
+        if s.unit_id not in self.instance.person(s.staff_id).preferred_units:
+            return []
+        return [
+            Reason(PREFERRED, f"{self.instance.unit(s.unit_id).name} fait partie de ses unités préférées", s.unit_id)
+        ]
 
     def near_home(self, far: FarShift) -> list[Reason]:
         """Why the person is not at a place near home that day, one reason per unit with such a place."""

@@ -26,7 +26,7 @@ from planner.domain.french import weekday_date_fr
 from planner.domain.instance import Commune, HalfDay, Instance, Role, Staff, Unit, UnitKind, half_days_of
 from planner.domain.plan import Shift, Tour, shift_times
 from planner.domain.travel_matrix import TravelMatrix
-from planner.tours.day_routing import route_day
+from planner.tours.day_routing import route_day_by_rules
 from planner.tours.pattern_problem import reachable
 
 #: At most this many communes are tried (timed by routing) for one free session, best first; the
@@ -236,17 +236,7 @@ def _try_day(
             reasons["non essayée (limite d'essais)"] += 1
             continue
         tries += 1
-        result = route_day(
-            unit,
-            day,
-            [*here, commune],
-            session_minutes=rules.session_length(unit),
-            travel=travel,
-            usual_start=usual,
-            regularity_weight=rules.weights.regularity,
-            time_step=rules.time_step,
-            max_drive=rules.max_drive_between_sessions,
-        )
+        result = route_day_by_rules(unit, day, [*here, commune], rules, travel=travel, usual_start=usual)
         if result.dropped or result.tour is None:
             reasons["ne tient pas dans la journée"] += 1
             continue

@@ -17,7 +17,7 @@ from planner.domain.calendar import closed_dates
 from planner.domain.instance import Instance
 from planner.domain.plan import Tour
 from planner.domain.travel_matrix import TravelMatrix
-from planner.tours.day_routing import route_day
+from planner.tours.day_routing import route_day_by_rules
 
 
 @dataclass(frozen=True)
@@ -59,17 +59,7 @@ def propose_moves(
                 for c in communes
             ):
                 continue
-            result = route_day(
-                unit,
-                day,
-                communes,
-                session_minutes=rules.session_length(unit),
-                travel=travel,
-                usual_start=usual,
-                regularity_weight=rules.weights.regularity,
-                time_step=rules.time_step,
-                max_drive=rules.max_drive_between_sessions,
-            )
+            result = route_day_by_rules(unit, day, communes, rules, travel=travel, usual_start=usual)
             if result.dropped or result.tour is None:
                 continue
             moves.append(Move(tour, result.tour))

@@ -41,11 +41,13 @@ PRIORITY_SESSION_VALUE = 10_000
 STABILITY_WEIGHT = 100
 #: Roles for which continuity of care matters (the same person for the same commune).
 CARE_ROLES = frozenset({Role.DOCTOR, Role.NURSE, Role.PSYCHOLOGIST, Role.SOCIAL_WORKER})
-#: Cost (× the travel weight) of each km a shift starts farther from home than the person's nearest
-#: place (`nearest_place_km`); a km from home costs 2 (there and back). 15 km farther cost 600: three
-#: times a whole shift away from a person's fair share (fairness 20 × SCALE), so that a person is sent
-#: past a nearer unit only when none of its sessions is theirs to take, not for fairness, preferences
-#: or continuity (Orne département: a doctor who lives by her bus was sent 86 km away 8 times).
+#: Cost (× the travel weight) of each km a shift starts farther from home than the person's usual
+#: place (`usual_place_km`: their nearest, or their preferred unit's); a km from home costs 2 (there
+#: and back). 15 km farther cost 600: three times a whole shift away from a person's fair share
+#: (fairness 20 × SCALE), so that a person is sent past a nearer unit only when none of its sessions
+#: is theirs to take, not for fairness or continuity (Orne département: a doctor living by the bus
+#: they prefer was sent 86 km away 8 times). Any margin below 15 km did worse there: with the first
+#: 5 km free, 75 shifts far from home instead of 65, and fewer preferences met.
 EXTRA_KM_COST = 40
 
 MONTHS_FR = (
@@ -138,30 +140,39 @@ def serves_on_site(person: Staff, unit: Unit) -> bool:
     return any(n > 0 and role in person.roles and role not in unit.remote_roles for role, n in unit.crew.items())
 
 
-def nearest_place_km(instance: Instance, person: Staff) -> float | None:
-    """Straight-line km from the person's home to the nearest place of a unit they could serve on
-    site (`serves_on_site`, whatever their preferences); None without a home or such a unit."""
+def nearest_place_km(instance: Instance, person: Staff, units: Iterable[Unit] | None = None) -> float | None:
+    """Straight-line km from the person's home to the nearest place of a unit (of ``units``, else
+    any) they could serve on site (`serves_on_site`, whatever their preferences); None without a
+    home or such a unit."""
     if person.home is None:
         return None
     km = [
         haversine_km(person.home.lat, person.home.lon, lat, lon)
-        for unit in instance.units
+        for unit in (instance.units if units is None else units)
         if serves_on_site(person, unit)
         for lat, lon in unit_places(instance, unit)
     ]
     return min(km, default=None)
 
 
-def travel_km(
-    instance: Instance, person: Staff, unit: Unit, tour: TourOrPost, nearest: float | None
-) -> tuple[int, int]:
+def usual_place_km(instance: Instance, person: Staff) -> float | None:
+    """How far from home a shift may start without being "farther" for the person: their nearest
+    place (`nearest_place_km`) or, when they prefer units they could serve, the nearest place of
+    those, so that a shift at a unit one asked for never counts as farther. None without a home."""
+    nearest = nearest_place_km(instance, person)
+    preferred = [u for u in instance.units if u.id in person.preferred_units]
+    chosen = nearest_place_km(instance, person, preferred) if preferred else None
+    return max(nearest, chosen) if nearest is not None and chosen is not None else nearest
+
+
+def travel_km(instance: Instance, person: Staff, unit: Unit, tour: TourOrPost, usual: float | None) -> tuple[int, int]:
     """What a shift on ``tour`` costs the person in travel, in whole km: there and back from home,
-    and how much farther than their nearest place (``nearest``, `nearest_place_km`) it starts.
-    (0, 0) without a home; the soft rule `soft_travel` and the rota's greedy start both weigh these."""
+    and how much farther than their usual place (``usual``, `usual_place_km`) it starts. (0, 0)
+    without a home; the soft rule `soft_travel` and the rota's greedy start both weigh these."""
     km = home_km(instance, person, unit, tour)
     if km is None:
         return (0, 0)
-    return (round(2 * km), round(max(0.0, km - nearest)) if nearest is not None else 0)
+    return (round(2 * km), round(max(0.0, km - usual)) if usual is not None else 0)
 
 
 def tour_value(instance: Instance, tour: TourOrPost) -> int:
@@ -198,7 +209,7 @@ class RotaModel:
         self.by_tour_role: dict[tuple[str, Role], list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
         self.frozen_by_person: dict[str, list[Shift]] = defaultdict(list)
         self._offers: dict[str, int] = {}
-        self._nearest: dict[str, float | None] = {}
+        self._usual: dict[str, float | None] = {}
         self._totals: dict[str, cp_model.IntVar] = {}
         for s in self.frozen_shifts:
             self.frozen_by_person[s.staff_id].append(s)
@@ -229,11 +240,11 @@ class RotaModel:
             self._offers[person.id] = offered_tours(person, (*self.tours, *self.frozen_tours), self.units)
         return self._offers[person.id]
 
-    def nearest_km(self, person: Staff) -> float | None:
-        """The person's `nearest_place_km` (cached)."""
-        if person.id not in self._nearest:
-            self._nearest[person.id] = nearest_place_km(self.instance, person)
-        return self._nearest[person.id]
+    def usual_km(self, person: Staff) -> float | None:
+        """The person's `usual_place_km` (cached)."""
+        if person.id not in self._usual:
+            self._usual[person.id] = usual_place_km(self.instance, person)
+        return self._usual[person.id]
 
     def total_shifts(self, staff_id: str) -> cp_model.IntVar:
         """One variable per person for all their shifts (frozen included), shared by the rules."""
@@ -529,9 +540,10 @@ def soft_continuity(rm: RotaModel) -> list[Cost]:
 
 def soft_travel(rm: RotaModel) -> list[Cost]:
     """Little travel from home to where the crew reports, a bus's depot or a fixed place (great-circle
-    km, there and back), and above all no start farther than the person's nearest place
-    (`nearest_place_km`): each km farther costs `EXTRA_KM_COST`, so a person goes past a nearer unit
-    only when none of its sessions is theirs to take (`planner.crews.far_shifts` says why)."""
+    km, there and back), and above all no start farther than the person's usual place, the nearest
+    or their preferred unit's (`usual_place_km`): each km farther costs `EXTRA_KM_COST`, so a person
+    goes past a nearer unit only when none of its sessions is theirs to take (the reasons of those
+    that do: `planner.crews.far_shifts`)."""
     weight = rm.instance.rules.weights.travel
     if weight == 0:
         return []
@@ -544,7 +556,7 @@ def soft_travel(rm: RotaModel) -> list[Cost]:
             unit = rm.units[tour.key]
             if role in unit.remote_roles:
                 continue
-            km, extra = travel_km(rm.instance, person, unit, tour, rm.nearest_km(person))
+            km, extra = travel_km(rm.instance, person, unit, tour, rm.usual_km(person))
             if km > 0:
                 there_and_back.append(km * var)
             if extra > 0:
@@ -553,7 +565,7 @@ def soft_travel(rm: RotaModel) -> list[Cost]:
             text = f"{person.name} : {{value}} km aller-retour depuis son domicile"
             costs.append(Cost(RULE_TRAVEL, weight, sum(there_and_back), text))
         if farther:
-            text = f"{person.name} : {{value}} km de plus que son lieu de service le plus proche"
+            text = f"{person.name} : {{value}} km de plus que son lieu de service le plus proche ou préféré"
             costs.append(Cost(RULE_TRAVEL, weight * EXTRA_KM_COST, sum(farther), text))
     return costs
 

@@ -2,8 +2,8 @@
 
 Owns the frozen types (`instance`: communes, sites, units, staff, rules; `plan`: tours, sessions,
 shifts), the exceptions (`errors`), public holidays and closures (`calendar`), distances from
-coordinates (`geo`), the travel-matrix type (`travel_matrix`), French formatting (`french`) and the
-limits every input is held to (`limits`).
+coordinates (`geo`), the travel-matrix type (`travel_matrix`), French formatting (`french`), the
+limits every input is held to (`limits`) and the first-use imports of every face (`lazy_names`).
 
 Imports nothing of the project: every other stage may import it.
 
@@ -14,8 +14,9 @@ matrix) or the holiday tables (the calendar).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from planner.domain.lazy_names import import_on_first_use
 
 #: Each exported name by the module that defines it, imported on first use (`__getattr__`).
 _EXPORTS = {
@@ -199,12 +200,4 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.domain.plan import Plan, Session, Shift, Tour, Unserved, shift_times  # noqa: F401
     from planner.domain.travel_matrix import TravelMatrix, TravelSource, whole_minutes  # noqa: F401
 else:
-
-    def __getattr__(name: str) -> Any:
-        """An exported name, imported from its module on first use."""
-        if name not in _EXPORTS:
-            msg = f"module {__name__!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
+    __getattr__ = import_on_first_use(globals(), _EXPORTS)

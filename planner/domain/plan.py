@@ -145,6 +145,3 @@ class Plan:
     def public_sessions(self) -> list[tuple[Tour, Session]]:
         """Sessions as residents see them (`Tour.public_sessions`: parallel rooms are one)."""
         return [(t, s) for t in self.tours for s in t.public_sessions]
-
-    def shifts_of(self, tour: Tour) -> list[Shift]:
-        return [s for s in self.shifts if s.tour_key == tour.key]

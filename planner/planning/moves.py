@@ -39,7 +39,7 @@ from planner.planning.replan import (
     published_timing,
     published_travel,
 )
-from planner.tours.day_routing import route_day
+from planner.tours.day_routing import route_day_by_rules
 
 
 @dataclass(frozen=True)
@@ -347,17 +347,7 @@ def _timed(
     *,
     moved: SessionMove | None = None,
 ) -> Tour:
-    result = route_day(
-        unit,
-        day,
-        communes,
-        session_minutes=instance.rules.session_length(unit),
-        travel=travel,
-        usual_start=usual,
-        regularity_weight=instance.rules.weights.regularity,
-        time_step=instance.rules.time_step,
-        max_drive=instance.rules.max_drive_between_sessions,
-    )
+    result = route_day_by_rules(unit, day, communes, instance.rules, travel=travel, usual_start=usual)
     if result.tour is None or result.dropped:
         at = f" à {hhmm(moved.start)}" if moved is not None and moved.start is not None else ""
         if moved is None or moved.insee in result.dropped:

@@ -4,6 +4,7 @@ greedy and why (docs/architecture.md: no silent fallback)."""
 from __future__ import annotations
 
 from planner.domain.french import number_fr
+from planner.domain.instance import UnitKind
 from planner.planning.options import PlanOptions
 from planner.tours.pattern_problem import Pattern, PatternProblem
 
@@ -40,7 +41,8 @@ def search_report(
         text = f"Motif hebdomadaire (CP-SAT, {budget}) : besoin servi optimal prouvé{priority}"
         if pattern.need_bound and pattern.need < pattern.need_bound:
             gap = 100 * (pattern.need_bound - pattern.need) / pattern.need_bound
-            if tolerance and gap <= tolerance + 1e-9:
+            drives = any(u.kind is not UnitKind.FIXED for u in problem.instance.units)
+            if tolerance and drives and gap <= tolerance + 1e-9:
                 text += f", dont {number_fr(gap)} % cédé pour moins conduire (tolérance {tolerance} %)"
             else:  # the bound is that of the days before those no crew could take were set aside
                 text += f", à {number_fr(gap)} % de la borne du motif avant les jours écartés faute d'équipe"

@@ -13,17 +13,18 @@ output tables load.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from planner.domain.lazy_names import import_on_first_use
 
 #: Each exported name by the module that defines it, imported on first use (`__getattr__`).
 _EXPORTS = {
+    "cancelled_sessions": "planner.publish.event_ledger",
+    "commune_feed_name": "planner.publish.feed_names",
+    "slug": "planner.publish.feed_names",
+    "webcal_url": "planner.publish.feed_names",
     "FeedIndex": "planner.publish.feeds",
-    "cancelled_sessions": "planner.publish.feeds",
-    "commune_feed_name": "planner.publish.feeds",
     "publish_feeds": "planner.publish.feeds",
-    "slug": "planner.publish.feeds",
-    "webcal_url": "planner.publish.feeds",
     "write_atomic": "planner.publish.files",
     "instance_fingerprint": "planner.publish.fingerprint",
     "write_outputs": "planner.publish.outputs",
@@ -61,14 +62,9 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # what type checkers see: the names themselves
-    from planner.publish.feeds import (  # noqa: F401
-        FeedIndex,
-        cancelled_sessions,
-        commune_feed_name,
-        publish_feeds,
-        slug,
-        webcal_url,
-    )
+    from planner.publish.event_ledger import cancelled_sessions  # noqa: F401
+    from planner.publish.feed_names import commune_feed_name, slug, webcal_url  # noqa: F401
+    from planner.publish.feeds import FeedIndex, publish_feeds  # noqa: F401
     from planner.publish.files import write_atomic  # noqa: F401
     from planner.publish.fingerprint import instance_fingerprint  # noqa: F401
     from planner.publish.outputs import write_outputs  # noqa: F401
@@ -101,12 +97,4 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.publish.store import DB_NAME, PlanStore  # noqa: F401
     from planner.publish.subscriptions import private_feed_path, subject_label  # noqa: F401
 else:
-
-    def __getattr__(name: str) -> Any:
-        """An exported name, imported from its module on first use."""
-        if name not in _EXPORTS:
-            msg = f"module {__name__!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
+    __getattr__ = import_on_first_use(globals(), _EXPORTS)

@@ -16,22 +16,11 @@ from pathlib import Path
 import segno
 
 from planner.domain.french import WEEKDAYS_FR, date_fr, hhmm, setup_fr
-from planner.domain.instance import Instance, Role
-from planner.domain.plan import Plan, Session, Tour
-from planner.publish.feeds import (
-    COORDINATOR_FEED,
-    PRIVATE_DIR,
-    PUBLIC_DIR,
-    WHAT_TO_BRING,
-    PrivateFolder,
-    commune_feed_name,
-    public_url,
-    readable_private_folder,
-    services_fr,
-    site_of,
-    slug,
-)
-from planner.publish.files import write_atomic
+from planner.domain.instance import Instance
+from planner.domain.plan import Plan, Session
+from planner.publish.feed_events import WHAT_TO_BRING, services_fr, site_of
+from planner.publish.feed_names import PrivateFolder, commune_feed_name, public_url, readable_private_folder, slug
+from planner.publish.files import COORDINATOR_FEED, PRIVATE_DIR, PUBLIC_DIR, write_atomic
 from planner.publish.safe_csv import write_csv
 from planner.results.week_views import WeekGrid, rota_grid, unit_week
 
@@ -135,17 +124,6 @@ def commune_poster(instance: Instance, plan: Plan, insee: str, *, base_url: str 
 en cas d'urgence, appelez le 15.</p>
 """
     return _page(f"{commune.name} — passages de l'unité mobile de santé", body)
-
-
-def _crew_text(instance: Instance, plan: Plan, tour: Tour) -> str:
-    parts = []
-    for s in sorted(plan.shifts_of(tour), key=lambda s: list(Role).index(s.role)):
-        try:
-            name = instance.person(s.staff_id).name
-        except KeyError:
-            name = s.staff_id
-        parts.append(f"{s.role.label_fr} : {name}")
-    return " ; ".join(parts) or "équipe non affectée"
 
 
 def grid_table_html(grid: WeekGrid) -> str:

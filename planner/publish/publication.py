@@ -44,9 +44,10 @@ from pathlib import Path
 from planner.domain.errors import PlanningError, TourneeError
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
+from planner.publish.event_ledger import LedgerEntry
 from planner.publish.files import COORDINATOR_FEED, PRIVATE_DIR, PUBLIC_DIR, write_atomic
 from planner.publish.plan_inputs import PlanInputs
-from planner.publish.store import LedgerEntry, PlanStore
+from planner.publish.store import PlanStore
 
 LOCK_FILE = "publication.lock"
 VERSIONS_DIR = "versions"

@@ -11,10 +11,9 @@ the settings, the solver options and the accepted changes, so that another proce
 instance to re-plan, diff or re-publish it. Versions saved by the first format of the store (schema
 "1") have no inputs: they still load, are shown as such, and refuse what needs the inputs.
 
-The event ledger remembers, for every calendar event UID ever published, its SEQUENCE, a hash of its
-content and what is needed to write it again: `planner.publish.feeds` bumps SEQUENCE when an event
-changes and keeps removed events in the feeds as cancelled, which calendar clients need to update
-subscribers (icalendar itself tracks neither).
+The event ledger (`planner.publish.event_ledger`) remembers, for every calendar event UID ever
+published, its SEQUENCE, a hash of its content and what is needed to write it again. The file itself —
+its tables, migrations and connections — is `planner.publish.store_schema`.
 """
 
 from __future__ import annotations
@@ -23,9 +22,7 @@ import hmac
 import json
 import secrets
 import sqlite3
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,64 +32,14 @@ from planner.domain.errors import TourneeError
 from planner.domain.french import hhmm
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
+from planner.publish.event_ledger import LedgerEntry, read_ledger, write_ledger
 from planner.publish.fingerprint import instance_fingerprint
 from planner.publish.plan_inputs import PlanInputs, describe_inputs
 from planner.publish.plan_json import plan_from_json, plan_to_json
+from planner.publish.store_schema import connect, prepare, transaction
 from planner.results.plan_diff import PlanDiff, diff_plans
 
 DB_NAME = "tournee.sqlite"
-STORE_SCHEMA = "2"
-
-_SCHEMA_SQL = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS versions (
-    version INTEGER PRIMARY KEY AUTOINCREMENT,
-    created TEXT NOT NULL,
-    fingerprint TEXT NOT NULL,
-    note TEXT NOT NULL,
-    instance_name TEXT NOT NULL,
-    plan_json TEXT NOT NULL,
-    labels_json TEXT NOT NULL,
-    tours INTEGER NOT NULL,
-    sessions INTEGER NOT NULL,
-    shifts INTEGER NOT NULL,
-    unserved INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS files (sha256 TEXT PRIMARY KEY, content BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS version_sessions (
-    version INTEGER NOT NULL REFERENCES versions(version),
-    unit TEXT NOT NULL,
-    date TEXT NOT NULL,
-    insee TEXT NOT NULL,
-    start TEXT NOT NULL,
-    end TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS version_sessions_by_commune ON version_sessions (insee, date);
-CREATE TABLE IF NOT EXISTS publications (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    version INTEGER NOT NULL REFERENCES versions(version),
-    published TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS tokens (subject TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE, created TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS ical_events (
-    uid TEXT PRIMARY KEY,
-    sequence INTEGER NOT NULL,
-    hash TEXT NOT NULL,
-    feeds TEXT NOT NULL,
-    event_json TEXT NOT NULL,
-    cancelled INTEGER NOT NULL,
-    updated TEXT NOT NULL
-);
-"""
-
-#: Columns added by schema "2" (the table definitions above are those of schema "1").
-_SCHEMA_2_COLUMNS = (
-    "ALTER TABLE versions ADD COLUMN start TEXT",
-    "ALTER TABLE versions ADD COLUMN weeks INTEGER",
-    "ALTER TABLE versions ADD COLUMN inputs_json TEXT",
-    "ALTER TABLE publications ADD COLUMN folder TEXT",
-    "ALTER TABLE publications ADD COLUMN base_url TEXT",
-)
 
 
 @dataclass(frozen=True)
@@ -132,22 +79,6 @@ class PublicationInfo:
     base_url: str | None = None
 
 
-@dataclass(frozen=True)
-class LedgerEntry:
-    """What the store remembers of one published calendar event.
-
-    ``event`` is the JSON-ready data `planner.publish.feeds` needs to write the event again (so that a
-    removed event can still be published as cancelled); ``feeds`` are the feeds it appeared in.
-    """
-
-    uid: str
-    sequence: int
-    content_hash: str
-    feeds: tuple[str, ...]
-    event: Mapping[str, Any]
-    cancelled: bool = False
-
-
 def _labels(instance: Instance) -> dict[str, dict[str, str]]:
     """Display names kept with each version so that history and diffs read well without the inputs."""
     return {
@@ -161,51 +92,8 @@ def _session_rows(version: int, plan: Plan) -> list[tuple[Any, ...]]:
     return [(version, t.unit_id, t.date.isoformat(), s.insee, hhmm(s.start), hhmm(s.end)) for t, s in plan.sessions()]
 
 
-def _not_a_workspace(path: Path, exc: Exception) -> TourneeError:
-    return TourneeError(
-        f"{path} : ce fichier n'est pas un espace de travail Tournée, ou il est abîmé ({exc}) ; "
-        "attendu : le fichier tournee.sqlite créé par « planner publish » (choisissez un autre --workspace)"
-    )
-
-
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def _create(conn: sqlite3.Connection) -> None:
-    """The tables of schema "1", statement by statement (``executescript`` would commit)."""
-    for statement in _SCHEMA_SQL.split(";"):
-        if statement.strip():
-            conn.execute(statement)
-
-
-def _migrate_to_2(conn: sqlite3.Connection) -> None:
-    """Schema "1" → "2": horizon and inputs per version, folder per publication (old rows: no inputs)."""
-    for statement in _SCHEMA_2_COLUMNS:
-        conn.execute(statement)
-    for version, text in conn.execute("SELECT version, plan_json FROM versions").fetchall():
-        data = json.loads(text)
-        conn.execute("UPDATE versions SET start=?, weeks=? WHERE version=?", (data["start"], data["weeks"], version))
-
-
-#: Seconds a new workspace waits for another process to finish switching it to WAL.
-WAL_SWITCH_SECONDS = 30.0
-
-
-def _use_wal(conn: sqlite3.Connection) -> None:
-    """Put the file in WAL mode (readers never wait for a writer). Two processes opening a new
-    workspace at once both try; SQLite answers "locked" at once to one of them, without its busy
-    timeout, so that one waits until the other has switched."""
-    deadline = time.monotonic() + WAL_SWITCH_SECONDS
-    while True:
-        try:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() >= deadline:
-                raise
-            time.sleep(0.05)
 
 
 #: Bytes of randomness of a subscription token (`secrets.token_urlsafe`): 24 bytes = 192 bits.
@@ -231,55 +119,7 @@ class PlanStore:
             raise TourneeError(msg)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._clock = clock
-        with self._connect() as conn:
-            _use_wal(conn)
-        with self._transaction() as conn:
-            _create(conn)
-            row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            found = row[0] if row else None
-            if found in (None, "1"):  # a new store is made as "1", then migrated like an old one
-                _migrate_to_2(conn)
-                conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (STORE_SCHEMA,))
-            elif found != STORE_SCHEMA:
-                msg = (
-                    f"l'espace de travail {self.path} a le format {found} alors que cette version de Tournée "
-                    f"lit le format {STORE_SCHEMA} : ouvrez-le avec la version de Tournée qui l'a écrit"
-                )
-                raise TourneeError(msg)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection; a file that is not a Tournée workspace is refused in French (`TourneeError`)."""
-        try:
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise TourneeError(f"{self.path} : ouverture impossible ({exc})") from None
-        try:
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            yield conn
-        except sqlite3.OperationalError as exc:
-            if not any(word in str(exc) for word in ("locked", "unable to open", "readonly", "disk")):
-                raise _not_a_workspace(self.path, exc) from None
-            raise TourneeError(
-                f"{self.path} : base de données inaccessible ({exc}) ; réessayez ou vérifiez les droits"
-            ) from None
-        except sqlite3.DatabaseError as exc:
-            raise _not_a_workspace(self.path, exc) from None
-        finally:
-            conn.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: all of it is kept, or none of it."""
-        with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        prepare(self.path)
 
     def _now(self) -> str:
         return self._clock().astimezone(UTC).isoformat(timespec="seconds")
@@ -301,7 +141,7 @@ class PlanStore:
                 )
                 raise TourneeError(msg)
             inputs_json = json.dumps(inputs.to_dict(), ensure_ascii=False, sort_keys=True)
-        with self._transaction() as conn:
+        with transaction(self.path) as conn:
             if inputs is not None:
                 conn.executemany(
                     "INSERT OR IGNORE INTO files (sha256, content) VALUES (?, ?)",
@@ -338,7 +178,7 @@ class PlanStore:
             raise TourneeError(msg)
 
     def _column(self, version: int, column: str) -> Any:
-        with self._connect() as conn:
+        with connect(self.path) as conn:
             self._require(conn, version)
             return conn.execute(f"SELECT {column} FROM versions WHERE version=?", (version,)).fetchone()[0]
 
@@ -352,7 +192,7 @@ class PlanStore:
 
     def file_bytes(self, digest: str) -> bytes | None:
         """A stored input file by its SHA-256, or None."""
-        with self._connect() as conn:
+        with connect(self.path) as conn:
             row = conn.execute("SELECT content FROM files WHERE sha256=?", (digest,)).fetchone()
         return None if row is None else bytes(row[0])
 
@@ -379,7 +219,7 @@ class PlanStore:
     def history(self) -> list[VersionInfo]:
         """Every saved version, oldest first."""
         current = self.published_version()
-        with self._connect() as conn:
+        with connect(self.path) as conn:
             rows = conn.execute(
                 "SELECT version, created, fingerprint, note, instance_name, tours, sessions, shifts, unserved,"
                 " start, weeks, inputs_json FROM versions ORDER BY version"
@@ -425,17 +265,17 @@ class PlanStore:
         """Record that ``version`` is now published in ``folder``, with the ledger entries it changed,
         in one transaction (`planner.publish.publication` calls it once the folder is in place)."""
         when = (published or self._clock()).astimezone(UTC).isoformat(timespec="seconds")
-        with self._transaction() as conn:
+        with transaction(self.path) as conn:
             self._require(conn, version)
             conn.execute(
                 "INSERT INTO publications (version, published, folder, base_url) VALUES (?, ?, ?, ?)",
                 (version, when, folder, base_url),
             )
-            _write_ledger(conn, ledger, when)
+            write_ledger(conn, ledger, when)
 
     def last_publication(self) -> PublicationInfo | None:
         """The latest publication, or None when nothing was published yet."""
-        with self._connect() as conn:
+        with connect(self.path) as conn:
             row = conn.execute(
                 "SELECT version, published, folder, base_url FROM publications ORDER BY id DESC LIMIT 1"
             ).fetchone()
@@ -454,17 +294,13 @@ class PlanStore:
 
     def event_ledger(self) -> dict[str, LedgerEntry]:
         """Every event UID ever published, with its last SEQUENCE, content hash and data."""
-        with self._connect() as conn:
-            rows = conn.execute("SELECT uid, sequence, hash, feeds, event_json, cancelled FROM ical_events").fetchall()
-        return {
-            uid: LedgerEntry(uid, seq, h, tuple(json.loads(feeds)), json.loads(event), bool(cancelled))
-            for uid, seq, h, feeds, event, cancelled in rows
-        }
+        with connect(self.path) as conn:
+            return read_ledger(conn)
 
     def update_event_ledger(self, entries: Iterable[LedgerEntry]) -> None:
         """Record (insert or replace) ledger entries, all in one transaction."""
-        with self._transaction() as conn:
-            _write_ledger(conn, entries, self._now())
+        with transaction(self.path) as conn:
+            write_ledger(conn, entries, self._now())
 
     # -- private subscription tokens
 
@@ -475,7 +311,7 @@ class PlanStore:
         app: 192 random bits (`secrets.token_urlsafe`), so that it cannot be guessed.
         """
         wanted = list(dict.fromkeys(subjects))
-        with self._transaction() as conn:
+        with transaction(self.path) as conn:
             known = dict(conn.execute("SELECT subject, token FROM tokens").fetchall())
             for subject in wanted:
                 if subject not in known:
@@ -488,14 +324,14 @@ class PlanStore:
 
     def tokens(self) -> dict[str, str]:
         """Every subject's token."""
-        with self._connect() as conn:
+        with connect(self.path) as conn:
             return dict(conn.execute("SELECT subject, token FROM tokens ORDER BY subject").fetchall())
 
     def revoke(self, subject: str) -> str:
         """Replace the token of ``subject`` by a new one and return it: the old one opens nothing more
         (its private folder goes at the next publication)."""
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        with self._transaction() as conn:
+        with transaction(self.path) as conn:
             conn.execute(
                 "INSERT INTO tokens (subject, token, created) VALUES (?, ?, ?) ON CONFLICT(subject) DO UPDATE"
                 " SET token=excluded.token, created=excluded.created",
@@ -510,18 +346,3 @@ class PlanStore:
             if hmac.compare_digest(known.encode(), token.encode()):
                 found = subject
         return found
-
-
-def _write_ledger(conn: sqlite3.Connection, entries: Iterable[LedgerEntry], when: str) -> None:
-    rows = [
-        (e.uid, e.sequence, e.content_hash, json.dumps(list(e.feeds)), json.dumps(e.event, ensure_ascii=False),
-         int(e.cancelled), when)
-        for e in entries
-    ]  # fmt: skip
-    conn.executemany(
-        "INSERT INTO ical_events (uid, sequence, hash, feeds, event_json, cancelled, updated)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(uid) DO UPDATE SET sequence=excluded.sequence,"
-        " hash=excluded.hash, feeds=excluded.feeds, event_json=excluded.event_json,"
-        " cancelled=excluded.cancelled, updated=excluded.updated",
-        rows,
-    )

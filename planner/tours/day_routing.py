@@ -157,6 +157,30 @@ def route_day(
     )
 
 
+def route_day_by_rules(
+    unit: Unit,
+    day,
+    communes: list[Commune],
+    rules: Rules,
+    *,
+    travel: TravelMatrix,
+    usual_start: Mapping[str, int] | None = None,
+) -> DayResult:
+    """`route_day` as the planner calls it: the session length of ``unit``, the regularity weight, the
+    time grid and the longest drive between sessions of ``rules``."""
+    return route_day(
+        unit,
+        day,
+        communes,
+        session_minutes=rules.session_length(unit),
+        travel=travel,
+        usual_start=usual_start,
+        regularity_weight=rules.weights.regularity,
+        time_step=rules.time_step,
+        max_drive=rules.max_drive_between_sessions,
+    )
+
+
 def fixed_session_times(unit: Unit, rules: Rules) -> list[tuple[int, int]]:
     """When each session of a fixed place's day takes place: one after the other from the start of
     the day (rounded up to the time grid), a session that would cross the lunch break starting after

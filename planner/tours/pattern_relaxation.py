@@ -130,3 +130,34 @@ def integer_bound(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None  # CP-SAT's bound means nothing before it has a solution
     return math.floor(solver.best_objective_bound + 1e-6)
+
+
+def relaxation_optimum(rows: Rows, objective: np.ndarray, floors: list[tuple[np.ndarray, float]]) -> float | None:
+    """The optimum of the same linear program as `solve_relaxation` (``objective · x``, bounds,
+    ``rows``, floors), by HiGHS's interior-point method through scipy, for models too large for GLOP
+    (measured on the bound of the rules of the Orne département, 49,246 variables: GLOP 112 s, HiGHS's
+    simplex 30 s, its interior point 8.3 s, one core busy beside). ``None`` when it finds no optimum."""
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_matrix, vstack
+
+    shape = (len(rows.low), rows.size)
+    matrix = csr_matrix((rows.coefs, (rows.rows, rows.cols)), shape=shape)
+    high, low = np.asarray(rows.high, dtype=float), np.asarray(rows.low, dtype=float)
+    parts, limits = [matrix[np.isfinite(high)]], [high[np.isfinite(high)]]
+    if np.isfinite(low).any():
+        parts.append(-matrix[np.isfinite(low)])
+        limits.append(-low[np.isfinite(low)])
+    for coefs, floor in floors:
+        parts.append(csr_matrix(-np.asarray(coefs, dtype=float)[None, :]))
+        limits.append(np.array([-float(floor)]))
+    upper = np.ones(rows.size)
+    for index, value in rows.upper.items():
+        upper[index] = value
+    found = linprog(
+        -np.asarray(objective, dtype=float),
+        A_ub=vstack(parts).tocsr(),
+        b_ub=np.concatenate(limits),
+        bounds=[(0.0, float(u)) for u in upper],
+        method="highs-ipm",
+    )
+    return -float(found.fun) if found.status == 0 and found.fun is not None else None

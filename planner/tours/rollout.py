@@ -9,7 +9,7 @@ from planner.domain.french import weekday_date_fr
 from planner.domain.instance import Commune, Instance, Unit, UnitKind
 from planner.domain.plan import Tour
 from planner.domain.travel_matrix import TravelMatrix
-from planner.tours.day_routing import DayResult, fixed_day, route_day
+from planner.tours.day_routing import DayResult, fixed_day, route_day_by_rules
 from planner.tours.pattern_problem import Crews, Pattern, Visit, any_crew
 
 
@@ -72,16 +72,8 @@ def roll_out(
             key = (unit.id, day.weekday(), tuple(c.insee for c in communes))
             if key not in timed:
                 usual_start = {c.insee: usual.get((unit.id, day.weekday(), c.insee), 0) for c in communes}
-                timed[key] = route_day(
-                    unit,
-                    day,
-                    list(communes),
-                    session_minutes=rules.session_length(unit),
-                    travel=travel,
-                    usual_start=usual_start,
-                    regularity_weight=rules.weights.regularity,
-                    time_step=rules.time_step,
-                    max_drive=rules.max_drive_between_sessions,
+                timed[key] = route_day_by_rules(
+                    unit, day, list(communes), rules, travel=travel, usual_start=usual_start
                 )
         return timed
 

@@ -17,13 +17,13 @@ network's names (`roads`: osmnx, NetworkX and SciPy, slow to import) are importe
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from planner.domain.errors import TourneeError
 from planner.domain.geo import BUS_TOP_SPEED_KMH, haversine_km
 from planner.domain.instance import Commune, Instance, Point, Unit, UnitKind
+from planner.domain.lazy_names import import_on_first_use
 from planner.domain.limits import MAX_TRAVEL_PLACES
 from planner.domain.travel_matrix import TravelMatrix, TravelSource
 from planner.travel.estimate import EstimateSource
@@ -55,15 +55,7 @@ __all__ = [
 if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.travel.roads import CacheInfo, PlacesOffRoad, cache_info, clear_cache, fetch_graph
 else:
-
-    def __getattr__(name: str) -> Any:
-        """A name of `_EXPORTS`, imported from its module on first use."""
-        if name not in _EXPORTS:
-            msg = f"module {__name__!r} has no attribute {name!r}"
-            raise AttributeError(msg)
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
+    __getattr__ = import_on_first_use(globals(), _EXPORTS)
 
 
 def _in_reach(instance: Instance, unit: Unit, commune: Commune) -> bool:

@@ -34,12 +34,14 @@ def assert_fact(instance: Instance, plan: Plan, far: F.FarShift, reason: F.Reaso
     posts = posts_of(instance, plan.tours)
     on_day = [p for p in posts if p.unit_id == reason.unit_id and p.date == s.date]
     near_posts = [p for p in on_day if _near(instance, s.staff_id, reason.unit_id, p)]
-    me, unit = instance.person(s.staff_id), instance.unit(reason.unit_id)
+    me, unit = instance.person(s.staff_id), instance.unit(reason.unit_id or s.unit_id)
     held = Counter((x.post_key, x.role) for x in plan.shifts)
     week = Counter((x.staff_id, iso_week(x.date)) for x in plan.shifts)
     month = Counter((x.staff_id, month_of(x.date)) for x in plan.shifts)
     on_duty = {(x.staff_id, x.date) for x in plan.shifts}
-    if reason.kind == F.NO_SESSION:
+    if reason.kind == F.PREFERRED:
+        assert reason.unit_id == s.unit_id and s.unit_id in me.preferred_units
+    elif reason.kind == F.NO_SESSION:
         assert near_posts == []
     elif reason.kind == F.NOT_OFFERED:
         assert near_posts and all(ineligibility(me, p, r, unit) for p in near_posts for r in me.roles & set(unit.crew))
@@ -153,3 +155,19 @@ def test_reasons_of_a_solved_rota_are_facts_of_its_plan():
         assert far.reasons
         for reason in far.reasons:
             assert_fact(instance, plan, far, reason)
+
+
+def test_a_far_shift_on_a_preferred_unit_says_so():
+    """dn prefers busb: its far shifts there say so first (the KPI still counts them: 50 km from a
+    nearer place), those on busd do not."""
+    instance = far_instance()
+    plan = far_plan(instance)
+    fond = replace(instance.person("dn"), preferred_units=frozenset({"busb"}))
+    instance = instance.replace(staff=(fond, *instance.staff[1:]))
+    explained = F.explain_far_shifts(instance, plan.tours, plan.shifts)
+    assert len(explained) == 6
+    for far in explained:
+        assert (far.reasons[0].kind == F.PREFERRED) is (far.shift.unit_id == "busb")
+        for reason in far.reasons:
+            assert_fact(instance, plan, far, reason)
+    assert "Bus busb fait partie de ses unités préférées" in explained[0].reason_text

@@ -294,8 +294,15 @@ def test_travel_sends_nobody_past_a_nearer_unit_for_fairness(bus, person):
     staff[2] = replace(staff[2], availability=no_wednesday)
     sent, [penalty] = far(instance_of(staff, units=units, weeks=1))
     assert [k for k, _ in sent] == [f"busb/{day(0, 2).isoformat()}"]
-    assert penalty.explanation.endswith("50 km de plus que son lieu de service le plus proche")
+    assert penalty.explanation.endswith("50 km de plus que son lieu de service le plus proche ou préféré")
     assert penalty.amount == 50 * R.EXTRA_KM_COST
+    # the unit one asks for is not "farther": n2 prefers busb, and takes Wednesday (and another day,
+    # for fairness) at no extra cost
+    staff[1] = replace(staff[1], preferred_units=frozenset({"busb"}))
+    instance = instance_of(staff, units=units, weeks=1)
+    assert R.nearest_place_km(instance, staff[1]) == 0.0 and 49 < R.usual_place_km(instance, staff[1]) < 51
+    sent, extra = far(instance)
+    assert {who for _, who in sent} == {"n2"} and f"busb/{day(0, 2).isoformat()}" in dict(sent) and extra == []
 
 
 def test_stability_keeps_published_shifts(person):

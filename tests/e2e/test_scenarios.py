@@ -46,7 +46,7 @@ def test_every_tour_has_its_crew(dieppe):
     """No tour without a doctor and a driver."""
     instance, result = dieppe
     for tour in result.tours:
-        roles = sorted(s.role.value for s in result.shifts_of(tour))
+        roles = sorted(s.role.value for s in result.shifts if s.tour_key == tour.key)
         assert roles == sorted(r.value for r, n in instance.unit(tour.unit_id).crew.items() for _ in range(n))
 
 

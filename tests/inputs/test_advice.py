@@ -106,7 +106,8 @@ def test_the_extents_file_written_by_the_import_is_the_one_the_check_reads(tmp_p
     same bytes for the same data (no timestamp in the gzip file)."""
     import pandas as pd
 
-    from planner.inputs.data_import import SourceData, write_commune_extents
+    from planner.inputs.builtin_communes import write_commune_extents
+    from planner.inputs.data_import import SourceData
 
     communes = pd.DataFrame(
         {"insee": ["76217", "2A004", "61001"], "extent_lat": [49.9229391, 41.9, float("nan")],

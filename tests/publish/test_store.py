@@ -1,4 +1,5 @@
-"""Tests of the workspace store: versions, publication, history, diffs, ledger, crash safety."""
+"""Tests of the workspace store: versions, publication, history, diffs, crash safety, the inputs kept
+with each version (the ledger: test_event_ledger.py; the file and its migration: test_store_schema.py)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,13 @@ from pathlib import Path
 import pytest
 
 import planner.publish.store
-from planner.cli import main
 from planner.domain.errors import TourneeError
 from planner.domain.instance import Role
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as make_plan
 from planner.publish.fingerprint import instance_fingerprint
 from planner.publish.plan_inputs import PlanInputs, Settings, TerritoryFiles
-from planner.publish.plan_json import plan_to_json
-from planner.publish.store import LedgerEntry, PlanStore
+from planner.publish.store import PlanStore
 from tests.support.paths import TINY
 from tests.support.plan_builders import AFTERNOON
 
@@ -98,14 +97,6 @@ def test_diff_lists_moved_removed_and_crew_changes(store, instance, sample_plan,
     assert store.diff(v1, v1).text().endswith("aucune.")
 
 
-def test_event_ledger_round_trip(store):
-    """Ledger entries are stored and updated by UID."""
-    entry = LedgerEntry("u1", 0, "h", ("commune:76001",), {"summary": "Médicobus, « test »"})
-    store.update_event_ledger([entry])
-    store.update_event_ledger([replace(entry, sequence=1, cancelled=True)])
-    assert store.event_ledger() == {"u1": replace(entry, sequence=1, cancelled=True)}
-
-
 def test_exception_mid_save_loses_nothing(store, instance, monkeypatch, sample_plan, replanned_sample_plan):
     """An exception between the two statements of a save rolls it back: earlier versions, the
     published one and the version numbering are untouched."""
@@ -124,7 +115,7 @@ def test_exception_mid_save_loses_nothing(store, instance, monkeypatch, sample_p
     assert store.save(replanned_sample_plan(instance), instance) == v1 + 1
 
 
-# --- Versions keep their inputs; a workspace of the first format ----------------------------------
+# --- Versions keep their inputs ---------------------------------------------------------------------
 
 
 def test_saving_inputs_that_do_not_give_the_instance_is_refused(tmp_path: Path, sample_plan, small_instance) -> None:
@@ -135,49 +126,6 @@ def test_saving_inputs_that_do_not_give_the_instance_is_refused(tmp_path: Path, 
     with pytest.raises(TourneeError, match="ne redonnent pas le territoire"):
         store.save(sample_plan(small_instance), other, inputs=inputs)
     assert store.history() == []
-
-
-# --- A workspace of the first format ------------------------------------------------------------------
-
-SCHEMA_1 = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE versions (version INTEGER PRIMARY KEY AUTOINCREMENT, created TEXT NOT NULL, fingerprint TEXT NOT NULL,
-    note TEXT NOT NULL, instance_name TEXT NOT NULL, plan_json TEXT NOT NULL, labels_json TEXT NOT NULL,
-    tours INTEGER NOT NULL, sessions INTEGER NOT NULL, shifts INTEGER NOT NULL, unserved INTEGER NOT NULL);
-CREATE TABLE version_sessions (version INTEGER NOT NULL REFERENCES versions(version), unit TEXT NOT NULL,
-    date TEXT NOT NULL, insee TEXT NOT NULL, start TEXT NOT NULL, end TEXT NOT NULL);
-CREATE TABLE publications (id INTEGER PRIMARY KEY AUTOINCREMENT, version INTEGER NOT NULL REFERENCES versions(version),
-    published TEXT NOT NULL);
-CREATE TABLE ical_events (uid TEXT PRIMARY KEY, sequence INTEGER NOT NULL, hash TEXT NOT NULL, feeds TEXT NOT NULL,
-    event_json TEXT NOT NULL, cancelled INTEGER NOT NULL, updated TEXT NOT NULL);
-"""
-
-
-def test_a_workspace_of_schema_1_opens_and_says_what_its_versions_lack(
-    tmp_path: Path, capsys, sample_plan, small_instance
-) -> None:
-    """A store written by the first format is migrated on opening: its version loads, is shown
-    without inputs, and `replan --version` refuses it with a French message (exit 2)."""
-    plan = sample_plan(small_instance)
-    with sqlite3.connect(tmp_path / "tournee.sqlite") as conn:
-        conn.executescript(SCHEMA_1)
-        conn.execute("INSERT INTO meta VALUES ('schema', '1')")
-        conn.execute(
-            "INSERT INTO versions (created, fingerprint, note, instance_name, plan_json, labels_json, tours, sessions,"
-            " shifts, unserved) VALUES ('2026-12-01T10:00:00+00:00', 'x', 'ancienne', 'small', ?, '{}', 4, 8, 8, 0)",
-            (plan_to_json(plan),),
-        )
-        conn.execute("INSERT INTO publications (version, published) VALUES (1, '2026-12-01T10:00:00+00:00')")
-    store = PlanStore(tmp_path)
-    [info] = store.history()
-    assert info.published and info.inputs is None and (info.start, info.weeks) == (plan.start, plan.weeks)
-    assert store.load(1) == plan and store.inputs(1) is None
-    assert main(["history", "--workspace", str(tmp_path), "--out", str(tmp_path / "publication")]) == 0
-    assert "données d'entrée non enregistrées (version ancienne)" in capsys.readouterr().out
-    code = main(["replan", "--version", "1", "--workspace", str(tmp_path), "--unavailable", "d1:2027-01-11", "--today",
-                 "2027-01-06"])  # fmt: skip
-    assert code == 2
-    assert "ne gardait pas les données d'entrée" in capsys.readouterr().err
 
 
 def test_input_files_are_stored_once(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """Road travel times from OpenStreetMap: load or download a network, cache it, build matrices.
 
-The planner calls ``travel_source(options.roads, instance).matrix(places)`` (through `planner.travel.travel_for`), where the choice is:
+The planner calls ``travel_source(options.roads, instance).matrix(places)`` (through
+`planner.travel.travel_for`), where the choice is:
 
 - ``"estimate"``: great-circle distance × detour factor (`planner.travel.estimate.EstimateSource`);
 - ``"road"``: the territory's cached network, downloaded first if not cached;
@@ -91,7 +92,9 @@ def road_source_from_file(path: str | Path) -> RoadSource:
 
 
 @lru_cache(maxsize=4)
-def _memo_road_source(path: str, size: int, mtime_ns: int) -> RoadSource:
+def _memo_road_source(path: str, _size: int, _mtime_ns: int) -> RoadSource:
+    """The road source of ``path``; size and modification time are only the memo's key (a file that
+    changed is read again)."""
     return _read_road_source(Path(path))
 
 

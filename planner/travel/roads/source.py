@@ -144,10 +144,6 @@ class RoadSource:
         largest = np.bincount(labels).argmax()
         return np.flatnonzero(labels == largest)
 
-    @property
-    def node_count(self) -> int:
-        return len(self._node_ids)
-
     def _nearest(self, places: Sequence[Point]) -> list[Snap]:
         """The nearest snappable road node of each place, however far."""
         if not places:
@@ -235,11 +231,6 @@ class RoadSource:
         minutes[access_a > self.max_snap_km, :] = np.inf
         minutes[:, access_b > self.max_snap_km] = np.inf
         return minutes
-
-    def geometry_between(self, places: Sequence[Point], i: int, j: int) -> list[tuple[float, float]]:
-        """The road polyline ``[(lat, lon), …]`` from ``places[i]`` to ``places[j]``, place to place."""
-        nodes = np.array([s.node for s in self.snap(places)], dtype=np.int64)
-        return self._polylines(places, nodes, {(i, j)})[(i, j)]
 
     def _polylines(
         self, places: Sequence[Point], nodes: np.ndarray, pairs: set[tuple[int, int]]

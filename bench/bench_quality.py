@@ -176,10 +176,15 @@ def main() -> None:
     for territory in territories:
         bound = floor = None
         for method in methods:
-            row = measure(territory, method, args.previous, args.runs, bound, floor)
+            name = territory.removeprefix("bench/data/")
+            try:
+                row = measure(territory, method, args.previous, args.runs, bound, floor)
+            except subprocess.CalledProcessError as failed:  # say it and go on with the other rows
+                last = failed.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] if failed.stderr else []
+                print(f"{name:<28}{method:<10}échec : {' '.join(last)[:120]}", flush=True)
+                continue
             if bound is None:
                 bound, floor = row["bound"], row["priority"]
-            name = territory.removeprefix("bench/data/")
             print(
                 f"{name:<28}{method:<10}{_cell(row['priority'], '7.1%')}{_cell(row['need'], '8.1%')}"
                 f"{_cell(row['bound'], '8.1%')}"

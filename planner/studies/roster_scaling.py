@@ -68,6 +68,13 @@ def _generated(role: Role, number: int) -> dict[str, str]:
     return row | {"max_shifts_per_week": str(per_week), "max_shifts_per_month": str(4 * per_week)}
 
 
+def _within(row: dict[str, str], unit_ids: set[str]) -> dict[str, str]:
+    """``row`` with its preferred units cut to the scenario's own (a study with fewer units than the
+    territory dropped the others, and a roster naming them is refused)."""
+    wanted = [u.strip() for u in row.get("preferred_units", "").split(";") if u.strip()]
+    return row | {"preferred_units": ";".join(u for u in wanted if u in unit_ids)} if wanted else row
+
+
 def scaled_roster(
     roster_csv: str | None, units: Sequence[Mapping], *, base_units: int, doctors: int | None = None
 ) -> str:
@@ -96,5 +103,6 @@ def scaled_roster(
             number = index + 1
             added.append(_copy(people[index % len(people)], role, number) if people else _generated(role, number))
     kept_ids = {id(row) for row in kept}
-    ordered = [row for row in rows if id(row) in kept_ids] + added
+    present = {str(u.get("id", "")) for u in units}
+    ordered = [_within(row, present) for row in rows if id(row) in kept_ids] + added
     return rows_csv(list(dict.fromkeys([*columns, *ROSTER_COLUMNS])), ordered)

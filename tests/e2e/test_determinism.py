@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.paths import ANDAINE_PASSAIS
+from tests.support.paths import ANDAINE_PASSAIS, ROOT
 
 pytestmark = pytest.mark.slow  # whole plans in fresh processes
 
@@ -79,3 +79,15 @@ def test_the_same_plan_with_both_cores_busy(tmp_path, territory):
             process.kill()
             process.wait()
     assert idle["tours"] and idle == loaded
+
+
+@pytest.mark.parametrize("territory", ["orne-solidarite", str(ROOT / "bench" / "data" / "creuse-sud")])
+def test_doubling_the_budget_never_gives_a_worse_plan(territory):
+    """Priority zones' need never falls when the budget doubles, nor need at equal priority-zone
+    need: on a small territory with fixed places and on a 69-commune one of one bus."""
+    from planner import PlanOptions, load_territory, plan
+
+    instance = load_territory(territory)
+    short, long = (plan(instance, PlanOptions(time_limit=t)).kpis for t in (2, 4))
+    key = ("priority_need_served_share", "need_served_share")
+    assert (long.get(key[0], 0.0), long[key[1]]) >= (short.get(key[0], 0.0), short[key[1]])

@@ -39,3 +39,18 @@ def test_roster_without_people_is_generated_to_crew_every_weekday():
     ]  # fmt: skip
     assert all(len(p.availability) == 10 for p in staff)  # Monday to Friday, mornings and afternoons
     assert sum(p.max_shifts_per_week for p in staff if Role.DOCTOR in p.roles) >= 5
+
+
+def test_a_study_below_the_territory_units_keeps_only_their_preferences(tmp_path):
+    """CC Andaine-Passais' volunteers prefer its places; a scenario of one unit drops the others, and
+    the roster no longer names them (`planner study orne-solidarite --units 1..3` failed all three)."""
+    from planner import load_territory
+
+    files = scenario_files(read_territory_texts("orne-solidarite"), ScenarioParameters(1))
+    for name, text in (("communes.csv", files.communes_csv), ("roster.csv", files.roster_csv),
+                       ("scenario.toml", files.scenario_toml)):  # fmt: skip
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    instance = load_territory(tmp_path)
+    units = {u.id for u in instance.units}
+    assert len(units) == 1 and instance.staff
+    assert all(p.preferred_units <= units for p in instance.staff)

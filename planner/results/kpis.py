@@ -19,6 +19,7 @@ from planner.domain.instance import Commune, Instance, UnitKind
 from planner.domain.plan import Shift, Tour, Unserved
 from planner.domain.travel_matrix import TravelMatrix
 from planner.results.inversions import below_target, inversions, priority_swaps
+from planner.results.staff_load import continuity_share, preferences_met
 from planner.tours.catchment import Catchment, catchment_of, catchments
 
 #: kg of CO₂ per km for a light-duty diesel vehicle (assumption, ADEME order of magnitude).
@@ -103,8 +104,20 @@ def compute_kpis(
             "uncrewed_tours": uncrewed,
         }
         | _home_km(instance, tours, shifts)
+        | _staff_kpis(instance, tours, shifts)
         | _inversions(instance, tours, travel, targets)
     )
+
+
+def _staff_kpis(instance: Instance, tours: Sequence[Tour], shifts: Sequence[Shift]) -> dict[str, float]:
+    """Continuity of care and preferences met (the staff objectives), for a plan with shifts."""
+    if not shifts:
+        return {}
+    kpis = {"continuity_share": round(continuity_share(tours, shifts), 4)}
+    met = preferences_met(instance, tours, shifts)
+    if met is not None:
+        kpis["preferences_met_share"] = round(met, 4)
+    return kpis
 
 
 def _inversions(instance: Instance, tours: Sequence[Tour], travel: TravelMatrix, targets: Targets) -> dict[str, float]:

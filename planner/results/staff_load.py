@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from planner.crews.rota_rules import CARE_ROLES, communes_of, offered_tours
+from planner.crews.rota_facts import CARE_ROLES, communes_of
+from planner.crews.rota_rules import offered_tours
 from planner.domain.french import number_fr, percent_fr
 from planner.domain.instance import Instance, Role
 from planner.domain.plan import Plan, Shift, Tour

@@ -65,6 +65,13 @@ KPI_EXPLANATIONS = {
         "Borne prouvée en zones prioritaires : aucun plan respectant les règles ne peut y servir une plus grande part "
         "du besoin."
     ),
+    "continuity_share": (
+        "Part des visites d'une commune faites par son médecin (ou soignant) le plus fréquent : 100 % quand "
+        "chaque commune voit toujours la même personne."
+    ),
+    "preferences_met_share": (
+        "Part des gardes des personnes qui ont exprimé des préférences (communes, unités) qui y répondent."
+    ),
     "idle_sessions": (
         "Séances qu'un bus aurait pu tenir (jour travaillé, équipe libre) alors qu'une commune à sa portée attend "
         "sous son objectif ; chacune est expliquée (la règle qui écarte chaque commune)."
@@ -94,6 +101,8 @@ KPI_LABELS = {
     "need_bound_share": "Borne prouvée du besoin",
     "priority_bound_share": "Borne prouvée, zones prioritaires",
     "pattern_bound_share": "Borne du motif régulier",
+    "continuity_share": "Continuité des soins",
+    "preferences_met_share": "Préférences respectées",
     "idle_sessions": "Capacité inutilisée (séances)",
     "priority_need_served_share": "Part servie en zones prioritaires",
     "inversions": "Inversions de priorité",
@@ -108,6 +117,8 @@ SHARE_KPIS = {
     "priority_need_served_share",
     "priority_bound_share",
     "pattern_bound_share",
+    "continuity_share",
+    "preferences_met_share",
 }
 
 #: What the plan says of a commune whose target is 0 visits, wherever left-out communes are listed.

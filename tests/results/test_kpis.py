@@ -35,3 +35,20 @@ def test_no_home_known_gives_no_distance_kpis(small_instance, sample_plan):
     plan = sample_plan(small_instance)
     figures = compute_kpis(small_instance, list(plan.tours), list(plan.shifts), travel_for(small_instance))
     assert "far_shifts" not in figures and "home_km_median" not in figures
+
+
+def test_continuity_and_preferences_are_kpis_of_a_crewed_plan(small_instance, person):
+    """Continuity of care (the share of a commune's visits by its most frequent doctor) and the share
+    of shifts meeting their person's preferences, from the plan's own shifts."""
+    from planner import PlanOptions, plan, validate
+    from planner.domain.instance import Role
+    from planner.results.staff_load import continuity_share
+
+    liking = person("d9", {Role.DOCTOR}, preferred_units=frozenset({"bus1"}))
+    instance = small_instance.replace(staff=(*small_instance.staff, liking))
+    result = plan(instance, PlanOptions(time_limit=1))
+    assert validate(instance, result) == []
+    kpis = result.kpis
+    assert kpis["continuity_share"] == round(continuity_share(result.tours, result.shifts), 4)
+    assert 0 < kpis["continuity_share"] <= 1
+    assert kpis["preferences_met_share"] == 1.0  # the only preference is the only unit

@@ -25,6 +25,7 @@ from planner.inputs import DEMO_TERRITORY
 
 if TYPE_CHECKING:
     from planner.domain import Instance, Plan
+    from planner.planning import CarriedOver
     from planner.publish import PlanInputs
 
 
@@ -86,21 +87,25 @@ def add_plan_command(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_plan)
 
 
-def _published(args: argparse.Namespace) -> tuple[PlanInputs, Instance, Plan]:
-    """The plan ``--plan`` or ``--version`` names, its inputs and its instance (`planner replan|move`)."""
-    from planner.planning import check_published
+def _published(args: argparse.Namespace) -> tuple[PlanInputs, Instance, Plan, CarriedOver | None]:
+    """The plan ``--plan`` or ``--version`` names, its inputs and its instance (`planner replan|move`),
+    and, for a version older than the newest, what the newer versions accepted (carried over)."""
+    from planner.planning import changes_since, check_published
     from planner.publish import PlanStore, inputs_of_plan_file, read_plan_file
 
     if (args.plan is None) == (args.version is None):
         raise TourneeError("donnez --plan plan.json ou --version N (une version enregistrée), l'un des deux.")
+    carried = None
     if args.version is not None:
-        inputs, instance, published = PlanStore(args.workspace).rebuild(args.version)
+        store = PlanStore(args.workspace)
+        inputs, instance, published = store.rebuild(args.version)
+        carried = changes_since(store, args.version)
     else:
         published, recorded = read_plan_file(args.plan)
         inputs = inputs_of_plan_file(published, recorded, args.territory)
         instance = inputs.instance()
     check_published(instance, published)
-    return inputs, instance, published
+    return inputs, instance, published, carried
 
 
 def _cmd_replan(args: argparse.Namespace) -> int:
@@ -117,17 +122,18 @@ def _cmd_replan(args: argparse.Namespace) -> int:
         print("Aucun changement donné (--unavailable, --out-of-service ou --closed).", file=sys.stderr)
         return 2
     changes = parse_changes(lines)
-    inputs, instance, published = _published(args)
+    inputs, instance, published, carried = _published(args)
     check_changes(instance, changes)
     today = args.today or date.today()
     last = published.start + timedelta(days=7 * published.weeks - 1)
     print_warnings(change_warnings(changes, published.start, last, today), file=sys.stderr)
     travel = published_travel(instance, published, args.roads or inputs.options.roads)
     result = replan(
-        instance, published, changes, today=today, time_limit=args.time_limit, travel=travel, seed=inputs.options.seed
-    )
+        instance, published, changes, today=today, time_limit=args.time_limit, travel=travel,
+        seed=inputs.options.seed, carried=carried,
+    )  # fmt: skip
     print(summary_text(result))
-    accepted = inputs.with_changes(changes, today)
+    accepted = (carried.into(inputs) if carried else inputs).with_changes(changes, today)
     print_files(write_outputs(accepted.instance(), result.plan, args.out, inputs=accepted))
     print(f"Pour le publier : planner publish {args.out}/plan.json --workspace {args.workspace}")
     return 0
@@ -137,23 +143,25 @@ def _cmd_move(args: argparse.Namespace) -> int:
     from datetime import date
 
     from planner.domain import MoveRefused
-    from planner.planning import SessionMove, move_session, published_travel
+    from planner.planning import CarryOverRefused, SessionMove, move_session, published_travel
     from planner.publish import write_outputs
 
-    inputs, instance, published = _published(args)
+    inputs, instance, published, carried = _published(args)
     unit, day, insee = args.session
     move = SessionMove(unit, day, insee, args.to, args.unit or "", args.start)
     today = args.today or date.today()
     travel = published_travel(instance, published, args.roads or inputs.options.roads)
     try:
-        result = move_session(instance, published, move, today=today, travel=travel, time_limit=args.time_limit)
-    except MoveRefused as refusal:
+        result = move_session(
+            instance, published, move, today=today, travel=travel, time_limit=args.time_limit, carried=carried
+        )
+    except (MoveRefused, CarryOverRefused) as refusal:
         print(refusal, file=sys.stderr)
         return 2
     print(f"{result.shifts_changed} garde(s) changée(s).")
-    print("\n".join(f"- {line}" for line in result.diff))
-    accepted = inputs.with_move(move, today)
-    print_files(write_outputs(instance, result.plan, args.out, inputs=accepted))
+    print("\n".join([*result.carried, *(f"- {line}" for line in result.diff)]))
+    accepted = (carried.into(inputs) if carried else inputs).with_move(move, today)
+    print_files(write_outputs(accepted.instance(), result.plan, args.out, inputs=accepted))
     print(f"Pour le publier : planner publish {args.out}/plan.json --workspace {args.workspace}")
     return 0
 

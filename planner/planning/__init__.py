@@ -18,6 +18,8 @@ from planner.domain.lazy_names import import_on_first_use
 
 #: Each exported name by the module that defines it, imported on first use (`__getattr__`).
 _EXPORTS = {
+    "CarriedOver": "planner.planning.changes",
+    "CarryOverRefused": "planner.planning.changes",
     "Change": "planner.planning.changes",
     "CommuneClosed": "planner.planning.changes",
     "SessionMove": "planner.planning.changes",
@@ -25,6 +27,7 @@ _EXPORTS = {
     "UnitOutOfService": "planner.planning.changes",
     "apply_to_instance": "planner.planning.changes",
     "change_warnings": "planner.planning.changes",
+    "changes_since": "planner.planning.changes",
     "check_changes": "planner.planning.changes",
     "parse_changes": "planner.planning.changes",
     "move_session": "planner.planning.moves",
@@ -40,6 +43,8 @@ __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.planning.changes import (  # noqa: F401
+        CarriedOver,
+        CarryOverRefused,
         Change,
         CommuneClosed,
         SessionMove,
@@ -47,6 +52,7 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
         UnitOutOfService,
         apply_to_instance,
         change_warnings,
+        changes_since,
         check_changes,
         parse_changes,
     )

@@ -2,6 +2,10 @@
 
 The change types, their check against the instance, the instance as it now is (`apply_to_instance`),
 and the one-line text form the CLI and the scenario use (``unavailable d1:2026-12-02..2026-12-04``).
+
+A re-plan or a move made from a version older than the newest one carries over what the newer
+versions accepted (`changes_since` gathers it from the version store, `CarriedOver` holds it), or is
+refused with `CarryOverRefused`, whose French message names the versions and changes.
 """
 
 from __future__ import annotations
@@ -10,8 +14,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any, Protocol, TypeVar
 
-from planner.domain.errors import InputError, Problem
+from planner.domain.errors import InputError, Problem, TourneeError
 from planner.domain.french import date_fr, hhmm, parse_time
 from planner.domain.instance import CommuneClosure, DateRange, Instance, UnitClosure
 from planner.domain.limits import date_problem, shown
@@ -254,3 +259,193 @@ def change_warnings(changes: Sequence[Change], first: date, last: date, today: d
         if days and (days[-1] < first or days[0] > last):
             found.append(f"{what} tombe hors de l'horizon du plan, {horizon} : elle ne change rien")
     return found
+
+
+# --- Changes carried over from newer versions ----------------------------------------------------
+
+
+def change_text(instance: Instance, change: Change) -> str:
+    """A change in French: « Jean Dupont indisponible du … au … », « Envermeu fermée le … »."""
+    if isinstance(change, StaffUnavailable):
+        name = next((p.name for p in instance.staff if p.id == change.staff_id), change.staff_id)
+        return f"{name} indisponible du {date_fr(change.first)} au {date_fr(change.last)}"
+    if isinstance(change, UnitOutOfService):
+        name = unit_name(instance, change.unit_id)
+        return f"{name} hors service du {date_fr(change.first)} au {date_fr(change.last)}"
+    name = instance.commune(change.insee).name if instance.has_commune(change.insee) else change.insee
+    return f"{name} fermée le(s) {', '.join(date_fr(d) for d in sorted(change.dates))}"
+
+
+class CarryOverRefused(TourneeError):
+    """A re-plan or move from an older version that cannot carry over what a newer version accepted;
+    ``versions`` are the newer versions concerned (the message, in French, names them and the changes)."""
+
+    def __init__(self, versions: Iterable[int], message: str) -> None:
+        self.versions = tuple(sorted(set(versions)))
+        super().__init__(message)
+
+
+class _Accepting(Protocol):
+    """Inputs that accept changes and moves (`planner.publish.PlanInputs`)."""
+
+    def with_changes(self, changes: Sequence[Change], today: date) -> Any: ...
+
+    def with_move(self, move: SessionMove, today: date) -> Any: ...
+
+
+_Inputs = TypeVar("_Inputs", bound=_Accepting)
+
+
+@dataclass(frozen=True)
+class CarriedOver:
+    """What the versions newer than ``base`` accepted and ``base`` lacks: each change and move with the
+    ``today`` it was accepted on and the first newer version that accepted it (`changes_since`).
+
+    ``newest`` is the newest version of the store (0 when ``base`` is the newest). `replan` and
+    `move_session` given it make a plan that respects it; `into` adds it to the base version's
+    inputs, so that the new version stores it too.
+    """
+
+    base: int
+    changes: tuple[tuple[Change, date, int], ...] = ()
+    moves: tuple[tuple[SessionMove, date, int], ...] = ()
+    newest: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.changes or self.moves)
+
+    @property
+    def versions(self) -> tuple[int, ...]:
+        return tuple(sorted({v for *_, v in self.changes} | {v for *_, v in self.moves}))
+
+    def lines(self, instance: Instance) -> list[str]:
+        """« Changements repris de la version 2 : Jean Dupont indisponible du … ; Envermeu fermée le … »,
+        one line per newer version."""
+        found = []
+        for version in self.versions:
+            texts = [change_text(instance, c) for c, _, v in self.changes if v == version]
+            texts += [f"séance déplacée ({m.text(instance)})" for m, _, v in self.moves if v == version]
+            found.append(f"Changements repris de la version {version} : {' ; '.join(texts)}")
+        return found
+
+    def texts(self, instance: Instance) -> list[str]:
+        """Each carried change and move in French, with its version: « Envermeu fermée le … (version 2) »."""
+        found = [f"{change_text(instance, c)} (version {v})" for c, _, v in self.changes]
+        return found + [f"séance déplacée, {m.text(instance)} (version {v})" for m, _, v in self.moves]
+
+    def into(self, inputs: _Inputs) -> _Inputs:
+        """``inputs`` (those of the base version) with every carried change and move, each with its own
+        ``today``, in the order `apply_carried` applies them."""
+        for change, today, _ in self.changes:
+            inputs = inputs.with_changes([change], today)
+        for move, today, _ in self.moves:
+            inputs = inputs.with_move(move, today)
+        return inputs
+
+
+def apply_carried(instance: Instance, carried: CarriedOver | None) -> Instance:
+    """``instance`` with each carried change applied from the ``today`` it was accepted on (as
+    `planner.publish.PlanInputs.instance` applies accepted changes)."""
+    for change, today, _ in carried.changes if carried else ():
+        instance = apply_to_instance(instance, [change], today=today)
+    return instance
+
+
+def check_carried(instance: Instance, carried: CarriedOver | None) -> None:
+    """Raise `CarryOverRefused` when a carried change names a person, unit or commune ``instance``
+    lacks (the newer version was made from other files)."""
+    problems: list[tuple[int, str]] = []
+    for change, _, version in carried.changes if carried else ():
+        try:
+            check_changes(instance, [change])
+        except InputError as exc:
+            problems += [(version, f"« {change_text(instance, change)} » : {p.message}") for p in exc.problems]
+    if problems:
+        raise CarryOverRefused(
+            (v for v, _ in problems),
+            refusal_text(carried, [text for _, text in problems], "ils ne s'appliquent pas au territoire de ce plan"),
+        )
+
+
+def refusal_text(carried: CarriedOver | None, items: Sequence[str], why: str) -> str:
+    """« Refusé : la version 2 (plus récente que la version 1) a accepté des changements que ce plan ne
+    peut pas reprendre (why) : items. Repartez de la version 2 … »."""
+    versions = carried.versions if carried else ()
+    newest = (carried.newest if carried else 0) or (versions[-1] if versions else 0)
+    than = f" (plus récente{'s' if len(versions) > 1 else ''} que la version {carried.base})" if carried else ""
+    if len(versions) > 1:
+        who = f"les versions {', '.join(map(str, versions[:-1]))} et {versions[-1]}{than} ont"
+    else:
+        who = f"la version {versions[0] if versions else '?'}{than} a"
+    again = f"Repartez de la version {newest} (--version {newest}) ou" if newest else "Ou"
+    return (
+        f"Refusé : {who} accepté des changements que ce plan ne peut pas reprendre ({why}) : "
+        f"{' ; '.join(items)}. {again} retirez ce qui empêche de les reprendre."
+    )
+
+
+class _Accepted(Protocol):
+    @property
+    def today(self) -> date: ...
+
+
+class _AcceptedChange(_Accepted, Protocol):
+    @property
+    def change(self) -> Change: ...
+
+
+class _AcceptedMove(_Accepted, Protocol):
+    @property
+    def move(self) -> SessionMove: ...
+
+
+class VersionInputs(Protocol):
+    """What a saved version was made from, as far as carrying over needs it (`planner.publish.PlanInputs`)."""
+
+    @property
+    def territory(self) -> str: ...
+
+    @property
+    def changes(self) -> Sequence[_AcceptedChange]: ...
+
+    @property
+    def moves(self) -> Sequence[_AcceptedMove]: ...
+
+
+class _VersionLine(Protocol):
+    @property
+    def version(self) -> int: ...
+
+
+class VersionStore(Protocol):
+    """The version store, as far as carrying over needs it (`planner.publish.PlanStore`)."""
+
+    def history(self) -> Sequence[_VersionLine]: ...
+
+    def inputs(self, version: int) -> VersionInputs | None: ...
+
+
+def changes_since(store: VersionStore, version: int) -> CarriedOver:
+    """What the versions of ``store`` newer than ``version`` (of the same territory, saved with their
+    inputs) accepted and ``version`` lacks: changes and moves, each once, oldest version first."""
+    base = store.inputs(version)
+    newer = [line.version for line in store.history() if line.version > version]
+    if base is None or not newer:
+        return CarriedOver(version, newest=max(newer, default=0))
+    seen_changes = {(a.change, a.today) for a in base.changes}
+    seen_moves = {(m.move, m.today) for m in base.moves}
+    changes: list[tuple[Change, date, int]] = []
+    moves: list[tuple[SessionMove, date, int]] = []
+    for number in sorted(newer):
+        inputs = store.inputs(number)
+        if inputs is None or inputs.territory != base.territory:
+            continue
+        for accepted in inputs.changes:
+            if (accepted.change, accepted.today) not in seen_changes:
+                seen_changes.add((accepted.change, accepted.today))
+                changes.append((accepted.change, accepted.today, number))
+        for moved in inputs.moves:
+            if (moved.move, moved.today) not in seen_moves:
+                seen_moves.add((moved.move, moved.today))
+                moves.append((moved.move, moved.today, number))
+    return CarriedOver(version, tuple(changes), tuple(moves), max(newer))

@@ -13,6 +13,11 @@ A plan made before the time grid keeps its own timing, as in a re-plan
 
 Moves are kept with a plan's inputs (`planner.publish.plan_inputs`) and re-applied after a re-plan by
 `reapply_moves`: one that no longer applies is said in the plan's warnings, never dropped silently.
+
+A move made from a version older than the newest one first carries over what the newer versions
+accepted (``carried``: `planner.planning.changes.CarriedOver`, through `replan`), then moves the
+session on that plan; what cannot be carried over, or a session the newer versions removed or moved,
+is refused naming the versions and changes.
 """
 
 from __future__ import annotations
@@ -29,7 +34,16 @@ from planner.domain.french import WEEKDAYS_FR, date_fr, hhmm
 from planner.domain.instance import Commune, Instance, TimeWindow, Unit, UnitKind
 from planner.domain.plan import Plan, Tour
 from planner.domain.travel_matrix import TravelMatrix
-from planner.planning.changes import SessionMove, unit_name
+from planner.planning.changes import (
+    CarriedOver,
+    CarryOverRefused,
+    CommuneClosed,
+    SessionMove,
+    UnitOutOfService,
+    apply_carried,
+    refusal_text,
+    unit_name,
+)
 from planner.planning.replan import (
     REPLAN_ROTA_SECONDS,
     changed_plan,
@@ -47,12 +61,14 @@ class MoveResult:
     """The new plan and, in French, what changed: the move, re-timed sessions, crews.
 
     ``shifts_changed`` counts the plan's shifts that the new plan no longer has (given to someone
-    else, or of a tour that no longer exists).
+    else, or of a tour that no longer exists). ``carried`` says what was carried over from newer
+    versions (one line per version, `CarriedOver.lines`).
     """
 
     plan: Plan
     diff: tuple[str, ...]
     shifts_changed: int
+    carried: tuple[str, ...] = ()
 
 
 def move_session(
@@ -64,6 +80,7 @@ def move_session(
     travel: TravelMatrix | None = None,
     time_limit: float | None = None,
     seed: int = 0,
+    carried: CarriedOver | None = None,
 ) -> MoveResult:
     """Move one session of ``plan`` as ``move`` says; the result has passed the validator.
 
@@ -77,16 +94,23 @@ def move_session(
         The plan's travel matrix; ``None`` uses the default (great-circle estimate).
     time_limit
         Seconds for the rota (``None``: `REPLAN_ROTA_SECONDS`).
+    carried
+        What the versions newer than ``plan`` accepted (`changes_since`): carried over first (see
+        `replan`), the move then made on that plan.
 
     Raises
     ------
     MoveRefused
         When the move breaks a hard rule (the message, in French, names the rule).
+    CarryOverRefused
+        When ``carried`` cannot be carried over, or the newer versions removed or moved the session.
     InputError
         When the plan names a unit, commune or person the instance lacks.
     """
     from planner.check.validate import validate_as_made
 
+    if carried:
+        return _move_carrying(instance, plan, move, carried, today, travel, time_limit, seed)
     began = time.perf_counter()
     check_published(instance, plan)
     gridded = instance
@@ -151,6 +175,60 @@ def reapply_moves(
     if notes:
         plan = replace(plan, warnings=(*plan.warnings, *notes))
     return plan, tuple(kept)
+
+
+def _move_carrying(
+    instance: Instance,
+    plan: Plan,
+    move: SessionMove,
+    carried: CarriedOver,
+    today: date,
+    travel: TravelMatrix | None,
+    time_limit: float | None,
+    seed: int,
+) -> MoveResult:
+    """`move_session` from an older version: ``plan`` re-planned with what ``carried`` holds, then
+    the move made on it; the diff starts with what the carrying over changed."""
+    from planner.planning.replan import replan
+
+    travel = travel or published_travel(instance, plan)
+    again = replan(instance, plan, [], today=today, time_limit=time_limit, travel=travel, seed=seed, carried=carried)
+    key = f"{move.unit_id}/{move.day.isoformat()}"
+    had = any(t.key == key and any(s.insee == move.insee for s in t.sessions) for t in plan.tours)
+    has = any(t.key == key and any(s.insee == move.insee for s in t.sessions) for t in again.plan.tours)
+    if had and not has:
+        culprits = _culprits(carried, move)
+        why = f"ils suppriment ou déplacent la séance à déplacer, {move.text(instance)}"
+        named = culprits or carried
+        raise CarryOverRefused(named.versions, refusal_text(named, named.texts(instance), why))
+    try:
+        moved = move_session(
+            apply_carried(instance, carried), again.plan, move, today=today, travel=travel,
+            time_limit=time_limit, seed=seed,
+        )  # fmt: skip
+    except MoveRefused as refusal:
+        note = f" ; ce plan reprend d'abord {' ; '.join(carried.texts(instance))}"
+        raise MoveRefused(refusal.rule, f"{refusal}{note}") from None
+    new_keys = {shift_key(s) for s in moved.plan.shifts}
+    shifts_changed = sum(1 for s in plan.shifts if shift_key(s) not in new_keys)
+    return MoveResult(moved.plan, (*again.diff, *moved.diff), shifts_changed, again.carried)
+
+
+def _culprits(carried: CarriedOver, move: SessionMove) -> CarriedOver:
+    """The carried changes and moves that remove or move the session ``move`` names (none found: the
+    session lost its crew to a carried absence, or its day to several changes together)."""
+    changes = tuple(
+        (c, today, v)
+        for c, today, v in carried.changes
+        if (isinstance(c, CommuneClosed) and c.insee == move.insee and move.day in c.dates)
+        or (isinstance(c, UnitOutOfService) and c.unit_id == move.unit_id and c.first <= move.day <= c.last)
+    )
+    moves = tuple(
+        (m, today, v)
+        for m, today, v in carried.moves
+        if (m.unit_id, m.day, m.insee) == (move.unit_id, move.day, move.insee)
+    )
+    return replace(carried, changes=changes, moves=moves)
 
 
 # --- the session and the target --------------------------------------------------------------

@@ -25,11 +25,18 @@ from planner.domain.instance import Instance, UnitKind
 from planner.domain.plan import Plan, Session, Shift, Tour, shift_times
 from planner.domain.travel_matrix import TravelMatrix, whole_minutes
 from planner.planning.changes import (
+    CarriedOver,
+    CarryOverRefused,
     Change,
     CommuneClosed,
+    StaffUnavailable,
     UnitOutOfService,
+    apply_carried,
     apply_to_instance,
+    change_text,
+    check_carried,
     check_changes,
+    refusal_text,
 )
 
 #: Seconds for the rota when re-planning, unless told otherwise.
@@ -43,6 +50,8 @@ class ReplanResult:
     ``diff`` lists the changes in French (who, what, when), by date. ``tours_removed`` and
     ``sessions_removed`` count what can no longer happen; ``shifts_changed`` counts published shifts
     of kept tours given to someone else; ``shifts_cancelled`` the shifts of removed tours.
+    ``carried`` says, one line per newer version, what was carried over from the versions newer than
+    the one re-planned (`planner.planning.changes.CarriedOver.lines`).
     """
 
     plan: Plan
@@ -52,6 +61,7 @@ class ReplanResult:
     shifts_changed: int
     shifts_cancelled: int
     rota: RotaResult
+    carried: tuple[str, ...] = ()
 
 
 def shortened(instance: Instance, tour: Tour, sessions: tuple[Session, ...], travel: TravelMatrix) -> Tour:
@@ -89,16 +99,17 @@ def shortened(instance: Instance, tour: Tour, sessions: tuple[Session, ...], tra
 def _remaining_tours(
     instance: Instance,
     published: Plan,
-    changes: Sequence[Change],
+    changes: Sequence[tuple[Change, date]],
     today: date,
     travel: TravelMatrix,
 ) -> tuple[list[Tour], list[tuple[date, str]], int, set[str]]:
-    """Tours still possible, the diff lines of what was removed, sessions removed, tours removed."""
-    out_of_service = [c for c in changes if isinstance(c, UnitOutOfService)]
+    """Tours still possible after ``changes`` (each with the first day it applies to), the diff lines
+    of what was removed, sessions removed, tours removed."""
+    out_of_service = [replace(c, first=max(c.first, since)) for c, since in changes if isinstance(c, UnitOutOfService)]
     closed: defaultdict[str, set[date]] = defaultdict(set)
-    for c in changes:
+    for c, since in changes:
         if isinstance(c, CommuneClosed):
-            closed[c.insee] |= set(c.dates)
+            closed[c.insee] |= {d for d in c.dates if d >= since}
     tours, lines, sessions_removed, removed = [], [], 0, set()
     for tour in published.tours:
         unit_name = instance.unit(tour.unit_id).name
@@ -276,6 +287,7 @@ def replan(
     time_limit: float | None = None,
     travel: TravelMatrix | None = None,
     seed: int = 0,
+    carried: CarriedOver | None = None,
 ) -> ReplanResult:
     """Re-plan ``published`` after ``changes``; dates before ``today`` never change.
 
@@ -286,12 +298,20 @@ def replan(
     travel
         The travel matrix the plan was made with (for KPIs and the validator); ``None`` uses the
         planner's default (great-circle estimate).
+    carried
+        What the versions newer than ``published`` accepted (`changes_since`): its changes are applied
+        first, each from the day it was accepted on, and its moves made again on the new plan, which
+        so respects them all; ``ReplanResult.carried`` says what was carried over.
 
     Raises
     ------
     InputError
         When a change names an unknown person, unit or commune, or a reversed period, or the published
         plan names a unit, commune or person the instance lacks.
+    CarryOverRefused
+        When something ``carried`` holds cannot be carried over: it names someone the instance lacks,
+        it would change a day before ``today``, or a carried move no longer applies (its session is
+        gone, or the requested changes forbid it).
     PlanningError
         When the new plan fails the independent validator (a defect to report).
     """
@@ -300,10 +320,14 @@ def replan(
     began = time.perf_counter()
     check_published(instance, published)
     check_changes(instance, changes)
-    updated = apply_to_instance(instance, changes, today=today)
+    check_carried(instance, carried)
+    _refuse_past_carried(instance, published, carried, today)
+    updated = apply_to_instance(apply_carried(instance, carried), changes, today=today)
     current = published_timing(updated, published)
     travel = travel or published_travel(current, published)
-    tours, lines, sessions_removed, removed = _remaining_tours(current, published, changes, today, travel)
+    dated = [(c, max(since, today)) for c, since, _ in (carried.changes if carried else ())]
+    dated += [(c, today) for c in changes]
+    tours, lines, sessions_removed, removed = _remaining_tours(current, published, dated, today, travel)
     rota = assign_crews(
         current,
         tours,
@@ -346,6 +370,11 @@ def replan(
         search=published.search,
     )
     raise_if_invalid(current, plan, travel, "le plan re-calculé")
+    if carried and carried.moves:
+        plan, moved = _carry_moves(updated, plan, carried, today, travel, time_limit, seed)
+        diff += tuple(moved)
+        new_keys = {shift_key(s) for s in plan.shifts}
+        shifts_changed = sum(1 for s in published.shifts if s.tour_key not in removed and shift_key(s) not in new_keys)
     return ReplanResult(
         plan,
         diff,
@@ -354,7 +383,60 @@ def replan(
         shifts_changed,
         shifts_cancelled,
         rota,
+        tuple(carried.lines(instance)) if carried else (),
     )
+
+
+def _refuse_past_carried(instance: Instance, published: Plan, carried: CarriedOver | None, today: date) -> None:
+    """Raise `CarryOverRefused` when a carried change, accepted on a day before ``today``, forbids
+    something ``published`` holds before ``today``: carrying it over would change the past."""
+    found: list[tuple[int, str]] = []
+    for change, since, version in carried.changes if carried else ():
+        if since >= today:
+            continue
+        if isinstance(change, StaffUnavailable):
+            span = (change.first, change.last)
+            hit = [s.date for s in published.shifts if s.staff_id == change.staff_id and span[0] <= s.date <= span[1]]
+        elif isinstance(change, UnitOutOfService):
+            span = (change.first, change.last)
+            hit = [t.date for t in published.tours if t.unit_id == change.unit_id and span[0] <= t.date <= span[1]]
+        else:
+            hit = [t.date for t, s in published.sessions() if s.insee == change.insee and t.date in change.dates]
+        hit = sorted(d for d in hit if since <= d < today)
+        if hit:
+            found.append((version, f"« {change_text(instance, change)} » touche le {date_fr(hit[0])}"))
+    if found:
+        why = f"ils changeraient des jours de ce plan antérieurs à aujourd'hui, {date_fr(today)}"
+        raise CarryOverRefused((v for v, _ in found), refusal_text(carried, [t for _, t in found], why))
+
+
+def _carry_moves(
+    instance: Instance,
+    plan: Plan,
+    carried: CarriedOver,
+    today: date,
+    travel: TravelMatrix,
+    time_limit: float | None,
+    seed: int,
+) -> tuple[Plan, list[str]]:
+    """``plan`` with the carried moves made again (none before ``today``), and the lines saying so;
+    `CarryOverRefused` naming the version and the move when one no longer applies."""
+    from planner.domain.errors import MoveRefused
+    from planner.planning.moves import move_session
+
+    lines: list[str] = []
+    for move, since, version in carried.moves:
+        try:
+            result = move_session(
+                instance, plan, move, today=max(since, today), travel=travel, time_limit=time_limit, seed=seed
+            )
+        except MoveRefused as refusal:
+            item = f"séance déplacée ({move.text(instance)}) : {str(refusal).removeprefix('Refusé : ')}"
+            why = "un déplacement ne s'applique plus au plan re-calculé"
+            raise CarryOverRefused([version], refusal_text(carried, [item], why)) from None
+        plan = result.plan
+        lines += result.diff
+    return plan, lines
 
 
 def summary_text(result: ReplanResult) -> str:
@@ -363,7 +445,7 @@ def summary_text(result: ReplanResult) -> str:
         f"{result.tours_removed} tournée(s) supprimée(s), {result.sessions_removed} séance(s) supprimée(s), "
         f"{result.shifts_changed} garde(s) réaffectée(s), {result.shifts_cancelled} garde(s) annulée(s)."
     )
-    lines = [head]
+    lines = [head, *result.carried]
     lines += [f"- {line}" for line in result.diff] or ["- aucun changement de planning"]
     lines += [f"Attention : {text}" for text in result.rota.explanations]
     return "\n".join(lines)

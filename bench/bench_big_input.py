@@ -78,8 +78,8 @@ def territory_folder(root: Path, name: str, frame) -> Path:
     folder = root / name
     folder.mkdir()
     write_communes_csv(frame[list(COLUMNS)], folder / "communes.csv")
-    shutil.copy(ROOT / "data" / "roster" / f"{TERRITORY}.csv", folder / "roster.csv")
-    shutil.copy(ROOT / "data" / "scenarios" / f"{TERRITORY}.toml", folder / "scenario.toml")
+    shutil.copy(ROOT / "planner" / "data" / "roster" / f"{TERRITORY}.csv", folder / "roster.csv")
+    shutil.copy(ROOT / "planner" / "data" / "scenarios" / f"{TERRITORY}.toml", folder / "scenario.toml")
     return folder
 
 

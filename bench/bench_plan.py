@@ -32,7 +32,7 @@ from planner.inputs import load_communes, load_territory
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan
 
-DATA = Path(__file__).resolve().parents[1] / "data"
+DATA = Path(__file__).resolve().parents[1] / "planner" / "data"
 ORNE_DEPOTS = {"61001": "Alençon", "61006": "Argentan", "61169": "Flers"}
 
 

@@ -44,7 +44,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         if problem := horizon_problem(start, weeks):
             raise TourneeError(f"--start / --weeks : {problem}")
         instance = instance.replace(rules=replace(instance.rules, start=start, weeks=weeks))
-    print_warnings(territory_warnings(instance), file=sys.stderr)
+    print_warnings(territory_warnings(instance, territory=args.territory), file=sys.stderr)
     options = PlanOptions.from_file(args.options) if args.options else PlanOptions()
     given = {k: getattr(args, k) for k in ("time_limit", "seed", "roads", "method") if getattr(args, k) is not None}
     options = replace(options, **given)

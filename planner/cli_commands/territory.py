@@ -29,7 +29,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     print(f"- horizon : {instance.rules.weeks} semaine(s) à partir du {instance.rules.start.isoformat()}")
     print(f"- besoin estimé par un indicateur de substitution pour {proxies} commune(s) sur {len(instance.communes)}")
     print(f"- fréquence de visite déduite du besoin pour {from_need} commune(s)")
-    print_warnings(territory_warnings(instance))
+    print_warnings(territory_warnings(instance, territory=args.territory))
     return 0
 
 
@@ -81,14 +81,16 @@ def add_data_commands(sub: argparse._SubParsersAction) -> None:
     imp.add_argument(
         "--name", type=file_stem_arg, required=True, metavar="NOM", help="nom du territoire (fichier NOM.csv)"
     )
-    imp.add_argument("--out", type=output_dir_arg, metavar="DOSSIER", help="dossier de sortie (défaut : data/communes)")
+    imp.add_argument(
+        "--out", type=output_dir_arg, metavar="DOSSIER", help="dossier de sortie (défaut : planner/data/communes)"
+    )
     imp.add_argument("--source", type=path_arg, metavar="DOSSIER", help=source_help)
     imp.set_defaults(func=_cmd_data_import)
 
     builtins = data_sub.add_parser("builtins", help="régénérer les fichiers de communes des territoires intégrés")
     builtins.add_argument("names", nargs="*", metavar="NOM", help="territoires à régénérer (défaut : tous)")
     builtins.add_argument(
-        "--out", type=output_dir_arg, metavar="DOSSIER", help="dossier de sortie (défaut : data/communes)"
+        "--out", type=output_dir_arg, metavar="DOSSIER", help="dossier de sortie (défaut : planner/data/communes)"
     )
     builtins.add_argument("--source", type=path_arg, metavar="DOSSIER", help=source_help)
     builtins.set_defaults(func=_cmd_data_builtins)

@@ -2,8 +2,8 @@
 
 A shift is far when the place it starts from (a bus's depot, a fixed place) is more than
 `FAR_SHIFT_KM` farther from the person's home than the nearest place of any unit they could serve
-on site (`rota_rules.nearest_place_km`, whatever their preferences). The rota avoids them
-(`rota_rules.soft_travel`); each one left is explained from the finished plan alone, in two halves
+on site (`rota_travel.nearest_place_km`, whatever their preferences). The rota avoids them
+(`rota_travel.soft_travel`); each one left is explained from the finished plan alone, in two halves
 that a coordinator can check by hand:
 
 - why the person is not at a place near home that day: no session there, none they offer, or its
@@ -22,15 +22,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from planner.crews.posts import Post, posts_of
-from planner.crews.rota_rules import (
-    home_km,
-    ineligibility,
-    iso_week,
-    month_of,
-    nearest_place_km,
-    serves_on_site,
-    unit_places,
-)
+from planner.crews.rota_facts import iso_week, month_of
+from planner.crews.rota_rules import ineligibility
+from planner.crews.rota_travel import home_km, nearest_place_km, serves_on_site, unit_places
 from planner.domain.french import date_fr, number_fr
 from planner.domain.geo import haversine_km
 from planner.domain.instance import Instance, Role, Staff, Unit, UnitKind

@@ -19,7 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from planner.crews.rota_rules import home_km, iso_week, month_of
+from planner.crews.rota_facts import iso_week, month_of
+from planner.crews.rota_travel import home_km
 from planner.crews.staffing import max_crews
 from planner.domain.calendar import closed_dates
 from planner.domain.french import weekday_date_fr

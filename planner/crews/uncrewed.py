@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from planner.crews.posts import TourOrPost
-from planner.crews.rota_rules import iso_week, month_of, rule_available, rule_not_off
+from planner.crews.rota_facts import iso_week, month_of
+from planner.crews.rota_rules import rule_available, rule_not_off
 from planner.domain.french import WEEKDAYS_FR, format_weeks, plural_fr
 from planner.domain.instance import Instance, Role, Staff
 from planner.domain.plan import Shift

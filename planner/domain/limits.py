@@ -72,6 +72,48 @@ def forbidden_character(text: str) -> str | None:
     return found.group() if found else None
 
 
+#: Identifiers (staff, unit and site ids, INSEE codes, EPCI, the keys of scenario.toml) are compared
+#: character for character: ``m01`` and ``m01`` followed by a zero-width space would be two people.
+#: Every control or format character (Unicode categories Cc and Cf: C0, DEL, C1, the zero-width space
+#: and joiners U+200B–U+200D, the word joiner U+2060, the BOM U+FEFF, the soft hyphen, the bidirectional
+#: controls…), the line and paragraph separators and the characters that draw nothing (variation
+#: selectors, Hangul fillers, the combining grapheme joiner) are refused in them; what remains is
+#: NFKC-normalised, so that a full-width ``７６００８`` typed by an input method is ``76008``.
+IDENTIFIER_EXPECTED = (
+    "un identifiant fait de caractères visibles, sans espace de largeur nulle ni caractère de contrôle "
+    "(retapez-le au clavier plutôt que de le copier-coller)"
+)
+_BLANK = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]")
+
+
+def invisible_character(text: str) -> str | None:
+    """The first character of ``text`` that must not appear in an identifier (`IDENTIFIER_EXPECTED`),
+    or None."""
+    if text.isascii() and text.isprintable():
+        return None
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") or _BLANK.match(ch):
+            return ch
+    return None
+
+
+def identifier_problem(text: str) -> str | None:
+    """What is wrong with an identifier as typed (an invisible or control character), or None."""
+    bad = invisible_character(text)
+    if bad is None:
+        return None
+    name = character_name(bad)
+    return f"caractère invisible ou de contrôle {name} dans un identifiant ; attendu : {IDENTIFIER_EXPECTED}"
+
+
+def normalise_identifier(text: str) -> str:
+    """An identifier as it is compared and kept: NFKC-normalised (``７６００８`` → ``76008``, ``ｍ０１`` →
+    ``m01``), spaces around removed. Check it with `identifier_problem` first."""
+    if text.isascii():
+        return text.strip()
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 def character_name(ch: str) -> str:
     """``U+0000 (NUL)``, ``U+202E (RIGHT-TO-LEFT OVERRIDE)``: a character named for a message."""
     names = {"\x00": "NUL", "\t": "tabulation", "\n": "retour à la ligne", "\r": "retour chariot"}
@@ -94,11 +136,16 @@ def text_problem(text: str, *, max_chars: int = MAX_CELL_CHARS, what: str = "cel
 
 
 def shown(value: object, *, max_chars: int = 60) -> str:
-    """A value as it may be echoed in a message: forbidden characters escaped, long text cut."""
+    """A value as it may be echoed in a message: forbidden and invisible characters escaped, long text cut."""
     text = str(value)
     if len(text) > max_chars:
         text = text[:max_chars] + "…"
-    return "".join(ch.encode("unicode_escape").decode("ascii") if forbidden_character(ch) else ch for ch in text)
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if forbidden_character(ch) or invisible_character(ch) else ch
+        for ch in text
+    )
 
 
 def date_problem(day: date) -> str | None:

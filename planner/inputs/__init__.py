@@ -42,7 +42,7 @@ from planner.inputs.fields import (
     parse_roles,
     parse_time_window,
 )
-from planner.inputs.roster import ROSTER_COLUMNS, parse_roster
+from planner.inputs.roster import ROSTER_COLUMNS, clean_roster, dropped_roster_columns, parse_roster
 from planner.inputs.tables import Problems, decode, read_table, rows_csv
 from planner.inputs.territory import (
     DEMO_TERRITORY,
@@ -60,6 +60,7 @@ from planner.inputs.territory import (
 #: Names imported on first use, by the module that defines them (`__getattr__`).
 _EXPORTS = {
     "territory_warnings": "planner.inputs.advice",
+    "roster_warnings": "planner.inputs.advice",
     "builtin_communes_dir": "planner.inputs.builtin_communes",
     "write_builtins": "planner.inputs.builtin_communes",
     "import_territory": "planner.inputs.data_import",
@@ -79,8 +80,10 @@ __all__ = [
     "builtin_communes_dir",
     "builtin_territories",
     "check_in_france",
+    "clean_roster",
     "data_dir",
     "decode",
+    "dropped_roster_columns",
     "frequencies_from_need",
     "import_territory",
     "load_communes",
@@ -103,6 +106,7 @@ __all__ = [
     "parse_territory",
     "parse_time_window",
     "read_table",
+    "roster_warnings",
     "rows_csv",
     "summary_fr",
     "territory_paths",
@@ -112,7 +116,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # what type checkers see: the names themselves
-    from planner.inputs.advice import territory_warnings
+    from planner.inputs.advice import roster_warnings, territory_warnings
     from planner.inputs.builtin_communes import builtin_communes_dir, write_builtins
     from planner.inputs.data_import import import_territory, summary_fr, write_communes_csv
 else:

@@ -8,11 +8,15 @@ be made, but the coordinator should know. `planner check` and `planner plan` pri
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+from planner.domain.errors import TourneeError
 from planner.domain.french import date_fr
 from planner.domain.instance import Instance
 from planner.inputs.fields import expand
 from planner.inputs.locations import location_warnings
+from planner.inputs.roster import dropped_roster_columns, dropped_warning
+from planner.inputs.tables import Problems, read_text
 
 
 def horizon_warnings(instance: Instance, *, today: date) -> list[str]:
@@ -39,6 +43,30 @@ def horizon_warnings(instance: Instance, *, today: date) -> list[str]:
     return found
 
 
-def territory_warnings(instance: Instance, *, today: date | None = None) -> list[str]:
-    """Every warning about a loaded territory (`horizon_warnings`, then `location_warnings`)."""
-    return horizon_warnings(instance, today=today or date.today()) + location_warnings(instance)
+def roster_warnings(roster: bytes | str | Path, file: str = "roster.csv") -> list[str]:
+    """The personal columns of a roster file (a path, or its bytes or text) that were dropped when it
+    was read (`planner.inputs.roster.PERSONAL_WORDS`), in one warning; none when it has none."""
+    if isinstance(roster, Path):
+        file = roster.name
+        content: bytes | str = read_text(roster, file, Problems()) or ""
+    else:
+        content = roster
+    dropped = dropped_roster_columns(content)
+    return [dropped_warning(file, dropped)] if dropped else []
+
+
+def territory_warnings(
+    instance: Instance, *, today: date | None = None, territory: str | Path | None = None
+) -> list[str]:
+    """Every warning about a loaded territory (`horizon_warnings`, then `location_warnings`); with
+    ``territory`` (the name or folder it was loaded from), the personal columns its roster file had
+    (`roster_warnings`) come first."""
+    found = []
+    if territory is not None:
+        from planner.inputs.territory import territory_paths
+
+        try:
+            found = roster_warnings(territory_paths(territory)[1][1])
+        except TourneeError:
+            found = []
+    return found + horizon_warnings(instance, today=today or date.today()) + location_warnings(instance)

@@ -114,10 +114,12 @@ def write_commune_extents(source: SourceData, path: str | Path) -> Path:
 
 
 def builtin_communes_dir() -> Path:
-    """Where the built-in communes files live (``data/communes`` of the built-in territories)."""
-    from planner.inputs.territory import data_dir
+    """Where communes files are written by default (``planner data import|builtins`` without ``--out``):
+    ``planner/data/communes`` of a source checkout, else the user's data folder, never the installed package
+    (`planner.inputs.data_folders.writable_communes_dir`)."""
+    from planner.inputs.data_folders import writable_communes_dir
 
-    return data_dir() / "communes"
+    return writable_communes_dir()
 
 
 def write_builtins(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from planner.domain.geo import chord_km, haversine_km, unit_vectors
 from planner.domain.instance import Commune, Site
-from planner.domain.limits import MAX_APL, MAX_POPULATION, MAX_TOWN_KM
+from planner.domain.limits import MAX_APL, MAX_POPULATION, MAX_TOWN_KM, normalise_identifier
 from planner.inputs.fields import (
     DAYS_EXPECTED,
     FREQUENCY_EXPECTED,
@@ -56,7 +56,7 @@ LON_EXPECTED = "longitude en degrés décimaux (ex. 1.08)"
 COMMUNE_COLUMNS = {
     c.name: c
     for c in (
-        Column("insee", True, INSEE_EXPECTED),
+        Column("insee", True, INSEE_EXPECTED, identifier=True),
         Column("name", True, "le nom de la commune"),
         Column(
             "population",
@@ -65,7 +65,7 @@ COMMUNE_COLUMNS = {
         ),
         Column("lat", True, LAT_EXPECTED),
         Column("lon", True, LON_EXPECTED),
-        Column("epci", True, "nom ou SIREN de l'intercommunalité"),
+        Column("epci", True, "nom ou SIREN de l'intercommunalité", identifier=True),
         Column(
             "patients_without_gp", False, "nombre entier ≥ 0 de patients sans médecin traitant, au plus la population"
         ),
@@ -114,7 +114,7 @@ class CommuneIndex:
 
     def resolve(self, reference: str) -> tuple[str | None, str | None]:
         """(INSEE code, None) for a code or name of the territory, else (None, a French explanation)."""
-        text = reference.strip()
+        text = normalise_identifier(reference)
         if text.upper() in self.codes:
             return text.upper(), None
         matches = self.names.get(fold(text), ())

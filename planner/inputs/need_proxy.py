@@ -3,7 +3,7 @@ population and its distance to the nearest town.
 
 Real need figures (patients without a regular doctor, APL) are not available offline; ``need_proxy``
 stands in for them, in the same unit (people). Its assumptions are the constants below, apart from
-the reading of the source so that they are found, and changed, in one place (data/communes/README.md
+the reading of the source so that they are found, and changed, in one place (planner/data/communes/README.md
 explains them).
 """
 

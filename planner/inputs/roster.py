@@ -6,10 +6,13 @@ communes and preferred units against the scenario's units when those are known.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
 
 from planner.domain.instance import Commune, DateRange, Point, Staff, Unit, half_days_of
-from planner.domain.limits import MAX_SHIFTS_PER_MONTH, MAX_SHIFTS_PER_WEEK, MAX_STAFF
+from planner.domain.limits import MAX_SHIFTS_PER_MONTH, MAX_SHIFTS_PER_WEEK, MAX_STAFF, MAX_TABLE_BYTES, shown
 from planner.inputs.communes import LAT_EXPECTED, LON_EXPECTED, CommuneIndex
 from planner.inputs.fields import (
     AVAILABILITY_EXPECTED,
@@ -17,6 +20,7 @@ from planner.inputs.fields import (
     INSEE_EXPECTED,
     ROLES_EXPECTED,
     check_in_france,
+    fold,
     format_days,
     parse_availability,
     parse_dates_off,
@@ -33,6 +37,9 @@ from planner.inputs.tables import (
     Table,
     TableSource,
     check_columns,
+    decode,
+    delimiter_of,
+    normalise_header,
     read_table,
     rows_of,
 )
@@ -40,7 +47,7 @@ from planner.inputs.tables import (
 ROSTER_COLUMNS = {
     c.name: c
     for c in (
-        Column("id", True, "un identifiant unique par personne (ex. d01)"),
+        Column("id", True, "un identifiant unique par personne (ex. d01)", identifier=True),
         Column("name", True, "le nom affiché (ex. Dr A. Martin (exemple))"),
         Column("roles", True, f"des rôles séparés par des points-virgules : {ROLES_EXPECTED}"),
         Column("availability", True, AVAILABILITY_EXPECTED),
@@ -54,13 +61,115 @@ ROSTER_COLUMNS = {
             False,
             f"nombre entier de 0 à {MAX_SHIFTS_PER_MONTH} de gardes par mois souhaitées au moins",
         ),
-        Column("home_insee", False, INSEE_EXPECTED),
+        Column("home_insee", False, INSEE_EXPECTED, identifier=True),
         Column("home_lat", False, LAT_EXPECTED),
         Column("home_lon", False, LON_EXPECTED),
-        Column("preferred_communes", False, "des codes INSEE ou noms de communes du territoire séparés par ;"),
-        Column("preferred_units", False, "des identifiants d'unités du scénario séparés par ;"),
+        Column(
+            "preferred_communes",
+            False,
+            "des codes INSEE ou noms de communes du territoire séparés par ;",
+            identifier=True,
+        ),
+        Column("preferred_units", False, "des identifiants d'unités du scénario séparés par ;", identifier=True),
     )
 }
+
+
+#: Words of a column name that make it a personal contact detail (telephone, e-mail, postal address):
+#: such a column, common in a volunteers' spreadsheet, is dropped with a warning — never read, checked
+#: nor kept — as the planner needs none of it (GDPR: data minimisation). Any other column outside the
+#: format is refused, so that a misspelt one (``max_shift_per_week``) is not silently ignored.
+PERSONAL_WORDS = frozenset(
+    {
+        "tel", "telephone", "phone", "portable", "mobile", "gsm", "fax", "sms", "whatsapp",
+        "mail", "email", "courriel", "adresse", "address", "addr", "rue", "postal", "zip", "contact",
+    }
+)  # fmt: skip
+PERSONAL_NAMES = frozenset({"email", "telephone", "numtel", "codepostal", "zipcode", "postcode", "adressemail"})
+
+
+def is_personal_column(name: str) -> bool:
+    """Whether a column name is a personal contact detail (`PERSONAL_WORDS`): ``telephone``,
+    ``Téléphone portable``, ``e-mail``, ``adresse_postale``, ``mail``…"""
+    words = [w for w in re.split(r"[^a-z0-9]+", fold(name)) if w]
+    return bool(words) and (any(w in PERSONAL_WORDS for w in words) or "".join(words) in PERSONAL_NAMES)
+
+
+def extra_columns(columns: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The (dropped, refused) columns of a roster header (normalised names) outside `ROSTER_COLUMNS`:
+    personal contact details dropped, any other column refused."""
+    extra = [c for c in dict.fromkeys(columns) if c and c not in ROSTER_COLUMNS]
+    dropped = [c for c in extra if is_personal_column(c)]
+    return dropped, [c for c in extra if c not in dropped]
+
+
+def dropped_warning(file: str, dropped: Sequence[str]) -> str:
+    """The French warning naming the personal columns of a roster that were dropped."""
+    names = ", ".join(f"« {shown(c)} »" for c in dropped)
+    return (
+        f"{file} : colonne(s) {names} ignorée(s) et non conservée(s) : des coordonnées personnelles dont le "
+        "planning n'a pas besoin (RGPD : minimisation des données) ; retirez-les du fichier"
+    )
+
+
+def _drop_extra_columns(table: Table, problems: Problems) -> None:
+    """Refuse the unknown columns; drop the personal ones from the table (their cells, and any problem
+    already reported about them: they are never read)."""
+    dropped, refused = extra_columns(table.columns)
+    known = ", ".join(ROSTER_COLUMNS)
+    for name in refused:
+        problems.add(
+            table.file,
+            1,
+            name,
+            f"colonne inconnue « {shown(name)} » ; attendu : une colonne du format (docs/formats.md) : {known} "
+            "(les coordonnées personnelles — téléphone, e-mail, adresse — sont ignorées et non conservées)",
+        )
+    if not dropped:
+        return
+    gone = set(dropped)
+    table.columns = [c for c in table.columns if c not in gone]
+    for _, values in table.rows:
+        for name in gone:
+            values.pop(name, None)
+    table.refused = {(row, column) for row, column in table.refused if column not in gone}
+    problems.items = [p for p in problems.items if not (p.file == table.file and p.column in gone)]
+
+
+def _csv_records(text: str) -> list[list[str]] | None:
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text)))
+    except csv.Error:
+        return None
+
+
+def dropped_roster_columns(data: bytes | str) -> list[str]:
+    """The personal columns (`is_personal_column`) of a roster file's header, as normalised names."""
+    text = (decode(data) if isinstance(data, bytes) else data).lstrip("\ufeff")
+    header = text.split("\n", 1)[0]
+    records = _csv_records(header)
+    if not records:
+        return []
+    return extra_columns(normalise_header(h) for h in records[0])[0]
+
+
+def clean_roster(data: bytes) -> bytes:
+    """A roster file's bytes without its personal columns (`dropped_roster_columns`): what may be
+    stored (a plan's inputs, the version store). The same bytes, untouched, when it has none (or
+    cannot be read: then it is refused and never stored)."""
+    if len(data) > MAX_TABLE_BYTES or not dropped_roster_columns(data):
+        return data
+    text = decode(data).lstrip("\ufeff")
+    records = _csv_records(text)
+    if not records:
+        return data
+    gone = set(dropped_roster_columns(data))
+    keep = [i for i, h in enumerate(records[0]) if normalise_header(h) not in gone]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter_of(text), lineterminator="\n")
+    for record in records:
+        writer.writerow([record[i] for i in keep if i < len(record)] + record[len(records[0]) :])
+    return buffer.getvalue().encode("utf-8")
 
 
 def _split(text: str) -> list[str]:
@@ -186,6 +295,7 @@ def read_roster(
     if len(table.rows) > MAX_STAFF:
         problems.add(table.file, None, None, f"{len(table.rows)} personnes ; attendu : au plus {MAX_STAFF}")
         return ()
+    _drop_extra_columns(table, problems)
     check_columns(table, ROSTER_COLUMNS, problems)
     staff = []
     first_row: dict[str, int] = {}

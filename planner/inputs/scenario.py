@@ -24,6 +24,7 @@ from planner.inputs.scenario_values import (
     as_dates,
     as_days,
     as_frequencies,
+    as_identifier,
     as_one_day,
     as_positive_int,
     as_subdivision,
@@ -214,7 +215,7 @@ class ScenarioReader:
         return entries
 
     def _commune(self, entry: dict, path: tuple, communes: CommuneIndex | None) -> str | None:
-        insee = self.value(entry, path + ("insee",), as_text)
+        insee = self.value(entry, path + ("insee",), as_identifier)
         if insee is not None and communes is not None:
             insee, error = communes.resolve(insee)
             if error:
@@ -233,7 +234,7 @@ class ScenarioReader:
             self.unknown_keys(entry, PIN_KEYS, path)
             insee = self._commune(entry, path, communes)
             day = self.value(entry, path + ("day",), as_one_day)
-            unit = self.value(entry, path + ("unit",), as_text, default="")
+            unit = self.value(entry, path + ("unit",), as_identifier, default="")
             if insee in seen:
                 self.error(path + ("insee",), f"commune {insee} épinglée deux fois ; attendu : une épingle par commune")
                 ok = False
@@ -281,7 +282,7 @@ class ScenarioReader:
         for i, entry in enumerate(entries):
             path = ("commune_closures", i)
             self.unknown_keys(entry, CLOSURE_KEYS, path)
-            insee = self.value(entry, path + ("insee",), as_text)
+            insee = self.value(entry, path + ("insee",), as_identifier)
             dates = self.value(entry, path + ("dates",), as_dates)
             if insee is not None and communes is not None:
                 insee, error = communes.resolve(insee)

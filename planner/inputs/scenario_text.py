@@ -13,7 +13,7 @@ import re
 import tomllib
 from typing import Any
 
-from planner.domain.limits import MAX_LIST_ITEMS, MAX_NESTING, MAX_SCENARIO_BYTES, text_problem
+from planner.domain.limits import MAX_LIST_ITEMS, MAX_NESTING, MAX_SCENARIO_BYTES, identifier_problem, text_problem
 from planner.inputs.scenario import ScenarioReader
 from planner.inputs.tables import Problems
 
@@ -88,7 +88,7 @@ def _check_values(reader: ScenarioReader) -> None:
                 reader.error(path, problem)
         elif isinstance(value, dict):
             for key, item in value.items():
-                problem = text_problem(key, what="nom de clé trop long")
+                problem = text_problem(key, what="nom de clé trop long") or identifier_problem(key)
                 if problem:
                     reader.error(path, f"nom de clé : {problem}")
                 else:

@@ -17,12 +17,13 @@ from planner.inputs.fields import check_in_france
 from planner.inputs.scenario_values import (
     as_crew,
     as_days,
+    as_identifier,
+    as_identifier_list,
     as_kind,
     as_number,
     as_positive_int,
     as_roles,
     as_text,
-    as_text_list,
     as_window,
     int_between,
 )
@@ -77,7 +78,7 @@ def _unit(
     path = ("units", i)
     before = len(reader.problems)
     reader.unknown_keys(entry, UNIT_KEYS, path)
-    unit_id = reader.value(entry, path + ("id",), as_text)
+    unit_id = reader.value(entry, path + ("id",), as_identifier)
     if unit_id is not None:
         if unit_id in reader.unit_ids:
             reader.error(path + ("id",), f"identifiant « {unit_id} » déjà utilisé ; attendu : un identifiant unique")
@@ -149,7 +150,7 @@ def _unit(
 def _places(
     reader: ScenarioReader, entry: dict, path: tuple, communes: CommuneIndex | None, kind: UnitKind | None
 ) -> tuple[str, ...] | None:
-    references = reader.value(entry, path + ("places",), as_text_list, default=[])
+    references = reader.value(entry, path + ("places",), as_identifier_list, default=[])
     if references is None:
         return None
     if kind is UnitKind.FIXED and not references:
@@ -189,7 +190,7 @@ def _depot(
             return None
         return Point(name, lat, lon)
     if "depot" in entry:
-        code = reader.value(entry, path + ("depot",), as_text)
+        code = reader.value(entry, path + ("depot",), as_identifier)
         if code is None or communes is None:
             return None
         code, error = communes.resolve(code)

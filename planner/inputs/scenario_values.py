@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from planner.domain.instance import Role, TimeWindow, UnitKind, time_step_problem
-from planner.domain.limits import MAX_WEEKS, shown
+from planner.domain.limits import IDENTIFIER_EXPECTED, MAX_WEEKS, identifier_problem, normalise_identifier, shown
 from planner.inputs.fields import (
     DATE_EXPECTED,
     DAYS_EXPECTED,
@@ -63,6 +63,24 @@ def as_text_list(value: Any) -> list[str]:
     if isinstance(value, list):
         return [as_text(v) for v in value]
     raise FieldError(f"« {shown(value)} » n'est pas une liste", describe(as_text_list))
+
+
+@expects('un identifiant entre guillemets (ex. "medicobus", "76217")')
+def as_identifier(value: Any) -> str:
+    """An identifier (a unit's id, an INSEE code, a commune's name as a reference): a text without
+    invisible or control characters, NFKC-normalised (`planner.domain.limits.normalise_identifier`)."""
+    text = as_text(value)
+    problem = identifier_problem(text)
+    if problem:
+        raise FieldError(f"« {shown(text)} » : " + problem.split(" ; attendu : ")[0], IDENTIFIER_EXPECTED)
+    return normalise_identifier(text)
+
+
+@expects('une liste d\'identifiants, ex. ["76217", "76259"]')
+def as_identifier_list(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [as_identifier(v) for v in value]
+    raise FieldError(f"« {shown(value)} » n'est pas une liste", describe(as_identifier_list))
 
 
 @expects("un nombre (ex. 49.92)")

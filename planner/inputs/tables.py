@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from planner.domain.errors import InputError, Problem, describe_os_error
-from planner.domain.limits import MAX_CELL_CHARS, MAX_COMMUNES, MAX_TABLE_BYTES, text_problem
+from planner.domain.limits import (
+    MAX_CELL_CHARS,
+    MAX_COMMUNES,
+    MAX_TABLE_BYTES,
+    identifier_problem,
+    normalise_identifier,
+    shown,
+    text_problem,
+)
 from planner.inputs.fields import FieldError
 
 T = TypeVar("T")
@@ -45,13 +54,16 @@ class Problems:
 class Column:
     """One column of a table format: its name, whether it is required, what a value should look like.
 
-    A required column may still have empty cells when ``may_be_empty`` (e.g. ``dates_off``).
+    A required column may still have empty cells when ``may_be_empty`` (e.g. ``dates_off``). The cells
+    of an ``identifier`` column (ids, INSEE codes, references to them) are NFKC-normalised, and refused
+    when they hold an invisible or control character (`planner.domain.limits.identifier_problem`).
     """
 
     name: str
     required: bool
     expected: str
     may_be_empty: bool = False
+    identifier: bool = False
 
 
 @dataclass
@@ -96,8 +108,18 @@ def read_text(path: Path, label: str, problems: Problems, *, max_bytes: int = MA
     return None
 
 
-def _normalise_header(name: object) -> str:
-    return str(name).replace("\ufeff", "").strip().lower()
+def normalise_header(name: object) -> str:
+    return unicodedata.normalize("NFKC", str(name).replace("\ufeff", "")).strip().lower()
+
+
+def _header_problem(name: object) -> str | None:
+    """What is wrong with a header cell: a control character, or an invisible one (a column name is
+    an identifier: ``id`` followed by a zero-width space would not be ``id``)."""
+    text = str(name).replace("\ufeff", "")
+    problem = text_problem(text)
+    if problem is None and (problem := identifier_problem(text)) is not None:
+        problem = f"colonne « {shown(text)} » : {problem}"
+    return problem
 
 
 def _cell(value: object) -> str:
@@ -115,11 +137,15 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
+def delimiter_of(text: str) -> str:
+    """``;`` when the header holds more ``;`` than ``,`` (as French spreadsheets export), else ``,``."""
+    first_line = text.split("\n", 1)[0]
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
 def _records(text: str, label: str, problems: Problems, max_rows: int) -> list[list[str]] | None:
     """The CSV records of ``text`` (header first), or None with a problem when it cannot be read."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
     records = []
     try:
         for record in reader:
@@ -167,11 +193,11 @@ def _from_text(text: str, label: str, problems: Problems, max_rows: int = MAX_CO
         problems.add(label, 1, None, "fichier vide ; attendu : une ligne d'en-tête avec les noms de colonnes")
         return None
     for cell in records[0]:
-        problem = text_problem(cell)
+        problem = _header_problem(cell)
         if problem:
             problems.add(label, 1, None, f"en-tête : {problem}")
             return None
-    header = [_normalise_header(h) for h in records[0]]
+    header = [normalise_header(h) for h in records[0]]
     rows = []
     for index, record in enumerate(records[1:]):
         number = index + 2
@@ -195,11 +221,11 @@ def _from_dataframe(frame: Any, label: str, problems: Problems, max_rows: int = 
         problems.add(label, None, None, f"trop de lignes ({len(frame)}) ; attendu : au plus {max_rows} lignes")
         return None
     for name in frame.columns:
-        problem = text_problem(str(name))
+        problem = _header_problem(name)
         if problem:
             problems.add(label, 1, None, f"en-tête : {problem}")
             return None
-    header = [_normalise_header(c) for c in frame.columns]
+    header = [normalise_header(c) for c in frame.columns]
     rows = []
     for index, values in enumerate(frame.itertuples(index=False, name=None)):
         cells = {h: _cell(v) for h, v in zip(header, values) if h}
@@ -294,8 +320,28 @@ class Row:
             return None
 
 
+def normalise_identifiers(table: Table, columns: Mapping[str, Column], problems: Problems) -> None:
+    """Normalise the cells of the identifier columns in place (NFKC, `Column.identifier`); report and
+    blank those holding an invisible or control character (as `Table.refused`)."""
+    names = [c.name for c in columns.values() if c.identifier and c.name in table.columns]
+    for number, values in table.rows:
+        for name in names:
+            value = values.get(name, "")
+            if not value or (number, name) in table.refused:
+                continue
+            problem = identifier_problem(value)
+            if problem:
+                problems.add(table.file, number, name, problem)
+                table.refused.add((number, name))
+                values[name] = ""
+            else:
+                values[name] = normalise_identifier(value)
+
+
 def rows_of(table: Table, columns: Mapping[str, Column], problems: Problems) -> list[Row]:
-    """The rows to read; a row with a refused cell starts as wrong (already reported)."""
+    """The rows to read, their identifiers normalised (`normalise_identifiers`); a row with a refused
+    cell starts as wrong (already reported)."""
+    normalise_identifiers(table, columns, problems)
     refused_rows = {number for number, _ in table.refused}
     return [
         Row(table, number, values, columns, problems, ok=number not in refused_rows) for number, values in table.rows

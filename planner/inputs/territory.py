@@ -7,7 +7,6 @@ to communes and units), and every problem of every file is gathered before one `
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from planner.inputs.communes import (
     CommuneIndex,
     read_communes,
 )
+from planner.inputs.data_folders import data_dir
 from planner.inputs.roster import check_crews, read_roster
 from planner.inputs.scenario import read_scenario
 from planner.inputs.scenario_text import read_scenario_text
@@ -26,17 +26,7 @@ from planner.inputs.tables import Problems, TableSource, decode, read_table, rea
 
 #: The built-in territory planned when none is named: the Médicobus of the Dieppe area.
 DEMO_TERRITORY = "medicobus-dieppe"
-#: Environment variable naming another folder of built-in territories (with communes/, roster/, scenarios/).
-DATA_ENV = "TOURNEE_DATA"
 FOLDER_FILES = ("communes.csv", "roster.csv", "scenario.toml")
-
-
-def data_dir() -> Path:
-    """The folder of built-in territories: ``$TOURNEE_DATA`` if set, else ``data/`` of the repository."""
-    override = os.environ.get(DATA_ENV)
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "data"
 
 
 def _builtin_paths(name: str, root: Path) -> tuple[Path, Path, Path]:

@@ -26,6 +26,7 @@ from planner.domain.plan import Plan
 from planner.inputs import (
     DEMO_TERRITORY,
     builtin_territories,
+    clean_roster,
     parse_territory,
     territory_paths,
 )
@@ -54,6 +55,10 @@ class TerritoryFiles:
     communes: bytes
     roster: bytes
     scenario: bytes
+
+    def __post_init__(self) -> None:
+        # Contact columns (telephone, email…) are never kept, not even in a stored version (docs/formats.md).
+        object.__setattr__(self, "roster", clean_roster(self.roster))
 
     @classmethod
     def load(cls, territory: str | Path) -> TerritoryFiles:

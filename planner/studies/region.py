@@ -51,7 +51,7 @@ REGION_SCENARIO: dict[str, Any] = {
 }
 
 #: The seven priority intercommunalities of the 2025 "Solidarité territoriale" pilot in Normandy:
-#: the five of Orne (data/communes/README.md, scenario orne-solidarite) and two of Manche.
+#: the five of Orne (planner/data/communes/README.md, scenario orne-solidarite) and two of Manche.
 PRIORITY_EPCIS = {
     "200068443": "CC Andaine-Passais",
     "200068468": "CC des Pays de L'Aigle",

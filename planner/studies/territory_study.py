@@ -28,7 +28,8 @@ SUMMARY_FILE = "resume.txt"
 NOTES = (
     (
         "Besoin : personnes sans médecin traitant, estimées par un indicateur de substitution là où le chiffre "
-        "réel manque (voir data/communes/README.md) ; « besoin servi » les compte au prorata des visites prévues."
+        "réel manque (voir planner/data/communes/README.md) ; « besoin servi » les compte au prorata des visites "
+        "prévues."
     ),
     (
         "Unités ajoutées : copies de la première unité, dépôt choisi parmi les plus grandes villes "

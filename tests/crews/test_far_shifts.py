@@ -10,8 +10,10 @@ from dataclasses import replace
 from planner.check.validate import validate
 from planner.crews import far_shifts as F
 from planner.crews.posts import posts_of
-from planner.crews.rota_rules import home_km, ineligibility, iso_week, month_of, nearest_place_km
+from planner.crews.rota_facts import iso_week, month_of
+from planner.crews.rota_rules import ineligibility
 from planner.crews.rota_search import assign_crews
+from planner.crews.rota_travel import home_km, nearest_place_km
 from planner.domain.instance import Instance, Point, Role
 from planner.domain.plan import Plan
 from tests.support.builders import bus, person

@@ -12,13 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.check.validate import validate
-from planner.crews import rota_rules as R
 from planner.crews import rota_search
 from planner.crews.far_shifts import far_shifts
-from planner.crews.rota_search import SMALL_MODEL, assign_crews
+from planner.crews.rota_search import assign_crews
 from planner.domain.instance import (
     DateRange,
-    HalfDay,
     Point,
     Role,
 )
@@ -112,55 +110,6 @@ def test_uncrewed_wednesdays_are_explained_by_weekday_and_role():
     assert "aucun chauffeur disponible" in sentence and "ajouter un chauffeur le mercredi" in sentence
 
 
-def test_a_large_rota_crews_a_month_the_greedy_start_leaves_short(person, bus):
-    """Two doctors for two tours of one week, each allowed one shift a month: ``da`` offers Monday
-    and Friday, ``db`` Monday only. The greedy start, in date order, gives Monday to ``da`` (a tie
-    broken by id) and leaves Friday uncrewed; the windows, one unit at a time, never see both
-    tours. The crewing run over the hard rules finds ``db`` on Monday and ``da`` on Friday. Other
-    buses (later dates, their own doctors) make the rota large enough to be solved by windows."""
-    mon_fri = frozenset((d, h) for d in (0, 4) for h in HalfDay)
-    mondays = frozenset((0, h) for h in HalfDay)
-    first_week = (DateRange(day(0, 0), day(0, 4)),)
-    staff = [
-        person("da", {Role.DOCTOR}, availability=mon_fri, max_month=1),
-        person("db", {Role.DOCTOR}, availability=mondays, max_month=1),
-        *(person(f"dp{i:02d}", {Role.DOCTOR}, dates_off=first_week) for i in range(20)),
-        *(person(f"cp{i:02d}", {Role.DRIVER}) for i in range(20)),
-    ]
-    units = [bus(f"bus{i}") for i in range(1, 8)]
-    tours = [tour("bus1", day(0, 0)), tour("bus2", day(0, 4))]
-    tours += [tour(u.id, day(w, d)) for u in units[2:] for w in range(1, 4) for d in range(5)]
-    instance = instance_of(staff, units=units)
-    rm, _ = R.build(instance, tours)
-    assert len(rm.x) > SMALL_MODEL  # the windowed search, where the greedy start matters
-    result = assign_crews(instance, tours, time_limit=1)
-    assert result.uncrewed == ()
-    doctors = {s.tour_key: s.staff_id for s in result.shifts if s.role is Role.DOCTOR}
-    assert (doctors["bus1/" + day(0, 0).isoformat()], doctors["bus2/" + day(0, 4).isoformat()]) == ("db", "da")
-    plan = Plan("rota", MONDAY, 4, tuple(tours), result.shifts)
-    assert [v for v in validate(instance, plan) if v.rule in STAFF_RULES] == []
-
-
-def test_the_greedy_start_of_a_large_rota_sends_the_nearer_of_two_equal_people(monkeypatch, person, bus):
-    """A large rota keeps most of its greedy start: of two doctors with the same offer, the one
-    living by the depot comes before the one 60 km away (on the Orne département, the median
-    distance from home fell from 22.9 to 15.5 km)."""
-    depot = bus().depot
-    near = person("dn", {Role.DOCTOR}, home=Point("près", depot.lat, depot.lon))
-    far = person("df", {Role.DOCTOR}, home=Point("loin", depot.lat + 0.54, depot.lon))
-    instance = instance_of([far, near, person("c1", {Role.DRIVER})])
-    tours = [tour("bus1", day(0, 0))]
-    rm, _ = R.build(instance, tours)
-    greedy = rota_search._Greedy(rm, set())
-
-    def ranked() -> list[str]:
-        return [p.id for p in sorted([far, near], key=lambda p: greedy.score(p, tours[0], Role.DOCTOR))]
-
-    assert ranked() == ["df", "dn"]  # a small rota is solved whole: its start keeps to fairness and ids
-    monkeypatch.setattr(rota_search, "SMALL_MODEL", 0)
-    assert ranked() == ["dn", "df"]
-
-
 @pytest.mark.parametrize("large", [False, True], ids=["whole", "greedy-and-windows"])
 def test_a_doctor_with_a_session_near_home_is_not_sent_far(monkeypatch, person, bus, large):
     """Two buses 50 km apart, every weekday for two weeks; two doctors live by busa, one by busb.
@@ -207,7 +156,6 @@ def test_same_inputs_give_the_same_rota():
 
 def test_frozen_dates_keep_their_shifts_exactly(person):
     """Before ``frozen_before``, the kept shifts come back unchanged even if the person is now off."""
-    from planner.domain.instance import DateRange
 
     staff = [
         person("d1", {Role.DOCTOR}, dates_off=(DateRange(day(0, 0), day(0, 0)),)),

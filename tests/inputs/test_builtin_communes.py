@@ -10,7 +10,7 @@ from planner.inputs.builtin_communes import BUILTINS, ORNE_PLACES
 from planner.inputs.need_proxy import TOWN_MIN_POPULATION
 from tests.support.paths import ROOT
 
-DATA_DIR = ROOT / "data" / "communes"
+DATA_DIR = ROOT / "planner" / "data" / "communes"
 
 
 @pytest.mark.parametrize("name", sorted(BUILTINS))

@@ -17,7 +17,7 @@ from tests.support.studies import FAST, plan_data
 
 pytestmark = pytest.mark.slow  # a region planned twice, once on a Dask cluster
 
-DIEPPE_COMMUNES = ROOT / "data" / "communes" / "medicobus-dieppe.csv"
+DIEPPE_COMMUNES = ROOT / "planner" / "data" / "communes" / "medicobus-dieppe.csv"
 
 
 # --- A region on Dask ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Sequence
 
 from planner.cli_args import FrenchParser
-from planner.cli_commands import plans, publishing, study, territory
+from planner.cli_commands import accounts, plans, publishing, study, territory
 from planner.domain import PlanWarning, TourneeError, describe_os_error
 
 
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     publishing.add_publish_commands(sub)
     plans.add_replan_commands(sub)
     study.add_study_command(sub)
+    accounts.add_accounts_command(sub)
     return parser
 
 

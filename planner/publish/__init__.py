@@ -1,6 +1,6 @@
 """Publishing: plan JSON and a plan's inputs, atomic files, formula-safe CSV, iCalendar feeds, posters,
-the version store, private addresses, and `publish_version`, the one all-or-nothing publishing
-sequence of the CLI and the app.
+the version store and its backups, private addresses, forgetting a person, and `publish_version`, the
+one all-or-nothing publishing sequence of the CLI and the app (readers follow `current_path`).
 
 May import `planner.domain`, `planner.inputs`, `planner.travel`, `planner.tours`, `planner.crews`,
 `planner.check`, `planner.results` and `planner.planning`, but never runs a solver: a plan is
@@ -19,6 +19,13 @@ from planner.domain.lazy_names import import_on_first_use
 
 #: Each exported name by the module that defines it, imported on first use (`__getattr__`).
 _EXPORTS = {
+    "AccountError": "planner.publish.accounts",
+    "AccountStore": "planner.publish.accounts",
+    "DEFAULT_ACCOUNT": "planner.publish.accounts",
+    "Backup": "planner.publish.backups",
+    "create_backup": "planner.publish.backups",
+    "list_backups": "planner.publish.backups",
+    "restore_backup": "planner.publish.backups",
     "cancelled_sessions": "planner.publish.event_ledger",
     "commune_feed_name": "planner.publish.feed_names",
     "slug": "planner.publish.feed_names",
@@ -27,6 +34,8 @@ _EXPORTS = {
     "publish_feeds": "planner.publish.feeds",
     "write_atomic": "planner.publish.files",
     "instance_fingerprint": "planner.publish.fingerprint",
+    "ForgetReport": "planner.publish.forget",
+    "forget_person": "planner.publish.forget",
     "write_outputs": "planner.publish.outputs",
     "PlanInputs": "planner.publish.plan_inputs",
     "Settings": "planner.publish.plan_inputs",
@@ -46,8 +55,11 @@ _EXPORTS = {
     "write_posters": "planner.publish.posters",
     "Publication": "planner.publish.publication",
     "check_publishable": "planner.publish.publication",
+    "check_territory": "planner.publish.publication",
     "current_folder": "planner.publish.publication",
+    "current_path": "planner.publish.publication",
     "publish_version": "planner.publish.publication",
+    "published_file": "planner.publish.publication",
     "recover": "planner.publish.publication",
     "csv_text": "planner.publish.safe_csv",
     "safe_cell": "planner.publish.safe_csv",
@@ -62,11 +74,14 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # what type checkers see: the names themselves
+    from planner.publish.accounts import DEFAULT_ACCOUNT, AccountError, AccountStore  # noqa: F401
+    from planner.publish.backups import Backup, create_backup, list_backups, restore_backup  # noqa: F401
     from planner.publish.event_ledger import cancelled_sessions  # noqa: F401
     from planner.publish.feed_names import commune_feed_name, slug, webcal_url  # noqa: F401
     from planner.publish.feeds import FeedIndex, publish_feeds  # noqa: F401
     from planner.publish.files import write_atomic  # noqa: F401
     from planner.publish.fingerprint import instance_fingerprint  # noqa: F401
+    from planner.publish.forget import ForgetReport, forget_person  # noqa: F401
     from planner.publish.outputs import write_outputs  # noqa: F401
     from planner.publish.plan_inputs import (  # noqa: F401
         PlanInputs,
@@ -88,8 +103,11 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.publish.publication import (  # noqa: F401
         Publication,
         check_publishable,
+        check_territory,
         current_folder,
+        current_path,
         publish_version,
+        published_file,
         recover,
     )
     from planner.publish.safe_csv import csv_text, safe_cell, write_csv  # noqa: F401

@@ -36,7 +36,14 @@ from planner.publish.event_ledger import LedgerEntry, read_ledger, write_ledger
 from planner.publish.fingerprint import instance_fingerprint
 from planner.publish.plan_inputs import PlanInputs, describe_inputs
 from planner.publish.plan_json import plan_from_json, plan_to_json
-from planner.publish.store_schema import connect, prepare, transaction
+from planner.publish.store_schema import (
+    connect,
+    integrity_problem,
+    prepare,
+    secure_files,
+    secure_workspace,
+    transaction,
+)
 from planner.results.plan_diff import PlanDiff, diff_plans
 
 DB_NAME = "tournee.sqlite"
@@ -71,12 +78,22 @@ class VersionInfo:
 @dataclass(frozen=True)
 class PublicationInfo:
     """One publication: which version, when, the folder it was written to and the public address it
-    was given (both None for publications recorded before schema 2)."""
+    was given (both None for publications recorded before schema 2), its territory and who published
+    it (None when not said, or recorded before schema 3)."""
 
     version: int
     published: datetime
     folder: str | None
     base_url: str | None = None
+    territory: str | None = None
+    published_by: str | None = None
+
+
+_PUBLICATION_COLUMNS = "version, published, folder, base_url, territory, published_by"
+
+
+def _publication(row: tuple[Any, ...]) -> PublicationInfo:
+    return PublicationInfo(row[0], datetime.fromisoformat(row[1]), row[2], row[3], row[4], row[5])
 
 
 def _labels(instance: Instance) -> dict[str, dict[str, str]]:
@@ -106,20 +123,28 @@ class PlanStore:
     ``path`` is the workspace folder (the file is ``tournee.sqlite`` inside it, created on first use)
     or a path ending in ``.sqlite``/``.db``. Every method opens its own short connection, so one store
     object can serve several threads (the Streamlit app) and several processes can share the file.
-    A workspace of schema "1" is migrated when opened.
+    A workspace of schema "1" or "2" is migrated when opened.
+
+    Opening it refuses a workspace folder or file that is a symbolic link, makes the folder 0700 and
+    the file 0600 (`planner.publish.store_schema.secure_workspace`), then runs ``PRAGMA quick_check``
+    (unless ``check=False``): a damaged file is refused in French with the last sound backup
+    (`planner.publish.backups`) before anything is read or written.
     """
 
-    def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, path: str | Path, *, clock: Callable[[], datetime] = _utc_now, check: bool = True) -> None:
         path = Path(path)
-        self.path = path if path.suffix in (".sqlite", ".db") else path / DB_NAME
-        if self.path.parent.exists() and not self.path.parent.is_dir():
-            msg = (
-                f"l'espace de travail {self.path.parent} est un fichier ; attendu : un dossier (ou un fichier .sqlite)"
-            )
-            raise TourneeError(msg)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        own_folder = path.suffix not in (".sqlite", ".db")
+        self.path = path / DB_NAME if own_folder else path
+        secure_workspace(self.path, own_folder=own_folder)
         self._clock = clock
+        if check:
+            problem = integrity_problem(self.path)
+            if problem is not None:
+                from planner.publish.backups import damaged_message
+
+                raise TourneeError(damaged_message(self.path, problem))
         prepare(self.path)
+        secure_files(self.path)
 
     def _now(self) -> str:
         return self._clock().astimezone(UTC).isoformat(timespec="seconds")
@@ -217,8 +242,10 @@ class PlanStore:
         return inputs, inputs.instance(), self.load(version)
 
     def history(self) -> list[VersionInfo]:
-        """Every saved version, oldest first."""
-        current = self.published_version()
+        """Every saved version, oldest first (``published``: in force for its territory)."""
+        in_force = set(self.published_by_territory().values())
+        if not in_force and (current := self.published_version()) is not None:
+            in_force = {current}
         with connect(self.path) as conn:
             rows = conn.execute(
                 "SELECT version, created, fingerprint, note, instance_name, tours, sessions, shifts, unserved,"
@@ -230,7 +257,7 @@ class PlanStore:
                 created=datetime.fromisoformat(created),
                 fingerprint=fp,
                 note=note,
-                published=v == current,
+                published=v in in_force,
                 instance_name=name,
                 tours=tours,
                 sessions=sessions,
@@ -261,25 +288,65 @@ class PlanStore:
         *,
         published: datetime | None = None,
         base_url: str | None = None,
+        territory: str | None = None,
+        published_by: str | None = None,
     ) -> None:
         """Record that ``version`` is now published in ``folder``, with the ledger entries it changed,
-        in one transaction (`planner.publish.publication` calls it once the folder is in place)."""
+        in one transaction (`planner.publish.publication` calls it once the folder is in place).
+        ``territory`` defaults to the version's; ``published_by`` is who published it (kept, shown
+        by ``planner history``)."""
         when = (published or self._clock()).astimezone(UTC).isoformat(timespec="seconds")
         with transaction(self.path) as conn:
             self._require(conn, version)
+            if territory is None:
+                territory = conn.execute("SELECT instance_name FROM versions WHERE version=?", (version,)).fetchone()[0]
             conn.execute(
-                "INSERT INTO publications (version, published, folder, base_url) VALUES (?, ?, ?, ?)",
-                (version, when, folder, base_url),
+                "INSERT INTO publications (version, published, folder, base_url, territory, published_by)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (version, when, folder, base_url, territory, published_by),
             )
             write_ledger(conn, ledger, when)
 
-    def last_publication(self) -> PublicationInfo | None:
-        """The latest publication, or None when nothing was published yet."""
+    def last_publication(self, territory: str | None = None) -> PublicationInfo | None:
+        """The latest publication (of ``territory`` when given), or None when there is none yet."""
+        where, params = ("WHERE territory=?", (territory,)) if territory is not None else ("", ())
         with connect(self.path) as conn:
             row = conn.execute(
-                "SELECT version, published, folder, base_url FROM publications ORDER BY id DESC LIMIT 1"
+                f"SELECT {_PUBLICATION_COLUMNS} FROM publications {where} ORDER BY id DESC LIMIT 1", params
             ).fetchone()
-        return None if row is None else PublicationInfo(row[0], datetime.fromisoformat(row[1]), row[2], row[3])
+        return None if row is None else _publication(row)
+
+    def publications(self) -> list[PublicationInfo]:
+        """Every publication, oldest first."""
+        with connect(self.path) as conn:
+            rows = conn.execute(f"SELECT {_PUBLICATION_COLUMNS} FROM publications ORDER BY id").fetchall()
+        return [_publication(row) for row in rows]
+
+    def is_recorded(self, folder: str) -> bool:
+        """Whether a publication into the folder named ``folder`` is recorded."""
+        with connect(self.path) as conn:
+            return conn.execute("SELECT 1 FROM publications WHERE folder=?", (folder,)).fetchone() is not None
+
+    def published_territories(self) -> list[str]:
+        """The territories this workspace publishes, the first published first."""
+        with connect(self.path) as conn:
+            rows = conn.execute(
+                "SELECT territory FROM publications WHERE territory IS NOT NULL GROUP BY territory ORDER BY MIN(id)"
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def territory_of(self, version: int) -> str:
+        """The territory (instance name) ``version`` was planned for."""
+        return str(self._column(version, "instance_name"))
+
+    def published_by_territory(self) -> dict[str, int]:
+        """The version in force of each territory published."""
+        found = {}
+        for territory in self.published_territories():
+            last = self.last_publication(territory)
+            if last is not None:
+                found[territory] = last.version
+        return found
 
     def published_version(self) -> int | None:
         last = self.last_publication()
@@ -321,6 +388,11 @@ class PlanStore:
                         (subject, known[subject], self._now()),
                     )
         return {s: known[s] for s in wanted}
+
+    def forgotten(self) -> dict[str, str]:
+        """The people forgotten (``planner oublier``): subject → pseudonym. They get no token again."""
+        with connect(self.path) as conn:
+            return dict(conn.execute("SELECT subject, pseudonym FROM forgotten ORDER BY subject").fetchall())
 
     def tokens(self) -> dict[str, str]:
         """Every subject's token."""

@@ -4,12 +4,19 @@ and the connections and transactions every `planner.publish.store.PlanStore` met
 Apart from what the store saves and reads, so that what makes a file a Tournée workspace is in one
 place: a new column is one statement here and one migration step, and a file that is not a
 workspace, or is damaged or locked, is refused in French the same way by every method.
+
+The file holds staff names and private tokens: the workspace folder is made 0700 and the file, its
+``-wal`` and ``-shm`` 0600 (and set so again at every opening, where the system allows it: on Windows
+`os.chmod` only sets the read-only flag and is skipped); a workspace folder or file that is a
+symbolic link is refused (`secure_workspace`). `integrity_problem` runs ``PRAGMA quick_check``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +24,7 @@ from pathlib import Path
 
 from planner.domain.errors import TourneeError
 
-STORE_SCHEMA = "2"
+STORE_SCHEMA = "3"
 
 _SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,6 +77,95 @@ _SCHEMA_2_COLUMNS = (
     "ALTER TABLE publications ADD COLUMN base_url TEXT",
 )
 
+#: Schema "3": the territory of each publication (several side by side in one workspace), who
+#: published it, and the people forgotten (`planner oublier`), whose token is never made again.
+_SCHEMA_3 = (
+    "ALTER TABLE publications ADD COLUMN territory TEXT",
+    "ALTER TABLE publications ADD COLUMN published_by TEXT",
+    "CREATE TABLE IF NOT EXISTS forgotten (subject TEXT PRIMARY KEY, pseudonym TEXT NOT NULL, forgotten TEXT NOT NULL)",
+    "UPDATE publications SET territory = (SELECT instance_name FROM versions WHERE versions.version ="
+    " publications.version) WHERE territory IS NULL",
+)
+
+#: Modes of the workspace folder and of the SQLite file (and its -wal, -shm): owner only.
+WORKSPACE_DIR_MODE = 0o700
+WORKSPACE_FILE_MODE = 0o600
+#: Whether `os.chmod` sets Unix modes here (on Windows it only sets the read-only flag: skipped).
+UNIX_MODES = os.name == "posix"
+
+
+def set_mode(path: Path, mode: int) -> None:
+    """Set ``path``'s mode where the system has Unix modes and lets us (not the owner: left as is)."""
+    if not UNIX_MODES:
+        return
+    try:
+        if stat.S_IMODE(path.stat().st_mode) != mode:
+            os.chmod(path, mode)
+    except (FileNotFoundError, PermissionError):
+        pass
+
+
+def _refuse_link(path: Path, what: str) -> None:
+    """Refuse ``path`` if it is a symbolic link (``what``: « l'espace de travail », « la base »)."""
+    if path.is_symlink():
+        msg = (
+            f"{path} est un lien symbolique : Tournée refuse d'ouvrir {what} à travers un lien (il pourrait "
+            f"faire écrire les données du personnel ailleurs) ; donnez son vrai chemin ({os.path.realpath(path)}) "
+            "avec --workspace, ou remplacez le lien par le dossier lui-même"
+        )
+        raise TourneeError(msg)
+
+
+def secure_workspace(db: Path, *, own_folder: bool) -> None:
+    """Refuse a workspace folder or database that is a symbolic link; make the folder (0700) and an
+    empty database file (0600) if missing, and set the modes of existing ones (``own_folder``: the
+    folder is the workspace's own, not one that merely holds a ``….sqlite`` file given by name)."""
+    folder = db.parent
+    if own_folder:
+        _refuse_link(folder, "l'espace de travail")
+    _refuse_link(db, "la base")
+    if folder.exists() and not folder.is_dir():
+        msg = f"l'espace de travail {folder} est un fichier ; attendu : un dossier (ou un fichier .sqlite)"
+        raise TourneeError(msg)
+    folder.mkdir(parents=True, exist_ok=True, mode=WORKSPACE_DIR_MODE)
+    if own_folder:
+        set_mode(folder, WORKSPACE_DIR_MODE)
+    if not db.exists():
+        try:  # created owner-only, so that SQLite gives -wal and -shm the same mode
+            os.close(os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL, WORKSPACE_FILE_MODE))
+        except FileExistsError:  # another process made it just now
+            pass
+    secure_files(db)
+
+
+def secure_files(db: Path) -> None:
+    """The database and its -wal and -shm owner-only (0600), where the system allows it."""
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        set_mode(path, WORKSPACE_FILE_MODE)
+
+
+def integrity_problem(path: Path) -> str | None:
+    """What ``PRAGMA quick_check`` finds wrong with the SQLite file ``path``, or None when it is sound
+    (or empty, a workspace not made yet). Raises `TourneeError` for a file that is no SQLite database."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    try:
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise TourneeError(f"{path} : ouverture impossible ({exc})") from None
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise _not_a_workspace(path, exc) from None
+        if "locked" in str(exc):
+            raise TourneeError(f"{path} : base de données inaccessible ({exc}) ; réessayez") from None
+        return str(exc)
+    finally:
+        conn.close()
+    problems = [str(r[0]) for r in rows if r and r[0] != "ok"]
+    return "; ".join(problems[:3]) if problems else None
+
 
 def _not_a_workspace(path: Path, exc: Exception) -> TourneeError:
     return TourneeError(
@@ -92,6 +188,12 @@ def _migrate_to_2(conn: sqlite3.Connection) -> None:
     for version, text in conn.execute("SELECT version, plan_json FROM versions").fetchall():
         data = json.loads(text)
         conn.execute("UPDATE versions SET start=?, weeks=? WHERE version=?", (data["start"], data["weeks"], version))
+
+
+def _migrate_to_3(conn: sqlite3.Connection) -> None:
+    """Schema "2" → "3": territory and publisher of each publication, the forgotten people."""
+    for statement in _SCHEMA_3:
+        conn.execute(statement)
 
 
 #: Seconds a new workspace waits for another process to finish switching it to WAL.
@@ -159,8 +261,10 @@ def prepare(path: Path) -> None:
         _create(conn)
         row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         found = row[0] if row else None
-        if found in (None, "1"):  # a new store is made as "1", then migrated like an old one
-            _migrate_to_2(conn)
+        if found in (None, "1", "2"):  # a new store is made as "1", then migrated like an old one
+            if found != "2":
+                _migrate_to_2(conn)
+            _migrate_to_3(conn)
             conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (STORE_SCHEMA,))
         elif found != STORE_SCHEMA:
             msg = (

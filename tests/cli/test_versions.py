@@ -207,3 +207,15 @@ def test_cli_history_and_diff(tmp_path, small_instance, capsys, sample_plan, rep
     assert "passage déplacé" in capsys.readouterr().out
     assert main(["diff", "1", "5", "--workspace", str(tmp_path)]) == 2
     assert "la version 5 n'existe pas" in capsys.readouterr().err
+
+
+def test_history_shows_who_published(tmp_path, small_instance, capsys, sample_plan):
+    """Each publication's territory, time and publisher (`publish --par NOM`, the app's coordinator)."""
+    store = PlanStore(tmp_path, clock=lambda: datetime(2027, 1, 4, 12, 0, tzinfo=UTC))
+    version = store.save(sample_plan(small_instance), small_instance)
+    store.record_publication(version, "v1-a", published_by="Claire Dupuis")
+    store.record_publication(version, "v1-b")
+    assert [p.published_by for p in store.publications()] == ["Claire Dupuis", None]
+    assert main(["history", "--workspace", str(tmp_path), "--out", str(tmp_path / "publication")]) == 0
+    out = capsys.readouterr().out
+    assert f"version 1 ({small_instance.name}) publiée le 04/01/2027 à 13:00 par Claire Dupuis" in out

@@ -29,7 +29,7 @@ from planner.planning.changes import UnitOutOfService
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as make_plan
 from planner.planning.replan import replan
-from planner.publish import posters
+from planner.publish import posters, publication
 from planner.publish.outputs import write_outputs
 from planner.publish.plan_inputs import PlanInputs, Settings, TerritoryFiles
 from planner.publish.posters import PUBLIC_TIMETABLE_HEADER, public_timetable_rows
@@ -37,6 +37,7 @@ from planner.publish.publication import (
     CURRENT,
     VERSIONS_DIR,
     current_folder,
+    current_path,
     publish_version,
     read_manifest,
     recover,
@@ -136,9 +137,14 @@ def assert_consistent(case: Case, ws: Path, out: Path) -> int:
     folder = current_folder(out)
     version = read_manifest(out / VERSIONS_DIR / folder).version
     assert store.published_version() == version and store.last_publication().folder == folder
-    assert (
-        (out / "public").resolve().parent == (out / "prive").resolve().parent == (out / VERSIONS_DIR / folder).resolve()
-    )
+    root = out / VERSIONS_DIR / folder
+    if publication.POSIX:  # the links for static web servers follow the pointer
+        assert (out / "public").resolve().parent == (out / "prive").resolve().parent == root.resolve()
+        public, private = out / "public", out / "prive"
+    else:  # Windows: no link at all; readers follow the pointer
+        assert not [p for p in out.rglob("*") if p.is_symlink()]
+        public, private = root / "public", root / "prive"
+    assert current_path(out) == root
     assert sorted(p.name for p in (out / VERSIONS_DIR).iterdir()) == [folder]
     leftovers = [p for p in out.rglob("*") if p.name.startswith(".tmp") or p.name.endswith(".tmp")]
     assert not leftovers, leftovers
@@ -146,17 +152,17 @@ def assert_consistent(case: Case, ws: Path, out: Path) -> int:
     which = next(h.note for h in store.history() if h.version == version)
     plan_, instance = case.plans[which], case.inputs[which].instance()
     assert store.load(version) == plan_
-    with (out / "public" / "horaires.csv").open(encoding="utf-8-sig", newline="") as f:
+    with (public / "horaires.csv").open(encoding="utf-8-sig", newline="") as f:
         assert [tuple(r) for r in csv.reader(f)] == [PUBLIC_TIMETABLE_HEADER, *public_timetable_rows(instance, plan_)]
     for commune in {s.insee for _, s in plan_.sessions()}:
         expected = {
             (t.date, f"{s.start // 60:02d}:{s.start % 60:02d}") for t, s in plan_.sessions() if s.insee == commune
         }
-        assert _confirmed(out / "public" / f"commune-{commune}.ics") == expected
+        assert _confirmed(public / f"commune-{commune}.ics") == expected
     tokens = store.tokens()
     for person in instance.staff:
         shifts = {(s.date, f"{s.start // 60:02d}:{s.start % 60:02d}") for s in plan_.shifts if s.staff_id == person.id}
-        assert _confirmed(out / "prive" / tokens[f"staff:{person.id}"] / "planning.ics") == shifts
+        assert _confirmed(private / tokens[f"staff:{person.id}"] / "planning.ics") == shifts
     return version
 
 
@@ -207,19 +213,22 @@ def _failing(*_args: object, **_kwargs: object) -> None:
     ("step", "published"),
     [
         ("writing", 1),  # files half written in versions/.tmp-…
-        ("before-switch", 1),  # folder complete under its final name, `current` not switched
-        ("after-switch", 2),  # `current` switched, the store not told yet
+        ("before-switch", 1),  # folder complete under its final name, the pointer not switched
+        ("switch-not-linked", 2),  # pointer switched, `current`/`public`/`prive` links not yet
+        ("after-switch", 2),  # pointer and links switched, the store not told yet
         ("after-record", 2),  # recorded, superseded folders not removed yet
     ],
 )
+@pytest.mark.parametrize("posix", [True, False], ids=["posix", "windows"])
 def test_interrupted_at_each_step_recovers(
-    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, published: int
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str, published: int, posix: bool
 ) -> None:
     """A publication stopped at each step of its sequence: the next run finds the store and the folders
-    on the same version — the old one before the switch, the new one after — and nothing left over."""
-    from planner.publish import publication
-
+    on the same version — the old one before the switch, the new one after — and nothing left over;
+    on the code path of Windows too (no symbolic link: the pointer file alone)."""
     ws, out = tmp_path / "espace", tmp_path / "publication"
+    if not posix:
+        monkeypatch.setattr(publication, "POSIX", False)
     store = PlanStore(ws)
     versions = {}
     for which in ("A", "B"):
@@ -229,9 +238,11 @@ def test_interrupted_at_each_step_recovers(
     if step == "writing":
         monkeypatch.setattr(posters, "write_posters", _failing)
     elif step == "before-switch":
-        real_link = publication._link
+        monkeypatch.setattr(publication, "_switch", _failing)
+    elif step == "switch-not-linked":  # pointer replaced, the links for static web servers not yet
+        real_links, new = publication._ensure_links, f"v{versions['B']}-"
         monkeypatch.setattr(
-            publication, "_link", lambda o, t, name: _failing() if name == CURRENT else real_link(o, t, name)
+            publication, "_ensure_links", lambda o, name: _failing() if name.startswith(new) else real_links(o, name)
         )
     elif step == "after-switch":
         monkeypatch.setattr(PlanStore, "record_publication", _failing)
@@ -244,6 +255,8 @@ def test_interrupted_at_each_step_recovers(
     with pytest.raises(KeyboardInterrupt):
         publication.publish_version(store, versions["B"], out)
     monkeypatch.undo()
+    if not posix:
+        monkeypatch.setattr(publication, "POSIX", False)
     assert assert_consistent(case, ws, out) == published
 
 

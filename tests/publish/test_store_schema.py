@@ -49,3 +49,23 @@ def test_a_workspace_of_schema_1_opens_and_says_what_its_versions_lack(
                  "2027-01-06"])  # fmt: skip
     assert code == 2
     assert "ne gardait pas les données d'entrée" in capsys.readouterr().err
+
+
+def test_a_workspace_of_schema_2_gets_the_territory_of_its_publications(
+    tmp_path: Path, sample_plan, small_instance
+) -> None:
+    """Schema "2" → "3": each publication's territory is taken from its version, publisher unknown."""
+    store = PlanStore(tmp_path)
+    store.record_publication(store.save(sample_plan(small_instance), small_instance), "v1-a")
+    with sqlite3.connect(store.path) as conn:
+        for statement in (
+            "ALTER TABLE publications DROP COLUMN territory",
+            "ALTER TABLE publications DROP COLUMN published_by",
+            "DROP TABLE forgotten",
+            "UPDATE meta SET value='2' WHERE key='schema'",
+        ):
+            conn.execute(statement)
+    conn.close()
+    [publication] = PlanStore(tmp_path).publications()
+    assert (publication.territory, publication.published_by) == (small_instance.name, None)
+    assert PlanStore(tmp_path).forgotten() == {}

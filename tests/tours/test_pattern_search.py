@@ -16,8 +16,8 @@ from planner.planning.search_report import search_report
 from planner.tours import pattern_search
 from planner.tours.cpsat import PRESOLVE_SHARE, configure_deterministic
 from planner.tours.greedy_pattern import greedy_pattern
-from planner.tours.pattern_problem import Pattern, build_problem
 from planner.tours.pattern_model import PatternModel, PatternRelaxation
+from planner.tours.pattern_problem import Pattern, build_problem
 from planner.tours.pattern_search import (
     auto_time_limit,
     budget_steps,

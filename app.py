@@ -1,10 +1,13 @@
 """Tournée's web app: `streamlit run app.py`.
 
 Declares the pages (`app_pages/pages/`, one script each) with `st.navigation`: the public residents'
-page, the staff page and the coordination pages. Coordination asks for the coordinator password (env
-`TOURNEE_PASSWORD` or `password` in `.streamlit/secrets.toml`); the staff page opens one person's
-shifts with their personal link (``?jeton=…``), or anyone's for the coordinator. Public pages show
-only what was published. The pages and their helpers (`app_pages/ui/`) import of the library only
+page, the staff page and the coordination pages. Residents and staff see only the public pages in the
+menu; a coordination page is opened by its address (``…/planifier``) and asks for a coordinator
+account's password (`app_pages.ui.login`: env `TOURNEE_PASSWORD` or `password` in
+`.streamlit/secrets.toml` for the account "coordination", others made with `planner comptes`); once
+logged in, the menu shows every page. The staff page opens one person's shifts with their personal
+link (``?jeton=…``), or anyone's for the coordinator. Public pages show only what was published. The
+pages and their helpers (`app_pages/ui/`) import of the library only
 `planner` and the stages' faces (`planner.publish`, `planner.results`…), never a stage's module
 nor the command line (tests/test_architecture.py checks it); errors reach the user as French
 messages, never as tracebacks.
@@ -16,7 +19,7 @@ import logging
 
 import streamlit as st
 
-from app_pages.ui import access, plan_cache, streamlit_fr
+from app_pages.ui import access, files, login, plan_cache, streamlit_fr
 from planner import TourneeError
 
 log = logging.getLogger("tournee.app")
@@ -47,7 +50,7 @@ plan_cache.start_demo_warmup()  # the demo plan is solved once per server, in th
 def show_error(exc: BaseException) -> None:
     """A French message for a failure, never a traceback."""
     if isinstance(exc, TourneeError):
-        st.error(str(exc))
+        st.error(files.without_server_paths(str(exc)))
     else:
         log.exception("unexpected error in the app", exc_info=exc)
         st.error(
@@ -56,17 +59,26 @@ def show_error(exc: BaseException) -> None:
         )
 
 
-page = st.navigation({"Public": PUBLIC, "Coordination": COORDINATION})
+coordinator = access.coordinator()
+if coordinator is not None:
+    page = st.navigation({"Public": PUBLIC, "Coordination": COORDINATION})
+else:  # residents and staff: their own pages only, no coordination menu nor link
+    page = st.navigation(PUBLIC + COORDINATION, position="hidden")
+    with st.sidebar:
+        for public_page in PUBLIC:
+            st.page_link(public_page)
 
 with st.sidebar:
     st.caption("Tournées des unités mobiles de santé et planning des équipes.")
-    if access.is_coordinator() and st.button("Se déconnecter"):
-        access.logout()
-        st.rerun()
+    if coordinator is not None:
+        st.caption(f"Connecté : {coordinator}")
+        if st.button("Se déconnecter"):
+            access.logout()
+            st.rerun()
 
 try:
     if ACCESS.get(page.url_path) == "coordinator":
-        access.require_coordinator()
+        login.require_coordinator()
     page.run()
 except Exception as exc:
     show_error(exc)

@@ -50,7 +50,8 @@ if access.is_coordinator():
         st.code(_personal_link(token), language=None)
         if st.button("Révoquer ce lien et en créer un nouveau"):
             plans.revoke(subject)
-            files.publish_version(current.territory, current.version)  # the old private folder goes
+            # republished, so that the old private folder goes
+            files.publish_version(current.territory, current.version, published_by=access.coordinator())
             st.success("Lien révoqué : l'ancien ne mène plus à rien. Transmettez le nouveau.")
             st.rerun()
 else:
@@ -121,7 +122,7 @@ subscribe = current.subscription(feed_path)
 if subscribe:
     st.markdown(f"[S'abonner à mon calendrier]({subscribe}) — vos gardes s'y mettent à jour toutes seules.")
     st.caption(f"Adresse d'abonnement, personnelle (ne la partagez pas) : {current.url(feed_path)}")
-else:
+elif access.is_coordinator():  # how to configure it is for the coordinator only
     st.caption(
         "Pour s'abonner plutôt que télécharger, la coordination peut mettre le dossier de publication en ligne "
         "et indiquer son adresse (variable `TOURNEE_PUBLIC_URL`)."

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages.ui import files, session
+from app_pages.ui import access, files, session
 from app_pages.ui.streamlit_fr import CHOOSE
 from planner.domain import moment_fr
 from planner.results import BELOW_TARGET
@@ -25,11 +25,12 @@ if files.public_folder_url() is None:
 
 
 def _publish(version: int) -> None:
-    publication = files.publish_version(territory, version)
+    files.publish_version(territory, version, published_by=access.coordinator())
     st.success(
-        f"Version {version} publiée. Dossier de publication : `{publication.out_dir}` — mettez-le en ligne : "
-        "`public/` pour les habitants ; `prive/` contient un dossier secret par personne (ses liens sont sur la "
-        "page « Médecin »)."
+        f"Version {version} publiée. Les habitants la voient dès maintenant sur la page « Habitants », "
+        "chaque personne ses gardes avec son lien personnel (page « Médecin »). Sur le serveur, le dossier de "
+        "publication de ce territoire contient `public/` (pour les habitants, à mettre en ligne) et `prive/` "
+        "(un dossier secret par personne)."
     )
 
 
@@ -99,12 +100,22 @@ if plan is not None:
         "Tous les fichiers (CSV, JSON)", downloads["plan.zip"], file_name="plan.zip", mime="application/zip"
     )
     c3.download_button(
-        "Calendriers (.ics, zip)", downloads["calendriers.zip"], file_name="calendriers.zip", mime="application/zip"
-    )
+        "Calendriers des communes (.ics, zip)", downloads[files.PUBLIC_FEEDS], file_name=files.PUBLIC_FEEDS,
+        mime="application/zip", help="Sans aucun nom : à mettre en ligne pour les habitants.",
+    )  # fmt: skip
+    c3.download_button(
+        "Calendriers des équipes (.ics, zip — privé)", downloads[files.PRIVATE_FEEDS], file_name=files.PRIVATE_FEEDS,
+        mime="application/zip", help="Un dossier secret par personne et celui de la coordination : ne pas publier.",
+    )  # fmt: skip
     c4.download_button(
-        "Affiches et plannings (zip)", downloads["affiches.zip"], file_name="affiches.zip", mime="application/zip"
-    )
+        "Affiches des communes (zip)", downloads[files.PUBLIC_POSTERS], file_name=files.PUBLIC_POSTERS,
+        mime="application/zip", help="Affiches et horaires des communes, sans aucun nom.",
+    )  # fmt: skip
+    c4.download_button(
+        "Plannings des équipes (zip — privé)", downloads[files.PRIVATE_POSTERS], file_name=files.PRIVATE_POSTERS,
+        mime="application/zip", help="Plannings nominatifs des équipes : ne pas publier.",
+    )  # fmt: skip
     st.caption(
-        "Les fichiers « prive/ », « shifts.csv » et le classeur nomment les équipes : ne les publiez pas. Les "
-        "affiches et calendriers des communes (« public/ ») ne contiennent aucun nom."
+        "Les fichiers marqués « privé », « shifts.csv » et le classeur nomment les équipes : ne les publiez pas. "
+        "Les affiches et calendriers des communes ne contiennent aucun nom."
     )

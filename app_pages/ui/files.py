@@ -19,7 +19,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.ui.access import secret
+from app_pages.ui.access import secret, workspace_root
 from app_pages.ui.plan_cache import fingerprint
 from app_pages.ui.streamlit_fr import CHOOSE
 from planner import TourneeError, write_outputs
@@ -31,7 +31,7 @@ from planner.publish import (
     PlanStore,
     Publication,
     cancelled_sessions,
-    current_folder,
+    current_path,
     plan_to_json,
     private_feed_path,
     publish_feeds,
@@ -63,9 +63,13 @@ def public_folder_url() -> str | None:
     return f"{base}/public" if base else None
 
 
-def workspace_root() -> Path:
-    """Folder of every territory's workspace (env `TOURNEE_WORKSPACE`, default ``out/app``)."""
-    return Path(os.environ.get("TOURNEE_WORKSPACE", "out/app"))
+def without_server_paths(text: str) -> str:
+    """``text`` (a refusal's message) with the workspace's folder on the server replaced by words: the
+    pages never show the server's folders."""
+    root = workspace_root()
+    for path in sorted({str(root.resolve()), str(root.absolute()), str(root)}, key=len, reverse=True):
+        text = text.replace(path, "l'espace de travail")
+    return text
 
 
 def workspace(territory: str) -> Path:
@@ -82,11 +86,17 @@ def publication_folder(territory: str) -> Path:
     return workspace(territory) / PUBLICATION_DIR
 
 
-def publish_version(territory: str, version: int) -> Publication:
+def publish_version(territory: str, version: int, published_by: str | None = None) -> Publication:
     """Publish a saved version, all or nothing (`planner.publish.publish_version`), into
-    the territory's publication folder, with the public address configured now (or none)."""
+    the territory's publication folder, with the public address configured now (or none).
+
+    ``published_by`` (the logged-in coordinator's account) is kept with the publication (``planner
+    history`` shows it).
+    """
     folder = publication_folder(territory)
-    return publish_saved_version(store(territory), version, folder, base_url=public_folder_url() or "")
+    return publish_saved_version(
+        store(territory), version, folder, base_url=public_folder_url() or "", published_by=published_by
+    )
 
 
 # --- What the public pages show -----------------------------------------------------------------
@@ -101,7 +111,7 @@ class Published:
     inputs: PlanInputs | None
     instance: Instance
     plan: Plan
-    folder: Path  # the publication folder (``public/`` and ``prive/`` inside)
+    folder: Path  # the folder of the publication in force (``public/`` and ``prive/`` inside)
 
     @property
     def title(self) -> str:
@@ -124,29 +134,34 @@ class Published:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _published(territory: str, folder_name: str) -> Published | None:
-    """The publication named ``folder_name`` of ``territory``, rebuilt once per server."""
+def _published(territory: str, folder: str) -> Published | None:
+    """The publication of ``territory`` whose files are in ``folder``, rebuilt once per server."""
     plans = store(territory)
     last = plans.last_publication()
-    if last is None or last.folder != folder_name:
+    if last is None or last.folder != Path(folder).name:
         return None
     inputs = plans.inputs(last.version)
     if inputs is None:
         log.warning("published version %s of %s has no stored inputs", last.version, territory)
         return None
     instance = inputs.instance()
-    return Published(territory, last.version, inputs, instance, plans.load(last.version), publication_folder(territory))
+    return Published(territory, last.version, inputs, instance, plans.load(last.version), Path(folder))
 
 
 def published(territory: str) -> Published | None:
-    """What the public pages show of ``territory``: its publication in force, or None."""
+    """What the public pages show of ``territory``: its publication in force, or None.
+
+    The files are read where the publication's pointer says (`planner.publish.current_path`, the same
+    on every system), never through the ``public``/``prive`` links kept for web servers."""
     if not (workspace(territory) / DB_NAME).is_file():
         return None
     try:
         plans = store(territory)
-        recover(plans, publication_folder(territory), wait=2.0)
-        folder_name = current_folder(publication_folder(territory))
-        return None if folder_name is None else _published(territory, folder_name)
+        out = publication_folder(territory)
+        recover(plans, out, wait=2.0)
+        last = plans.last_publication()
+        folder = None if last is None else current_path(out, last.territory)
+        return None if folder is None else _published(territory, str(folder))
     except (TourneeError, OSError) as exc:
         log.warning("cannot read the publication of %s: %s", territory, exc)
         return None
@@ -177,12 +192,20 @@ def choose_published() -> Published:
     if not choices:
         st.info(NOTHING_PUBLISHED)
         st.stop()
-    chosen = (
-        st.selectbox("Territoire", choices, format_func=lambda p: p.title, placeholder=CHOOSE)
-        if len(choices) > 1
-        else choices[0]
-    )
-    st.caption(f"{chosen.title} — planning publié (version {chosen.version}).")
+    # The picker holds territory names (plain strings), never the `Published` objects: Streamlit copies
+    # a widget's options, and a publication (its instance and plan) holds read-only mappings that
+    # cannot be copied ("cannot pickle 'mappingproxy'").
+    by_name = {p.territory: p for p in choices}
+    titles = [p.title for p in choices]
+    labels = {p.territory: p.title if titles.count(p.title) == 1 else f"{p.title} ({p.territory})" for p in choices}
+    if len(choices) > 1:
+        name = st.selectbox(
+            "Territoire", list(by_name), format_func=lambda t: labels[t], placeholder=CHOOSE, key="territoire"
+        )
+        chosen = by_name[name] if name in by_name else choices[0]
+    else:
+        chosen = choices[0]
+    st.caption(f"{labels[chosen.territory]} — planning publié (version {chosen.version}).")
     return chosen
 
 
@@ -236,12 +259,34 @@ def downloads(instance_: Instance, plan_: Plan, territory: str) -> dict[str, byt
     printable = write_posters(instance_, plan_, folder / "affiches", base_url=public_folder_url())
     feeds = draft_feeds(instance_, plan_, territory)
     by_name = {path.name: path.read_bytes() for path in outputs}
+    posters_public, posters_private = split_public(printable, folder / "affiches")
+    feeds_public, feeds_private = split_public(feeds.all_paths(), feeds.out_dir)
     return {
         **by_name,
         "plan.zip": zip_bytes(outputs, folder / "plan"),
-        "affiches.zip": zip_bytes(printable, folder / "affiches"),
-        "calendriers.zip": zip_bytes(feeds.all_paths(), feeds.out_dir),
+        PUBLIC_POSTERS: zip_bytes(posters_public, folder / "affiches"),
+        PRIVATE_POSTERS: zip_bytes(posters_private, folder / "affiches"),
+        PUBLIC_FEEDS: zip_bytes(feeds_public, feeds.out_dir),
+        PRIVATE_FEEDS: zip_bytes(feeds_private, feeds.out_dir),
     }
+
+
+#: The downloads of `downloads` that may be handed to anyone (``public/``: nobody's name) and those
+#: that name the staff (``prive/``: one secret folder per person), never in the same archive.
+PUBLIC_POSTERS = "affiches-publiques.zip"
+PRIVATE_POSTERS = "plannings-prives.zip"
+PUBLIC_FEEDS = "calendriers-publics.zip"
+PRIVATE_FEEDS = "calendriers-prives.zip"
+PUBLIC_PART = "public"
+
+
+def split_public(paths: Iterable[Path], root: Path) -> tuple[list[Path], list[Path]]:
+    """``paths`` (under ``root``) split into the public ones (under ``root/public/``) and all others."""
+    public: list[Path] = []
+    private: list[Path] = []
+    for path in paths:
+        (public if path.relative_to(root).parts[0] == PUBLIC_PART else private).append(path)
+    return public, private
 
 
 def zip_bytes(paths: Iterable[Path], root: Path) -> bytes:

@@ -16,9 +16,11 @@ import pytest
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
+from app_pages.ui import access
 from planner.domain.plan import Plan
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as make_plan
+from planner.publish.accounts import DEFAULT_ACCOUNT
 from planner.publish.plan_inputs import PlanInputs, Settings, TerritoryFiles
 from planner.publish.publication import publish_version
 from planner.publish.store import PlanStore
@@ -49,7 +51,7 @@ def run_app(page: str | None = None, *, coordinator: bool = False) -> AppTest:
     in."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     if coordinator:
-        at.session_state["access"] = "coordinator"
+        at.session_state[access.MARKER_KEY] = access.marker(DEFAULT_ACCOUNT)
     at.run()
     if page:
         at.switch_page(f"app_pages/pages/{page}.py").run()
@@ -65,6 +67,12 @@ def ok(at: AppTest) -> None:
 def button(at: AppTest, label: str):
     matches = [b for b in at.button if b.label == label]
     assert matches, f"no button {label!r} among {[b.label for b in at.button]}"
+    return matches[0]
+
+
+def text_input(at: AppTest, label: str):
+    matches = [t for t in at.text_input if t.label == label]
+    assert matches, f"no text input {label!r} among {[t.label for t in at.text_input]}"
     return matches[0]
 
 
@@ -137,7 +145,7 @@ def published_demo(weeks: int) -> AppTest:
 def log_in(page: str) -> AppTest:
     """A new browser session (as after a reload): open ``page`` and give the password."""
     at = run_app(page)
-    at.text_input[0].input(PASSWORD)
+    text_input(at, "Mot de passe").input(PASSWORD)
     button(at, "Entrer").click().run()
     ok(at)
     return at

@@ -52,10 +52,16 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: 
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The server's workspace (versions and publications of every territory)."""
+    return tmp_path_factory.mktemp("workspace")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, workspace: Path) -> Iterator[str]:
     """A Streamlit server of the app on 127.0.0.1, with a private workspace; stopped at the end."""
     env = {
-        "TOURNEE_WORKSPACE": str(tmp_path_factory.mktemp("workspace")),
+        "TOURNEE_WORKSPACE": str(workspace),
         "TOURNEE_PASSWORD": PASSWORD,
         "TOURNEE_PUBLIC_URL": PUBLIC_URL,
     }
@@ -343,7 +349,8 @@ def test_coordinator_moves_a_session(page: Page) -> None:
 def test_coordinator_publishes(page: Page) -> None:
     _open(page, "Publier")
     page.get_by_role("button", name="Enregistrer et publier").click()
-    expect(page.get_by_text(re.compile(r"Version 1 publiée\. Dossier"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Version 1 publiée\. Les habitants"))).to_be_visible()
+    assert page.get_by_text(re.compile(r"/tmp/|workspace")).count() == 0  # no folder of the server
     _no_error_on(page)
 
 
@@ -464,3 +471,44 @@ def test_streamlit_words_the_app_can_reach_are_french(page: Page) -> None:
     empty = "[role='listbox'][data-empty='true'] [role='option'] span"
     assert _replaced_by(page, empty) == ("0px", f'"{streamlit_fr.NO_RESULTS}"')
     page.keyboard.press("Escape")
+
+
+# --- Two territories published --------------------------------------------------------------------
+
+
+def test_resident_chooses_among_two_published_territories(server: str, workspace: Path, browser: Browser) -> None:
+    """With a second territory published beside the demo (the planner's publishing API), the residents'
+    page asks for the territory, and each one shows its communes and visits; the resident's menu holds
+    the public pages only."""
+    from planner.planning.options import PlanOptions
+    from planner.planning.pipeline import plan as make_plan
+    from planner.publish.plan_inputs import PlanInputs, Settings, TerritoryFiles
+    from planner.publish.publication import publish_version
+    from planner.publish.store import PlanStore
+
+    settings = Settings({"start": _next_monday().isoformat(), "weeks": 2})
+    inputs = PlanInputs(TerritoryFiles.load(TINY), settings, PlanOptions(time_limit=1, rota_time_limit=1))
+    store = PlanStore(workspace / inputs.territory)
+    version = store.save(make_plan(inputs.instance(), inputs.options), inputs.instance(), inputs=inputs)
+    publish_version(store, version, workspace / inputs.territory / "publication")
+
+    resident = _new_page(browser)
+    resident.goto(server)
+    picker = resident.get_by_role("combobox", name="Territoire")
+    titles = []
+    for index in range(2):
+        picker.click()
+        option = resident.get_by_role("option").nth(index)
+        titles.append(option.inner_text())
+        option.click()
+        expect(resident.get_by_text(f"{titles[-1]} — planning publié")).to_be_visible()
+        _pick_commune(resident)
+        expect(resident.locator("[data-testid='stTable']")).to_contain_text("prévu")
+        _no_error_on(resident)
+    assert len(set(titles)) == 2
+    sidebar = resident.locator("[data-testid='stSidebar']")
+    links = [text.split("\n")[-1] for text in sidebar.get_by_role("link").all_inner_texts()]  # after the icon
+    assert sorted(links) == ["Habitants", "Médecin"]
+    assert resident.get_by_text("Coordination").count() == 0
+    _shot(resident, "habitants-deux-territoires")
+    resident.context.close()

@@ -12,7 +12,7 @@ from tests.app.conftest import APP, DEMO, TIMEOUT, button, ok, run_app
 
 def test_territory_problems_are_shown_beside_the_rows_at_fault() -> None:
     """A bad cell is reported in the problem column of its own row, and the territory is not used."""
-    from app_pages.ui import territory_files, views
+    from app_pages.ui import access, territory_files, views
     from app_pages.ui.session import WorkingCopy
 
     files = TerritoryFiles.load(DEMO)
@@ -20,7 +20,7 @@ def test_territory_problems_are_shown_beside_the_rows_at_fault() -> None:
     communes = sources.communes.copy()
     communes.loc[1, "population"] = "beaucoup"
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.session_state["access"] = "coordinator"
+    at.session_state[access.MARKER_KEY] = access.marker("coordination")
     at.session_state["work"] = WorkingCopy(
         PlanInputs(files), sources=sources.edited(communes, sources.roster, sources.scenario)
     )

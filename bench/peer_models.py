@@ -27,8 +27,8 @@ so that a drive crossing lunch takes its real length plus the break, and a sessi
 only where the session ends before lunch or starts after it. On that clock a session has two start
 windows (morning, afternoon): PyVRP, with one window per client, gets one client per window in the
 same mutually exclusive group; OR-Tools gets one node whose time window has the gap removed
-(`RemoveInterval`). This is not an approximation: a route timed on the lunch-less clock is a route
-`route_day` can time, and the re-check confirms it.
+(`RemoveInterval`). Meant as an exact rendering of the break rather than a conservative one; the
+re-check times every route with `route_day` itself and counts any it cannot time (``timing``).
 
 **Objective**, lexicographic as the planner's: priority zones' need, then need, then driving. A visit
 is worth ``NEED_UNIT`` per person of need (1 person ≫ any day's driving at ``DRIVE_UNIT`` per
@@ -46,12 +46,18 @@ dates, the runs ``min_gap_days`` apart (`gap_runs`; the communes take the partit
 most dates in turn), which PyVRP cannot express otherwise: a conservative restriction (some legal
 pairs of dates are not offered), said in the table's notes.
 
-**OR-Tools** (`solve_ortools`): the same vehicles, one node per (commune, date, clock), allowed
-vehicles set per node (its ``VehicleVar`` domain), a time dimension with windows on the lunch-less clock, a count dimension for
-the sessions, one disjunction per commune (max cardinality ``ceil(target)``, penalty = value per
-missing visit), ``ActiveVar`` pairs forbidding two visits closer than ``min_gap_days``, successors
-restricted to legs within the 30-min limit; guided local search with the time limit.
+Time warp and excess load are penalised in the range of the prizes (PyVRP's default penalty range
+is far below them), seed fixed, ``MaxRuntime``.
 
+**OR-Tools** (`solve_ortools`): the same vehicles, one node per (commune, date, clock), the buses
+allowed per node (its ``VehicleVar`` domain), a time dimension with windows on the lunch-less clock,
+a count dimension for the sessions, one disjunction per commune (max cardinality ``ceil(target)``,
+``PENALIZE_PER_INACTIVE``: the value of each missing visit), ``ActiveVar`` pairs forbidding two
+visits closer than ``min_gap_days``, successors restricted to legs within the 30-min limit; parallel
+cheapest insertion, then guided local search for the time limit.
+
+`pyvrp_objective` and `ortools_objective` read the planner's own week into each model: accepted or
+not (a model stricter than the rules rejects it) and at what objective, to compare with the peer's.
 `check_routes` re-checks every route of a peer with the planner's own functions and drops a route
 that breaks one (counted by reason).
 """
@@ -65,6 +71,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -238,7 +245,8 @@ class WeekProblem:
                 allowed = tuple(
                     i
                     for i in indices
-                    if unit_ok[insee, vehicles[i].unit.id] and rules.day_allowed(insee, d.weekday(), vehicles[i].unit.id)
+                    if unit_ok[insee, vehicles[i].unit.id]
+                    and rules.day_allowed(insee, d.weekday(), vehicles[i].unit.id)
                 )
                 windows = clock.session_windows(c)
                 if allowed and windows:
@@ -259,7 +267,9 @@ class WeekProblem:
 
     def points(self) -> tuple[list, dict[str, int], dict[str, int]]:
         """Places the models use (depots, then sites) and their rows in `minutes`."""
-        places, depot_of, site_of = [], {}, {}
+        places: list = []
+        depot_of: dict[str, int] = {}
+        site_of: dict[str, int] = {}
         for v in self.vehicles:
             if v.unit.id not in depot_of:
                 depot_of[v.unit.id] = len(places)
@@ -319,7 +329,7 @@ def gap_runs(days: Sequence[int], parts: int, gap: int) -> list[tuple[tuple[int,
 
 @dataclass
 class _PyvrpModel:
-    data: object
+    data: Any  # pyvrp.ProblemData (pyvrp is imported only when the peers run)
     clients: list  # client index -> (option, window on the week axis)
     restricted: int  # communes of k >= 2 visits held to runs of dates
 
@@ -407,7 +417,9 @@ def _pyvrp_model(week: WeekProblem) -> _PyvrpModel | None:
             groups.append([(o, w) for o, w in items if week.day_index[o.day] in run])
     restricted = len(runs_of)
 
-    clients, client_info, group_objs = [], [], []
+    clients: list = []
+    client_info: list = []
+    group_objs: list = []
     for g, items in enumerate(groups):
         members = []
         for o, (early, late) in items:
@@ -521,8 +533,8 @@ def pyvrp_objective(week: WeekProblem, tours: Sequence[Tour]) -> int | None:
 
 @dataclass
 class _OrModel:
-    routing: object
-    manager: object
+    routing: Any  # pywrapcp.RoutingModel (untyped)
+    manager: Any  # pywrapcp.RoutingIndexManager
     first: int  # node of the first option
     index_of: dict  # (insee, date, unit id) -> routing index of the option
     built: float  # seconds spent building
@@ -647,7 +659,7 @@ def ortools_objective(week: WeekProblem, tours: Sequence[Tour]) -> int | None:
         return None
     model = _ortools_model(week)
     vehicle_of = {(v.unit.id, v.day): i for i, v in enumerate(week.vehicles)}
-    routes = [[] for _ in week.vehicles]
+    routes: list[list[int]] = [[] for _ in week.vehicles]
     for t in tours:
         if (t.unit_id, t.date) not in vehicle_of:
             if week.instance.unit(t.unit_id).kind is UnitKind.BUS:

@@ -11,8 +11,8 @@ import streamlit as st
 
 from app_pages.ui import access, files, views
 from app_pages.ui.streamlit_fr import CHOOSE
-from planner.domain import date_fr, hhmm, setup_fr
-from planner.publish import person_list
+from planner.domain import TourneeError, date_fr, hhmm, setup_fr
+from planner.publish import forget_person, person_list
 from planner.results import person_week, week_of
 
 TOKEN_PARAM = "jeton"
@@ -34,6 +34,8 @@ def _personal_link(token: str) -> str:
 
 
 if access.is_coordinator():
+    if forgotten := st.session_state.pop("forget_report", None):
+        st.success(forgotten)
     current = files.choose_published()
     people = sorted(current.instance.staff, key=lambda p: p.name)
     staff_id = st.selectbox(
@@ -54,6 +56,23 @@ if access.is_coordinator():
             files.publish_version(current.territory, current.version, published_by=access.coordinator())
             st.success("Lien révoqué : l'ancien ne mène plus à rien. Transmettez le nouveau.")
             st.rerun()
+    with st.expander("Retirer une personne (RGPD)"):
+        st.caption(
+            "Pour une personne partie qui demande l'effacement de ses données : son nom et ses coordonnées sont "
+            "remplacés par un pseudonyme dans toutes les versions enregistrées et leurs sauvegardes, son lien "
+            "personnel et son dossier privé sont supprimés. Les fichiers publics (sans aucun nom) ne changent "
+            "pas. C'est définitif."
+        )
+        name = current.instance.person(staff_id).name
+        confirmed = st.checkbox(f"Je confirme : retirer {name} de toutes les versions enregistrées")
+        if st.button("Retirer cette personne", disabled=not confirmed):
+            try:
+                report = forget_person(files.workspace(current.territory), staff_id)
+            except TourneeError as exc:
+                st.error(files.without_server_paths(str(exc)))
+            else:
+                st.session_state["forget_report"] = report.text()
+                st.rerun()
 else:
     given = st.query_params.get(TOKEN_PARAM)
     if not given:

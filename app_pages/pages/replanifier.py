@@ -17,7 +17,13 @@ from app_pages.ui import files, plan_cache, session
 from app_pages.ui.streamlit_fr import CHOOSE
 from planner import replan
 from planner.domain import Instance, Plan, TourneeError, date_fr
-from planner.planning import CommuneClosed, StaffUnavailable, UnitOutOfService
+from planner.planning import (
+    CarryOverRefused,
+    CommuneClosed,
+    StaffUnavailable,
+    UnitOutOfService,
+    changes_since,
+)
 from planner.publish import PlanInputs
 
 KINDS = {
@@ -29,6 +35,8 @@ KINDS = {
 st.title("Re-planifier")
 territory = session.territory()
 bases: dict[str, tuple[PlanInputs, Instance, Plan]] = {}
+versions: dict[str, int] = {}  # the bases that are saved versions, by label
+store = None
 try:
     store = files.store(territory)
     version = store.published_version()
@@ -38,16 +46,39 @@ try:
                 f"La version publiée ({version}) a été enregistrée sans ses données d'entrée : partez du plan affiché."
             )
         else:
-            bases[f"Version publiée ({version})"] = store.rebuild(version)
+            label = f"Version publiée ({version})"
+            bases[label] = store.rebuild(version)
+            versions[label] = version
+    older = [h.version for h in store.history() if h.version != version]
 except TourneeError as exc:
     st.warning(str(exc))
+    older = []
 if (shown := session.plan()) is not None:
     bases["Plan affiché (page « Planifier »)"] = (session.work().inputs, session.instance(), shown)
-if not bases:
+OTHER = "Une autre version enregistrée"
+choices = [*bases, *([OTHER] if older else [])]
+if not choices:
     st.info("Rien à re-planifier : calculez un plan (page « Planifier ») ou publiez-en un d'abord.")
     st.stop()
-base_label = st.radio("Partir de", list(bases), horizontal=True)
+base_label = st.radio("Partir de", choices, horizontal=True)
+if base_label == OTHER:
+    assert store is not None
+    number = st.selectbox("Version enregistrée", older, index=len(older) - 1, placeholder=CHOOSE)
+    if number is None or store.inputs(number) is None:
+        st.warning("Cette version a été enregistrée sans ses données d'entrée : choisissez-en une autre.")
+        st.stop()
+    base_label = f"Version {number}"
+    bases[base_label] = store.rebuild(number)
+    versions[base_label] = number
 inputs, instance, base = bases[base_label]
+# A version older than the newest: what the newer versions accepted is carried over, so that this
+# re-plan never undoes it.
+carried = changes_since(store, versions[base_label]) if store is not None and base_label in versions else None
+if carried:
+    st.info(
+        "Des versions plus récentes ont accepté des changements : ils seront repris dans ce re-plan.\n\n"
+        + "\n".join(f"- {text}" for text in carried.texts(instance))
+    )
 changes = list(session.pending())
 
 
@@ -114,18 +145,25 @@ if c2.button("Effacer les changements"):
 today = c3.date_input("Aujourd'hui (rien avant cette date ne change)", value=date.today(), format="DD/MM/YYYY")
 if c1.button("Re-planifier", type="primary"):
     options = inputs.options
-    with st.spinner("Re-planification…"):
-        result = replan(
-            instance, base, changes, today=today, time_limit=options.time_limit,
-            travel=plan_cache.travel(instance, options), seed=options.seed,
-        )  # fmt: skip
-    st.session_state["replan_result"] = (base_label, result, tuple(changes), today)
+    st.session_state.pop("replan_result", None)
+    try:
+        with st.spinner("Re-planification…"):
+            result = replan(
+                instance, base, changes, today=today, time_limit=options.time_limit,
+                travel=plan_cache.travel(instance, options), seed=options.seed, carried=carried,
+            )  # fmt: skip
+    except CarryOverRefused as refusal:
+        st.error(str(refusal))
+        st.stop()
+    st.session_state["replan_result"] = (base_label, result, tuple(changes), today, carried)
 
 stored = st.session_state.get("replan_result")
 if stored is None or stored[0] != base_label:
     st.stop()
-_, result, applied, applied_today = stored
+_, result, applied, applied_today, applied_carried = stored
 st.subheader("Différences avec le plan de départ")
+for line in result.carried:
+    st.info(line)
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Tournées supprimées", result.tours_removed)
 m2.metric("Séances supprimées", result.sessions_removed)
@@ -138,6 +176,7 @@ else:
 for text in result.rota.explanations:
     st.warning(text)
 if st.button("Accepter ce nouveau plan", type="primary"):
-    session.accept(inputs.with_changes(list(applied), applied_today), result.plan)
+    kept = applied_carried.into(inputs) if applied_carried else inputs
+    session.accept(kept.with_changes(list(applied), applied_today), result.plan)
     st.session_state.pop("replan_result", None)
     st.success("Nouveau plan accepté. Publiez-le depuis la page « Publier » pour prévenir habitants et équipes.")

@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages.ui import plan_cache, session, territory_files, views
 from app_pages.ui.streamlit_fr import CHOOSE
 from planner.domain import InputError, TourneeError
-from planner.inputs import COMMUNE_COLUMNS, ROSTER_COLUMNS
+from planner.inputs import COMMUNE_COLUMNS, ROSTER_COLUMNS, roster_warnings
 from planner.publish import TerritoryFiles, csv_text
 
 FILES = {"communes": "communes.csv", "roster": "roster.csv", "scenario": "scenario.toml"}
@@ -74,6 +74,7 @@ else:
         try:
             session.set_sources(territory_files.uploaded_sources(name, {k: f.getvalue() for k, f in given.items()}))
             st.session_state["territory_problems"] = []
+            st.session_state["roster_warnings"] = roster_warnings(given["roster"].getvalue())
         except TourneeError as exc:
             st.error(str(exc))
             st.stop()
@@ -81,6 +82,9 @@ else:
 sources = session.work().sources or territory_files.sources_of(session.work().inputs.files)
 
 st.subheader(f"Données de « {sources.name} »")
+# Contact columns (e-mail, telephone…) of an uploaded or edited roster are dropped (never kept): say so.
+for warning in st.session_state.pop("roster_warnings", []):
+    st.warning(warning)
 st.caption(
     "Modifiez les cellules, ajoutez ou supprimez des lignes, puis cliquez « Valider ». Les problèmes "
     "trouvés s'affichent dans la colonne « ⚠ problème », à côté des lignes en cause."
@@ -115,13 +119,15 @@ if st.button("Valider et utiliser ce territoire", type="primary"):
     communes = edited["communes"].drop(columns=[views.PROBLEM_COLUMN])
     roster = edited["roster"].drop(columns=[views.PROBLEM_COLUMN])
     checked = sources.edited(communes, roster, scenario_text)
+    st.session_state["roster_warnings"] = roster_warnings(roster.to_csv(index=False))
     try:
         checked.files().instance()
     except InputError as exc:
         session.set_sources(checked)
         st.session_state["territory_problems"] = exc.problems
     else:
-        session.set_files(checked.files(), checked)
+        # the files keep no contact column (`TerritoryFiles`), nor does the copy being edited
+        session.set_files(checked.files(), None if st.session_state["roster_warnings"] else checked)
         st.session_state["territory_problems"] = []
         st.session_state["territory_message"] = (
             f"Territoire « {sources.name} » validé et utilisé pour la planification."

@@ -35,6 +35,7 @@ from planner.publish import (
     plan_to_json,
     private_feed_path,
     publish_feeds,
+    published_file,
     recover,
     slug,
     webcal_url,
@@ -112,15 +113,17 @@ class Published:
     instance: Instance
     plan: Plan
     folder: Path  # the folder of the publication in force (``public/`` and ``prive/`` inside)
+    published_as: str | None = None  # the territory the publication was recorded under
 
     @property
     def title(self) -> str:
         return self.instance.title or self.instance.name
 
     def file(self, relative: str) -> Path | None:
-        """A published file (``public/commune-76217.ics``), or None when the publication has none."""
-        path = self.folder / relative
-        return path if path.is_file() else None
+        """A published file (``public/commune-76217.ics``) of the publication in force, or None when it has
+        none: found through the publication's pointer (`planner.publish.published_file`), on every system,
+        never through the ``public``/``prive`` links kept for web servers."""
+        return published_file(publication_folder(self.territory), relative, self.published_as)
 
     def url(self, relative: str) -> str | None:
         """Web address of a published file when the folder's address is configured (`public_base_url`)."""
@@ -145,7 +148,7 @@ def _published(territory: str, folder: str) -> Published | None:
         log.warning("published version %s of %s has no stored inputs", last.version, territory)
         return None
     instance = inputs.instance()
-    return Published(territory, last.version, inputs, instance, plans.load(last.version), Path(folder))
+    return Published(territory, last.version, inputs, instance, plans.load(last.version), Path(folder), last.territory)
 
 
 def published(territory: str) -> Published | None:

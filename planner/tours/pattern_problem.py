@@ -416,7 +416,9 @@ def _pair_fits(unit: Unit, length: int, out: np.ndarray, hop: np.ndarray, back: 
 
     With a lunch break and two sessions a day, the first session must fit in the morning after the
     drive out, and the second in the afternoon before the drive back; the hop between them is driven
-    in the morning's slack or after lunch. Otherwise the whole day is one stretch of time.
+    in the morning's slack, after lunch, or partly in each (the validator's lunch rule counts the
+    gap's time outside the break: a pair whose hop straddles lunch was refused here although the day
+    routing times it; PyVRP used one on Yonne-Puisaye). Otherwise the whole day is one stretch.
     """
     if unit.lunch is None or unit.sessions_per_day != 2:
         spare = unit.hours.minutes - 2 * length - (unit.lunch.minutes if unit.lunch else 0)
@@ -425,9 +427,8 @@ def _pair_fits(unit: Unit, length: int, out: np.ndarray, hop: np.ndarray, back: 
     afternoon = unit.hours.end - unit.lunch.end
     slack = morning - length - out[:, None]
     first_fits = slack >= 0
-    hop_before_lunch = (hop <= slack) & (length + back[None, :] <= afternoon)
-    hop_after_lunch = hop + length + back[None, :] <= afternoon
-    return first_fits & (hop_before_lunch | hop_after_lunch)
+    afternoon_slack = afternoon - length - back[None, :]
+    return first_fits & (afternoon_slack >= 0) & (hop <= slack + afternoon_slack)
 
 
 def sorted_visits(visits) -> tuple[Visit, ...]:

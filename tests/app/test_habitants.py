@@ -10,8 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 from planner.domain.french import date_fr
 from planner.planning.changes import UnitOutOfService
+from planner.planning.pipeline import plan as make_plan
 from planner.planning.replan import replan
-from tests.app.conftest import APP, TIMEOUT, ok, publish, rendered_text, run_app
+from planner.publish import publication, store_schema
+from tests.app.conftest import APP, TIMEOUT, future_inputs, ok, publish, rendered_text, run_app
 
 
 def test_resident_page_says_when_nothing_is_published() -> None:
@@ -83,3 +85,27 @@ def test_public_pages_give_webcal_subscription_links(published, monkeypatch: pyt
     mine.run()
     ok(mine)
     assert f"(webcal://exemple.org/tournee/prive/{token}/planning.ics)" in rendered_text(mine)
+
+
+def test_resident_page_reads_the_publication_without_symbolic_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the publication module's POSIX switch off (as on Windows: no ``public``/``prive`` links, only
+    the pointer file), a commune's visits and its calendar download are still shown: the page finds
+    the published files through the pointer (`planner.publish.published_file`)."""
+    monkeypatch.setattr(publication, "POSIX", False)
+    monkeypatch.setattr(store_schema, "UNIX_MODES", False)
+    inputs = future_inputs()
+    plan = make_plan(inputs.instance(), inputs.options)
+    publish(tmp_path / "workspace", inputs, plan)
+    out = tmp_path / "workspace" / inputs.territory / "publication"
+    assert not [p for p in out.rglob("*") if p.is_symlink()]
+    insee = plan.tours[0].sessions[0].insee
+    at = run_app()
+    ok(at)
+    box = next(s for s in at.selectbox if s.label == "Votre commune")
+    box.select_index(next(i for i, code in enumerate(box.options) if insee in code)).run()
+    ok(at)
+    assert len(at.table[0].value) == sum(1 for _, s in plan.sessions() if s.insee == insee)
+    calendar = [b for b in at.get("download_button") if b.proto.label == "Ajouter à mon agenda (.ics)"]
+    assert calendar, "no calendar download"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import APP, TIMEOUT, ok, rendered_text, run_app
+from tests.app.conftest import APP, TIMEOUT, button, ok, rendered_text, run_app
 
 
 def test_staff_page_has_no_shared_password_and_lists_no_one(published, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,3 +68,29 @@ def test_doctor_sees_their_week_and_can_print_their_shifts(published) -> None:
     assert not [n for n in other if n in week]
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Télécharger mon calendrier (.ics)", "Imprimer mon planning (page HTML)"]
+
+
+def test_coordinator_forgets_a_person_and_their_link_stops_working(published) -> None:
+    """« Retirer une personne (RGPD) »: the coordinator picks a person, confirms, and the report of
+    `forget_person` is shown; that person's private link no longer opens anything."""
+    inputs, _, store = published
+    token = store.tokens()["staff:d1"]
+    name = inputs.instance().person("d1").name
+    at = run_app("medecin", coordinator=True)
+    next(s for s in at.selectbox if s.label == "Personne").set_value("d1").run()
+    ok(at)
+    assert button(at, "Retirer cette personne").disabled  # not before confirming
+    next(c for c in at.checkbox if c.label.startswith("Je confirme")).check().run()
+    button(at, "Retirer cette personne").click().run()
+    ok(at)
+    report = [s.value for s in at.success]
+    assert report and "est désormais" in report[0] and "Son adresse privée est supprimée." in report[0]
+
+    again = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    again.switch_page("app_pages/pages/medecin.py")
+    again.query_params["jeton"] = token
+    again.run()
+    assert [e.value for e in again.error] == [
+        "Ce lien personnel n'est pas (ou plus) valable : demandez-en un nouveau à la coordination."
+    ]
+    assert name not in rendered_text(again)

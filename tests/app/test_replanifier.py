@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app_pages.ui.session import WorkingCopy
+from planner import validate
 from tests.app.conftest import button, log_in, ok, plan_demo, published_demo, run_app, set_settings
 
 
@@ -72,3 +74,77 @@ def test_publish_then_replan_then_accept() -> None:
 
     at.switch_page("app_pages/pages/habitants.py").run()
     assert any("planning publié (version 1)" in c.value for c in at.caption)
+
+
+def _replan(at, *, today) -> None:
+    next(d for d in at.date_input if d.label.startswith("Aujourd'hui")).set_value(today)
+    button(at, "Re-planifier").click().run()
+    ok(at)
+    button(at, "Accepter ce nouveau plan").click().run()
+    ok(at)
+
+
+def test_replan_of_an_older_version_carries_over_what_newer_versions_accepted(published) -> None:
+    """Version 1 published; re-planned with a commune closed on a day, accepted and published as version 2.
+    Re-planning version 1 again carries that closure over: the page lists it, and the plan accepted keeps
+    it (no visit there that day) and passes the validator."""
+    inputs, plan, store = published
+    closed = plan.tours[0].sessions[0]
+    day = plan.tours[0].date
+    at = run_app("publier", coordinator=True)
+    at.session_state["work"] = WorkingCopy(inputs)  # the coordinator works on the published territory
+    at.run()
+    at.switch_page("app_pages/pages/replanifier.py").run()
+    assert next(r for r in at.radio if r.label == "Partir de").value == "Version publiée (1)"
+    next(s for s in at.selectbox if s.label == "Type de changement").set_value("commune").run()
+    next(s for s in at.selectbox if s.label == "Commune").set_value(closed.insee)
+    next(d for d in at.date_input if d.label == "Période (du … au …)").set_value((day, day))
+    button(at, "Ajouter ce changement").click().run()
+    _replan(at, today=plan.start)
+    at.switch_page("app_pages/pages/publier.py").run()
+    button(at, "Enregistrer et publier").click().run()
+    ok(at)
+    assert store.published_version() == 2
+
+    at.switch_page("app_pages/pages/replanifier.py").run()
+    next(r for r in at.radio if r.label == "Partir de").set_value("Une autre version enregistrée").run()
+    next(s for s in at.selectbox if s.label == "Version enregistrée").set_value(1).run()
+    ok(at)
+    name = inputs.instance().commune(closed.insee).name
+    assert any("version 2" in i.value and name in i.value for i in at.info)
+    button(at, "Ajouter ce changement").click().run()  # someone unavailable on the first day
+    next(d for d in at.date_input if d.label.startswith("Aujourd'hui")).set_value(plan.start)
+    button(at, "Re-planifier").click().run()
+    ok(at)
+    assert any(i.value.startswith("Changements repris de la version 2 :") and name in i.value for i in at.info)
+    button(at, "Accepter ce nouveau plan").click().run()
+    ok(at)
+    accepted = at.session_state["work"]
+    instance = accepted.inputs.instance()
+    assert len(accepted.inputs.changes) == 2
+    assert not [s for t in accepted.plan.tours if t.date == day for s in t.sessions if s.insee == closed.insee]
+    assert validate(instance, accepted.plan) == []
+
+
+def test_a_refused_carry_over_is_shown_as_its_message(published, monkeypatch) -> None:
+    """When what a newer version accepted cannot be carried over (`CarryOverRefused`), the page shows
+    its French message as an error, and no plan to accept."""
+    import planner
+    from planner.planning import CarryOverRefused
+
+    message = "Refusé : la version 2 (plus récente que la version 1) a accepté des changements à reprendre"
+
+    def refuse(*args, **kwargs):
+        raise CarryOverRefused((2,), message)
+
+    inputs, _, _ = published
+    monkeypatch.setattr(planner, "replan", refuse)
+    at = run_app("publier", coordinator=True)
+    at.session_state["work"] = WorkingCopy(inputs)
+    at.run()
+    at.switch_page("app_pages/pages/replanifier.py").run()
+    button(at, "Ajouter ce changement").click().run()
+    button(at, "Re-planifier").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [message]
+    assert not [b for b in at.button if b.label == "Accepter ce nouveau plan"]

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.publish.plan_inputs import PlanInputs, TerritoryFiles
 from tests.app.conftest import APP, DEMO, TIMEOUT, button, ok, run_app
+from tests.support.paths import TINY
 
 
 def test_territory_problems_are_shown_beside_the_rows_at_fault() -> None:
@@ -71,3 +72,32 @@ def test_territory_editor_headers_are_french_and_files_keep_their_columns() -> N
     assert {"name", "lat", "lon", "population"} <= set(editor.value.columns)
     config = editor.proto.columns
     assert '"label": "nom"' in config and '"label": "latitude"' in config and '"label": "code INSEE"' in config
+
+
+def _with_email(roster: bytes) -> bytes:
+    """A roster file with an ``email`` column (its last), as a volunteers' spreadsheet often has."""
+    lines = roster.decode("utf-8").splitlines()
+    rows = [f"{lines[0]},email", *(f"{line},personne{i}@exemple.org" for i, line in enumerate(lines[1:]))]
+    return ("\n".join(rows) + "\n").encode("utf-8")
+
+
+def test_uploaded_roster_with_contact_columns_is_warned_and_kept_without_them() -> None:
+    """A roster uploaded with an ``email`` column: the page warns that the column is dropped
+    (`roster_warnings`), and neither the table being edited nor the territory validated keep it."""
+    files = TerritoryFiles.load(TINY)
+    at = run_app("territoire", coordinator=True)
+    next(r for r in at.radio if r.label == "Source des données").set_value("upload").run()
+    uploads = {"communes.csv": files.communes, "roster.csv (équipe)": _with_email(files.roster)}
+    uploads["scenario.toml"] = files.scenario
+    for uploader in at.get("file_uploader"):
+        name = "roster.csv" if uploader.label.startswith("roster") else uploader.label
+        uploader.set_value((name, uploads[uploader.label], "text/plain"))
+    at.run()
+    button(at, "Lire ces fichiers").click().run()
+    ok(at)
+    warned = [w.value for w in at.warning if "email" in w.value]
+    assert warned and "ignorée(s) et non conservée(s)" in warned[0]
+    assert "email" not in at.session_state["work"].sources.roster.columns
+    button(at, "Valider et utiliser ce territoire").click().run()
+    ok(at)
+    assert b"email" not in at.session_state["work"].inputs.files.roster

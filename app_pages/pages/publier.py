@@ -90,7 +90,7 @@ if plan is not None:
     st.subheader("Télécharger le plan affiché")
     downloads = files.downloads(instance, plan, territory)
     c1, c2, c3, c4 = st.columns(4)
-    c1.download_button("Séances (CSV)", downloads["sessions.csv"], file_name="seances.csv", mime="text/csv")
+    c1.download_button("Séances (CSV, tableur)", downloads["seances.csv"], file_name="seances.csv", mime="text/csv")
     c1.download_button("Plan complet (JSON)", downloads["plan.json"], file_name="plan.json", mime="application/json")
     c2.download_button(
         "Classeur (tableur .xlsx)", downloads["plan.xlsx"], file_name="plan.xlsx",
@@ -116,6 +116,6 @@ if plan is not None:
         mime="application/zip", help="Plannings nominatifs des équipes : ne pas publier.",
     )  # fmt: skip
     st.caption(
-        "Les fichiers marqués « privé », « shifts.csv » et le classeur nomment les équipes : ne les publiez pas. "
-        "Les affiches et calendriers des communes ne contiennent aucun nom."
+        "Les fichiers marqués « privé », « gardes.csv », « shifts.csv » et le classeur nomment les équipes : "
+        "ne les publiez pas. Les affiches et calendriers des communes ne contiennent aucun nom."
     )

@@ -19,6 +19,7 @@ from planner.cli_args import (
     weeks_arg,
 )
 from planner.cli_commands.output import print_files, print_warnings
+from planner.cli_commands.progress import ProgressBar
 from planner.cli_commands.publishing import add_places
 from planner.domain import TourneeError
 from planner.inputs import DEMO_TERRITORY
@@ -49,10 +50,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     given = {k: getattr(args, k) for k in ("time_limit", "seed", "roads", "method") if getattr(args, k) is not None}
     options = replace(options, **given)
 
-    def progress(fraction: float, message: str) -> None:
-        print(f"[{fraction * 100:3.0f} %] {message}", file=sys.stderr, flush=True)
-
-    result = plan(instance, options, progress=progress)
+    with ProgressBar() as progress:
+        result = plan(instance, options, progress=progress)
     print(summary(instance, result))
     files = TerritoryFiles.load(args.territory)  # kept in plan.json, so that `planner publish` stores them
     inputs = PlanInputs(files, Settings.between(files.instance(), instance), options)

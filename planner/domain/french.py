@@ -1,8 +1,10 @@
 """How Tournée writes times, dates, weekdays and week lists in French, in one place.
 
 Every output a person reads (summary, messages, calendars, posters, the app) formats through these
-helpers, so that a date reads the same everywhere: ``mercredi 2 déc. 2026``, ``08:30``, ``1–3 et 5``,
+helpers, so that a date reads the same everywhere: ``mercredi 2 déc. 2026``, ``9 h 15``, ``1–3 et 5``,
 and a number too: ``308,4``, ``107 422``, ``92,0 %`` (decimal comma, thin space between thousands).
+Dates and numbers come from Babel (the Unicode CLDR's French, ``fr_FR``), not from hand-made tables;
+``hhmm`` (``08:30``) stays for files that programs read and for the times a person types.
 """
 
 from __future__ import annotations
@@ -10,6 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+#: The locale of every text a person reads (Babel, CLDR).
+LOCALE = "fr_FR"
 
 #: The time zone of every time a person reads (French territories of mainland France).
 PARIS = ZoneInfo("Europe/Paris")
@@ -37,12 +45,9 @@ def number_fr(value: float, decimals: int | None = 1) -> str:
     (``0.5`` → ``"0,5"``, ``2.0`` → ``"2"``), for values a person typed, such as visit targets.
     """
     places = 6 if decimals is None else decimals
-    if round(value, places) == 0:
-        value = 0.0  # no "-0,0"
-    text = f"{value:,.{places}f}"
-    if decimals is None and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(",", THIN_SPACE).replace(".", ",")
+    value = round(value, places) or 0.0  # no "-0,0"
+    pattern = "#,##0" + ("." + ("#" if decimals is None else "0") * places if places else "")
+    return format_decimal(value, format=pattern, locale=LOCALE, decimal_quantization=True)
 
 
 def percent_fr(share: float, decimals: int = 1) -> str:
@@ -53,6 +58,11 @@ def percent_fr(share: float, decimals: int = 1) -> str:
 def hhmm(minutes: int) -> str:
     """Format minutes after midnight as ``HH:MM`` (``510`` → ``"08:30"``)."""
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def time_fr(minutes: int) -> str:
+    """Minutes after midnight as French readers write a time: ``555`` → ``"9 h 15"``, ``540`` → ``"9 h 00"``."""
+    return f"{minutes // 60} h {minutes % 60:02d}"
 
 
 def parse_time(text: str) -> int:
@@ -75,7 +85,7 @@ def setup_fr(minutes: int) -> str:
 
 def date_fr(day: date) -> str:
     """A date as French readers write it: ``mercredi 2 déc. 2026``."""
-    return f"{WEEKDAYS_FR[day.weekday()]} {day.day} {MONTHS_FR_SHORT[day.month - 1]} {day.year}"
+    return format_date(day, "EEEE d MMM y", locale=LOCALE)
 
 
 def moment_fr(moment: datetime) -> str:

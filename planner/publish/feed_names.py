@@ -13,6 +13,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Callable
+from urllib.parse import quote
 
 from planner.publish.files import COORDINATOR_FEED
 
@@ -34,6 +35,11 @@ def commune_feed_name(insee: str) -> str:
     return f"commune-{slug(insee)}.ics"
 
 
+def commune_page_name(insee: str) -> str:
+    """File name of a commune's subscription page inside ``public/`` (what posters' QR codes open)."""
+    return f"commune-{slug(insee)}.html"
+
+
 def public_url(name: str, base_url: str | None) -> str:
     """Where a file of ``public/`` is found: ``base_url/name``, or the bare name without a base URL."""
     return f"{base_url.rstrip('/')}/{name}" if base_url else name
@@ -42,6 +48,32 @@ def public_url(name: str, base_url: str | None) -> str:
 def webcal_url(url: str) -> str | None:
     """The ``webcal://`` form of a web address (calendar apps subscribe to it), None for another kind."""
     return re.sub(r"^https?://", "webcal://", url) if re.match(r"https?://", url) else None
+
+
+def private_base_url(base_url: str | None) -> str | None:
+    """The address of ``prive/`` when ``base_url`` is that of ``public/`` as documented
+    (``https://example.org/medicobus/public`` → ``https://example.org/medicobus/prive``), else None."""
+    if not base_url:
+        return None
+    head, _, last = base_url.rstrip("/").rpartition("/")
+    return f"{head}/prive" if last == "public" and re.match(r"https?://[^/]", head) else None
+
+
+def subscribe_links(feed_url: str, name: str) -> dict[str, str] | None:
+    """One-tap subscription links to an online feed (``https://…``): ``webcal`` (phones, Apple
+    Calendar, Thunderbird), ``google`` (Google Agenda) and ``outlook`` (Outlook.com); None when the
+    feed has no web address (a subscription to a bare file name would lead nowhere)."""
+    webcal = webcal_url(feed_url)
+    if webcal is None:
+        return None
+    return {
+        "webcal": webcal,
+        "google": "https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=":/"),
+        "outlook": "https://outlook.live.com/calendar/0/addfromweb?url="
+        + quote(feed_url, safe="")
+        + "&name="
+        + quote(name, safe=""),
+    }
 
 
 def event_uid(kind: str, *parts: str) -> str:
@@ -62,5 +94,7 @@ def readable_private_folder(subject: str) -> str:
 
 
 STAFF_FEED = "planning.ics"
+#: A person's subscription page, beside their feed in their private folder.
+SUBSCRIBE_PAGE = "abonnement.html"
 UNIT_FEED = "tournees.ics"
 COORDINATOR_FILE = f"{COORDINATOR_FEED}.ics"

@@ -19,7 +19,7 @@ from planner.domain.french import WEEKDAYS_FR, date_fr, hhmm, setup_fr
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan, Session
 from planner.publish.feed_events import WHAT_TO_BRING, services_fr, site_of
-from planner.publish.feed_names import PrivateFolder, commune_feed_name, public_url, readable_private_folder, slug
+from planner.publish.feed_names import PrivateFolder, commune_page_name, public_url, readable_private_folder, slug
 from planner.publish.files import COORDINATOR_FEED, PRIVATE_DIR, PUBLIC_DIR, write_atomic
 from planner.publish.safe_csv import write_csv
 from planner.results.week_views import WeekGrid, rota_grid, unit_week
@@ -64,23 +64,25 @@ def _page(title: str, body: str, *, landscape: bool = False) -> str:
 
 
 def _qr_svg(target: str) -> str:
-    """An inline SVG QR code of ``target`` (the feed's URL)."""
+    """An inline SVG QR code of ``target`` (the commune's subscription page)."""
     return segno.make(target, error="m", micro=False).svg_inline(scale=4, border=2, title=target)
 
 
 def _subscription_block(insee: str, name: str, base_url: str | None) -> str:
     """How residents get the calendar: a QR code and the address to type when the feed is online,
-    else where to ask (a QR code of a bare file name would lead nowhere)."""
+    else where to ask (a QR code of a bare file name would lead nowhere). Both open the commune's
+    subscription page (`planner.publish.feeds.subscribe_page`), not the raw ``.ics``: a phone opening
+    the feed itself imports a one-off copy that changes never reach; the page's buttons subscribe."""
     if not base_url:
         return f"""<div class="qr"><div><strong>Calendrier toujours à jour</strong><br>
 Le calendrier des passages à {name}, à ajouter à votre agenda (téléphone, ordinateur), est disponible
 auprès de votre mairie ou de l'association qui organise les passages.</div></div>"""
-    feed = public_url(commune_feed_name(insee), base_url)
+    page = public_url(commune_page_name(insee), base_url)
     return f"""<div class="qr">
-{_qr_svg(feed)}
+{_qr_svg(page)}
 <div><strong>Calendrier toujours à jour</strong><br>
 Scannez ce code, ou tapez l'adresse ci-dessous, pour ajouter les passages à {name} à votre agenda
-(téléphone, ordinateur) ; les changements s'y reportent d'eux-mêmes.<br><strong>{html.escape(feed)}</strong></div>
+(téléphone, ordinateur) ; les changements s'y reportent d'eux-mêmes.<br><strong>{html.escape(page)}</strong></div>
 </div>"""
 
 
@@ -237,7 +239,8 @@ def write_posters(
     timetable); ``prive/``: ``equipes-semaines.html`` (the rota, people × days, a page per week) in the
     coordination's folder, ``planning-unite.html`` (days × sessions, a page per week) in each unit's
     and ``planning.html`` in each person's (``private_folder``, as for the feeds). ``base_url`` is the
-    public address of ``public/``: posters then carry a QR code and the address of their commune's feed.
+    public address of ``public/``: posters then carry a QR code and the address of their commune's
+    subscription page (written by `planner.publish.feeds.publish_feeds`).
     """
     out = Path(out_dir)
     public, private = out / PUBLIC_DIR, out / PRIVATE_DIR

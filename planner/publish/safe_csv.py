@@ -42,23 +42,29 @@ def safe_cell(value: Any) -> Any:
     return text
 
 
-def csv_text(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
-    """The CSV text (comma-separated, ``\\r\\n`` line ends) of ``header`` and ``rows``, made safe."""
+#: The separator of the CSV files made for people in France: French Excel splits columns at ``;`` (the
+#: comma is its decimal sign) and opens a comma-separated file as one column.
+FRENCH_DELIMITER = ";"
+
+
+def csv_text(header: Sequence[Any], rows: Iterable[Sequence[Any]], *, delimiter: str = ",") -> str:
+    """The CSV text (``delimiter``-separated, ``\\r\\n`` line ends) of ``header`` and ``rows``, made safe."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([safe_cell(h) for h in header])
     for row in rows:
         writer.writerow([safe_cell(v) for v in row])
     return buffer.getvalue()
 
 
-def write_csv(path: str | Path, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Path:
+def write_csv(path: str | Path, header: Sequence[Any], rows: Iterable[Sequence[Any]], *, delimiter: str = ",") -> Path:
     """Write a formula-safe CSV file (UTF-8 with a BOM, so that Excel shows accents) atomically.
 
-    Returns the path written.
+    ``delimiter`` is ``,`` for files that programs read, `FRENCH_DELIMITER` for those people open in a
+    French spreadsheet. Returns the path written.
     """
     from planner.publish.files import write_atomic
 
     path = Path(path)
-    write_atomic(path, csv_text(header, rows).encode("utf-8-sig"))
+    write_atomic(path, csv_text(header, rows, delimiter=delimiter).encode("utf-8-sig"))
     return path

@@ -1,10 +1,18 @@
-"""A plan as tables: one row per session, one row per shift (the columns of sessions.csv, shifts.csv)."""
+"""A plan as tables: one row per session, one row per shift.
+
+`sessions_table` and `shifts_table` are the machine-readable columns (English names, ISO dates, ``HH:MM``
+times) of ``sessions.csv`` and ``shifts.csv``, for programs; `in_french` renames them for the app and the
+workbook; `for_people` also writes every value as a French reader reads it (``seances.csv``, ``gardes.csv``).
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import pandas as pd
 
-from planner.domain.french import WEEKDAYS_FR, hhmm
+from planner.domain.french import WEEKDAYS_FR, date_fr, hhmm, number_fr, time_fr
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
 
@@ -78,11 +86,49 @@ def shifts_table(instance: Instance, plan: Plan) -> pd.DataFrame:
 COLUMNS_FR = {
     "date": "date", "weekday": "jour", "unit": "unité", "insee": "insee", "commune": "commune", "site": "lieu",
     "arrival": "arrivée", "start": "début", "end": "fin", "departure": "départ", "staff_id": "identifiant",
-    "name": "nom", "role_fr": "rôle", "remote": "à distance",
+    "name": "nom", "role_fr": "rôle", "remote": "à distance", "room": "salle", "lat": "latitude",
+    "lon": "longitude",
 }  # fmt: skip
+
+#: The columns of times of day (``HH:MM`` in the machine tables).
+TIME_COLUMNS = ("arrival", "start", "end", "departure")
+
+#: How a yes/no value reads in the files for people (never ``True``/``false``).
+YES_NO = {True: "oui", False: "non"}
 
 
 def in_french(table: pd.DataFrame) -> pd.DataFrame:
     """A table with French headers, without the columns people do not read (lat, lon, role id)."""
     shown = table.drop(columns=[c for c in ("lat", "lon", "role") if c in table.columns])
     return shown.rename(columns=COLUMNS_FR)
+
+
+def _readable(column: str, value: Any) -> Any:
+    if isinstance(value, bool):
+        return YES_NO[value]
+    if column == "date":
+        return date_fr(date.fromisoformat(value))
+    if column in TIME_COLUMNS:
+        hours, _, minutes = value.partition(":")  # ``HH:MM``, 24:00 (an end at midnight) included
+        return time_fr(int(hours) * 60 + int(minutes))
+    if column in ("lat", "lon"):
+        return number_fr(value, None)
+    if column in ("insee", "commune") and isinstance(value, str):
+        return value.replace(";", ", ")  # a shift's communes, listed
+    return value
+
+
+def for_people(table: pd.DataFrame) -> pd.DataFrame:
+    """A session or shift table as a French reader reads it: the CSV files for people.
+
+    French headers; dates ``lundi 7 déc. 2026`` (the weekday column goes, the date names it); times
+    ``9 h 15``; coordinates with a decimal comma; ``oui``/``non``; a shift's communes separated by commas;
+    without the role id (the French role stays).
+    """
+    shown = table.drop(columns=[c for c in ("weekday", "role") if c in table.columns])
+    readable = pd.DataFrame(
+        {c: [_readable(c, v) for v in shown[c].tolist()] for c in shown.columns},
+        columns=list(shown.columns),
+        dtype=object,
+    )
+    return readable.rename(columns=COLUMNS_FR)

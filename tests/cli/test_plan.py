@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 
@@ -15,9 +16,13 @@ COLUMNS = ["date", "unit", "insee", "commune", "site", "lat", "lon", "arrival", 
 def test_plan_writes_outputs_and_prints_the_summary(tmp_path, capsys):
     """The README's main job: a summary on the terminal, plan.json and the CSV files in the folder."""
     code = main(["plan", "--out", str(tmp_path), "--time-limit", "2", "--weeks", "2"])
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
     assert code == 0
     assert "Besoin couvert" in out and "Fichiers écrits" in out
+    # not a terminal: the steps as plain lines, no progress bar (no carriage return)
+    steps = [line for line in err.splitlines() if line.startswith("[")]
+    assert steps and all(re.fullmatch(r"\[[ \d]{2}\d %\] \S.*", line) for line in steps)
+    assert "\r" not in err
     for name in ("plan.json", "sessions.csv", "shifts.csv", "summary.txt"):
         assert (tmp_path / name).stat().st_size > 0
     with open(tmp_path / "sessions.csv", encoding="utf-8-sig", newline="") as fh:

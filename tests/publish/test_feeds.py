@@ -37,7 +37,8 @@ def test_every_feed_parses_the_same_with_two_parsers(tmp_path, instance, sample_
     """icalendar, recurring_ical_events and a hand-written reader see the same events in every feed."""
     plan = sample_plan(instance)
     index = publish_feeds(instance, plan, tmp_path, stamp=STAMP)
-    assert len(index.all_paths()) == 4 + 1 + 5 + 1 + 1
+    # 4 commune feeds and their pages, 1 unit, 5 staff feeds and their pages, coordinator, index.
+    assert len(index.all_paths()) == 4 * 2 + 1 + 5 * 2 + 1 + 1
     total = 0
     for path in index.all_paths():
         if path.suffix != ".ics":

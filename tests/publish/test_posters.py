@@ -8,6 +8,7 @@ import html
 from dataclasses import replace
 
 import pytest
+import segno
 
 from planner.publish.feeds import publish_feeds
 from planner.publish.posters import (
@@ -52,12 +53,13 @@ def test_write_posters_files(tmp_path, instance, sample_plan):
 
 
 def test_no_staff_name_in_any_public_file(tmp_path, instance, sample_plan):
-    """Posters, the timetable, the feeds and the index, all of public/: no roster name, raw or escaped."""
+    """Posters, the timetable, the feeds, their subscription pages and the index, all of public/: no
+    roster name, raw or escaped."""
     plan = sample_plan(instance)
-    write_posters(instance, plan, tmp_path)
-    publish_feeds(instance, plan, tmp_path)
+    write_posters(instance, plan, tmp_path, base_url="https://example.org/bus/public")
+    publish_feeds(instance, plan, tmp_path, base_url="https://example.org/bus/public")
     files = list((tmp_path / "public").iterdir())
-    assert len(files) == 4 + 1 + 4 + 1
+    assert len(files) == 4 + 1 + 4 + 4 + 1
     for path in files:
         text = path.read_text(encoding="utf-8-sig")
         for person in instance.staff:
@@ -66,13 +68,13 @@ def test_no_staff_name_in_any_public_file(tmp_path, instance, sample_plan):
 
 def test_commune_poster_content(instance, sample_plan):
     """The poster lists the commune's visits (date, hours, site), what to bring, an inline SVG QR code
-    to the feed URL, A4 print CSS; names are HTML-escaped."""
+    to the commune's subscription page, A4 print CSS; names are HTML-escaped."""
     page = commune_poster(instance, sample_plan(instance), "76002", base_url="https://example.org/bus")
     assert "@page { size: A4" in page
     assert "lundi 4 janv. 2027" in page and "lundi 11 janv. 2027" in page and "14:00 – 17:00" in page
     assert page.count("<tr><td>") == 2
     assert "carte Vitale" in page and "ordonnances" in page and "carnet de santé" in page
-    assert "<svg" in page and "https://example.org/bus/commune-76002.ics" in page
+    assert "<svg" in page and "https://example.org/bus/commune-76002.html" in page and ".ics" not in page
     assert "&lt;b&gt;test&lt;/b&gt;" in page and "<b>test</b>" not in page
 
 
@@ -83,8 +85,22 @@ def test_poster_without_base_url_has_no_useless_qr_code(instance, sample_plan):
     assert "<svg" not in page and "Scannez" not in page and "commune-76001.ics" not in page
     assert "auprès de votre mairie" in page
     online = commune_poster(instance, sample_plan(instance), "76001", base_url="https://example.org/bus")
-    assert "<title>https://example.org/bus/commune-76001.ics</title>" in online
-    assert "<strong>https://example.org/bus/commune-76001.ics</strong>" in online
+    assert "<title>https://example.org/bus/commune-76001.html</title>" in online
+    assert "<strong>https://example.org/bus/commune-76001.html</strong>" in online
+
+
+def test_qr_code_holds_the_subscription_page_address(tmp_path, instance, sample_plan):
+    """The QR code encodes the commune's subscription page (which the feeds write), not the raw .ics
+    (a phone would import a one-off copy): the poster's SVG is segno's code of the page's address."""
+    plan = sample_plan(instance)
+    base = "https://example.org/bus/public"
+    feeds = publish_feeds(instance, plan, tmp_path, base_url=base)
+    page = commune_poster(instance, plan, "76001", base_url=base)
+    url = f"{base}/commune-76001.html"
+    assert segno.make(url, error="m", micro=False).svg_inline(scale=4, border=2, title=url) in page
+    assert feeds.commune_pages["76001"].name == "commune-76001.html"
+    for target in (f"{base}/commune-76001.ics", "webcal://"):
+        assert segno.make(target, error="m", micro=False).svg_inline(scale=4, border=2, title=target) not in page
 
 
 def test_unit_table_and_person_list_are_private_pages(instance, sample_plan):

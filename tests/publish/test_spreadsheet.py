@@ -1,16 +1,19 @@
-"""The plan as a workbook (planner.publish.spreadsheet): one sheet per table, text never run as a formula."""
+"""The plan as a workbook (planner.publish.spreadsheet): one sheet per table, text never run as a formula,
+printed A4 landscape one page wide, with typed dates and times and French words."""
 
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import replace
+from datetime import datetime, time, timedelta
 
 import openpyxl
 import pytest
 
 from planner.domain.plan import Unserved
 from planner.publish.outputs import write_outputs
-from planner.publish.spreadsheet import workbook_bytes
+from planner.publish.spreadsheet import time_of_day, workbook_bytes
 
 SHEETS = [
     "Séances",
@@ -77,3 +80,50 @@ def test_write_outputs_writes_plan_xlsx(tmp_path, small_instance, sample_plan):
     paths = write_outputs(instance, sample_plan(instance), tmp_path)
     assert tmp_path / "plan.xlsx" in paths
     assert openpyxl.load_workbook(tmp_path / "plan.xlsx").sheetnames == SHEETS
+
+
+def test_every_sheet_prints_a4_landscape_one_page_wide_with_its_header_on_each_page(book):
+    """No more strips of columns: fit to the page's width, as many pages down as needed."""
+    _, wb = book
+    for sheet in wb.worksheets:
+        setup = sheet.page_setup
+        assert int(setup.paperSize) == 9 and setup.orientation == "landscape", sheet.title  # 9: A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert int(setup.fitToWidth) == 1 and int(setup.fitToHeight) == 0, sheet.title
+        assert sheet.print_title_rows in ("1:1", "$1:$1"), sheet.title
+        assert sheet.freeze_panes == "A2"
+        assert all(sheet.column_dimensions[c.column_letter].width for c in sheet[1])
+
+
+def test_dates_and_times_are_typed_cells_shown_in_french(book):
+    """Dates are Excel dates shown dd/mm/yyyy, times Excel times shown « 9 h 15 »."""
+    _, wb = book
+    sessions = wb["Séances"]
+    header = [c.value for c in sessions[1]]
+    first = sessions[2]
+    date_cell, start_cell = first[header.index("date")], first[header.index("début")]
+    assert isinstance(date_cell.value, datetime) and date_cell.number_format == "dd/mm/yyyy"
+    assert isinstance(start_cell.value, time) and start_cell.number_format == 'h" h "mm'
+    units = wb["Unités par semaine"]
+    assert all(isinstance(row[2].value, datetime) for row in units.iter_rows(min_row=2))
+    shifts = wb["Gardes"]
+    remote = [c.value for c in shifts[1]].index("à distance")
+    assert {row[remote].value for row in shifts.iter_rows(min_row=2)} <= {"oui", "non"}
+
+
+def test_no_english_word_nor_boolean_is_shown(book):
+    """Headers are French (« salle », not `room`); no `true`/`false` anywhere; no ISO date text."""
+    _, wb = book
+    assert "salle" in [c.value for c in wb["Séances"][1]]
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert not isinstance(cell.value, bool), (sheet.title, cell.coordinate)
+                if isinstance(cell.value, str):
+                    assert cell.value.lower() not in {"true", "false", "room", "weekday", "unit"}, cell.coordinate
+                    assert not re.fullmatch(r"\d{4}-\d\d-\d\d", cell.value), cell.coordinate
+
+
+@pytest.mark.parametrize(("text", "expected"), [("09:15", time(9, 15)), ("24:00", timedelta(hours=24))])
+def test_time_of_day(text, expected):
+    assert time_of_day(text) == expected

@@ -1,7 +1,8 @@
 """Tournée: plans the weekly tours of mobile health units and the shifts of their crews.
 
 Public API: load a territory (`load_territory`), plan it (`plan` with `PlanOptions`), check a plan
-(`validate`), say it in French (`summary`), re-plan after a change (`replan`), write the outputs
+(`validate`), say it in French (`summary`), re-plan after a change (`replan`) and say whom to tell
+(`notices`), write the outputs
 (`write_outputs`). The stages are packages of their own (see docs/architecture.md): `domain`,
 `inputs`, `travel`, `tours`, `crews`, `planning`, `check`, `results`, `publish`, `studies`; each
 package's ``__init__`` is its face, which re-exports what the app and the command line use of it.
@@ -23,6 +24,7 @@ _EXPORTS = {
     "TourneeError": "planner.domain.errors",
     "builtin_territories": "planner.inputs",
     "load_territory": "planner.inputs",
+    "notices": "planner.results.notices",
     "plan": "planner.planning.pipeline",
     "replan": "planner.planning.replan",
     "summary": "planner.results.summary",
@@ -42,6 +44,7 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.planning.pipeline import plan  # noqa: F401
     from planner.planning.replan import replan  # noqa: F401
     from planner.publish.outputs import write_outputs  # noqa: F401
+    from planner.results.notices import notices  # noqa: F401
     from planner.results.summary import summary  # noqa: F401
 else:
     __getattr__ = import_on_first_use(globals(), _EXPORTS)

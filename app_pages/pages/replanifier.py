@@ -2,7 +2,8 @@
 
 The change is applied to the published version (rebuilt from its stored inputs, whatever the working
 copy is now) or to the plan on screen with `planner.replan`, which keeps everything else;
-the coordinator reads what changed and accepts it or not. Accepted changes become part of the working
+the coordinator reads what changed, and whom to tell (a ready-to-send message per person and per
+town hall, `planner.notices`), and accepts it or not. Accepted changes become part of the working
 copy's inputs, so that no later plan brings back what they forbid; changes being prepared are kept
 with the working copy across page reloads.
 """
@@ -15,7 +16,7 @@ import streamlit as st
 
 from app_pages.ui import files, plan_cache, session
 from app_pages.ui.streamlit_fr import CHOOSE
-from planner import replan
+from planner import notices, replan
 from planner.domain import Instance, Plan, TourneeError, date_fr
 from planner.planning import (
     CarryOverRefused,
@@ -175,8 +176,28 @@ else:
     st.success("Aucune séance ni garde ne change : les changements sont absorbés par le plan.")
 for text in result.rota.explanations:
     st.warning(text)
+to_tell = notices(instance, base, result.plan)
+st.subheader("À prévenir")
+st.caption(
+    f"{to_tell.headline} : un message prêt à envoyer pour chacun, à copier (icône en haut à droite du "
+    "message) ou à ouvrir dans votre messagerie, une fois le nouveau plan accepté."
+)
+for title, group in (("Personnes", to_tell.people), ("Communes (mairies)", to_tell.communes)):
+    if group:
+        st.markdown(f"**{title}**")
+    for notice in group:
+        with st.expander(notice.name):
+            st.code(notice.body, language=None, wrap_lines=True)
+            st.markdown(f"[Écrire ce message dans la messagerie]({notice.mailto})")
+if not to_tell.is_empty:
+    st.download_button(
+        "Télécharger tous les messages (a-prevenir.txt)", to_tell.text(), file_name="a-prevenir.txt", mime="text/plain"
+    )
 if st.button("Accepter ce nouveau plan", type="primary"):
     kept = applied_carried.into(inputs) if applied_carried else inputs
     session.accept(kept.with_changes(list(applied), applied_today), result.plan)
     st.session_state.pop("replan_result", None)
-    st.success("Nouveau plan accepté. Publiez-le depuis la page « Publier » pour prévenir habitants et équipes.")
+    st.success(
+        "Nouveau plan accepté. Envoyez les messages « À prévenir » ci-dessus, et publiez-le depuis la page "
+        "« Publier » pour prévenir habitants et équipes."
+    )

@@ -1,8 +1,10 @@
 """The coordinator's manual adjustments on "Planifier": move a session, pin a commune to a weekday,
 forbid a commune on a weekday, and the recorded moves re-applied to a new plan.
 
-A move goes through `planner.planning.move_session` (both days re-timed, crews kept where they
-can be, the validator run): a refusal is shown with its rule, a success with what changed, and the
+A move is picked among the moves the rules accept for the session (`planner.planning.move_options`:
+each one tried with `move_session`), then made by `planner.planning.move_session` (both days
+re-timed, crews kept where they can be, the validator run): a refusal (rare: the crews found may
+differ) is shown with its rule in French, a success with what changed, and the
 move is kept with the working copy's inputs (re-applied after the next "Planifier"). Pins and banned
 days are settings over the files (`planner.publish.Settings`): changing them asks for a
 new plan, which honours them.
@@ -18,8 +20,8 @@ import streamlit as st
 
 from app_pages.ui import plan_cache, session
 from app_pages.ui.streamlit_fr import CHOOSE
-from planner.domain import WEEKDAYS_FR, BannedDay, Instance, MoveRefused, Pin, Plan, UnitKind, date_fr, hhmm, parse_time
-from planner.planning import SessionMove, move_session, reapply_moves
+from planner.domain import WEEKDAYS_FR, BannedDay, Instance, MoveRefused, Pin, Plan, UnitKind, date_fr, hhmm
+from planner.planning import MoveOption, move_options, move_session, reapply_moves
 from planner.publish import Settings
 
 ANY_UNIT = ""
@@ -40,7 +42,8 @@ def with_moves(instance: Instance, plan: Plan) -> Plan:
 
 
 def move_form(instance: Instance, plan: Plan) -> None:
-    """The form "Déplacer une séance"; after a move, what changed."""
+    """ "Déplacer une séance": the session, then only the days, units and starts the rules accept for
+    it (`planner.planning.move_options`); after a move, what changed."""
     done = st.session_state.pop("move_done", None)
     if done is not None:
         changes, shifts_changed, asked = done
@@ -57,38 +60,39 @@ def move_form(instance: Instance, plan: Plan) -> None:
         unit_name, commune_name = instance.unit(tour.unit_id).name, instance.commune(s.insee).name
         return f"{date_fr(tour.date)} — {unit_name} — {commune_name} ({hhmm(s.start)})"
 
+    st.markdown("**Déplacer une séance**")
+    c1, c2 = st.columns([3, 1])
+    chosen = c1.selectbox("Séance", list(sessions), format_func=label, index=None, placeholder=CHOOSE)
+    today = c2.date_input("Aujourd'hui (rien avant ne change)", value=date.today(), format="DD/MM/YYYY")
+    if chosen is None:
+        st.caption("Choisissez une séance : les jours, unités et heures que les règles acceptent sont alors proposés.")
+        return
+    tour, s = sessions[chosen]
+    options = _move_options(instance, plan, (tour.unit_id, tour.date, s.insee), today)
+    if not options:
+        st.info(
+            "Aucun déplacement possible pour cette séance : les règles refusent tous les autres jours, unités "
+            "et heures (passés, jours de l'unité, écart entre deux passages, heures de service…)."
+        )
+        return
     with st.form("move-session"):
-        st.markdown("**Déplacer une séance**")
-        chosen = st.selectbox("Séance", list(sessions), format_func=label, index=None, placeholder=CHOOSE)
-        c1, c2, c3, c4 = st.columns(4)
-        to_day = c1.date_input(
-            "Nouveau jour", value=plan.start, min_value=plan.start, max_value=instance.rules.end, format="DD/MM/YYYY"
-        )
-        buses = [u.id for u in instance.units if u.kind is not UnitKind.FIXED]
-        unit = c2.selectbox(
-            "Unité", [ANY_UNIT, *buses], format_func=lambda u: "la même" if u == ANY_UNIT else instance.unit(u).name
-        )
-        start = c3.text_input("Heure de début (facultatif)", placeholder="HH:MM")
-        today = c4.date_input("Aujourd'hui (rien avant ne change)", value=date.today(), format="DD/MM/YYYY")
+        picked = st.selectbox(
+            f"Nouvelle place ({len(options)} possible(s), selon les règles)", range(len(options)),
+            format_func=lambda i: options[i].text(instance), index=None, placeholder=CHOOSE,
+        )  # fmt: skip
         submitted = st.form_submit_button("Déplacer")
     if not submitted:
         return
-    if chosen is None:
-        st.error("Choisissez la séance à déplacer.")
+    if picked is None:
+        st.error("Choisissez la nouvelle place de la séance.")
         return
-    try:
-        minutes = parse_time(start) if start.strip() else None
-    except ValueError as exc:
-        st.error(str(exc))
-        return
-    tour, s = sessions[chosen]
-    move = SessionMove(tour.unit_id, tour.date, s.insee, to_day, unit, minutes)
-    options = session.options()
+    move = options[picked].move
+    run = session.options()
     try:
         with st.spinner("Déplacement et vérification du plan…"):
             result = move_session(
-                instance, plan, move, today=today, travel=plan_cache.travel(instance, options),
-                time_limit=options.rota_time_limit, seed=options.seed,
+                instance, plan, move, today=today, travel=plan_cache.travel(instance, run),
+                time_limit=run.rota_time_limit, seed=run.seed,
             )  # fmt: skip
     except MoveRefused as refusal:
         st.error(f"{refusal}\n\nDéplacement demandé : {move.text(instance)}")  # which one, after several tries
@@ -96,6 +100,21 @@ def move_form(instance: Instance, plan: Plan) -> None:
     session.accept_move(move, today, result.plan)
     st.session_state["move_done"] = (result.diff, result.shifts_changed, move.text(instance))
     st.rerun()
+
+
+def _move_options(instance: Instance, plan: Plan, chosen: tuple[str, date, str], today: date) -> list[MoveOption]:
+    """The moves the rules accept for ``chosen``, computed once per plan, session and ``today``."""
+    cached = st.session_state.get("move_options")
+    if cached is not None and cached[0] is plan and cached[1] == (chosen, today):
+        return cached[2]
+    run = session.options()
+    with st.spinner("Recherche des jours, unités et heures possibles…"):
+        options = move_options(
+            instance, plan, chosen, today=today, travel=plan_cache.travel(instance, run),
+            time_limit=run.rota_time_limit, seed=run.seed,
+        )  # fmt: skip
+    st.session_state["move_options"] = (plan, (chosen, today), options)
+    return options
 
 
 def pins_editor() -> None:

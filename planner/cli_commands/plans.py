@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.cli_args import (
@@ -25,7 +26,9 @@ from planner.domain import TourneeError
 from planner.inputs import DEMO_TERRITORY
 
 if TYPE_CHECKING:
-    from planner.domain import Instance, Plan
+    from datetime import date
+
+    from planner.domain import Instance, Plan, TravelMatrix
     from planner.planning import CarriedOver
     from planner.publish import PlanInputs
 
@@ -107,10 +110,14 @@ def _published(args: argparse.Namespace) -> tuple[PlanInputs, Instance, Plan, Ca
     return inputs, instance, published, carried
 
 
+#: What `planner replan` writes beside the plan: the message to send to each person and town hall.
+NOTICES_FILE = "a-prevenir.txt"
+
+
 def _cmd_replan(args: argparse.Namespace) -> int:
     from datetime import date, timedelta
 
-    from planner import replan
+    from planner import notices, replan
     from planner.planning import change_warnings, check_changes, parse_changes, published_travel, summary_text
     from planner.publish import write_outputs
 
@@ -132,8 +139,13 @@ def _cmd_replan(args: argparse.Namespace) -> int:
         seed=inputs.options.seed, carried=carried,
     )  # fmt: skip
     print(summary_text(result))
+    to_tell = notices(instance, published, result.plan)
+    print(to_tell.headline)
     accepted = (carried.into(inputs) if carried else inputs).with_changes(changes, today)
-    print_files(write_outputs(accepted.instance(), result.plan, args.out, inputs=accepted))
+    written = write_outputs(accepted.instance(), result.plan, args.out, inputs=accepted)
+    messages = Path(args.out) / NOTICES_FILE
+    messages.write_text(to_tell.text(), encoding="utf-8")
+    print_files([*written, messages])
     print(f"Pour le publier : planner publish {args.out}/plan.json --workspace {args.workspace}")
     return 0
 
@@ -147,9 +159,14 @@ def _cmd_move(args: argparse.Namespace) -> int:
 
     inputs, instance, published, carried = _published(args)
     unit, day, insee = args.session
-    move = SessionMove(unit, day, insee, args.to, args.unit or "", args.start)
     today = args.today or date.today()
     travel = published_travel(instance, published, args.roads or inputs.options.roads)
+    if args.options:
+        return _print_move_options(instance, published, args, today, travel, carried)
+    if args.to is None:
+        print("Donnez le nouveau jour (--to AAAA-MM-JJ), ou --options pour voir les possibles.", file=sys.stderr)
+        return 2
+    move = SessionMove(unit, day, insee, args.to, args.unit or "", args.start)
     try:
         result = move_session(
             instance, published, move, today=today, travel=travel, time_limit=args.time_limit, carried=carried
@@ -162,6 +179,39 @@ def _cmd_move(args: argparse.Namespace) -> int:
     accepted = (carried.into(inputs) if carried else inputs).with_move(move, today)
     print_files(write_outputs(accepted.instance(), result.plan, args.out, inputs=accepted))
     print(f"Pour le publier : planner publish {args.out}/plan.json --workspace {args.workspace}")
+    return 0
+
+
+def _print_move_options(
+    instance: Instance,
+    published: Plan,
+    args: argparse.Namespace,
+    today: date,
+    travel: TravelMatrix,
+    carried: CarriedOver | None,
+) -> int:
+    """`planner move --options`: the days, units and starts the rules accept for the session, one a
+    line, with the command that makes each move (a version older than the newest: after carrying
+    over what the newer versions accepted)."""
+    from planner.domain import MoveRefused, date_fr, hhmm
+    from planner.planning import CarryOverRefused, move_options
+
+    try:
+        options = move_options(
+            instance, published, args.session, today=today, travel=travel, time_limit=args.time_limit, carried=carried
+        )
+    except (MoveRefused, CarryOverRefused) as refusal:
+        print(refusal, file=sys.stderr)
+        return 2
+    unit, day, insee = args.session
+    name = instance.commune(insee).name
+    if not options:
+        print(f"Aucun déplacement possible pour la séance de {name} du {date_fr(day)} : les règles les refusent tous.")
+        return 0
+    print(f"{len(options)} déplacement(s) possible(s) pour la séance de {name} du {date_fr(day)} :")
+    for option in options:
+        to_unit = f" --unit {option.unit_id}" if option.unit_id != unit else ""
+        print(f"- {option.text(instance)}   (--to {option.to_day.isoformat()}{to_unit} --start {hhmm(option.start)})")
     return 0
 
 
@@ -185,11 +235,12 @@ def add_replan_commands(sub: argparse._SubParsersAction) -> None:
     m.add_argument(
         "--session", type=session_arg, required=True, metavar="UNITÉ:DATE:INSEE", help="la séance à déplacer"
     )
-    m.add_argument("--to", type=date_arg, required=True, metavar="DATE", help="le nouveau jour, AAAA-MM-JJ")
+    m.add_argument("--to", type=date_arg, metavar="DATE", help="le nouveau jour, AAAA-MM-JJ")
     m.add_argument("--unit", metavar="UNITÉ", help="une autre unité (défaut : la même)")
     m.add_argument(
         "--start", type=time_arg, metavar="HH:MM", help="l'heure de début voulue (défaut : au plus près de l'ancienne)"
     )
+    m.add_argument("--options", action="store_true", help="lister les jours, unités et heures que les règles acceptent")
     _add_change_run(m, "secondes pour les équipes (défaut : 10)")
     m.set_defaults(func=_cmd_move)
 

@@ -30,8 +30,11 @@ _EXPORTS = {
     "changes_since": "planner.planning.changes",
     "check_changes": "planner.planning.changes",
     "parse_changes": "planner.planning.changes",
+    "MoveOption": "planner.planning.moves",
+    "move_options": "planner.planning.moves",
     "move_session": "planner.planning.moves",
     "reapply_moves": "planner.planning.moves",
+    "swap_sessions": "planner.planning.moves",
     "PlanOptions": "planner.planning.options",
     "plan": "planner.planning.pipeline",
     "check_published": "planner.planning.replan",
@@ -56,7 +59,13 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
         check_changes,
         parse_changes,
     )
-    from planner.planning.moves import move_session, reapply_moves  # noqa: F401
+    from planner.planning.moves import (  # noqa: F401
+        MoveOption,
+        move_options,
+        move_session,
+        reapply_moves,
+        swap_sessions,
+    )
     from planner.planning.options import PlanOptions  # noqa: F401
     from planner.planning.pipeline import plan  # noqa: F401
     from planner.planning.replan import check_published, published_travel, summary_text  # noqa: F401

@@ -5,6 +5,12 @@ happen (tours of a unit out of service, sessions in a closed commune), keeps eve
 published, and re-crews with the published shifts as the starting point — each changed shift is
 costly, and nothing dated before ``today`` ever changes. The result says, in French, who and what
 changed, and the new plan has passed the independent validator.
+
+A session whose day is lost (its unit out of service, its commune closed that day) is first moved to
+the nearest day, up to `MOVE_WINDOW_DAYS` before or after (never before ``today``), where its unit —
+or another unit that may serve the commune — has room and the hard rules hold (the manual moves'
+quick checks, `planner.planning.moves.PRECHECKS`, the day routing, a crew, then the validator):
+« Envermeu : séance du … déplacée au … (Bus 2) ». Only when no such day exists is it dropped, and said.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from planner.crews.posts import posts_of, without_posts
@@ -21,7 +27,7 @@ from planner.crews.rota_rules import staff_name
 from planner.crews.rota_search import RotaResult, assign_crews, shift_key
 from planner.domain.errors import InputError, Problem
 from planner.domain.french import date_fr, hhmm
-from planner.domain.instance import Instance, UnitKind
+from planner.domain.instance import Instance, Unit, UnitKind
 from planner.domain.plan import Plan, Session, Shift, Tour, shift_times
 from planner.domain.travel_matrix import TravelMatrix, whole_minutes
 from planner.planning.changes import (
@@ -37,10 +43,19 @@ from planner.planning.changes import (
     check_carried,
     check_changes,
     refusal_text,
+    unit_name,
 )
+from planner.tours.day_routing import route_day_by_rules
 
 #: Seconds for the rota when re-planning, unless told otherwise.
 REPLAN_ROTA_SECONDS = 10.0
+
+#: How many days before and after a lost day a re-plan looks for a day to move its sessions to.
+MOVE_WINDOW_DAYS = 7
+
+#: How many times a re-plan re-crews after a moved session found no crew (or failed the validator)
+#: before it drops the sessions it could not move.
+MOVE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -51,7 +66,8 @@ class ReplanResult:
     ``sessions_removed`` count what can no longer happen; ``shifts_changed`` counts published shifts
     of kept tours given to someone else; ``shifts_cancelled`` the shifts of removed tours.
     ``carried`` says, one line per newer version, what was carried over from the versions newer than
-    the one re-planned (`planner.planning.changes.CarriedOver.lines`).
+    the one re-planned (`planner.planning.changes.CarriedOver.lines`). ``sessions_moved`` counts the
+    sessions of lost days moved to a nearby day (not counted in ``sessions_removed``).
     """
 
     plan: Plan
@@ -62,6 +78,43 @@ class ReplanResult:
     shifts_cancelled: int
     rota: RotaResult
     carried: tuple[str, ...] = ()
+    sessions_moved: int = 0
+
+
+@dataclass(frozen=True)
+class LostSession:
+    """A session of the published plan whose day was lost (``unit_id`` on ``day``, in ``insee``,
+    starting at ``start``), to be moved to a nearby day if one fits."""
+
+    unit_id: str
+    day: date
+    insee: str
+    start: int
+
+
+@dataclass(frozen=True)
+class SessionMoved:
+    """Where a `LostSession` went: ``unit_id`` on ``day``."""
+
+    lost: LostSession
+    unit_id: str
+    day: date
+
+    @property
+    def tour_key(self) -> str:
+        return f"{self.unit_id}/{self.day.isoformat()}"
+
+    def text(self, instance: Instance) -> str:
+        """« Envermeu : séance du mercredi 16 déc. 2026 déplacée au jeudi 17 déc. 2026 (Bus 1) »."""
+        name = commune_name(instance, self.lost.insee)
+        return (
+            f"{name} : séance du {date_fr(self.lost.day)} déplacée au {date_fr(self.day)} "
+            f"({unit_name(instance, self.unit_id)})"
+        )
+
+
+def commune_name(instance: Instance, insee: str) -> str:
+    return instance.commune(insee).name if instance.has_commune(insee) else insee
 
 
 def shortened(instance: Instance, tour: Tour, sessions: tuple[Session, ...], travel: TravelMatrix) -> Tour:
@@ -102,15 +155,16 @@ def _remaining_tours(
     changes: Sequence[tuple[Change, date]],
     today: date,
     travel: TravelMatrix,
-) -> tuple[list[Tour], list[tuple[date, str]], int, set[str]]:
+) -> tuple[list[Tour], list[tuple[date, str]], int, set[str], list[LostSession]]:
     """Tours still possible after ``changes`` (each with the first day it applies to), the diff lines
-    of what was removed, sessions removed, tours removed."""
+    of what was removed, sessions removed, tours removed, and the removed sessions (to move)."""
     out_of_service = [replace(c, first=max(c.first, since)) for c, since in changes if isinstance(c, UnitOutOfService)]
     closed: defaultdict[str, set[date]] = defaultdict(set)
     for c, since in changes:
         if isinstance(c, CommuneClosed):
             closed[c.insee] |= {d for d in c.dates if d >= since}
     tours, lines, sessions_removed, removed = [], [], 0, set()
+    lost: list[LostSession] = []
     for tour in published.tours:
         unit_name = instance.unit(tour.unit_id).name
         if tour.date < today:
@@ -125,11 +179,13 @@ def _remaining_tours(
             )
             sessions_removed += len(tour.sessions)
             removed.add(tour.key)
+            lost += [LostSession(tour.unit_id, tour.date, s.insee, s.start) for s in tour.sessions]
             continue
         kept = tuple(s for s in tour.sessions if tour.date not in closed.get(s.insee, ()))
         for s in tour.sessions:
             if s not in kept:
-                name = instance.commune(s.insee).name if instance.has_commune(s.insee) else s.insee
+                name = commune_name(instance, s.insee)
+                lost.append(LostSession(tour.unit_id, tour.date, s.insee, s.start))
                 lines.append(
                     (
                         tour.date,
@@ -147,7 +203,85 @@ def _remaining_tours(
             removed.add(tour.key)
             continue
         tours.append(tour if len(kept) == len(tour.sessions) else shortened(instance, tour, kept, travel))
-    return tours, lines, sessions_removed, removed
+    return tours, lines, sessions_removed, removed, lost
+
+
+def _move_days(instance: Instance, lost: LostSession, today: date) -> list[tuple[date, Unit]]:
+    """Where ``lost`` may go, nearest day first (the day before before the day after), its own unit
+    before the others that may serve the commune: within `MOVE_WINDOW_DAYS`, the plan's period, and
+    not before ``today``."""
+    rules = instance.rules
+    units = sorted(
+        (u for u in instance.units if u.kind is not UnitKind.FIXED and u.may_serve(lost.insee)),
+        key=lambda u: (u.id != lost.unit_id, u.id),
+    )
+    found = []
+    for offset in range(MOVE_WINDOW_DAYS + 1):
+        days = [lost.day] if offset == 0 else [lost.day - timedelta(days=offset), lost.day + timedelta(days=offset)]
+        for day in days:
+            if today <= day and rules.start <= day <= rules.end:
+                found += [(day, u) for u in units if (day, u.id) != (lost.day, lost.unit_id)]
+    return found
+
+
+def _place_lost(
+    instance: Instance,
+    published: Plan,
+    tours: Sequence[Tour],
+    lost: Sequence[LostSession],
+    today: date,
+    travel: TravelMatrix,
+    refused: set[tuple[str, date, str]],
+) -> tuple[list[Tour], list[SessionMoved]]:
+    """``tours`` with each of ``lost`` put into the nearest day that passes the quick checks of a
+    manual move and the day routing (``refused``: (commune, day, unit) already found wanting), and
+    the moves made. A lost session with no such day stays out."""
+    from planner.domain.errors import MoveRefused
+    from planner.planning.changes import SessionMove
+    from planner.planning.moves import PRECHECKS
+
+    placed = list(tours)
+    moved: list[SessionMoved] = []
+    for item in lost:
+        if not instance.has_commune(item.insee):
+            continue
+        commune = instance.commune(item.insee)
+        probe = replace(published, tours=tuple(placed))
+        for day, unit in _move_days(instance, item, today):
+            if (item.insee, day, unit.id) in refused:
+                continue
+            move = SessionMove(item.unit_id, item.day, item.insee, day, unit.id)
+            try:
+                if any(check(instance, probe, move, unit, today) for check in PRECHECKS):
+                    continue
+            except MoveRefused:
+                continue
+            key = f"{unit.id}/{day.isoformat()}"
+            target = next((t for t in placed if t.key == key), None)
+            staying = [] if target is None else [s for s in target.sessions if s.insee != item.insee]
+            usual = {s.insee: s.start for s in staying} | {item.insee: item.start}
+            communes = [instance.commune(s.insee) for s in staying] + [commune]
+            result = route_day_by_rules(unit, day, communes, instance.rules, travel=travel, usual_start=usual)
+            if result.tour is None or result.dropped:
+                continue
+            placed = [t for t in placed if t.key != key] + [result.tour]
+            moved.append(SessionMoved(item, unit.id, day))
+            break
+    return sorted(placed, key=lambda t: (t.date, t.unit_id)), moved
+
+
+def _retimed_lines(instance: Instance, before: Sequence[Tour], after: Sequence[Tour]) -> list[tuple[date, str]]:
+    """Kept sessions whose times changed because a moved session joined their day."""
+    old = {(t.unit_id, t.date, s.insee): s for t in before for s in t.sessions}
+    lines = []
+    for tour in after:
+        for s in tour.sessions:
+            was = old.get((tour.unit_id, tour.date, s.insee))
+            if was is not None and was.start != s.start:
+                head = f"{date_fr(tour.date)} — {unit_name(instance, tour.unit_id)}"
+                times = f"de {hhmm(s.start)} à {hhmm(s.end)} (au lieu de {hhmm(was.start)})"
+                lines.append((tour.date, f"{head} : {commune_name(instance, s.insee)} {times}"))
+    return lines
 
 
 def crew_diff(
@@ -327,16 +461,26 @@ def replan(
     travel = travel or published_travel(current, published)
     dated = [(c, max(since, today)) for c, since, _ in (carried.changes if carried else ())]
     dated += [(c, today) for c in changes]
-    tours, lines, sessions_removed, removed = _remaining_tours(current, published, dated, today, travel)
-    rota = assign_crews(
+    remaining, lines, sessions_removed, removed, lost = _remaining_tours(current, published, dated, today, travel)
+    tours, moved, rota, kept, crewed, plan, unstaffed, lost = _crewed_with_moves(
         current,
-        tours,
-        time_limit=time_limit or REPLAN_ROTA_SECONDS,
-        seed=seed,
-        keep=published.shifts,
-        frozen_before=today,
+        published,
+        remaining,
+        lost,
+        today,
+        travel,
+        time_limit,
+        seed,
+        old_timing=current is not updated,
+        began=began,
     )
     uncrewed = set(rota.uncrewed)
+    for tour in unstaffed:
+        lines.append(
+            (tour.date, f"{date_fr(tour.date)} — {current.unit(tour.unit_id).name} : tournée supprimée faute d'équipe")
+        )
+        sessions_removed += len(tour.sessions)
+        removed.add(tour.key)
     for post in posts_of(current, tours):
         if post.key in uncrewed:
             what = (
@@ -346,8 +490,22 @@ def replan(
                 (post.date, f"{date_fr(post.date)} — {current.unit(post.unit_id).name} : {what} faute d'équipe")
             )
             sessions_removed += len(post.sessions)
-    kept, crewed = without_posts(current, tours, rota.shifts, uncrewed)
-    removed |= {t.key for t in tours} - {t.key for t in kept}
+    went = {m.lost: m for m in moved}
+    for item in lost:
+        if item in went:
+            lines.append((item.day, went[item].text(current)))
+        else:
+            lines.append(
+                (
+                    item.day,
+                    f"{commune_name(current, item.insee)} : séance du {date_fr(item.day)} non déplacée, "
+                    f"aucun jour à ± {MOVE_WINDOW_DAYS} jours ne respecte les règles",
+                )
+            )
+    sessions_removed -= len(moved)
+    lines += _retimed_lines(current, remaining, tours)
+    removed |= {t.key for t in remaining} - {t.key for t in kept}
+    removed -= {t.key for t in kept}  # a day emptied by a closure may take in a moved session
     tours = kept
     lines += crew_diff(current, tours, published.shifts, crewed)
 
@@ -357,22 +515,10 @@ def replan(
     shifts_cancelled = sum(1 for s in published.shifts if s.tour_key in removed)
     diff = tuple(text for _, text in sorted(lines, key=lambda item: item[0]))
 
-    warnings = changed_warnings(published, rota.explanations, old_timing=current is not updated)
-    plan = changed_plan(
-        current,
-        published,
-        tours,
-        tuple(crewed),
-        travel,
-        warnings,
-        began,
-        uncrewed=len(uncrewed),
-        search=published.search,
-    )
     raise_if_invalid(current, plan, travel, "le plan re-calculé")
     if carried and carried.moves:
-        plan, moved = _carry_moves(updated, plan, carried, today, travel, time_limit, seed)
-        diff += tuple(moved)
+        plan, carried_lines = _carry_moves(updated, plan, carried, today, travel, time_limit, seed)
+        diff += tuple(carried_lines)
         new_keys = {shift_key(s) for s in plan.shifts}
         shifts_changed = sum(1 for s in published.shifts if s.tour_key not in removed and shift_key(s) not in new_keys)
     return ReplanResult(
@@ -384,7 +530,87 @@ def replan(
         shifts_cancelled,
         rota,
         tuple(carried.lines(instance)) if carried else (),
+        len(moved),
     )
+
+
+def _crewed_with_moves(
+    current: Instance,
+    published: Plan,
+    remaining: Sequence[Tour],
+    lost: Sequence[LostSession],
+    today: date,
+    travel: TravelMatrix,
+    time_limit: float | None,
+    seed: int,
+    *,
+    old_timing: bool,
+    began: float,
+) -> tuple[list[Tour], list[SessionMoved], RotaResult, list[Tour], list[Shift], Plan, list[Tour], list[LostSession]]:
+    """``remaining`` with the ``lost`` sessions moved where they fit, crewed: the tours before and
+    after dropping uncrewed posts, the moves, the rota, the kept shifts, the assembled plan (not yet
+    validated when nothing moved), the bus tours of ``remaining`` left without a crew (an absence)
+    whose sessions were then moved like the lost ones, and all the lost sessions. A move whose day
+    finds no crew, or that the validator refuses, is tried on its next day; after `MOVE_ATTEMPTS`
+    passes, nothing more is moved."""
+    from planner.check.validate import validate_as_made
+
+    remaining, lost = list(remaining), list(lost)
+    unstaffed: list[Tour] = []
+    refused: set[tuple[str, date, str]] = set()
+    attempt = 0
+    while True:  # ends: each pass refuses a (commune, day, unit) or, past MOVE_ATTEMPTS, moves nothing
+        attempt += 1
+        tours, moved = _place_lost(
+            current, published, remaining, lost if attempt <= MOVE_ATTEMPTS else (), today, travel, refused
+        )
+        rota = assign_crews(
+            current,
+            tours,
+            time_limit=time_limit or REPLAN_ROTA_SECONDS,
+            seed=seed,
+            keep=published.shifts,
+            frozen_before=today,
+        )
+        uncrewed = set(rota.uncrewed)
+        failed = [m for m in moved if any(k.partition("#")[0] == m.tour_key for k in uncrewed)]
+        if failed:  # no crew for the day it went to: try the next day
+            refused |= {(m.lost.insee, m.day, m.unit_id) for m in failed}
+            continue
+        targets = {m.tour_key for m in moved}
+        gone = [
+            t
+            for t in remaining
+            if t.key in uncrewed
+            and t.key not in targets
+            and t.date >= today
+            and current.unit(t.unit_id).kind is not UnitKind.FIXED
+        ]
+        if gone and attempt <= MOVE_ATTEMPTS:  # a bus day lost for want of a crew: move its sessions too
+            unstaffed += gone
+            remaining = [t for t in remaining if t not in gone]
+            lost += [LostSession(t.unit_id, t.date, s.insee, s.start) for t in gone for s in t.sessions]
+            continue
+        kept, crewed = without_posts(current, tours, rota.shifts, uncrewed)
+        warnings = changed_warnings(published, rota.explanations, old_timing=old_timing)
+        plan = changed_plan(
+            current,
+            published,
+            kept,
+            tuple(crewed),
+            travel,
+            warnings,
+            began,
+            uncrewed=len(uncrewed),
+            search=published.search,
+        )
+        if moved:
+            broken = {v.tour_key for v in validate_as_made(current, plan, travel)}
+            if broken:  # the validator refuses: drop the moves it names (all, if it names none)
+                named = [m for m in moved if m.tour_key in broken]
+                refused |= {(m.lost.insee, m.day, m.unit_id) for m in named or moved}
+                continue
+        return tours, moved, rota, kept, list(crewed), plan, unstaffed, lost
 
 
 def _refuse_past_carried(instance: Instance, published: Plan, carried: CarriedOver | None, today: date) -> None:
@@ -441,8 +667,9 @@ def _carry_moves(
 
 def summary_text(result: ReplanResult) -> str:
     """The French account of a re-planning, for the CLI and the app."""
+    moved = f"{result.sessions_moved} séance(s) déplacée(s), " if result.sessions_moved else ""
     head = (
-        f"{result.tours_removed} tournée(s) supprimée(s), {result.sessions_removed} séance(s) supprimée(s), "
+        f"{result.tours_removed} tournée(s) supprimée(s), {result.sessions_removed} séance(s) supprimée(s), {moved}"
         f"{result.shifts_changed} garde(s) réaffectée(s), {result.shifts_cancelled} garde(s) annulée(s)."
     )
     lines = [head, *result.carried]

@@ -1,5 +1,5 @@
 """What a plan gives people: KPIs, what was left out, the summary, tables, staff loads, plan diffs,
-week grids and what residents are told of their commune's visits.
+week grids, what residents are told of their commune's visits and who to tell after a change.
 
 Computed from the dated tours and shifts (never from solver bookkeeping).
 
@@ -9,7 +9,8 @@ person offered).
 This face exports what the later stages, the command line and the app use of the results. Names are
 imported on first use: the KPIs reach the crews' rules, hence OR-Tools, which a public page or the
 version store need not load. The French summary of a plan is `planner.summary` (`summary` is also
-this stage's module's name, which `from planner.results import summary` gives).
+this stage's module's name, which `from planner.results import summary` gives); so are the messages
+of who to tell after a change, `planner.notices` (the `Notice` and `Notices` they give are here).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ _EXPORTS = {
     "compute_kpis": "planner.results.kpis",
     "not_targeted": "planner.results.kpis",
     "unserved_communes": "planner.results.kpis",
+    "Notice": "planner.results.notices",
+    "Notices": "planner.results.notices",
+    "mailto_url": "planner.results.notices",
     "PlanDiff": "planner.results.plan_diff",
     "diff_plans": "planner.results.plan_diff",
     "Visit": "planner.results.public_visits",
@@ -57,6 +61,7 @@ __all__ = sorted(_EXPORTS)
 if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.results.inversions import below_target, blocking_rules, commune_swaps  # noqa: F401
     from planner.results.kpis import Targets, compute_kpis, not_targeted, unserved_communes  # noqa: F401
+    from planner.results.notices import Notice, Notices, mailto_url  # noqa: F401
     from planner.results.plan_diff import PlanDiff, diff_plans  # noqa: F401
     from planner.results.public_visits import Visit, commune_visits, public_reason  # noqa: F401
     from planner.results.staff_load import staff_totals  # noqa: F401

@@ -26,7 +26,7 @@ import holidays
 import pytest
 
 from app_pages.ui import streamlit_fr
-from planner.domain.french import date_fr, hhmm, parse_time
+from planner.domain.french import date_fr, parse_time, time_fr
 from tests.app.browser_app import CHROMIUM, CHROMIUM_ARGS, app_server, click_plan, log_in
 from tests.support.paths import ROOT, TINY
 
@@ -289,60 +289,46 @@ def _session_options(page: Page, typed: str) -> list[str]:
     return labels
 
 
-def _move_session(page: Page, label: str, to_day: date, start: str = "") -> str:
-    """Send the form "Déplacer une séance" (``start``: the new start, HH:MM, or none); the French
-    outcome shown (success or refusal), first line.
-
-    The outcome is the one naming this move (« Déplacement demandé : … »), never a message still on
-    screen from the move before."""
-    day, unit, commune, _start = SESSION_LABEL.match(label).groups()
-    asked = f"{commune} : {day} ({unit}) → {date_fr(to_day)} ({unit}{', ' + start if start else ''})"
+def _move_session(page: Page, label: str) -> tuple[str, list[str]]:
+    """Choose the session ``label`` in "Déplacer une séance", then the first of the places offered
+    (those the rules accept), and send; the French outcome shown, first line, and the places offered."""
     page.get_by_role("combobox", name="Séance").click()
     page.get_by_role("option", name=label, exact=True).click()
-    page.get_by_role("spinbutton", name="day, Nouveau jour").click()
-    page.keyboard.type(to_day.strftime("%d%m%Y"))
-    page.get_by_label("Heure de début (facultatif)").fill(start)
+    _idle(page)
+    places = page.get_by_role("combobox", name=re.compile(r"^Nouvelle place"))
+    places.click()
+    expect(page.get_by_role("option").first).to_be_visible()
+    offered = page.get_by_role("option").all_inner_texts()
+    page.get_by_role("option", name=offered[0], exact=True).click()
     page.get_by_role("button", name="Déplacer", exact=True).click()
-    outcome = (
-        page.locator("[data-testid='stAlert']")
-        .filter(has_text=re.compile(r"^(Refusé : |Séance déplacée \()"))
-        .filter(has_text=asked)
-    )
+    outcome = page.locator("[data-testid='stAlert']").filter(has_text=re.compile(r"^(Refusé : |Séance déplacée \()"))
     expect(outcome).to_have_count(1)
     _idle(page)
-    return outcome.inner_text().splitlines()[0]
+    return outcome.inner_text().splitlines()[0], offered
+
+
+PLACE = re.compile(r"^(\w+ \d+ \S+ \d{4}), (.+), (\d+) h (\d\d)$")
 
 
 def test_coordinator_moves_a_session(page: Page) -> None:
-    """ "Déplacer une séance": to a Sunday, refused with the rule in French; then to a day of the
-    same week with room for it or, when every day is full, a quarter of an hour later or earlier
-    on its day: accepted, the change is listed and the plan shows the session where it was sent."""
+    """ "Déplacer une séance": once a session is chosen, only the days, units and times the rules
+    accept are offered (never a Sunday, never where it already is); the first one picked is
+    accepted, the change is listed and the plan shows the session where it was sent."""
     _open(page, "Planifier")
     expect(page.get_by_text("Déplacer une séance")).to_be_visible()
     labels = _session_options(page, "")
-    sessions = [(_label_date(m[1]), m[3], text, m[4]) for text in labels if (m := SESSION_LABEL.match(text))]
+    sessions = [(_label_date(m[1]), m[2], m[3], text, m[4]) for text in labels if (m := SESSION_LABEL.match(text))]
+    sessions = [s for s in sessions if s[0] >= date.today()]  # nothing before today moves
     assert sessions, labels
-    first_day = sessions[0][0]
-    refused = _move_session(page, sessions[0][2], first_day + timedelta(days=6 - first_day.weekday()))
-    assert refused == "Refusé : Médicobus ne travaille pas le dimanche (règle UNIT_DAY)"
-    per_day = {d: sum(1 for day, *_ in sessions if day == d) for d in {day for day, *_ in sessions}}
-    weeks = {day - timedelta(days=day.weekday()) for day, *_ in sessions}
-    roomy = sorted(m + timedelta(days=i) for m in weeks for i in range(5) if per_day.get(m + timedelta(days=i), 0) < 2)
-    to_roomy_day = [(text, d, commune, "") for d in roomy for day, commune, text, _ in sessions
-                    if day != d and day - timedelta(days=day.weekday()) == d - timedelta(days=d.weekday())]  # fmt: skip
-    shifted = [(text, day, commune, hhmm(parse_time(start) + minutes))
-               for minutes in (15, -15) for day, commune, text, start in sessions]  # fmt: skip
-    outcomes = []
-    for text, to_day, commune, start in (to_roomy_day[:4] + shifted)[:12]:  # noqa: B007 (the one kept is used below)
-        outcome = _move_session(page, text, to_day, start)
-        outcomes.append(f"{text} → {to_day} {start}: {outcome}")
-        if outcome.startswith("Séance déplacée"):
-            break
-        assert re.search(r"\(règle [A-Z_]+\)", outcome), outcome  # a refusal always names its rule
-    else:
-        raise AssertionError("twelve moves were all refused:\n" + "\n".join(outcomes))
+    day, unit, commune, text, start = sessions[-1]
+    outcome, offered = _move_session(page, text)
+    assert outcome.startswith("Séance déplacée"), outcome
+    places = [PLACE.match(o) for o in offered]
+    assert all(places) and not any("dimanche" in o for o in offered), offered
+    assert f"{date_fr(day)}, {unit}, {time_fr(parse_time(start))}" not in offered  # where it already is
+    to_day, _unit, hours, minutes = places[0].groups()
     moved = [m for t in _session_options(page, commune) if (m := SESSION_LABEL.match(t)) and m[3] == commune]
-    assert any(_label_date(m[1]) == to_day and (not start or m[4] == start) for m in moved), moved
+    assert any(m[1] == to_day and m[4] == f"{int(hours):02d}:{minutes}" for m in moved), moved
     _shot(page, "deplacer")
 
 

@@ -4,18 +4,16 @@ manual moves and pins."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
-from planner.domain.errors import MoveRefused
-from planner.domain.french import hhmm
-from planner.domain.plan import Plan
+from planner.domain.french import date_fr, time_fr
 from planner.inputs import load_territory
-from planner.planning.moves import SessionMove, move_session
+from planner.planning.moves import move_options
 from tests.app.conftest import DEMO, TIMEOUT, button, ok, plan_demo, published_demo, run_app, set_settings
 
 
@@ -138,58 +136,52 @@ def test_a_plan_that_failed_is_not_solved_again_in_the_background_but_a_click_re
     assert solves == ["echec-voulu"] * 2
 
 
-def _a_time_that_fits(instance, plan: Plan) -> tuple:
-    """A tour, its last session and a start 15 minutes off that the day can hold (the library says)."""
-    for tour in plan.tours:
-        last = tour.sessions[-1]
-        for start in (last.start + 15, last.start - 15):
-            try:
-                move_session(instance, plan, SessionMove(tour.unit_id, tour.date, last.insee, tour.date, start=start),
-                             today=plan.start, time_limit=1)  # fmt: skip
-            except MoveRefused:
-                continue
-            return tour, last, start
-    raise AssertionError("no session of the demo can start 15 minutes earlier or later")
+def _pick_session(at: AppTest, key: str, today: date) -> None:
+    """Choose the session to move in "Déplacer une séance" (and "today"): its options are then listed."""
+    next(d for d in at.date_input if d.label.startswith("Aujourd'hui")).set_value(today)
+    next(s for s in at.selectbox if s.label == "Séance").set_value(key).run()
+    ok(at)
 
 
-def _move(at: AppTest, key: str, to_day: date, start: str = "") -> None:
-    """Fill and send the form "Déplacer une séance" of "Planifier"."""
-    next(s for s in at.selectbox if s.label == "Séance").set_value(key)
-    next(d for d in at.date_input if d.label == "Nouveau jour").set_value(to_day)
-    next(t for t in at.text_input if t.label == "Heure de début (facultatif)").input(start)
-    plan = at.session_state["work"].plan
-    next(d for d in at.date_input if d.label.startswith("Aujourd'hui")).set_value(plan.start)
-    button(at, "Déplacer").click().run()
+def _place_select(at: AppTest):
+    return next(s for s in at.selectbox if s.label.startswith("Nouvelle place"))
 
 
 def test_move_a_session_pin_and_plan_again() -> None:
-    """ "Déplacer une séance": a refused move shows its rule in French and changes nothing; an accepted
-    one shows what changed and the new plan, is kept with the inputs and re-applied after
-    "Planifier". A pin set in the editor is a setting, and the next plan honours it."""
+    """ "Déplacer une séance": once a session is chosen, only the days, units and starts the rules
+    accept are offered (never a Sunday, never where it already is); the one picked is made, shows what
+    changed and the new plan, is kept with the inputs and re-applied after "Planifier". A pin set in
+    the editor is a setting, and the next plan honours it."""
     at = run_app(coordinator=True)
     set_settings(at, weeks=2)
     plan_demo(at)
-    plan = at.session_state["work"].plan
-    tour, last, start = _a_time_that_fits(at.session_state["work"].inputs.instance(), plan)
-    key = f"{tour.unit_id}|{tour.date.isoformat()}|{last.insee}"
-    _move(at, key, tour.date + timedelta(days=6 - tour.date.weekday()))
-    [refused] = [e.value for e in at.error]
-    assert refused.startswith(
-        "Refusé : Médicobus ne travaille pas le dimanche (règle UNIT_DAY)\n\nDéplacement demandé : "
-    )
+    work = at.session_state["work"]
+    plan, instance = work.plan, work.inputs.instance()
+    tour = next(t for t in plan.tours if t.date > plan.start)
+    last = tour.sessions[-1]
+    _pick_session(at, f"{tour.unit_id}|{tour.date.isoformat()}|{last.insee}", plan.start)
+    select = _place_select(at)
+    expected = move_options(instance, plan, (tour.unit_id, tour.date, last.insee), today=plan.start, time_limit=1)
+    assert expected and select.options == [o.text(instance) for o in expected]
+    assert f"({len(expected)} possible(s), selon les règles)" in select.label
+    here = f"{date_fr(tour.date)}, {instance.unit(tour.unit_id).name}, {time_fr(last.start)}"
+    assert not any("dimanche" in label or label == here for label in (o.text(instance) for o in expected))
     assert at.session_state["work"].plan == plan
 
-    _move(at, key, tour.date, hhmm(start))
+    option = expected[0]
+    select.set_value(0)
+    button(at, "Déplacer").click().run()
     ok(at)
     assert any("Séance déplacée" in s.value for s in at.success)
     work = at.session_state["work"]
-    moved = next(t for t in work.plan.tours if t.key == tour.key)
-    assert any(s.insee == last.insee and s.start == start for s in moved.sessions)
+    key = f"{option.unit_id}/{option.to_day.isoformat()}"
+    moved = next(t for t in work.plan.tours if t.key == key)
+    assert any(s.insee == last.insee and s.start == option.start for s in moved.sessions)
     assert len(work.inputs.moves) == 1
     plan_demo(at)
     ok(at)
-    again = next(t for t in at.session_state["work"].plan.tours if t.key == tour.key)
-    assert any(s.insee == last.insee and s.start == start for s in again.sessions)
+    again = next(t for t in at.session_state["work"].plan.tours if t.key == key)
+    assert any(s.insee == last.insee and s.start == option.start for s in again.sessions)
 
     insee = plan.tours[0].sessions[0].insee
     next(s for s in at.selectbox if s.label == "Commune" and s.key == "pin-commune").set_value(insee)

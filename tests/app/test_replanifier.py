@@ -148,3 +148,40 @@ def test_a_refused_carry_over_is_shown_as_its_message(published, monkeypatch) ->
     assert not at.exception
     assert [e.value for e in at.error] == [message]
     assert not [b for b in at.button if b.label == "Accepter ce nouveau plan"]
+
+
+def test_replan_lists_who_to_tell_with_a_message_and_a_mailto_link_each(published) -> None:
+    """A doctor of the published tiny plan unavailable on their first day: after « Re-planifier »,
+    « À prévenir » lists that doctor (a copyable message greeting them, a mailto link each) and any
+    commune whose visits changed, its town hall's message naming no one of the staff; accepting keeps it."""
+    from planner import notices
+
+    inputs, plan, _ = published
+    instance = inputs.instance()
+    shift = min((s for s in plan.shifts if s.role.value == "doctor"), key=lambda s: (s.date, s.staff_id))
+    at = run_app("publier", coordinator=True)
+    at.session_state["work"] = WorkingCopy(inputs)
+    at.run()
+    at.switch_page("app_pages/pages/replanifier.py").run()
+    next(s for s in at.selectbox if s.label == "Personne").set_value(shift.staff_id)
+    next(d for d in at.date_input if d.label == "Période (du … au …)").set_value((shift.date, shift.date))
+    button(at, "Ajouter ce changement").click().run()
+    next(d for d in at.date_input if d.label.startswith("Aujourd'hui")).set_value(plan.start)
+    button(at, "Re-planifier").click().run()
+    ok(at)
+    result = at.session_state["replan_result"][1]
+    told = notices(instance, plan, result.plan)
+    assert any(h.value == "À prévenir" for h in at.subheader)
+    assert any(c.value.startswith(told.headline) for c in at.caption)
+    name = instance.person(shift.staff_id).name
+    codes = [c.value for c in at.code]
+    assert codes == [n.body for n in (*told.people, *told.communes)]
+    assert any(code.startswith(f"Bonjour {name},") for code in codes)
+    links = [m.value for m in at.markdown if "mailto:" in m.value]
+    assert links == [f"[Écrire ce message dans la messagerie]({n.mailto})" for n in (*told.people, *told.communes)]
+    staff_names = [p.name for p in instance.staff]
+    assert not [n for notice in told.communes for n in staff_names if n in notice.body]
+    assert [e.label for e in at.expander] == [n.name for n in (*told.people, *told.communes)]
+    button(at, "Accepter ce nouveau plan").click().run()
+    ok(at)
+    assert any(c.startswith(f"Bonjour {name},") for c in (c.value for c in at.code))

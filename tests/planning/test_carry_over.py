@@ -147,7 +147,10 @@ def test_a_move_of_an_older_version_carries_over_and_refuses_a_removed_session(s
     tour, kept = next((t, s) for t, s in v3.sessions() if t.date >= WEEK3[0])
     out = sequence.tmp / "moved"
     session = f"{tour.unit_id}:{tour.date}:{kept.insee}"
-    assert main([*args, "--session", session, "--to", str(tour.date), "--out", str(out)]) == 0
+    assert main([*args, "--session", session, "--options"]) == 0  # a move the rules accept, after carrying over
+    first = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("- "))
+    chosen = first[first.rindex("(") + 1 : -1].split()
+    assert main([*args, "--session", session, *chosen, "--out", str(out)]) == 0
     said = capsys.readouterr().out
     assert "Changements repris de la version 2 : " in said and "Changements repris de la version 3 : " in said
     data = json.loads((out / "plan.json").read_text(encoding="utf-8"))

@@ -3,16 +3,18 @@ session (accepted: valid, the rest untouched; refused: the rule in French), re-a
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from planner.check.validate import validate
+from planner.check import RULE_NAMES_FR, rule_fr
+from planner.check.validate import RULE_NAMES, validate
 from planner.crews.rota_search import shift_key
 from planner.domain.errors import InputError, MoveRefused
-from planner.domain.french import parse_time
+from planner.domain.french import date_fr, hhmm, parse_time, time_fr
 from planner.domain.instance import (
     BannedDay,
     CommuneClosure,
@@ -23,7 +25,7 @@ from planner.domain.instance import (
 from planner.domain.plan import Plan
 from planner.inputs import load_territory
 from planner.planning.changes import StaffUnavailable
-from planner.planning.moves import SessionMove, move_session, reapply_moves
+from planner.planning.moves import SessionMove, move_options, move_session, reapply_moves, swap_sessions
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as plan_instance
 from planner.planning.replan import UNGRIDDED_PLAN, replan
@@ -112,7 +114,7 @@ def test_refused_on_a_day_the_unit_does_not_work(published):
     instance, plan = published
     refused = refusal(instance, plan, SessionMove("bus1", day(1, 0), "76001", day(1, 6)))
     assert refused.rule == "UNIT_DAY"
-    assert str(refused) == "Refusé : Bus bus1 ne travaille pas le dimanche (règle UNIT_DAY)"
+    assert str(refused) == "Refusé : Bus bus1 ne travaille pas le dimanche (règle « jours de l'unité »)"
 
 
 def test_refused_too_close_to_another_visit(published):
@@ -120,7 +122,8 @@ def test_refused_too_close_to_another_visit(published):
     instance, plan = published
     refused = refusal(instance, plan, SessionMove("bus1", day(1, 2), "76003", day(2, 1)))
     assert refused.rule == "MIN_GAP"
-    assert str(refused).startswith("Refusé : 2 jour(s) au moins entre deux passages à Commune 76003 (règle MIN_GAP)")
+    assert str(refused).startswith("Refusé : 2 jour(s) au moins entre deux passages à Commune 76003 ; déjà un passage")
+    assert str(refused).endswith("(règle « écart entre deux passages »)")
 
 
 def test_refused_on_a_holiday_a_closure_or_a_closed_commune(published):
@@ -140,10 +143,11 @@ def test_refused_against_a_pin_or_a_banned_day(published):
     move = SessionMove("bus1", day(1, 0), "76001", day(1, 1))
     pinned = instance.replace(rules=replace(instance.rules, pins=(Pin("76001", 0),)))
     refused = refusal(pinned, plan, move)
-    assert refused.rule == "PIN" and "Commune 76001 épinglée au lundi (règle PIN)" in str(refused)
+    assert refused.rule == "PIN" and "Commune 76001 épinglée au lundi ; retirez" in str(refused)
+    assert str(refused).endswith("(règle « épingle »)")
     banned = instance.replace(rules=replace(instance.rules, banned_days=(BannedDay("76001", 1),)))
     refused = refusal(banned, plan, move)
-    assert str(refused) == "Refusé : Commune 76001 est interdite le mardi (règle BANNED_DAY)"
+    assert str(refused) == "Refusé : Commune 76001 est interdite le mardi (règle « jour interdit »)"
 
 
 def test_refused_when_the_day_cannot_hold_it(published):
@@ -151,6 +155,7 @@ def test_refused_when_the_day_cannot_hold_it(published):
     instance, plan = published
     refused = refusal(instance, plan, SessionMove("bus1", day(1, 0), "76001", day(1, 1), start=16 * 60))
     assert refused.rule == "HOURS" and "ne tient pas à 16:00" in str(refused)
+    assert str(refused).endswith("(règle « heures de service »)")
 
 
 def test_refused_off_the_time_grid(published):
@@ -172,7 +177,91 @@ def test_refused_by_the_validator_when_a_week_gets_two_visits(published):
     """76001 (weekly, Mondays) to Friday of week 1, which already has its Monday visit: FREQUENCY."""
     instance, plan = published
     refused = refusal(instance, plan, SessionMove("bus1", day(1, 0), "76001", day(0, 3), "bus2"))
-    assert refused.rule == "FREQUENCY" and "(règle FREQUENCY)" in str(refused)
+    assert refused.rule == "FREQUENCY" and str(refused).endswith("(règle « fréquence des visites »)")
+
+
+def test_a_move_to_where_the_session_already_is_is_refused(published):
+    """Same unit, day and start (or no start: as close to its old time, so the same): nothing to do."""
+    instance, plan = published
+    tour = next(t for t in plan.tours if t.date == day(1, 2))
+    held = tour.sessions[-1]
+    for move in (
+        SessionMove("bus1", tour.date, held.insee, tour.date),
+        SessionMove("bus1", tour.date, held.insee, tour.date, "bus1", held.start),
+    ):
+        refused = refusal(instance, plan, move)
+        assert refused.rule == "NO_CHANGE"
+        assert str(refused) == (
+            f"Refusé : la séance de Commune {held.insee} est déjà le mercredi 13 janv. 2027 sur Bus bus1 "
+            f"à {hhmm(held.start)} ; choisissez un autre jour, une autre unité ou une autre heure"
+        )
+
+
+def test_move_options_are_the_moves_the_rules_accept(published):
+    """Every option listed, applied, gives a valid plan at its start; every other day and unit is refused."""
+    instance, plan = published
+    session = ("bus1", day(1, 0), "76001")
+    options = move_options(instance, plan, session, today=day(0, 2), time_limit=5)
+    assert options and options == sorted(options, key=lambda o: (o.to_day, o.unit_id, o.start))
+    assert all(o.to_day >= day(0, 2) for o in options)
+    assert {(o.to_day, o.unit_id) for o in options} >= {(day(1, 1), "bus1"), (day(1, 1), "bus2")}
+    assert any(o.to_day == day(1, 0) and o.unit_id == "bus1" for o in options)  # its own day, another time
+    for option in options:
+        result = move_session(instance, plan, option.move, today=day(0, 2), time_limit=5)
+        assert validate(instance, result.plan) == []
+        tour = next(t for t in result.plan.tours if t.key == f"{option.unit_id}/{option.to_day.isoformat()}")
+        assert next(s.start for s in tour.sessions if s.insee == "76001") == option.start
+    assert options[0].text(instance).startswith(f"{date_fr(options[0].to_day)}, Bus ")
+    assert options[0].text(instance).endswith(time_fr(options[0].start))
+    listed = {(o.to_day, o.unit_id) for o in options}
+    for offset in range(21):
+        for unit in ("bus1", "bus2"):
+            to_day = day(0, 2) + timedelta(days=offset)
+            if (to_day, unit) not in listed and to_day <= instance.rules.end:
+                move = SessionMove(*session, to_day, unit)
+                with pytest.raises(MoveRefused):
+                    move_session(instance, plan, move, today=day(0, 2), time_limit=5)
+
+
+def test_move_options_of_a_session_that_is_not_there_is_refused(published):
+    instance, plan = published
+    with pytest.raises(MoveRefused, match="pas de séance"):
+        move_options(instance, plan, ("bus1", day(1, 0), "76005"), today=MONDAY)
+
+
+def test_swap_two_sessions(published):
+    """76001 (Monday, week 2) and 76003 (Wednesday, week 2) change days: valid, the rest untouched."""
+    instance, plan = published
+    a, b = ("bus1", day(1, 0), "76001"), ("bus1", day(1, 2), "76003")
+    result = swap_sessions(instance, plan, a, b, today=MONDAY, time_limit=5)
+    assert validate(instance, result.plan) == []
+    new = {t.key: t for t in result.plan.tours}
+    monday, wednesday = new[f"bus1/{day(1, 0).isoformat()}"], new[f"bus1/{day(1, 2).isoformat()}"]
+    assert "76003" in {s.insee for s in monday.sessions} and "76001" not in {s.insee for s in monday.sessions}
+    assert "76001" in {s.insee for s in wednesday.sessions} and "76003" not in {s.insee for s in wednesday.sessions}
+    assert all(new[t.key] == t for t in plan.tours if t.date not in (day(1, 0), day(1, 2)))
+    assert result.diff[0].startswith("Séances échangées — Commune 76001 : lundi 11 janv. 2027")
+
+
+def test_swap_refused_in_plain_french(published):
+    instance, plan = published
+    tour = next(t for t in plan.tours if t.date == day(1, 0))
+    first, second = (("bus1", tour.date, s.insee) for s in tour.sessions[:2])
+    with pytest.raises(MoveRefused, match="de la même tournée") as caught:
+        swap_sessions(instance, plan, first, second, today=MONDAY, time_limit=5)
+    assert caught.value.rule == "NO_CHANGE"
+    with pytest.raises(MoveRefused) as caught:  # 76001 to week 1's Wednesday: two visits that week
+        swap_sessions(instance, plan, ("bus1", day(1, 0), "76001"), ("bus1", day(0, 2), "76003"), today=MONDAY)
+    assert caught.value.rule == "FREQUENCY" and str(caught.value).endswith("(règle « fréquence des visites »)")
+    with pytest.raises(MoveRefused, match="est passé"):
+        swap_sessions(instance, plan, ("bus1", day(1, 0), "76001"), ("bus1", day(0, 2), "76003"), today=day(1, 0))
+
+
+def test_every_rule_of_the_validator_has_a_french_name():
+    assert set(RULE_NAMES_FR) == set(RULE_NAMES)
+    assert all(name and not name.isupper() for name in RULE_NAMES_FR.values())
+    assert rule_fr("HOURS") == "heures de service" and rule_fr("SESSION_TIMES") == "horaires des séances"
+    assert rule_fr("UNIT_DAY") == "jours de l'unité" and rule_fr("HOLIDAY") == "jour férié ou fermeture"
 
 
 def test_moves_are_reapplied_after_a_replan_or_reported(published):
@@ -332,9 +421,9 @@ def test_move_from_the_command_line(tmp_path: Path, capsys):
     def minutes(hhmm: str) -> int:
         return int(hhmm[:2]) * 60 + int(hhmm[3:])
 
-    def fits_at_two(t: dict) -> bool:  # its last session can start at 14:00 and the bus still be back by 17:30
+    def fits_at_two(t: dict) -> bool:  # its last session can start later, at 14:00, and the bus be back by 17:30
         late = minutes("14:00") - minutes(t["sessions"][-1]["start"])
-        return late >= 0 and minutes(t["back_at_depot"]) + late <= minutes("17:30")
+        return late > 0 and minutes(t["back_at_depot"]) + late <= minutes("17:30")
 
     tour = next(t for t in tours if t["date"] >= "2026-12-07" and fits_at_two(t))
     session = f"{tour['unit']}:{tour['date']}:{tour['sessions'][0]['insee']}"
@@ -352,7 +441,8 @@ def test_move_from_the_command_line(tmp_path: Path, capsys):
     ]
     assert main([*common, "--to", "2026-12-13", "--out", str(second)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("Refusé : Médicobus ne travaille pas le dimanche (règle UNIT_DAY)") and not second.exists()
+    assert err.startswith("Refusé : Médicobus ne travaille pas le dimanche (règle « jours de l'unité »)")
+    assert not second.exists()
     last = tour["sessions"][-1]
     code = main([*common, "--session", f"{tour['unit']}:{tour['date']}:{last['insee']}", "--to", tour["date"],
                  "--start", "14:00", "--out", str(second)])  # fmt: skip
@@ -362,3 +452,11 @@ def test_move_from_the_command_line(tmp_path: Path, capsys):
     moved = next(t for t in data["tours"] if t["date"] == tour["date"])
     assert any(s["insee"] == last["insee"] and s["start"] == "14:00" for s in moved["sessions"])
     assert data["inputs"]["moves"][0]["start"] == "14:00"
+
+    assert main([*common, "--options"]) == 0  # what fits, one a line, with the arguments that make it
+    out = capsys.readouterr().out
+    assert "déplacement(s) possible(s) pour la séance de" in out
+    lines = [line for line in out.splitlines() if line.startswith("- ")]
+    assert lines and all(re.search(r", \d+ h \d\d   \(--to \d{4}-\d\d-\d\d.* --start \d\d:\d\d\)$", x) for x in lines)
+    assert main([*common, "--out", str(tmp_path / "v3")]) == 2  # neither --to nor --options
+    assert "--to AAAA-MM-JJ" in capsys.readouterr().err

@@ -89,7 +89,8 @@ def test_past_dates_never_change(published):
 
 
 def test_unit_out_of_service_removes_its_tours_and_their_shifts(published):
-    """bus1 broken on Wednesday of week 2: that tour and its two shifts are gone, the rest stays."""
+    """bus1 broken on Wednesday of week 2: that tour and its two shifts are gone, the rest stays;
+    its two sessions are moved (to bus2 that day), not dropped."""
     instance, plan = published
     broken = MONDAY + timedelta(days=9)
     result = replan(
@@ -105,7 +106,8 @@ def test_unit_out_of_service_removes_its_tours_and_their_shifts(published):
         result.sessions_removed,
         result.shifts_cancelled,
         result.shifts_changed,
-    ) == (1, 2, 2, 0)
+    ) == (1, 0, 2, 0)
+    assert result.sessions_moved == 2
     assert "hors service" in result.diff[0] and "mercredi" in result.diff[0]
 
 
@@ -124,7 +126,8 @@ def test_accepted_unit_out_of_service_stays_out_of_later_plans(published):
 
 
 def test_closed_commune_removes_its_session_and_empty_tours(published):
-    """76001 closed on week 3's Monday: the session goes, the tour keeps 76002 and its crew."""
+    """76001 closed on week 3's Monday: the session leaves that day (moved to a nearby one), the tour
+    keeps 76002 and its crew."""
     instance, plan = published
     monday = MONDAY + timedelta(days=14)
     result = replan(
@@ -136,8 +139,10 @@ def test_closed_commune_removes_its_session_and_empty_tours(published):
     )
     [tour] = [t for t in result.plan.tours if t.date == monday]
     assert [s.insee for s in tour.sessions] == ["76002"]
-    assert result.sessions_removed == 1 and result.tours_removed == 0 and result.shifts_changed == 0
+    assert result.sessions_removed == 0 and result.tours_removed == 0 and result.shifts_changed == 0
     assert any("séance à Commune 76001 supprimée (commune fermée)" in line for line in result.diff)
+    assert result.sessions_moved == 1 and any("Commune 76001 : séance du" in line for line in result.diff)
+    assert validate(instance, result.plan) == []
     both = replan(
         instance,
         plan,

@@ -30,16 +30,16 @@ _EXPORTS = {
     "changes_since": "planner.planning.changes",
     "check_changes": "planner.planning.changes",
     "parse_changes": "planner.planning.changes",
-    "MoveOption": "planner.planning.moves",
-    "move_options": "planner.planning.moves",
+    "MoveOption": "planner.planning.move_candidates",
+    "move_options": "planner.planning.move_candidates",
     "move_session": "planner.planning.moves",
     "reapply_moves": "planner.planning.moves",
-    "swap_sessions": "planner.planning.moves",
+    "swap_sessions": "planner.planning.swap",
     "PlanOptions": "planner.planning.options",
     "plan": "planner.planning.pipeline",
-    "check_published": "planner.planning.replan",
-    "published_travel": "planner.planning.replan",
-    "summary_text": "planner.planning.replan",
+    "check_published": "planner.planning.published_plan",
+    "published_travel": "planner.planning.published_plan",
+    "summary_text": "planner.planning.replan_text",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -59,15 +59,12 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
         check_changes,
         parse_changes,
     )
-    from planner.planning.moves import (  # noqa: F401
-        MoveOption,
-        move_options,
-        move_session,
-        reapply_moves,
-        swap_sessions,
-    )
+    from planner.planning.move_candidates import MoveOption, move_options  # noqa: F401
+    from planner.planning.moves import move_session, reapply_moves  # noqa: F401
     from planner.planning.options import PlanOptions  # noqa: F401
     from planner.planning.pipeline import plan  # noqa: F401
-    from planner.planning.replan import check_published, published_travel, summary_text  # noqa: F401
+    from planner.planning.published_plan import check_published, published_travel  # noqa: F401
+    from planner.planning.replan_text import summary_text  # noqa: F401
+    from planner.planning.swap import swap_sessions  # noqa: F401
 else:
     __getattr__ = import_on_first_use(globals(), _EXPORTS)

@@ -9,32 +9,32 @@ changed, and the new plan has passed the independent validator.
 A session whose day is lost (its unit out of service, its commune closed that day) is first moved to
 the nearest day, up to `MOVE_WINDOW_DAYS` before or after (never before ``today``), where its unit —
 or another unit that may serve the commune — has room and the hard rules hold (the manual moves'
-quick checks, `planner.planning.moves.PRECHECKS`, the day routing, a crew, then the validator):
+quick checks, `planner.planning.move_checks.PRECHECKS`, the day routing, a crew, then the validator):
 « Envermeu : séance du … déplacée au … (Bus 2) ». Only when no such day exists is it dropped, and said.
+
+Finding and placing the lost sessions is `planner.planning.lost_visits`; the wording of the change
+list and the summary, `planner.planning.replan_text`; what a re-plan shares with the manual moves
+around the published plan (its checks, travel, timing, reassembly), `planner.planning.published_plan`.
+This module decides: what to remove, when to try a move again, what to carry over from newer versions.
 """
 
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from typing import Any
+from dataclasses import dataclass
+from datetime import date
 
 from planner.crews.posts import posts_of, without_posts
-from planner.crews.rota_rules import staff_name
 from planner.crews.rota_search import RotaResult, assign_crews, shift_key
-from planner.domain.errors import InputError, Problem
 from planner.domain.french import date_fr, hhmm
-from planner.domain.instance import Instance, Unit, UnitKind
-from planner.domain.plan import Plan, Session, Shift, Tour, shift_times
-from planner.domain.travel_matrix import TravelMatrix, whole_minutes
+from planner.domain.instance import Instance, UnitKind
+from planner.domain.plan import Plan, Shift, Tour
+from planner.domain.travel_matrix import TravelMatrix
 from planner.planning.changes import (
     CarriedOver,
     CarryOverRefused,
     Change,
-    CommuneClosed,
     StaffUnavailable,
     UnitOutOfService,
     apply_carried,
@@ -43,15 +43,19 @@ from planner.planning.changes import (
     check_carried,
     check_changes,
     refusal_text,
-    unit_name,
 )
-from planner.tours.day_routing import route_day_by_rules
+from planner.planning.lost_visits import MOVE_WINDOW_DAYS, LostSession, SessionMoved, place_lost, remaining_tours
+from planner.planning.published_plan import (
+    changed_plan,
+    changed_warnings,
+    check_published,
+    published_timing,
+    published_travel,
+)
+from planner.planning.replan_text import commune_name, crew_diff, retimed_lines
 
 #: Seconds for the rota when re-planning, unless told otherwise.
 REPLAN_ROTA_SECONDS = 10.0
-
-#: How many days before and after a lost day a re-plan looks for a day to move its sessions to.
-MOVE_WINDOW_DAYS = 7
 
 #: How many times a re-plan re-crews after a moved session found no crew (or failed the validator)
 #: before it drops the sessions it could not move.
@@ -79,337 +83,6 @@ class ReplanResult:
     rota: RotaResult
     carried: tuple[str, ...] = ()
     sessions_moved: int = 0
-
-
-@dataclass(frozen=True)
-class LostSession:
-    """A session of the published plan whose day was lost (``unit_id`` on ``day``, in ``insee``,
-    starting at ``start``), to be moved to a nearby day if one fits."""
-
-    unit_id: str
-    day: date
-    insee: str
-    start: int
-
-
-@dataclass(frozen=True)
-class SessionMoved:
-    """Where a `LostSession` went: ``unit_id`` on ``day``."""
-
-    lost: LostSession
-    unit_id: str
-    day: date
-
-    @property
-    def tour_key(self) -> str:
-        return f"{self.unit_id}/{self.day.isoformat()}"
-
-    def text(self, instance: Instance) -> str:
-        """« Envermeu : séance du mercredi 16 déc. 2026 déplacée au jeudi 17 déc. 2026 (Bus 1) »."""
-        name = commune_name(instance, self.lost.insee)
-        return (
-            f"{name} : séance du {date_fr(self.lost.day)} déplacée au {date_fr(self.day)} "
-            f"({unit_name(instance, self.unit_id)})"
-        )
-
-
-def commune_name(instance: Instance, insee: str) -> str:
-    return instance.commune(insee).name if instance.has_commune(insee) else insee
-
-
-def shortened(instance: Instance, tour: Tour, sessions: tuple[Session, ...], travel: TravelMatrix) -> Tour:
-    """``tour`` with only ``sessions`` (same times): it leaves just in time for the first and comes
-    back straight after the last, and its driving totals are those of its new legs."""
-
-    unit = instance.unit(tour.unit_id)
-    if unit.kind is UnitKind.FIXED:
-        return replace(
-            tour,
-            sessions=sessions,
-            leave_depot=sessions[0].arrival,
-            back_at_depot=sessions[-1].departure,
-            drive_minutes=0.0,
-            drive_km=0.0,
-        )
-    stops = [
-        travel.index(unit.depot),
-        *(travel.index(instance.commune(s.insee).site.point) for s in sessions),
-        travel.index(unit.depot),
-    ]
-    first = int(whole_minutes(travel.minutes[stops[0], stops[1]]))
-    last = int(whole_minutes(travel.minutes[stops[-2], stops[-1]]))
-    drive_minutes, drive_km = travel.route_totals(stops)
-    return replace(
-        tour,
-        sessions=sessions,
-        leave_depot=max(tour.leave_depot, sessions[0].arrival - first),
-        back_at_depot=min(tour.back_at_depot, sessions[-1].departure + last),
-        drive_minutes=drive_minutes,
-        drive_km=drive_km,
-    )
-
-
-def _remaining_tours(
-    instance: Instance,
-    published: Plan,
-    changes: Sequence[tuple[Change, date]],
-    today: date,
-    travel: TravelMatrix,
-) -> tuple[list[Tour], list[tuple[date, str]], int, set[str], list[LostSession]]:
-    """Tours still possible after ``changes`` (each with the first day it applies to), the diff lines
-    of what was removed, sessions removed, tours removed, and the removed sessions (to move)."""
-    out_of_service = [replace(c, first=max(c.first, since)) for c, since in changes if isinstance(c, UnitOutOfService)]
-    closed: defaultdict[str, set[date]] = defaultdict(set)
-    for c, since in changes:
-        if isinstance(c, CommuneClosed):
-            closed[c.insee] |= {d for d in c.dates if d >= since}
-    tours, lines, sessions_removed, removed = [], [], 0, set()
-    lost: list[LostSession] = []
-    for tour in published.tours:
-        unit_name = instance.unit(tour.unit_id).name
-        if tour.date < today:
-            tours.append(tour)
-            continue
-        if any(c.unit_id == tour.unit_id and c.first <= tour.date <= c.last for c in out_of_service):
-            lines.append(
-                (
-                    tour.date,
-                    f"{date_fr(tour.date)} — {unit_name} : tournée supprimée (unité hors service)",
-                )
-            )
-            sessions_removed += len(tour.sessions)
-            removed.add(tour.key)
-            lost += [LostSession(tour.unit_id, tour.date, s.insee, s.start) for s in tour.sessions]
-            continue
-        kept = tuple(s for s in tour.sessions if tour.date not in closed.get(s.insee, ()))
-        for s in tour.sessions:
-            if s not in kept:
-                name = commune_name(instance, s.insee)
-                lost.append(LostSession(tour.unit_id, tour.date, s.insee, s.start))
-                lines.append(
-                    (
-                        tour.date,
-                        f"{date_fr(tour.date)} — {unit_name} : séance à {name} supprimée (commune fermée)",
-                    )
-                )
-        sessions_removed += len(tour.sessions) - len(kept)
-        if not kept:
-            lines.append(
-                (
-                    tour.date,
-                    f"{date_fr(tour.date)} — {unit_name} : tournée supprimée (plus aucune séance)",
-                )
-            )
-            removed.add(tour.key)
-            continue
-        tours.append(tour if len(kept) == len(tour.sessions) else shortened(instance, tour, kept, travel))
-    return tours, lines, sessions_removed, removed, lost
-
-
-def _move_days(instance: Instance, lost: LostSession, today: date) -> list[tuple[date, Unit]]:
-    """Where ``lost`` may go, nearest day first (the day before before the day after), its own unit
-    before the others that may serve the commune: within `MOVE_WINDOW_DAYS`, the plan's period, and
-    not before ``today``."""
-    rules = instance.rules
-    units = sorted(
-        (u for u in instance.units if u.kind is not UnitKind.FIXED and u.may_serve(lost.insee)),
-        key=lambda u: (u.id != lost.unit_id, u.id),
-    )
-    found = []
-    for offset in range(MOVE_WINDOW_DAYS + 1):
-        days = [lost.day] if offset == 0 else [lost.day - timedelta(days=offset), lost.day + timedelta(days=offset)]
-        for day in days:
-            if today <= day and rules.start <= day <= rules.end:
-                found += [(day, u) for u in units if (day, u.id) != (lost.day, lost.unit_id)]
-    return found
-
-
-def _place_lost(
-    instance: Instance,
-    published: Plan,
-    tours: Sequence[Tour],
-    lost: Sequence[LostSession],
-    today: date,
-    travel: TravelMatrix,
-    refused: set[tuple[str, date, str]],
-) -> tuple[list[Tour], list[SessionMoved]]:
-    """``tours`` with each of ``lost`` put into the nearest day that passes the quick checks of a
-    manual move and the day routing (``refused``: (commune, day, unit) already found wanting), and
-    the moves made. A lost session with no such day stays out."""
-    from planner.domain.errors import MoveRefused
-    from planner.planning.changes import SessionMove
-    from planner.planning.moves import PRECHECKS
-
-    placed = list(tours)
-    moved: list[SessionMoved] = []
-    for item in lost:
-        if not instance.has_commune(item.insee):
-            continue
-        commune = instance.commune(item.insee)
-        probe = replace(published, tours=tuple(placed))
-        for day, unit in _move_days(instance, item, today):
-            if (item.insee, day, unit.id) in refused:
-                continue
-            move = SessionMove(item.unit_id, item.day, item.insee, day, unit.id)
-            try:
-                if any(check(instance, probe, move, unit, today) for check in PRECHECKS):
-                    continue
-            except MoveRefused:
-                continue
-            key = f"{unit.id}/{day.isoformat()}"
-            target = next((t for t in placed if t.key == key), None)
-            staying = [] if target is None else [s for s in target.sessions if s.insee != item.insee]
-            usual = {s.insee: s.start for s in staying} | {item.insee: item.start}
-            communes = [instance.commune(s.insee) for s in staying] + [commune]
-            result = route_day_by_rules(unit, day, communes, instance.rules, travel=travel, usual_start=usual)
-            if result.tour is None or result.dropped:
-                continue
-            placed = [t for t in placed if t.key != key] + [result.tour]
-            moved.append(SessionMoved(item, unit.id, day))
-            break
-    return sorted(placed, key=lambda t: (t.date, t.unit_id)), moved
-
-
-def _retimed_lines(instance: Instance, before: Sequence[Tour], after: Sequence[Tour]) -> list[tuple[date, str]]:
-    """Kept sessions whose times changed because a moved session joined their day."""
-    old = {(t.unit_id, t.date, s.insee): s for t in before for s in t.sessions}
-    lines = []
-    for tour in after:
-        for s in tour.sessions:
-            was = old.get((tour.unit_id, tour.date, s.insee))
-            if was is not None and was.start != s.start:
-                head = f"{date_fr(tour.date)} — {unit_name(instance, tour.unit_id)}"
-                times = f"de {hhmm(s.start)} à {hhmm(s.end)} (au lieu de {hhmm(was.start)})"
-                lines.append((tour.date, f"{head} : {commune_name(instance, s.insee)} {times}"))
-    return lines
-
-
-def crew_diff(
-    instance: Instance,
-    tours: Sequence[Tour],
-    old: Sequence[Shift],
-    new: Sequence[Shift],
-) -> list[tuple[date, str]]:
-    """Per tour and role: who left and who came in, paired as replacements where possible."""
-    lines = []
-    by_key = {t.key: t for t in tours}
-    old_by = defaultdict(list)
-    new_by = defaultdict(list)
-    for s in old:
-        if s.tour_key in by_key:
-            old_by[(s.tour_key, s.role)].append(s.staff_id)
-    for s in new:
-        new_by[(s.tour_key, s.role)].append(s.staff_id)
-    for key, role in sorted(set(old_by) | set(new_by), key=lambda k: (by_key[k[0]].date, k[0], k[1].value)):
-        gone = sorted(set(old_by[(key, role)]) - set(new_by[(key, role)]))
-        came = sorted(set(new_by[(key, role)]) - set(old_by[(key, role)]))
-        if not gone and not came:
-            continue
-        tour = by_key[key]
-        head = f"{date_fr(tour.date)} — {instance.unit(tour.unit_id).name}, {role.label_fr}"
-        for a, b in zip(gone, came, strict=False):
-            lines.append(
-                (
-                    tour.date,
-                    f"{head} : {staff_name(instance, a)} remplacé·e par {staff_name(instance, b)}",
-                )
-            )
-        for a in gone[len(came) :]:
-            lines.append((tour.date, f"{head} : {staff_name(instance, a)} retiré·e"))
-        for b in came[len(gone) :]:
-            lines.append((tour.date, f"{head} : {staff_name(instance, b)} ajouté·e"))
-    return lines
-
-
-def changed_plan(
-    instance: Instance,
-    published: Plan,
-    tours: list[Tour],
-    shifts: tuple[Shift, ...],
-    travel: TravelMatrix,
-    warnings: list[str],
-    began: float,
-    **assemble_options: Any,
-) -> Plan:
-    """``published`` after a change (a re-plan, a move): its new tours and shifts, assembled with its
-    horizon, its left-out reasons and its solver time plus the change's (from ``began``)."""
-    from planner.planning.pipeline import assemble
-
-    reasons = {u.insee: u.reason for u in published.unserved}
-    seconds = published.solver_seconds + time.perf_counter() - began
-    plan = assemble(instance, tours, shifts, travel, warnings, seconds, reasons, **assemble_options)
-    return replace(plan, start=published.start, weeks=published.weeks)
-
-
-def published_travel(instance: Instance, published: Plan, roads: str = "estimate") -> TravelMatrix:
-    """The travel matrix to change ``published`` with: the instance's places and the sites of the
-    published sessions, needed even when their commune is no longer to be visited."""
-    from planner.travel import travel_for
-
-    sites = [instance.commune(s.insee).site.point for _, s in published.sessions() if instance.has_commune(s.insee)]
-    return travel_for(instance, roads, also=sites)
-
-
-def check_published(instance: Instance, published: Plan, source: str = "plan") -> None:
-    """Raise `InputError` naming every unit, commune and person of ``published`` that ``instance``
-    lacks: a plan re-planned on another territory (or on edited files) cannot be re-planned."""
-    missing = {
-        "unité": {t.unit_id for t in published.tours} | {s.unit_id for s in published.shifts},
-        "commune": {s.insee for _, s in published.sessions()},
-        "personne": {s.staff_id for s in published.shifts},
-    }
-    known = {
-        "unité": {u.id for u in instance.units},
-        "commune": {c.insee for c in instance.communes},
-        "personne": {p.id for p in instance.staff},
-    }
-    problems = [
-        Problem(
-            source,
-            None,
-            None,
-            f"{kind} « {ident} » du plan absente du territoire « {instance.name} » ; "
-            "attendu : le plan publié de ce territoire (refaites-le avec « planner plan » si ses fichiers ont changé)",
-        )
-        for kind, idents in missing.items()
-        for ident in sorted(idents - known[kind])
-    ]
-    if problems:
-        raise InputError(problems)
-
-
-#: What a re-plan says when the published plan predates the time grid and the set-up time.
-UNGRIDDED_PLAN = (
-    "plan publié sans grille horaire ni temps de mise en place (version antérieure) : re-planifié avec "
-    "ses horaires d'origine ; refaites-le avec « planner plan » pour des horaires ronds"
-)
-
-
-def changed_warnings(published: Plan, explanations: Sequence[str], *, old_timing: bool) -> list[str]:
-    """The warnings of ``published`` after a change: its own, the rota's ``explanations``, and
-    `UNGRIDDED_PLAN` when the change kept the timing of a plan made before the time grid
-    (`published_timing`)."""
-    warnings = [*published.warnings, *explanations]
-    if old_timing and UNGRIDDED_PLAN not in warnings:
-        warnings.append(UNGRIDDED_PLAN)
-    return warnings
-
-
-def published_timing(instance: Instance, published: Plan) -> Instance:
-    """``instance`` with the timing rules ``published`` was made with: its own, or — for a plan made
-    before the time grid and the set-up time (sessions off the grid, shifts without set-up) — no
-    grid and no set-up, so that its kept tours and past shifts stay valid as published."""
-    rules = instance.rules
-    tours = {t.key: t for t in published.tours}
-    on_grid = all(t % rules.time_step == 0 for _, s in published.sessions() for t in (s.start, s.end))
-    shifts_agree = all(
-        (s.start, s.end) == shift_times(tours[s.tour_key], s.session, rules)
-        for s in published.shifts
-        if s.tour_key in tours and (s.session is None or 0 <= s.session < len(tours[s.tour_key].sessions))
-    )
-    if on_grid and shifts_agree:
-        return instance
-    return instance.replace(rules=replace(rules, time_step=1, setup_minutes=0))
 
 
 def replan(
@@ -461,7 +134,7 @@ def replan(
     travel = travel or published_travel(current, published)
     dated = [(c, max(since, today)) for c, since, _ in (carried.changes if carried else ())]
     dated += [(c, today) for c in changes]
-    remaining, lines, sessions_removed, removed, lost = _remaining_tours(current, published, dated, today, travel)
+    remaining, lines, sessions_removed, removed, lost = remaining_tours(current, published, dated, today, travel)
     tours, moved, rota, kept, crewed, plan, unstaffed, lost = _crewed_with_moves(
         current,
         published,
@@ -503,7 +176,7 @@ def replan(
                 )
             )
     sessions_removed -= len(moved)
-    lines += _retimed_lines(current, remaining, tours)
+    lines += retimed_lines(current, remaining, tours)
     removed |= {t.key for t in remaining} - {t.key for t in kept}
     removed -= {t.key for t in kept}  # a day emptied by a closure may take in a moved session
     tours = kept
@@ -561,7 +234,7 @@ def _crewed_with_moves(
     attempt = 0
     while True:  # ends: each pass refuses a (commune, day, unit) or, past MOVE_ATTEMPTS, moves nothing
         attempt += 1
-        tours, moved = _place_lost(
+        tours, moved = place_lost(
             current, published, remaining, lost if attempt <= MOVE_ATTEMPTS else (), today, travel, refused
         )
         rota = assign_crews(
@@ -663,16 +336,3 @@ def _carry_moves(
         plan = result.plan
         lines += result.diff
     return plan, lines
-
-
-def summary_text(result: ReplanResult) -> str:
-    """The French account of a re-planning, for the CLI and the app."""
-    moved = f"{result.sessions_moved} séance(s) déplacée(s), " if result.sessions_moved else ""
-    head = (
-        f"{result.tours_removed} tournée(s) supprimée(s), {result.sessions_removed} séance(s) supprimée(s), {moved}"
-        f"{result.shifts_changed} garde(s) réaffectée(s), {result.shifts_cancelled} garde(s) annulée(s)."
-    )
-    lines = [head, *result.carried]
-    lines += [f"- {line}" for line in result.diff] or ["- aucun changement de planning"]
-    lines += [f"Attention : {text}" for text in result.rota.explanations]
-    return "\n".join(lines)

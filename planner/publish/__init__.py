@@ -56,10 +56,10 @@ _EXPORTS = {
     "Publication": "planner.publish.publication",
     "check_publishable": "planner.publish.publication",
     "check_territory": "planner.publish.publication",
-    "current_folder": "planner.publish.publication",
-    "current_path": "planner.publish.publication",
+    "current_folder": "planner.publish.publication_folder",
+    "current_path": "planner.publish.publication_folder",
     "publish_version": "planner.publish.publication",
-    "published_file": "planner.publish.publication",
+    "published_file": "planner.publish.publication_folder",
     "recover": "planner.publish.publication",
     "csv_text": "planner.publish.safe_csv",
     "safe_cell": "planner.publish.safe_csv",
@@ -104,12 +104,10 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
         Publication,
         check_publishable,
         check_territory,
-        current_folder,
-        current_path,
         publish_version,
-        published_file,
         recover,
     )
+    from planner.publish.publication_folder import current_folder, current_path, published_file  # noqa: F401
     from planner.publish.safe_csv import csv_text, safe_cell, write_csv  # noqa: F401
     from planner.publish.spreadsheet import add_sheet  # noqa: F401
     from planner.publish.store import DB_NAME, PlanStore  # noqa: F401

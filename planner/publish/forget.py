@@ -226,14 +226,9 @@ def forget_person(
     publication folder ``out_dir`` (default: ``workspace/publication``, the app's); see the module's
     docstring. Raises `TourneeError` (French) when the person is not found."""
     from planner.publish.backups import create_backup, list_backups
-    from planner.publish.publication import (
-        VERSIONS_DIR,
-        _territory_dirs,
-        current_folder,
-        publication_lock,
-        publish_version,
-        read_manifest,
-    )
+    from planner.publish.publication import publish_version, read_manifest
+    from planner.publish.publication_folder import VERSIONS_DIR, _territory_dirs, current_folder
+    from planner.publish.publication_lock import publication_lock
 
     store = store or PlanStore(workspace)
     out = Path(out_dir) if out_dir is not None else store.path.parent / "publication"

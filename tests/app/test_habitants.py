@@ -12,7 +12,7 @@ from planner.domain.french import date_fr
 from planner.planning.changes import UnitOutOfService
 from planner.planning.pipeline import plan as make_plan
 from planner.planning.replan import replan
-from planner.publish import publication, store_schema
+from planner.publish import publication_folder, store_schema
 from tests.app.conftest import APP, TIMEOUT, future_inputs, ok, publish, rendered_text, run_app
 
 
@@ -90,10 +90,10 @@ def test_public_pages_give_webcal_subscription_links(published, monkeypatch: pyt
 def test_resident_page_reads_the_publication_without_symbolic_links(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With the publication module's POSIX switch off (as on Windows: no ``public``/``prive`` links, only
+    """With the publication folder module's POSIX switch off (as on Windows: no ``public``/``prive`` links, only
     the pointer file), a commune's visits and its calendar download are still shown: the page finds
     the published files through the pointer (`planner.publish.published_file`)."""
-    monkeypatch.setattr(publication, "POSIX", False)
+    monkeypatch.setattr(publication_folder, "POSIX", False)
     monkeypatch.setattr(store_schema, "UNIX_MODES", False)
     inputs = future_inputs()
     plan = make_plan(inputs.instance(), inputs.options)

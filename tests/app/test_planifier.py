@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.domain.french import date_fr, time_fr
 from planner.inputs import load_territory
-from planner.planning.moves import move_options
+from planner.planning.move_candidates import move_options
 from tests.app.conftest import DEMO, TIMEOUT, button, ok, plan_demo, published_demo, run_app, set_settings
 
 

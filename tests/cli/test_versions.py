@@ -20,7 +20,7 @@ from planner.cli import main
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as make_plan
 from planner.publish.plan_inputs import PlanInputs, TerritoryFiles
-from planner.publish.publication import CURRENT
+from planner.publish.publication_folder import CURRENT
 from planner.publish.store import PlanStore
 from tests.support.paths import ROOT, TINY
 

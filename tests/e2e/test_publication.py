@@ -29,19 +29,12 @@ from planner.planning.changes import UnitOutOfService
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as make_plan
 from planner.planning.replan import replan
-from planner.publish import posters, publication
+from planner.publish import posters, publication, publication_folder
 from planner.publish.outputs import write_outputs
 from planner.publish.plan_inputs import PlanInputs, Settings, TerritoryFiles
 from planner.publish.posters import PUBLIC_TIMETABLE_HEADER, public_timetable_rows
-from planner.publish.publication import (
-    CURRENT,
-    VERSIONS_DIR,
-    current_folder,
-    current_path,
-    publish_version,
-    read_manifest,
-    recover,
-)
+from planner.publish.publication import publish_version, read_manifest, recover
+from planner.publish.publication_folder import CURRENT, VERSIONS_DIR, current_folder, current_path
 from planner.publish.store import PlanStore
 from tests.support.paths import ROOT, TINY
 
@@ -138,7 +131,7 @@ def assert_consistent(case: Case, ws: Path, out: Path) -> int:
     version = read_manifest(out / VERSIONS_DIR / folder).version
     assert store.published_version() == version and store.last_publication().folder == folder
     root = out / VERSIONS_DIR / folder
-    if publication.POSIX:  # the links for static web servers follow the pointer
+    if publication_folder.POSIX:  # the links for static web servers follow the pointer
         assert (out / "public").resolve().parent == (out / "prive").resolve().parent == root.resolve()
         public, private = out / "public", out / "prive"
     else:  # Windows: no link at all; readers follow the pointer
@@ -228,7 +221,7 @@ def test_interrupted_at_each_step_recovers(
     on the code path of Windows too (no symbolic link: the pointer file alone)."""
     ws, out = tmp_path / "espace", tmp_path / "publication"
     if not posix:
-        monkeypatch.setattr(publication, "POSIX", False)
+        monkeypatch.setattr(publication_folder, "POSIX", False)
     store = PlanStore(ws)
     versions = {}
     for which in ("A", "B"):
@@ -256,7 +249,7 @@ def test_interrupted_at_each_step_recovers(
         publication.publish_version(store, versions["B"], out)
     monkeypatch.undo()
     if not posix:
-        monkeypatch.setattr(publication, "POSIX", False)
+        monkeypatch.setattr(publication_folder, "POSIX", False)
     assert assert_consistent(case, ws, out) == published
 
 

@@ -29,7 +29,8 @@ from planner.planning.changes import (
     changes_since,
 )
 from planner.planning.moves import move_session
-from planner.planning.replan import replan, summary_text
+from planner.planning.replan import replan
+from planner.planning.replan_text import summary_text
 from planner.publish.plan_inputs import PlanInputs, TerritoryFiles
 from planner.publish.plan_json import read_plan_file
 from planner.publish.store import PlanStore

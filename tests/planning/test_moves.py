@@ -24,11 +24,14 @@ from planner.domain.instance import (
 )
 from planner.domain.plan import Plan
 from planner.inputs import load_territory
-from planner.planning.changes import StaffUnavailable
-from planner.planning.moves import SessionMove, move_options, move_session, reapply_moves, swap_sessions
+from planner.planning.changes import SessionMove, StaffUnavailable
+from planner.planning.move_candidates import move_options
+from planner.planning.moves import move_session, reapply_moves
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as plan_instance
-from planner.planning.replan import UNGRIDDED_PLAN, replan
+from planner.planning.published_plan import UNGRIDDED_PLAN
+from planner.planning.replan import replan
+from planner.planning.swap import swap_sessions
 from tests.support.builders import MONDAY
 from tests.support.hand_plans import NO_STAFF, TOUR_A, TOUR_C, make_plan, rules_of
 from tests.support.replan_case import published_plan, two_bus_territory

@@ -20,7 +20,9 @@ from planner.planning.changes import (
 )
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as plan_instance
-from planner.planning.replan import UNGRIDDED_PLAN, replan, summary_text
+from planner.planning.published_plan import UNGRIDDED_PLAN
+from planner.planning.replan import replan
+from planner.planning.replan_text import summary_text
 from tests.support.builders import MONDAY
 from tests.support.replan_case import published_plan, two_bus_territory
 

@@ -11,7 +11,9 @@ from planner.check.validate import validate
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
 from planner.planning.changes import CommuneClosed, StaffUnavailable, UnitOutOfService
-from planner.planning.replan import MOVE_WINDOW_DAYS, replan, summary_text
+from planner.planning.lost_visits import MOVE_WINDOW_DAYS
+from planner.planning.replan import replan
+from planner.planning.replan_text import summary_text
 from tests.support.builders import MONDAY
 from tests.support.replan_case import published_plan, two_bus_territory
 

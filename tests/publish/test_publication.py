@@ -17,22 +17,21 @@ from planner.cli import main
 from planner.domain.errors import TourneeError
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan as make_plan
-from planner.publish import publication, store_schema
+from planner.publish import publication_folder, store_schema
 from planner.publish.backups import list_backups
 from planner.publish.forget import forget_person
 from planner.publish.outputs import write_outputs
 from planner.publish.plan_inputs import PlanInputs, TerritoryFiles
-from planner.publish.publication import (
+from planner.publish.publication import publish_version, recover
+from planner.publish.publication_folder import (
     POINTER,
     TERRITORIES_DIR,
     VERSIONS_DIR,
     current_folder,
     current_path,
-    publication_lock,
-    publish_version,
     published_file,
-    recover,
 )
+from planner.publish.publication_lock import publication_lock
 from planner.publish.store import PlanStore
 from tests.support.paths import ROOT, TINY
 
@@ -83,11 +82,11 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 def test_no_posix_only_call_in_the_library() -> None:
-    """No fcntl anywhere; os.symlink only in publication.py, behind the `POSIX` switch."""
+    """No fcntl anywhere; os.symlink only in publication_folder.py, behind the `POSIX` switch."""
     for path in (ROOT / "planner").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"import fcntl|\bfcntl\.", text), path
-        if path.name != "publication.py":
+        if path.name != "publication_folder.py":
             assert "os.symlink" not in text and "os.readlink" not in text, path
 
 
@@ -118,7 +117,7 @@ def test_the_windows_path_publishes_through_the_pointer_file(
     v1 = _save(store, territories["tiny"])
     publish_version(store, v1, out)  # the POSIX layout first, with its links
     assert (out / "current").is_symlink()
-    monkeypatch.setattr(publication, "POSIX", False)
+    monkeypatch.setattr(publication_folder, "POSIX", False)
     monkeypatch.setattr(store_schema, "UNIX_MODES", False)
     first = publish_version(store, v1, out, published_by="Claire")
     assert not [p for p in out.rglob("*") if p.is_symlink()]

@@ -57,9 +57,9 @@ def improve_dated(problem: PatternProblem, start: Sequence[Day], *, seed: int = 
     """Dated visits serving more need than ``start`` (the pattern laid over its dates), priority zones
     first, keeping as many of ``start``'s visits as that allows; ``None`` when the model is too large
     or finds nothing better."""
+    if not 0 < dated_visit_count(problem) <= MAX_VARIABLES:
+        return None  # counted first: building a department's model cost 5 s for nothing
     model = _DatedModel(problem)
-    if not model.keys or len(model.keys) > MAX_VARIABLES:
-        return None
     hint = {(v.insee, v.slot, day) for day, _unit, visits in start for v in visits} & set(model.x)
     model.keep_pins(hint)
     base = model.evaluate(hint)
@@ -80,6 +80,15 @@ def improve_dated(problem: PatternProblem, start: Sequence[Day], *, seed: int = 
         chosen = found
     priority, need = model.evaluate(chosen)
     return DatedResult(model.days(chosen), need, priority, len(chosen & hint), len(hint), proven)
+
+
+def dated_visit_count(problem: PatternProblem) -> int:
+    """How many (commune, slot, date) variables the dated model would have (an upper bound: commune
+    closures are not subtracted)."""
+    per_slot: dict[Slot, int] = {}
+    for (slot, _week), days in problem.dates.items():
+        per_slot[slot] = per_slot.get(slot, 0) + len(days)
+    return sum(per_slot.get(slot, 0) for c in problem.candidates for slot in problem.allowed.get(c.insee, ()))
 
 
 class _DatedModel:

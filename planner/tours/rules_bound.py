@@ -126,6 +126,7 @@ class _DatedModel:
         #: (unit id, date) -> the variables of its sessions (bus: a visit; place: a session's rooms)
         self.posts: dict[tuple[str, date], list[tuple[int, float]]] = {}
         self.tour: dict[tuple[str, date], int] = {}  # a bus day's "tour held" variable
+        self.room: dict[tuple[str, date], int] = {}  # a bus day's most sessions
         self._add_bus_visits(day_crews)
         self._add_place_sessions(place_crews)
 
@@ -208,6 +209,7 @@ class _DatedModel:
                 weights = [room if i in lonely else 1 for _, i in members]
                 self.rows.add([v for v, _ in members], weights, -np.inf, room)
             self.posts[unit_id, d] = [(v, 0.0) for v, _ in members]
+            self.room[unit_id, d] = room
 
     def _works(self, unit: Unit, d: date) -> bool:
         return d.weekday() in unit.days and not self.instance.rules.unit_closed(unit.id, d)
@@ -355,11 +357,18 @@ class _DatedModel:
                 self.rows.add([v for v, _ in terms], [c for _, c in terms], -np.inf, limit.limit)
 
     def _tour_held(self, unit_id: str, d: date) -> int:
-        """A variable at least every session of the bus day: the day's tour is held."""
+        """A variable at least every session of the bus day, and at least their number over the
+        day's room: the day's tour is held. Both are true of every plan (a day with a session holds
+        its tour, which has at most ``room`` sessions); the second keeps the relaxation from
+        holding a fraction of a tour for each of many fractional sessions (Gers-Astarac: 4.8 tours
+        held for 24 visits, where the roster crews 8 tours of 2 sessions)."""
         if (unit_id, d) not in self.tour:
             held = self.rows.new_variable()
-            for v, _ in self.posts[unit_id, d]:
+            visits = [v for v, _ in self.posts[unit_id, d]]
+            for v in visits:
                 self.rows.add([v, held], [1, -1], -np.inf, 0)
+            if len(visits) > 1:
+                self.rows.add([*visits, held], [1] * len(visits) + [-self.room[unit_id, d]], -np.inf, 0)
             self.tour[unit_id, d] = held
         return self.tour[unit_id, d]
 

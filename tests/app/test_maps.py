@@ -11,7 +11,7 @@ import re
 from html.parser import HTMLParser
 
 from app_pages.ui import maps
-from planner.domain import Instance
+from planner.domain import Instance, Plan, UnitKind
 from planner.results import week_dates
 from tests.support import builders, plan_builders
 
@@ -47,7 +47,7 @@ def _parsed(page: str) -> tuple[list[tuple[str, dict[str, str | None]]], dict]:
     return parser.tags, json.loads(parser.data)
 
 
-def _sample() -> tuple[Instance, object]:
+def _sample() -> tuple[Instance, Plan]:
     instance = builders.small_instance()
     return instance, plan_builders.sample_plan(instance)
 
@@ -120,3 +120,13 @@ def test_place_map_centres_on_its_places() -> None:
     assert data["centre"] == [49.95, 1.2]
     assert [c["kind"] for c in data["circles"]] == ["place", "place"]
     assert data["circles"][0]["label"] == "Mairie d&#x27;Envermeu"
+
+
+def test_a_fixed_place_is_a_house_with_its_stops_and_no_route() -> None:
+    """A fixed unit does not drive: its place is drawn (« Lieu fixe »), its sessions too, no line."""
+    instance, plan = _sample()
+    fixed = dataclasses.replace(instance.units[0], kind=UnitKind.FIXED, name="Cabinet (exemple)")
+    instance = dataclasses.replace(instance, units=(fixed,))
+    _tags, data = _parsed(maps.tour_map(instance, plan, week=0))
+    assert [d["label"] for d in data["depots"]] == ["Lieu fixe : Cabinet (exemple)"]
+    assert data["routes"] == [] and [c["kind"] for c in data["circles"]].count("stop") > 0

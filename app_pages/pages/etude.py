@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from app_pages.ui import files, session, views
+from app_pages.ui import files, maps, session
 from app_pages.ui.streamlit_fr import CHOOSE
 from planner import load_territory
 from planner.domain import Instance, Plan, TourneeError, number_fr, percent_fr
@@ -165,7 +164,7 @@ for column, scenario, other in ((pick_a, first, second), (pick_b, second, first)
             shown_delta = _fmt(key, decimals, delta) if delta else None
             st.metric(label, _fmt(key, decimals, row[key]), delta=shown_delta, delta_color="off")
         scenario_dir = folder / SCENARIOS_DIR / scenario
-        st_folium(
-            views.tour_map(*_scenario(str(scenario_dir), (scenario_dir / "plan.json").stat().st_mtime), week=0),
-            height=380, use_container_width=True, returned_objects=[], key=f"study-map-{scenario}-{column is pick_a}",
-        )  # fmt: skip
+        st.iframe(
+            maps.tour_map(*_scenario(str(scenario_dir), (scenario_dir / "plan.json").stat().st_mtime), week=0),
+            height=380,
+        )

@@ -7,9 +7,8 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from app_pages.ui import files, views
+from app_pages.ui import files, maps
 from planner.domain import date_fr, hhmm
 from planner.publish import commune_feed_name, slug
 from planner.results import commune_visits
@@ -62,10 +61,7 @@ st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
 if len(visits) > 12:
     st.caption(f"… et {len(visits) - 12} autres passages d'ici la fin du planning.")
 
-st_folium(
-    views.place_map([(commune.site.lat, commune.site.lon, commune.site.name)]),
-    height=280, use_container_width=True, returned_objects=[], key=f"place-{insee}",
-)  # fmt: skip
+st.iframe(maps.place_map([(commune.site.lat, commune.site.lon, commune.site.name)]), height=280)
 
 feed_name = f"public/{commune_feed_name(insee)}"
 subscribe = current.subscription(feed_name)

@@ -7,9 +7,8 @@ from __future__ import annotations
 import time
 
 import streamlit as st
-from streamlit_folium import st_folium
 
-from app_pages.ui import adjust, failures, plan_cache, session, views
+from app_pages.ui import adjust, failures, maps, plan_cache, session, views
 from app_pages.ui.streamlit_fr import CHOOSE
 from planner.domain import WEEKDAYS_FR, TourneeError, TravelMatrix, date_fr, number_fr, percent_fr
 from planner.publish import week_page
@@ -143,12 +142,9 @@ try:
     matrix = plan_cache.travel(instance, options)
 except TourneeError:
     matrix = None  # straight lines between stops
-st_folium(
-    views.tour_map(instance, plan, matrix, week=week, color_by=color_by),
-    height=480, use_container_width=True, returned_objects=[], key="tour-map",
-)  # fmt: skip
+st.iframe(maps.tour_map(instance, plan, matrix, week=week, color_by=color_by), height=480)
 if color_by == "weekday":
-    legend = " &nbsp; ".join(f'<span style="color:{views.PALETTE[d]}">■</span> {WEEKDAYS_FR[d]}' for d in range(7))
+    legend = " &nbsp; ".join(f'<span style="color:{maps.PALETTE[d]}">■</span> {WEEKDAYS_FR[d]}' for d in range(7))
     st.markdown(legend, unsafe_allow_html=True)
 
 frame = views.timetable_frame(instance, plan, week)

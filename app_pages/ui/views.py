@@ -1,37 +1,28 @@
-"""Drawing helpers shared by the pages: the map of tours, the week's timetable, week grids, row problems.
+"""Drawing helpers shared by the pages: the week's timetable, week grids, row problems (the maps are in
+app_pages/ui/maps.py).
 
-They only read a finished `Plan` and its `Instance` (and the travel matrix for road geometry) and turn
-them into folium/altair/pandas objects or HTML tables; no planning happens here.
+They only read a finished `Plan` and its `Instance` and turn them into altair/pandas objects or HTML
+tables; no planning happens here.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import altair as alt
-import folium
 import pandas as pd
 import streamlit as st
-from folium.features import Control
 
-from planner.domain import Instance, Plan, Point, Problem, Session, Tour, UnitKind, hhmm, number_fr
+from planner.domain import Instance, Plan, Problem, Session, Tour, UnitKind, hhmm
 from planner.publish import grid_table_html
-from planner.results import BY_CHOICE, WeekGrid, day_label, week_dates
-
-#: Distinct colours (Okabe–Ito, readable by colour-blind people), one per unit or weekday.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000")
+from planner.results import WeekGrid, day_label, week_dates
 
 #: A day to hang times of day on, for time axes.
 _AXIS_DAY = datetime(2000, 1, 3)
 
 PROBLEM_COLUMN = "⚠ problème"
-
-#: The map credits OpenStreetMap's contributors, in French (as the OSM attribution guidelines allow).
-OSM_CREDIT = '© les contributeurs d\'<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
 
 #: Style of the week grids on screen: lines of a cell kept apart, wide grids scroll sideways on phones.
 _WEEK_GRID_CSS = """
@@ -56,92 +47,6 @@ def tours_of_week(plan: Plan, week: int | None) -> list[Tour]:
         return list(plan.tours)
     days = set(week_dates(plan, week))
     return [t for t in plan.tours if t.date in days]
-
-
-def _leg(matrix: Any, a: Point, b: Point) -> list[tuple[float, float]]:
-    """Road polyline from ``a`` to ``b`` when the matrix knows it, else a straight segment."""
-    try:
-        return list(matrix.geometry(matrix.index(a), matrix.index(b)))
-    except (AttributeError, ValueError, IndexError, KeyError):
-        return [(a.lat, a.lon), (b.lat, b.lon)]
-
-
-def tour_map(
-    instance: Instance,
-    plan: Plan,
-    matrix: Any = None,
-    *,
-    week: int | None = 0,
-    color_by: str = "unit",
-) -> folium.Map:
-    """Tours of one week: a line per tour, a circle per stop sized by need, communes left out in grey.
-
-    ``color_by`` is ``"unit"`` or ``"weekday"``.
-    """
-    lats = [c.lat for c in instance.communes] + [u.depot.lat for u in instance.units]
-    lons = [c.lon for c in instance.communes] + [u.depot.lon for u in instance.units]
-    fmap = _french_map()
-    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]])
-
-    unit_ids = [u.id for u in instance.units]
-    max_need = max((c.need for c in instance.communes), default=1.0) or 1.0
-    visited: set[str] = set()
-    for tour in tours_of_week(plan, week):
-        unit = instance.unit(tour.unit_id)
-        key = unit_ids.index(unit.id) if color_by == "unit" else tour.date.weekday()
-        colour = PALETTE[key % len(PALETTE)]
-        stops = [instance.commune(s.insee).site.point for s in tour.sessions]
-        if unit.kind is UnitKind.BUS and stops:
-            path = [unit.depot, *stops, unit.depot]
-            line: list[tuple[float, float]] = []
-            for a, b in itertools.pairwise(path):
-                line += _leg(matrix, a, b)
-            folium.PolyLine(
-                line, color=colour, weight=3, opacity=0.8, tooltip=f"{unit.name} — {day_label(tour.date)}"
-            ).add_to(fmap)
-        for session in tour.sessions:
-            commune = instance.commune(session.insee)
-            visited.add(commune.insee)
-            radius = 5 + 12 * math.sqrt(max(commune.need, 0.0) / max_need)
-            need = number_fr(commune.need, 0) + (" (estimation)" if commune.need_is_proxy else "")
-            popup = (
-                f"<b>{commune.name}</b><br>{unit.name}, {day_label(tour.date)} "
-                f"{hhmm(session.start)}–{hhmm(session.end)}<br>Besoin : {need}"
-            )
-            folium.CircleMarker(
-                (commune.site.lat, commune.site.lon), radius=radius, color=colour, fill=True,
-                fill_opacity=0.6, popup=folium.Popup(popup, max_width=260), tooltip=commune.name,
-            ).add_to(fmap)  # fmt: skip
-    for commune in instance.communes:
-        if commune.insee not in visited:
-            why = BY_CHOICE if commune.visits_per_week <= 0 else "pas de passage cette semaine"
-            folium.CircleMarker(
-                (commune.lat, commune.lon), radius=3, color="#888888", fill=True, fill_opacity=0.4,
-                tooltip=f"{commune.name} ({why})",
-            ).add_to(fmap)  # fmt: skip
-    for unit in instance.units:
-        folium.Marker(
-            (unit.depot.lat, unit.depot.lon), tooltip=f"Dépôt : {unit.name}",
-            icon=folium.Icon(color="black", icon="home"),
-        ).add_to(fmap)  # fmt: skip
-    return fmap
-
-
-def _french_map(**kwargs: Any) -> folium.Map:
-    """An OpenStreetMap map whose zoom buttons and credits read in French."""
-    fmap = folium.Map(tiles="OpenStreetMap", attr=OSM_CREDIT, control_scale=True, zoom_control=False, **kwargs)
-    Control("Zoom", position="topleft", zoomInTitle="Zoom avant", zoomOutTitle="Zoom arrière").add_to(fmap)
-    return fmap
-
-
-def place_map(points: Iterable[tuple[float, float, str]]) -> folium.Map:
-    """A small map with a pin per (lat, lon, label)."""
-    points = list(points)
-    centre = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
-    fmap = _french_map(location=centre, zoom_start=13)
-    for lat, lon, label in points:
-        folium.Marker((lat, lon), tooltip=label, popup=label).add_to(fmap)
-    return fmap
 
 
 def _at(minutes: int) -> datetime:

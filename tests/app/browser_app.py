@@ -28,6 +28,22 @@ CHROMIUM_ARGS = [
 STARTUP_SECONDS = 60
 
 
+def require_chromium() -> None:
+    """At the top of a browser test module: in CI (env ``CI`` set) a missing Chromium fails the
+    module; elsewhere the module is skipped only when /usr/bin/chromium is absent."""
+    import pytest
+
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser tests must run in CI. Install it with "
+            "`apt-get update && apt-get install -y chromium` (see .ci/run).",
+            pytrace=False,
+        )
+    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)", allow_module_level=True)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

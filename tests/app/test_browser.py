@@ -16,7 +16,6 @@ must run: a missing Chromium is a failure, not a skip. Elsewhere they are skippe
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -27,7 +26,7 @@ import pytest
 
 from app_pages.ui import streamlit_fr
 from planner.domain.french import date_fr, parse_time, time_fr
-from tests.app.browser_app import CHROMIUM, CHROMIUM_ARGS, app_server, click_plan, log_in
+from tests.app.browser_app import CHROMIUM, CHROMIUM_ARGS, app_server, click_plan, log_in, require_chromium
 from tests.support.paths import ROOT, TINY
 
 pytestmark = pytest.mark.slow  # a Streamlit server driven by Chromium
@@ -39,14 +38,7 @@ PAGE_TIMEOUT_MS = 60_000
 DESKTOP = {"width": 1280, "height": 1000}
 PHONE = {"width": 390, "height": 844}
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(
-            f"{CHROMIUM} is missing: the browser tests must run in CI. Install it with "
-            "`apt-get update && apt-get install -y chromium` (see .ci/run).",
-            pytrace=False,
-        )
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402 (after the skip above)
 

@@ -33,7 +33,7 @@ def test_plan_the_demo_shows_kpis_tables_and_chart() -> None:
     assert "<th>jour</th><th>séance 1</th><th>séance 2</th>" in unit_week
     assert [b.label for b in at.get("download_button")] == ["Imprimer la semaine 1 (A4 paysage)"]
     assert at.get("vega_lite_chart"), "no timetable chart"
-    assert at.get("component_instance"), "no map"
+    assert any("tournee-map-data" in f.proto.srcdoc for f in at.get("iframe")), "no map"
     assert any("Plan prêt" in text_format.MessageToString(s.proto, as_utf8=True) for s in at.get("status"))
 
 

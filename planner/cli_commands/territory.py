@@ -113,7 +113,7 @@ def _cmd_data_builtins(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_need(args: argparse.Namespace) -> int:
-    from planner.inputs.need_indicators import (
+    from planner.inputs import (
         SOURCE_APL,
         SOURCE_WITHOUT_GP,
         communes_file,
@@ -125,7 +125,7 @@ def _cmd_data_need(args: argparse.Namespace) -> int:
     communes_file(args.territory)  # a wrong territory is said before any download
     indicators = []
     if args.download:
-        from planner.inputs.need_download import WITHOUT_GP_PAGE, download_apl
+        from planner.inputs import WITHOUT_GP_PAGE, download_apl
 
         indicators.append(download_apl())
         if not args.without_gp:

@@ -10,6 +10,8 @@ published figure. Needs ``pip install -e '.[import]'``; about 10 s.
 
 from __future__ import annotations
 
+import numpy as np
+
 from planner.inputs.data_import import load_source
 from planner.inputs.need_proxy import DEFAULT_ASSUMPTIONS, need_proxy, plausible_variants
 
@@ -26,7 +28,7 @@ def main() -> None:
     communes = load_source().communes
     population = communes["population"].to_numpy()
     town_km = communes["nearest_town_km"].to_numpy()
-    total = float(need_proxy(population, town_km).sum())
+    total = float(np.sum(need_proxy(population, town_km)))
     print(f"{len(communes)} communes, {_fr(population.sum())} habitants")
     print(
         f"Besoin estimé (hypothèses par défaut) : {_fr(total)} personnes, soit {total / PUBLISHED_WITHOUT_GP:.0%} "
@@ -34,7 +36,7 @@ def main() -> None:
     )
     print(f"  part × population, sans l'éloignement : {_fr(population.sum() * DEFAULT_ASSUMPTIONS.share_without_gp)}")
     for label, assumptions in plausible_variants().items():
-        print(f"  {label:<40} {_fr(float(need_proxy(population, town_km, assumptions).sum())):>12}")
+        print(f"  {label:<40} {_fr(float(np.sum(need_proxy(population, town_km, assumptions)))):>12}")
 
 
 if __name__ == "__main__":

@@ -113,37 +113,12 @@ def _cmd_data_builtins(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_need(args: argparse.Namespace) -> int:
-    from planner.inputs import (
-        SOURCE_APL,
-        SOURCE_WITHOUT_GP,
-        communes_file,
-        merge_indicators,
-        merge_report_fr,
-        read_indicator,
-    )
+    from planner.inputs import add_need_figures, merge_report_fr
 
-    communes_file(args.territory)  # a wrong territory is said before any download
-    indicators = []
-    if args.download:
-        from planner.inputs import WITHOUT_GP_PAGE, download_apl
-
-        indicators.append(download_apl())
-        if not args.without_gp:
-            print(
-                "Patients sans médecin traitant : l'Assurance maladie ne les publie que par département "
-                f"({WITHOUT_GP_PAGE}) ; demandez le fichier par commune à votre CPAM et donnez-le avec --sans-medecin."
-            )
-    elif args.apl:
-        indicators.append(read_indicator(args.apl, SOURCE_APL))
-    if args.without_gp:
-        indicators.append(read_indicator(args.without_gp, SOURCE_WITHOUT_GP))
-    if not indicators:
-        print(
-            "Erreur : rien à fusionner ; donnez --apl FICHIER, --sans-medecin FICHIER ou --telecharger.",
-            file=sys.stderr,
-        )
-        return 2
-    print(merge_report_fr(merge_indicators(args.territory, *indicators)))
+    report, notes = add_need_figures(args.territory, apl=args.apl, without_gp=args.without_gp, download=args.download)
+    for note in notes:
+        print(note)
+    print(merge_report_fr(report))
     print(f"Vérifiez le territoire : planner check {shlex.quote(str(args.territory))}")
     return 0
 

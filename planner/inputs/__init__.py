@@ -69,14 +69,8 @@ _EXPORTS = {
     "check_territory_folder": "planner.inputs.data_import",
     "write_territory_folder": "planner.inputs.data_import",
     "search_epcis": "planner.inputs.data_source",
-    "SOURCE_APL": "planner.inputs.need_indicators",
-    "SOURCE_WITHOUT_GP": "planner.inputs.need_indicators",
-    "communes_file": "planner.inputs.need_indicators",
-    "merge_indicators": "planner.inputs.need_indicators",
+    "add_need_figures": "planner.inputs.need_indicators",
     "merge_report_fr": "planner.inputs.need_indicators",
-    "read_indicator": "planner.inputs.need_indicators",
-    "WITHOUT_GP_PAGE": "planner.inputs.need_download",
-    "download_apl": "planner.inputs.need_download",
     "SOURCE_VERSION": "planner.inputs.data_source",
 }
 
@@ -86,22 +80,18 @@ __all__ = [
     "DEMO_TERRITORY",
     "FOLDER_FILES",
     "ROSTER_COLUMNS",
-    "SOURCE_APL",
     "SOURCE_VERSION",
-    "SOURCE_WITHOUT_GP",
-    "WITHOUT_GP_PAGE",
     "CommuneIndex",
     "FieldError",
     "Problems",
+    "add_need_figures",
     "builtin_communes_dir",
     "builtin_territories",
     "check_in_france",
     "check_territory_folder",
     "clean_roster",
-    "communes_file",
     "data_dir",
     "decode",
-    "download_apl",
     "dropped_roster_columns",
     "frequencies_from_need",
     "import_territory",
@@ -110,7 +100,6 @@ __all__ = [
     "load_scenario",
     "load_territory",
     "load_territory_files",
-    "merge_indicators",
     "merge_report_fr",
     "parse_availability",
     "parse_bool",
@@ -126,7 +115,6 @@ __all__ = [
     "parse_scenario",
     "parse_territory",
     "parse_time_window",
-    "read_indicator",
     "read_table",
     "roster_warnings",
     "rows_csv",
@@ -150,15 +138,7 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
         write_territory_folder,
     )
     from planner.inputs.data_source import SOURCE_VERSION, search_epcis
-    from planner.inputs.need_download import WITHOUT_GP_PAGE, download_apl
-    from planner.inputs.need_indicators import (
-        SOURCE_APL,
-        SOURCE_WITHOUT_GP,
-        communes_file,
-        merge_indicators,
-        merge_report_fr,
-        read_indicator,
-    )
+    from planner.inputs.need_indicators import add_need_figures, merge_report_fr
 else:
     __getattr__ = import_on_first_use(globals(), _EXPORTS)
 

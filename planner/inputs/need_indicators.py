@@ -366,6 +366,42 @@ def merge_indicators(territory: str | Path, *indicators: Indicator) -> MergeRepo
     )
 
 
+def add_need_figures(
+    territory: str | Path,
+    *,
+    apl: str | Path | None = None,
+    without_gp: str | Path | None = None,
+    download: bool = False,
+) -> tuple[MergeReport, list[str]]:
+    """`planner data besoin`: read the files (or download the APL), merge them into the territory's
+    communes.csv; returns the report and French notes (what was not downloaded and why).
+
+    Raises
+    ------
+    IndicatorError
+        Nothing to merge, a wrong territory (said before any download), or a wrong file.
+    """
+    communes_file(territory)
+    if not (apl or without_gp or download):
+        msg = "rien à fusionner ; donnez --apl FICHIER, --sans-medecin FICHIER ou --telecharger."
+        raise IndicatorError(msg)
+    indicators, notes = [], []
+    if download:
+        from planner.inputs.need_download import WITHOUT_GP_PAGE, download_apl
+
+        indicators.append(download_apl())
+        if not without_gp:
+            notes.append(
+                "Patients sans médecin traitant : l'Assurance maladie ne les publie que par département "
+                f"({WITHOUT_GP_PAGE}) ; demandez le fichier par commune à votre CPAM et donnez-le avec --sans-medecin."
+            )
+    elif apl:
+        indicators.append(read_indicator(apl, SOURCE_APL))
+    if without_gp:
+        indicators.append(read_indicator(without_gp, SOURCE_WITHOUT_GP))
+    return merge_indicators(territory, *indicators), notes
+
+
 def merge_report_fr(report: MergeReport) -> str:
     """The French lines `planner data besoin` prints."""
     lines = [

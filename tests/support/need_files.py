@@ -15,7 +15,7 @@ import io
 from collections.abc import Mapping
 from pathlib import Path
 
-APL_HEADER = [
+APL_HEADER: list[object] = [
     "Code commune INSEE",
     "Commune",
     "APL aux médecins généralistes ",
@@ -24,7 +24,7 @@ APL_HEADER = [
     "Population standardisée 2023 pour la médecine générale",
     "Population totale 2023",
 ]
-TITLE_ROWS = [
+TITLE_ROWS: list[list[object]] = [
     ["Indicateur d'accessibilité potentielle localisée (APL) aux médecins généralistes"],
     [],
     ["Millésime 2023"],
@@ -35,7 +35,7 @@ TITLE_ROWS = [
     [],
 ]
 UNITS = "En nombre de consultations/visites accessibles par habitant standardisé"
-UNITS_ROW = [None, None, UNITS, None, None, None, None]
+UNITS_ROW: list[object] = [None, None, UNITS, None, None, None, None]
 
 
 def apl_rows(apl: Mapping[str, float]) -> list[list[object]]:
@@ -48,8 +48,9 @@ def write_apl_xlsx(path: Path, apl: Mapping[str, float], older: Mapping[str, flo
     import openpyxl
 
     book = openpyxl.Workbook()
-    book.active.title = "Lisez-moi"
-    book.active.append(["Ce classeur présente l'APL aux médecins généralistes par commune."])
+    readme = book.worksheets[0]
+    readme.title = "Lisez-moi"
+    readme.append(["Ce classeur présente l'APL aux médecins généralistes par commune."])
     for year, values in (("2022", older or {}), ("2023", apl)):
         sheet = book.create_sheet(f"APL {year}")
         for row in [*TITLE_ROWS, APL_HEADER, UNITS_ROW, *apl_rows(values), [], ["Note : NS = non significatif."]]:

@@ -35,7 +35,7 @@ from pathlib import Path
 from planner.domain.limits import shown
 from planner.inputs.data_source import SourceError
 from planner.inputs.fields import fold
-from planner.inputs.tables import decode
+from planner.inputs.tables import decode, delimiter_of
 
 #: APL below which the zoning selects a territory as a zone d'intervention prioritaire (arrêté du
 #: 13 novembre 2017 modifié le 1er octobre 2021).
@@ -329,7 +329,9 @@ def merge_indicators(territory: str | Path, *indicators: Indicator) -> MergeRepo
     import pandas as pd
 
     path = communes_file(territory)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    text = decode(path.read_bytes())
+    delimiter = delimiter_of(text)  # a communes.csv saved by a French spreadsheet keeps its « ; »
+    frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False)
     if "insee" not in frame.columns or "population" not in frame.columns:
         msg = f"{path} : colonnes insee et population attendues (docs/formats.md) ; est-ce bien un communes.csv ?"
         raise IndicatorError(msg)
@@ -356,7 +358,7 @@ def merge_indicators(territory: str | Path, *indicators: Indicator) -> MergeRepo
     if "patients_without_gp" in frame.columns:
         sources[frame["patients_without_gp"].str.strip() != ""] = SOURCE_WITHOUT_GP
     frame["need_source"] = sources
-    path.write_text(frame.to_csv(index=False, lineterminator="\n"), encoding="utf-8", newline="")
+    path.write_text(frame.to_csv(index=False, sep=delimiter, lineterminator="\n"), encoding="utf-8", newline="")
     return MergeReport(
         path,
         len(frame),

@@ -118,6 +118,17 @@ def test_merge_writes_the_figures_and_the_need_follows_the_rules(folder, tmp_pat
     assert "3 commune(s) sur 5 ont un besoin réel" in text and "les 2 autres" in text
 
 
+def test_merge_keeps_the_semicolons_of_a_french_spreadsheet(folder, tmp_path):
+    path = folder / "communes.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="cp1252")
+    apl = tmp_path / "apl.csv"
+    apl.write_text(apl_csv_text({"76008": 1.8}), encoding="utf-8")
+    assert merge_indicators(folder, read_indicator(apl, SOURCE_APL)).apl == 1
+    header, ancourt = (line for line in path.read_text(encoding="utf-8").splitlines()[:3] if "Dieppe" not in line)
+    assert header.endswith(";apl;need_source") and ancourt.startswith("76008;Ancourt;")
+    assert {c.insee: c for c in load_communes(path)}["76008"].need_source == SOURCE_APL
+
+
 def test_merge_refuses_a_file_of_another_territory(folder, tmp_path):
     path = tmp_path / "apl.csv"
     path.write_text(apl_csv_text({"01001": 2.0, "01002": 3.0}), encoding="utf-8")

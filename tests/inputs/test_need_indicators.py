@@ -8,7 +8,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from planner.inputs import load_communes
+from planner.domain.errors import InputError
+from planner.inputs import load_communes, parse_communes
 from planner.inputs.communes import need_of
 from planner.inputs.need_indicators import (
     APL_ADEQUATE,
@@ -152,3 +153,13 @@ def test_need_of_without_any_figure_is_the_proxy():
     assert source == "proxy" and 0 < need < 1000
     with pytest.raises(ValueError, match="apl"):
         need_of(1000, declared=SOURCE_APL)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [("xyz", "n'est pas une origine du besoin"), ("apl", "puisque need_source vaut « apl »")],
+)
+def test_a_wrong_need_source_is_refused(source, message):
+    text = f"insee,name,population,lat,lon,epci,need_source\n76008,Ancourt,653,49.9091,1.17938,CA,{source}\n"
+    with pytest.raises(InputError, match=message):
+        parse_communes(text)

@@ -19,6 +19,7 @@ from planner.planning.changes import (
     StaffUnavailable,
     UnitOutOfService,
 )
+from planner.planning.move_candidates import swap_options
 from planner.planning.moves import move_session, reapply_moves
 from planner.planning.replan import replan
 from planner.planning.swap import swap_sessions
@@ -111,3 +112,25 @@ def test_a_swap_from_an_older_version_carries_the_newer_changes_over(published):
     with pytest.raises(CarryOverRefused, match="l'une des séances à échanger") as caught:
         move_session(instance, plan, SessionMove.swap(MONDAY_W2, WEDNESDAY_W2), today=MONDAY, carried=carried)
     assert caught.value.versions == (2,)
+
+
+def test_swap_options_are_the_swaps_the_rules_accept(published):
+    """Each swap listed is accepted as it stands and gives the time listed; every other session from
+    ``today`` on, of another tour and commune, is refused by `move_session`."""
+    instance, plan = published
+    today = day(1, 0)
+    options = swap_options(instance, plan, MONDAY_W2, today=today, time_limit=5)
+    assert options and all(o.move.swap_with and o.move.sessions[0] == MONDAY_W2 for o in options)
+    listed = {o.move.sessions[1] for o in options}
+    for option in options:
+        made = move_session(instance, plan, option.move, today=today, time_limit=5).plan
+        assert validate(instance, made) == []
+        there = next(t for t in made.tours if t.key == f"{option.unit_id}/{option.to_day.isoformat()}")
+        assert any(s.insee == "76001" and s.start == option.start for s in there.sessions)
+        assert option.text(instance).startswith(f"échange avec Commune {option.move.swap_with} : ")
+    for tour, other in plan.sessions():
+        candidate = (tour.unit_id, tour.date, other.insee)
+        if tour.date < today or tour.date == day(1, 0) or other.insee == "76001" or candidate in listed:
+            continue
+        with pytest.raises(MoveRefused):
+            move_session(instance, plan, SessionMove.swap(MONDAY_W2, candidate), today=today, time_limit=5)

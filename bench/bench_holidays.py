@@ -20,8 +20,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planner.domain.calendar import public_holidays
+from planner.domain.instance import Instance
+from planner.domain.plan import Shift, Tour
+from planner.domain.travel_matrix import TravelMatrix
 from planner.inputs import load_territory
 from planner.planning import PlanOptions, holiday_visits, pipeline, plan
+from planner.tours.pattern_problem import Pattern
 
 #: (territory, start, weeks): the demo as it comes (Noël), and horizons over 11 November, Christmas
 #: and New Year, Easter Monday, Ascension and Whit Monday (Orne's units are fixed places: nothing moves).
@@ -38,26 +42,34 @@ CASES = [
 
 def measure(name: str, start: date | None, weeks: int | None, options: PlanOptions) -> dict[str, object]:
     instance = load_territory(name)
-    if start:
+    if start and weeks:
         instance = instance.replace(rules=replace(instance.rules, start=start, weeks=weeks))
     seen: dict[str, int] = {}
     original = holiday_visits.move_holiday_visits
 
-    def counting(inst, pattern, tours, shifts, travel, opts):
-        on_days = set(public_holidays(inst.rules)) | set(inst.rules.closures)
+    def counting(
+        instance: Instance,
+        pattern: Pattern,
+        tours: list[Tour],
+        shifts: tuple[Shift, ...],
+        travel: TravelMatrix,
+        options: PlanOptions,
+    ) -> tuple[list[Tour], tuple[Shift, ...], list[str]]:
+        rules = instance.rules
+        on_days = set(public_holidays(rules)) | set(rules.closures)
         seen["on_holiday"] = sum(
-            len(pattern.communes_on(u.id, d.weekday(), inst.rules.week_index(d) % pattern.cycle_weeks))
+            len(pattern.communes_on(u.id, d.weekday(), rules.week_index(d) % pattern.cycle_weeks))
             for d in sorted(on_days)
-            for u in inst.units
+            for u in instance.units
             if d.weekday() in u.days and u.kind.value != "fixed"
         )
-        seen["lost"] = len(holiday_visits.holiday_lost(inst, pattern, tours))
-        result = original(inst, pattern, tours, shifts, travel, opts)
+        seen["lost"] = len(holiday_visits.holiday_lost(instance, pattern, tours))
+        result = original(instance, pattern, tours, shifts, travel, options)
         seen["moved"] = sum(1 for line in result[2] if "déplacée au" in line)
         return result
 
     try:
-        pipeline.move_holiday_visits = lambda inst, pattern, tours, shifts, travel, opts: (tours, shifts, [])
+        pipeline.move_holiday_visits = _skipping
         without = plan(instance, options)
         pipeline.move_holiday_visits = counting
         result = plan(instance, options)
@@ -73,6 +85,18 @@ def measure(name: str, start: date | None, weeks: int | None, options: PlanOptio
         "séances sans → avec": f"{len(without.sessions())} → {len(result.sessions())}",
         "s": result.solver_seconds,
     }
+
+
+def _skipping(
+    instance: Instance,
+    pattern: Pattern,
+    tours: list[Tour],
+    shifts: tuple[Shift, ...],
+    travel: TravelMatrix,
+    options: PlanOptions,
+) -> tuple[list[Tour], tuple[Shift, ...], list[str]]:
+    """The plan without the step: nothing moved."""
+    return tours, shifts, []
 
 
 def main() -> None:

@@ -16,16 +16,15 @@ import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from planner.domain.calendar import public_holidays
-from planner.domain.instance import Instance
 from planner.domain.plan import Shift, Tour
-from planner.domain.travel_matrix import TravelMatrix
 from planner.inputs import load_territory
 from planner.planning import PlanOptions, holiday_visits, pipeline, plan
-from planner.tours.pattern_problem import Pattern
 
 #: (territory, start, weeks): the demo as it comes (Noël), and horizons over 11 November, Christmas
 #: and New Year, Easter Monday, Ascension and Whit Monday (Orne's units are fixed places: nothing moves).
@@ -47,14 +46,8 @@ def measure(name: str, start: date | None, weeks: int | None, options: PlanOptio
     seen: dict[str, int] = {}
     original = holiday_visits.move_holiday_visits
 
-    def counting(
-        instance: Instance,
-        pattern: Pattern,
-        tours: list[Tour],
-        shifts: tuple[Shift, ...],
-        travel: TravelMatrix,
-        options: PlanOptions,
-    ) -> tuple[list[Tour], tuple[Shift, ...], list[str]]:
+    def counting(*step: Any) -> tuple[list[Tour], tuple[Shift, ...], list[str]]:
+        instance, pattern, tours = step[:3]
         rules = instance.rules
         on_days = set(public_holidays(rules)) | set(rules.closures)
         seen["on_holiday"] = sum(
@@ -64,17 +57,14 @@ def measure(name: str, start: date | None, weeks: int | None, options: PlanOptio
             if d.weekday() in u.days and u.kind.value != "fixed"
         )
         seen["lost"] = len(holiday_visits.holiday_lost(instance, pattern, tours))
-        result = original(instance, pattern, tours, shifts, travel, options)
+        result = original(*step)
         seen["moved"] = sum(1 for line in result[2] if "déplacée au" in line)
         return result
 
-    try:
-        pipeline.move_holiday_visits = _skipping
+    with mock.patch.object(pipeline, "move_holiday_visits", _skipping):
         without = plan(instance, options)
-        pipeline.move_holiday_visits = counting
+    with mock.patch.object(pipeline, "move_holiday_visits", counting):
         result = plan(instance, options)
-    finally:
-        pipeline.move_holiday_visits = original
     holidays = ", ".join(f"{d:%d/%m} {n}" for d, n in public_holidays(instance.rules).items())
     return {
         "territoire": name,
@@ -87,16 +77,9 @@ def measure(name: str, start: date | None, weeks: int | None, options: PlanOptio
     }
 
 
-def _skipping(
-    instance: Instance,
-    pattern: Pattern,
-    tours: list[Tour],
-    shifts: tuple[Shift, ...],
-    travel: TravelMatrix,
-    options: PlanOptions,
-) -> tuple[list[Tour], tuple[Shift, ...], list[str]]:
-    """The plan without the step: nothing moved."""
-    return tours, shifts, []
+def _skipping(*step: Any) -> tuple[list[Tour], tuple[Shift, ...], list[str]]:
+    """The plan without the step (its arguments: instance, pattern, tours, shifts…): nothing moved."""
+    return step[2], step[3], []
 
 
 def main() -> None:

@@ -351,14 +351,14 @@ class CarriedOver:
         found = []
         for version in self.versions:
             texts = [change_text(instance, c) for c, _, v in self.changes if v == version]
-            texts += [f"séance déplacée ({m.text(instance)})" for m, _, v in self.moves if v == version]
+            texts += [f"{_moved(m)} ({m.text(instance)})" for m, _, v in self.moves if v == version]
             found.append(f"Changements repris de la version {version} : {' ; '.join(texts)}")
         return found
 
     def texts(self, instance: Instance) -> list[str]:
         """Each carried change and move in French, with its version: « Envermeu fermée le … (version 2) »."""
         found = [f"{change_text(instance, c)} (version {v})" for c, _, v in self.changes]
-        return found + [f"séance déplacée, {m.text(instance)} (version {v})" for m, _, v in self.moves]
+        return found + [f"{_moved(m)}, {m.text(instance)} (version {v})" for m, _, v in self.moves]
 
     def into(self, inputs: _Inputs) -> _Inputs:
         """``inputs`` (those of the base version) with every carried change and move, each with its own
@@ -368,6 +368,10 @@ class CarriedOver:
         for move, today, _ in self.moves:
             inputs = inputs.with_move(move, today)
         return inputs
+
+
+def _moved(move: SessionMove) -> str:
+    return "séances échangées" if move.swap_with else "séance déplacée"
 
 
 def apply_carried(instance: Instance, carried: CarriedOver | None) -> Instance:

@@ -134,3 +134,13 @@ def test_swap_options_are_the_swaps_the_rules_accept(published):
             continue
         with pytest.raises(MoveRefused):
             move_session(instance, plan, SessionMove.swap(MONDAY_W2, candidate), today=today, time_limit=5)
+
+
+def test_a_carried_swap_is_named_as_a_swap(published):
+    instance, _ = published
+    swap = SessionMove.swap(MONDAY_W2, WEDNESDAY_W2)
+    carried = CarriedOver(1, moves=((swap, MONDAY, 2),), newest=2)
+    assert carried.lines(instance) == [
+        f"Changements repris de la version 2 : séances échangées ({swap.text(instance)})"
+    ]
+    assert carried.texts(instance) == [f"séances échangées, {swap.text(instance)} (version 2)"]

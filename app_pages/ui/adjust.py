@@ -6,11 +6,11 @@ each one tried with `move_session`), then made by `planner.planning.move_session
 re-timed, crews kept where they can be, the validator run): a refusal (rare: the crews found may
 differ) is shown with its rule in French, a success with what changed and who to tell
 (`planner.notices`), and the move is kept with the working copy's inputs (re-applied after the next
-"Planifier"). A swap (`planner.planning.SessionMove.swap`) is tried as soon as its second session is
-chosen, the rules' answer shown (a refusal names the rule in French), and once made is kept and
-re-applied like a move. Pins and banned
-days are settings over the files (`planner.publish.Settings`): changing them asks for a
-new plan, which honours them.
+"Planifier"). For a swap (`planner.planning.SessionMove.swap`), the sessions the rules accept to
+swap with are marked (`planner.planning.swap_options`); the one picked is tried at once and the
+rules' answer shown (a refusal names the rule in French); once made, it is kept and re-applied like
+a move. Pins and banned days are settings over the files (`planner.publish.Settings`): changing
+them asks for a new plan, which honours them.
 """
 
 from __future__ import annotations
@@ -26,7 +26,15 @@ from app_pages.ui.streamlit_fr import CHOOSE
 from app_pages.ui.to_tell import show_notices
 from planner import notices
 from planner.domain import WEEKDAYS_FR, BannedDay, Instance, MoveRefused, Pin, Plan, UnitKind, date_fr, hhmm
-from planner.planning import MoveOption, MoveResult, SessionMove, move_options, move_session, reapply_moves
+from planner.planning import (
+    MoveOption,
+    MoveResult,
+    SessionMove,
+    move_options,
+    move_session,
+    reapply_moves,
+    swap_options,
+)
 from planner.publish import Settings
 
 ANY_UNIT = ""
@@ -52,7 +60,7 @@ def move_form(instance: Instance, plan: Plan) -> None:
     before it is made; after a move or a swap, what changed and who to tell."""
     _show_done(instance)
     sessions = {
-        f"{t.unit_id}|{t.date.isoformat()}|{s.insee}": (t, s)
+        _key((t.unit_id, t.date, s.insee)): (t, s)
         for t, s in plan.sessions()
         if instance.unit(t.unit_id).kind is not UnitKind.FIXED
     }
@@ -73,20 +81,32 @@ def move_form(instance: Instance, plan: Plan) -> None:
         )
         return
     tour, s = sessions[chosen]
-    _move_picker(instance, plan, (tour.unit_id, tour.date, s.insee), today)
+    first = (tour.unit_id, tour.date, s.insee)
+    _move_picker(instance, plan, first, today)
+    fits = {_key(o.move.sessions[1]) for o in _options(instance, plan, first, today, swaps=True)}
     others = [k for k in sessions if k != chosen]
     other = st.selectbox(
-        "Ou l'échanger avec la séance", others, format_func=label, index=None, placeholder=CHOOSE, key="swap-with"
+        "Ou l'échanger avec la séance", others, format_func=lambda k: f"✓ {label(k)}" if k in fits else label(k),
+        index=None, placeholder=CHOOSE, key="swap-with",
+    )  # fmt: skip
+    st.caption(
+        f"✓ : {len(fits)} échange(s) que les règles acceptent. Une autre séance choisie, la règle qui refuse "
+        "l'échange est dite."
     )
     if other is not None:
         second, held = sessions[other]
-        _swap_picker(instance, plan, SessionMove.swap((tour.unit_id, tour.date, s.insee), (second.unit_id,
-                     second.date, held.insee)), today)  # fmt: skip
+        _swap_picker(instance, plan, SessionMove.swap(first, (second.unit_id, second.date, held.insee)), today)
+
+
+def _key(session: tuple[str, date, str]) -> str:
+    """A session's key in the app's lists: « unit|AAAA-MM-JJ|INSEE »."""
+    unit_id, day, insee = session
+    return f"{unit_id}|{day.isoformat()}|{insee}"
 
 
 def _move_picker(instance: Instance, plan: Plan, chosen: tuple[str, date, str], today: date) -> None:
     """The places the rules accept for ``chosen``; the one picked is made (`_accept`)."""
-    options = _move_options(instance, plan, chosen, today)
+    options = _options(instance, plan, chosen, today)
     if not options:
         st.info(
             "Aucun déplacement possible pour cette séance : les règles refusent tous les autres jours, unités "
@@ -168,18 +188,25 @@ def _show_done(instance: Instance) -> None:
     show_notices(notices(instance, before, result.plan))
 
 
-def _move_options(instance: Instance, plan: Plan, chosen: tuple[str, date, str], today: date) -> list[MoveOption]:
-    """The moves the rules accept for ``chosen``, computed once per plan, session and ``today``."""
-    cached = st.session_state.get("move_options")
+def _options(
+    instance: Instance, plan: Plan, chosen: tuple[str, date, str], today: date, swaps: bool = False
+) -> list[MoveOption]:
+    """The moves (``swaps``: the swaps) the rules accept for ``chosen``, computed once per plan,
+    session and ``today``."""
+    key = "swap_options" if swaps else "move_options"
+    cached = st.session_state.get(key)
     if cached is not None and cached[0] is plan and cached[1] == (chosen, today):
         return cached[2]
     run = session.options()
-    with st.spinner("Recherche des jours, unités et heures possibles…"):
-        options = move_options(
+    finder = swap_options if swaps else move_options
+    with st.spinner(
+        "Recherche des échanges possibles…" if swaps else "Recherche des jours, unités et heures possibles…"
+    ):
+        options = finder(
             instance, plan, chosen, today=today, travel=plan_cache.travel(instance, run),
             time_limit=run.rota_time_limit, seed=run.seed,
         )  # fmt: skip
-    st.session_state["move_options"] = (plan, (chosen, today), options)
+    st.session_state[key] = (plan, (chosen, today), options)
     return options
 
 

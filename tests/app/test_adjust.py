@@ -1,6 +1,7 @@
 """The manual adjustments of "Planifier" (app_pages/ui/adjust.py), issue 25 items 2 and 5: two
-sessions swapped (the rules' answer shown as soon as both are chosen, a refusal naming the rule in
-French), the swap kept and re-applied after "Planifier", and who to tell after a move or a swap."""
+sessions swapped (those the rules accept marked, the rules' answer shown as soon as both are chosen,
+a refusal naming the rule in French), the swap kept and re-applied after "Planifier", and who to
+tell after a move or a swap."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ def test_swap_two_sessions_says_the_rules_answer_then_who_to_tell() -> None:
     refused = next(b for b in sessions if b[1] != first[1] and b[2] != first[2] and b not in listed)
     _choose(at, "Séance", _key(first))
     ok(at)
+    swap_with = next(s for s in at.selectbox if s.label == "Ou l'échanger avec la séance")
+    marked = [label for label in swap_with.options if label.startswith("✓ ")]
+    assert len(marked) == len(listed) and any(f"✓ : {len(listed)} échange(s)" in c.value for c in at.caption)
 
     _choose(at, "Ou l'échanger avec la séance", _key(refused))  # the rules' answer, before anything is made
     assert len(at.error) == 1 and "(règle « " in at.error[0].value and "Échange demandé : " in at.error[0].value

@@ -269,7 +269,11 @@ def add_replan_commands(sub: argparse._SubParsersAction) -> None:
     )
     _add_published(m, "plan.json (écrit par « planner plan » ou « planner replan »)")
     m.add_argument(
-        "--session", type=session_arg, required=True, metavar="UNITÉ:DATE:INSEE", help="la séance à déplacer"
+        "--session",
+        type=session_arg,
+        required=True,
+        metavar="UNITÉ:DATE:INSEE",
+        help="la séance à déplacer (ou à échanger)",
     )
     m.add_argument("--to", type=date_arg, metavar="DATE", help="le nouveau jour, AAAA-MM-JJ")
     m.add_argument("--unit", metavar="UNITÉ", help="une autre unité (défaut : la même)")

@@ -1,5 +1,6 @@
 """`planner plan`, `planner replan` and `planner move`: a plan of a territory, re-planned after a change
-or with one session moved by hand, written to an output folder."""
+or with one session moved (or two swapped) by hand, written to an output folder with, after a change,
+who to tell (a-prevenir.txt)."""
 
 from __future__ import annotations
 
@@ -110,14 +111,15 @@ def _published(args: argparse.Namespace) -> tuple[PlanInputs, Instance, Plan, Ca
     return inputs, instance, published, carried
 
 
-#: What `planner replan` writes beside the plan: the message to send to each person and town hall.
+#: What `planner replan` and `planner move` write beside the plan: the message to send to each person
+#: and town hall.
 NOTICES_FILE = "a-prevenir.txt"
 
 
 def _cmd_replan(args: argparse.Namespace) -> int:
     from datetime import date, timedelta
 
-    from planner import notices, replan
+    from planner import replan
     from planner.planning import change_warnings, check_changes, parse_changes, published_travel, summary_text
     from planner.publish import write_outputs
 
@@ -139,13 +141,9 @@ def _cmd_replan(args: argparse.Namespace) -> int:
         seed=inputs.options.seed, carried=carried,
     )  # fmt: skip
     print(summary_text(result))
-    to_tell = notices(instance, published, result.plan)
-    print(to_tell.headline)
     accepted = (carried.into(inputs) if carried else inputs).with_changes(changes, today)
     written = write_outputs(accepted.instance(), result.plan, args.out, inputs=accepted)
-    messages = Path(args.out) / NOTICES_FILE
-    messages.write_text(to_tell.text(), encoding="utf-8")
-    print_files([*written, messages])
+    print_files([*written, _write_notices(instance, published, result.plan, args.out)])
     print(f"Pour le publier : planner publish {args.out}/plan.json --workspace {args.workspace}")
     return 0
 
@@ -161,12 +159,23 @@ def _cmd_move(args: argparse.Namespace) -> int:
     unit, day, insee = args.session
     today = args.today or date.today()
     travel = published_travel(instance, published, args.roads or inputs.options.roads)
-    if args.options:
+    if args.swap_with is not None:
+        if args.options or args.to or args.unit or args.start is not None:
+            msg = "--swap-with échange deux séances telles quelles : retirez --to, --unit, --start et --options."
+            print(msg, file=sys.stderr)
+            return 2
+        move = SessionMove.swap(args.session, args.swap_with)
+    elif args.options:
         return _print_move_options(instance, published, args, today, travel, carried)
-    if args.to is None:
-        print("Donnez le nouveau jour (--to AAAA-MM-JJ), ou --options pour voir les possibles.", file=sys.stderr)
+    elif args.to is None:
+        msg = (
+            "Donnez le nouveau jour (--to AAAA-MM-JJ), --options pour voir les possibles, "
+            "ou --swap-with UNITÉ:DATE:INSEE pour un échange."
+        )
+        print(msg, file=sys.stderr)
         return 2
-    move = SessionMove(unit, day, insee, args.to, args.unit or "", args.start)
+    else:
+        move = SessionMove(unit, day, insee, args.to, args.unit or "", args.start)
     try:
         result = move_session(
             instance, published, move, today=today, travel=travel, time_limit=args.time_limit, carried=carried
@@ -177,9 +186,22 @@ def _cmd_move(args: argparse.Namespace) -> int:
     print(f"{result.shifts_changed} garde(s) changée(s).")
     print("\n".join([*result.carried, *(f"- {line}" for line in result.diff)]))
     accepted = (carried.into(inputs) if carried else inputs).with_move(move, today)
-    print_files(write_outputs(accepted.instance(), result.plan, args.out, inputs=accepted))
+    written = write_outputs(accepted.instance(), result.plan, args.out, inputs=accepted)
+    print_files([*written, _write_notices(instance, published, result.plan, args.out)])
     print(f"Pour le publier : planner publish {args.out}/plan.json --workspace {args.workspace}")
     return 0
+
+
+def _write_notices(instance: Instance, before: Plan, after: Plan, out: str) -> Path:
+    """Who to tell that ``before`` became ``after`` (`planner.notices`): the count printed, every
+    message written to `NOTICES_FILE` in ``out``, whose path is returned."""
+    from planner import notices
+
+    to_tell = notices(instance, before, after)
+    print(to_tell.headline)
+    messages = Path(out) / NOTICES_FILE
+    messages.write_text(to_tell.text(), encoding="utf-8")
+    return messages
 
 
 def _print_move_options(
@@ -190,34 +212,46 @@ def _print_move_options(
     travel: TravelMatrix,
     carried: CarriedOver | None,
 ) -> int:
-    """`planner move --options`: the days, units and starts the rules accept for the session, one a
-    line, with the command that makes each move (a version older than the newest: after carrying
-    over what the newer versions accepted)."""
+    """`planner move --options`: the days, units and starts the rules accept for the session, then the
+    sessions it may be swapped with, one a line, with the arguments that make each (a version older
+    than the newest: after carrying over what the newer versions accepted)."""
     from planner.domain import MoveRefused, date_fr, hhmm
-    from planner.planning import CarryOverRefused, move_options
+    from planner.planning import CarryOverRefused, move_options, swap_options
 
+    found = {"déplacement(s)": move_options, "échange(s)": swap_options}
     try:
-        options = move_options(
-            instance, published, args.session, today=today, travel=travel, time_limit=args.time_limit, carried=carried
-        )
+        lists = {
+            what: options(
+                instance, published, args.session, today=today, travel=travel, time_limit=args.time_limit,
+                carried=carried,
+            )
+            for what, options in found.items()
+        }  # fmt: skip
     except (MoveRefused, CarryOverRefused) as refusal:
         print(refusal, file=sys.stderr)
         return 2
     unit, day, insee = args.session
     name = instance.commune(insee).name
-    if not options:
-        print(f"Aucun déplacement possible pour la séance de {name} du {date_fr(day)} : les règles les refusent tous.")
-        return 0
-    print(f"{len(options)} déplacement(s) possible(s) pour la séance de {name} du {date_fr(day)} :")
-    for option in options:
-        to_unit = f" --unit {option.unit_id}" if option.unit_id != unit else ""
-        print(f"- {option.text(instance)}   (--to {option.to_day.isoformat()}{to_unit} --start {hhmm(option.start)})")
+    for what, options in lists.items():
+        if not options:
+            print(
+                f"Aucun {what[:-3]} possible pour la séance de {name} du {date_fr(day)} : les règles les refusent tous."
+            )
+            continue
+        print(f"{len(options)} {what} possible(s) pour la séance de {name} du {date_fr(day)} :")
+        for option in options:
+            if option.move.swap_with:
+                flags = f"--swap-with {option.unit_id}:{option.to_day.isoformat()}:{option.move.swap_with}"
+            else:
+                to_unit = f" --unit {option.unit_id}" if option.unit_id != unit else ""
+                flags = f"--to {option.to_day.isoformat()}{to_unit} --start {hhmm(option.start)}"
+            print(f"- {option.text(instance)}   ({flags})")
     return 0
 
 
 def add_replan_commands(sub: argparse._SubParsersAction) -> None:
     """`planner replan` and `planner move`: re-plan after a cancellation, a breakdown, a closure; move
-    one session by hand."""
+    one session by hand, or swap two (``--swap-with``)."""
     p = sub.add_parser("replan", help="re-planifier après une absence, une panne ou une fermeture")
     _add_published(p, "plan.json publié (écrit par « planner plan »)")
     p.add_argument(
@@ -230,17 +264,31 @@ def add_replan_commands(sub: argparse._SubParsersAction) -> None:
     _add_change_run(p, "secondes de recherche (défaut : 10)")
     p.set_defaults(func=_cmd_replan)
 
-    m = sub.add_parser("move", help="déplacer une séance vers un autre jour, une autre unité ou une autre heure")
+    m = sub.add_parser(
+        "move", help="déplacer une séance vers un autre jour, une autre unité ou une autre heure, ou l'échanger"
+    )
     _add_published(m, "plan.json (écrit par « planner plan » ou « planner replan »)")
     m.add_argument(
-        "--session", type=session_arg, required=True, metavar="UNITÉ:DATE:INSEE", help="la séance à déplacer"
+        "--session",
+        type=session_arg,
+        required=True,
+        metavar="UNITÉ:DATE:INSEE",
+        help="la séance à déplacer (ou à échanger)",
     )
     m.add_argument("--to", type=date_arg, metavar="DATE", help="le nouveau jour, AAAA-MM-JJ")
     m.add_argument("--unit", metavar="UNITÉ", help="une autre unité (défaut : la même)")
     m.add_argument(
         "--start", type=time_arg, metavar="HH:MM", help="l'heure de début voulue (défaut : au plus près de l'ancienne)"
     )
-    m.add_argument("--options", action="store_true", help="lister les jours, unités et heures que les règles acceptent")
+    m.add_argument(
+        "--options",
+        action="store_true",
+        help="lister les jours, unités et heures, et les échanges, que les règles acceptent",
+    )
+    m.add_argument(
+        "--swap-with", type=session_arg, metavar="UNITÉ:DATE:INSEE",
+        help="échanger la séance avec celle-ci : chacune prend le jour et l'unité de l'autre",
+    )  # fmt: skip
     _add_change_run(m, "secondes pour les équipes (défaut : 10)")
     m.set_defaults(func=_cmd_move)
 

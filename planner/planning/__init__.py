@@ -32,6 +32,8 @@ _EXPORTS = {
     "parse_changes": "planner.planning.changes",
     "MoveOption": "planner.planning.move_candidates",
     "move_options": "planner.planning.move_candidates",
+    "swap_options": "planner.planning.move_candidates",
+    "MoveResult": "planner.planning.moves",
     "move_session": "planner.planning.moves",
     "reapply_moves": "planner.planning.moves",
     "swap_sessions": "planner.planning.swap",
@@ -59,8 +61,8 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
         check_changes,
         parse_changes,
     )
-    from planner.planning.move_candidates import MoveOption, move_options  # noqa: F401
-    from planner.planning.moves import move_session, reapply_moves  # noqa: F401
+    from planner.planning.move_candidates import MoveOption, move_options, swap_options  # noqa: F401
+    from planner.planning.moves import MoveResult, move_session, reapply_moves  # noqa: F401
     from planner.planning.options import PlanOptions  # noqa: F401
     from planner.planning.pipeline import plan  # noqa: F401
     from planner.planning.published_plan import check_published, published_travel  # noqa: F401

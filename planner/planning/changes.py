@@ -54,7 +54,12 @@ Change = StaffUnavailable | UnitOutOfService | CommuneClosed
 @dataclass(frozen=True)
 class SessionMove:
     """Move the session of ``unit_id`` on ``day`` in ``insee`` to ``to_day`` (with ``to_unit`` when
-    given, starting at ``start`` minutes when given, else as close to its old time as the day allows)."""
+    given, starting at ``start`` minutes when given, else as close to its old time as the day allows).
+
+    With ``swap_with`` (an INSEE code), the move is a swap (`planner.planning.swap`): the session of
+    that commune on ``to_day`` with the target unit comes to ``day`` and ``unit_id`` in exchange, both
+    as close to their old times as their days allow. A swap is kept and re-applied like a move.
+    """
 
     unit_id: str
     day: date
@@ -62,10 +67,22 @@ class SessionMove:
     to_day: date
     to_unit: str = ""
     start: int | None = None
+    swap_with: str = ""
+
+    @classmethod
+    def swap(cls, first: tuple[str, date, str], second: tuple[str, date, str]) -> SessionMove:
+        """The swap of two sessions, each a unit id, a day and an INSEE code."""
+        return cls(first[0], first[1], first[2], second[1], second[0], swap_with=second[2])
 
     @property
     def target_unit(self) -> str:
         return self.to_unit or self.unit_id
+
+    @property
+    def sessions(self) -> tuple[tuple[str, date, str], ...]:
+        """The session moved, and for a swap the one it is exchanged with (unit id, day, INSEE code)."""
+        moved = (self.unit_id, self.day, self.insee)
+        return (moved, (self.target_unit, self.to_day, self.swap_with)) if self.swap_with else (moved,)
 
     def as_dict(self) -> dict[str, str]:
         """The JSON form kept with a plan's inputs (`from_dict` reads it back)."""
@@ -79,6 +96,8 @@ class SessionMove:
             data["to_unit"] = self.to_unit
         if self.start is not None:
             data["start"] = hhmm(self.start)
+        if self.swap_with:
+            data["swap_with"] = self.swap_with
         return data
 
     @classmethod
@@ -91,11 +110,19 @@ class SessionMove:
             date.fromisoformat(data["to_date"]),
             data.get("to_unit", ""),
             parse_time(start) if start else None,
+            data.get("swap_with", ""),
         )
 
     def text(self, instance: Instance) -> str:
-        """« Envermeu : mardi 12 janv. 2027 (Bus 1) → jeudi 14 janv. 2027 (Bus 1, 14:00) »."""
+        """« Envermeu : mardi 12 janv. 2027 (Bus 1) → jeudi 14 janv. 2027 (Bus 1, 14:00) »; a swap:
+        « Envermeu : mardi 12 janv. 2027 (Bus 1) ⇄ Luneray : jeudi 14 janv. 2027 (Bus 1) »."""
         name = instance.commune(self.insee).name if instance.has_commune(self.insee) else self.insee
+        if self.swap_with:
+            other = instance.commune(self.swap_with).name if instance.has_commune(self.swap_with) else self.swap_with
+            return (
+                f"{name} : {date_fr(self.day)} ({unit_name(instance, self.unit_id)}) ⇄ "
+                f"{other} : {date_fr(self.to_day)} ({unit_name(instance, self.target_unit)})"
+            )
         to = unit_name(instance, self.target_unit) + (f", {hhmm(self.start)}" if self.start is not None else "")
         return f"{name} : {date_fr(self.day)} ({unit_name(instance, self.unit_id)}) → {date_fr(self.to_day)} ({to})"
 
@@ -324,14 +351,14 @@ class CarriedOver:
         found = []
         for version in self.versions:
             texts = [change_text(instance, c) for c, _, v in self.changes if v == version]
-            texts += [f"séance déplacée ({m.text(instance)})" for m, _, v in self.moves if v == version]
+            texts += [f"{_moved(m)} ({m.text(instance)})" for m, _, v in self.moves if v == version]
             found.append(f"Changements repris de la version {version} : {' ; '.join(texts)}")
         return found
 
     def texts(self, instance: Instance) -> list[str]:
         """Each carried change and move in French, with its version: « Envermeu fermée le … (version 2) »."""
         found = [f"{change_text(instance, c)} (version {v})" for c, _, v in self.changes]
-        return found + [f"séance déplacée, {m.text(instance)} (version {v})" for m, _, v in self.moves]
+        return found + [f"{_moved(m)}, {m.text(instance)} (version {v})" for m, _, v in self.moves]
 
     def into(self, inputs: _Inputs) -> _Inputs:
         """``inputs`` (those of the base version) with every carried change and move, each with its own
@@ -341,6 +368,10 @@ class CarriedOver:
         for move, today, _ in self.moves:
             inputs = inputs.with_move(move, today)
         return inputs
+
+
+def _moved(move: SessionMove) -> str:
+    return "séances échangées" if move.swap_with else "séance déplacée"
 
 
 def apply_carried(instance: Instance, carried: CarriedOver | None) -> Instance:

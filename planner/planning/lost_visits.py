@@ -5,7 +5,8 @@ closed that day (or, later, when its bus day finds no crew). Rather than drop th
 moved to the nearest day, up to `MOVE_WINDOW_DAYS` before or after (never before ``today``), where
 its unit — or another unit that may serve the commune — has room and the quick checks of a manual
 move and the day routing hold. Kept apart from `planner.planning.replan`, which decides when to try
-again (no crew, the validator refuses) and says what happened.
+again (no crew, the validator refuses) and says what happened; the planning does the same with the
+visits a holiday takes from the weekly pattern (`planner.planning.holiday_visits`).
 """
 
 from __future__ import annotations

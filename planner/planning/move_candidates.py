@@ -1,4 +1,5 @@
-"""Where a session may move: every place `planner.planning.moves.move_session` accepts, by date.
+"""Where a session may move: every place `planner.planning.moves.move_session` accepts, by date, and
+every session it may be swapped with (`swap_options`).
 
 Its own module because listing the options is a search over candidate days, units and starts (for
 the app's "Planifier" page), built on the move rather than part of it: each candidate passes the
@@ -34,8 +35,13 @@ class MoveOption:
     shifts_changed: int
 
     def text(self, instance: Instance) -> str:
-        """« lundi 7 déc. 2026, Médicobus, 14 h 00 »."""
-        return f"{date_fr(self.to_day)}, {unit_name(instance, self.unit_id)}, {time_fr(self.start)}"
+        """« lundi 7 déc. 2026, Médicobus, 14 h 00 »; a swap: « échange avec Luneray : lundi 7 déc.
+        2026, Médicobus, 14 h 00 »."""
+        where = f"{date_fr(self.to_day)}, {unit_name(instance, self.unit_id)}, {time_fr(self.start)}"
+        if self.move.swap_with:
+            other = instance.commune(self.move.swap_with).name
+            return f"échange avec {other} : {where}"
+        return where
 
 
 #: At most this many other starts are tried on the session's own day and unit (nearest first).
@@ -70,21 +76,12 @@ def move_options(
     CarryOverRefused
         When ``carried`` cannot be carried over.
     """
-    if carried:
-        from planner.planning.replan import replan
-
-        travel = travel or published_travel(instance, plan)
-        plan = replan(
-            instance, plan, [], today=today, time_limit=time_limit, travel=travel, seed=seed, carried=carried
-        ).plan
-        instance = apply_carried(instance, carried)
-    check_published(instance, plan)
+    instance, plan, travel = _carried_over(instance, plan, today, travel, time_limit, seed, carried)
     timed = published_timing(instance, plan)
     unit_id, day, insee = session
     probe = SessionMove(unit_id, day, insee, day)
     source = source_tour(timed, plan, probe)
     held = next(s for s in source.sessions if s.insee == insee)
-    travel = travel or published_travel(instance, plan)
     buses = [u for u in timed.units if u.kind is not UnitKind.FIXED]
     first = max(today, timed.rules.start, plan.start)
     candidates: list[SessionMove] = []
@@ -100,16 +97,92 @@ def move_options(
         unit = timed.unit(move.target_unit)
         if any(check(timed, plan, move, unit, today) for check in PRECHECKS):
             continue
-        try:
-            result = move_session(instance, plan, move, today=today, travel=travel, time_limit=time_limit, seed=seed)
-        except MoveRefused:
-            continue
-        key = f"{unit.id}/{move.to_day.isoformat()}"
-        tour = next(t for t in result.plan.tours if t.key == key)
-        start = next(s.start for s in tour.sessions if s.insee == insee)
-        options.append(MoveOption(move.to_day, unit.id, start, move, result.shifts_changed))
+        options += _accepted(instance, plan, move, today, travel, time_limit, seed)
     order = {u.id: i for i, u in enumerate(buses)}
     return sorted(options, key=lambda o: (o.to_day, order[o.unit_id], o.start))
+
+
+def swap_options(
+    instance: Instance,
+    plan: Plan,
+    session: tuple[str, date, str],
+    *,
+    today: date,
+    travel: TravelMatrix | None = None,
+    time_limit: float | None = None,
+    seed: int = 0,
+    carried: CarriedOver | None = None,
+) -> list[MoveOption]:
+    """Every swap of ``session`` (unit id, day, INSEE code) with another bus session from ``today``
+    on that `move_session` accepts (`SessionMove.swap`), by date: each option's ``to_day`` and
+    ``unit_id`` are the other session's, ``start`` the time ``session`` gets there. ``carried`` as in
+    `move_options`.
+
+    Raises
+    ------
+    MoveRefused
+        When the session cannot move at all (no such session, a fixed place's).
+    CarryOverRefused
+        When ``carried`` cannot be carried over.
+    """
+    instance, plan, travel = _carried_over(instance, plan, today, travel, time_limit, seed, carried)
+    timed = published_timing(instance, plan)
+    source_tour(timed, plan, SessionMove(*session, session[1]))
+    first = max(today, timed.rules.start, plan.start)
+    options = []
+    for tour, other in plan.sessions():
+        if tour.date < first or tour.key == f"{session[0]}/{session[1].isoformat()}" or other.insee == session[2]:
+            continue  # a swap within a tour changes nothing; one with the same commune neither
+        if timed.unit(tour.unit_id).kind is UnitKind.FIXED:
+            continue
+        options += _accepted(
+            instance, plan, SessionMove.swap(session, (tour.unit_id, tour.date, other.insee)), today, travel,
+            time_limit, seed,
+        )  # fmt: skip
+    return sorted(options, key=lambda o: (o.to_day, o.unit_id, o.move.swap_with))
+
+
+def _carried_over(
+    instance: Instance,
+    plan: Plan,
+    today: date,
+    travel: TravelMatrix | None,
+    time_limit: float | None,
+    seed: int,
+    carried: CarriedOver | None,
+) -> tuple[Instance, Plan, TravelMatrix]:
+    """The instance and plan the options are looked for in (``plan`` re-planned with what ``carried``
+    holds, when given), checked, and the travel."""
+    travel = travel or published_travel(instance, plan)
+    if carried:
+        from planner.planning.replan import replan
+
+        plan = replan(
+            instance, plan, [], today=today, time_limit=time_limit, travel=travel, seed=seed, carried=carried
+        ).plan
+        instance = apply_carried(instance, carried)
+    check_published(instance, plan)
+    return instance, plan, travel
+
+
+def _accepted(
+    instance: Instance,
+    plan: Plan,
+    move: SessionMove,
+    today: date,
+    travel: TravelMatrix,
+    time_limit: float | None,
+    seed: int,
+) -> list[MoveOption]:
+    """``move`` as an option when `move_session` accepts it (none when refused)."""
+    try:
+        result = move_session(instance, plan, move, today=today, travel=travel, time_limit=time_limit, seed=seed)
+    except MoveRefused:
+        return []
+    key = f"{move.target_unit}/{move.to_day.isoformat()}"
+    tour = next(t for t in result.plan.tours if t.key == key)
+    start = next(s.start for s in tour.sessions if s.insee == move.insee)
+    return [MoveOption(move.to_day, move.target_unit, start, move, result.shifts_changed)]
 
 
 def _other_starts(instance: Instance, unit: Unit, start: int) -> list[int]:

@@ -18,6 +18,8 @@ A plan made before the time grid keeps its own timing, as in a re-plan
 
 Moves are kept with a plan's inputs (`planner.publish.plan_inputs`) and re-applied after a re-plan by
 `reapply_moves`: one that no longer applies is said in the plan's warnings, never dropped silently.
+A swap is a `SessionMove` with ``swap_with`` (`SessionMove.swap`): `move_session` hands it to
+`planner.planning.swap`, so it is kept, carried over and re-applied like any move.
 
 A move made from a version older than the newest one first carries over what the newer versions
 accepted (``carried``: `planner.planning.changes.CarriedOver`, through `replan`), then moves the
@@ -114,6 +116,13 @@ def move_session(
     """
     if carried:
         return _move_carrying(instance, plan, move, carried, today, travel, time_limit, seed)
+    if move.swap_with:
+        from planner.planning.swap import swap_sessions
+
+        first, second = move.sessions
+        return swap_sessions(
+            instance, plan, first, second, today=today, travel=travel, time_limit=time_limit, seed=seed
+        )
     began = time.perf_counter()
     check_published(instance, plan)
     gridded = instance
@@ -202,7 +211,8 @@ def reapply_moves(
             plan = move_session(instance, plan, move, today=today, travel=travel, time_limit=time_limit).plan
             kept.append(move)
         except MoveRefused as refusal:
-            notes.append(f"déplacement non réappliqué ({move.text(instance)}) : {refusal}")
+            what = "échange" if move.swap_with else "déplacement"
+            notes.append(f"{what} non réappliqué ({move.text(instance)}) : {refusal}")
     if notes:
         plan = replace(plan, warnings=(*plan.warnings, *notes))
     return plan, tuple(kept)
@@ -224,12 +234,13 @@ def _move_carrying(
 
     travel = travel or published_travel(instance, plan)
     again = replan(instance, plan, [], today=today, time_limit=time_limit, travel=travel, seed=seed, carried=carried)
-    key = f"{move.unit_id}/{move.day.isoformat()}"
-    had = any(t.key == key and any(s.insee == move.insee for s in t.sessions) for t in plan.tours)
-    has = any(t.key == key and any(s.insee == move.insee for s in t.sessions) for t in again.plan.tours)
+    had, has = (
+        all(_holds(p, session) for session in move.sessions) for p in (plan, again.plan)
+    )  # a swap needs both of its sessions
     if had and not has:
         culprits = _culprits(carried, move)
-        why = f"ils suppriment ou déplacent la séance à déplacer, {move.text(instance)}"
+        what = "l'une des séances à échanger" if move.swap_with else "la séance à déplacer"
+        why = f"ils suppriment ou déplacent {what}, {move.text(instance)}"
         named = culprits or carried
         raise CarryOverRefused(named.versions, refusal_text(named, named.texts(instance), why))
     try:
@@ -249,17 +260,22 @@ def _culprits(carried: CarriedOver, move: SessionMove) -> CarriedOver:
     """The carried changes and moves that remove or move the session ``move`` names (none found: the
     session lost its crew to a carried absence, or its day to several changes together)."""
     changes = tuple(
-        (c, today, v)
-        for c, today, v in carried.changes
-        if (isinstance(c, CommuneClosed) and c.insee == move.insee and move.day in c.dates)
-        or (isinstance(c, UnitOutOfService) and c.unit_id == move.unit_id and c.first <= move.day <= c.last)
-    )
-    moves = tuple(
-        (m, today, v)
-        for m, today, v in carried.moves
-        if (m.unit_id, m.day, m.insee) == (move.unit_id, move.day, move.insee)
-    )
+        dict.fromkeys(
+            (c, today, v)
+            for c, today, v in carried.changes
+            for unit_id, day, insee in move.sessions
+            if (isinstance(c, CommuneClosed) and c.insee == insee and day in c.dates)
+            or (isinstance(c, UnitOutOfService) and c.unit_id == unit_id and c.first <= day <= c.last)
+        )
+    )  # a change that touches both sessions of a swap is named once
+    moves = tuple((m, today, v) for m, today, v in carried.moves if set(m.sessions) & set(move.sessions))
     return replace(carried, changes=changes, moves=moves)
+
+
+def _holds(plan: Plan, session: tuple[str, date, str]) -> bool:
+    """Whether ``plan`` has ``session`` (unit id, day, INSEE code)."""
+    key = f"{session[0]}/{session[1].isoformat()}"
+    return any(t.key == key and any(s.insee == session[2] for s in t.sessions) for t in plan.tours)
 
 
 def _post_text(instance: Instance, key: str) -> str:

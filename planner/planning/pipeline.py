@@ -30,6 +30,7 @@ from planner.domain.french import percent_fr, weekday_date_fr
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan, Tour
 from planner.domain.travel_matrix import TravelMatrix
+from planner.planning.holiday_visits import move_holiday_visits
 from planner.planning.left_out import left_out_reasons
 from planner.planning.options import PlanOptions
 from planner.planning.search_report import search_report
@@ -126,6 +127,8 @@ def plan(
                 f"{added} séance(s) ajoutée(s) hors motif hebdomadaire, un jour où le bus et une équipe étaient libres "
                 "et une commune sous son objectif à portée."
             )
+    tours, shifts, holiday_lines = move_holiday_visits(instance, pattern, tours, shifts, travel, options)
+    warnings += holiday_lines
 
     report(0.9, "Vérification indépendante du plan…")
     # The bound of the problem with nothing blocked: days the rota could not crew are not proven

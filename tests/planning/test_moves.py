@@ -459,7 +459,9 @@ def test_move_from_the_command_line(tmp_path: Path, capsys):
     assert main([*common, "--options"]) == 0  # what fits, one a line, with the arguments that make it
     out = capsys.readouterr().out
     assert "déplacement(s) possible(s) pour la séance de" in out
-    lines = [line for line in out.splitlines() if line.startswith("- ")]
+    lines = [line for line in out.splitlines() if line.startswith("- ") and "(--swap-with " not in line]
     assert lines and all(re.search(r", \d+ h \d\d   \(--to \d{4}-\d\d-\d\d.* --start \d\d:\d\d\)$", x) for x in lines)
+    swaps = [line for line in out.splitlines() if line.startswith("- ") and "(--swap-with " in line]
+    assert all(re.search(r"^- échange avec .+ : .+   \(--swap-with [^:]+:\d{4}-\d\d-\d\d:\w+\)$", x) for x in swaps)
     assert main([*common, "--out", str(tmp_path / "v3")]) == 2  # neither --to nor --options
     assert "--to AAAA-MM-JJ" in capsys.readouterr().err

@@ -28,11 +28,13 @@ MEASURES = {
     "within15": "habitants à 15 min d'un arrêt",
     "within30": "habitants à 30 min d'un arrêt",
 }
-#: Per measure, in `MEASURES` order: dash, marker, line width (the widest drawn first, underneath).
+#: Per measure, in `MEASURES` order: colour, dash, marker, line width (the widest drawn first, underneath).
+COLOURS = ("#4c78a8", "#f58518", "#b2182b")
 DASHES = ([1, 0], [8, 4], [2, 3])
 SHAPES = ("circle", "square", "triangle-up")
 WIDTHS = (4.0, 2.5, 1.5)
-#: Vertical offset (pixels) of each measure's end label.
+#: Each measure's end label (its name, short) and vertical offset in pixels.
+SHORT_NAMES = ("besoin", "15 min", "30 min")
 LABEL_OFFSETS = (-14, 0, 14)
 #: Bars of a region's ranking chart: the first territories only (the table has them all).
 RANKING_BARS = 30
@@ -86,6 +88,8 @@ def chart_frame(points: Sequence[dict[str, Any]]) -> pd.DataFrame:
 
 def _panel(frame: pd.DataFrame, x: str, knee: int | None, title: str) -> alt.LayerChart | alt.FacetChart:
     labels = list(MEASURES.values())
+    legend = alt.Legend(orient="bottom", columns=1, symbolStrokeWidth=1.5, symbolSize=120)
+    colours = alt.Scale(domain=labels, range=list(COLOURS))
     base = alt.Chart(frame).encode(
         x=alt.X(
             f"{x}:Q",
@@ -93,20 +97,31 @@ def _panel(frame: pd.DataFrame, x: str, knee: int | None, title: str) -> alt.Lay
             scale=alt.Scale(zero=False),
         ),
         y=alt.Y("part (%):Q", scale=alt.Scale(domain=[0, 105])),
-        color=alt.Color("mesure:N", sort=labels, legend=alt.Legend(orient="bottom", columns=1)),
-        strokeDash=alt.StrokeDash("mesure:N", sort=labels, scale=alt.Scale(domain=labels, range=list(DASHES))),
-        strokeWidth=alt.StrokeWidth("mesure:N", sort=labels, scale=alt.Scale(domain=labels, range=list(WIDTHS))),
-        shape=alt.Shape("mesure:N", sort=labels, scale=alt.Scale(domain=labels, range=list(SHAPES))),
+        color=alt.Color("mesure:N", sort=labels, scale=colours, legend=legend),
+        strokeDash=alt.StrokeDash(
+            "mesure:N", sort=labels, scale=alt.Scale(domain=labels, range=list(DASHES)), legend=legend
+        ),
+        strokeWidth=alt.StrokeWidth(
+            "mesure:N", sort=labels, scale=alt.Scale(domain=labels, range=list(WIDTHS)), legend=None
+        ),
+        shape=alt.Shape("mesure:N", sort=labels, scale=alt.Scale(domain=labels, range=list(SHAPES)), legend=legend),
         order=alt.Order(x, sort="ascending"),
         tooltip=["unités", "médecins", "séances par jour", "mesure", "part (%)"],
     )
-    layers: list[alt.Chart] = [base.mark_line(), base.mark_point(filled=True, size=70, opacity=1)]
-    last = frame[frame[x] == frame[x].max()].assign(étiquette=lambda f: f["part (%)"].map(lambda v: f"{v:g} %"))
-    for label, offset in zip(labels, LABEL_OFFSETS, strict=True):
+    layers: list[alt.Chart] = [base.mark_line(point=alt.OverlayMarkDef(filled=True, size=70, opacity=1))]
+    last = frame[frame[x] == frame[x].max()]
+    for label, short, offset in zip(labels, SHORT_NAMES, LABEL_OFFSETS, strict=True):
+        end = last[last["mesure"] == label].assign(étiquette=lambda f, s=short: f["part (%)"].map(
+            lambda v: f"{s} : {v:g} %".replace(".", ",")))  # fmt: skip
         layers.append(
-            alt.Chart(last[last["mesure"] == label])
+            alt.Chart(end)
             .mark_text(align="left", dx=8, dy=offset, fontSize=11)
-            .encode(x=f"{x}:Q", y="part (%):Q", text="étiquette:N", color=alt.Color("mesure:N", sort=labels))
+            .encode(
+                x=f"{x}:Q",
+                y="part (%):Q",
+                text="étiquette:N",
+                color=alt.Color("mesure:N", sort=labels, scale=colours, legend=None),
+            )
         )
     if knee is not None:
         rule = alt.Chart(pd.DataFrame({x: [knee], "label": ["coude"]}))

@@ -167,7 +167,7 @@ STYLE = (
     "text{font-family:sans-serif;fill:#222}.titre{font-size:16px;font-weight:bold}.note{font-size:11px}"
     ".rang{font-size:11px;font-weight:bold;text-anchor:middle;paint-order:stroke;stroke:#fff;stroke-width:3px}"
     "path.epci{stroke:#555;stroke-width:0.6;fill-rule:evenodd}"
-    ".sensible{stroke:#000 !important;stroke-width:1.6 !important;stroke-dasharray:4 3}"
+    ".sensible{stroke:#000;stroke-width:1.6;stroke-dasharray:4 3}"
 )
 
 
@@ -190,14 +190,19 @@ def region_svg(
     lons = [b[0] for b in bounds] + [b[2] for b in bounds]
     lats = [b[1] for b in bounds] + [b[3] for b in bounds]
     project = _Projection(lons, lats, top + MARGIN)
-    body, labels = [], []
+    body: list[str] = []
+    overlay: list[str] = []
+    labels: list[str] = []
     for key in sorted(rows, key=lambda k: (rows[k].get("rank") == "", str(rows[k].get("rank")).zfill(6), k)):
         row, (by_rank, by_need) = rows[key], fills[key]
         data = f'data-rang="{by_rank}" data-besoin="{by_need}" fill="{by_rank}"'
         title = f"<title>{html.escape(_tooltip(row))}</title>"
-        sensitive = " sensible" if row.get("sensitive") else ""
+        sensitive = bool(row.get("sensitive"))
         if key in outlines:
-            body.append(f'<path class="epci{sensitive}" {data} d="{_path(outlines[key], project)}">{title}</path>')
+            shape = _path(outlines[key], project)
+            body.append(f'<path class="epci" {data} d="{shape}">{title}</path>')
+            if sensitive:  # drawn over every fill, so that no neighbour hides the dashes
+                overlay.append(f'<path class="sensible" fill="none" pointer-events="none" d="{shape}"/>')
             point = outlines[key].representative_point()
             middle = (point.x, point.y)
         elif key in needs and needs[key].communes:
@@ -219,7 +224,7 @@ def region_svg(
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
         f'viewBox="0 0 {WIDTH} {height}"><style>{STYLE}</style><rect width="100%" height="100%" fill="#fff"/>'
-        + "".join(head + legend + body + labels)
+        + "".join(head + legend + body + overlay + labels)
         + "</svg>"
     )
 

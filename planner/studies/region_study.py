@@ -12,11 +12,12 @@ from planner.inputs.data_source import SOURCE_VERSION
 from planner.planning.options import PlanOptions
 from planner.studies.chart import need_caption, ranking_chart, write_chart
 from planner.studies.figures import OK
-from planner.studies.grid import ScenarioParameters
+from planner.studies.grid import ScenarioParameters, StudyError
 from planner.studies.priority import TerritoryNeed, load_needs, sensitivity_variants
 from planner.studies.ranking import CRITERION, RANKING_COLUMNS, SENSITIVE_PLACES, TOP, rank_territories
 from planner.studies.region import PRIORITY_EPCIS, region_territories
 from planner.studies.region_map import MapText, commune_outlines, dissolve, region_svg, write_region_map
+from planner.studies.results_log import read_rows
 from planner.studies.study_run import SCENARIOS_DIR, Execution, Progress, RunReport, run_and_record
 from planner.studies.tables import write_table
 from planner.studies.task import ScenarioTask
@@ -46,6 +47,41 @@ class RegionStudy:
 
     def settings(self) -> dict[str, Any]:
         return {"region": self.region, "unites": 1, "semaines": self.weeks}
+
+
+@dataclass(frozen=True)
+class RegionOutputs:
+    """A region study's files as the app shows them: the ranking (keys of `RANKING_COLUMNS`), the summary,
+    the offline map page, the map and chart PNGs (None when not written)."""
+
+    folder: Path
+    ranking: list[dict[str, Any]]
+    summary: str
+    map_html: str | None
+    map_png: Path | None
+    chart_png: Path | None
+
+
+def read_region_outputs(folder: str | Path) -> RegionOutputs:
+    """Read back what `run_region_study` wrote into ``folder``; a French `StudyError` when it is not one."""
+    folder = Path(folder)
+    table = folder / f"{RANKING_STEM}.csv"
+    if not table.is_file():
+        msg = (
+            f"{folder} : pas de {table.name} ; attendu : le dossier d'une étude régionale "
+            "(planner study --region … --each-epci --out DOSSIER)"
+        )
+        raise StudyError(msg)
+    summary, page = folder / SUMMARY_FILE, folder / f"{MAP_STEM}.html"
+    map_png, chart_png = folder / f"{MAP_STEM}.png", folder / f"{CHART_STEM}.png"
+    return RegionOutputs(
+        folder,
+        read_rows(table, RANKING_COLUMNS),
+        summary.read_text(encoding="utf-8") if summary.is_file() else "",
+        page.read_text(encoding="utf-8") if page.is_file() else None,
+        map_png if map_png.is_file() else None,
+        chart_png if chart_png.is_file() else None,
+    )
 
 
 @dataclass

@@ -37,7 +37,7 @@ from planner.publish import read_plan_json
 #: A resident is "far from care" when the town hall of their commune is more than this many km (straight
 #: line, about 15 minutes by road) from a commune of `TOWN_MIN_POPULATION` inhabitants, where GP practices are.
 FAR_FROM_CARE_KM = 10.0
-#: Its plausible range, varied by the sensitivity study like the proxy's assumptions (10 to 20 minutes).
+#: Its plausible range (about 10 to 20 minutes by road), whose effect on the ranks the ranking shows.
 FAR_FROM_CARE_RANGE = (7.0, 15.0)
 #: Values of a communes file's ``need_source`` column that mean the need proxy (accents and case ignored);
 #: any other value names a real figure, kept by every variant. An empty or absent column: the commune's
@@ -58,13 +58,16 @@ class Weights:
 BASELINE = Weights()
 
 
-def sensitivity_variants() -> dict[str, Weights]:
-    """French label → weights with one assumption at an end of its plausible range, the others at their
-    defaults: the proxy's (`plausible_variants`), then the distance "far from care"."""
-    variants = {label: Weights(proxy=assumptions) for label, assumptions in plausible_variants().items()}
-    for km in FAR_FROM_CARE_RANGE:
-        variants[f"éloignement des soins = {km:g} km"] = replace(BASELINE, far_km=km)
-    return variants
+def proxy_variants() -> dict[str, Weights]:
+    """French label → weights with one of the need proxy's assumptions at an end of its plausible range, the
+    others at their defaults (`plausible_variants`): what « rang sensible » is judged on."""
+    return {label: Weights(proxy=assumptions) for label, assumptions in plausible_variants().items()}
+
+
+def distance_variants() -> dict[str, Weights]:
+    """French label → weights with the distance "far from care" at each end of `FAR_FROM_CARE_RANGE`: the
+    criterion's own threshold, whose effect the ranking shows in a column of its own."""
+    return {f"éloignement des soins = {km:g} km": replace(BASELINE, far_km=km) for km in FAR_FROM_CARE_RANGE}
 
 
 @dataclass(frozen=True)

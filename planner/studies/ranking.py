@@ -7,10 +7,13 @@ unit serves suburbs a few km from a town's practices scores near zero however po
 the need served, then the share, then the code. Neither raw population nor any list of known priority
 zones enters it (a region study may label those, after ranking).
 
-**Sensitivity**: the territories are ranked again under each variant of the assumptions
-(`planner.studies.priority.sensitivity_variants`); a rank that moves by `SENSITIVE_PLACES` places or
-more, or into or out of the first `TOP`, under any variant is marked « rang sensible » with those
-variants, and every rank gets its min–max over the variants. Failed territories come last, unranked.
+**Sensitivity**: the territories are ranked again under each variant of the need proxy's assumptions
+(`planner.studies.priority.proxy_variants`); a rank that moves by `sensitive_places` places or more, or
+into or out of the first `TOP`, under any variant is marked « rang sensible » with those variants. The
+criterion's own threshold, the distance "far from care", is varied too (`distance_variants`), and the
+rank under each end of its range shown in a column of its own: a hard threshold moves many ranks, and a
+reader should see how much rather than find every territory marked. Every rank gets its min–max over
+all the variants. Failed territories come last, unranked.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ from planner.inputs.need_proxy import TOWN_MIN_POPULATION
 from planner.studies.figures import COLUMNS, OK
 from planner.studies.priority import BASELINE, FAR_FROM_CARE_KM, TerritoryNeed, Weights
 
-#: A rank is sensitive when a variant moves it by this many places or more…
+#: A rank is sensitive when a variant moves it by this many places or more (or `SENSITIVE_SHARE` of the
+#: ranked territories when that is more: 4 of Normandy's 71, 62 of France's 1,250)…
 SENSITIVE_PLACES = 3
+SENSITIVE_SHARE = 0.05
 #: … or moves it into or out of the first ``TOP``.
 TOP = 10
 
@@ -42,14 +47,18 @@ RANKING_COLUMNS: dict[str, str] = {
     "priority_index": "indice de priorité = besoin servi × part éloignée (personnes)",
     "need_served_per_unit": "besoin non couvert servi par une unité (personnes)",
     "share_far": f"part des habitants à plus de {FAR_FROM_CARE_KM:g} km d'une ville (%)",
-    "sensitive": "rang sensible (variantes qui le déplacent)",
-    "rank_range": "rang min–max (variantes)",
+    "sensitive": "rang sensible (variantes du besoin estimé qui le déplacent)",
+    "rank_by_distance": "rang selon la distance « éloigné des soins »",
+    "rank_range": "rang min–max (toutes les variantes)",
     "need_basis": "besoin",
     "pilot": "repère : pilote 2025 (hors classement)",
 } | {k: v for k, v in COLUMNS.items() if k not in ("scenario", "territory", "title")}
 
 #: The columns a failed territory leaves empty.
-_RANKED_KEYS = ("rank", "priority_index", "need_served_per_unit", "share_far", "sensitive", "rank_range", "need_basis")
+_RANKED_KEYS = (
+    "rank", "priority_index", "need_served_per_unit", "share_far", "sensitive", "rank_by_distance", "rank_range",
+    "need_basis",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -75,26 +84,49 @@ def ranks(needs: Mapping[str, TerritoryNeed], weights: Weights = BASELINE) -> di
     return {key: rank for rank, key in enumerate(order, start=1)}
 
 
+def sensitive_places(ranked: int) -> int:
+    """How many places a variant must move a rank for it to be sensitive, among ``ranked`` territories."""
+    return max(SENSITIVE_PLACES, round(SENSITIVE_SHARE * ranked))
+
+
 @dataclass(frozen=True)
 class Sensitivity:
-    """How a territory's rank moves under the variants: those that move it much, and its min and max."""
+    """How a territory's rank moves: the proxy's variants that move it much, its rank at each distance "far
+    from care" varied (``("7 km", 12)``), and its min and max under all the variants."""
 
     moved_by: tuple[str, ...]
+    by_distance: tuple[tuple[str, int], ...]
     lowest: int
     highest: int
+    moved_by_distance: bool = False
 
 
-def sensitivity(needs: Mapping[str, TerritoryNeed], variants: Mapping[str, Weights]) -> dict[str, Sensitivity]:
-    """Each territory's `Sensitivity` to ``variants`` (French label → weights), against the baseline."""
+def sensitivity(
+    needs: Mapping[str, TerritoryNeed], proxy: Mapping[str, Weights], distance: Mapping[str, Weights]
+) -> dict[str, Sensitivity]:
+    """Each territory's `Sensitivity` to the ``proxy`` and ``distance`` variants (French label → weights)."""
     base = ranks(needs)
+    places = sensitive_places(len(base))
     moved: dict[str, list[str]] = {key: [] for key in base}
+    at_distance: dict[str, list[tuple[str, int]]] = {key: [] for key in base}
     lowest, highest = dict(base), dict(base)
-    for label, weights in variants.items():
+    for label, weights in [*proxy.items(), *distance.items()]:
         for key, rank in ranks(needs, weights).items():
             lowest[key], highest[key] = min(lowest[key], rank), max(highest[key], rank)
-            if abs(rank - base[key]) >= SENSITIVE_PLACES or (rank <= TOP) != (base[key] <= TOP):
+            if label in distance:
+                at_distance[key].append((f"{weights.far_km:g} km", rank))
+            elif abs(rank - base[key]) >= places or (rank <= TOP) != (base[key] <= TOP):
                 moved[key].append(label)
-    return {key: Sensitivity(tuple(moved[key]), lowest[key], highest[key]) for key in base}
+    return {
+        key: Sensitivity(
+            tuple(moved[key]),
+            tuple(at_distance[key]),
+            lowest[key],
+            highest[key],
+            any(abs(rank - base[key]) >= places for _, rank in at_distance[key]),
+        )
+        for key in base
+    }
 
 
 def need_basis(need: TerritoryNeed) -> str:
@@ -108,7 +140,10 @@ def need_basis(need: TerritoryNeed) -> str:
 
 
 def rank_territories(
-    rows: Iterable[dict[str, Any]], needs: Mapping[str, TerritoryNeed], variants: Mapping[str, Weights]
+    rows: Iterable[dict[str, Any]],
+    needs: Mapping[str, TerritoryNeed],
+    proxy: Mapping[str, Weights],
+    distance: Mapping[str, Weights],
 ) -> list[dict[str, Any]]:
     """The rows with their rank, criterion figures and sensitivity, best first; failures (and territories
     without their communes in ``needs``) last, without a rank."""
@@ -120,7 +155,7 @@ def rank_territories(
         else:
             failed.append(row | dict.fromkeys(_RANKED_KEYS, ""))
     kept = {key: needs[key] for key in planned}
-    base, moves = ranks(kept), sensitivity(kept, variants)
+    base, moves = ranks(kept), sensitivity(kept, proxy, distance)
     ranked = []
     for key in sorted(planned, key=base.__getitem__):
         figures, move = score(kept[key]), moves[key]
@@ -132,7 +167,9 @@ def rank_territories(
                 "need_served_per_unit": round(figures.need_served),
                 "share_far": round(100 * figures.share_far, 1),
                 "sensitive": "; ".join(move.moved_by),
+                "rank_by_distance": " ; ".join(f"{km} : {rank}" for km, rank in move.by_distance),
                 "rank_range": f"{move.lowest}–{move.highest}",
+                "moved_by_distance": move.moved_by_distance,  # for the summary, not a column
                 "need_basis": need_basis(kept[key]),
             }
         )

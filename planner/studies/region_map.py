@@ -117,7 +117,7 @@ def _tooltip(row: Mapping[str, Any]) -> str:
         f"Indice de priorité : {row['priority_index']} personnes",
         f"Besoin non couvert servi par une unité : {row['need_served_per_unit']} personnes",
         f"Habitants éloignés des soins : {str(row['share_far']).replace('.', ',')} %",
-        f"Rang selon les variantes : {row['rank_range']}",
+        f"Rang selon les variantes : {row['rank_range']} (distance « éloigné des soins » : {row['rank_by_distance']})",
         f"Besoin : {row['need_basis']}",
     ]
     if row.get("sensitive"):

@@ -13,8 +13,15 @@ from planner.planning.options import PlanOptions
 from planner.studies.chart import need_caption, ranking_chart, write_chart
 from planner.studies.figures import OK
 from planner.studies.grid import ScenarioParameters, StudyError
-from planner.studies.priority import TerritoryNeed, load_needs, sensitivity_variants
-from planner.studies.ranking import CRITERION, RANKING_COLUMNS, SENSITIVE_PLACES, TOP, rank_territories
+from planner.studies.priority import (
+    FAR_FROM_CARE_KM,
+    FAR_FROM_CARE_RANGE,
+    TerritoryNeed,
+    distance_variants,
+    load_needs,
+    proxy_variants,
+)
+from planner.studies.ranking import CRITERION, RANKING_COLUMNS, TOP, rank_territories, sensitive_places
 from planner.studies.region import PRIORITY_EPCIS, region_territories
 from planner.studies.region_map import MapText, commune_outlines, dissolve, region_svg, write_region_map
 from planner.studies.results_log import read_rows
@@ -109,14 +116,17 @@ def _line(row: dict[str, Any]) -> str:
     )
 
 
-def _sensitivity_sentence(planned: list[dict[str, Any]], variants: int) -> str:
+def _sensitivity_sentence(planned: list[dict[str, Any]], proxy_variants: int) -> str:
+    places = sensitive_places(len(planned))
     sensitive = sum(bool(r["sensitive"]) for r in planned)
+    by_distance = sum(bool(r.get("moved_by_distance")) for r in planned)
+    low, high = FAR_FROM_CARE_RANGE
     return (
-        f"Sensibilité : classement refait sous {variants} variantes des hypothèses (chacune à un bout de sa plage "
-        "plausible : part sans médecin traitant, facteurs d'éloignement du besoin estimé, distance « éloigné des "
-        "soins ») avec les mêmes plans, sans planifier à nouveau ; un rang qui bouge de "
-        f"{SENSITIVE_PLACES} places ou plus, ou entre dans les {TOP} premiers ou en sort, est « sensible » : "
-        f"{sensitive} intercommunalité(s)."
+        f"Sensibilité : classement refait sous {proxy_variants} variantes des hypothèses du besoin estimé (chacune "
+        "à un bout de sa plage plausible) avec les mêmes plans, sans planifier à nouveau ; un rang qui bouge de "
+        f"{places} places ou plus, ou entre dans les {TOP} premiers ou en sort, est « sensible » : {sensitive} "
+        f"intercommunalité(s). Avec une distance « éloigné des soins » de {low:g} ou {high:g} km au lieu de "
+        f"{FAR_FROM_CARE_KM:g}, {by_distance} bougent de {places} places ou plus (colonne « rang selon la distance »)."
     )
 
 
@@ -188,10 +198,10 @@ def run_region_study(
     run = run_and_record(tasks, out_dir, study.settings(), study.options, execution=execution, progress=progress)
     rows = [run.rows[t.id] for t in tasks]
     needs = load_needs(out_dir / SCENARIOS_DIR, [str(r["territory"]) for r in rows if r.get("status") == OK])
-    variants = sensitivity_variants()
+    variants = proxy_variants()
     ranking = [
         row | {"pilot": "oui" if str(row["territory"]) in PRIORITY_EPCIS else ""}
-        for row in rank_territories(rows, needs, variants)
+        for row in rank_territories(rows, needs, variants, distance_variants())
     ]
     proxy = sum(n.proxy_communes for n in needs.values())
     caption = need_caption(proxy, sum(len(n.communes) for n in needs.values()))

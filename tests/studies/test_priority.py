@@ -8,14 +8,14 @@ from dataclasses import replace
 import pytest
 
 from planner.inputs.need_proxy import plausible_variants
-from planner.studies.priority import FAR_FROM_CARE_KM, Weights, sensitivity_variants, with_town_km
+from planner.studies.priority import FAR_FROM_CARE_KM, Weights, distance_variants, proxy_variants, with_town_km
 from tests.support.region_needs import commune, territory
 
 
 def test_every_proxy_variant_and_both_ends_of_the_distance_far_from_care_are_studied() -> None:
-    variants = sensitivity_variants()
-    assert set(plausible_variants()) < set(variants)
-    distances = sorted(w.far_km for w in variants.values() if w.far_km != FAR_FROM_CARE_KM)
+    assert set(plausible_variants()) == set(proxy_variants())
+    assert all(w.far_km == FAR_FROM_CARE_KM for w in proxy_variants().values())
+    distances = sorted(w.far_km for w in distance_variants().values())
     assert distances[0] < FAR_FROM_CARE_KM < distances[-1]
 
 

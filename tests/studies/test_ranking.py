@@ -8,7 +8,7 @@ import inspect
 
 from planner.studies import priority, ranking
 from planner.studies.figures import OK
-from planner.studies.priority import sensitivity_variants
+from planner.studies.priority import distance_variants, proxy_variants
 from planner.studies.ranking import CRITERION, RANKING_COLUMNS, TOP, rank_territories, ranks
 from planner.studies.region import PRIORITY_EPCIS
 from tests.support.region_needs import commune, one_commune, territory
@@ -27,7 +27,7 @@ def test_a_rural_territory_far_from_care_ranks_before_a_populous_one_near_a_town
     needs = {"ville": city, "rural": rural}
     assert city.need_served() > rural.need_served()
     assert city.share_far() == 0 and rural.share_far() == 1
-    result = rank_territories(_rows(needs, failed=["cassee"]), needs, sensitivity_variants())
+    result = rank_territories(_rows(needs, failed=["cassee"]), needs, proxy_variants(), distance_variants())
     assert [r["territory"] for r in result] == ["rural", "ville", "cassee"]
     assert [r["rank"] for r in result] == [1, 2, ""]
     first = result[0]
@@ -52,12 +52,13 @@ def _borderline_region():
 
 def test_a_borderline_pair_is_marked_sensitive_and_clear_ranks_are_not() -> None:
     needs = _borderline_region()
-    result = {r["territory"]: r for r in rank_territories(_rows(needs), needs, sensitivity_variants())}
+    result = {r["territory"]: r for r in rank_territories(_rows(needs), needs, proxy_variants(), distance_variants())}
     assert (result["A"]["rank"], result["B"]["rank"]) == (TOP, TOP + 1)
     moved_a, moved_b = result["A"]["sensitive"], result["B"]["sensitive"]
-    assert "éloignement des soins = 15 km" in moved_a  # A's only commune is no longer far from care
     assert any(label.startswith("facteur près") for label in moved_a.split("; "))
     assert moved_b  # B enters the top ten under the same variants
+    assert f"15 km : {len(needs)}" in result["A"]["rank_by_distance"]  # A's commune is no longer far from care
+    assert result["A"]["moved_by_distance"] and not result["haut0"]["moved_by_distance"]
     assert result["A"]["rank_range"] == f"{TOP}–{len(needs)}"
     for key in [k for k in needs if k.startswith(("haut", "bas"))]:
         assert result[key]["sensitive"] == "", key
@@ -66,7 +67,7 @@ def test_a_borderline_pair_is_marked_sensitive_and_clear_ranks_are_not() -> None
 def test_real_figures_keep_their_need_under_every_variant_and_the_proxy_s_move() -> None:
     real = territory("reel", commune("50001", 1_000, 25.0, real_need=400.0))
     estimated = territory("estime", commune("50002", 1_000, 25.0))
-    for label, weights in sensitivity_variants().items():
+    for label, weights in (proxy_variants() | distance_variants()).items():
         assert real.need_served(weights) == 400.0, label
         if weights.proxy != priority.DEFAULT_ASSUMPTIONS:
             assert estimated.need_served(weights) != estimated.need_served(), label

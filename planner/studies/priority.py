@@ -11,8 +11,6 @@ ten (docs/studies.md, « Sensibilité »).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -23,7 +21,6 @@ import numpy as np
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
 from planner.inputs import load_territory
-from planner.inputs.data_source import folded
 from planner.inputs.need_proxy import (
     DEFAULT_ASSUMPTIONS,
     TOWN_MIN_POPULATION,
@@ -39,12 +36,6 @@ from planner.publish import read_plan_json
 FAR_FROM_CARE_KM = 10.0
 #: Its plausible range (about 10 to 20 minutes by road), whose effect on the ranks the ranking shows.
 FAR_FROM_CARE_RANGE = (7.0, 15.0)
-#: Values of a communes file's ``need_source`` column that mean the need proxy (accents and case ignored);
-#: any other value names a real figure, kept by every variant. An empty or absent column: the commune's
-#: own reading (real when the file gives ``patients_without_gp``).
-PROXY_SOURCES = frozenset(
-    {"", "substitut", "indicateur de substitution", "estimation", "estime", "proxy", "need_proxy"}
-)
 
 
 @dataclass(frozen=True)
@@ -118,32 +109,22 @@ class TerritoryNeed:
         return sum(not c.real for c in self.communes)
 
 
-def territory_need(
-    territory: str, instance: Instance, plan: Plan, need_sources: Mapping[str, str] | None = None
-) -> TerritoryNeed:
-    """The communes of a planned territory with the share of their target its plan meets; ``need_sources``
-    the ``need_source`` column by INSEE code (absent: the commune's own reading)."""
+def territory_need(territory: str, instance: Instance, plan: Plan) -> TerritoryNeed:
+    """The communes of a planned territory with the share of their target its plan meets. A commune's need
+    is real when the communes file says so (``need_source``, or real figures given: docs/formats.md), as the
+    planner read it (`Commune.need_is_proxy`)."""
     weeks = instance.rules.weeks
     visits = Counter(s.insee for _, s in plan.sessions())
-    sources = need_sources or {}
     communes = []
     for c in instance.communes:
-        source = folded(sources.get(c.insee, ""))
-        real = source not in PROXY_SOURCES if source else not c.need_is_proxy
         target = c.visits_per_week * weeks
         served = min(1.0, visits[c.insee] / target) if target > 0 else 0.0
         communes.append(
-            CommuneNeed(c.insee, c.name, c.population, c.lat, c.lon, c.nearest_town_km, c.need, real, served)
+            CommuneNeed(
+                c.insee, c.name, c.population, c.lat, c.lon, c.nearest_town_km, c.need, not c.need_is_proxy, served
+            )
         )
     return TerritoryNeed(territory, len(instance.units), tuple(communes))
-
-
-def _need_sources(communes_csv: Path) -> dict[str, str]:
-    """The ``need_source`` column of a communes file by INSEE code (empty when the file has none)."""
-    reader = csv.DictReader(io.StringIO(communes_csv.read_text(encoding="utf-8-sig")))
-    if "need_source" not in (reader.fieldnames or ()):
-        return {}
-    return {row["insee"]: row.get("need_source") or "" for row in reader}
 
 
 def load_needs(scenarios_dir: str | Path, territories: Iterable[str]) -> dict[str, TerritoryNeed]:
@@ -154,7 +135,7 @@ def load_needs(scenarios_dir: str | Path, territories: Iterable[str]) -> dict[st
         folder = Path(scenarios_dir) / territory
         instance = load_territory(folder)
         plan = read_plan_json(folder / "plan.json")
-        needs[territory] = territory_need(territory, instance, plan, _need_sources(folder / "communes.csv"))
+        needs[territory] = territory_need(territory, instance, plan)
     return with_town_km(needs)
 
 

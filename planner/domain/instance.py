@@ -142,8 +142,10 @@ class Site:
 class Commune:
     """A commune that may receive visits, with its need indicators.
 
-    ``need`` is what the planner weighs: the real number of patients without a regular doctor when
-    known, otherwise a proxy in the same unit (``need_is_proxy`` is then true and outputs say so).
+    ``need`` is what the planner weighs, the unmet need in people: the real number of patients without
+    a médecin traitant, or the care missing below the zoning's APL threshold, otherwise a proxy in the
+    same unit (``need_is_proxy`` is then true and outputs say so). ``need_source`` names which:
+    ``sans-medecin``, ``apl`` or ``proxy`` (docs/formats.md).
     ``visits_per_week`` is the target frequency (1 weekly, 0.5 fortnightly, 0.25 monthly, 0 never).
     """
 
@@ -162,6 +164,7 @@ class Commune:
     apl: float | None = None
     nearest_town_km: float | None = None
     frequency_from_need: bool = False  # True when visits_per_week was derived from need
+    need_source: str = "proxy"
 
 
 @dataclass(frozen=True)

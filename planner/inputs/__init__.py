@@ -69,6 +69,8 @@ _EXPORTS = {
     "check_territory_folder": "planner.inputs.data_import",
     "write_territory_folder": "planner.inputs.data_import",
     "search_epcis": "planner.inputs.data_source",
+    "add_need_figures": "planner.inputs.need_indicators",
+    "merge_report_fr": "planner.inputs.need_indicators",
     "SOURCE_VERSION": "planner.inputs.data_source",
 }
 
@@ -82,6 +84,7 @@ __all__ = [
     "CommuneIndex",
     "FieldError",
     "Problems",
+    "add_need_figures",
     "builtin_communes_dir",
     "builtin_territories",
     "check_in_france",
@@ -97,6 +100,7 @@ __all__ = [
     "load_scenario",
     "load_territory",
     "load_territory_files",
+    "merge_report_fr",
     "parse_availability",
     "parse_bool",
     "parse_communes",
@@ -134,6 +138,7 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
         write_territory_folder,
     )
     from planner.inputs.data_source import SOURCE_VERSION, search_epcis
+    from planner.inputs.need_indicators import add_need_figures, merge_report_fr
 else:
     __getattr__ = import_on_first_use(globals(), _EXPORTS)
 

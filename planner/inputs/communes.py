@@ -1,7 +1,9 @@
 """communes.csv: the communes of a territory, their need indicators and where a unit parks.
 
-See docs/formats.md for the columns. The need the planner weighs is the real number of patients
-without a regular doctor when given, else the file's proxy, else the population (both marked as proxies).
+See docs/formats.md for the columns. The need the planner weighs is unmet need, in people
+(`need_of`): the real number of patients without a médecin traitant, or the care missing below the
+zoning's APL threshold (`planner.inputs.need_indicators`), else the file's proxy, else the proxy computed
+from the population and the distance to a town (`planner.inputs.need_proxy`); ``need_source`` says which.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from planner.inputs.fields import (
     parse_longitude,
     parse_time_window,
 )
+from planner.inputs.need_indicators import NEED_SOURCES, SOURCE_APL, SOURCE_PROXY, SOURCE_WITHOUT_GP, apl_need
+from planner.inputs.need_proxy import DEFAULT_ASSUMPTIONS, need_proxy
 from planner.inputs.tables import (
     Column,
     Problems,
@@ -74,6 +78,7 @@ COMMUNE_COLUMNS = {
         ),
         Column("nearest_town_km", False, f"distance en km de 0 à {MAX_TOWN_KM:g} (ex. 12.5)"),
         Column("apl", False, f"APL, nombre de 0 à {MAX_APL:g} consultations par habitant et par an (ex. 2.3)"),
+        Column("need_source", False, "apl, sans-medecin ou proxy ; vide : selon les colonnes remplies"),
         Column("priority", False, "1 ou 0, oui ou non, true ou false"),
         Column("visits_per_week", False, FREQUENCY_EXPECTED + " ; vide : selon le besoin"),
         Column("site_name", False, "le nom du lieu de stationnement ou de consultation"),
@@ -138,6 +143,33 @@ def town_hall_name(commune_name: str) -> str:
     return f"Mairie de {commune_name}"
 
 
+def need_of(
+    population: int,
+    patients: int | None = None,
+    apl: float | None = None,
+    proxy: float | None = None,
+    town_km: float | None = None,
+    declared: str = "",
+) -> tuple[float, str]:
+    """(need, source) of a commune: the figure ``declared`` (a `NEED_SOURCES` value), else the first
+    known of the count of patients without a médecin traitant, the APL rule, the file's proxy, the
+    proxy of the population and distance to a town (national share of residents without a doctor
+    when the distance is unknown). Raises ValueError when ``declared`` names a figure not given."""
+    if declared == SOURCE_WITHOUT_GP or (not declared and patients is not None):
+        if patients is None:
+            raise ValueError("patients_without_gp")
+        return float(patients), SOURCE_WITHOUT_GP
+    if declared == SOURCE_APL or (not declared and apl is not None):
+        if apl is None:
+            raise ValueError("apl")
+        return apl_need(population, apl), SOURCE_APL
+    if proxy is not None:
+        return proxy, SOURCE_PROXY
+    if town_km is not None:
+        return float(need_proxy(population, town_km)), SOURCE_PROXY
+    return population * DEFAULT_ASSUMPTIONS.share_without_gp, SOURCE_PROXY
+
+
 def _read_row(row: Row) -> dict | None:
     """The fields of one commune row, before need-based frequencies; None when the row is wrong."""
     insee = row.get("insee", parse_insee)
@@ -163,6 +195,10 @@ def _read_row(row: Row) -> dict | None:
             )
     site_days = row.get("site_days", parse_days, default=frozenset(range(7)))
     site_hours = row.get("site_hours", parse_time_window)
+    declared = fold(row.text("need_source"))
+    if declared and declared not in NEED_SOURCES:
+        expected = ", ".join(NEED_SOURCES)
+        row.error("need_source", f"« {declared} » n'est pas une origine du besoin ; attendu : {expected}")
     source = row.text("location_source")
     if source and fold(source) not in ("mairie", "polygon"):
         row.error("location_source", f"« {source} » n'est pas une origine connue ; attendu : mairie ou polygon")
@@ -181,12 +217,11 @@ def _read_row(row: Row) -> dict | None:
         return None
     if site_days is None:  # never: a bad cell made the row wrong
         return None
-    if patients is not None:
-        need, is_proxy = float(patients), False
-    elif proxy is not None:
-        need, is_proxy = proxy, True
-    else:
-        need, is_proxy = float(population), True
+    try:
+        need, need_source = need_of(population, patients, apl, proxy, nearest, declared)
+    except ValueError as exc:
+        row.error(str(exc.args[0]), f"valeur manquante ; attendu : un nombre, puisque need_source vaut « {declared} »")
+        return None
     site = Site(
         id=insee,
         insee=insee,
@@ -205,7 +240,8 @@ def _read_row(row: Row) -> dict | None:
         epci=epci,
         site=site,
         need=need,
-        need_is_proxy=is_proxy,
+        need_is_proxy=need_source == SOURCE_PROXY,
+        need_source=need_source,
         visits_per_week=frequency if frequency is not None else 0.0,
         priority=priority,
         patients_without_gp=patients,

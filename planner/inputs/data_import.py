@@ -237,7 +237,8 @@ def summary_fr(frame: pd.DataFrame, path: Path | None = None) -> str:
         f"{counts['mairie_far_replaced'] + counts['mairie_missing']} (mairie absente : "
         f"{counts['mairie_missing']}, hors de la commune : {counts['mairie_far_replaced']}, dont "
         f"{counts['mairie_over_10_km']} à plus de {FAR_OFFSET_KM:g} km)",
-        f"- besoin estimé (proxy) : {_thousands(frame['need_proxy'].sum())} personnes sans médecin traitant",
+        f"- besoin estimé (indicateur de substitution) : {_thousands(frame['need_proxy'].sum())} habitants sans "
+        "médecin traitant loin des soins ; chiffres réels : planner data besoin",
     ]
     if path is not None:
         lines.append(f"- écrit dans {path}")

@@ -21,12 +21,12 @@ published total (bench/need_proxy_france.py prints it; docs/formats.md gives the
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-
-import numpy as np
-from scipy.spatial import cKDTree
+from typing import TYPE_CHECKING
 
 from planner.domain.geo import chord_km, unit_vectors
-from planner.inputs.data_source import SourceError
+
+if TYPE_CHECKING:  # NumPy is imported where arrays are used: reading a communes file does not pay for it
+    import numpy as np
 
 #: A commune of at least this many inhabitants counts as a town that has GP practices: the input
 #: ``nearest_town_km`` is the distance to the nearest such commune (`nearest_town_km`).
@@ -83,6 +83,11 @@ def plausible_variants() -> dict[str, ProxyAssumptions]:
 
 def nearest_town_km(lat: np.ndarray, lon: np.ndarray, town_lat: np.ndarray, town_lon: np.ndarray) -> np.ndarray:
     """Straight-line km from each point to the nearest town (a k-d tree over unit vectors)."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    from planner.inputs.data_source import SourceError
+
     if len(town_lat) == 0:
         msg = "aucune commune de référence (≥ 5 000 habitants) pour calculer l'éloignement"
         raise SourceError(msg)
@@ -96,7 +101,12 @@ def remoteness_factor(
 ) -> float | np.ndarray:
     """``near_factor`` at a town, rising linearly to ``far_factor`` at ``full_km`` km and beyond."""
     a = assumptions
-    reach = np.minimum(np.asarray(km, dtype=float), a.full_km) / a.full_km
+    if isinstance(km, (int, float)):
+        reach: float | np.ndarray = min(float(km), a.full_km) / a.full_km
+    else:
+        import numpy as np
+
+        reach = np.minimum(np.asarray(km, dtype=float), a.full_km) / a.full_km
     return a.near_factor + (a.far_factor - a.near_factor) * reach
 
 
@@ -104,5 +114,10 @@ def need_proxy(
     population: float | np.ndarray, town_km: float | np.ndarray, assumptions: ProxyAssumptions = DEFAULT_ASSUMPTIONS
 ) -> float | np.ndarray:
     """Estimated residents without a regular doctor and far from existing care, in people:
-    ``population × share_without_gp × remoteness_factor(town_km)`` (see the module's docstring)."""
-    return np.asarray(population, dtype=float) * assumptions.share_without_gp * remoteness_factor(town_km, assumptions)
+    ``population × share_without_gp × remoteness_factor(town_km)`` (see the module's docstring); floats
+    give a float, arrays an array."""
+    if not isinstance(population, (int, float)):
+        import numpy as np
+
+        population = np.asarray(population, dtype=float)
+    return population * assumptions.share_without_gp * remoteness_factor(town_km, assumptions)

@@ -31,6 +31,7 @@ _EXPORTS = {
     "Notice": "planner.results.notices",
     "Notices": "planner.results.notices",
     "mailto_url": "planner.results.notices",
+    "need_source_sentence": "planner.results.need_source",
     "PlanDiff": "planner.results.plan_diff",
     "diff_plans": "planner.results.plan_diff",
     "Visit": "planner.results.public_visits",
@@ -61,6 +62,7 @@ __all__ = sorted(_EXPORTS)
 if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.results.inversions import below_target, blocking_rules, commune_swaps  # noqa: F401
     from planner.results.kpis import Targets, compute_kpis, not_targeted, unserved_communes  # noqa: F401
+    from planner.results.need_source import need_source_sentence  # noqa: F401
     from planner.results.notices import Notice, Notices, mailto_url  # noqa: F401
     from planner.results.plan_diff import PlanDiff, diff_plans  # noqa: F401
     from planner.results.public_visits import Visit, commune_visits, public_reason  # noqa: F401

@@ -10,6 +10,7 @@ from planner.domain.french import WEEKDAYS_FR, hhmm, number_fr, percent_fr
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
 from planner.results.kpis import not_targeted
+from planner.results.need_source import need_source_sentence
 from planner.results.staff_load import staff_totals, staff_totals_text
 
 KPI_EXPLANATIONS = {
@@ -198,6 +199,7 @@ def summary(instance: Instance, plan: Plan) -> str:
             f"Zones prioritaires : besoin servi {format_kpi('priority_need_served_share', served)} ; "
             f"borne prouvée {format_kpi('priority_bound_share', bound)}"
         )
+    lines.append(need_source_sentence(instance.communes))
     if plan.search:
         lines.append(plan.search)
     lines += ["", "Indicateurs :"]

@@ -21,6 +21,7 @@ import numpy as np
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan
 from planner.inputs import load_territory
+from planner.inputs.need_indicators import SOURCE_PROXY
 from planner.inputs.need_proxy import (
     DEFAULT_ASSUMPTIONS,
     TOWN_MIN_POPULATION,
@@ -65,7 +66,7 @@ def distance_variants() -> dict[str, Weights]:
 class CommuneNeed:
     """One commune of a planned territory, as the ranking weighs it. ``served`` is the share of its
     target the plan's visits meet (0 to 1; 0 without a target), ``town_km`` its distance to a town
-    (None when unknown), ``real`` whether its need is a real figure rather than the proxy."""
+    (None when unknown), ``need_source`` where its need comes from (``proxy`` or a real source, docs/formats.md)."""
 
     insee: str
     name: str
@@ -74,8 +75,12 @@ class CommuneNeed:
     lon: float
     town_km: float | None
     need: float
-    real: bool
+    need_source: str
     served: float
+
+    @property
+    def real(self) -> bool:
+        return self.need_source != SOURCE_PROXY
 
 
 @dataclass(frozen=True)
@@ -110,20 +115,16 @@ class TerritoryNeed:
 
 
 def territory_need(territory: str, instance: Instance, plan: Plan) -> TerritoryNeed:
-    """The communes of a planned territory with the share of their target its plan meets. A commune's need
-    is real when the communes file says so (``need_source``, or real figures given: docs/formats.md), as the
-    planner read it (`Commune.need_is_proxy`)."""
+    """The communes of a planned territory with the share of their target its plan meets, and the source of
+    their need as the planner read it (``need_source``: docs/formats.md)."""
     weeks = instance.rules.weeks
     visits = Counter(s.insee for _, s in plan.sessions())
     communes = []
     for c in instance.communes:
         target = c.visits_per_week * weeks
         served = min(1.0, visits[c.insee] / target) if target > 0 else 0.0
-        communes.append(
-            CommuneNeed(
-                c.insee, c.name, c.population, c.lat, c.lon, c.nearest_town_km, c.need, not c.need_is_proxy, served
-            )
-        )
+        where = (c.lat, c.lon, c.nearest_town_km)
+        communes.append(CommuneNeed(c.insee, c.name, c.population, *where, c.need, c.need_source, served))
     return TerritoryNeed(territory, len(instance.units), tuple(communes))
 
 

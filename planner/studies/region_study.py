@@ -10,6 +10,7 @@ from typing import Any
 
 from planner.inputs.data_source import SOURCE_VERSION
 from planner.planning.options import PlanOptions
+from planner.results import need_source_sentence
 from planner.studies.chart import need_caption, ranking_chart, write_chart
 from planner.studies.figures import OK
 from planner.studies.grid import ScenarioParameters, StudyError
@@ -131,7 +132,7 @@ def _sensitivity_sentence(planned: list[dict[str, Any]], proxy_variants: int) ->
 
 
 def region_summary(
-    ranking: list[dict[str, Any]], run: RunReport, execution: Execution, *, variants: int, caption: str
+    ranking: list[dict[str, Any]], run: RunReport, execution: Execution, *, variants: int, need_sentence: str
 ) -> str:
     """The French summary: the criterion, the top ten, the sensitivity, the pilot's territories, the failures."""
     planned = [r for r in ranking if r["rank"] != ""]
@@ -146,7 +147,7 @@ def region_summary(
             "Ni la population brute ni une liste de zones prioritaires n'entrent dans le classement "
             "(les intercommunalités du pilote 2025 sont seulement signalées)."
         ),
-        caption,
+        need_sentence,
         _sensitivity_sentence(planned, variants),
         "",
         f"Les {min(TOP, len(planned))} premières :",
@@ -205,7 +206,8 @@ def run_region_study(
     ]
     proxy = sum(n.proxy_communes for n in needs.values())
     caption = need_caption(proxy, sum(len(n.communes) for n in needs.values()))
-    summary = region_summary(ranking, run, execution, variants=len(variants), caption=caption)
+    sources = need_source_sentence(c for n in needs.values() for c in n.communes)
+    summary = region_summary(ranking, run, execution, variants=len(variants), need_sentence=sources)
     pictures, notes = _pictures(study, ranking, needs, out_dir, caption) if needs else ([], [])
     summary = "\n".join([summary, *notes])
     files = write_table(ranking, RANKING_COLUMNS, out_dir / RANKING_STEM, notes=summary.splitlines())

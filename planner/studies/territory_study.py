@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from planner.domain.french import date_fr
+from planner.inputs import parse_communes
 from planner.planning.options import PlanOptions
+from planner.results import need_source_sentence
 from planner.studies.chart import chart_frame, chart_notes, study_chart, write_chart
 from planner.studies.figures import COLUMNS, OK
 from planner.studies.grid import ScenarioParameters, combinations
@@ -187,6 +189,7 @@ def run_territory_study(
     rows = [run.rows[t.id] for t in tasks]
     points = _points(study, run.rows)
     sentences, knee_units, knee_doctors = knee_sentences(study, points)
+    sentences.append(need_source_sentence(parse_communes(tasks[0].base.communes_csv)))
     summary = _summary(title, rows, sentences, base)
     files = write_table(rows, COLUMNS, out_dir / TABLE_STEM, notes=summary.splitlines())
     notes, chart = [], None

@@ -22,6 +22,7 @@ from planner.inputs import (
     parse_communes,
     parse_territory,
 )
+from planner.inputs.need_proxy import DEFAULT_ASSUMPTIONS
 from tests.support.paths import TINY
 from tests.support.territory_files import only, problems_of, territory
 
@@ -41,7 +42,8 @@ def builtin_demo(root: Path) -> None:
 
 
 def test_tiny_territory_loads_with_documented_defaults():
-    """Need falls back to proxy then population; empty frequencies come from need ranks; sites default."""
+    """Need falls back to the file's proxy, then the proxy of the population; empty frequencies come from
+    need ranks; sites default."""
     inst = load_territory(TINY)
     assert inst.name == "tiny"
     assert inst.title.startswith("Territoire de test")
@@ -50,12 +52,14 @@ def test_tiny_territory_loads_with_documented_defaults():
     dieppe, ancourt, arques, martigny, offranville = by.values()
     assert (dieppe.need, dieppe.need_is_proxy, dieppe.patients_without_gp) == (900, False, 900)
     assert (arques.need, arques.need_is_proxy) == (210, True)  # need_proxy
-    assert (ancourt.need, ancourt.need_is_proxy) == (653, True)  # population
+    # neither figure nor distance: the national share of residents without a médecin traitant
+    assert (ancourt.need, ancourt.need_is_proxy) == (pytest.approx(653 * DEFAULT_ASSUMPTIONS.share_without_gp), True)
     # set by hand
     assert (dieppe.visits_per_week, dieppe.frequency_from_need) == (1.0, False)
     assert (martigny.visits_per_week, martigny.frequency_from_need) == (0.5, False)
-    # from need: priority Offranville first, then Ancourt (653) and Arques (210)
-    assert [(c.visits_per_week, c.frequency_from_need) for c in (offranville, ancourt, arques)] == [
+    # from need: priority Offranville first, then Ancourt and Arques by need, highest first
+    by_need = sorted((ancourt, arques), key=lambda c: -c.need)
+    assert [(c.visits_per_week, c.frequency_from_need) for c in (offranville, *by_need)] == [
         (1.0, True),
         (0.5, True),
         (0.25, True),

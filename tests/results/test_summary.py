@@ -8,6 +8,7 @@ from dataclasses import replace
 from planner.domain.french import THIN_SPACE
 from planner.domain.plan import Unserved
 from planner.results.kpis import not_targeted
+from planner.results.need_source import need_source_sentence
 from planner.results.summary import BELOW_TARGET, format_kpi, kpi_lines, summary
 from tests.support import builders, plan_builders
 
@@ -89,3 +90,13 @@ def test_summary_lists_far_shifts_with_their_reason() -> None:
     block = text[text.index(head) :].split("\n\n")[0].splitlines()[1:]
     assert sum(item.startswith("  - Dr DN Exemple (exemple), ") for item in block) == 6
     assert "aucune séance de Bus busa ce jour-là" in text and "a déjà son équipe ce jour-là" in text
+
+
+def test_summary_says_which_communes_have_a_real_need() -> None:
+    """The summary carries the sentence of the need's sources, naming the communes with a real figure."""
+    instance = builders.small_instance()
+    real = replace(instance.communes[0], need_source="apl", need_is_proxy=False)
+    instance = instance.replace(communes=(real, *instance.communes[1:]))
+    text = summary(instance, plan_builders.sample_plan(instance))
+    assert need_source_sentence(instance.communes) in text.splitlines()
+    assert f"chiffres réels pour 1 commune(s) sur {len(instance.communes)}" in text and real.name in text

@@ -61,6 +61,7 @@ def test_a_study_writes_its_table_spreadsheet_chart_and_knee(tiny_study):
     assert "coude" in html or "pas de coude" in report.summary
     assert "cdn.jsdelivr" not in html  # opens offline
     assert report.sentences and report.sentences[0] in (folder / "resume.txt").read_text(encoding="utf-8")
+    assert "Besoin : chiffres réels pour 1 commune(s) sur 5" in report.summary  # Dieppe: patients_without_gp
     served = {(r["units"], r["sessions_per_day"]): r["need_served_share"] for r in report.rows}
     assert served[(2, "2")] >= served[(1, "1")]  # more capacity never serves less here
 

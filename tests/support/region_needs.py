@@ -11,7 +11,7 @@ def commune(insee: str, population: int, town_km: float | None, *, served: float
     need = real_need if real_need is not None else float(need_proxy(population, town_km or 0.0))
     return CommuneNeed(
         insee, f"Commune {insee} (exemple)", population, 49.0 + int(insee[-2:]) / 100, 0.5, town_km, need,
-        real_need is not None, served,
+        "proxy" if real_need is None else "sans-medecin", served,
     )  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import math
+import statistics
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ MARGIN = 14
 #: Outlines are simplified to this fraction of the region's extent (a few hundred metres for a region).
 SIMPLIFY = 1 / 1500
 LABELLED = 10
+#: Territories further than this (degrees of longitude or latitude) from the median one are not drawn.
+NEAR_DEGREES = 12.0
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,29 @@ def _legend(top: float, points: bool) -> tuple[list[str], float]:
     return out, top + 24
 
 
+def _centres(needs: Mapping[str, TerritoryNeed], outlines: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+    """A point inside each territory's outline, or the mean of its communes (lon, lat); none without either."""
+    centres = {}
+    for key, need in needs.items():
+        if key in outlines:
+            point = outlines[key].representative_point()
+            centres[key] = (point.x, point.y)
+        elif need.communes:
+            n = len(need.communes)
+            centres[key] = (sum(c.lon for c in need.communes) / n, sum(c.lat for c in need.communes) / n)
+    return centres
+
+
+def _near_each_other(centres: Mapping[str, tuple[float, float]]) -> set[str]:
+    """The territories within `NEAR_DEGREES` of the median centre: overseas ones in a study of all France
+    would shrink the mainland to a dot (they are in the ranking, not on the map, and the map says so)."""
+    if not centres:
+        return set()
+    lon = statistics.median(x for x, _ in centres.values())
+    lat = statistics.median(y for _, y in centres.values())
+    return {k for k, (x, y) in centres.items() if abs(x - lon) <= NEAR_DEGREES and abs(y - lat) <= NEAR_DEGREES}
+
+
 STYLE = (
     "text{font-family:sans-serif;fill:#222}.titre{font-size:16px;font-weight:bold}.note{font-size:11px}"
     ".rang{font-size:11px;font-weight:bold;text-anchor:middle;paint-order:stroke;stroke:#fff;stroke-width:3px}"
@@ -181,12 +207,20 @@ def region_svg(
     one, their communes as points. Every shape carries its tooltip and both colours (``data-*``)."""
     fills = _fills(ranking)
     rows = {str(r["territory"]): r for r in ranking}
-    head, top = _text_block(text, 0)
+    centres = _centres(needs, outlines)
+    drawn = _near_each_other(centres)
+    lines = text.lines
+    if len(drawn) < len(centres):
+        lines += (f"{len(centres) - len(drawn)} intercommunalité(s) loin des autres (outre-mer) non dessinée(s) : "
+                  "voir le classement.",)  # fmt: skip
+    head, top = _text_block(MapText(text.title, lines), 0)
     points_only = not outlines
     legend, top = _legend(top, points_only)
-    bounds = [g.bounds for g in outlines.values()] or [
-        (c.lon, c.lat, c.lon, c.lat) for n in needs.values() for c in n.communes
-    ]
+    bounds = (
+        [outlines[k].bounds for k in drawn if k in outlines]
+        or [(c.lon, c.lat, c.lon, c.lat) for k in drawn for c in needs[k].communes]
+        or [(0.0, 0.0, 0.0, 0.0)]
+    )
     lons = [b[0] for b in bounds] + [b[2] for b in bounds]
     lats = [b[1] for b in bounds] + [b[3] for b in bounds]
     project = _Projection(lons, lats, top + MARGIN)
@@ -194,18 +228,19 @@ def region_svg(
     overlay: list[str] = []
     labels: list[str] = []
     for key in sorted(rows, key=lambda k: (rows[k].get("rank") == "", str(rows[k].get("rank")).zfill(6), k)):
+        if key not in drawn:
+            continue
         row, (by_rank, by_need) = rows[key], fills[key]
         data = f'data-rang="{by_rank}" data-besoin="{by_need}" fill="{by_rank}"'
         title = f"<title>{html.escape(_tooltip(row))}</title>"
         sensitive = bool(row.get("sensitive"))
+        middle = centres[key]
         if key in outlines:
             shape = _path(outlines[key], project)
             body.append(f'<path class="epci" {data} d="{shape}">{title}</path>')
             if sensitive:  # drawn over every fill, so that no neighbour hides the dashes
                 overlay.append(f'<path class="sensible" fill="none" pointer-events="none" d="{shape}"/>')
-            point = outlines[key].representative_point()
-            middle = (point.x, point.y)
-        elif key in needs and needs[key].communes:
+        else:
             largest = max((c.population for c in needs[key].communes), default=1) or 1
             circles = "".join(
                 f'<circle cx="{x}" cy="{y}" r="{2 + 5 * math.sqrt(c.population / largest):.1f}"/>'
@@ -213,10 +248,6 @@ def region_svg(
                 for x, y in [project.xy(c.lon, c.lat)]
             )
             body.append(f'<g class="epci" {data} stroke="#555" stroke-width="0.4">{title}{circles}</g>')
-            communes = needs[key].communes
-            middle = (sum(c.lon for c in communes) / len(communes), sum(c.lat for c in communes) / len(communes))
-        else:
-            continue
         if row.get("rank") != "" and int(row["rank"]) <= LABELLED:
             x, y = project.xy(*middle)
             labels.append(f'<text x="{x}" y="{y + 4}" class="rang">{row["rank"]}</text>')

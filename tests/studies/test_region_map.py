@@ -3,6 +3,7 @@ commune outlines, or points when a communes file has none; an HTML page that nee
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from planner.studies.priority import distance_variants, proxy_variants
@@ -72,3 +73,14 @@ def test_the_colours_run_from_light_to_dark_and_unranked_is_grey() -> None:
     assert colour(0.0) == "#ffffcc" and colour(1.0) == "#800026"
     assert colour(0.5) != colour(0.4)
     assert UNRANKED not in (colour(0.0), colour(1.0))
+
+
+def test_territories_far_from_the_others_are_left_off_the_map_and_it_says_so() -> None:
+    """Overseas intercommunalities in a study of all France would shrink the mainland to a dot."""
+    needs, _ = _region()
+    island = territory("249740101", dataclasses.replace(commune("97401", 900, 20.0), lat=-21.1, lon=55.5))
+    needs = dict(needs) | {"249740101": island}
+    rows = [{"territory": k, "title": f"CC {k}", "status": "ok", "units": 1} for k in needs]
+    svg = region_svg(rank_territories(rows, needs, proxy_variants(), distance_variants()), needs, {}, TEXT)
+    assert svg.count("<circle") == 3  # the island's commune is not drawn
+    assert "1 intercommunalité(s) loin des autres (outre-mer) non dessinée(s)" in svg

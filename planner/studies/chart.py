@@ -28,11 +28,14 @@ MEASURES = {
     "within15": "habitants à 15 min d'un arrêt",
     "within30": "habitants à 30 min d'un arrêt",
 }
-#: Per measure, in `MEASURES` order: colour, dash, marker, line width (the widest drawn first, underneath).
+#: Per measure, in `MEASURES` order: colour, dash, marker, line width (the widest drawn first, underneath),
+#: marker area.
 COLOURS = ("#4c78a8", "#f58518", "#b2182b")
 DASHES = ([1, 0], [8, 4], [2, 3])
 SHAPES = ("circle", "square", "triangle-up")
 WIDTHS = (4.0, 2.5, 1.5)
+#: Marker areas, largest underneath: where the three figures are equal, the markers nest, all visible.
+SIZES = (220, 90, 30)
 #: Each measure's end label (its name, short) and vertical offset in pixels.
 SHORT_NAMES = ("besoin", "15 min", "30 min")
 LABEL_OFFSETS = (-14, 0, 14)
@@ -88,7 +91,7 @@ def chart_frame(points: Sequence[dict[str, Any]]) -> pd.DataFrame:
 
 def _panel(frame: pd.DataFrame, x: str, knee: int | None, title: str) -> alt.LayerChart | alt.FacetChart:
     labels = list(MEASURES.values())
-    legend = alt.Legend(orient="bottom", columns=1, symbolStrokeWidth=1.5, symbolSize=120)
+    legend = alt.Legend(orient="bottom", columns=1, symbolStrokeWidth=0, symbolSize=120)
     colours = alt.Scale(domain=labels, range=list(COLOURS))
     base = alt.Chart(frame).encode(
         x=alt.X(
@@ -108,7 +111,12 @@ def _panel(frame: pd.DataFrame, x: str, knee: int | None, title: str) -> alt.Lay
         order=alt.Order(x, sort="ascending"),
         tooltip=["unités", "médecins", "séances par jour", "mesure", "part (%)"],
     )
-    layers: list[alt.Chart] = [base.mark_line(point=alt.OverlayMarkDef(filled=True, size=70, opacity=1))]
+    markers = base.mark_point(filled=True, opacity=1).encode(
+        size=alt.Size("mesure:N", sort=labels, scale=alt.Scale(domain=labels, range=list(SIZES)), legend=None),
+        color=alt.Color("mesure:N", sort=labels, scale=colours, legend=None),
+        shape=alt.Shape("mesure:N", sort=labels, scale=alt.Scale(domain=labels, range=list(SHAPES)), legend=None),
+    )
+    layers: list[alt.Chart] = [base.mark_line(point=alt.OverlayMarkDef(filled=True, opacity=1)), markers]
     last = frame[frame[x] == frame[x].max()]
     for label, short, offset in zip(labels, SHORT_NAMES, LABEL_OFFSETS, strict=True):
         end = last[last["mesure"] == label].assign(étiquette=lambda f, s=short: f["part (%)"].map(

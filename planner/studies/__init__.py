@@ -22,9 +22,12 @@ _EXPORTS = {
     "COLUMNS": "planner.studies.figures",
     "OK": "planner.studies.figures",
     "parse_range": "planner.studies.grid",
+    "RANKING_COLUMNS": "planner.studies.ranking",
     "REGION_TIME_LIMIT": "planner.studies.region_study",
     "RegionReport": "planner.studies.region_study",
     "RegionStudy": "planner.studies.region_study",
+    "RegionOutputs": "planner.studies.region_study",
+    "read_region_outputs": "planner.studies.region_study",
     "run_region_study": "planner.studies.region_study",
     "territory_texts": "planner.studies.scenario_files",
     "SCENARIOS_DIR": "planner.studies.study_run",
@@ -41,10 +44,13 @@ __all__ = sorted(_EXPORTS)
 if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.studies.figures import COLUMNS, OK  # noqa: F401
     from planner.studies.grid import parse_range  # noqa: F401
+    from planner.studies.ranking import RANKING_COLUMNS  # noqa: F401
     from planner.studies.region_study import (  # noqa: F401
         REGION_TIME_LIMIT,
+        RegionOutputs,
         RegionReport,
         RegionStudy,
+        read_region_outputs,
         run_region_study,
     )
     from planner.studies.scenario_files import territory_texts  # noqa: F401

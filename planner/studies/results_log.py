@@ -8,7 +8,7 @@ from the machine (memory, a killed worker) rather than from the scenario.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,14 +40,16 @@ def _cell(key: str, text: str) -> Any:
     return text if key in TEXT_KEYS else _typed(text)
 
 
-def read_rows(path: str | Path) -> list[dict[str, Any]]:
-    """The rows of a results file (keys of `COLUMNS`, numbers as numbers); none when it does not exist."""
+def read_rows(path: str | Path, columns: Mapping[str, str] = COLUMNS) -> list[dict[str, Any]]:
+    """The rows of a results file, or of another study table with ``columns`` (key → French header): keys
+    of ``columns``, numbers as numbers; none when the file does not exist."""
     path = Path(path)
     if not path.is_file():
         return []
+    keys = _KEYS if columns is COLUMNS else {header: key for key, header in columns.items()}
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return [
-            {_KEYS[h]: _cell(_KEYS[h], v or "") for h, v in row.items() if h in _KEYS} for row in csv.DictReader(handle)
+            {keys[h]: _cell(keys[h], v or "") for h, v in row.items() if h in keys} for row in csv.DictReader(handle)
         ]
 
 

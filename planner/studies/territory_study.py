@@ -11,7 +11,7 @@ from planner.domain.french import date_fr
 from planner.inputs import parse_communes
 from planner.planning.options import PlanOptions
 from planner.results import need_source_sentence
-from planner.studies.chart import chart_frame, study_chart, write_chart
+from planner.studies.chart import chart_frame, chart_notes, study_chart, write_chart
 from planner.studies.figures import COLUMNS, OK
 from planner.studies.grid import ScenarioParameters, combinations
 from planner.studies.knee import knee, knee_sentence
@@ -197,7 +197,10 @@ def run_territory_study(
         by_doctors = (
             chart_frame(_series(points, "doctors", study)) if study.doctors and len(study.doctors) > 1 else None
         )
-        chart = study_chart(chart_frame(_series(points, "units", study)), knee_units, by_doctors, knee_doctors)
+        notes_of_chart = chart_notes(points, str(base.get("source", "")))
+        chart = study_chart(
+            chart_frame(_series(points, "units", study)), knee_units, by_doctors, knee_doctors, notes=notes_of_chart
+        )
         written, note = write_chart(chart, out_dir / CHART_STEM)
         files += written
         notes += [note] if note else []

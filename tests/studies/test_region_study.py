@@ -1,15 +1,20 @@
 """A region study (planner.studies.region_study) on a 2-worker Dask `LocalCluster`: it equals the
-serial run, reports a failing territory, and resumes without planning finished ones again."""
+serial run, reports a failing territory, and resumes without planning finished ones again; on a
+hand-made region, the rural territory far from care ranks first, and the ranking says its criterion,
+maps and charts it."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
 
+from planner.inputs.need_proxy import need_proxy
 from planner.studies.figures import OK
+from planner.studies.ranking import CRITERION, RANKING_COLUMNS
 from planner.studies.region_study import RegionStudy, run_region_study
 from planner.studies.study_run import Execution
 from tests.support.paths import ROOT
@@ -68,7 +73,7 @@ def test_region_on_a_two_worker_local_cluster_equals_the_serial_run(region):
             assert plan_data(folder / "dask" / name) == plan_data(folder / "serial" / name)
     assert [r["rank"] for r in serial.ranking] == [1, 2, 3, ""]
     best = serial.ranking[0]
-    assert best["need_served_per_unit"] >= serial.ranking[1]["need_served_per_unit"]
+    assert best["priority_index"] >= serial.ranking[1]["priority_index"]
 
 
 def test_a_failing_territory_is_reported_and_the_others_complete(region):
@@ -101,3 +106,43 @@ def test_an_existing_dask_cluster_is_used_unchanged(region, tmp_path):
         remote = run_region_study(study, tmp_path / "remote", execution=Execution(scheduler=cluster.scheduler_address))
         assert cluster.scheduler_address in remote.summary
     assert _without_seconds(remote.ranking) == _without_seconds(serial.ranking)
+
+
+# --- A hand-made region: a city's suburbs against villages far from care -------------------------
+
+
+def _commune(insee, name, population, lat, lon, town_km, epci, siren):
+    need = round(float(need_proxy(population, town_km)), 1)
+    return [insee, name, population, lat, lon, epci, siren, need, town_km, ""]
+
+
+def _city_and_country(folder: Path) -> Path:
+    """A city of 60,000 (not visited: it has practices) with five suburbs of 4,000 people 3 km away, and
+    five villages of 800 people 25 km from any town: population would rank the city's territory first."""
+    city, rural = ("CA de la Ville (exemple)", "200000010"), ("CC des Villages (exemple)", "200000020")
+    rows = [_commune("14001", "Grande-Ville (exemple)", 60_000, 49.18, -0.37, 0.0, *city)]
+    rows += [_commune(f"1401{i}", f"Faubourg {i} (exemple)", 4_000, 49.18 + 0.027 * (i - 2), -0.33, 3.0, *city)
+             for i in range(5)]  # fmt: skip
+    rows += [_commune(f"6102{i}", f"Village {i} (exemple)", 800, 48.60 + 0.03 * i, 0.30, 25.0, *rural)
+             for i in range(5)]  # fmt: skip
+    header = "insee,name,population,lat,lon,epci,epci_siren,need_proxy,nearest_town_km,visits_per_week"
+    path = folder / "ville-et-campagne.csv"
+    path.write_text("\n".join([header, *(",".join(map(str, r)) for r in rows)]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_rural_territory_far_from_care_ranks_first_and_the_outputs_say_why(tmp_path):
+    study = RegionStudy(str(_city_and_country(tmp_path)), weeks=1, options=FAST)
+    report = run_region_study(study, tmp_path / "etude", execution=Execution())
+    rural, city = report.ranking
+    assert (rural["territory"], city["territory"]) == ("200000020", "200000010")
+    assert city["need_served_per_unit"] > rural["need_served_per_unit"]  # more people served near the city…
+    assert city["share_far"] == 0 and rural["share_far"] == 100  # … but nobody there is far from care
+    assert CRITERION in report.summary and "indicateur de substitution" in report.summary
+    names = {p.name for p in report.files}
+    assert {"classement.csv", "carte.html", "carte.png", "classement-graphique.html", "resume.txt"} <= names
+    header = (tmp_path / "etude" / "classement.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert RANKING_COLUMNS["priority_index"] in header and "rang sensible" in header
+    page = (tmp_path / "etude" / "carte.html").read_text(encoding="utf-8")
+    assert len(re.findall("<circle", page)) == 11  # a communes file has no outlines: one point per commune
+    assert "un point par commune" in page and "indicateur de substitution" in page

@@ -214,7 +214,7 @@ if lost:
         format_func={
             True: "Le garder (conseillé) : le re-plan est accepté, puis vos réglages sont remis ; planifiez ensuite "
             "de nouveau sur la page « Planifier » pour un plan qui les suit",
-            False: "L'abandonner : reprendre ce qu'a la version publiée",
+            False: f"L'abandonner : reprendre ce qu'a la {base_label.lower()}",
         }.__getitem__,
     )  # fmt: skip
 accept, discard = st.columns(2)

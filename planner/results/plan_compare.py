@@ -181,4 +181,3 @@ def change_grid(instance: Instance, current: Plan, candidate: Plan, diff: PlanDi
     rows = tuple((names.get(u, u), tuple(in_order(u, d) for d in days)) for u in units)
     title = f"Semaine {week + 1} : séances ajoutées, supprimées et déplacées"
     return ChangeGrid(title, days, tuple(day_label(d) for d in days), rows)
-

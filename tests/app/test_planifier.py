@@ -279,3 +279,37 @@ def test_a_new_plan_is_compared_accepted_or_discarded_and_undone_across_reloads(
     ok(again)
     work = again.session_state["work"]
     assert work.plan == first and work.inputs == inputs
+
+
+def test_the_bar_follows_the_solver_even_when_the_plan_is_under_way_in_the_background(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A plan started in the background (as reading the page does), then asked for by the click: the
+    click's bar shows each step the solver reports, with the seconds elapsed, not a fixed half-way mark."""
+    import threading
+
+    from app_pages.ui import plan_cache
+
+    steps = {0.25: threading.Event(), 0.75: threading.Event()}
+    made = object()
+
+    def solving(instance, options, progress=None):
+        for fraction, seen in steps.items():
+            progress(fraction, f"étape {fraction}")
+            assert seen.wait(TIMEOUT), "the page never showed this step"
+        return made
+
+    shown = []
+
+    def bar(fraction: float, message: str) -> None:
+        shown.append((fraction, message))
+        if fraction in steps:
+            steps[fraction].set()
+
+    monkeypatch.setattr(plan_cache, "solve_plan", solving)
+    instance = load_territory("medicobus-dieppe").replace(name="progression-voulue")
+    plan_cache.start_in_background(instance, plan_cache.default_options())
+    assert plan_cache.compute_plan(instance, plan_cache.default_options(), progress=bar) is made
+    fractions = [f for f, _ in shown]
+    assert 0.25 in fractions and 0.75 in fractions and fractions == sorted(fractions)
+    assert all(message.endswith(" s)") for _, message in shown)

@@ -91,7 +91,7 @@ def undo_button() -> None:
         return
     if st.button(
         "Annuler la dernière modification", icon=":material/undo:",
-        help=f"Revenir à l'état d'avant « {last.label} » (plan et réglages).",
+        help=f"Revenir à l'état d'avant « {last.label} » (plan et réglages).", key="undo",
     ):  # fmt: skip
         try:
             st.session_state["undone"] = session.undo()

@@ -74,7 +74,9 @@ def page_drawn() -> None:
     """« Plan prêt » once the page is drawn (the time counts the drawing, not only the solve)."""
     if status is not None:
         seconds = number_fr(time.perf_counter() - began)
-        status.update(label=f"Plan prêt en {seconds} s (calcul et affichage)", state="complete", expanded=False)
+        offered = " : comparez-le au plan actuel, puis acceptez-le ou écartez-le" if session.candidate() else ""
+        label = f"Plan prêt en {seconds} s (calcul et affichage){offered}"
+        status.update(label=label, state="complete", expanded=False)
 
 
 compare.candidate_panel(instance)

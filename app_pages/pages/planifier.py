@@ -98,9 +98,7 @@ if options.roads == "auto" and plan.travel_label.startswith("estimation"):
 
 # --- Key figures in one row, the others on demand
 st.subheader("Indicateurs")
-strip = key_figures(plan)
-for column, figure in zip(st.columns(len(strip)), strip):
-    column.metric(figure.label, figure.value, help=figure.explanation, border=True)
+compare.figure_strip([{"label": f.label, "value": f.value, "help": f.explanation} for f in key_figures(plan)])
 details = [(k.label, k.value, f"{k.explanation} ({k.note}.)" if k.note else k.explanation) for k in kpi_lines(plan)]
 details.append(
     (

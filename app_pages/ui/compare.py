@@ -8,6 +8,8 @@ week grid with those sessions highlighted (`planner.results.change_grid`).
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from app_pages.ui import session, views
@@ -26,15 +28,33 @@ def labels(instance: Instance) -> dict[str, dict[str, str]]:
     }
 
 
+#: Metric labels wrap instead of ending in « … » when a column is narrow (Streamlit cuts them).
+_WHOLE_LABELS = (
+    "<style>[data-testid='stMetricLabel'] * { white-space: normal !important; overflow: visible !important;"
+    " text-overflow: clip !important; }</style>"
+)
+
+
+def figure_strip(figures: list[dict[str, Any]]) -> None:
+    """Key figures in one row (`st.metric` arguments each), their labels never cut."""
+    st.html(_WHOLE_LABELS)
+    for column, figure in zip(st.columns(len(figures)), figures):
+        column.metric(**figure, border=True)
+
+
 def show(instance: Instance, current: Plan, candidate: Plan, *, key: str) -> PlanDiff:
     """The candidate beside the current plan: figures, changes, the week grid; returns the diff."""
     deltas = kpi_deltas(current, candidate)
-    strip = [d for d in deltas if d.is_key]
-    for column, d in zip(st.columns(len(strip)), strip):
-        column.metric(
-            d.label, d.after, delta=d.delta or None, delta_color="inverse" if d.lower_is_better else "normal",
-            help=f"Plan actuel : {d.before}", border=True,
-        )  # fmt: skip
+    figure_strip(
+        [
+            {
+                "label": d.label, "value": d.after, "delta": d.delta or None, "help": f"Plan actuel : {d.before}",
+                "delta_color": "inverse" if d.lower_is_better else "normal",
+            }
+            for d in deltas
+            if d.is_key
+        ]
+    )  # fmt: skip
     with st.expander("Tous les indicateurs, avant et après"):
         st.dataframe(
             [{"indicateur": d.label, "actuel": d.before, "proposé": d.after, "écart": d.delta} for d in deltas],

@@ -46,7 +46,9 @@ _WEEK_GRID_CSS = """
 .tournee-week .added { background: rgba(0, 158, 115, 0.18); }
 .tournee-week .moved_in { background: rgba(230, 159, 0, 0.22); }
 .tournee-week .removed, .tournee-week .moved_out { color: #8a8a8a; text-decoration: line-through; }
-.tournee-week .changed { display: block; padding: 0 0.2rem; border-radius: 0.2rem; }
+.tournee-week td .changed { display: block; padding: 0 0.2rem; border-radius: 0.2rem; }
+.tournee-week .legend { font-size: 0.85rem; }
+.tournee-week .legend .changed { padding: 0 0.3rem; border-radius: 0.2rem; }
 """
 
 #: What each mark of a compared week means (`show_change_grid`), in the order of its legend.
@@ -271,6 +273,6 @@ def show_change_grid(grid: ChangeGrid) -> None:
         f"<span class='changed {status}'>{mark} {word}</span>" for status, (mark, word) in CHANGE_MARKS.items()
     )
     st.html(
-        f"<style>{_WEEK_GRID_CSS}</style><div class='tournee-week'><p>{legend}</p><table><thead><tr>{head}</tr>"
+        f"<style>{_WEEK_GRID_CSS}</style><div class='tournee-week'><p class='legend'>{legend}</p><table><thead><tr>{head}</tr>"
         f"</thead><tbody>{''.join(rows)}</tbody></table></div>"
     )

@@ -140,7 +140,8 @@ def changed_weeks(plan: Plan, diff: PlanDiff) -> list[int]:
 
 def change_grid(instance: Instance, current: Plan, candidate: Plan, diff: PlanDiff, week: int) -> ChangeGrid:
     """Week ``week`` of ``candidate`` with its changes from ``current`` marked: the sessions it keeps,
-    adds and moves in, and those of ``current`` it removes or moves away (in their old place)."""
+    adds and moves in, and those of ``current`` it removes or moves away (in their old place). The
+    weekend's days appear only when a session is there."""
     days = tuple(week_dates(candidate, week))
     moved_in = {b: a for a, b in diff.moved}
     moved_out = {a: b for a, b in diff.moved}
@@ -159,7 +160,7 @@ def change_grid(instance: Instance, current: Plan, candidate: Plan, diff: PlanDi
         ref = SessionRef(tour.unit_id, tour.date, s.insee, s.site_id, s.start, s.end)
         if ref in moved_in:
             old = moved_in[ref]
-            item = ChangedSession(line(ref, f" (déplacée, avant {day_label(old.date)} {time_fr(old.start)})"), MOVED_IN)
+            item = ChangedSession(line(ref, f" (avant : {day_label(old.date)}, {time_fr(old.start)})"), MOVED_IN)
         else:
             item = ChangedSession(line(ref), ADDED if ref in added else SAME)
         cells[(tour.unit_id, tour.date)].append((s.start, item))
@@ -179,5 +180,7 @@ def change_grid(instance: Instance, current: Plan, candidate: Plan, diff: PlanDi
         return tuple(item for _, item in sorted(cells.get((unit_id, day), []), key=lambda p: p[0]))
 
     rows = tuple((names.get(u, u), tuple(in_order(u, d) for d in days)) for u in units)
+    shown = [i for i, d in enumerate(days) if d.weekday() < 5 or any(cells.get((u, d)) for u in units)]
+    rows = tuple((label, tuple(cells_[i] for i in shown)) for label, cells_ in rows)  # no empty weekend
     title = f"Semaine {week + 1} : séances ajoutées, supprimées et déplacées"
-    return ChangeGrid(title, days, tuple(day_label(d) for d in days), rows)
+    return ChangeGrid(title, tuple(days[i] for i in shown), tuple(day_label(days[i]) for i in shown), rows)

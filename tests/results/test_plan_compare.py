@@ -52,11 +52,11 @@ def test_change_grid_marks_added_removed_and_moved_sessions(small_instance, samp
     assert changed_weeks(candidate, diff) == [0]
     grid = change_grid(small_instance, plan, candidate, diff, 0)
     ((unit, cells),) = grid.rows
-    assert unit == small_instance.unit("bus1").name and len(cells) == len(grid.columns) == 7
+    assert unit == small_instance.unit("bus1").name and len(cells) == len(grid.columns) == 5  # no empty weekend
     by_day = dict(zip(grid.days, cells, strict=True))
     assert [c.status for c in by_day[monday.date]] == [MOVED_OUT, ADDED, REMOVED]
     assert [c.status for c in by_day[thursday.date]] == [SAME] * len(thursday.sessions) + [MOVED_IN]
     name = small_instance.commune(first.insee).name
     assert by_day[monday.date][0].text.startswith(name) and "(déplacée au jeu. " in by_day[monday.date][0].text
-    assert by_day[thursday.date][-1].text == f"{name} 18 h 00–19 h 00 (déplacée, avant lun. {monday.date:%d/%m} 9 h 00)"
+    assert by_day[thursday.date][-1].text == f"{name} 18 h 00–19 h 00 (avant : lun. {monday.date:%d/%m}, 9 h 00)"
     assert small_instance.commune(other).name in by_day[monday.date][1].text

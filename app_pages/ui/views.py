@@ -273,6 +273,6 @@ def show_change_grid(grid: ChangeGrid) -> None:
         f"<span class='changed {status}'>{mark} {word}</span>" for status, (mark, word) in CHANGE_MARKS.items()
     )
     st.html(
-        f"<style>{_WEEK_GRID_CSS}</style><div class='tournee-week'><p class='legend'>{legend}</p><table><thead><tr>{head}</tr>"
-        f"</thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"<style>{_WEEK_GRID_CSS}</style><div class='tournee-week'><p class='legend'>{legend}</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )

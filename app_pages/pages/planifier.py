@@ -1,6 +1,7 @@
-"""Page "Planifier": run the planner with visible progress, then show the KPIs, the communes below
-their target or never visited, the chosen week (map, chart, rota and units' weeks, printable) and the
-tables of the whole horizon."""
+"""Page "Planifier": run the planner with its real progress, offer the new plan beside the current one
+(accepted or discarded, undone later), then show the key figures (the others on demand), the communes
+below their target or never visited, the chosen week (map, chart, rota and units' weeks, printable)
+and the tables of the whole horizon. « Plan prêt » is said once the page is drawn."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import time
 
 import streamlit as st
 
-from app_pages.ui import adjust, failures, maps, plan_cache, session, views
+from app_pages.ui import adjust, compare, failures, maps, plan_cache, session, views
 from app_pages.ui.streamlit_fr import CHOOSE
 from planner.domain import WEEKDAYS_FR, TourneeError, TravelMatrix, date_fr, number_fr, percent_fr
 from planner.publish import week_page
@@ -16,6 +17,7 @@ from planner.results import (
     BELOW_TARGET,
     BY_CHOICE,
     in_french,
+    key_figures,
     kpi_lines,
     not_targeted,
     rota_grid,
@@ -37,36 +39,52 @@ st.caption(
     + (f" Copie de travail issue de la {origin}." if origin else "")
 )
 
+compare.undo_button()
 if session.plan() is None:
     plan_cache.start_in_background(instance, options)  # reading this page gives the solver a head start
 
+status = None
+began = 0.0
 if st.button("Planifier", type="primary"):
     failure: TourneeError | None = None
+    began = time.perf_counter()
     with st.status("Planification en cours…", expanded=True) as status:
         bar = st.progress(0.0, text="Préparation…")
 
         def on_progress(fraction: float, message: str) -> None:
             bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
 
-        began = time.perf_counter()
         try:
             result = plan_cache.compute_plan(instance, options, progress=on_progress)
         except TourneeError as exc:
             failure = exc
             status.update(label="La planification a échoué : voir ci-dessous.", state="error", expanded=False)
         else:
-            bar.progress(1.0, text="Plan prêt.")
-            seconds = number_fr(time.perf_counter() - began)
-            status.update(label=f"Plan prêt en {seconds} s", state="complete", expanded=False)
+            bar.progress(1.0, text="Plan calculé : affichage…")
+            status.update(label="Plan calculé : affichage de la page…", state="running", expanded=False)
     if failure is not None:
         failures.show(failure)  # in full view, not inside the collapsed status box
         st.stop()
-    session.set_plan(adjust.with_moves(instance, result))
+    if not session.offer("Nouveau plan", session.work().inputs, adjust.with_moves(instance, result)):
+        st.info("Le plan calculé est celui qui est affiché : rien ne change.")
 
+
+def page_drawn() -> None:
+    """« Plan prêt » once the page is drawn (the time counts the drawing, not only the solve)."""
+    if status is not None:
+        seconds = number_fr(time.perf_counter() - began)
+        offered = " : comparez-le au plan actuel, puis acceptez-le ou écartez-le" if session.candidate() else ""
+        label = f"Plan prêt en {seconds} s (calcul et affichage){offered}"
+        status.update(label=label, state="complete", expanded=False)
+
+
+compare.candidate_panel(instance)
 adjust.pins_editor()
 plan = session.plan()
 if plan is None:
-    st.info("Cliquez sur « Planifier » pour calculer les tournées et le planning des équipes.")
+    if session.candidate() is None:
+        st.info("Cliquez sur « Planifier » pour calculer les tournées et le planning des équipes.")
+    page_drawn()
     st.stop()
 
 st.caption(f"Temps de trajet : {plan.travel_label}")
@@ -77,21 +95,23 @@ if options.roads == "auto" and plan.travel_label.startswith("estimation"):
         "la page « Paramètres » (téléchargé une fois, avec une connexion à Internet), puis planifiez de nouveau."
     )
 
-# --- KPIs
+# --- Key figures in one row, the others on demand
 st.subheader("Indicateurs")
-tiles = [(k.label, k.value, k.explanation + (f" ({k.note}.)" if k.note else "")) for k in kpi_lines(plan)]
-tiles.append(
+compare.figure_strip([{"label": f.label, "value": f.value, "help": f.explanation} for f in key_figures(plan)])
+details = [(k.label, k.value, f"{k.explanation} ({k.note}.)" if k.note else k.explanation) for k in kpi_lines(plan)]
+details.append(
     (
         BELOW_TARGET,
         number_fr(len(plan.unserved), 0),
         "Communes qui reçoivent moins de visites que visé (liste et raisons ci-dessous).",
     )
 )
-for row in range(0, len(tiles), 4):
-    for column, (label, value, explanation) in zip(st.columns(4), tiles[row : row + 4]):
-        with column:
-            st.metric(label, value, help=explanation)
-            st.caption(explanation)
+with st.expander(f"Tous les indicateurs ({len(details)}) et leur explication"):
+    st.dataframe(
+        [{"indicateur": label, "valeur": value, "explication": text} for label, value, text in details],
+        hide_index=True,
+        width="stretch",
+    )
 
 if plan.warnings:
     with st.expander(f"Avertissements ({len(plan.warnings)})", expanded=True):
@@ -195,3 +215,4 @@ with tab_totals:
         ],
         hide_index=True, width="stretch",
     )  # fmt: skip
+page_drawn()

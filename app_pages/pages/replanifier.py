@@ -3,9 +3,12 @@
 The change is applied to the published version (rebuilt from its stored inputs, whatever the working
 copy is now) or to the plan on screen with `planner.replan`, which keeps everything else;
 the coordinator reads what changed, and whom to tell (a ready-to-send message per person and per
-town hall, `planner.notices`), and accepts it or not. Accepted changes become part of the working
+town hall, `planner.notices`), sees the new plan beside the current one (key figures, changed
+sessions in the week grid), and accepts it or discards it. Accepted changes become part of the working
 copy's inputs, so that no later plan brings back what they forbid; changes being prepared are kept
-with the working copy across page reloads.
+with the working copy across page reloads. Re-planning a saved version never drops silently what the
+working copy holds and the version has not (settings, files, moves: `planner.publish.unpublished`):
+the page says what, and keeps it unless the coordinator chooses otherwise.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages.ui import files, plan_cache, session
+from app_pages.ui import compare, files, plan_cache, session
 from app_pages.ui.streamlit_fr import CHOOSE
 from planner import notices, replan
 from planner.domain import Instance, Plan, TourneeError, date_fr
@@ -25,7 +28,7 @@ from planner.planning import (
     UnitOutOfService,
     changes_since,
 )
-from planner.publish import PlanInputs
+from planner.publish import PlanInputs, keep_unpublished, unpublished
 
 KINDS = {
     "staff": "Une personne est indisponible",
@@ -34,6 +37,7 @@ KINDS = {
 }
 
 st.title("Re-planifier")
+compare.undo_button()
 territory = session.territory()
 bases: dict[str, tuple[PlanInputs, Instance, Plan]] = {}
 versions: dict[str, int] = {}  # the bases that are saved versions, by label
@@ -193,11 +197,42 @@ if not to_tell.is_empty:
     st.download_button(
         "Télécharger tous les messages (a-prevenir.txt)", to_tell.text(), file_name="a-prevenir.txt", mime="text/plain"
     )
-if st.button("Accepter ce nouveau plan", type="primary"):
-    kept = applied_carried.into(inputs) if applied_carried else inputs
-    session.accept(kept.with_changes(list(applied), applied_today), result.plan)
-    st.session_state.pop("replan_result", None)
-    st.success(
-        "Nouveau plan accepté. Envoyez les messages « À prévenir » ci-dessus, et publiez-le depuis la page "
-        "« Publier » pour prévenir habitants et équipes."
+current = session.plan()
+st.subheader(f"Le nouveau plan à côté du plan {'actuel' if current is not None else 'de départ'}")
+compare.show(instance, current if current is not None else base, result.plan, key="replan")
+accepted = (applied_carried.into(inputs) if applied_carried else inputs).with_changes(list(applied), applied_today)
+work_inputs = session.work().inputs
+lost = unpublished(work_inputs, accepted) if base_label in versions else []
+keep = True
+if lost:
+    st.warning(
+        f"Ce re-plan part de la {base_label.lower()} ; votre copie de travail a, en plus, ce qui n'est pas publié :\n"
+        + "\n".join(f"- {item}" for item in lost)
     )
+    keep = st.radio(
+        "Ce qui n'est pas publié", [True, False], horizontal=False,
+        format_func={
+            True: "Le garder (conseillé) : le re-plan est accepté, puis vos réglages sont remis ; planifiez ensuite "
+            "de nouveau sur la page « Planifier » pour un plan qui les suit",
+            False: f"L'abandonner : reprendre ce qu'a la {base_label.lower()}",
+        }.__getitem__,
+    )  # fmt: skip
+accept, discard = st.columns(2)
+if discard.button("Écarter ce nouveau plan", icon=":material/close:", width="stretch"):
+    st.session_state.pop("replan_result", None)
+    st.rerun()
+if accept.button("Accepter ce nouveau plan", type="primary", icon=":material/check:", width="stretch"):
+    session.accept(accepted, result.plan)
+    st.session_state.pop("replan_result", None)
+    if lost and keep:
+        session.put_back(keep_unpublished(accepted, work_inputs))
+        st.success(
+            "Nouveau plan accepté, et ce qui n'était pas publié est gardé : planifiez de nouveau sur la page "
+            "« Planifier » pour un plan qui le suit. Envoyez les messages « À prévenir » ci-dessus une fois ce "
+            "plan publié."
+        )
+    else:
+        st.success(
+            "Nouveau plan accepté. Envoyez les messages « À prévenir » ci-dessus, et publiez-le depuis la page "
+            "« Publier » pour prévenir habitants et équipes."
+        )

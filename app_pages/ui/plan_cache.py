@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
+from dataclasses import dataclass, field
 
 import streamlit as st
 
 from planner import PlanOptions, TourneeError, builtin_territories, load_territory
 from planner import plan as solve_plan
-from planner.domain import Instance, Plan, TravelMatrix
+from planner.domain import Instance, Plan, TravelMatrix, number_fr
 from planner.inputs import DEMO_TERRITORY
 from planner.publish import instance_fingerprint
 from planner.travel import travel_for
@@ -54,9 +56,23 @@ def territory_title(name: str) -> str:
 MAX_CACHED_PLANS = 16
 
 
+@dataclass
+class _Solve:
+    """One solve under way or done: its result to come, and the last step it reported, so that every
+    page waiting for it shows the solver's real progress."""
+
+    future: Future[Plan] = field(default_factory=Future)
+    began: float = field(default_factory=time.perf_counter)
+    fraction: float = 0.0
+    message: str = "Préparation…"
+
+    def report(self, fraction: float, message: str) -> None:
+        self.fraction, self.message = min(max(float(fraction), 0.0), 1.0), message
+
+
 @st.cache_resource
-def _plan_cache() -> tuple[OrderedDict[tuple[str, str], Future[Plan]], threading.Lock]:
-    """One plan cache shared by every session of the server: a future per (instance, options).
+def _plan_cache() -> tuple[OrderedDict[tuple[str, str], _Solve], threading.Lock]:
+    """One plan cache shared by every session of the server: a solve per (instance, options).
 
     Not `st.cache_resource` on the solve itself: that would record the progress bar drawn during
     the solve and replay it, on a later cache hit, into a page where that bar does not exist.
@@ -72,37 +88,59 @@ def _failed_plans() -> OrderedDict[tuple[str, str], None]:
     return OrderedDict()
 
 
-def compute_plan(instance: Instance, options: PlanOptions, progress: ProgressFn | None = None) -> Plan:
-    """Plan ``instance`` with ``options``; the same pair is solved only once per server."""
+#: Seconds between two redraws of a waiting page's progress bar (the elapsed time keeps counting).
+POLL_SECONDS = 0.5
+
+
+def _solve(instance: Instance, options: PlanOptions, *, retry: bool) -> _Solve | None:
+    """The solve of ``instance`` with ``options``: the one under way or done, else a new one started in
+    a thread (not when the last one failed, unless ``retry``)."""
     cache, lock = _plan_cache()
     failed = _failed_plans()
     key = (fingerprint(instance), repr(options))
     with lock:
-        owner = key not in cache
-        if owner:
-            cache[key] = Future()
-            while len(cache) > MAX_CACHED_PLANS:
-                cache.popitem(last=False)
-        cache.move_to_end(key)
-        future = cache[key]
-    if not owner:
-        if progress is not None and not future.done():
-            progress(0.5, "Ce plan est déjà en cours de calcul : attente du résultat…")
-        return future.result()
-    try:
-        result = solve_plan(instance, options, progress=progress)
-    except BaseException as exc:
+        if key in cache:
+            cache.move_to_end(key)
+            return cache[key]
+        if key in failed and not retry:
+            return None
+        solve = cache[key] = _Solve()
+        while len(cache) > MAX_CACHED_PLANS:
+            cache.popitem(last=False)
+
+    def run() -> None:
+        try:
+            result = solve_plan(instance, options, progress=solve.report)
+        except BaseException as exc:  # handed to whoever waits for the plan
+            log.warning("planning %s failed: %s", instance.name, exc)
+            with lock:
+                if cache.get(key) is solve:
+                    cache.pop(key)  # a later request tries again
+                failed[key] = None
+                while len(failed) > MAX_CACHED_PLANS:
+                    failed.popitem(last=False)
+            solve.future.set_exception(exc)
+            return
         with lock:
-            cache.pop(key, None)  # a later request tries again
-            failed[key] = None
-            while len(failed) > MAX_CACHED_PLANS:
-                failed.popitem(last=False)
-        future.set_exception(exc)
-        raise
-    with lock:
-        failed.pop(key, None)
-    future.set_result(result)
-    return result
+            failed.pop(key, None)
+        solve.future.set_result(result)
+
+    threading.Thread(target=run, name=f"tournee-plan-{instance.name}", daemon=True).start()
+    return solve
+
+
+def compute_plan(instance: Instance, options: PlanOptions, progress: ProgressFn | None = None) -> Plan:
+    """Plan ``instance`` with ``options``; the same pair is solved only once per server.
+
+    ``progress(fraction, message)`` follows the solve's own steps, with the seconds elapsed, whether
+    this call started it or finds it under way (started in the background, or by another session).
+    """
+    solve = _solve(instance, options, retry=True)
+    assert solve is not None  # retry=True always gives a solve
+    while progress is not None and not wait([solve.future], timeout=POLL_SECONDS).done:
+        seconds = number_fr(time.perf_counter() - solve.began, 0)
+        progress(solve.fraction, f"{solve.message} ({seconds} s)")
+    return solve.future.result()
 
 
 def start_in_background(instance: Instance, options: PlanOptions) -> None:
@@ -110,19 +148,7 @@ def start_in_background(instance: Instance, options: PlanOptions) -> None:
     or failed last time, so that the plan is (nearly) ready when the coordinator clicks
     « Planifier »: the click then waits for this same computation (`compute_plan`) instead of
     starting another."""
-    cache, lock = _plan_cache()
-    key = (fingerprint(instance), repr(options))
-    with lock:
-        if key in cache or key in _failed_plans():
-            return
-
-    def solve() -> None:
-        try:
-            compute_plan(instance, options)
-        except Exception:  # the click will solve again and show the failure in plain words
-            log.exception("planning %s in the background failed", instance.name)
-
-    threading.Thread(target=solve, name=f"tournee-plan-{instance.name}", daemon=True).start()
+    _solve(instance, options, retry=False)
 
 
 @st.cache_resource(show_spinner=False)

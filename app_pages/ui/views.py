@@ -7,6 +7,7 @@ tables; no planning happens here.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ import streamlit as st
 
 from planner.domain import Instance, Plan, Problem, Session, Tour, UnitKind, hhmm
 from planner.publish import grid_table_html
-from planner.results import WeekGrid, day_label, week_dates
+from planner.results import ChangeGrid, WeekGrid, day_label, week_dates
 
 #: A day to hang times of day on, for time axes.
 _AXIS_DAY = datetime(2000, 1, 3)
@@ -33,7 +34,21 @@ _WEEK_GRID_CSS = """
 .tournee-week thead th { background: rgba(0, 114, 178, 0.08); }
 .tournee-week tbody th { font-weight: 600; min-width: 6rem; }
 .tournee-week td.cell { min-width: 6.5rem; }
+.tournee-week .added { background: rgba(0, 158, 115, 0.18); }
+.tournee-week .moved_in { background: rgba(230, 159, 0, 0.22); }
+.tournee-week .removed, .tournee-week .moved_out { color: #8a8a8a; text-decoration: line-through; }
+.tournee-week td .changed { display: block; padding: 0 0.2rem; border-radius: 0.2rem; }
+.tournee-week .legend { font-size: 0.85rem; }
+.tournee-week .legend .changed { padding: 0 0.3rem; border-radius: 0.2rem; }
 """
+
+#: What each mark of a compared week means (`show_change_grid`), in the order of its legend.
+CHANGE_MARKS = {
+    "added": ("+", "ajoutée"),
+    "moved_in": ("→", "déplacée ici"),
+    "removed": ("✕", "supprimée"),
+    "moved_out": ("←", "déplacée ailleurs"),
+}
 
 
 def week_start(plan: Plan, week: int) -> date:
@@ -140,3 +155,29 @@ def with_problems(
 def show_week_grid(grid: WeekGrid) -> None:
     """A week grid on screen as a table whose cells keep their lines (unit, communes, hours…)."""
     st.html(f"<style>{_WEEK_GRID_CSS}</style><div class='tournee-week'>{grid_table_html(grid)}</div>")
+
+
+def show_change_grid(grid: ChangeGrid) -> None:
+    """A compared week on screen: the candidate's sessions, those added or moved in highlighted, those
+    removed or moved away struck out in their old place (a sign before each, not colour alone)."""
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in ("unité", *grid.columns))
+    rows = []
+    for label, cells in grid.rows:
+        tds = "".join(
+            "<td class='cell'>"
+            + "".join(
+                f"<span class='changed {item.status}'>{CHANGE_MARKS.get(item.status, ('', ''))[0]} "
+                f"{html.escape(item.text)}</span>"
+                for item in cell
+            )
+            + "</td>"
+            for cell in cells
+        )
+        rows.append(f"<tr><th>{html.escape(label)}</th>{tds}</tr>")
+    legend = " &nbsp; ".join(
+        f"<span class='changed {status}'>{mark} {word}</span>" for status, (mark, word) in CHANGE_MARKS.items()
+    )
+    st.html(
+        f"<style>{_WEEK_GRID_CSS}</style><div class='tournee-week'><p class='legend'>{legend}</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )

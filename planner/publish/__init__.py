@@ -69,6 +69,9 @@ _EXPORTS = {
     "PlanStore": "planner.publish.store",
     "private_feed_path": "planner.publish.subscriptions",
     "subject_label": "planner.publish.subscriptions",
+    "UndoHistory": "planner.publish.undo_history",
+    "keep_unpublished": "planner.publish.undo_history",
+    "unpublished": "planner.publish.undo_history",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -112,5 +115,6 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.publish.spreadsheet import add_sheet  # noqa: F401
     from planner.publish.store import DB_NAME, PlanStore  # noqa: F401
     from planner.publish.subscriptions import private_feed_path, subject_label  # noqa: F401
+    from planner.publish.undo_history import UndoHistory, keep_unpublished, unpublished  # noqa: F401
 else:
     __getattr__ = import_on_first_use(globals(), _EXPORTS)

@@ -32,6 +32,12 @@ _EXPORTS = {
     "Notices": "planner.results.notices",
     "mailto_url": "planner.results.notices",
     "need_source_sentence": "planner.results.need_source",
+    "ChangeGrid": "planner.results.plan_compare",
+    "KpiDelta": "planner.results.plan_compare",
+    "key_figures": "planner.results.plan_compare",
+    "change_grid": "planner.results.plan_compare",
+    "changed_weeks": "planner.results.plan_compare",
+    "kpi_deltas": "planner.results.plan_compare",
     "PlanDiff": "planner.results.plan_diff",
     "diff_plans": "planner.results.plan_diff",
     "Visit": "planner.results.public_visits",
@@ -64,6 +70,14 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.results.kpis import Targets, compute_kpis, not_targeted, unserved_communes  # noqa: F401
     from planner.results.need_source import need_source_sentence  # noqa: F401
     from planner.results.notices import Notice, Notices, mailto_url  # noqa: F401
+    from planner.results.plan_compare import (  # noqa: F401
+        ChangeGrid,
+        KpiDelta,
+        change_grid,
+        changed_weeks,
+        key_figures,
+        kpi_deltas,
+    )
     from planner.results.plan_diff import PlanDiff, diff_plans  # noqa: F401
     from planner.results.public_visits import Visit, commune_visits, public_reason  # noqa: F401
     from planner.results.staff_load import staff_totals  # noqa: F401

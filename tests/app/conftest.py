@@ -93,8 +93,11 @@ def rendered_text(at: AppTest) -> str:
 
 
 def plan_demo(at: AppTest) -> AppTest:
+    """Click « Planifier », and « Accepter » when the new plan is offered beside the current one."""
     at.switch_page("app_pages/pages/planifier.py").run()
     button(at, "Planifier").click().run()
+    if not at.exception and any(b.label == "Accepter" for b in at.button):
+        button(at, "Accepter").click().run()
     return at
 
 

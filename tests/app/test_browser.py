@@ -304,8 +304,8 @@ PLACE = re.compile(r"^(\w+ \d+ \S+ \d{4}), (.+), (\d+) h (\d\d)$")
 
 def test_coordinator_moves_a_session(page: Page) -> None:
     """ "Déplacer une séance": once a session is chosen, only the days, units and times the rules
-    accept are offered (never a Sunday, never where it already is); the first one picked is
-    accepted, the change is listed and the plan shows the session where it was sent."""
+    accept are offered (never a Sunday, never where it already is); the first one picked is made,
+    shown beside the current plan and accepted; the plan then shows the session where it was sent."""
     _open(page, "Planifier")
     expect(page.get_by_text("Déplacer une séance")).to_be_visible()
     labels = _session_options(page, "")
@@ -318,6 +318,9 @@ def test_coordinator_moves_a_session(page: Page) -> None:
     places = [PLACE.match(o) for o in offered]
     assert all(places) and not any("dimanche" in o for o in offered), offered
     assert f"{date_fr(day)}, {unit}, {time_fr(parse_time(start))}" not in offered  # where it already is
+    expect(page.get_by_text("Plan proposé : séance déplacée")).to_be_visible()  # beside the current plan
+    page.get_by_role("button", name="Accepter", exact=True).click()
+    _idle(page)
     to_day, _unit, hours, minutes = places[0].groups()
     moved = [m for t in _session_options(page, commune) if (m := SESSION_LABEL.match(t)) and m[3] == commune]
     assert any(m[1] == to_day and m[4] == f"{int(hours):02d}:{minutes}" for m in moved), moved

@@ -4,6 +4,7 @@ manual moves and pins."""
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 
@@ -11,19 +12,37 @@ import pytest
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
+from app_pages.ui.session import WorkingCopy
+from planner.check.validate import validate
 from planner.domain.french import date_fr, time_fr
 from planner.inputs import load_territory
 from planner.planning.move_candidates import move_options
-from tests.app.conftest import DEMO, TIMEOUT, button, ok, plan_demo, published_demo, run_app, set_settings
+from tests.app.conftest import (
+    DEMO,
+    TIMEOUT,
+    button,
+    future_inputs,
+    log_in,
+    ok,
+    plan_demo,
+    published_demo,
+    run_app,
+    set_settings,
+)
 
 
 def test_plan_the_demo_shows_kpis_tables_and_chart() -> None:
-    """Clicking "Planifier" shows every KPI with its explanation, the sessions, the rota and the week."""
+    """Clicking "Planifier" shows the key figures in one row (each explained once, in its tooltip), every
+    KPI with its explanation on demand, the sessions, the rota and the week; « Plan prêt » once drawn."""
     at = plan_demo(run_app(coordinator=True))
     ok(at)
     labels = [m.label for m in at.metric]
-    assert "Besoin couvert" in labels and "Séances / semaine" in labels
-    assert len(labels) >= 10
+    assert labels[:2] == ["Besoin couvert", "Séances / semaine"]  # the demo has no priority zone
+    assert 4 <= len(labels) <= 6 and all(m.proto.help for m in at.metric)
+    assert not [c for c in at.caption if any(m.proto.help in c.value for m in at.metric)]  # said once
+    details = at.dataframe[0].value
+    assert len(details) >= 10 and "Continuité des soins" in list(details["indicateur"])
+    assert any(e.label.startswith("Tous les indicateurs") for e in at.expander)
     sessions, shifts, totals = at.dataframe[-3].value, at.dataframe[-2].value, at.dataframe[-1].value
     assert len(sessions) > 0 and {"date", "commune", "début", "fin"} <= set(sessions.columns)
     assert len(shifts) > 0 and "nom" in shifts.columns
@@ -43,12 +62,15 @@ def test_kpis_are_french_figures_and_left_out_counts_agree_with_the_history() ->
     same communes; the communes with a target of 0 are listed as never visited by choice."""
     at = published_demo(weeks=2)
     at.switch_page("app_pages/pages/planifier.py").run()
-    tiles = {m.label: m.value for m in at.metric}
+    details = at.dataframe[0].value
+    tiles = dict(zip(details["indicateur"], details["valeur"], strict=True))
+    assert {m.label: m.value for m in at.metric}["Séances / semaine"] == tiles["Séances / semaine"]
     assert "," in tiles["Séances / semaine"] and "." not in "".join(tiles.values())
     assert tiles["Besoin couvert"].endswith("\u202f%")
     assert "Conduite (min / semaine)" not in tiles and "Distance (km / semaine)" in tiles
     plan = at.session_state["work"].plan
     assert tiles["Communes sous leur objectif"] == str(len(plan.unserved))
+    assert {m.label: m.value for m in at.metric}["Sous l'objectif"] == str(len(plan.unserved))
     never = [c for c in load_territory(DEMO).communes if c.visits_per_week == 0]
     assert f"Communes jamais visitées, par choix ({len(never)})" in [e.label for e in at.expander]
     at.switch_page("app_pages/pages/publier.py").run()
@@ -94,9 +116,9 @@ def test_loaded_territory_is_planned_in_the_background_and_the_click_gets_that_p
     evreux = load_territory("doctobus-evreux")
     cache, lock = plan_cache._plan_cache()
     with lock:
-        started = [future for (key, _), future in cache.items() if key == plan_cache.fingerprint(evreux)]
+        started = [solve for (key, _), solve in cache.items() if key == plan_cache.fingerprint(evreux)]
     assert len(started) == 1, "no plan of the loaded territory under way"
-    background = started[0].result(timeout=TIMEOUT)
+    background = started[0].future.result(timeout=TIMEOUT)
     at.switch_page("app_pages/pages/planifier.py").run()
     button(at, "Planifier").click().run()
     ok(at)
@@ -173,6 +195,13 @@ def test_move_a_session_pin_and_plan_again() -> None:
     button(at, "Déplacer").click().run()
     ok(at)
     assert any("Séance déplacée" in s.value for s in at.success)
+    assert at.session_state["work"].plan == plan  # offered beside the current plan, not yet accepted
+    assert any(h.value == "Plan proposé : séance déplacée" for h in at.subheader)
+    grid = next(h.proto.body for h in at.get("html") if "tournee-week" in h.proto.body and "changed" in h.proto.body)
+    name = html.escape(instance.commune(last.insee).name)
+    assert any(f"{mark} {name}" in grid for mark in ("→", "←", "+", "✕")), grid  # the move, highlighted
+    button(at, "Accepter").click().run()
+    ok(at)
     work = at.session_state["work"]
     key = f"{option.unit_id}/{option.to_day.isoformat()}"
     moved = next(t for t in work.plan.tours if t.key == key)
@@ -194,3 +223,93 @@ def test_move_a_session_pin_and_plan_again() -> None:
     ok(at)
     pinned = at.session_state["work"].plan
     assert {t.date.weekday() for t, s in pinned.sessions() if s.insee == insee} <= {3}
+
+
+def _plan(at: AppTest) -> None:
+    button(at, "Planifier").click().run()
+    ok(at)
+
+
+def test_a_new_plan_is_compared_accepted_or_discarded_and_undone_across_reloads() -> None:
+    """The first plan is taken as it is; after a new setting (séance 150 min), « Planifier » offers the
+    new plan beside the last one (key figures with their differences, the week's changed sessions
+    highlighted): « Écarter » keeps the working copy, « Accepter » takes it (valid). « Annuler la
+    dernière modification » goes back step by step, and the history is there after a reload."""
+    inputs = future_inputs()
+    at = run_app("publier", coordinator=True)
+    at.session_state["work"] = WorkingCopy(inputs)
+    at.run()
+    at.switch_page("app_pages/pages/planifier.py").run()
+    _plan(at)
+    first = at.session_state["work"].plan
+    assert first is not None and validate(inputs.instance(), first) == []
+    assert not [h for h in at.subheader if h.value.startswith("Plan proposé")]  # nothing to compare with
+
+    at.switch_page("app_pages/pages/parametres.py").run()
+    next(n for n in at.number_input if n.label == "Durée d'une séance (min)").set_value(150)
+    button(at, "Appliquer").click().run()
+    at.switch_page("app_pages/pages/planifier.py").run()
+    _plan(at)
+    assert at.session_state["work"].plan is None  # offered, not taken
+    assert any(h.value == "Plan proposé : nouveau plan" for h in at.subheader)
+    strip = {m.label: m for m in at.metric}
+    assert strip["Séances / semaine"].proto.body and strip["Besoin couvert"].proto.help.startswith("Plan actuel : ")
+    grids = [h.proto.body for h in at.get("html") if "tournee-week" in h.proto.body]
+    assert any("changed removed" in g or "changed moved_in" in g for g in grids)
+    button(at, "Écarter").click().run()
+    ok(at)
+    assert at.session_state["work"].plan is None and "candidate" not in at.session_state
+
+    _plan(at)
+    button(at, "Accepter").click().run()
+    ok(at)
+    second = at.session_state["work"].plan
+    instance = at.session_state["work"].inputs.instance()
+    assert instance.rules.session_minutes == 150 and validate(instance, second) == []
+    assert {s.end - s.start for _, s in second.sessions()} == {150}
+
+    button(at, "Annuler la dernière modification").click().run()
+    ok(at)
+    assert any("Modification annulée : « Nouveau plan »" in s.value for s in at.success)
+    assert at.session_state["work"].plan is None
+
+    again = log_in("planifier")  # a reload: the working copy and its history come from the workspace
+    assert again.session_state["work"].plan is None
+    button(again, "Annuler la dernière modification").click().run()
+    ok(again)
+    work = again.session_state["work"]
+    assert work.plan == first and work.inputs == inputs
+
+
+def test_the_bar_follows_the_solver_even_when_the_plan_is_under_way_in_the_background(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A plan started in the background (as reading the page does), then asked for by the click: the
+    click's bar shows each step the solver reports, with the seconds elapsed, not a fixed half-way mark."""
+    import threading
+
+    from app_pages.ui import plan_cache
+
+    steps = {0.25: threading.Event(), 0.75: threading.Event()}
+    made = object()
+
+    def solving(instance, options, progress=None):
+        for fraction, seen in steps.items():
+            progress(fraction, f"étape {fraction}")
+            assert seen.wait(TIMEOUT), "the page never showed this step"
+        return made
+
+    shown = []
+
+    def bar(fraction: float, message: str) -> None:
+        shown.append((fraction, message))
+        if fraction in steps:
+            steps[fraction].set()
+
+    monkeypatch.setattr(plan_cache, "solve_plan", solving)
+    instance = load_territory("medicobus-dieppe").replace(name="progression-voulue")
+    plan_cache.start_in_background(instance, plan_cache.default_options())
+    assert plan_cache.compute_plan(instance, plan_cache.default_options(), progress=bar) is made
+    fractions = [f for f, _ in shown]
+    assert 0.25 in fractions and 0.75 in fractions and fractions == sorted(fractions)
+    assert all(message.endswith(" s)") for _, message in shown)

@@ -62,12 +62,13 @@ def test_publish_then_replan_then_accept() -> None:
     button(at, "Ajouter ce changement").click().run()
     button(at, "Re-planifier").click().run()
     ok(at)
-    assert [m.label for m in at.metric] == [
+    assert [m.label for m in at.metric][:4] == [
         "Tournées supprimées",
         "Séances supprimées",
         "Gardes réaffectées",
         "Gardes annulées",
     ]
+    assert "Besoin couvert" in [m.label for m in at.metric]  # the new plan beside the current one
     button(at, "Accepter ce nouveau plan").click().run()
     ok(at)
     assert any("Nouveau plan accepté" in s.value for s in at.success)
@@ -181,7 +182,75 @@ def test_replan_lists_who_to_tell_with_a_message_and_a_mailto_link_each(publishe
     assert links == [f"[Écrire ce message dans la messagerie]({n.mailto})" for n in (*told.people, *told.communes)]
     staff_names = [p.name for p in instance.staff]
     assert not [n for notice in told.communes for n in staff_names if n in notice.body]
-    assert [e.label for e in at.expander] == [n.name for n in (*told.people, *told.communes)]
+    told_names = [n.name for n in (*told.people, *told.communes)]
+    assert [e.label for e in at.expander if e.label in told_names] == told_names
     button(at, "Accepter ce nouveau plan").click().run()
     ok(at)
     assert any(c.startswith(f"Bonjour {name},") for c in (c.value for c in at.code))
+
+
+def _unpublished_settings_then_replan(published, *, keep: bool):
+    """The tiny territory published; the working copy sets a séance of 150 min, not published, then
+    re-plans the published version (someone unavailable on the first day), keeping those settings or not."""
+    inputs, plan, _ = published
+    at = run_app("publier", coordinator=True)
+    at.session_state["work"] = WorkingCopy(inputs)
+    at.run()
+    at.switch_page("app_pages/pages/parametres.py").run()
+    next(n for n in at.number_input if n.label == "Durée d'une séance (min)").set_value(150)
+    button(at, "Appliquer").click().run()
+    ok(at)
+    assert at.session_state["work"].inputs.instance().rules.session_minutes == 150
+    at.switch_page("app_pages/pages/replanifier.py").run()
+    assert next(r for r in at.radio if r.label == "Partir de").value == "Version publiée (1)"
+    button(at, "Ajouter ce changement").click().run()
+    next(d for d in at.date_input if d.label.startswith("Aujourd'hui")).set_value(plan.start)
+    button(at, "Re-planifier").click().run()
+    ok(at)
+    assert any("séance de 150 min" in w.value for w in at.warning)  # said, before accepting
+    next(r for r in at.radio if r.label == "Ce qui n'est pas publié").set_value(keep)
+    button(at, "Accepter ce nouveau plan").click().run()
+    ok(at)
+    return at
+
+
+def test_accepting_a_replan_of_the_published_version_keeps_the_unpublished_settings(published) -> None:
+    """The coordinator changes a setting (séance 180 → 150 min) and does not publish it, then re-plans
+    the published version: accepting the re-plan keeps the 150 min (unless asked otherwise), and the
+    next plan follows them; undoing comes back to the re-planned plan with the published settings."""
+    at = _unpublished_settings_then_replan(published, keep=True)
+    kept = at.session_state["work"].inputs
+    assert kept.instance().rules.session_minutes == 150
+    assert len(kept.changes) == 1
+    assert at.session_state["work"].plan is None
+    replanned = at.session_state["work"].history.last.plan
+
+    at.switch_page("app_pages/pages/planifier.py").run()
+    button(at, "Planifier").click().run()
+    ok(at)
+    assert any(h.value.startswith("Plan proposé") for h in at.subheader)  # beside the re-planned plan
+    button(at, "Accepter").click().run()
+    ok(at)
+    work = at.session_state["work"]
+    assert {s.end - s.start for _, s in work.plan.sessions()} == {150}
+    assert validate(work.inputs.instance(), work.plan) == []
+
+    button(at, "Annuler la dernière modification").click().run()  # the new plan
+    button(at, "Annuler la dernière modification").click().run()  # the settings put back
+    ok(at)
+    work = at.session_state["work"]
+    assert work.plan == replanned and work.inputs.instance().rules.session_minutes == 180
+    assert validate(work.inputs.instance(), work.plan) == []
+
+
+def test_the_coordinator_may_drop_the_unpublished_settings_when_accepting_a_replan(published) -> None:
+    """Asked, the coordinator chooses the published version's settings: the re-planned plan is taken with
+    them (séance 180 min, valid), and undoing gives back the 150 min."""
+    at = _unpublished_settings_then_replan(published, keep=False)
+    work = at.session_state["work"]
+    instance = work.inputs.instance()
+    assert instance.rules.session_minutes == 180 and len(work.inputs.changes) == 1
+    assert work.plan is not None and validate(instance, work.plan) == []
+    button(at, "Annuler la dernière modification").click().run()
+    ok(at)
+    assert at.session_state["work"].inputs.instance().rules.session_minutes == 150

@@ -19,6 +19,7 @@ import streamlit as st
 
 from app_pages.ui import compare, files, plan_cache, session
 from app_pages.ui.streamlit_fr import CHOOSE
+from app_pages.ui.to_tell import show_notices
 from planner import notices, replan
 from planner.domain import Instance, Plan, TourneeError, date_fr
 from planner.planning import (
@@ -180,23 +181,7 @@ else:
     st.success("Aucune séance ni garde ne change : les changements sont absorbés par le plan.")
 for text in result.rota.explanations:
     st.warning(text)
-to_tell = notices(instance, base, result.plan)
-st.subheader("À prévenir")
-st.caption(
-    f"{to_tell.headline} : un message prêt à envoyer pour chacun, à copier (icône en haut à droite du "
-    "message) ou à ouvrir dans votre messagerie, une fois le nouveau plan accepté."
-)
-for title, group in (("Personnes", to_tell.people), ("Communes (mairies)", to_tell.communes)):
-    if group:
-        st.markdown(f"**{title}**")
-    for notice in group:
-        with st.expander(notice.name):
-            st.code(notice.body, language=None, wrap_lines=True)
-            st.markdown(f"[Écrire ce message dans la messagerie]({notice.mailto})")
-if not to_tell.is_empty:
-    st.download_button(
-        "Télécharger tous les messages (a-prevenir.txt)", to_tell.text(), file_name="a-prevenir.txt", mime="text/plain"
-    )
+show_notices(notices(instance, base, result.plan), when=", une fois le nouveau plan accepté")
 current = session.plan()
 st.subheader(f"Le nouveau plan à côté du plan {'actuel' if current is not None else 'de départ'}")
 compare.show(instance, current if current is not None else base, result.plan, key="replan")

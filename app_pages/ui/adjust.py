@@ -183,7 +183,10 @@ def _show_done(instance: Instance) -> None:
     if done is None:
         return
     what, asked, result, before = done
-    st.success(f"{what} ({asked}) ; plan re-vérifié, {result.shifts_changed} garde(s) changée(s).")
+    st.success(
+        f"{what} ({asked}) : plan re-vérifié, {result.shifts_changed} garde(s) à changer ; il est présenté à côté "
+        "du plan actuel, à accepter pour le garder. Qui prévenir une fois accepté :"
+    )
     st.dataframe({"changement": list(result.diff)}, hide_index=True, width="stretch")
     show_notices(notices(instance, before, result.plan))
 

@@ -271,9 +271,10 @@ def discard_candidate() -> None:
 
 
 def accept_move(move: SessionMove, today: date, new: Plan) -> None:
-    """A manual move made: offered beside the current plan (`offer`); once accepted it is kept with the
-    inputs (re-applied after the next "Planifier")."""
-    offer("Séance déplacée", work().inputs.with_move(move, today), new)
+    """A manual move or swap made: offered beside the current plan (`offer`); once accepted it is kept
+    with the inputs (re-applied after the next "Planifier")."""
+    label = "Séances échangées" if move.swap_with else "Séance déplacée"
+    offer(label, work().inputs.with_move(move, today), new)
 
 
 def set_pending(changes: tuple[Change, ...]) -> None:

@@ -22,6 +22,7 @@ _EXPORTS = {
     "COLUMNS": "planner.studies.figures",
     "OK": "planner.studies.figures",
     "parse_range": "planner.studies.grid",
+    "FRANCE": "planner.studies.region",
     "REGION_TIME_LIMIT": "planner.studies.region_study",
     "RegionReport": "planner.studies.region_study",
     "RegionStudy": "planner.studies.region_study",
@@ -41,6 +42,7 @@ __all__ = sorted(_EXPORTS)
 if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.studies.figures import COLUMNS, OK  # noqa: F401
     from planner.studies.grid import parse_range  # noqa: F401
+    from planner.studies.region import FRANCE  # noqa: F401
     from planner.studies.region_study import (  # noqa: F401
         REGION_TIME_LIMIT,
         RegionReport,

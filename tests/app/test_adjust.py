@@ -55,16 +55,19 @@ def test_swap_two_sessions_says_the_rules_answer_then_who_to_tell() -> None:
     button(at, "Échanger ces deux séances").click().run()
     ok(at)
     assert any(s.value.startswith("Séances échangées (") for s in at.success)
-    work = at.session_state["work"]
-    assert [m.move for m in work.inputs.moves] == [SessionMove.swap(first, second)]
+    assert at.session_state["work"].plan is plan  # offered beside the current plan, not yet kept
     expected = move_session(instance, plan, SessionMove.swap(first, second), today=today, time_limit=1).plan
-    assert work.plan.tours == expected.tours
-    told = notices(instance, plan, work.plan)
+    told = notices(instance, plan, expected)
     assert {first[2], second[2]} <= {n.key for n in told.communes}
     assert any(h.value == "À prévenir" for h in at.subheader)
     assert [e.label for e in at.expander if e.label in {n.name for n in told.communes}] == [
         n.name for n in told.communes
     ]
+    button(at, "Accepter").click().run()
+    ok(at)
+    work = at.session_state["work"]
+    assert [m.move for m in work.inputs.moves] == [SessionMove.swap(first, second)]
+    assert work.plan.tours == expected.tours
 
     plan_demo(at)  # the swap is made again on the new plan
     ok(at)

@@ -22,7 +22,7 @@ COLUMN_LABELS = {
         "nearest_town_km": "ville la plus proche (km)", "apl": "APL", "priority": "zone prioritaire",
         "visits_per_week": "visites / semaine", "site_name": "lieu de passage", "site_lat": "latitude du lieu",
         "site_lon": "longitude du lieu", "site_days": "jours du lieu", "site_hours": "heures du lieu",
-        "location_source": "origine de la position",
+        "location_source": "origine de la position", "need_source": "origine du besoin",
     },
     "roster": {
         "id": "identifiant", "name": "nom", "roles": "rôles", "availability": "disponibilités",

@@ -79,7 +79,7 @@ def plan(
     found = catchments(instance, travel)
     demand, targets = catchment_demand(instance, found), Targets.from_catchments(instance, found)
     problem = build_problem(instance, travel, crews=crews, demand=demand, post_limits=limits)
-    pattern = _choose_pattern(problem, options, options.time_limit, None)
+    pattern = _choose_pattern(problem, options, options.time_limit, None, _between(report, 0.1, 0.5))
     first_problem, first_budget, rounds = problem, pattern.budget, 0
     rota: RotaResult | None = None
     for round_ in range(CREW_ROUNDS + 1):
@@ -97,7 +97,13 @@ def plan(
         blocked += [p for p in posts_of(instance, tours) if p.key in uncrewed]
         crews = crew_counts(instance, blocked)
         problem = build_problem(instance, travel, crews=crews, demand=demand, post_limits=limits)
-        pattern = _choose_pattern(problem, options, CREW_ROUND_SHARE * first_budget, pattern)
+        pattern = _choose_pattern(
+            problem,
+            options,
+            CREW_ROUND_SHARE * first_budget,
+            pattern,
+            _between(report, 0.6 + 0.1 * round_, 0.6 + 0.1 * round_),
+        )
         rounds += 1
 
     dropped: set[str] = set()
@@ -156,6 +162,7 @@ def plan(
         uncrewed=len(dropped),
         targets=targets,
     )
+    report(0.95, "Borne des règles (le plus de besoin qu'un plan valide puisse servir)…")
     bound = bound_kpis(instance, travel, targets, staffed, limits, result.kpis.get("priority_need_served_share", 0.0))
     # the bound is part of the planning: the summary's « calculé en » counts it
     result = replace(result, kpis={**result.kpis, **bound}, solver_seconds=round(clock.perf_counter() - began, 3))
@@ -240,13 +247,23 @@ def raise_if_invalid(instance: Instance, plan: Plan, travel: TravelMatrix, what:
 
 
 def _choose_pattern(
-    problem: PatternProblem, options: PlanOptions, time_limit: float | None, previous: Pattern | None
+    problem: PatternProblem, options: PlanOptions, time_limit: float | None, previous: Pattern | None, report: Progress
 ) -> Pattern:
     """The greedy pattern, or CP-SAT's from the ``previous`` pattern (the greedy one at first)."""
     if options.method != "cp-sat":
         return greedy_pattern(problem)
     hint = greedy_pattern(problem) if previous is None else previous
-    return solve_pattern(problem, time_limit=time_limit, seed=options.seed, hint=hint, workers=options.threads)
+    return solve_pattern(
+        problem, time_limit=time_limit, seed=options.seed, hint=hint, workers=options.threads, progress=report
+    )
+
+
+def _between(report: Progress, low: float, high: float) -> Progress:
+    """``report`` for a step that runs from ``low`` to ``high`` of the whole: its own fractions mapped
+    there, its messages after the step's name."""
+    return lambda fraction, message: report(
+        low + (high - low) * fraction, f"Choix des communes et des jours (motif hebdomadaire) : {message}…"
+    )
 
 
 def assemble(

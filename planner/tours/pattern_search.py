@@ -33,10 +33,12 @@ budget is spent in one run).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from planner.domain.french import percent_fr
 from planner.tours.pattern_model import (
     DRIVE_SCALE,
     TIE_SCALE,
@@ -116,6 +118,7 @@ def solve_pattern(
     seed: int = 0,
     hint: Pattern | None = None,
     workers: int | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> Pattern:
     """Choose the visits with CP-SAT, in stages: need (priority zones first), then little driving.
 
@@ -123,7 +126,8 @@ def solve_pattern(
     two (`effective_budget`); ``None`` sizes it to the problem (`auto_time_limit`). ``hint`` (the
     greedy pattern, or the previous pattern when planning again) is the first solution. ``workers``
     fixes CP-SAT's threads (1 when plans run side by side, as in studies); by default 1 on small
-    models and 4 interleaved ones above.
+    models and 4 interleaved ones above. ``progress(fraction, message)`` hears of each step of the
+    ladder: the share of the budget spent and the need found so far (French).
     """
     if not problem.candidates or not problem.slots:
         return Pattern(problem.cycle_weeks, (), "cp-sat", 0, 0, True, True, ("aucune commune à placer",), 0.0)
@@ -136,7 +140,11 @@ def solve_pattern(
     first = model.solution_of(start)
     model.keep_pins(first)
     state = _State.initial(first)
-    for budget in budget_steps(time_limit, len(relaxation.keys)):
+    steps = budget_steps(time_limit, len(relaxation.keys))
+    for index, budget in enumerate(steps):
+        if progress is not None:
+            found = percent_fr(problem.need_share(model.need_of(state.values)))
+            progress(sum(steps[:index]) / sum(steps), f"étape {index + 1}/{len(steps)}, besoin servi {found} jusqu'ici")
         before = model.drive_of(state.values)
         state = _improve(model, state, budget)
         stalled = budget >= STALL_STEP and before - model.drive_of(state.values) < DRIVE_STALL * before

@@ -323,3 +323,15 @@ def test_the_unit_week_names_each_room_s_own_doctor():
     _label, cells = grid.rows[0]
     doctors = [line for cell in cells for line in cell if line.startswith("médecin")]
     assert len(doctors) == 4 and len(set(doctors)) == 4
+
+
+def test_progress_moves_through_the_pattern_search_and_never_goes_back(small_instance):
+    """The command line and the app draw what ``progress`` hears: the pattern's ladder reports each
+    step between 10 % and 50 % with the need found so far, and the fractions never go back."""
+    heard: list[tuple[float, str]] = []
+    result = plan(small_instance, PlanOptions(time_limit=4), progress=lambda f, m: heard.append((f, m)))
+    assert validate(small_instance, result) == []
+    fractions = [f for f, _ in heard]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+    steps = [(f, m) for f, m in heard if "étape 1/" in m]
+    assert steps and all(0.1 <= f <= 0.5 for f, _ in steps) and "besoin servi" in steps[0][1]

@@ -226,14 +226,14 @@ class _DatedModel:
                 cap, per_visit = self.visits[insee] * rules.weeks, commune.need / rules.weeks
                 visits = [v for vs in dated.values() for v in vs]
                 self._add_served(visits, cap, per_visit, per_visit if commune.priority else 0.0)
+        paired = {u.id: {i for pair in partners[u.id] for i in pair} for u in buses}  # not lonely
         for (unit_id, d), members in sorted(by_day.items()):
             unit = instance.unit(unit_id)
             room = min(unit.sessions_per_day, day_room[unit_id, d])
             if flows and room == 2:
                 self._add_day_pairs(members, partners[unit_id])
             else:
-                lonely = {i for _, i in members if not any(a == i or b == i for a, b in partners[unit_id])}
-                weights = [room if i in lonely else 1 for _, i in members]
+                weights = [1 if i in paired[unit_id] else room for _, i in members]
                 self.rows.add([v for v, _ in members], weights, -np.inf, room)
             self.posts[unit_id, d] = [(v, 0.0) for v, _ in members]
 

@@ -18,6 +18,10 @@ import numpy as np
 
 #: The objective is divided by this before solving (need × occurrences reaches millions).
 OBJECTIVE_DIVISOR = 1e4
+#: SCIP's bound is raised by this share (and as much in absolute terms) before it is rounded down
+#: to the integer objective: its feasibility and optimality tolerances (1e-6, 1e-9) must never put
+#: it below the true optimum.
+INTEGER_MARGIN = 1e-6
 
 
 @dataclass
@@ -86,57 +90,54 @@ def solve_relaxation(rows: Rows, objective: np.ndarray, floors: list[tuple[np.nd
     return Relaxation(math.floor(goal.Value() * OBJECTIVE_DIVISOR + 1e-3), np.array([v.solution_value() for v in x]))
 
 
-def integer_bound(
-    rows: Rows, objective: np.ndarray, floors: list[tuple[np.ndarray, int]], *, budget: float, seed: int = 0
-) -> int | None:
+def integer_bound(rows: Rows, objective: np.ndarray, floors: list[tuple[np.ndarray, int]], *, nodes: int) -> int | None:
     """A proven upper bound of ``objective · x`` over the *integer* points of ``rows`` (and floors),
-    by CP-SAT on a deterministic ``budget``: its optimum when it proves one, else its best bound;
-    at least as tight as the relaxation where fractions loosen it. Coefficients must be integers;
-    ``None`` when CP-SAT finds no solution in its budget (or the rows infeasible).
+    by SCIP's branch and bound within ``nodes`` nodes (a deterministic budget): its optimum when it
+    proves one, else its best bound; at least as tight as the relaxation where fractions loosen it.
+    Coefficients must be integers; ``None`` when SCIP finds no solution in its budget (or the rows
+    are infeasible).
 
-    All zeros is hinted (every row here allows it), so that a solution, and with it a bound, exists
-    from the start."""
-    from ortools.sat.python import cp_model
+    SCIP rather than CP-SAT: its cuts close these models at the root (Médicobus Dieppe's, 382
+    variables: proven in 0.08 s of CPU where CP-SAT took 0.45 s), and it comes with OR-Tools too.
+    Its bound is raised by `INTEGER_MARGIN` (relative) for its floating-point tolerances."""
+    from ortools.linear_solver import pywraplp
 
-    from planner.tours.cpsat import configure_deterministic
-
-    model = cp_model.CpModel()
-    x = [model.new_int_var(0, rows.upper.get(i, 1), "") for i in range(rows.size)]
-    by_row: dict[int, tuple[list, list]] = {}
-    for row, col, coef in zip(rows.rows, rows.cols, rows.coefs, strict=True):
-        terms = by_row.setdefault(row, ([], []))
-        terms[0].append(x[col])
-        terms[1].append(int(coef))
-    for row, (variables, coefs) in by_row.items():
-        expr = cp_model.LinearExpr.weighted_sum(variables, coefs)
-        low, high = rows.low[row], rows.high[row]
-        if math.isfinite(low):
-            model.add(expr >= math.ceil(low - 1e-9))
-        if math.isfinite(high):
-            model.add(expr <= math.floor(high + 1e-9))
-    for floor_coefs, floor in floors:
-        at_least = np.flatnonzero(floor_coefs)
-        model.add(
-            cp_model.LinearExpr.weighted_sum([x[i] for i in at_least], [int(floor_coefs[i]) for i in at_least]) >= floor
+    solver = pywraplp.Solver.CreateSolver("SCIP")
+    if solver is None:
+        return None
+    infinity = solver.infinity()
+    x = [solver.IntVar(0.0, float(rows.upper.get(i, 1)), "") for i in range(rows.size)]
+    constraints = [
+        solver.Constraint(
+            math.ceil(low - 1e-9) if math.isfinite(low) else -infinity,
+            math.floor(high + 1e-9) if math.isfinite(high) else infinity,
         )
-    for var in x:
-        model.add_hint(var, 0)
-    nonzero = np.flatnonzero(objective)
-    model.maximize(cp_model.LinearExpr.weighted_sum([x[i] for i in nonzero], [int(objective[i]) for i in nonzero]))
-    solver = cp_model.CpSolver()
-    configure_deterministic(solver, time_limit=budget, seed=seed, workers=1)
-    solver.parameters.linearization_level = 2
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None  # CP-SAT's bound means nothing before it has a solution
-    return math.floor(solver.best_objective_bound + 1e-6)
+        for low, high in zip(rows.low, rows.high, strict=True)
+    ]
+    for row, col, coef in zip(rows.rows, rows.cols, rows.coefs, strict=True):
+        constraints[row].SetCoefficient(x[col], float(coef))
+    for floor_coefs, floor in floors:
+        at_least = solver.Constraint(float(floor), infinity)
+        for i in np.flatnonzero(floor_coefs):
+            at_least.SetCoefficient(x[i], float(floor_coefs[i]))
+    goal = solver.Objective()
+    for i in np.flatnonzero(objective):
+        goal.SetCoefficient(x[i], float(objective[i]))
+    goal.SetMaximization()
+    solver.SetSolverSpecificParametersAsString(f"limits/nodes = {nodes}\n")
+    if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return None  # no bound is read before SCIP has a solution
+    return math.floor(goal.BestBound() * (1 + INTEGER_MARGIN) + INTEGER_MARGIN)
 
 
-def relaxation_optimum(rows: Rows, objective: np.ndarray, floors: list[tuple[np.ndarray, float]]) -> float | None:
+def relaxation_optimum(
+    rows: Rows, objective: np.ndarray, floors: list[tuple[np.ndarray, float]]
+) -> tuple[float, np.ndarray] | None:
     """The optimum of the same linear program as `solve_relaxation` (``objective · x``, bounds,
     ``rows``, floors), by HiGHS's interior-point method through scipy, for models too large for GLOP
     (measured on the bound of the rules of the Orne département, 49,246 variables: GLOP 112 s, HiGHS's
-    simplex 30 s, its interior point 8.3 s, one core busy beside). ``None`` when it finds no optimum."""
+    simplex 30 s, its interior point 8.3 s, one core busy beside), with the value of every variable.
+    ``None`` when it finds no optimum."""
     from scipy.optimize import linprog
     from scipy.sparse import csr_matrix, vstack
 
@@ -160,4 +161,6 @@ def relaxation_optimum(rows: Rows, objective: np.ndarray, floors: list[tuple[np.
         bounds=[(0.0, float(u)) for u in upper],
         method="highs-ipm",
     )
-    return -float(found.fun) if found.status == 0 and found.fun is not None else None
+    if found.status != 0 or found.fun is None:
+        return None
+    return -float(found.fun), np.asarray(found.x, dtype=float)

@@ -60,6 +60,11 @@ PER_COMMUNE = 16
 #: priority-zone need took 9.2 s of computing in one run, and was not found in steps of 8).
 SMALLEST_STEP = 1.0
 LARGE_MODEL_STEP = 16.0
+#: Above this many possible visits (commune × slot × phase), `tighten_bound` leaves the pattern's
+#: bound out: on the Orne département (18,360) its relaxation has 473,000 variables and GLOP took
+#: 12.6 s of CPU for a figure shown for information only, beside the bound of the rules (always
+#: computed); Nièvre-Morvan, the next largest benchmark territory, has 2,610.
+TIGHTEN_MAX_VISITS = 10_000
 #: Without a time limit, the budget grows with the possible visits: 2 s up to `AUTO_VISITS`, doubling
 #: for every doubling of the visits, `PRIORITY_FACTOR` times that with priority zones (one stage
 #: more, and one that needs long runs: Nièvre-Morvan reaches 90.0 % of its priority zones' need in
@@ -162,10 +167,12 @@ def tighten_bound(problem: PatternProblem, pattern: Pattern, *, found_in: Patter
     A pattern ``found_in`` a narrower problem (days blocked) has its priority-zone need counted
     there (fewer dates, a lower floor, a bound that holds for it), and its search's bound, which is
     that narrower problem's, is dropped; found in ``problem`` itself, the lower of the two bounds is
-    kept."""
+    kept. Above `TIGHTEN_MAX_VISITS` possible visits only the search's own bound is kept (none for a
+    pattern found in a narrower problem)."""
     found_in = found_in or problem
     own = pattern.need_bound if found_in is problem else None
-    if pattern.method != "cp-sat" or (own is not None and pattern.need >= own):
+    possible = sum(len(problem.allowed[c.insee]) * problem.demand[c.insee].period for c in problem.candidates)
+    if pattern.method != "cp-sat" or (own is not None and pattern.need >= own) or possible > TIGHTEN_MAX_VISITS:
         return replace(pattern, need_bound=own)
     relaxation = PatternRelaxation(problem, day_flows=True)
     floor = sum(found_in.value(v.insee, v.slot, v.phase, priority=True) for v in pattern.visits)

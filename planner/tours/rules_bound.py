@@ -45,19 +45,24 @@ from planner.tours.pattern_relaxation import Rows, integer_bound, relaxation_opt
 LEG_SLACK = 1.0
 #: Visits are counted in quarters (a fortnightly commune over 5 weeks may be served 2.5 visits).
 QUARTERS = 4
-#: Up to this many variables, CP-SAT tightens the relaxation's bound on the integer model (where
-#: fractions of visits loosen it: Dieppe, 97.4 % → the integer optimum), on this deterministic budget.
+#: Up to this many variables, SCIP tightens the relaxation's bound on the integer model (where
+#: fractions of visits loosen it: Dieppe, 97.4 % → the integer optimum), within `INTEGER_NODES`
+#: nodes of its search (a deterministic budget; Dieppe's is proven at the root).
 INTEGER_MODEL = 5_000
 #: Above this many variables the relaxation is solved by HiGHS's interior point
 #: (`pattern_relaxation.relaxation_optimum`): GLOP took 112 s on the Orne département's 49,246.
 LARGE_MODEL = 20_000
-INTEGER_BUDGET = 0.25
+INTEGER_NODES = 200
 #: The priority floor of the need bound is lowered by this much (a share): the plan's share comes
 #: rounded to the KPIs' four decimals, and a floor a hair above what it serves would cut it off.
 FLOOR_MARGIN = 1e-4
 #: Above this many (pair, date) variables in all, a bus day of two sessions is bounded by its count
 #: of sessions only, a commune no other may share a day with counting for both (weaker, smaller).
 MAX_DAY_PAIRS = 400_000
+#: A large model is solved again at most this many times with the crews' rows its solution breaks
+#: (then with all of them); a row is broken beyond this many places (HiGHS's tolerance).
+CREW_ROUNDS = 3
+CREW_SLACK = 1e-6
 #: GLOP stops within a relative tolerance of the optimum; the bound is raised by this share so that
 #: it stays above the true optimum of the relaxation.
 SOLVER_MARGIN = 1e-6
@@ -129,6 +134,9 @@ class _DatedModel:
         self.room: dict[tuple[str, date], int] = {}  # a bus day's most sessions
         self._add_bus_visits(day_crews)
         self._add_place_sessions(place_crews)
+        #: solved by HiGHS, with the crews' rows set aside until a solution breaks them
+        self.large = self.rows.size > LARGE_MODEL
+        self.crews_aside: list[PostLimit] = []
 
     def totals(self) -> tuple[float, float]:
         """The targets' need and priority zones' need, as `planner.results.kpis` counts them."""
@@ -145,14 +153,12 @@ class _DatedModel:
     def solve(self, *, priority: bool, priority_floor: float = 0.0) -> float | None:
         """A proven bound on need (or on the priority zones' need), in people, over the plans that
         serve at least ``priority_floor`` in priority zones: the relaxation's optimum (HiGHS above
-        `LARGE_MODEL` variables, GLOP below), tightened by CP-SAT on the integer model when it is
+        `LARGE_MODEL` variables, GLOP below), tightened by SCIP on the integer model when it is
         small enough (`INTEGER_MODEL`)."""
+        if self.large:
+            return self._large_optimum(priority, priority_floor)
         objective = self._vector(self.priority if priority else self.value)
         floor_coefs = self._vector(self.priority)
-        if self.rows.size > LARGE_MODEL:
-            floors = [(floor_coefs, priority_floor)] if priority_floor else []
-            optimum = relaxation_optimum(self.rows, objective, floors)
-            return None if optimum is None else optimum * (1 + SOLVER_MARGIN) + 1 / _SCALE
         scaled = [(floor_coefs * _SCALE, math.floor(priority_floor * _SCALE))] if priority_floor else []
         solved = solve_relaxation(self.rows, objective * _SCALE, scaled)
         if solved is None:
@@ -161,10 +167,32 @@ class _DatedModel:
         if self.rows.size <= INTEGER_MODEL:
             # Coefficients rounded up (and the floor down): the integer model's bound stays above every plan.
             whole = [(np.ceil(c - 1e-9), f) for c, f in scaled]
-            found = integer_bound(self.rows, np.ceil(objective * _SCALE - 1e-9), whole, budget=INTEGER_BUDGET)
+            found = integer_bound(self.rows, np.ceil(objective * _SCALE - 1e-9), whole, nodes=INTEGER_NODES)
             if found is not None:
                 bound = min(bound, found / _SCALE)
         return bound
+
+    def _large_optimum(self, priority: bool, priority_floor: float) -> float | None:
+        """The relaxation's optimum by HiGHS, the crews' rows set aside (`add_post_limits`) until its
+        solution breaks one of them: then those are added and it is solved again (at most
+        `CREW_ROUNDS` times, then with all of them). Every round's optimum is that of fewer rows, a
+        bound of every plan; once no row set aside is broken, it is the whole relaxation's."""
+        for round_ in range(CREW_ROUNDS + 1):
+            objective = self._vector(self.priority if priority else self.value)
+            floors = [(self._vector(self.priority), priority_floor)] if priority_floor else []
+            found = relaxation_optimum(self.rows, objective, floors)
+            if found is None:
+                return None
+            optimum, values = found
+            broken = [limit for limit in self.crews_aside if self._crew_use(limit, values) > limit.limit + CREW_SLACK]
+            if not broken:
+                break
+            if round_ == CREW_ROUNDS - 1:
+                broken = self.crews_aside
+            for limit in broken:
+                self._add_crew_row(limit)
+            self.crews_aside = [limit for limit in self.crews_aside if limit not in broken]
+        return optimum * (1 + SOLVER_MARGIN) + 1 / _SCALE
 
     def _vector(self, coefs: Mapping[int, float]) -> np.ndarray:
         vector = np.zeros(self.rows.size)
@@ -199,14 +227,14 @@ class _DatedModel:
                 cap, per_visit = self.visits[insee] * rules.weeks, commune.need / rules.weeks
                 visits = [v for vs in dated.values() for v in vs]
                 self._add_served(visits, cap, per_visit, per_visit if commune.priority else 0.0)
+        paired = {u.id: {i for pair in partners[u.id] for i in pair} for u in buses}  # not lonely
         for (unit_id, d), members in sorted(by_day.items()):
             unit = instance.unit(unit_id)
             room = min(unit.sessions_per_day, day_room[unit_id, d])
             if flows and room == 2:
                 self._add_day_pairs(members, partners[unit_id])
             else:
-                lonely = {i for _, i in members if not any(a == i or b == i for a, b in partners[unit_id])}
-                weights = [room if i in lonely else 1 for _, i in members]
+                weights = [1 if i in paired[unit_id] else room for _, i in members]
                 self.rows.add([v for v, _ in members], weights, -np.inf, room)
             self.posts[unit_id, d] = [(v, 0.0) for v, _ in members]
             self.room[unit_id, d] = room
@@ -342,19 +370,48 @@ class _DatedModel:
     # --- crews --------------------------------------------------------------------------------------
 
     def add_post_limits(self, limits: Sequence[PostLimit]) -> None:
-        """Tours (a bus day) and sessions' rooms (a fixed place) within what the roster can give."""
+        """Tours (a bus day) and sessions' rooms (a fixed place) within what the roster can give: a
+        row per limit that the unit days could exceed, set aside on large models (`_large_optimum`:
+        the "tour held" rows, one per visit, were half the rows and two thirds of HiGHS's time on the
+        Orne département, where no crew limit binds the relaxation)."""
         for limit in limits:
-            terms: list[tuple[int, float]] = []
-            for d in sorted(limit.dates):
-                for unit_id, per_tour in sorted(limit.per_tour.items()):
-                    if per_tour <= 0 or (unit_id, d) not in self.posts:
-                        continue
-                    if self.instance.unit(unit_id).kind is UnitKind.FIXED:
-                        terms += [(v, per_tour * per_room) for v, per_room in self.posts[unit_id, d]]
-                    else:
-                        terms.append((self._tour_held(unit_id, d), float(per_tour)))
-            if sum(c for _, c in terms) > limit.limit:
-                self.rows.add([v for v, _ in terms], [c for _, c in terms], -np.inf, limit.limit)
+            if self._crew_use(limit, None) > limit.limit:
+                if self.large:
+                    self.crews_aside.append(limit)
+                else:
+                    self._add_crew_row(limit)
+
+    def _crew_terms(self, limit: PostLimit) -> list[tuple[str, date, float]]:
+        """The unit days a limit counts, with the places a tour (or a fixed place's room) takes."""
+        return [
+            (unit_id, d, float(per_tour))
+            for d in sorted(limit.dates)
+            for unit_id, per_tour in sorted(limit.per_tour.items())
+            if per_tour > 0 and (unit_id, d) in self.posts
+        ]
+
+    def _crew_use(self, limit: PostLimit, values: np.ndarray | None) -> float:
+        """The places ``limit`` counts in a solution ``values`` (a bus day's tour held as much as its
+        most-held session), or at most (``None``: every session held, as many times as it has rooms
+        at a fixed place)."""
+        use = 0.0
+        for unit_id, d, per_tour in self._crew_terms(limit):
+            posts = self.posts[unit_id, d]
+            held = [1.0 if values is None else float(values[v]) for v, _ in posts]
+            if self.instance.unit(unit_id).kind is UnitKind.FIXED:
+                use += per_tour * sum(h * per_room for h, (_, per_room) in zip(held, posts, strict=True))
+            else:
+                use += per_tour * max(held, default=0.0)
+        return use
+
+    def _add_crew_row(self, limit: PostLimit) -> None:
+        terms: list[tuple[int, float]] = []
+        for unit_id, d, per_tour in self._crew_terms(limit):
+            if self.instance.unit(unit_id).kind is UnitKind.FIXED:
+                terms += [(v, per_tour * per_room) for v, per_room in self.posts[unit_id, d]]
+            else:
+                terms.append((self._tour_held(unit_id, d), per_tour))
+        self.rows.add([v for v, _ in terms], [c for _, c in terms], -np.inf, limit.limit)
 
     def _tour_held(self, unit_id: str, d: date) -> int:
         """A variable at least every session of the bus day, and at least their number over the

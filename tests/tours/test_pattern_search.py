@@ -88,6 +88,19 @@ def test_the_kept_pattern_gets_a_tighter_bound_that_no_pattern_exceeds():
     assert tighten_bound(problem, best) == best  # at its bound already: nothing to tighten
 
 
+def test_a_model_too_large_keeps_only_the_search_bound(monkeypatch):
+    """Above `TIGHTEN_MAX_VISITS` possible visits the day-pair relaxation is not solved: the search's
+    own bound is kept, and a pattern found in a narrower problem claims none."""
+    problem = _problem(load_territory("medicobus-dieppe"))
+    greedy = greedy_pattern(problem)
+    need = sum(problem.value(v.insee, v.slot, v.phase) for v in greedy.visits)
+    loose = replace(greedy, method="cp-sat", need=need, need_bound=PatternRelaxation(problem).bound("need", 0))
+    monkeypatch.setattr(pattern_search, "TIGHTEN_MAX_VISITS", 0)
+    assert tighten_bound(problem, loose) == loose
+    narrower = _problem(load_territory("medicobus-dieppe"))
+    assert tighten_bound(problem, loose, found_in=narrower).need_bound is None
+
+
 def test_a_model_of_the_promising_visits_proves_nothing_for_the_others(monkeypatch):
     """Dieppe, as if it were department-sized (one promising visit kept per commune): CP-SAT proves
     the optimum of the smaller model, below the real one. The pattern claims no proof and its

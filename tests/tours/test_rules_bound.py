@@ -247,3 +247,24 @@ def test_a_roster_of_two_tours_a_week_bounds_the_need_to_four_sessions(monkeypat
     best_four = sum(sorted((c.need for c in communes), reverse=True)[:4])
     assert result.kpis["need_bound_share"] <= best_four / sum(c.need for c in communes) + 1e-3
     assert result.kpis["need_served_share"] >= result.kpis["need_bound_share"] - 1e-3
+
+
+@pytest.mark.parametrize("seed", range(0, 30, 3))
+def test_large_models_set_crews_aside_and_keep_the_same_bound(seed, monkeypatch):
+    """Solved as a large model (HiGHS, the crews' rows added only when its solution breaks them), the
+    relaxation has the same optimum as with every row from the start (GLOP, no integer tightening)."""
+    import planner.tours.rules_bound as rules_bound
+
+    instance = territory(seed)
+    travel = travel_for(instance, "estimate")
+    targets = Targets.of(instance, travel)
+
+    def bounds(large: int) -> dict[str, float]:
+        monkeypatch.setattr(rules_bound, "LARGE_MODEL", large)
+        monkeypatch.setattr(rules_bound, "INTEGER_MODEL", 0)
+        return bound_kpis(instance, travel, targets, True, _limits(instance), 0.0)
+
+    whole, aside = bounds(10**9), bounds(0)
+    assert whole.keys() == aside.keys()
+    for key, value in whole.items():
+        assert aside[key] == pytest.approx(value, abs=2e-4)

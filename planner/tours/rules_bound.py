@@ -392,8 +392,8 @@ class _DatedModel:
 
     def _crew_use(self, limit: PostLimit, values: np.ndarray | None) -> float:
         """The places ``limit`` counts in a solution ``values`` (a bus day's tour held as much as its
-        most-held session), or at most (``None``: every session held, as many times as it has rooms
-        at a fixed place)."""
+        most-held session, and at least its sessions over its room: `_tour_held`), or at most
+        (``None``: every session held, as many times as it has rooms at a fixed place)."""
         use = 0.0
         for unit_id, d, per_tour in self._crew_terms(limit):
             posts = self.posts[unit_id, d]
@@ -401,7 +401,7 @@ class _DatedModel:
             if self.instance.unit(unit_id).kind is UnitKind.FIXED:
                 use += per_tour * sum(h * per_room for h, (_, per_room) in zip(held, posts, strict=True))
             else:
-                use += per_tour * max(held, default=0.0)
+                use += per_tour * max(max(held, default=0.0), sum(held) / self.room[unit_id, d])
         return use
 
     def _add_crew_row(self, limit: PostLimit) -> None:

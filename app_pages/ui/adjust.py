@@ -55,7 +55,7 @@ def with_moves(instance: Instance, plan: Plan) -> Plan:
 
 
 def move_form(instance: Instance, plan: Plan) -> None:
-    """ "Déplacer une séance": the session, then only the days, units and starts the rules accept for
+    """ "Déplacer ou échanger une séance": the session, then only the days, units and starts the rules accept for
     it (`planner.planning.move_options`), or another session to swap it with, the rules' answer shown
     before it is made; after a move or a swap, what changed and who to tell."""
     _show_done(instance)

@@ -247,7 +247,7 @@ def test_coordinator_replans_and_accepts(page: Page) -> None:
     _no_error_on(page)
 
 
-#: A session in the form "Déplacer une séance": « lundi 7 déc. 2026 — Médicobus — Envermeu (09:15) ».
+#: A session in the form "Déplacer ou échanger une séance": « lundi 7 déc. 2026 — Médicobus — Envermeu (09:15) ».
 SESSION_LABEL = re.compile(r"^(\w+ \d+ \S+ \d{4}) — (.+) — (.+) \((\d\d:\d\d)\)$")
 MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
@@ -265,7 +265,7 @@ def _idle(page: Page) -> None:
 def _session_options(page: Page, typed: str) -> list[str]:
     """The sessions the form offers (those matching ``typed``, as the picker filters them)."""
     _idle(page)
-    box = page.get_by_role("combobox", name="Séance")
+    box = page.get_by_role("combobox", name="Séance", exact=True)
     for _attempt in range(3):  # a click while the page still re-renders may be lost: click again
         box.click()
         try:
@@ -282,9 +282,9 @@ def _session_options(page: Page, typed: str) -> list[str]:
 
 
 def _move_session(page: Page, label: str) -> tuple[str, list[str]]:
-    """Choose the session ``label`` in "Déplacer une séance", then the first of the places offered
+    """Choose the session ``label`` in "Déplacer ou échanger une séance", then the first of the places offered
     (those the rules accept), and send; the French outcome shown, first line, and the places offered."""
-    page.get_by_role("combobox", name="Séance").click()
+    page.get_by_role("combobox", name="Séance", exact=True).click()
     page.get_by_role("option", name=label, exact=True).click()
     _idle(page)
     places = page.get_by_role("combobox", name=re.compile(r"^Nouvelle place"))
@@ -303,11 +303,11 @@ PLACE = re.compile(r"^(\w+ \d+ \S+ \d{4}), (.+), (\d+) h (\d\d)$")
 
 
 def test_coordinator_moves_a_session(page: Page) -> None:
-    """ "Déplacer une séance": once a session is chosen, only the days, units and times the rules
+    """ "Déplacer ou échanger une séance": once a session is chosen, only the days, units and times the rules
     accept are offered (never a Sunday, never where it already is); the first one picked is made,
     shown beside the current plan and accepted; the plan then shows the session where it was sent."""
     _open(page, "Planifier")
-    expect(page.get_by_text("Déplacer une séance")).to_be_visible()
+    expect(page.get_by_text("Déplacer ou échanger une séance")).to_be_visible()
     labels = _session_options(page, "")
     sessions = [(_label_date(m[1]), m[2], m[3], text, m[4]) for text in labels if (m := SESSION_LABEL.match(text))]
     sessions = [s for s in sessions if s[0] >= date.today()]  # nothing before today moves
@@ -360,12 +360,18 @@ def test_resident_picks_a_commune_subscribes_and_downloads(server: str, browser:
 
 
 def _personal_link(page: Page) -> tuple[str, str]:
-    """As the coordinator, on "Médecin": the first person's name and personal link."""
+    """As the coordinator, on "Médecin": the name and personal link of the first person who has
+    shifts in the published plan."""
     _open(page, "Médecin")
     picker = page.get_by_role("combobox", name="Personne")
-    picker.click()
-    name = page.get_by_role("option").first.inner_text()
-    page.get_by_role("option").first.click()
+    for index in range(40):
+        picker.click()
+        name = page.get_by_role("option").nth(index).inner_text()
+        page.get_by_role("option").nth(index).click()
+        _idle(page)
+        expect(page.get_by_role("heading", name=f"Gardes de {name}")).to_be_visible()
+        if page.get_by_text("Aucune garde ne vous est attribuée").count() == 0:
+            break
     code = page.locator("[data-testid='stCode']").first
     expect(code).to_contain_text("jeton=")
     return name, code.inner_text().strip()

@@ -159,7 +159,7 @@ def test_a_plan_that_failed_is_not_solved_again_in_the_background_but_a_click_re
 
 
 def _pick_session(at: AppTest, key: str, today: date) -> None:
-    """Choose the session to move in "Déplacer une séance" (and "today"): its options are then listed."""
+    """Choose the session to move in "Déplacer ou échanger une séance" (and "today"): its options are then listed."""
     next(d for d in at.date_input if d.label.startswith("Aujourd'hui")).set_value(today)
     next(s for s in at.selectbox if s.label == "Séance").set_value(key).run()
     ok(at)
@@ -170,7 +170,7 @@ def _place_select(at: AppTest):
 
 
 def test_move_a_session_pin_and_plan_again() -> None:
-    """ "Déplacer une séance": once a session is chosen, only the days, units and starts the rules
+    """ "Déplacer ou échanger une séance": once a session is chosen, only the days, units and starts the rules
     accept are offered (never a Sunday, never where it already is); the one picked is made, shows what
     changed and the new plan, is kept with the inputs and re-applied after "Planifier". A pin set in
     the editor is a setting, and the next plan honours it."""

@@ -355,6 +355,8 @@ def reachable(instance: Instance, travel: TravelMatrix, unit: Unit, commune: Com
     length = instance.rules.session_length(unit)
     if unit.kind is UnitKind.FIXED:
         return length <= unit.hours.minutes
+    if commune.site.point not in travel or unit.depot not in travel:
+        return False  # no road there (Maripasoula, Saül: reached by air or river only)
     depot, site = travel.index(unit.depot), travel.index(commune.site.point)
     step = instance.rules.time_step
     out, back = grid_minutes(travel.minutes[depot, site], step), grid_minutes(travel.minutes[site, depot], step)

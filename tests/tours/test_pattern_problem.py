@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from planner.domain.instance import Instance, Rules, TimeWindow
 from planner.tours.greedy_pattern import greedy_pattern
-from planner.tours.pattern_problem import build_problem, period_of, visits_per_period
+from planner.tours.pattern_problem import build_problem, period_of, reachable, visits_per_period
 from planner.tours.pattern_search import solve_pattern
 from planner.travel import travel_for
 from tests.support import builders
@@ -86,6 +86,17 @@ def test_communes_out_of_reach_get_no_slot(commune):
     instance = _instance([commune("76001", 49.95, 1.15), far])
     problem = build_problem(instance, travel_for(instance))
     assert problem.allowed["76002"] == () and problem.allowed["76001"]
+
+
+def test_a_site_the_matrix_lacks_is_out_of_reach(commune):
+    """Maripasoula and Saül (French Guiana) have no road: the matrix leaves them out, and every step
+    that asks whether a bus reaches them hears no (the free-days step once raised instead)."""
+    instance = _instance([commune("76001", 49.95, 1.15)])
+    travel = travel_for(instance)
+    roadless = commune("97353", 3.64, -54.03)
+    assert roadless.site.point not in travel
+    assert not reachable(instance, travel, instance.units[0], roadless)
+    assert reachable(instance, travel, instance.units[0], instance.communes[0])
 
 
 def test_unstaffable_weekdays_get_no_slot(commune):

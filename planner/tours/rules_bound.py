@@ -63,6 +63,10 @@ MAX_DAY_PAIRS = 400_000
 #: (then with all of them); a row is broken beyond this many places (HiGHS's tolerance).
 CREW_ROUNDS = 3
 CREW_SLACK = 1e-6
+#: A crew limit below this share of what the unit days could take binds the relaxation anyway: it is
+#: a row from the start, never set aside (Orne département: the roster's monthly limits, at 1 %, once
+#: cost a first solve of 12.6 s without them before being added back).
+SURELY_BINDS = 0.5
 #: GLOP stops within a relative tolerance of the optimum; the bound is raised by this share so that
 #: it stays above the true optimum of the relaxation.
 SOLVER_MARGIN = 1e-6
@@ -373,10 +377,11 @@ class _DatedModel:
         """Tours (a bus day) and sessions' rooms (a fixed place) within what the roster can give: a
         row per limit that the unit days could exceed, set aside on large models (`_large_optimum`:
         the "tour held" rows, one per visit, were half the rows and two thirds of HiGHS's time on the
-        Orne département, where no crew limit binds the relaxation)."""
+        Orne département) unless it is far below what the days could take (`SURELY_BINDS`)."""
         for limit in limits:
-            if self._crew_use(limit, None) > limit.limit:
-                if self.large:
+            most = self._crew_use(limit, None)
+            if most > limit.limit:
+                if self.large and limit.limit > SURELY_BINDS * most:
                     self.crews_aside.append(limit)
                 else:
                     self._add_crew_row(limit)

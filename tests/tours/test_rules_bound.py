@@ -265,6 +265,10 @@ def test_large_models_set_crews_aside_and_keep_the_same_bound(seed, monkeypatch)
         return bound_kpis(instance, travel, targets, True, _limits(instance), 0.0)
 
     whole, aside = bounds(10**9), bounds(0)
-    assert whole.keys() == aside.keys()
+    monkeypatch.setattr(rules_bound, "SURELY_BINDS", 0.0)  # every crew row set aside first
+    all_aside = bounds(0)
+    assert whole.keys() == aside.keys() == all_aside.keys()
+    for key, value in whole.items():
+        assert all_aside[key] == pytest.approx(value, abs=2e-4)
     for key, value in whole.items():
         assert aside[key] == pytest.approx(value, abs=2e-4)

@@ -45,6 +45,8 @@ from planner.tours.rules_bound import rules_bound
 from planner.travel import travel_for
 
 Progress = Callable[[float, str], None]
+#: The name of the pattern's step in the progress messages.
+PATTERN_STEP = "Choix des communes et des jours (motif hebdomadaire)"
 
 #: After the rota, the (unit, date)s it could not crew are blocked and the pattern is chosen again,
 #: at most this many times, each with this share of the time limit (from the previous pattern).
@@ -66,7 +68,7 @@ def plan(
     report(0.0, "Calcul des temps de trajet…")
     travel = travel or travel_for(instance, options.roads, progress=progress)
 
-    report(0.1, "Choix des communes et des jours (motif hebdomadaire)…")
+    report(0.1, f"{PATTERN_STEP}…")
     crew_options: dict[str, Any] = {
         "time_limit": options.rota_time_limit,
         "seed": options.seed,
@@ -259,11 +261,9 @@ def _choose_pattern(
 
 
 def _between(report: Progress, low: float, high: float) -> Progress:
-    """``report`` for a step that runs from ``low`` to ``high`` of the whole: its own fractions mapped
-    there, its messages after the step's name."""
-    return lambda fraction, message: report(
-        low + (high - low) * fraction, f"Choix des communes et des jours (motif hebdomadaire) : {message}…"
-    )
+    """``report`` for the pattern's search, which runs from ``low`` to ``high`` of the whole: its own
+    fractions mapped there, its messages after the step's name."""
+    return lambda fraction, message: report(low + (high - low) * fraction, f"{PATTERN_STEP} : {message}…")
 
 
 def assemble(

@@ -33,8 +33,11 @@ from planner.domain.travel_matrix import TravelMatrix, whole_minutes
 MAX_CYCLE_WEEKS = 12
 #: The model keeps the best communes until their targets ask for this many times the weekly slots.
 SHORTLIST_FACTOR = 3
-#: A commune is a candidate for at most this many units (the nearest ones), to keep the model small.
+#: A commune is a candidate for at most this many units (the nearest ones), to keep the model small;
+#: a priority-zone commune for `PRIORITY_UNITS_PER_COMMUNE` (priority zones come first, and the cut
+#: cost them need: docs/architecture.md, « Objectives and lessons »).
 MAX_UNITS_PER_COMMUNE = 2
+PRIORITY_UNITS_PER_COMMUNE = 3
 #: Need is counted in tenths of a person and visits in quarters: the integer units of the objective
 #: (a fortnightly commune over 5 weeks is worth at most 2.5 visits).
 NEED_SCALE = 10
@@ -328,14 +331,16 @@ def _shortlist(candidates, allowed, demand, rules, *, weekly_slots: int) -> tupl
 
 def units_for(instance: Instance, travel: TravelMatrix, commune: Commune) -> list[Unit]:
     """The units that may visit a commune: those allowed to serve it and within reach
-    (`reachable`), the `MAX_UNITS_PER_COMMUNE` nearest when no unit lists its places. A site the
-    matrix lacks is out of every unit's reach (`planner.travel.may_be_visited`)."""
+    (`reachable`), the `MAX_UNITS_PER_COMMUNE` nearest (`PRIORITY_UNITS_PER_COMMUNE` in a priority
+    zone) when no unit lists its places. A site the matrix lacks is out of every unit's reach
+    (`planner.travel.may_be_visited`)."""
     if commune.site.point not in travel:
         return []
     units = [u for u in instance.units if u.may_serve(commune.insee) and reachable(instance, travel, u, commune)]
     units.sort(key=lambda u: (_round_trip(travel, u, commune), u.id))
-    if len(units) > MAX_UNITS_PER_COMMUNE and not any(u.places for u in units):
-        units = units[:MAX_UNITS_PER_COMMUNE]
+    most = PRIORITY_UNITS_PER_COMMUNE if commune.priority else MAX_UNITS_PER_COMMUNE
+    if len(units) > most and not any(u.places for u in units):
+        units = units[:most]
     return units
 
 

@@ -120,6 +120,12 @@ def rules_bound(
     )
 
 
+def has_priority_targets(instance: Instance, visits: Mapping[str, float], places: Mapping[str, Catchment]) -> bool:
+    """Whether any target has priority-zone need: without, the need bound has no priority floor."""
+    communes = (instance.commune(i) for i, per_week in visits.items() if per_week > 0)
+    return any(c.priority and c.need > 0 for c in communes) or any(c.priority_need > 0 for c in places.values())
+
+
 class _DatedModel:
     """The relaxation's variables and rows (see the module docstring)."""
 

@@ -11,11 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.check.validate import validate
+from planner.crews.staffing import post_limits
 from planner.domain.instance import HalfDay, Instance, Point, Role, Rules, TimeWindow, Unit, UnitKind
 from planner.domain.plan import Shift
 from planner.planning.options import PlanOptions
-from planner.planning.pipeline import plan
+from planner.planning.pipeline import _bound_ahead, bound_kpis, plan
 from planner.publish.plan_json import plan_to_dict
+from planner.results.kpis import Targets
 from planner.tours.catchment import catchments
 from planner.travel import travel_for
 from tests.support import builders
@@ -107,6 +109,25 @@ def test_short_capacity_serves_priority_then_need_and_explains(bus, commune, sma
     left = {u.insee: u for u in result.unserved}
     assert set(left) == {"76001", "76003"}
     assert left["76001"].reason.startswith("capacité : les 2 séances") and "passent avant elle" in left["76001"].reason
+
+
+def test_the_bound_solved_beside_the_search_is_the_bound_solved_after_it(bus, commune, small_instance):
+    """Without priority zones the bound of the rules is solved in a thread while the plan is searched
+    (it has no priority floor to wait for): the plan shows the very bound solved after it. With a
+    priority zone it waits for the plan."""
+    communes = [commune("76001", 49.95, 1.15, need=500), commune("76003", 49.92, 1.30, need=300)]
+    unit = bus(days=frozenset({0}), sessions_per_day=1)
+    instance = Instance("short", tuple(communes), (unit,), small_instance.staff, Rules(start=MONDAY, weeks=2))
+    result = _checked(instance)
+    travel = travel_for(instance)
+    targets, limits = Targets.from_catchments(instance, catchments(instance, travel)), post_limits(instance)
+    after = bound_kpis(instance, travel, targets, True, limits, 0.0)
+    assert after["need_bound_share"] < 1.0
+    assert result.kpis["need_bound_share"] == after["need_bound_share"]
+    assert _bound_ahead(instance, travel, targets, True, limits) is not None
+    communes[1] = replace(communes[1], priority=True)
+    zoned = replace(instance, communes=tuple(communes))
+    assert _bound_ahead(zoned, travel, Targets.from_catchments(zoned, {}), True, limits) is None
 
 
 def test_weekly_visits_keep_weekday_and_time_and_skip_holidays(make_small_instance):

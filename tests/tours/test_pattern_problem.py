@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from planner.domain.instance import Instance, Rules, TimeWindow
+from planner.domain.instance import Instance, Point, Rules, TimeWindow
 from planner.tours.greedy_pattern import greedy_pattern
-from planner.tours.pattern_problem import build_problem, period_of, reachable, visits_per_period
+from planner.tours.pattern_problem import (
+    MAX_UNITS_PER_COMMUNE,
+    PRIORITY_UNITS_PER_COMMUNE,
+    build_problem,
+    period_of,
+    reachable,
+    units_for,
+    visits_per_period,
+)
 from planner.tours.pattern_search import solve_pattern
 from planner.travel import travel_for
 from tests.support import builders
@@ -97,6 +105,23 @@ def test_a_site_the_matrix_lacks_is_out_of_reach(commune):
     assert roadless.site.point not in travel
     assert not reachable(instance, travel, instance.units[0], roadless)
     assert reachable(instance, travel, instance.units[0], instance.communes[0])
+
+
+def test_a_priority_zone_commune_is_offered_more_of_the_units_in_reach(bus, commune):
+    """Four buses reach both communes: the one in a priority zone may be served by its 3 nearest, the
+    other by its 2 nearest (the model's cut; priority zones come first)."""
+    depots = [(49.93, 1.10), (49.90, 1.25), (49.80, 1.05), (49.75, 1.30)]
+    units = tuple(bus(f"bus{i}", depot=Point(f"dépôt {i}", lat, lon)) for i, (lat, lon) in enumerate(depots))
+    plain, priority = commune("76001", 49.88, 1.15), commune("76002", 49.87, 1.16, priority=True)
+    instance = Instance("t", (plain, priority), units, (), Rules(start=MONDAY, weeks=4))
+    travel = travel_for(instance)
+    assert all(reachable(instance, travel, u, c) for u in units for c in (plain, priority))
+    drive = travel.minutes_between([u.depot for u in units], [priority.site.point])[:, 0]
+    nearest = [units[i] for i in sorted(range(len(units)), key=lambda i: drive[i])]
+    assert len(units_for(instance, travel, plain)) == MAX_UNITS_PER_COMMUNE == 2
+    offered = units_for(instance, travel, priority)
+    assert len(offered) == PRIORITY_UNITS_PER_COMMUNE == 3
+    assert {u.id for u in offered} == {u.id for u in nearest[:3]}
 
 
 def test_unstaffable_weekdays_get_no_slot(commune):

@@ -8,9 +8,10 @@ its floors:
    plan's "borne prouvée";
 3. holding the priority zones' need, and need within ``need_tolerance_percent`` of that bound (the
    tolerance applies to need only, and is counted from the best possible, not from the best
-   found), drive as little as possible: on a model too large to search whole, the communes
-   already chosen are first re-paired by a whole search over them alone (half the stage's
-   budget), then the neighbourhood search of the full model goes on from there.
+   found), drive as little as possible: on a model too large to search whole (and on a small one
+   once its whole search proved nothing), the communes already chosen are first re-paired by a
+   whole search over them alone (half the stage's budget), then the search of the full model goes
+   on from there.
 
 Need is counted over the real dated occurrences (`PatternProblem.value`), in the unit of the plan's
 ``need_served_share``. The need stage first solves the linear relaxation of the assignment rules
@@ -190,6 +191,7 @@ class _State:
     priority_settled: bool = False  # the model has no better answer: no use searching again
     need_settled: bool = False
     drive_proven: bool = False
+    drive_searched: bool = False  # a driving stage ran (and, the ladder going on, proved nothing)
     improved: bool = False  # better than the first solution
     notes: list[str] = field(default_factory=list)
 
@@ -262,14 +264,14 @@ def _drive_stage(model: PatternModel, new: _State, state: _State, budget: float)
     options = [new.values, new.best]
     keeps = [v for v in options if model.priority_of(v) >= priority and model.need_of(v) >= floor]
     start = min(keeps or options[1:], key=model.drive_of)
-    if not model.small:  # the chosen communes re-paired exactly first, then the neighbourhood search
+    if not model.small or state.drive_searched:  # the chosen communes re-paired exactly first, then the rest
         paired = model.run("drive", floors=(priority, floor), hint=start, budget=budget / 2, same_communes=True)
         if paired.values is not None and model.drive_of(paired.values) < model.drive_of(start):
             start = paired.values
         budget /= 2
     run = model.run("drive", floors=(priority, floor), hint=start, budget=budget)
     found = run.values if run.values is not None else start
-    new.drive_proven = run.optimal
+    new.drive_proven, new.drive_searched = run.optimal, True
     new.notes.append(_stage_note("conduite", run, model.complete))
     if model.need_key(found) > model.need_key(new.best):
         new.best = found

@@ -217,4 +217,3 @@ def test_a_small_model_re_pairs_its_communes_once_a_whole_search_proved_nothing(
     two = solve_pattern(problem, time_limit=2, hint=greedy)
     assert ("drive", True) in runs
     assert two.need > one.need or (two.need == one.need and two.drive <= one.drive)
-

@@ -18,6 +18,9 @@ break, sessions per day, the 30-min pairing, one visit per commune a day, ``min_
   dimensions, guided local search with a time limit.
 
 Each peer runs twice: with the planner's own wall time on that week, and with ``--seconds`` (60 s).
+The peers' objective is need first, strictly; the planner may give up to ``need_tolerance_percent``
+(1 % by default) of need for less driving, so a second planner row, "planner tol. 0", plans the same
+week with no tolerance: the planner under the peers' own objective.
 Every peer route is then re-checked by the planner's own code (`peer_models.check_routes`: place and
 reach, crew count, 30-min pairing, timed by `route_day`, the week's frequency and gaps), a route that
 fails is dropped and counted; the routes kept are crewed by the planner's rota (`assign_crews`: a tour
@@ -254,6 +257,9 @@ def run_territory(name: str, long_seconds: float, skip_long: bool, out) -> list[
     rows[0].notes += "; its week in the peers' models: " + ", ".join(
         f"{s} {'rejected' if v is None else f'objective {v}'}" for s, v in read_in.items()
     )
+    if instance.rules.need_tolerance_percent:
+        rows.append(strict_row(instance, week, short))
+        print("  " + " | ".join(rows[-1].cells()), file=out, flush=True)
     budgets = [("own", planner_seconds)] + ([] if skip_long else [("long", long_seconds)])
     for label, seconds in budgets:
         for solver in ("pyvrp", "ortools"):
@@ -281,6 +287,29 @@ def run_territory(name: str, long_seconds: float, skip_long: bool, out) -> list[
             rows.append(row)
             print("  " + " | ".join(row.cells()) + f"   ({row.notes})", file=out, flush=True)
     return rows
+
+
+def strict_row(instance: Instance, week: WeekProblem, short: str) -> Row:
+    """The planner on the same week with no need tolerance (the peers' objective: need strictly first)."""
+    from planner import PlanOptions, plan
+
+    strict = instance.replace(rules=dataclasses.replace(instance.rules, need_tolerance_percent=0))
+    began = time.perf_counter()
+    planned = plan(strict, PlanOptions())
+    seconds = time.perf_counter() - began
+    k = planned.kpis
+    own = check_routes(week, bus_routes_of(strict, planned.tours))
+    return Row(
+        short,
+        "planner tol. 0",
+        seconds,
+        k.get("priority_need_served_share"),
+        k["need_served_share"],
+        k["drive_minutes_per_week"],
+        sum(own.dropped.values()),
+        sum(len(t.sessions) for t in planned.tours),
+        f"need_tolerance_percent 0; route checks: {dict(own.dropped) or 'none dropped'}; {planned.search}",
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -65,6 +65,7 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
@@ -196,7 +197,7 @@ def outside_pattern(problem, instance, tours) -> tuple[int, int]:
 
 
 def run_territory(name: str, long_seconds: float, skip_long: bool, out) -> list[Row]:
-    from planner import PlanOptions, load_territory, plan
+    from planner import load_territory
     from planner.results.kpis import Targets
     from planner.tours.catchment import catchments
     from planner.travel import travel_for
@@ -208,31 +209,19 @@ def run_territory(name: str, long_seconds: float, skip_long: bool, out) -> list[
         print(f"{short}: every unit is a fixed place, no routing problem: skipped", file=out, flush=True)
         return []
 
-    began = time.perf_counter()
-    planned = plan(instance, PlanOptions())
-    planner_seconds = time.perf_counter() - began
     travel = travel_for(instance, "estimate")
     targets = Targets.from_catchments(instance, catchments(instance, travel))
     week = WeekProblem.of(instance, travel, dict(targets.visits))
+    first, planned = planner_row(instance, week, short, "planner")
+    planner_seconds = first.seconds
     fixed_tours = [t for t in planned.tours if instance.unit(t.unit_id).kind is UnitKind.FIXED]
     problem = pattern_problem_of(instance, travel)
     k = planned.kpis
-    own = check_routes(week, bus_routes_of(instance, planned.tours))
-    rows = [
-        Row(
-            short,
-            "planner",
-            planner_seconds,
-            k.get("priority_need_served_share"),
-            k["need_served_share"],
-            k["drive_minutes_per_week"],
-            sum(own.dropped.values()),
-            sum(len(t.sessions) for t in planned.tours),
-            f"route checks on its own bus days: {dict(own.dropped) or 'none dropped'}; "
-            f"uncrewed {int(k.get('uncrewed_tours', 0))}; bounds: priority {k.get('priority_bound_share', '—')}, "
-            f"need {k.get('need_bound_share', '—')}; {planned.search}",
-        )
-    ]
+    first.notes += (
+        f"; uncrewed {int(k.get('uncrewed_tours', 0))}; bounds: priority {k.get('priority_bound_share', '—')}, "
+        f"need {k.get('need_bound_share', '—')}"
+    )
+    rows = [first]
     print(
         f"{short} (load average {os.getloadavg()[0]:.1f}): {len(week.vehicles)} bus days, "
         f"{len(week.demand)} bus candidates, {len(week.options)} (commune, date, clock) options; "
@@ -289,27 +278,35 @@ def run_territory(name: str, long_seconds: float, skip_long: bool, out) -> list[
     return rows
 
 
-def strict_row(instance: Instance, week: WeekProblem, short: str) -> Row:
-    """The planner on the same week with no need tolerance (the peers' objective: need strictly first)."""
+def planner_row(instance: Instance, week: WeekProblem, short: str, solver: str) -> tuple[Row, Any]:
+    """``instance`` planned by the planner (``plan()`` timed), as a row, with the plan."""
     from planner import PlanOptions, plan
 
-    strict = instance.replace(rules=dataclasses.replace(instance.rules, need_tolerance_percent=0))
     began = time.perf_counter()
-    planned = plan(strict, PlanOptions())
+    planned = plan(instance, PlanOptions())
     seconds = time.perf_counter() - began
     k = planned.kpis
-    own = check_routes(week, bus_routes_of(strict, planned.tours))
-    return Row(
+    own = check_routes(week, bus_routes_of(instance, planned.tours))
+    row = Row(
         short,
-        "planner tol. 0",
+        solver,
         seconds,
         k.get("priority_need_served_share"),
         k["need_served_share"],
         k["drive_minutes_per_week"],
         sum(own.dropped.values()),
         sum(len(t.sessions) for t in planned.tours),
-        f"need_tolerance_percent 0; route checks: {dict(own.dropped) or 'none dropped'}; {planned.search}",
+        f"route checks on its own bus days: {dict(own.dropped) or 'none dropped'}; {planned.search}",
     )
+    return row, planned
+
+
+def strict_row(instance: Instance, week: WeekProblem, short: str) -> Row:
+    """The planner on the same week with no need tolerance (the peers' objective: need strictly first)."""
+    strict = instance.replace(rules=dataclasses.replace(instance.rules, need_tolerance_percent=0))
+    row, _ = planner_row(strict, week, short, "planner tol. 0")
+    row.notes = f"need_tolerance_percent 0; {row.notes}"
+    return row
 
 
 def main(argv: list[str] | None = None) -> None:

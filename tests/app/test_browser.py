@@ -320,6 +320,8 @@ def test_coordinator_moves_a_session(page: Page) -> None:
     assert f"{date_fr(day)}, {unit}, {time_fr(parse_time(start))}" not in offered  # where it already is
     expect(page.get_by_text("Plan proposé : séance déplacée")).to_be_visible()  # beside the current plan
     page.get_by_role("button", name="Accepter", exact=True).click()
+    # the panel goes once the rerun has accepted it (the script may not have started running yet)
+    expect(page.get_by_text("Plan proposé : séance déplacée")).to_have_count(0)
     _idle(page)
     to_day, _unit, hours, minutes = places[0].groups()
     moved = [m for t in _session_options(page, commune) if (m := SESSION_LABEL.match(t)) and m[3] == commune]

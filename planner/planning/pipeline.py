@@ -42,7 +42,7 @@ from planner.tours.greedy_pattern import greedy_pattern
 from planner.tours.pattern_problem import Pattern, PatternProblem, PostLimit, any_crew, build_problem
 from planner.tours.pattern_search import solve_pattern, tighten_bound
 from planner.tours.rollout import dated_visits, roll_out
-from planner.tours.rules_bound import has_priority_targets, rules_bound
+from planner.tours.rules_bound import RulesBound, has_priority_targets, rules_bound
 from planner.travel import travel_for
 
 Progress = Callable[[float, str], None]
@@ -88,7 +88,7 @@ def plan(
     rota: RotaResult | None = None
     for round_ in range(CREW_ROUNDS + 1):
         report(0.5 + 0.1 * round_, "Horaires de chaque journée (tournées)…")
-        days, dated_note = _dated_days(problem, pattern, crews, options)
+        days, dated_note = _dated_days(problem, pattern, crews, options, bound_ahead)
         tours, warnings = roll_out(instance, pattern, travel, crews, days)
         if not staffed:
             break
@@ -168,7 +168,7 @@ def plan(
     )
     report(0.95, "Borne des règles (le plus de besoin qu'un plan valide puisse servir)…")
     if bound_ahead is not None:
-        bound = bound_ahead.result()
+        bound = _as_kpis(bound_ahead.result())
     else:
         priority_served = result.kpis.get("priority_need_served_share", 0.0)
         bound = bound_kpis(instance, travel, targets, staffed, limits, priority_served)
@@ -179,13 +179,21 @@ def plan(
     return result
 
 
-def _dated_days(problem: PatternProblem, pattern: Pattern, crews, options: PlanOptions) -> tuple[list | None, str]:
+def _dated_days(
+    problem: PatternProblem, pattern: Pattern, crews, options: PlanOptions, bound: Future[RulesBound | None] | None
+) -> tuple[list | None, str]:
     """The dated visits to lay down: the pattern's, or more need by dated visits
-    (`planner.tours.dated_search`), with a French note saying what changed."""
+    (`planner.tours.dated_search`, stopping at the bound of the rules when it is solved ahead), with
+    a French note saying what changed."""
     if options.method != "cp-sat" or pattern.need >= problem.need_total:
         return None, ""
     days = dated_visits(problem.instance, pattern, crews)
-    better = improve_dated(problem, days, seed=options.seed)
+
+    def ceiling() -> float | None:
+        found = bound.result() if bound is not None else None
+        return found.need_share if found is not None else None
+
+    better = improve_dated(problem, days, seed=options.seed, need_ceiling=ceiling)
     if better is None:
         return None, ""
     before = problem.need_share(pattern.need)
@@ -218,11 +226,23 @@ def bound_kpis(
     priority zones) over every plan the validator accepts, whatever the method, and
     ``need_bound_share`` over those that serve at least ``priority_served`` in priority zones (the
     plan's own share: priority zones come first). ``staffed``: the roster is counted."""
+    return _as_kpis(_rules_bound_of(instance, travel, targets, staffed, limits, priority_served))
+
+
+def _rules_bound_of(
+    instance: Instance,
+    travel: TravelMatrix,
+    targets: Targets,
+    staffed: bool,
+    limits: tuple[PostLimit, ...],
+    priority_served: float,
+) -> RulesBound | None:
+    """`bound_kpis`' bound, unrounded (the dated search stops at it)."""
     if staffed:
         day_crews, place_crews = bus_day_sessions(instance), crew_counts(instance)
     else:
         day_crews, place_crews, limits = (lambda u, d: u.sessions_per_day), any_crew, ()
-    found = rules_bound(
+    return rules_bound(
         instance,
         travel,
         targets.visits,
@@ -232,6 +252,10 @@ def bound_kpis(
         post_limits=limits,
         priority_floor=priority_served,
     )
+
+
+def _as_kpis(found: RulesBound | None) -> dict[str, float]:
+    """A bound as the plan's KPIs, rounded up (`_ceil4`)."""
     if found is None:
         return {}
     kpis = {"need_bound_share": _ceil4(found.need_share)}
@@ -242,14 +266,15 @@ def bound_kpis(
 
 def _bound_ahead(
     instance: Instance, travel: TravelMatrix, targets: Targets, staffed: bool, limits: tuple[PostLimit, ...]
-) -> Future[dict[str, float]] | None:
+) -> Future[RulesBound | None] | None:
     """Without priority-zone targets the bound of the rules has no floor to wait for: it is solved
-    in a thread beside the search (its solvers release the GIL; the demo's 0.3 s overlap the dated
-    search), the same bound as after it. ``None`` with priority zones: it waits for the plan."""
+    in a thread beside the search (its solvers release the GIL; the demo's 0.3 s overlap the pattern
+    search), the same bound as after it, and stops the dated search once reached. ``None`` with
+    priority zones: it waits for the plan."""
     if has_priority_targets(instance, targets.visits, targets.places):
         return None
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="borne")
-    future = pool.submit(bound_kpis, instance, travel, targets, staffed, limits, 0.0)
+    future = pool.submit(_rules_bound_of, instance, travel, targets, staffed, limits, 0.0)
     pool.shutdown(wait=False)
     return future
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from planner import PlanOptions, load_territory, plan, validate
 from planner.crews.staffing import crew_counts, post_limits
 from planner.tours.catchment import catchment_demand, catchments
-from planner.tours.dated_search import improve_dated
+from planner.tours.dated_search import NEAR_CEILING, improve_dated
 from planner.tours.greedy_pattern import greedy_pattern
 from planner.tours.pattern_problem import build_problem
 from planner.tours.pattern_search import solve_pattern
@@ -42,3 +42,23 @@ def test_nothing_to_gain_leaves_the_pattern(small_instance):
     problem, pattern, days = _pattern_and_problem(small_instance)
     better = improve_dated(problem, days)
     assert better is None or better.need > pattern.need
+
+
+def test_the_need_stage_stops_at_the_bound_of_the_rules_with_the_same_need():
+    """Given the bound of the rules (no priority zones: known before the plan), the need stage stops
+    at its first solution that close to it: on the demo that is its best, so the need is unchanged.
+    The bound is asked for once, when the need stage starts; a ceiling out of reach changes nothing."""
+    instance = load_territory("medicobus-dieppe")
+    problem, _pattern, days = _pattern_and_problem(instance)
+    free = improve_dated(problem, days)
+    asked: list[float] = []
+
+    def bound() -> float:
+        asked.append(problem.need_share(free.need) + NEAR_CEILING / 2)
+        return asked[-1]
+
+    stopped = improve_dated(problem, days, need_ceiling=bound)
+    assert free is not None and stopped is not None and len(asked) == 1
+    assert stopped.need == free.need
+    beyond = improve_dated(problem, days, need_ceiling=lambda: 1.0)
+    assert beyond is not None and beyond.days == free.days

@@ -340,15 +340,28 @@ class _DatedModel:
     ) -> None:
         """A variable for what is served, in quarters of a visit (or session): at most ``cap`` visits
         (rounded up to a quarter) and at most the members' sum (× ``coefs``), each visit worth
-        ``per_unit`` of need (``priority_per_unit`` in priority zones)."""
+        ``per_unit`` of need (``priority_per_unit`` in priority zones). With whole members and a
+        fractional cap, also `_whole_visits_row`."""
         if cap <= 0 or not members:
             return
-        served = self.rows.new_variable(upper=math.ceil(QUARTERS * cap - 1e-9))
+        quarters = math.ceil(QUARTERS * cap - 1e-9)
+        served = self.rows.new_variable(upper=quarters)
+        if coefs is None:
+            self._whole_visits_row(served, members, quarters)
         coefs = coefs or [1] * len(members)
         self.rows.add([served, *members], [1] + [-QUARTERS * c for c in coefs], -np.inf, 0)
         self.value[served] = per_unit / QUARTERS
         if priority_per_unit:
             self.priority[served] = priority_per_unit / QUARTERS
+
+    def _whole_visits_row(self, served: int, members: list[int], quarters: int) -> None:
+        """Visits are whole: with a cap of ``quarters`` = 4(k + f) (0 < f < 1), n visits serve at most
+        min(4n, ``quarters``), which no plan exceeds and whose upper hull is 4k + 4f(n - k). Without
+        this row the relaxation served a monthly commune's 1.5 visits over 6 weeks with 1.5 sessions,
+        and a week's monthly commune with a quarter of one (docs/architecture.md)."""
+        whole, part = divmod(quarters, QUARTERS)
+        if part:
+            self.rows.add([served, *members], [1] + [-part] * len(members), -np.inf, whole * (QUARTERS - part))
 
     # --- fixed places -------------------------------------------------------------------------------
 

@@ -249,6 +249,27 @@ def test_a_roster_of_two_tours_a_week_bounds_the_need_to_four_sessions(monkeypat
     assert result.kpis["need_served_share"] >= result.kpis["need_bound_share"] - 1e-3
 
 
+def test_a_monthly_commune_takes_a_whole_session_even_over_one_week(monkeypatch):
+    """Visits are whole: over one week a monthly commune's target is a quarter of a visit, yet it
+    takes a whole session to serve. With two sessions for eight monthly communes the bound is the
+    two largest needs (the relaxation once spread the two sessions over all eight, a quarter each,
+    and bounded every one of them)."""
+    monkeypatch.setattr(rules_bound, "INTEGER_MODEL", 0)
+    communes = tuple(
+        builders.commune(f"76{k:03d}", 49.90 + 0.01 * (k % 3), 1.10 + 0.01 * (k // 3), need=100 + 10 * k)
+        for k in range(8)
+    )
+    communes = tuple(replace(c, visits_per_week=0.25) for c in communes)
+    rules = Rules(start=builders.MONDAY, weeks=1, need_per_weekly_session=150)
+    bus = builders.bus(days=frozenset({0}), sessions_per_day=2)
+    instance = Instance("mensuelles", communes, (bus,), (), rules)
+    result = plan(instance, FAST)
+    assert validate(instance, result) == []
+    best_two = sum(sorted((c.need for c in communes), reverse=True)[:2])
+    assert result.kpis["need_bound_share"] <= best_two / sum(c.need for c in communes) + 1e-3
+    assert result.kpis["need_served_share"] >= result.kpis["need_bound_share"] - 1e-3
+
+
 @pytest.mark.parametrize("seed", range(0, 30, 3))
 def test_large_models_set_crews_aside_and_keep_the_same_bound(seed, monkeypatch):
     """Solved as a large model (HiGHS, the crews' rows added only when its solution breaks them), the

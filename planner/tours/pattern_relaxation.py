@@ -134,11 +134,10 @@ def relaxation_optimum(
     rows: Rows, objective: np.ndarray, floors: list[tuple[np.ndarray, float]]
 ) -> tuple[float, np.ndarray] | None:
     """The optimum of the same linear program as `solve_relaxation` (``objective · x``, bounds,
-    ``rows``, floors), by HiGHS's dual simplex through scipy, for models too large for GLOP (on the
-    Orne département's bound of the rules, 49,606 variables, GLOP took 112 s), with the value of every
-    variable. ``None`` when it finds no optimum. The dual simplex beat HiGHS's interior point on all
-    eight bounds measured, the same optimum each time (docs/architecture.md): Orne's need bound at
-    its priority floor 26.1 → 13.8 s, Meuse's week 15.2 → 5.7 s."""
+    ``rows``, floors), by HiGHS's interior-point method through scipy, for models too large for GLOP
+    (measured on the bound of the rules of the Orne département, 49,246 variables: GLOP 112 s, HiGHS's
+    simplex 30 s, its interior point 8.3 s, one core busy beside), with the value of every variable.
+    ``None`` when it finds no optimum."""
     from scipy.optimize import linprog
     from scipy.sparse import csr_matrix, vstack
 
@@ -160,7 +159,7 @@ def relaxation_optimum(
         A_ub=vstack(parts).tocsr(),
         b_ub=np.concatenate(limits),
         bounds=[(0.0, float(u)) for u in upper],
-        method="highs-ds",
+        method="highs-ipm",
     )
     if found.status != 0 or found.fun is None:
         return None

@@ -49,7 +49,7 @@ QUARTERS = 4
 #: fractions of visits loosen it: Dieppe, 97.4 % → the integer optimum), within `INTEGER_NODES`
 #: nodes of its search (a deterministic budget; Dieppe's is proven at the root).
 INTEGER_MODEL = 5_000
-#: Above this many variables the relaxation is solved by HiGHS's dual simplex
+#: Above this many variables the relaxation is solved by HiGHS's interior point
 #: (`pattern_relaxation.relaxation_optimum`): GLOP took 112 s on the Orne département's 49,246.
 LARGE_MODEL = 20_000
 INTEGER_NODES = 200

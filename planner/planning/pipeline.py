@@ -21,7 +21,7 @@ from dataclasses import replace
 from typing import Any
 
 from planner.check.validate import validate_as_made
-from planner.crews.free_capacity import free_sessions, idle_text
+from planner.crews.free_capacity import free_sessions, idle_text, swap_sessions
 from planner.crews.posts import Post, posts_of, without_posts
 from planner.crews.reschedule import propose_moves
 from planner.crews.rota_search import RotaResult, assign_crews
@@ -139,6 +139,15 @@ def plan(
             )
     tours, shifts, holiday_lines = move_holiday_visits(instance, pattern, tours, shifts, travel, options)
     warnings += holiday_lines
+    if options.method == "cp-sat":
+        report(0.89, "Séances données aux communes qui attendent, de plus grand besoin…")
+        tours, swapped_shifts, swapped = swap_sessions(instance, tours, shifts, travel, targets.visits)
+        shifts = tuple(swapped_shifts)
+        if swapped:
+            warnings.append(
+                f"{swapped} séance(s) données à une commune de plus grand besoin (ou en zone prioritaire) qui "
+                "attendait, le même jour, avec la même équipe."
+            )
 
     report(0.9, "Vérification indépendante du plan…")
     # The bound of the problem with nothing blocked: days the rota could not crew are not proven

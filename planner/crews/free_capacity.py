@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from planner.crews.rota_facts import iso_week, month_of
@@ -202,71 +202,6 @@ def free_sessions(
     if not fill:
         return found, list(tours), list(shifts)
     return found, new_tours, new_shifts
-
-
-def swap_sessions(
-    instance: Instance,
-    tours: Sequence[Tour],
-    shifts: Sequence[Shift],
-    travel: TravelMatrix,
-    targets: Mapping[str, float],
-) -> tuple[list[Tour], list[Shift], int]:
-    """Each bus session of a commune outside priority zones (and not pinned) goes to a waiting
-    commune worth more — priority zones first, then need, as the KPIs count them — when the day,
-    re-timed, keeps its crew and every visit rule (the checks of `free_sessions`). A regular pattern
-    fills the days around its priority-zone visits with what pairs with them, and leaves larger
-    communes waiting (docs/architecture.md). Returns the tours, the shifts and how many sessions
-    changed commune."""
-    by_key = {t.key: t for t in tours}
-    crew_of: dict[str, list[Shift]] = defaultdict(list)
-    for shift in shifts:
-        crew_of[shift.tour_key].append(shift)
-    visits = _Visits(instance, tours)
-    counts = Counter(s.insee for t in tours for s in t.sessions)
-    swapped = 0
-    for key in sorted(by_key, key=lambda k: (by_key[k].date, by_key[k].unit_id)):
-        unit = instance.unit(by_key[key].unit_id)
-        if unit.kind is UnitKind.FIXED:
-            continue
-        for insee in [x.insee for x in by_key[key].sessions]:
-            commune = instance.commune(insee)
-            if commune.priority or instance.rules.pin_of(insee) is not None:
-                continue
-            current, day = by_key[key], by_key[key].date
-            old = next(x for x in current.sessions if x.insee == insee)
-            counts[insee] -= 1
-            visits.remove(insee, day)
-            loss = _visit_worth(instance, targets, counts, commune)
-            waiting = [
-                c
-                for c in _waiting(instance, targets, counts)
-                if c.insee != insee
-                and (c.priority or _visit_worth(instance, targets, counts, c) > loss + 1e-9)
-                and reachable(instance, travel, unit, c)
-                and unit.may_serve(c.insee)
-            ]
-            rest = replace(current, sessions=tuple(x for x in current.sessions if x != old))
-            session = _try_day(instance, travel, unit, day, rest, crew_of[key], waiting, visits, None)
-            if session.tour is None:
-                counts[insee] += 1
-                visits.add(insee, day)
-                continue
-            (new,) = {x.insee for x in session.tour.sessions} - {x.insee for x in rest.sessions}
-            counts[new] += 1
-            visits.add(new, day)
-            by_key[key] = session.tour
-            crew_of[key] = _crew_shifts(instance, unit, session, crew_of[key])
-            swapped += 1
-    new_tours = sorted(by_key.values(), key=lambda t: (t.date, t.unit_id))
-    return new_tours, [s for key in sorted(crew_of) for s in crew_of[key]], swapped
-
-
-def _visit_worth(instance: Instance, targets: Mapping[str, float], counts: Counter, commune: Commune) -> float:
-    """The need one more visit of ``commune`` serves, after its ``counts`` visits (capped at its
-    target over the horizon, as `planner.results.kpis` counts need)."""
-    weeks = instance.rules.weeks
-    cap = targets.get(commune.insee, 0.0) * weeks
-    return commune.need / weeks * min(1.0, max(0.0, cap - counts[commune.insee]))
 
 
 def _waiting(instance: Instance, targets: Mapping[str, float], counts: Counter) -> list[Commune]:

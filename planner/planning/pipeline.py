@@ -21,10 +21,11 @@ from dataclasses import replace
 from typing import Any
 
 from planner.check.validate import validate_as_made
-from planner.crews.free_capacity import free_sessions, idle_text, swap_sessions
+from planner.crews.free_capacity import free_sessions, idle_text
 from planner.crews.posts import Post, posts_of, without_posts
 from planner.crews.reschedule import propose_moves
 from planner.crews.rota_search import RotaResult, assign_crews
+from planner.crews.session_swaps import swap_sessions
 from planner.crews.staffing import bus_day_sessions, crew_counts, post_limits
 from planner.domain.errors import PlanningError
 from planner.domain.french import percent_fr, weekday_date_fr
@@ -145,8 +146,9 @@ def plan(
         shifts = tuple(swapped_shifts)
         if swapped:
             warnings.append(
-                f"{swapped} séance(s) données à une commune de plus grand besoin (ou en zone prioritaire) qui "
-                "attendait, le même jour, avec la même équipe."
+                f"{swapped} séance(s) changée(s) de commune pour servir plus de besoin, mêmes jours et mêmes "
+                "équipes : données à une commune qui attendait (zone prioritaire, ou plus grand besoin), ou à une "
+                "commune en zone prioritaire reprise d'un autre bus, qui sert alors une telle commune."
             )
 
     report(0.9, "Vérification indépendante du plan…")

@@ -7,12 +7,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from planner import PlanOptions, plan, validate
-from planner.crews.free_capacity import free_sessions, swap_sessions
-from planner.domain.instance import CommuneClosure, Pin
+from planner.crews.free_capacity import free_sessions
+from planner.domain.instance import CommuneClosure
 from planner.planning.pipeline import assemble
 from planner.results.kpis import Targets
 from planner.travel import travel_for
-from tests.support import builders
 
 GREEDY = PlanOptions(time_limit=1, method="greedy")
 
@@ -67,42 +66,3 @@ def test_the_plan_reports_idle_sessions_with_their_reasons(small_instance):
     assert "idle_sessions" in result.kpis
     told = [w for w in result.warnings if w.startswith("Capacité inutilisée")]
     assert (result.kpis["idle_sessions"] == 0) == (told == [])
-
-
-def _planned_without(instance, insee):
-    """The greedy plan of ``instance`` with commune ``insee`` left out of it: a commune that waits."""
-    without = replace(instance, communes=tuple(c for c in instance.communes if c.insee != insee))
-    return plan(without, GREEDY)
-
-
-def test_a_session_goes_to_a_waiting_commune_of_greater_need_validly(small_instance):
-    """A commune of large need, near the others, left out of the plan: a session of a commune of
-    less need is given to it, the plan stays valid and serves more need."""
-    big = "76005"
-    instance = replace(
-        small_instance, communes=(*small_instance.communes, builders.commune(big, 49.93, 1.18, need=900))
-    )
-    result = _planned_without(instance, big)
-    travel = travel_for(instance, "estimate")
-    targets = Targets.of(instance, travel).visits
-    tours, shifts, swapped = swap_sessions(instance, result.tours, result.shifts, travel, targets)
-    before = assemble(instance, result.tours, result.shifts, travel, [], 0.0)
-    after = assemble(instance, tours, tuple(shifts), travel, [], 0.0)
-    assert swapped > 0 and any(s.insee == big for t in tours for s in t.sessions)
-    assert validate(instance, after) == []
-    assert after.kpis["need_served_share"] > before.kpis["need_served_share"]
-    assert sum(len(t.sessions) for t in tours) == sum(len(t.sessions) for t in result.tours)
-
-
-def test_priority_zone_and_pinned_sessions_are_never_given_away(small_instance):
-    """The same waiting commune, but every visited commune is in a priority zone or pinned: nothing
-    changes (priority zones come first; a coordinator's pin is kept)."""
-    big = "76005"
-    communes = tuple(replace(c, priority=c.insee != "76001") for c in small_instance.communes)
-    instance = replace(small_instance, communes=(*communes, builders.commune(big, 49.93, 1.18, need=900)))
-    result = _planned_without(instance, big)
-    first = next(t for t in result.tours if any(x.insee == "76001" for x in t.sessions))
-    pinned = instance.replace(rules=replace(instance.rules, pins=(Pin("76001", first.date.weekday()),)))
-    travel = travel_for(pinned, "estimate")
-    tours, _, swapped = swap_sessions(pinned, result.tours, result.shifts, travel, Targets.of(pinned, travel).visits)
-    assert swapped == 0 and tours == sorted(result.tours, key=lambda t: (t.date, t.unit_id))

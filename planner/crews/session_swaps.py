@@ -1,0 +1,177 @@
+"""Sessions given to communes worth more, once the plan is made: the same bus days, the same crews.
+
+A regular pattern fills the days around its priority-zone visits with what pairs with them and can
+leave a commune of large need waiting: on Gers-Armagnac, the four buses that reach Eauze (its
+largest need, beside one bus's depot) spend every session in priority zones, and the fifth, which
+cannot reach it, holds every other visit (docs/architecture.md). Two moves, each kept only when the
+re-timed days keep their crews and every visit rule (the checks of `planner.crews.free_capacity`):
+
+- a swap: a session of a commune outside priority zones (and not pinned) goes to a waiting commune
+  worth more — priority zones first, then need, as the KPIs count them;
+- a chain: that session goes instead to a priority-zone commune another bus visits, and that bus's
+  session to the waiting commune (its priority-zone need unchanged).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+
+from planner.crews.free_capacity import FreeSession, _crew_shifts, _try_day, _Visits, _waiting
+from planner.domain.instance import Commune, Instance, UnitKind
+from planner.domain.plan import Shift, Tour
+from planner.domain.travel_matrix import TravelMatrix
+from planner.tours.pattern_problem import reachable
+
+#: A chain tries, for one session, this many waiting communes worth more, by need served: priority
+#: zones' waiting communes come first in a swap, but on Gers-Armagnac the first seven were priority
+#: communes worth one person each that no day could take, ahead of Eauze, worth 61.
+CHAIN_CANDIDATES = 6
+
+
+def swap_sessions(
+    instance: Instance,
+    tours: Sequence[Tour],
+    shifts: Sequence[Shift],
+    travel: TravelMatrix,
+    targets: Mapping[str, float],
+) -> tuple[list[Tour], list[Shift], int]:
+    """The plan's sessions after every swap, then every chain, that serves more (see the module
+    docstring); ``targets``: bus visits a week, by INSEE code. Returns the tours, the shifts and how
+    many sessions changed commune."""
+    swaps = _Swaps(instance, tours, shifts, travel, targets)
+    for key in swaps.bus_days():
+        for insee in swaps.movable(key):
+            swaps.swap(key, insee)
+    for key in swaps.bus_days():
+        for insee in swaps.movable(key):
+            swaps.chain(key, insee)
+    return swaps.tours(), swaps.shifts(), swaps.changed
+
+
+class _Swaps:
+    """The plan being changed: its days, crews, visit dates and counts."""
+
+    def __init__(self, instance, tours, shifts, travel, targets) -> None:
+        self.instance, self.travel, self.targets = instance, travel, targets
+        self.by_key = {t.key: t for t in tours}
+        self.crew_of: dict[str, list[Shift]] = defaultdict(list)
+        for shift in shifts:
+            self.crew_of[shift.tour_key].append(shift)
+        self.visits = _Visits(instance, tours)
+        self.counts = Counter(s.insee for t in tours for s in t.sessions)
+        self.changed = 0
+
+    def tours(self) -> list[Tour]:
+        return sorted(self.by_key.values(), key=lambda t: (t.date, t.unit_id))
+
+    def shifts(self) -> list[Shift]:
+        return [s for key in sorted(self.crew_of) for s in self.crew_of[key]]
+
+    def bus_days(self) -> list[str]:
+        buses = [k for k, t in self.by_key.items() if self.instance.unit(t.unit_id).kind is not UnitKind.FIXED]
+        return sorted(buses, key=lambda k: (self.by_key[k].date, self.by_key[k].unit_id))
+
+    def movable(self, key: str) -> list[str]:
+        """The day's communes whose session may go: outside priority zones, not pinned."""
+        rules = self.instance.rules
+        return [
+            s.insee
+            for s in self.by_key[key].sessions
+            if not self.instance.commune(s.insee).priority and rules.pin_of(s.insee) is None
+        ]
+
+    def worth(self, commune: Commune, change: int = 0) -> float:
+        """The need one more visit of ``commune`` serves after its visits (+ ``change``), capped at
+        its target over the horizon, as `planner.results.kpis` counts need."""
+        weeks = self.instance.rules.weeks
+        cap = self.targets.get(commune.insee, 0.0) * weeks
+        return commune.need / weeks * min(1.0, max(0.0, cap - self.counts[commune.insee] - change))
+
+    def better(self, out: str) -> list[Commune]:
+        """Waiting communes worth more than a visit of ``out``: priority zones first, then need."""
+        loss = self.worth(self.instance.commune(out), -1)
+        return [
+            c
+            for c in _waiting(self.instance, self.targets, self.counts)
+            if c.insee != out and (c.priority or self.worth(c) > loss + 1e-9)
+        ]
+
+    def attempt(self, key: str, out: str, candidates: Sequence[Commune]) -> FreeSession | None:
+        """The day without ``out``'s session, re-timed with the first of ``candidates`` it can take
+        (reach, site, visit rules, the 30-minute rule, its crew), or ``None``; nothing is changed."""
+        current = self.by_key[key]
+        unit = self.instance.unit(current.unit_id)
+        fits = [c for c in candidates if reachable(self.instance, self.travel, unit, c) and unit.may_serve(c.insee)]
+        if not fits:
+            return None
+        rest = replace(current, sessions=tuple(s for s in current.sessions if s.insee != out))
+        self.visits.remove(out, current.date)
+        try:
+            found = _try_day(
+                self.instance, self.travel, unit, current.date, rest, self.crew_of[key], fits, self.visits, None
+            )
+        finally:
+            self.visits.add(out, current.date)
+        return found if found.tour is not None else None
+
+    def commit(self, key: str, out: str, found: FreeSession) -> str:
+        """Keeps ``found`` as the day (``out`` gone); returns the commune that came in."""
+        current = self.by_key[key]
+        assert found.tour is not None
+        (new,) = {s.insee for s in found.tour.sessions} - {s.insee for s in current.sessions if s.insee != out}
+        self.visits.remove(out, current.date)
+        self.visits.add(new, current.date)
+        self.counts[out] -= 1
+        self.counts[new] += 1
+        self.by_key[key] = found.tour
+        self.crew_of[key] = _crew_shifts(self.instance, self.instance.unit(current.unit_id), found, self.crew_of[key])
+        self.changed += 1
+        return new
+
+    def swap(self, key: str, out: str) -> None:
+        found = self.attempt(key, out, self.better(out))
+        if found is not None:
+            self.commit(key, out, found)
+
+    def chain(self, key: str, out: str) -> None:
+        """``out``'s session to a priority-zone commune another bus day visits, whose session there
+        goes to a waiting commune worth more than ``out``'s visit. Each commune is timed into this
+        day once (`_fits_here`), then the other days are tried."""
+        wanted = sorted(self.better(out), key=lambda c: (-self.worth(c), c.insee))[:CHAIN_CANDIDATES]
+        if not wanted:
+            return
+        timed: dict[str, FreeSession | None] = {}
+        for other in self.bus_days():
+            if other == key:
+                continue
+            for session in self.by_key[other].sessions:
+                moved = self.instance.commune(session.insee)
+                if not moved.priority or self.instance.rules.pin_of(moved.insee) is not None:
+                    continue
+                here = self._fits_here(key, out, moved, self.by_key[other].date, timed)
+                if here is None:
+                    continue
+                there = self.attempt(other, moved.insee, [c for c in wanted if c.insee != moved.insee])
+                if there is not None:
+                    self.commit(other, moved.insee, there)
+                    self.commit(key, out, here)
+                    return
+
+    def _fits_here(
+        self, key: str, out: str, moved: Commune, leaves: date, timed: dict[str, FreeSession | None]
+    ) -> FreeSession | None:
+        """The day ``key`` with ``moved`` in place of ``out``, once ``moved``'s visit of ``leaves`` is
+        gone (its visit rules), timed once per commune."""
+        day = self.by_key[key].date
+        self.visits.remove(moved.insee, leaves)
+        try:
+            if self.visits.blocked(moved, day) is not None:
+                return None
+            if moved.insee not in timed:
+                timed[moved.insee] = self.attempt(key, out, [moved])
+        finally:
+            self.visits.add(moved.insee, leaves)
+        return timed[moved.insee]

@@ -1,0 +1,88 @@
+"""Sessions given to communes worth more after planning (planner/crews/session_swaps.py): a swap on
+the same day, or a chain through a priority-zone commune another bus can take over; the plan stays
+valid and serves more need."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from planner import PlanOptions, plan, validate
+from planner.crews.session_swaps import swap_sessions
+from planner.domain.instance import Instance, Point, Rules
+from planner.planning.pipeline import assemble
+from planner.results.kpis import Targets
+from planner.travel import travel_for
+from tests.support import builders
+
+GREEDY = PlanOptions(time_limit=1, method="greedy")
+
+
+def _planned_without(instance: Instance, insee: str):
+    """The greedy plan of ``instance`` with commune ``insee`` left out of it: a commune that waits."""
+    without = replace(instance, communes=tuple(c for c in instance.communes if c.insee != insee))
+    return plan(without, GREEDY)
+
+
+def _changed(instance: Instance, result):
+    travel = travel_for(instance, "estimate")
+    tours, shifts, changed = swap_sessions(
+        instance, result.tours, result.shifts, travel, Targets.of(instance, travel).visits
+    )
+    before = assemble(instance, result.tours, result.shifts, travel, [], 0.0)
+    after = assemble(instance, tours, tuple(shifts), travel, [], 0.0)
+    return tours, changed, before, after
+
+
+def test_a_session_goes_to_a_waiting_commune_of_greater_need_validly(small_instance):
+    """A commune of large need, near the others, left out of the plan: a session of a commune of
+    less need is given to it, the plan stays valid and serves more need."""
+    big = "76005"
+    instance = replace(
+        small_instance, communes=(*small_instance.communes, builders.commune(big, 49.93, 1.18, need=900))
+    )
+    result = _planned_without(instance, big)
+    tours, changed, before, after = _changed(instance, result)
+    assert changed > 0 and any(s.insee == big for t in tours for s in t.sessions)
+    assert validate(instance, after) == []
+    assert after.kpis["need_served_share"] > before.kpis["need_served_share"]
+    assert sum(len(t.sessions) for t in tours) == sum(len(t.sessions) for t in result.tours)
+
+
+def test_priority_zone_and_pinned_sessions_are_never_given_away(small_instance):
+    """The same waiting commune, but every visited commune is in a priority zone or pinned: nothing
+    changes (priority zones come first; a coordinator's pin is kept)."""
+    from planner.domain.instance import Pin
+
+    big = "76005"
+    communes = tuple(replace(c, priority=c.insee != "76001") for c in small_instance.communes)
+    instance = replace(small_instance, communes=(*communes, builders.commune(big, 49.93, 1.18, need=900)))
+    result = _planned_without(instance, big)
+    first = next(t for t in result.tours if any(x.insee == "76001" for x in t.sessions))
+    pinned = instance.replace(rules=replace(instance.rules, pins=(Pin("76001", first.date.weekday()),)))
+    tours, changed, _, _ = _changed(pinned, result)
+    assert changed == 0 and tours == sorted(result.tours, key=lambda t: (t.date, t.unit_id))
+
+
+def test_a_chain_frees_a_bus_for_a_commune_only_it_reaches(small_instance):
+    """Bus A visits a priority-zone commune P, bus M a small commune L; a large commune E waits that
+    only A reaches. M takes P over (its priority-zone need unchanged) and A serves E."""
+    west, east = Point("Ouest", 49.90, 1.00), Point("Est", 49.90, 1.95)
+    units = (
+        builders.bus("bus-a", depot=west, days=frozenset({0}), sessions_per_day=1),
+        builders.bus("bus-m", depot=east, days=frozenset({0}), sessions_per_day=1),
+    )
+    communes = (
+        builders.commune("76010", 49.90, 1.45, need=100, priority=True),  # P: both buses reach it
+        builders.commune("76011", 49.90, 1.90, need=20),  # L: beside M's depot
+        builders.commune("76012", 49.90, 1.05, need=900),  # E: beside A's depot, beyond M's reach
+    )
+    instance = Instance("chaine", communes, units, small_instance.staff, Rules(start=builders.MONDAY, weeks=1))
+    result = _planned_without(instance, "76012")
+    visits = {t.unit_id: [s.insee for s in t.sessions] for t in result.tours}
+    assert visits == {"bus-a": ["76010"], "bus-m": ["76011"]}
+    tours, changed, before, after = _changed(instance, result)
+    assert changed == 2
+    assert {t.unit_id: [s.insee for s in t.sessions] for t in tours} == {"bus-a": ["76012"], "bus-m": ["76010"]}
+    assert validate(instance, after) == []
+    assert after.kpis["priority_need_served_share"] == before.kpis["priority_need_served_share"]
+    assert after.kpis["need_served_share"] > before.kpis["need_served_share"]

@@ -179,10 +179,10 @@ def plan(
     )
     report(0.95, "Borne des règles (le plus de besoin qu'un plan valide puisse servir)…")
     if bound_ahead is not None:
-        bound = _as_kpis(bound_ahead.result())
+        bound = bound_kpis(bound_ahead.result())
     else:
         priority_served = result.kpis.get("priority_need_served_share", 0.0)
-        bound = bound_kpis(instance, travel, targets, staffed, limits, priority_served)
+        bound = bound_kpis(rules_bound_for(instance, travel, targets, staffed, limits, priority_served))
     # the bound is part of the planning: the summary's « calculé en » counts it
     result = replace(result, kpis={**result.kpis, **bound}, solver_seconds=round(clock.perf_counter() - began, 3))
     raise_if_invalid(instance, result, travel, "le plan calculé")
@@ -225,22 +225,7 @@ def fill_free_sessions(
     return tours, tuple(new_shifts), sum(1 for f in found if f.tour is not None)
 
 
-def bound_kpis(
-    instance: Instance,
-    travel: TravelMatrix,
-    targets: Targets,
-    staffed: bool,
-    limits: tuple[PostLimit, ...],
-    priority_served: float,
-) -> dict[str, float]:
-    """The bound of the rules (`planner.tours.rules_bound`) as KPIs: ``priority_bound_share`` (with
-    priority zones) over every plan the validator accepts, whatever the method, and
-    ``need_bound_share`` over those that serve at least ``priority_served`` in priority zones (the
-    plan's own share: priority zones come first). ``staffed``: the roster is counted."""
-    return _as_kpis(_rules_bound_of(instance, travel, targets, staffed, limits, priority_served))
-
-
-def _rules_bound_of(
+def rules_bound_for(
     instance: Instance,
     travel: TravelMatrix,
     targets: Targets,
@@ -248,7 +233,10 @@ def _rules_bound_of(
     limits: tuple[PostLimit, ...],
     priority_served: float,
 ) -> RulesBound | None:
-    """`bound_kpis`' bound, unrounded (the dated search stops at it)."""
+    """The bound of the rules (`planner.tours.rules_bound`): on priority zones' need over every plan
+    the validator accepts, whatever the method, and on need over those that serve at least
+    ``priority_served`` in priority zones (the plan's own share: priority zones come first);
+    ``staffed``: the roster is counted. Unrounded (the dated search stops at it; `bound_kpis`)."""
     if staffed:
         day_crews, place_crews = bus_day_sessions(instance), crew_counts(instance)
     else:
@@ -265,8 +253,9 @@ def _rules_bound_of(
     )
 
 
-def _as_kpis(found: RulesBound | None) -> dict[str, float]:
-    """A bound as the plan's KPIs, rounded up (`_ceil4`)."""
+def bound_kpis(found: RulesBound | None) -> dict[str, float]:
+    """A bound as the plan's KPIs ``need_bound_share`` and ``priority_bound_share``, rounded up
+    (`_ceil4`)."""
     if found is None:
         return {}
     kpis = {"need_bound_share": _ceil4(found.need_share)}
@@ -285,7 +274,7 @@ def _bound_ahead(
     if has_priority_targets(instance, targets.visits, targets.places):
         return None
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="borne")
-    future = pool.submit(_rules_bound_of, instance, travel, targets, staffed, limits, 0.0)
+    future = pool.submit(rules_bound_for, instance, travel, targets, staffed, limits, 0.0)
     pool.shutdown(wait=False)
     return future
 

@@ -15,7 +15,7 @@ def search_report(
     """A French sentence for the summary, and the search's KPIs (``pattern_bound_share``: the proven
     bound on the need any regular weekly pattern of the search's model can serve, at the pattern's
     priority-zone need, in the unit of ``need_served_share``; the bound of every plan is
-    ``need_bound_share``, `planner.planning.pipeline.bound_kpis`). ``rounds`` is how many times the
+    ``need_bound_share``, `planner.planning.pipeline.rules_bound_for`). ``rounds`` is how many times the
     pattern was chosen again without the days the rota could not crew, after a first search of
     ``first_budget`` seconds."""
     kpis: dict[str, float] = {}

@@ -15,7 +15,7 @@ from planner.crews.staffing import post_limits
 from planner.domain.instance import HalfDay, Instance, Point, Role, Rules, TimeWindow, Unit, UnitKind
 from planner.domain.plan import Shift
 from planner.planning.options import PlanOptions
-from planner.planning.pipeline import _bound_ahead, bound_kpis, plan
+from planner.planning.pipeline import _bound_ahead, bound_kpis, plan, rules_bound_for
 from planner.publish.plan_json import plan_to_dict
 from planner.results.kpis import Targets
 from planner.tours.catchment import catchments
@@ -121,7 +121,7 @@ def test_the_bound_solved_beside_the_search_is_the_bound_solved_after_it(bus, co
     result = _checked(instance)
     travel = travel_for(instance)
     targets, limits = Targets.from_catchments(instance, catchments(instance, travel)), post_limits(instance)
-    after = bound_kpis(instance, travel, targets, True, limits, 0.0)
+    after = bound_kpis(rules_bound_for(instance, travel, targets, True, limits, 0.0))
     assert after["need_bound_share"] < 1.0
     assert result.kpis["need_bound_share"] == after["need_bound_share"]
     assert _bound_ahead(instance, travel, targets, True, limits) is not None

@@ -22,7 +22,7 @@ from planner import PlanOptions, plan, validate
 from planner.domain.calendar import closed_dates
 from planner.domain.instance import DateRange, HalfDay, Instance, Point, Role, Rules, TimeWindow, Unit, UnitKind
 from planner.domain.plan import Plan
-from planner.planning.pipeline import assemble, bound_kpis
+from planner.planning.pipeline import assemble, bound_kpis, rules_bound_for
 from planner.results.kpis import Targets
 from planner.tours import rules_bound
 from planner.tours.day_routing import route_day
@@ -94,12 +94,14 @@ def bound_of(instance: Instance, result: Plan) -> tuple[float, float | None]:
     """The bound of the rules over the plans at least as good as ``result`` in priority zones."""
     travel = travel_for(instance, "estimate")
     found = bound_kpis(
-        instance,
-        travel,
-        Targets.of(instance, travel),
-        bool(instance.staff),
-        _limits(instance),
-        result.kpis.get("priority_need_served_share", 0.0),
+        rules_bound_for(
+            instance,
+            travel,
+            Targets.of(instance, travel),
+            bool(instance.staff),
+            _limits(instance),
+            result.kpis.get("priority_need_served_share", 0.0),
+        )
     )
     return found["need_bound_share"], found.get("priority_bound_share")
 
@@ -283,7 +285,7 @@ def test_large_models_set_crews_aside_and_keep_the_same_bound(seed, monkeypatch)
     def bounds(large: int) -> dict[str, float]:
         monkeypatch.setattr(rules_bound, "LARGE_MODEL", large)
         monkeypatch.setattr(rules_bound, "INTEGER_MODEL", 0)
-        return bound_kpis(instance, travel, targets, True, _limits(instance), 0.0)
+        return bound_kpis(rules_bound_for(instance, travel, targets, True, _limits(instance), 0.0))
 
     whole, aside = bounds(10**9), bounds(0)
     monkeypatch.setattr(rules_bound, "SURELY_BINDS", 0.0)  # every crew row set aside first

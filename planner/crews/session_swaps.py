@@ -91,12 +91,13 @@ class _Swaps:
         return commune.need / weeks * min(1.0, max(0.0, cap - self.counts[commune.insee] - change))
 
     def better(self, out: str) -> list[Commune]:
-        """Waiting communes worth more than a visit of ``out``: priority zones first, then need."""
+        """Waiting communes worth more than a visit of ``out`` (outside priority zones): any need in
+        a priority zone, else more need; priority zones first, then need."""
         loss = self.worth(self.instance.commune(out), -1)
         return [
             c
             for c in _waiting(self.instance, self.targets, self.counts)
-            if c.insee != out and (c.priority or self.worth(c) > loss + 1e-9)
+            if c.insee != out and self.worth(c) > (0.0 if c.priority else loss) + 1e-9
         ]
 
     def attempt(self, key: str, out: str, candidates: Sequence[Commune]) -> FreeSession | None:

@@ -6,8 +6,8 @@ largest need, beside one bus's depot) spend every session in priority zones, and
 cannot reach it, holds every other visit (docs/architecture.md). Two moves, each kept only when the
 re-timed days keep their crews and every visit rule (the checks of `planner.crews.free_capacity`):
 
-- a swap: a session of a commune outside priority zones (and not pinned) goes to a waiting commune
-  worth more — priority zones first, then need, as the KPIs count them;
+- a swap: a session (not pinned) goes to a waiting commune worth more — priority zones first, then
+  need, as the KPIs count them: a priority-zone session only to more priority-zone need;
 - a chain: that session goes instead to a priority-zone commune another bus visits, and that bus's
   session to the waiting commune (its priority-zone need unchanged).
 """
@@ -75,13 +75,9 @@ class _Swaps:
         return sorted(buses, key=lambda k: (self.by_key[k].date, self.by_key[k].unit_id))
 
     def movable(self, key: str) -> list[str]:
-        """The day's communes whose session may go: outside priority zones, not pinned."""
+        """The day's communes whose session may go: those not pinned."""
         rules = self.instance.rules
-        return [
-            s.insee
-            for s in self.by_key[key].sessions
-            if not self.instance.commune(s.insee).priority and rules.pin_of(s.insee) is None
-        ]
+        return [s.insee for s in self.by_key[key].sessions if rules.pin_of(s.insee) is None]
 
     def worth(self, commune: Commune, change: int = 0) -> float:
         """The need one more visit of ``commune`` serves after its visits (+ ``change``), capped at
@@ -91,13 +87,16 @@ class _Swaps:
         return commune.need / weeks * min(1.0, max(0.0, cap - self.counts[commune.insee] - change))
 
     def better(self, out: str) -> list[Commune]:
-        """Waiting communes worth more than a visit of ``out`` (outside priority zones): any need in
-        a priority zone, else more need; priority zones first, then need."""
-        loss = self.worth(self.instance.commune(out), -1)
+        """Waiting communes worth more than a visit of ``out``, priority zones first: in a priority
+        zone, more of that need (any, for ``out`` outside them), else more need; in that order."""
+        gone = self.instance.commune(out)
+        loss = self.worth(gone, -1)
         return [
             c
             for c in _waiting(self.instance, self.targets, self.counts)
-            if c.insee != out and self.worth(c) > (0.0 if c.priority else loss) + 1e-9
+            if c.insee != out
+            and (c.priority or not gone.priority)
+            and self.worth(c) > (0.0 if c.priority and not gone.priority else loss) + 1e-9
         ]
 
     def attempt(self, key: str, out: str, candidates: Sequence[Commune]) -> FreeSession | None:

@@ -48,7 +48,7 @@ def test_a_session_goes_to_a_waiting_commune_of_greater_need_validly(small_insta
     assert sum(len(t.sessions) for t in tours) == sum(len(t.sessions) for t in result.tours)
 
 
-def test_priority_zone_and_pinned_sessions_are_never_given_away(small_instance):
+def test_priority_zone_and_pinned_sessions_never_go_to_a_commune_outside_priority_zones(small_instance):
     """The same waiting commune, but every visited commune is in a priority zone or pinned: nothing
     changes (priority zones come first; a coordinator's pin is kept)."""
     from planner.domain.instance import Pin
@@ -61,6 +61,20 @@ def test_priority_zone_and_pinned_sessions_are_never_given_away(small_instance):
     pinned = instance.replace(rules=replace(instance.rules, pins=(Pin("76001", first.date.weekday()),)))
     tours, changed, _, _ = _changed(pinned, result)
     assert changed == 0 and tours == sorted(result.tours, key=lambda t: (t.date, t.unit_id))
+
+
+def test_a_priority_zone_session_goes_to_more_priority_zone_need(small_instance):
+    """Every commune in a priority zone, and a large one left out: a session of a smaller one is given
+    to it; the plan stays valid and serves more of the priority zones' need."""
+    big = "76005"
+    communes = tuple(replace(c, priority=True) for c in small_instance.communes)
+    large = builders.commune(big, 49.93, 1.18, need=900, priority=True)
+    instance = replace(small_instance, communes=(*communes, large))
+    result = _planned_without(instance, big)
+    tours, changed, before, after = _changed(instance, result)
+    assert changed > 0 and any(s.insee == big for t in tours for s in t.sessions)
+    assert validate(instance, after) == []
+    assert after.kpis["priority_need_served_share"] > before.kpis["priority_need_served_share"]
 
 
 def test_a_chain_frees_a_bus_for_a_commune_only_it_reaches(small_instance):

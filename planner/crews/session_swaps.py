@@ -63,6 +63,7 @@ class _Swaps:
         self.visits = _Visits(instance, tours)
         self.counts = Counter(s.insee for t in tours for s in t.sessions)
         self.changed = 0
+        self.answers: dict[tuple[str, str, str], FreeSession | None] = {}  # see `_first_taken`
 
     def tours(self) -> list[Tour]:
         return sorted(self.by_key.values(), key=lambda t: (t.date, t.unit_id))
@@ -127,6 +128,7 @@ class _Swaps:
         self.counts[out] -= 1
         self.counts[new] += 1
         self.by_key[key] = found.tour
+        self.answers.clear()
         self.crew_of[key] = _crew_shifts(self.instance, self.instance.unit(current.unit_id), found, self.crew_of[key])
         self.changed += 1
         return new
@@ -154,11 +156,22 @@ class _Swaps:
                 here = self._fits_here(key, out, moved, self.by_key[other].date, timed)
                 if here is None:
                     continue
-                there = self.attempt(other, moved.insee, [c for c in wanted if c.insee != moved.insee])
+                there = self._first_taken(other, moved.insee, [c for c in wanted if c.insee != moved.insee])
                 if there is not None:
                     self.commit(other, moved.insee, there)
                     self.commit(key, out, here)
                     return
+
+    def _first_taken(self, key: str, out: str, candidates: Sequence[Commune]) -> FreeSession | None:
+        """`attempt` for each candidate in turn, each remembered until the plan changes (a chain asks
+        the same days the same questions for every session it starts from)."""
+        for commune in candidates:
+            asked = (key, out, commune.insee)
+            if asked not in self.answers:
+                self.answers[asked] = self.attempt(key, out, [commune])
+            if self.answers[asked] is not None:
+                return self.answers[asked]
+        return None
 
     def _fits_here(
         self, key: str, out: str, moved: Commune, leaves: date, timed: dict[str, FreeSession | None]

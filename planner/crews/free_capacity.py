@@ -102,7 +102,7 @@ def free_crew(instance: Instance, loads: _Loads, unit: Unit, tour: Tour) -> tupl
     return tuple(crew)
 
 
-class _Visits:
+class VisitDates:
     """Each commune's visit dates (all units), for the frequency and gap rules."""
 
     def __init__(self, instance: Instance, tours: Iterable[Tour]) -> None:
@@ -158,7 +158,7 @@ def free_sessions(
     crew_of: dict[str, list[Shift]] = defaultdict(list)
     for s in shifts:
         crew_of[s.tour_key].append(s)
-    loads, visits = _Loads(shifts), _Visits(instance, tours)
+    loads, visits = _Loads(shifts), VisitDates(instance, tours)
     counts = Counter(i for t in tours for i in (s.insee for s in t.sessions) if i in targets)
     found: list[FreeSession] = []
     staffed = bool(instance.staff) and any(u.crew for u in instance.units)
@@ -176,12 +176,12 @@ def free_sessions(
                     break
                 waiting = [
                     c
-                    for c in _waiting(instance, targets, counts)
+                    for c in waiting_communes(instance, targets, counts)
                     if reachable(instance, travel, unit, c) and unit.may_serve(c.insee)
                 ]
                 if not waiting or (current is None and staffed and not _crew_possible(instance, loads, unit, day)):
                     break
-                session = _try_day(
+                session = try_day(
                     instance, travel, unit, day, current, crew_of[key], waiting, visits, loads if staffed else None
                 )
                 found.append(session)
@@ -194,7 +194,7 @@ def free_sessions(
                 for insee in sorted(added):
                     counts[insee] += 1
                     visits.add(insee, day)
-                crew_of[key] = _crew_shifts(instance, unit, session, crew_of[key])
+                crew_of[key] = filled_day_shifts(instance, unit, session, crew_of[key])
                 for s in crew_of[key]:
                     loads.add(s.staff_id, day)
     new_tours = sorted(by_key.values(), key=lambda t: (t.date, t.unit_id))
@@ -204,14 +204,14 @@ def free_sessions(
     return found, new_tours, new_shifts
 
 
-def _waiting(instance: Instance, targets: Mapping[str, float], counts: Counter) -> list[Commune]:
+def waiting_communes(instance: Instance, targets: Mapping[str, float], counts: Counter) -> list[Commune]:
     """Communes below their target over the horizon, priority zones first, then by need."""
     weeks = instance.rules.weeks
     below = [instance.commune(i) for i, per_week in targets.items() if counts[i] < per_week * weeks - 1e-9]
     return sorted(below, key=lambda c: (not c.priority, -c.need, c.insee))
 
 
-def _try_day(
+def try_day(
     instance: Instance,
     travel: TravelMatrix,
     unit: Unit,
@@ -219,7 +219,7 @@ def _try_day(
     current: Tour | None,
     crew: list[Shift],
     waiting: list[Commune],
-    visits: _Visits,
+    visits: VisitDates,
     loads: _Loads | None,
 ) -> FreeSession:
     """The first waiting commune the day can take, timed and crewed (``loads`` is ``None`` when the
@@ -299,7 +299,7 @@ def _still_free(instance: Instance, shift: Shift, tour: Tour) -> bool:
     return person.is_available(tour.date, half_days_of(*shift_times(tour, None, instance.rules)))
 
 
-def _crew_shifts(instance: Instance, unit: Unit, session: FreeSession, crew: list[Shift]) -> list[Shift]:
+def filled_day_shifts(instance: Instance, unit: Unit, session: FreeSession, crew: list[Shift]) -> list[Shift]:
     """The shifts of the filled day: the day's crew re-timed, or the new crew."""
     assert session.tour is not None
     start, end = shift_times(session.tour, None, instance.rules)

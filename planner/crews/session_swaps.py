@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from planner.crews.free_capacity import FreeSession, _crew_shifts, _try_day, _Visits, _waiting
+from planner.crews.free_capacity import FreeSession, VisitDates, filled_day_shifts, try_day, waiting_communes
 from planner.domain.instance import Commune, Instance, UnitKind
 from planner.domain.plan import Shift, Tour
 from planner.domain.travel_matrix import TravelMatrix
@@ -60,7 +60,7 @@ class _Swaps:
         self.crew_of: dict[str, list[Shift]] = defaultdict(list)
         for shift in shifts:
             self.crew_of[shift.tour_key].append(shift)
-        self.visits = _Visits(instance, tours)
+        self.visits = VisitDates(instance, tours)
         self.counts = Counter(s.insee for t in tours for s in t.sessions)
         self.changed = 0
         self.answers: dict[tuple[str, str, str], FreeSession | None] = {}  # see `_first_taken`
@@ -94,7 +94,7 @@ class _Swaps:
         loss = self.worth(gone, -1)
         return [
             c
-            for c in _waiting(self.instance, self.targets, self.counts)
+            for c in waiting_communes(self.instance, self.targets, self.counts)
             if c.insee != out
             and (c.priority or not gone.priority)
             and self.worth(c) > (0.0 if c.priority and not gone.priority else loss) + 1e-9
@@ -111,15 +111,15 @@ class _Swaps:
         rest = replace(current, sessions=tuple(s for s in current.sessions if s.insee != out))
         self.visits.remove(out, current.date)
         try:
-            found = _try_day(
+            found = try_day(
                 self.instance, self.travel, unit, current.date, rest, self.crew_of[key], fits, self.visits, None
             )
         finally:
             self.visits.add(out, current.date)
         return found if found.tour is not None else None
 
-    def commit(self, key: str, out: str, found: FreeSession) -> str:
-        """Keeps ``found`` as the day (``out`` gone); returns the commune that came in."""
+    def commit(self, key: str, out: str, found: FreeSession) -> None:
+        """Keeps ``found`` as the day: ``out`` gone, one commune come in."""
         current = self.by_key[key]
         assert found.tour is not None
         (new,) = {s.insee for s in found.tour.sessions} - {s.insee for s in current.sessions if s.insee != out}
@@ -129,9 +129,9 @@ class _Swaps:
         self.counts[new] += 1
         self.by_key[key] = found.tour
         self.answers.clear()
-        self.crew_of[key] = _crew_shifts(self.instance, self.instance.unit(current.unit_id), found, self.crew_of[key])
+        unit = self.instance.unit(current.unit_id)
+        self.crew_of[key] = filled_day_shifts(self.instance, unit, found, self.crew_of[key])
         self.changed += 1
-        return new
 
     def swap(self, key: str, out: str) -> None:
         found = self.attempt(key, out, self.better(out))

@@ -268,8 +268,8 @@ class _DatedModel:
         ceiling: float | None = None,
     ) -> tuple[set | None, bool]:
         """One stage from ``hint``: the most priority-zone need, the most need, or (``keep``) the most
-        of ``keep``'s visits, never below ``floors`` (priority, need); the need stage stops within
-        `NEAR_CEILING` of a ``ceiling`` share."""
+        of ``keep``'s visits, never below ``floors`` (priority, need); stopped within `NEAR_CEILING`
+        of a ``ceiling`` share (the need stage's)."""
         model = self.model.clone()
         x = {k: model.get_bool_var_from_proto_index(v.index) for k, v in self.x.items()}
 
@@ -291,10 +291,8 @@ class _DatedModel:
             model.add_hint(x[k], k in hint)
         solver = cp_model.CpSolver()
         configure_deterministic(solver, time_limit=STAGE_BUDGET, seed=seed, workers=1)
-        if stage == "need" and ceiling is not None:
-            status = solver.solve(model, _StopAt((ceiling - NEAR_CEILING) * self.problem.need_total))
-        else:
-            status = solver.solve(model)
+        stop = _StopAt((ceiling - NEAR_CEILING) * self.problem.need_total) if ceiling is not None else None
+        status = solver.solve(model, stop)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, False
         return {k for k in self.keys if solver.value(x[k])}, status == cp_model.OPTIMAL

@@ -3,13 +3,16 @@
 A regular pattern fills the days around its priority-zone visits with what pairs with them and can
 leave a commune of large need waiting: on Gers-Armagnac, the four buses that reach Eauze (its
 largest need, beside one bus's depot) spend every session in priority zones, and the fifth, which
-cannot reach it, holds every other visit (docs/architecture.md). Two moves, each kept only when the
+cannot reach it, holds every other visit (docs/architecture.md). Three moves, each kept only when the
 re-timed days keep their crews and every visit rule (the checks of `planner.crews.free_capacity`):
 
 - a swap: a session (not pinned) goes to a waiting commune worth more — priority zones first, then
   need, as the KPIs count them: a priority-zone session only to more priority-zone need;
 - a chain: that session goes instead to a priority-zone commune another bus visits, and that bus's
-  session to the waiting commune (its priority-zone need unchanged).
+  session to the waiting commune (its priority-zone need unchanged);
+- a new day: the whole day goes to one waiting commune worth more than all its sessions together.
+  A bus whose own communes are outside priority zones can give a day to a far priority-zone commune
+  that none of them pairs with (on Gers-Armagnac's week, what PyVRP did).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import replace
 from datetime import date
 
 from planner.crews.free_capacity import FreeSession, VisitDates, filled_day_shifts, try_day, waiting_communes
-from planner.domain.instance import Commune, Instance, UnitKind
+from planner.domain.instance import Commune, Instance, Unit, UnitKind
 from planner.domain.plan import Shift, Tour
 from planner.domain.travel_matrix import TravelMatrix
 from planner.tours.pattern_problem import reachable
@@ -48,6 +51,8 @@ def swap_sessions(
     for key in swaps.bus_days():
         for insee in swaps.movable(key):
             swaps.chain(key, insee)
+    for key in swaps.bus_days():
+        swaps.new_day(key)
     return swaps.tours(), swaps.shifts(), swaps.changed
 
 
@@ -120,18 +125,25 @@ class _Swaps:
 
     def commit(self, key: str, out: str, found: FreeSession) -> None:
         """Keeps ``found`` as the day: ``out`` gone, one commune come in."""
+        assert found.tour is not None and len(found.tour.sessions) == len(self.by_key[key].sessions)
+        self.keep(key, found)
+
+    def keep(self, key: str, found: FreeSession) -> None:
+        """Keeps ``found`` as the day: its visit dates, counts and crew follow."""
         current = self.by_key[key]
         assert found.tour is not None
-        (new,) = {s.insee for s in found.tour.sessions} - {s.insee for s in current.sessions if s.insee != out}
-        self.visits.remove(out, current.date)
-        self.visits.add(new, current.date)
-        self.counts[out] -= 1
-        self.counts[new] += 1
+        before, after = {s.insee for s in current.sessions}, {s.insee for s in found.tour.sessions}
+        for insee in before - after:
+            self.visits.remove(insee, current.date)
+            self.counts[insee] -= 1
+        for insee in after - before:
+            self.visits.add(insee, current.date)
+            self.counts[insee] += 1
         self.by_key[key] = found.tour
         self.answers.clear()
         unit = self.instance.unit(current.unit_id)
         self.crew_of[key] = filled_day_shifts(self.instance, unit, found, self.crew_of[key])
-        self.changed += 1
+        self.changed += max(len(before - after), len(after - before))
 
     def swap(self, key: str, out: str) -> None:
         found = self.attempt(key, out, self.better(out))
@@ -162,6 +174,46 @@ class _Swaps:
                     self.commit(key, out, here)
                     return
 
+    def new_day(self, key: str) -> None:
+        """The day (two sessions or more, none pinned) given to the first waiting commune worth more
+        than all its sessions together — priority zones' need first, then need —, kept only when the
+        re-timed day keeps its crew and every rule (the plan's fill then gives it a second session
+        if one fits: `planner.planning.pipeline`)."""
+        current = self.by_key[key]
+        if len(current.sessions) < 2 or len(self.movable(key)) < len(current.sessions):
+            return
+        gone = [self.instance.commune(s.insee) for s in current.sessions]
+        loss = (sum(self.worth(c, -1) for c in gone if c.priority), sum(self.worth(c, -1) for c in gone))
+        unit = self.instance.unit(current.unit_id)
+        wanted = [c for c in self.reached(unit, {c.insee for c in gone}) if _ahead(self._gain(c), loss)]
+        if not wanted:
+            return
+        for c in gone:
+            self.visits.remove(c.insee, current.date)
+        try:
+            empty = replace(current, sessions=())
+            found = try_day(
+                self.instance, self.travel, unit, current.date, empty, self.crew_of[key], wanted, self.visits, None
+            )
+        finally:
+            for c in gone:
+                self.visits.add(c.insee, current.date)
+        if found.tour is None:
+            return
+        self.keep(key, found)
+
+    def reached(self, unit: Unit, leaving: set[str]) -> list[Commune]:
+        """The waiting communes ``unit`` may visit, but those of ``leaving``, priority zones first."""
+        return [
+            c
+            for c in waiting_communes(self.instance, self.targets, self.counts)
+            if c.insee not in leaving and reachable(self.instance, self.travel, unit, c) and unit.may_serve(c.insee)
+        ]
+
+    def _gain(self, commune: Commune) -> tuple[float, float]:
+        worth = self.worth(commune)
+        return (worth if commune.priority else 0.0, worth)
+
     def _first_taken(self, key: str, out: str, candidates: Sequence[Commune]) -> FreeSession | None:
         """`attempt` for each candidate in turn, each remembered until the plan changes (a chain asks
         the same days the same questions for every session it starts from)."""
@@ -188,3 +240,10 @@ class _Swaps:
         finally:
             self.visits.add(moved.insee, leaves)
         return timed[moved.insee]
+
+
+def _ahead(gain: tuple[float, float], loss: tuple[float, float]) -> bool:
+    """Whether (priority zones' need, need) ``gain`` beats ``loss``: priority zones first."""
+    if abs(gain[0] - loss[0]) > 1e-9:
+        return gain[0] > loss[0]
+    return gain[1] > loss[1] + 1e-9

@@ -144,11 +144,14 @@ def plan(
         report(0.89, "Séances données aux communes qui attendent, de plus grand besoin…")
         tours, swapped_shifts, swapped = swap_sessions(instance, tours, shifts, travel, targets.visits)
         shifts = tuple(swapped_shifts)
-        if swapped:
+        if swapped:  # a day given to one far commune, a visit taken from a commune: fill again
+            tours, shifts, refilled = fill_free_sessions(instance, tours, shifts, travel, targets)
             warnings.append(
                 f"{swapped} séance(s) changée(s) de commune pour servir plus de besoin, mêmes jours et mêmes "
                 "équipes : données à une commune qui attendait (zone prioritaire, ou plus grand besoin), ou à une "
-                "commune en zone prioritaire reprise d'un autre bus, qui sert alors une telle commune."
+                "commune en zone prioritaire reprise d'un autre bus, qui sert alors une telle commune, ou une journée "
+                "entière donnée à une commune qui vaut plus que toutes ses séances (zone prioritaire d'abord)."
+                + (f" Puis {refilled} séance(s) ajoutée(s) aux jours ainsi libérés." if refilled else "")
             )
 
     report(0.9, "Vérification indépendante du plan…")

@@ -100,3 +100,23 @@ def test_a_chain_frees_a_bus_for_a_commune_only_it_reaches(small_instance):
     assert validate(instance, after) == []
     assert after.kpis["priority_need_served_share"] == before.kpis["priority_need_served_share"]
     assert after.kpis["need_served_share"] > before.kpis["need_served_share"]
+
+
+def test_a_far_priority_zone_commune_takes_a_whole_day_none_of_its_communes_pairs_with(small_instance):
+    """A bus's day holds two communes beside its depot, outside priority zones; a priority-zone commune
+    waits within its reach, too far from both for the 30-minute rule: no swap of one session can take
+    it, the whole day goes to it (priority zones first), and the plan stays valid."""
+    west = Point("Ouest", 49.90, 1.00)
+    units = (builders.bus("bus-a", depot=west, days=frozenset({0}), sessions_per_day=2),)
+    communes = (
+        builders.commune("76020", 49.90, 1.02, need=50),
+        builders.commune("76021", 49.91, 1.03, need=40),
+        builders.commune("76022", 49.90, 1.45, need=10, priority=True),
+    )
+    instance = Instance("journee", communes, units, small_instance.staff, Rules(start=builders.MONDAY, weeks=1))
+    result = _planned_without(instance, "76022")
+    assert [sorted(s.insee for s in t.sessions) for t in result.tours] == [["76020", "76021"]]
+    tours, changed, before, after = _changed(instance, result)
+    assert [[s.insee for s in t.sessions] for t in tours] == [["76022"]] and changed == 2
+    assert validate(instance, after) == []
+    assert after.kpis["priority_need_served_share"] > before.kpis["priority_need_served_share"]

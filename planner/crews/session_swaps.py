@@ -23,7 +23,7 @@ from dataclasses import replace
 from datetime import date
 
 from planner.crews.free_capacity import FreeSession, VisitDates, filled_day_shifts, try_day, waiting_communes
-from planner.domain.instance import Commune, Instance, Unit, UnitKind
+from planner.domain.instance import Commune, Instance, UnitKind
 from planner.domain.plan import Shift, Tour
 from planner.domain.travel_matrix import TravelMatrix
 from planner.tours.pattern_problem import reachable
@@ -185,7 +185,12 @@ class _Swaps:
         gone = [self.instance.commune(s.insee) for s in current.sessions]
         loss = (sum(self.worth(c, -1) for c in gone if c.priority), sum(self.worth(c, -1) for c in gone))
         unit = self.instance.unit(current.unit_id)
-        wanted = [c for c in self.reached(unit, {c.insee for c in gone}) if _ahead(self._gain(c), loss)]
+        worth_more = [
+            c
+            for c in waiting_communes(self.instance, self.targets, self.counts)
+            if c.insee not in {g.insee for g in gone} and _ahead(self._gain(c), loss)
+        ]
+        wanted = [c for c in worth_more if reachable(self.instance, self.travel, unit, c) and unit.may_serve(c.insee)]
         if not wanted:
             return
         for c in gone:
@@ -201,14 +206,6 @@ class _Swaps:
         if found.tour is None:
             return
         self.keep(key, found)
-
-    def reached(self, unit: Unit, leaving: set[str]) -> list[Commune]:
-        """The waiting communes ``unit`` may visit, but those of ``leaving``, priority zones first."""
-        return [
-            c
-            for c in waiting_communes(self.instance, self.targets, self.counts)
-            if c.insee not in leaving and reachable(self.instance, self.travel, unit, c) and unit.may_serve(c.insee)
-        ]
 
     def _gain(self, commune: Commune) -> tuple[float, float]:
         worth = self.worth(commune)

@@ -183,12 +183,13 @@ class _Swaps:
         if len(current.sessions) < 2 or len(self.movable(key)) < len(current.sessions):
             return
         gone = [self.instance.commune(s.insee) for s in current.sessions]
+        gone_codes = {c.insee for c in gone}
         loss = (sum(self.worth(c, -1) for c in gone if c.priority), sum(self.worth(c, -1) for c in gone))
         unit = self.instance.unit(current.unit_id)
         worth_more = [
             c
             for c in waiting_communes(self.instance, self.targets, self.counts)
-            if c.insee not in {g.insee for g in gone} and _ahead(self._gain(c), loss)
+            if c.insee not in gone_codes and _ahead(self._gain(c), loss)
         ]
         wanted = [c for c in worth_more if reachable(self.instance, self.travel, unit, c) and unit.may_serve(c.insee)]
         if not wanted:

@@ -18,7 +18,7 @@ re-timed days keep their crews and every visit rule (the checks of `planner.crew
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -105,30 +105,28 @@ class _Swaps:
             and self.worth(c) > (0.0 if c.priority and not gone.priority else loss) + 1e-9
         ]
 
-    def attempt(self, key: str, out: str, candidates: Sequence[Commune]) -> FreeSession | None:
-        """The day without ``out``'s session, re-timed with the first of ``candidates`` it can take
-        (reach, site, visit rules, the 30-minute rule, its crew), or ``None``; nothing is changed."""
+    def attempt(self, key: str, leaving: Collection[str], candidates: Sequence[Commune]) -> FreeSession | None:
+        """The day without the sessions of ``leaving``, re-timed with the first of ``candidates`` it
+        can take (reach, site, visit rules, the 30-minute rule, its crew), or ``None``; nothing is
+        changed."""
         current = self.by_key[key]
         unit = self.instance.unit(current.unit_id)
         fits = [c for c in candidates if reachable(self.instance, self.travel, unit, c) and unit.may_serve(c.insee)]
         if not fits:
             return None
-        rest = replace(current, sessions=tuple(s for s in current.sessions if s.insee != out))
-        self.visits.remove(out, current.date)
+        rest = replace(current, sessions=tuple(s for s in current.sessions if s.insee not in leaving))
+        for insee in leaving:
+            self.visits.remove(insee, current.date)
         try:
             found = try_day(
                 self.instance, self.travel, unit, current.date, rest, self.crew_of[key], fits, self.visits, None
             )
         finally:
-            self.visits.add(out, current.date)
+            for insee in leaving:
+                self.visits.add(insee, current.date)
         return found if found.tour is not None else None
 
-    def commit(self, key: str, out: str, found: FreeSession) -> None:
-        """Keeps ``found`` as the day: ``out`` gone, one commune come in."""
-        assert found.tour is not None and len(found.tour.sessions) == len(self.by_key[key].sessions)
-        self.keep(key, found)
-
-    def keep(self, key: str, found: FreeSession) -> None:
+    def commit(self, key: str, found: FreeSession) -> None:
         """Keeps ``found`` as the day: its visit dates, counts and crew follow."""
         current = self.by_key[key]
         assert found.tour is not None
@@ -146,9 +144,9 @@ class _Swaps:
         self.changed += max(len(before - after), len(after - before))
 
     def swap(self, key: str, out: str) -> None:
-        found = self.attempt(key, out, self.better(out))
+        found = self.attempt(key, {out}, self.better(out))
         if found is not None:
-            self.commit(key, out, found)
+            self.commit(key, found)
 
     def chain(self, key: str, out: str) -> None:
         """``out``'s session to a priority-zone commune another bus day visits, whose session there
@@ -170,8 +168,8 @@ class _Swaps:
                     continue
                 there = self._first_taken(other, moved.insee, [c for c in wanted if c.insee != moved.insee])
                 if there is not None:
-                    self.commit(other, moved.insee, there)
-                    self.commit(key, out, here)
+                    self.commit(other, there)
+                    self.commit(key, here)
                     return
 
     def new_day(self, key: str) -> None:
@@ -185,28 +183,14 @@ class _Swaps:
         gone = [self.instance.commune(s.insee) for s in current.sessions]
         gone_codes = {c.insee for c in gone}
         loss = (sum(self.worth(c, -1) for c in gone if c.priority), sum(self.worth(c, -1) for c in gone))
-        unit = self.instance.unit(current.unit_id)
         worth_more = [
             c
             for c in waiting_communes(self.instance, self.targets, self.counts)
             if c.insee not in gone_codes and _ahead(self._gain(c), loss)
         ]
-        wanted = [c for c in worth_more if reachable(self.instance, self.travel, unit, c) and unit.may_serve(c.insee)]
-        if not wanted:
-            return
-        for c in gone:
-            self.visits.remove(c.insee, current.date)
-        try:
-            empty = replace(current, sessions=())
-            found = try_day(
-                self.instance, self.travel, unit, current.date, empty, self.crew_of[key], wanted, self.visits, None
-            )
-        finally:
-            for c in gone:
-                self.visits.add(c.insee, current.date)
-        if found.tour is None:
-            return
-        self.keep(key, found)
+        found = self.attempt(key, gone_codes, worth_more)
+        if found is not None:
+            self.commit(key, found)
 
     def _gain(self, commune: Commune) -> tuple[float, float]:
         worth = self.worth(commune)
@@ -218,7 +202,7 @@ class _Swaps:
         for commune in candidates:
             asked = (key, out, commune.insee)
             if asked not in self.answers:
-                self.answers[asked] = self.attempt(key, out, [commune])
+                self.answers[asked] = self.attempt(key, {out}, [commune])
             if self.answers[asked] is not None:
                 return self.answers[asked]
         return None
@@ -234,7 +218,7 @@ class _Swaps:
             if self.visits.blocked(moved, day) is not None:
                 return None
             if moved.insee not in timed:
-                timed[moved.insee] = self.attempt(key, out, [moved])
+                timed[moved.insee] = self.attempt(key, {out}, [moved])
         finally:
             self.visits.add(moved.insee, leaves)
         return timed[moved.insee]

@@ -372,7 +372,10 @@ def _personal_link(page: Page) -> tuple[str, str]:
         page.get_by_role("option").nth(index).click()
         _idle(page)
         expect(page.get_by_role("heading", name=f"Gardes de {name}")).to_be_visible()
-        if page.get_by_text("Aucune garde ne vous est attribuée").count() == 0:
+        _idle(page)  # the heading shows once the run has started: wait for its end, not a stale line
+        count = page.get_by_text(re.compile(r"^\d+ garde\(s\) sur l'horizon"))
+        expect(count).to_be_visible()
+        if not count.inner_text().startswith("0 "):
             break
     code = page.locator("[data-testid='stCode']").first
     expect(code).to_contain_text("jeton=")

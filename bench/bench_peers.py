@@ -21,6 +21,10 @@ Each peer runs twice: with the planner's own wall time on that week, and with ``
 The peers' objective is need first, strictly; the planner may give up to ``need_tolerance_percent``
 (1 % by default) of need for less driving, so a second planner row, "planner tol. 0", plans the same
 week with no tolerance: the planner under the peers' own objective.
+With ``--same-communes``, PyVRP also gets ``--seconds`` on the week reduced to the communes the
+planner's bus days serve, each at most as often (`planners_communes`): it then serves the planner's
+need at best, and its driving is the least it finds at the planner's own need ("at equal need"),
+where the other rows compare plans that differ in need, however little.
 Every peer route is then re-checked by the planner's own code (`peer_models.check_routes`: place and
 reach, crew count, 30-min pairing, timed by `route_day`, the week's frequency and gaps), a route that
 fails is dropped and counted; the routes kept are crewed by the planner's rota (`assign_crews`: a tour
@@ -47,6 +51,7 @@ Run (one run at a time, sequentially; about 2 × (planner time + 60 s) per terri
     python bench/bench_peers.py --only orne-departement --seconds 60
     python bench/bench_peers.py --skip-long                      # peers at the planner's time only
     python bench/bench_peers.py --json /tmp/peers.json           # rows also as JSON
+    python bench/bench_peers.py --skip-long --same-communes       # driving at the planner's need
 
 ``--only`` takes names or parts of names (``dieppe`` matches ``medicobus-dieppe``). Territories:
 the built-in medicobus-dieppe, doctobus-evreux, mobilsante-vichy, bench/data/creuse-sud,
@@ -196,7 +201,7 @@ def outside_pattern(problem, instance, tours) -> tuple[int, int]:
     return sessions, pairs
 
 
-def run_territory(name: str, long_seconds: float, skip_long: bool, out) -> list[Row]:
+def run_territory(name: str, long_seconds: float, skip_long: bool, out, same_communes: bool = False) -> list[Row]:
     from planner import load_territory
     from planner.results.kpis import Targets
     from planner.tours.catchment import catchments
@@ -250,32 +255,45 @@ def run_territory(name: str, long_seconds: float, skip_long: bool, out) -> list[
         rows.append(strict_row(instance, week, short))
         print("  " + " | ".join(rows[-1].cells()), file=out, flush=True)
     budgets = [("own", planner_seconds)] + ([] if skip_long else [("long", long_seconds)])
-    for label, seconds in budgets:
-        for solver in ("pyvrp", "ortools"):
-            run: PeerRun = solve_pyvrp(week, seconds, seed=0) if solver == "pyvrp" else solve_ortools(week, seconds)
-            checked = check_routes(week, run.routes)
-            kpis, uncrewed, violations = measure(instance, travel, targets, checked.tours, fixed_tours, run.seconds)
-            beyond, unpaired = outside_pattern(problem, instance, checked.tours)
-            dropped = Counter(checked.dropped)
-            if uncrewed:
-                dropped["uncrewed"] += uncrewed
-            row = Row(
-                short,
-                f"{solver} {seconds:.0f}s" if label == "long" else f"{solver} @planner",
-                run.seconds,
-                kpis.get("priority_need_served_share"),
-                kpis["need_served_share"],
-                kpis["drive_minutes_per_week"],
-                sum(dropped.values()),
-                sum(len(t.sessions) for t in checked.tours) + sum(len(t.sessions) for t in fixed_tours),
-                f"{run.status}; {len(run.routes)} routes; dropped {dict(dropped) or 'none'}; "
-                f"validator violations {violations}; outside the planner's pattern model: {beyond} session(s) "
-                f"by a bus it does not offer, {unpaired} pair(s) it would not pair",
-            )
-            row.routes = [[t.unit_id, t.date.isoformat(), [x.insee for x in t.sessions]] for t in checked.tours]
-            rows.append(row)
-            print("  " + " | ".join(row.cells()) + f"   ({row.notes})", file=out, flush=True)
+    runs = [(label, seconds, solver, week) for label, seconds in budgets for solver in ("pyvrp", "ortools")]
+    if same_communes:
+        runs.append(("same", long_seconds, "pyvrp", planners_communes(week, bus)))
+    for label, seconds, solver, given in runs:
+        run: PeerRun = solve_pyvrp(given, seconds, seed=0) if solver == "pyvrp" else solve_ortools(given, seconds)
+        checked = check_routes(week, run.routes)
+        kpis, uncrewed, violations = measure(instance, travel, targets, checked.tours, fixed_tours, run.seconds)
+        beyond, unpaired = outside_pattern(problem, instance, checked.tours)
+        dropped = Counter(checked.dropped)
+        if uncrewed:
+            dropped["uncrewed"] += uncrewed
+        row = Row(
+            short,
+            {"long": f"{solver} {seconds:.0f}s", "same": f"{solver} {seconds:.0f}s, planner's communes"}.get(
+                label, f"{solver} @planner"
+            ),
+            run.seconds,
+            kpis.get("priority_need_served_share"),
+            kpis["need_served_share"],
+            kpis["drive_minutes_per_week"],
+            sum(dropped.values()),
+            sum(len(t.sessions) for t in checked.tours) + sum(len(t.sessions) for t in fixed_tours),
+            f"{run.status}; {len(run.routes)} routes; dropped {dict(dropped) or 'none'}; "
+            f"validator violations {violations}; outside the planner's pattern model: {beyond} session(s) "
+            f"by a bus it does not offer, {unpaired} pair(s) it would not pair",
+        )
+        row.routes = [[t.unit_id, t.date.isoformat(), [x.insee for x in t.sessions]] for t in checked.tours]
+        rows.append(row)
+        print("  " + " | ".join(row.cells()) + f"   ({row.notes})", file=out, flush=True)
     return rows
+
+
+def planners_communes(week: WeekProblem, bus_tours) -> WeekProblem:
+    """The week with only the communes the planner's bus days serve, each at most as often: a peer
+    on it serves the planner's need at best, so its driving is the planner's at equal need."""
+    visits = Counter(s.insee for t in bus_tours for s in t.sessions)
+    demand = {i: dataclasses.replace(d, visits=min(d.visits, visits[i])) for i, d in week.demand.items() if visits[i]}
+    options = [o for o in week.options if o.insee in demand]
+    return dataclasses.replace(week, demand=demand, options=options)
 
 
 def planner_row(instance: Instance, week: WeekProblem, short: str, solver: str) -> tuple[Row, Any]:
@@ -315,6 +333,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="the peers' long budget (default 60)")
     parser.add_argument("--skip-long", action="store_true", help="peers only at the planner's own wall time")
     parser.add_argument("--json", default="", help="also write the rows to this JSON file")
+    parser.add_argument(
+        "--same-communes",
+        action="store_true",
+        help="also PyVRP for --seconds on the communes the planner serves only (its driving at equal need)",
+    )
     args = parser.parse_args(argv)
     names = TERRITORIES + unseen()
     if args.only:
@@ -322,7 +345,7 @@ def main(argv: list[str] | None = None) -> None:
         names = tuple(n for n in names if any(w in n for w in wanted))
     rows: list[Row] = []
     for name in names:
-        rows += run_territory(name, args.seconds, args.skip_long, sys.stderr)
+        rows += run_territory(name, args.seconds, args.skip_long, sys.stderr, args.same_communes)
         if args.json:
             Path(args.json).write_text(json.dumps([dataclasses.asdict(r) for r in rows], indent=1), encoding="utf-8")
     print(table(rows))

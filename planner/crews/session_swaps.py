@@ -12,13 +12,14 @@ re-timed days keep their crews and every visit rule (the checks of `planner.crew
   session to the waiting commune (its priority-zone need unchanged);
 - a new day: the whole day goes to one waiting commune worth more than all its sessions together.
   A bus whose own communes are outside priority zones can give a day to a far priority-zone commune
-  that none of them pairs with (on Gers-Armagnac's week, what PyVRP did).
+  that none of them pairs with (on Gers-Armagnac's week, what PyVRP did); the chains are then tried
+  again, from the days so given.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -41,18 +42,17 @@ def swap_sessions(
     travel: TravelMatrix,
     targets: Mapping[str, float],
 ) -> tuple[list[Tour], list[Shift], int]:
-    """The plan's sessions after every swap, then every chain, that serves more (see the module
-    docstring); ``targets``: bus visits a week, by INSEE code. Returns the tours, the shifts and how
-    many sessions changed commune."""
+    """The plan's sessions after every swap, then every chain, then every new day (and the chains
+    again if one was given) that serves more (see the module docstring); ``targets``: bus visits a
+    week, by INSEE code. Returns the tours, the shifts and how many sessions changed commune."""
     swaps = _Swaps(instance, tours, shifts, travel, targets)
-    for key in swaps.bus_days():
-        for insee in swaps.movable(key):
-            swaps.swap(key, insee)
-    for key in swaps.bus_days():
-        for insee in swaps.movable(key):
-            swaps.chain(key, insee)
+    swaps.each_session(swaps.swap)
+    swaps.each_session(swaps.chain)
+    before = swaps.changed
     for key in swaps.bus_days():
         swaps.new_day(key)
+    if swaps.changed > before:  # a day given whole to one commune can start a chain
+        swaps.each_session(swaps.chain)
     return swaps.tours(), swaps.shifts(), swaps.changed
 
 
@@ -79,6 +79,12 @@ class _Swaps:
     def bus_days(self) -> list[str]:
         buses = [k for k, t in self.by_key.items() if self.instance.unit(t.unit_id).kind is not UnitKind.FIXED]
         return sorted(buses, key=lambda k: (self.by_key[k].date, self.by_key[k].unit_id))
+
+    def each_session(self, move: Callable[[str, str], None]) -> None:
+        """``move`` tried on every bus day's movable sessions, in the days' order."""
+        for key in self.bus_days():
+            for insee in self.movable(key):
+                move(key, insee)
 
     def movable(self, key: str) -> list[str]:
         """The day's communes whose session may go: those not pinned."""

@@ -75,7 +75,7 @@ def run_on_dask(
             client = stack.enter_context(distributed.Client(cluster))
         futures = client.map(run_task, list(tasks), pure=False)
         task_of = {future.key: task for future, task in zip(futures, tasks, strict=True)}
-        for future in distributed.as_completed(futures):
+        for future in distributed.as_completed(futures, loop=client.loop):  # this client's, not the default one
             if future.status == "finished":
                 result = future.result()
             else:

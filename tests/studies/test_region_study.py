@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,14 +133,47 @@ def test_a_rerun_skips_finished_territories_and_retries_failed_ones(region, tmp_
     assert _without_seconds(again.ranking) == _without_seconds(serial.ranking)
 
 
-def test_an_existing_dask_cluster_is_used_unchanged(region, tmp_path):
-    """`--scheduler ADDRESS`: the tasks go to that cluster (here an in-process one); same results."""
-    from distributed import LocalCluster
+def _started(command: list[str], ready: Path) -> subprocess.Popen:
+    """``python -m command``, once it has written ``ready`` (at most a minute, or it failed)."""
+    process = subprocess.Popen([sys.executable, "-m", *command])
+    for _ in range(600):
+        if ready.exists() or process.poll() is not None:
+            break
+        time.sleep(0.1)
+    assert process.poll() is None and ready.exists(), f"{command[0]} did not start"
+    return process
 
+
+@pytest.fixture
+def dask_cluster(tmp_path):
+    """A scheduler and one single-threaded worker, each its own process as `dask scheduler` and
+    `dask worker` start them: the cluster a coordinator's ``--scheduler ADDRESS`` names. Another
+    process, not threads of this one: an in-process worker would plan in pytest's own process."""
+    from distributed import Client
+
+    file = tmp_path / "scheduler.json"
+    processes = [_started(["distributed.cli.dask_scheduler", "--port", "0", "--no-dashboard",
+                           "--scheduler-file", str(file)], file)]  # fmt: skip
+    try:
+        worker = ["distributed.cli.dask_worker", "--scheduler-file", str(file), "--nthreads", "1", "--no-nanny"]
+        processes.append(subprocess.Popen([sys.executable, "-m", *worker, "--no-dashboard"]))
+        with Client(scheduler_file=str(file), timeout="60s") as client:
+            client.wait_for_workers(1, timeout=120)
+            address = client.scheduler.address
+        yield address
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def test_an_existing_dask_cluster_is_used_unchanged(region, dask_cluster, tmp_path):
+    """`--scheduler ADDRESS`: the tasks go to that cluster; same results."""
     study, _, serial, _ = region
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as cluster:
-        remote = run_region_study(study, tmp_path / "remote", execution=Execution(scheduler=cluster.scheduler_address))
-        assert cluster.scheduler_address in remote.summary
+    remote = run_region_study(study, tmp_path / "remote", execution=Execution(scheduler=dask_cluster))
+    assert dask_cluster in remote.summary
+    (process,) = remote.run.peak_memory_mb  # planned by the cluster's one worker, not here
+    assert not process.endswith(f":{os.getpid()}")
     assert _without_seconds(remote.ranking) == _without_seconds(serial.ranking)
 
 

@@ -164,7 +164,11 @@ def dask_cluster(tmp_path):
     finally:
         for process in reversed(processes):
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def test_an_existing_dask_cluster_is_used_unchanged(region, dask_cluster, tmp_path):

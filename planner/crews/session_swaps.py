@@ -45,7 +45,7 @@ def swap_sessions(
     """The plan's sessions after every swap, then every chain, then every new day (and the chains
     again if one was given) that serves more (see the module docstring); ``targets``: bus visits a
     week, by INSEE code. Returns the tours, the shifts and how many sessions changed commune."""
-    swaps = _Swaps(instance, tours, shifts, travel, targets)
+    swaps = PlanDays(instance, tours, shifts, travel, targets)
     swaps.each_session(swaps.swap)
     swaps.each_session(swaps.chain)
     before = swaps.changed
@@ -56,8 +56,9 @@ def swap_sessions(
     return swaps.tours(), swaps.shifts(), swaps.changed
 
 
-class _Swaps:
-    """The plan being changed: its days, crews, visit dates and counts."""
+class PlanDays:
+    """The plan being changed: its days, crews, visit dates and counts (also the exchanges' state:
+    `planner.crews.session_exchanges`)."""
 
     def __init__(self, instance, tours, shifts, travel, targets) -> None:
         self.instance, self.travel, self.targets = instance, travel, targets
@@ -134,20 +135,24 @@ class _Swaps:
 
     def commit(self, key: str, found: FreeSession) -> None:
         """Keeps ``found`` as the day: its visit dates, counts and crew follow."""
-        current = self.by_key[key]
         assert found.tour is not None
-        before, after = {s.insee for s in current.sessions}, {s.insee for s in found.tour.sessions}
+        unit = self.instance.unit(self.by_key[key].unit_id)
+        self.changed += self.put(key, found.tour, filled_day_shifts(self.instance, unit, found, self.crew_of[key]))
+
+    def put(self, key: str, tour: Tour, crew: list[Shift]) -> int:
+        """``tour`` and ``crew`` as the day, its visit dates and counts following; how many of its
+        sessions changed commune."""
+        current = self.by_key[key]
+        before, after = {s.insee for s in current.sessions}, {s.insee for s in tour.sessions}
         for insee in before - after:
             self.visits.remove(insee, current.date)
             self.counts[insee] -= 1
         for insee in after - before:
             self.visits.add(insee, current.date)
             self.counts[insee] += 1
-        self.by_key[key] = found.tour
+        self.by_key[key], self.crew_of[key] = tour, crew
         self.answers.clear()
-        unit = self.instance.unit(current.unit_id)
-        self.crew_of[key] = filled_day_shifts(self.instance, unit, found, self.crew_of[key])
-        self.changed += max(len(before - after), len(after - before))
+        return max(len(before - after), len(after - before))
 
     def swap(self, key: str, out: str) -> None:
         found = self.attempt(key, {out}, self.better(out))

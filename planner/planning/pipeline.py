@@ -6,7 +6,9 @@
 3. the roll-out over exactly those dates, each day timed by OR-Tools routing;
 4. the crews (CP-SAT rota, the least valuable tour left when crews are short); the (unit, date)s it
    could not crew are blocked and the pattern chosen again (`CREW_ROUNDS`); a tour still uncrewed
-   moves to a free day of its week when one fits, or is dropped and explained;
+   moves to a free day of its week when one fits, or is dropped and explained; then free sessions
+   filled, sessions given to communes worth more (`planner.crews.session_swaps`), and sessions
+   exchanged between days to drive less (`planner.crews.session_exchanges`);
 5. KPIs (with the proven bound on need), what was left out and why, how the pattern was found, and
    the independent validator: no plan leaves here unchecked.
 """
@@ -25,6 +27,7 @@ from planner.crews.free_capacity import free_sessions, idle_text
 from planner.crews.posts import Post, posts_of, without_posts
 from planner.crews.reschedule import propose_moves
 from planner.crews.rota_search import RotaResult, assign_crews
+from planner.crews.session_exchanges import exchange_sessions
 from planner.crews.session_swaps import swap_sessions
 from planner.crews.staffing import bus_day_sessions, crew_counts, post_limits
 from planner.domain.errors import PlanningError
@@ -153,6 +156,13 @@ def plan(
                 "entière donnée à une commune qui vaut plus que toutes ses séances (zone prioritaire d'abord)."
                 + (f" Puis {refilled} séance(s) ajoutée(s) aux jours ainsi libérés." if refilled else "")
             )
+
+    if options.method == "cp-sat":
+        report(0.895, "Séances échangées entre journées, pour moins de route…")
+        tours, exchanged_shifts, exchanges = exchange_sessions(instance, tours, shifts, travel, targets.visits)
+        shifts = tuple(exchanged_shifts)
+        if exchanges.kept:
+            warnings.append(exchanges.text(instance.rules.weeks))
 
     report(0.9, "Vérification indépendante du plan…")
     # The bound of the problem with nothing blocked: days the rota could not crew are not proven

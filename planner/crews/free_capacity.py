@@ -27,7 +27,7 @@ from planner.domain.french import weekday_date_fr
 from planner.domain.instance import Commune, HalfDay, Instance, Role, Staff, Unit, UnitKind, half_days_of
 from planner.domain.plan import Shift, Tour, shift_times
 from planner.domain.travel_matrix import TravelMatrix
-from planner.tours.day_routing import route_day_by_rules
+from planner.tours.day_routing import DayResult, route_day_by_rules
 from planner.tours.pattern_problem import reachable
 
 #: At most this many communes are tried (timed by routing) for one free session, best first; the
@@ -158,7 +158,7 @@ def free_sessions(
     crew_of: dict[str, list[Shift]] = defaultdict(list)
     for s in shifts:
         crew_of[s.tour_key].append(s)
-    loads, visits = _Loads(shifts), VisitDates(instance, tours)
+    loads, visits, timings = _Loads(shifts), VisitDates(instance, tours), DayTimings(instance, travel)
     counts = Counter(i for t in tours for i in (s.insee for s in t.sessions) if i in targets)
     found: list[FreeSession] = []
     staffed = bool(instance.staff) and any(u.crew for u in instance.units)
@@ -182,7 +182,7 @@ def free_sessions(
                 if not waiting or (current is None and staffed and not _crew_possible(instance, loads, unit, day)):
                     break
                 session = try_day(
-                    instance, travel, unit, day, current, crew_of[key], waiting, visits, loads if staffed else None
+                    instance, timings, unit, day, current, crew_of[key], waiting, visits, loads if staffed else None
                 )
                 found.append(session)
                 if not fill or session.tour is None:
@@ -211,9 +211,26 @@ def waiting_communes(instance: Instance, targets: Mapping[str, float], counts: C
     return sorted(below, key=lambda c: (not c.priority, -c.need, c.insee))
 
 
+class DayTimings:
+    """Days timed by `route_day_by_rules`, each remembered for one pass over a plan: a day's timing
+    depends on its unit, its communes (in order) and their usual starts, never on its date, so the
+    same day of every week is timed once (an exchange of sessions re-times its days in every week)."""
+
+    def __init__(self, instance: Instance, travel: TravelMatrix) -> None:
+        self.rules, self.travel = instance.rules, travel
+        self.known: dict[tuple, DayResult] = {}
+
+    def timed(self, unit: Unit, day: date, communes: list[Commune], usual: Mapping[str, int]) -> DayResult:
+        """The day timed, its tour stamped with the date it was first timed for (`try_day` re-stamps)."""
+        key = (unit.id, tuple(c.insee for c in communes), tuple(sorted(usual.items())))
+        if key not in self.known:
+            self.known[key] = route_day_by_rules(unit, day, communes, self.rules, travel=self.travel, usual_start=usual)
+        return self.known[key]
+
+
 def try_day(
     instance: Instance,
-    travel: TravelMatrix,
+    timings: DayTimings,
     unit: Unit,
     day: date,
     current: Tour | None,
@@ -224,6 +241,7 @@ def try_day(
 ) -> FreeSession:
     """The first waiting commune the day can take, timed and crewed (``loads`` is ``None`` when the
     plan has no crews), or why none could."""
+    travel = timings.travel
     rules = instance.rules
     here = [instance.commune(s.insee) for s in current.sessions] if current else []
     usual = {s.insee: s.start for s in current.sessions} if current else {}
@@ -240,7 +258,7 @@ def try_day(
             reasons["non essayée (limite d'essais)"] += 1
             continue
         tries += 1
-        result = route_day_by_rules(unit, day, [*here, commune], rules, travel=travel, usual_start=usual)
+        result = timings.timed(unit, day, [*here, commune], usual)
         if result.dropped or result.tour is None:
             reasons["ne tient pas dans la journée"] += 1
             continue

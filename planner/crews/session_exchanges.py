@@ -8,7 +8,8 @@ bus and a weekday) and a session of another (the same bus or not) change places,
 both are there, so that the weekly pattern stays one. An exchange is kept only when every re-timed
 day keeps its crew and every visit rule (the checks of `planner.crews.free_capacity`) and the days
 drive less in all. Need and the priority zones' need cannot move: the same communes, as often, in the
-same weeks.
+same weeks. A week with a holiday or a closure date is left as it is: its visits were moved around
+that day, and the summary says where (`planner.planning.holiday_visits`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.crews.session_swaps import PlanDays
+from planner.domain.calendar import closed_dates
 from planner.domain.french import number_fr
 from planner.domain.instance import Instance, Unit
 from planner.domain.plan import Shift, Tour
@@ -82,6 +84,7 @@ class _Search:
         for key in days.bus_days():
             tour = days.by_key[key]
             self.slots[(tour.unit_id, tour.date.weekday())][instance.rules.week_index(tour.date)] = key
+        self.holiday_weeks = {instance.rules.week_index(d) for d in closed_dates(instance.rules)}
         self.minutes = days.travel.minutes.tolist()
         travel = days.travel
         self.index = {c.insee: travel.index(c.site.point) for c in instance.communes if c.site.point in travel}
@@ -104,9 +107,9 @@ class _Search:
 
     def weeks(self, first: Slot, a: str, second: Slot, b: str) -> list[tuple[str, str]]:
         """The (day, day) pairs of the weeks where ``a`` is on the first pattern day and ``b`` on the
-        second, neither on the other's."""
+        second, neither on the other's (weeks without a holiday or closure)."""
         pairs = []
-        for week in sorted(self.slots[first].keys() & self.slots[second].keys()):
+        for week in sorted((self.slots[first].keys() & self.slots[second].keys()) - self.holiday_weeks):
             one, two = self.slots[first][week], self.slots[second][week]
             here, there = self.communes(one), self.communes(two)
             if a in here and b in there and b not in here and a not in there:

@@ -23,7 +23,14 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from planner.crews.free_capacity import FreeSession, VisitDates, filled_day_shifts, try_day, waiting_communes
+from planner.crews.free_capacity import (
+    DayTimings,
+    FreeSession,
+    VisitDates,
+    filled_day_shifts,
+    try_day,
+    waiting_communes,
+)
 from planner.domain.instance import Commune, Instance, UnitKind
 from planner.domain.plan import Shift, Tour
 from planner.domain.travel_matrix import TravelMatrix
@@ -66,7 +73,7 @@ class PlanDays:
         self.crew_of: dict[str, list[Shift]] = defaultdict(list)
         for shift in shifts:
             self.crew_of[shift.tour_key].append(shift)
-        self.visits = VisitDates(instance, tours)
+        self.visits, self.timings = VisitDates(instance, tours), DayTimings(instance, travel)
         self.counts = Counter(s.insee for t in tours for s in t.sessions)
         self.changed = 0
         self.answers: dict[tuple[str, str, str], FreeSession | None] = {}  # see `_first_taken`
@@ -126,7 +133,7 @@ class PlanDays:
             self.visits.remove(insee, current.date)
         try:
             found = try_day(
-                self.instance, self.travel, unit, current.date, rest, self.crew_of[key], fits, self.visits, None
+                self.instance, self.timings, unit, current.date, rest, self.crew_of[key], fits, self.visits, None
             )
         finally:
             for insee in leaving:

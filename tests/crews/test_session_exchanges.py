@@ -72,6 +72,11 @@ def test_two_days_that_each_pair_a_west_and_an_east_commune_become_a_west_day_an
     before, after, done = _exchanged(instance, travel, tours, shifts)
     assert validate(instance, after) == []
     assert done.kept == 1 and done.minutes_saved > 0
+    per_week = f"{done.minutes_saved / 2:.1f}".replace(".", ",")
+    assert done.text(2) == (
+        "1 échange(s) de séances entre deux journées de bus (mêmes communes, mêmes semaines, mêmes équipes) : "
+        f"{per_week} min de route en moins par semaine."
+    )
     assert sorted(sorted(d) for d in _days(after).values()) == [sorted(WEST)] * 2 + [sorted(EAST)] * 2
     mondays = [d for key, d in _days(after).items() if key.endswith(("01-04", "01-11"))]
     assert mondays[0] == mondays[1]  # the same exchange in both weeks: still a weekly pattern
@@ -103,3 +108,20 @@ def test_an_exchange_that_one_week_cannot_take_is_made_in_no_week():
     closed = instance.replace(rules=replace(instance.rules, commune_closures=closures))
     _, after, done = _exchanged(closed, travel, tours, shifts)
     assert done.kept == 0 and _days(after) == {t.key: {s.insee for s in t.sessions} for t in tours}
+
+
+def test_a_week_with_a_closure_date_keeps_its_days():
+    """The scenario closes the second Wednesday: that week's visits may have been moved around it,
+    and the summary says where, so its days stay as they are; the first week's are exchanged."""
+    instance, travel, tours, shifts = _crossed()
+    second_wednesday = instance.rules.start + timedelta(days=9)
+    closed = instance.replace(rules=replace(instance.rules, closures=frozenset({second_wednesday})))
+    before, after, done = _exchanged(closed, travel, tours, shifts)
+    assert validate(closed, after) == [] and done.kept == 1
+
+    def week(plan, index: int) -> list[list[str]]:
+        days = [t for t in plan.tours if closed.rules.week_index(t.date) == index]
+        return sorted(sorted(s.insee for s in t.sessions) for t in days)
+
+    assert week(after, 0) == [sorted(WEST), sorted(EAST)]
+    assert week(after, 1) == week(before, 1) != week(after, 0)

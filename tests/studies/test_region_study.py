@@ -22,6 +22,7 @@ from planner.studies.ranking import CRITERION, RANKING_COLUMNS
 from planner.studies.region_study import RegionStudy, run_region_study
 from planner.studies.study_run import Execution
 from tests.support.paths import ROOT
+from tests.support.processes import stop
 from tests.support.studies import FAST, plan_data
 
 pytestmark = pytest.mark.slow  # a region planned twice, once on a Dask cluster
@@ -163,12 +164,7 @@ def dask_cluster(tmp_path):
         yield address
     finally:
         for process in reversed(processes):
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, 30)
 
 
 def test_an_existing_dask_cluster_is_used_unchanged(region, dask_cluster, tmp_path):

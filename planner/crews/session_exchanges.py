@@ -85,8 +85,8 @@ class _Search:
             tour = days.by_key[key]
             self.slots[(tour.unit_id, tour.date.weekday())][instance.rules.week_index(tour.date)] = key
         self.holiday_weeks = {instance.rules.week_index(d) for d in closed_dates(instance.rules)}
-        self.minutes = days.travel.minutes.tolist()
         travel = days.travel
+        self.minutes = travel.minutes.tolist()  # plain lists: read many times a candidate
         self.index = {c.insee: travel.index(c.site.point) for c in instance.communes if c.site.point in travel}
         self.drives: dict[tuple[str, tuple[str, ...]], float] = {}
         self.tries = 0  # exchanges re-timed so far

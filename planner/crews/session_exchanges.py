@@ -89,6 +89,7 @@ class _Search:
         self.minutes = travel.minutes.tolist()  # plain lists: read many times a candidate
         self.index = {c.insee: travel.index(c.site.point) for c in instance.communes if c.site.point in travel}
         self.drives: dict[tuple[str, tuple[str, ...]], float] = {}
+        self.reach: dict[tuple[str, str], bool] = {}
         self.tries = 0  # exchanges re-timed so far
 
     def candidates(self) -> list[tuple[float, Slot, str, Slot, str]]:
@@ -139,9 +140,14 @@ class _Search:
         return saving if pairs else None
 
     def serves(self, unit: Unit, insee: str) -> bool:
-        instance = self.days.instance
-        commune = instance.commune(insee)
-        return insee in self.index and unit.may_serve(insee) and reachable(instance, self.days.travel, unit, commune)
+        """Whether ``unit`` may and can reach ``insee``, asked once per pair (every pass asks again)."""
+        if (unit.id, insee) not in self.reach:
+            instance = self.days.instance
+            commune = instance.commune(insee)
+            self.reach[(unit.id, insee)] = (
+                insee in self.index and unit.may_serve(insee) and reachable(instance, self.days.travel, unit, commune)
+            )
+        return self.reach[(unit.id, insee)]
 
     def near(self, insee: str, day: list[str]) -> bool:
         """The 30-minute rule: ``insee`` within reach of another session of the day, if any."""

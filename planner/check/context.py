@@ -21,8 +21,14 @@ from planner.domain.instance import Commune, Instance, Point, Unit, UnitKind
 from planner.domain.plan import Plan, Session, Shift, Tour
 from planner.domain.travel_matrix import TravelMatrix
 
-#: Minutes of slack allowed on each driving leg, for solvers that round travel times.
-TRAVEL_TOLERANCE_MIN = 1.0
+#: Minutes a leg's timetable may leave less than the reference matrix says to drive it: float noise
+#: only. Every planning step rounds drives up to whole minutes (`whole_minutes`), so no plan needs
+#: more; with a whole minute the bound of the rules had to count days no timetable of the rules
+#: holds (docs/architecture.md, "The validator's legs").
+LEG_TOLERANCE_MIN = 1e-6
+#: Minutes of slack on the physical bound (`check_speed`): timetables are in whole minutes, the
+#: straight line at top speed in fractions of one.
+SPEED_TOLERANCE_MIN = 1.0
 #: Allowed gap, per leg, between a tour's drive_minutes / drive_km and the sum of its legs.
 DRIVE_MINUTES_TOLERANCE_PER_LEG = 1.0
 DRIVE_KM_TOLERANCE_PER_LEG = 0.5

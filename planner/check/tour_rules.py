@@ -10,8 +10,9 @@ from collections.abc import Iterator
 from planner.check.context import (
     DRIVE_KM_TOLERANCE_PER_LEG,
     DRIVE_MINUTES_TOLERANCE_PER_LEG,
+    LEG_TOLERANCE_MIN,
+    SPEED_TOLERANCE_MIN,
     TOP_SPEED_KMH,
-    TRAVEL_TOLERANCE_MIN,
     Context,
     Violation,
     least_minutes,
@@ -163,7 +164,7 @@ def check_travel(ctx: Context) -> Iterator[Violation]:
             minutes, km = ctx.leg(unit, a, b)
             total_min += minutes
             total_km += km
-            if b.arrival + TRAVEL_TOLERANCE_MIN < a.departure + minutes:
+            if b.arrival + LEG_TOLERANCE_MIN < a.departure + minutes:
                 arrival = "retour au dépôt" if b is stops[-1] else "arrivée"
                 msg = (
                     f"{where} : {arrival} à {b.name} à {hhmm(b.arrival)} mais le trajet depuis "
@@ -200,7 +201,7 @@ def check_speed(ctx: Context) -> Iterator[Violation]:
             km = straight_km(a.point, b.point)
             total_km += km
             taken = b.arrival - a.departure
-            if taken + TRAVEL_TOLERANCE_MIN < least_minutes(km):
+            if taken + SPEED_TOLERANCE_MIN < least_minutes(km):
                 arrival = "retour au dépôt" if b is stops[-1] else "arrivée"
                 msg = (
                     f"{where} : {arrival} à {b.name} à {hhmm(b.arrival)}, {taken} min après le départ "
@@ -276,7 +277,7 @@ def check_lunch(ctx: Context) -> Iterator[Violation]:
                 continue
             minutes, _ = ctx.leg(unit, stops[k], stops[k + 1])
             free = (gap_end - gap_start) - lunch.minutes
-            if free + TRAVEL_TOLERANCE_MIN < minutes:
+            if free + LEG_TOLERANCE_MIN < minutes:
                 msg = (
                     f"{where} : entre {hhmm(gap_start)} et {hhmm(gap_end)}, pause déjeuner ({lunch}) "
                     f"déduite, il reste {free} min pour un trajet de {minutes_text(minutes)} "

@@ -31,10 +31,11 @@ exempt them. What is checked against what:
   given matrix lacks a place, the legs touching it are estimated and a `PlanWarning` says which
   places (not a violation: the plan may be right, the matrix is only incomplete).
 
-TRAVEL: each leg leaves the reference minutes to drive it (1 min of slack), and ``drive_minutes`` /
-``drive_km`` match the sum of the reference legs (1 min / 0.5 km of slack per leg).
-DRIVE_BETWEEN_SESSIONS: consecutive sessions are at most ``rules.max_drive_between_sessions``
-reference minutes apart (1 min of slack).
+TRAVEL: each leg leaves the reference minutes to drive it (no slack beyond float noise: the planner
+rounds drives up to whole minutes), and ``drive_minutes`` / ``drive_km`` match the sum of the
+reference legs (1 min / 0.5 km of slack per leg). LUNCH: the drive of the gap that holds lunch fits
+outside it, in the same minutes. DRIVE_BETWEEN_SESSIONS: consecutive sessions are at most
+``rules.max_drive_between_sessions`` reference minutes apart (no slack either).
 
 Times
 -----

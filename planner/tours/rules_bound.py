@@ -40,9 +40,10 @@ from planner.tours.catchment import Catchment
 from planner.tours.pattern_problem import PostLimit, site_hours_fit
 from planner.tours.pattern_relaxation import Rows, integer_bound, relaxation_optimum, solve_relaxation
 
-#: Slack (minutes) the validator allows on every leg; the bound allows it too, so that it never
-#: forbids what the validator accepts.
-LEG_SLACK = 1.0
+#: Minutes the validator lets a leg's timetable fall short of the matrix (float noise,
+#: `planner.check.context.LEG_TOLERANCE_MIN`); the bound allows it too, so that it never forbids what
+#: the validator accepts.
+LEG_SLACK = 1e-6
 #: Visits are counted in quarters (a fortnightly commune over 5 weeks may be served 2.5 visits).
 QUARTERS = 4
 #: Up to this many variables, SCIP tightens the relaxation's bound on the integer model (where
@@ -142,6 +143,8 @@ class _DatedModel:
         self.posts: dict[tuple[str, date], list[tuple[int, float]]] = {}
         self.tour: dict[tuple[str, date], int] = {}  # a bus day's "tour held" variable
         self.room: dict[tuple[str, date], int] = {}  # a bus day's most sessions
+        #: (unit id, date) -> a bus day's ways to be held (a pair, or a session alone): `_add_day_pairs`
+        self.configs: dict[tuple[str, date], list[int]] = {}
         self._add_bus_visits(day_crews)
         self._add_place_sessions(place_crews)
         #: solved by HiGHS, with the crews' rows set aside until a solution breaks them
@@ -242,7 +245,7 @@ class _DatedModel:
             unit = instance.unit(unit_id)
             room = min(unit.sessions_per_day, day_room[unit_id, d])
             if flows and room == 2:
-                self._add_day_pairs(members, partners[unit_id])
+                self.configs[unit_id, d] = self._add_day_pairs(members, partners[unit_id])
             else:
                 weights = [1 if i in paired[unit_id] else room for _, i in members]
                 self.rows.add([v for v, _ in members], weights, -np.inf, room)
@@ -273,9 +276,10 @@ class _DatedModel:
             and not rules.commune_closed(commune.insee, d)
         )
 
-    def _add_day_pairs(self, members: list[tuple[int, str]], partners: list[tuple[str, str]]) -> None:
+    def _add_day_pairs(self, members: list[tuple[int, str]], partners: list[tuple[str, str]]) -> list[int]:
         """A bus day of two sessions is one session alone or a pair that may share the day: each
-        visit is covered by its "alone" or one of its pairs, and the day holds one of them."""
+        visit is covered by its "alone" or one of its pairs, and the day holds one of them. Returns
+        those ways to hold the day (their sum is the tour held: `_tour_held`)."""
         here = {insee: var for var, insee in members}
         cover: dict[str, list[int]] = {insee: [] for insee in here}
         day: list[int] = []
@@ -290,6 +294,7 @@ class _DatedModel:
             day.append(alone)
             self.rows.add([var, alone, *cover[insee]], [1, -1] + [-1] * len(cover[insee]), -np.inf, 0)
         self.rows.add(day, [1] * len(day), -np.inf, 1)
+        return day
 
     def _partners(self, unit: Unit) -> list[tuple[str, str]]:
         """The pairs of communes (a < b) that may share a day of ``unit``: one within
@@ -424,6 +429,8 @@ class _DatedModel:
             held = [1.0 if values is None else float(values[v]) for v, _ in posts]
             if self.instance.unit(unit_id).kind is UnitKind.FIXED:
                 use += per_tour * sum(h * per_room for h, (_, per_room) in zip(held, posts, strict=True))
+            elif values is not None and (unit_id, d) in self.configs:
+                use += per_tour * float(sum(values[v] for v in self.configs[unit_id, d]))
             else:
                 use += per_tour * max(max(held, default=0.0), sum(held) / self.room[unit_id, d])
         return use
@@ -434,15 +441,21 @@ class _DatedModel:
             if self.instance.unit(unit_id).kind is UnitKind.FIXED:
                 terms += [(v, per_tour * per_room) for v, per_room in self.posts[unit_id, d]]
             else:
-                terms.append((self._tour_held(unit_id, d), per_tour))
+                terms += [(v, per_tour) for v in self._tour_held(unit_id, d)]
         self.rows.add([v for v, _ in terms], [c for _, c in terms], -np.inf, limit.limit)
 
-    def _tour_held(self, unit_id: str, d: date) -> int:
-        """A variable at least every session of the bus day, and at least their number over the
-        day's room: the day's tour is held. Both are true of every plan (a day with a session holds
-        its tour, which has at most ``room`` sessions); the second keeps the relaxation from
-        holding a fraction of a tour for each of many fractional sessions (Gers-Astarac: 4.8 tours
-        held for 24 visits, where the roster crews 8 tours of 2 sessions)."""
+    def _tour_held(self, unit_id: str, d: date) -> list[int]:
+        """The variables whose sum is the bus day's tour held. A day of pairs: its ways to be held
+        (`_add_day_pairs`), of which a plan's day takes exactly one; with "at least each session"
+        alone, a pair held a third of the time and a session held two thirds filled a day for two
+        thirds of a crew (Aubrac: 80.9 → 71.0 % of need; its plan serves 70.0 %). Otherwise a
+        variable at least every session of the day, and at least their number over the day's room.
+        Both are true of every plan (a day with a session holds its tour, which has at most
+        ``room`` sessions); the second keeps the relaxation from holding a fraction of a tour for
+        each of many fractional sessions (Gers-Astarac: 4.8 tours held for 24 visits, where the
+        roster crews 8 tours of 2 sessions)."""
+        if (unit_id, d) in self.configs:
+            return self.configs[unit_id, d]
         if (unit_id, d) not in self.tour:
             held = self.rows.new_variable()
             visits = [v for v, _ in self.posts[unit_id, d]]
@@ -451,7 +464,7 @@ class _DatedModel:
             if len(visits) > 1:
                 self.rows.add([*visits, held], [1] * len(visits) + [-self.room[unit_id, d]], -np.inf, 0)
             self.tour[unit_id, d] = held
-        return self.tour[unit_id, d]
+        return [self.tour[unit_id, d]]
 
 
 def _drive(minutes: np.ndarray) -> np.ndarray:

@@ -182,6 +182,18 @@ def test_travel_arrival_too_early():
     assert found[0].message == expected
 
 
+def test_travel_leaves_no_minute_of_grace():
+    """A leg timed a fraction of a minute shorter than its drive breaks TRAVEL: every planning step
+    rounds drives up to whole minutes, so the rules are checked as given (a minute of grace once let
+    the bound of the rules count days no timetable holds)."""
+    minutes = leg(INSTANCE, "bus1", None, "76001")[0]
+    assert 0.01 < minutes % 1 < 0.99
+    arrival = TOUR_A.sessions[0].arrival
+    assert tours_only(replace(TOUR_A, leave_depot=arrival - math.ceil(minutes))) == []
+    found = tours_only(replace(TOUR_A, leave_depot=arrival - math.floor(minutes)))
+    assert rules_of(found) == {"TRAVEL"}
+
+
 def test_travel_back_too_early():
     """Coming back to the depot sooner than the drive allows breaks TRAVEL only."""
     found = tours_only(replace(TOUR_A, back_at_depot=TOUR_A.back_at_depot - 5))

@@ -251,6 +251,24 @@ def test_a_roster_of_two_tours_a_week_bounds_the_need_to_four_sessions(monkeypat
     assert result.kpis["need_served_share"] >= result.kpis["need_bound_share"] - 1e-3
 
 
+def test_a_crew_holds_one_way_of_holding_a_day_not_fractions_of_two(monkeypatch):
+    """Aubrac's lesson: a day of two sessions is held either as a pair or as one session alone, and a
+    crew holds one of those. With one tour a week, two near towns that may pair, and a larger
+    commune too far from them to share a day, the bound is the larger commune alone (the relaxation
+    once held the pair a third of a day and the commune two thirds, both for two thirds of a crew,
+    then the commune's last third: 300 + 200 / 3 people)."""
+    monkeypatch.setattr(rules_bound, "INTEGER_MODEL", 0)
+    west = [builders.commune(f"7600{k}", 49.90, 0.89 + 0.01 * k, need=100) for k in range(2)]
+    east = builders.commune("76009", 49.90, 1.31, need=300)  # 30 km from the towns: no pair
+    staff = (builders.person("d1", {Role.DOCTOR}), builders.person("c1", {Role.DRIVER}, max_week=1))
+    rules = Rules(start=builders.MONDAY, weeks=1, need_per_weekly_session=150)
+    instance = Instance("un-jour", (*west, east), (builders.bus(),), staff, rules)
+    result = plan(instance, FAST)
+    assert validate(instance, result) == []
+    assert result.kpis["need_bound_share"] == pytest.approx(300 / 500, abs=1e-3)
+    assert result.kpis["need_served_share"] == pytest.approx(300 / 500, abs=1e-3)
+
+
 def test_a_monthly_commune_takes_a_whole_session_even_over_one_week(monkeypatch):
     """Visits are whole: over one week a monthly commune's target is a quarter of a visit, yet it
     takes a whole session to serve. With two sessions for eight monthly communes the bound is the

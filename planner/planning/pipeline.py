@@ -262,6 +262,7 @@ def rules_bound_for(
         day_crews=day_crews,
         place_crews=place_crews,
         post_limits=limits,
+        people=instance.staff if staffed else (),
         priority_floor=priority_served,
     )
 

@@ -269,6 +269,27 @@ def test_a_crew_holds_one_way_of_holding_a_day_not_fractions_of_two(monkeypatch)
     assert result.kpis["need_served_share"] == pytest.approx(300 / 500, abs=1e-3)
 
 
+def test_a_half_day_volunteer_crews_no_whole_day(monkeypatch):
+    """Nièvre's lesson: the roster's totals let a half-day volunteer crew a day of two sessions. Here
+    the bus works Monday and Tuesday; the only doctor free all day takes one shift a week, the other
+    doctor offers mornings only. One day holds two sessions, the other one: three of the four
+    communes, and the bound says so (the roster's totals alone allowed all four)."""
+    monkeypatch.setattr(rules_bound, "INTEGER_MODEL", 0)
+    communes = tuple(builders.commune(f"7600{k}", 49.90, 1.10 + 0.01 * k, need=100) for k in range(4))
+    mornings = frozenset((d, HalfDay.MORNING) for d in range(5))
+    staff = (
+        builders.person("d1", {Role.DOCTOR}, max_week=1),
+        builders.person("d2", {Role.DOCTOR}, availability=mornings),
+        builders.person("c1", {Role.DRIVER}),
+    )
+    rules = Rules(start=builders.MONDAY, weeks=1, need_per_weekly_session=150)
+    instance = Instance("demi-journees", communes, (builders.bus(days=frozenset({0, 1})),), staff, rules)
+    result = plan(instance, FAST)
+    assert validate(instance, result) == []
+    assert result.kpis["need_bound_share"] == pytest.approx(3 / 4, abs=1e-3)
+    assert result.kpis["need_served_share"] == pytest.approx(3 / 4, abs=1e-3)
+
+
 def test_a_monthly_commune_takes_a_whole_session_even_over_one_week(monkeypatch):
     """Visits are whole: over one week a monthly commune's target is a quarter of a visit, yet it
     takes a whole session to serve. With two sessions for eight monthly communes the bound is the

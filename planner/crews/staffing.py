@@ -62,11 +62,7 @@ def crew_counts(instance: Instance, blocked: Collection[Post] = ()) -> Crews:
         if limit <= 0:
             return 0
         halves = session_halves(instance, unit, session)
-        people = [
-            p
-            for p in instance.staff
-            if p.max_shifts_per_week > 0 and p.max_shifts_per_month > 0 and p.is_available(day, halves)
-        ]
+        people = [p for p in instance.staff if p.takes_shifts and p.is_available(day, halves)]
         return max_crews(people, unit.crew, limit)
 
     return crews
@@ -82,7 +78,7 @@ def bus_day_sessions(instance: Instance) -> Callable[[Unit, date], int]:
 
     @cache
     def sessions(unit: Unit, day: date) -> int:
-        people = [p for p in instance.staff if p.max_shifts_per_week > 0 and p.max_shifts_per_month > 0]
+        people = [p for p in instance.staff if p.takes_shifts]
         if max_crews([p for p in people if p.is_available(day, HalfDay)], unit.crew, 1):
             return unit.sessions_per_day
         for half in HalfDay:

@@ -247,6 +247,11 @@ class Staff:
     def is_off(self, day: date) -> bool:
         return any(day in r for r in self.dates_off)
 
+    @property
+    def takes_shifts(self) -> bool:
+        """Whether the person's weekly and monthly maxima allow any shift at all."""
+        return self.max_shifts_per_week > 0 and self.max_shifts_per_month > 0
+
     def is_available(self, day: date, halves: Iterable[HalfDay]) -> bool:
         """Available on ``day`` for every half-day in ``halves`` (weekly pattern and dates off)."""
         if self.is_off(day):

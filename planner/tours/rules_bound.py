@@ -451,8 +451,8 @@ class _DatedModel:
         nothing and cost 16 s of HiGHS)."""
         if not staff:
             return  # no roster counted: tours only
-        people = [p for p in staff if p.max_shifts_per_week > 0 and p.max_shifts_per_month > 0]
-        shifts: dict[tuple[str, tuple], list[int]] = {}  # (person, period) -> their shift variables
+        people = [p for p in staff if p.takes_shifts]
+        shifts: dict[tuple[str, tuple], tuple[int, list[int]]] = {}  # (person, period) -> (most, shifts)
         for (unit_id, d), posts in sorted(self.posts.items()):
             unit = self.instance.unit(unit_id)
             if unit.kind is not UnitKind.FIXED and (unit_id, d) not in self.configs:
@@ -471,22 +471,15 @@ class _DatedModel:
                     able = [p for p in free if role in p.roles]
                     ys = [self.rows.new_variable() for _ in able]
                     for p, y in zip(able, ys, strict=True):
-                        for period in (("date", d), ("week", d.isocalendar()[:2]), ("month", (d.year, d.month))):
-                            shifts.setdefault((p.id, period), []).append(y)
+                        for period, most in _shift_periods(p, d):
+                            shifts.setdefault((p.id, period), (most, []))[1].append(y)
                     self.rows.add([*ys, *terms], [1] * len(ys) + [-n * per_room] * len(terms), 0, np.inf)
                     halves = [y for p, y in zip(able, ys, strict=True) if p.id not in whole_day]
                     if one_session is not None and halves:
                         self.rows.add([*halves, *one_session], [1] * len(halves) + [-n] * len(one_session), -np.inf, 0)
-        most = {
-            "date": lambda p: 1,
-            "week": lambda p: p.max_shifts_per_week,
-            "month": lambda p: p.max_shifts_per_month,
-        }
-        by_id = {p.id: p for p in people}
-        for (person, (period, _)), ys in sorted(shifts.items()):
-            cap = most[period](by_id[person])
-            if len(ys) > cap:
-                self.rows.add(ys, [1] * len(ys), -np.inf, cap)
+        for _, (most, ys) in sorted(shifts.items()):
+            if len(ys) > most:
+                self.rows.add(ys, [1] * len(ys), -np.inf, most)
 
     def _one_session_tours(self, unit: Unit, d: date) -> list[int] | None:
         """The ways a paired bus day is held with one session (its "alone" ways), or ``None`` where a
@@ -550,6 +543,16 @@ class _DatedModel:
                 self.rows.add([*visits, held], [1] * len(visits) + [-self.room[unit_id, d]], -np.inf, 0)
             self.tour[unit_id, d] = held
         return [self.tour[unit_id, d]]
+
+
+def _shift_periods(person: Staff, d: date) -> tuple[tuple[tuple, int], ...]:
+    """The periods a shift on ``d`` counts in, with the most shifts the person takes in each: one a
+    date, their maxima a week (ISO, as the validator counts) and a month."""
+    return (
+        (("date", d), 1),
+        (("week", d.isocalendar()[:2]), person.max_shifts_per_week),
+        (("month", (d.year, d.month)), person.max_shifts_per_month),
+    )
 
 
 def _drive(minutes: np.ndarray) -> np.ndarray:

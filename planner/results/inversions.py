@@ -21,7 +21,7 @@ from planner.domain.travel_matrix import TravelMatrix
 from planner.tours.pattern_problem import reachable, site_hours_fit, units_for
 
 BLOCK_REACH = "trop loin du dépôt pour une séance dans la journée"
-BLOCK_UNIT = "confiée à d'autres unités (les deux plus proches qui l'atteignent)"
+BLOCK_UNIT = "confiée à d'autres unités (plus proches d'elle ; pour celle-ci, d'autres communes sont plus proches)"
 BLOCK_SITE = "site fermé ce jour-là ou à cette heure"
 BLOCK_CLOSED = "commune fermée ce jour-là"
 BLOCK_GAP = "trop près d'une autre de ses visites"

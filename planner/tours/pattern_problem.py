@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, reduce
+from itertools import islice
 
 import numpy as np
 
@@ -38,6 +39,10 @@ SHORTLIST_FACTOR = 3
 #: cost them need: docs/architecture.md, « Objectives and lessons »).
 MAX_UNITS_PER_COMMUNE = 2
 PRIORITY_UNITS_PER_COMMUNE = 3
+#: A bus is offered, beyond the cut, its nearest communes (priority zones' among theirs) that could
+#: fill this many of its weeks: a bus whose communes are all nearer other buses was left with none
+#: of the priority-zone communes it could take over (docs/architecture.md, "The cut, both ways").
+NEAREST_WEEKS = 2
 #: Need is counted in tenths of a person and visits in quarters: the integer units of the objective
 #: (a fortnightly commune over 5 weeks is worth at most 2.5 visits).
 NEED_SCALE = 10
@@ -332,16 +337,54 @@ def _shortlist(candidates, allowed, demand, rules, *, weekly_slots: int) -> tupl
 def units_for(instance: Instance, travel: TravelMatrix, commune: Commune) -> list[Unit]:
     """The units that may visit a commune: those allowed to serve it and within reach
     (`reachable`), the `MAX_UNITS_PER_COMMUNE` nearest (`PRIORITY_UNITS_PER_COMMUNE` in a priority
-    zone) when no unit lists its places. A site the matrix lacks is out of every unit's reach
-    (`planner.travel.may_be_visited`)."""
+    zone) when no unit lists its places, and every bus for which it is one of its nearest communes
+    (`NEAREST_WEEKS`; priority zones' among theirs). A site the matrix lacks is out of every unit's
+    reach (`planner.travel.may_be_visited`)."""
     if commune.site.point not in travel:
         return []
     units = [u for u in instance.units if u.may_serve(commune.insee) and reachable(instance, travel, u, commune)]
     units.sort(key=lambda u: (_round_trip(travel, u, commune), u.id))
     most = PRIORITY_UNITS_PER_COMMUNE if commune.priority else MAX_UNITS_PER_COMMUNE
     if len(units) > most and not any(u.places for u in units):
-        units = units[:most]
+        nearest = _NearestCommunes.of(instance, travel)
+        units = [u for i, u in enumerate(units) if i < most or commune.insee in nearest.of_unit(u, commune.priority)]
     return units
+
+
+class _NearestCommunes:
+    """Each bus's nearest communes it may serve and reach, by round trip: `NEAREST_WEEKS` of its weeks'
+    sessions of them, and as many of the priority zones' (`units_for`). Kept for the last instance and
+    matrix asked about (by identity): `units_for` is asked once per commune."""
+
+    _last: _NearestCommunes | None = None
+
+    def __init__(self, instance: Instance, travel: TravelMatrix) -> None:
+        self.instance, self.travel = instance, travel
+        self.found: dict[tuple[str, bool], frozenset[str]] = {}
+
+    @classmethod
+    def of(cls, instance: Instance, travel: TravelMatrix) -> _NearestCommunes:
+        last = cls._last
+        if last is None or last.instance is not instance or last.travel is not travel:
+            last = cls._last = cls(instance, travel)
+        return last
+
+    def of_unit(self, unit: Unit, priority: bool) -> frozenset[str]:
+        """``unit``'s nearest communes (in priority zones only with ``priority``)."""
+        if (unit.id, priority) not in self.found:
+            instance, travel = self.instance, self.travel
+            most = NEAREST_WEEKS * len(unit.days) * unit.sessions_per_day
+            near = sorted(
+                (
+                    c
+                    for c in instance.communes
+                    if (c.priority or not priority) and c.site.point in travel and unit.may_serve(c.insee)
+                ),
+                key=lambda c: (_round_trip(travel, unit, c), c.insee),
+            )
+            kept = islice((c.insee for c in near if reachable(instance, travel, unit, c)), most)
+            self.found[unit.id, priority] = frozenset(kept)
+        return self.found[unit.id, priority]
 
 
 def _round_trip(travel: TravelMatrix, unit: Unit, commune: Commune) -> float:

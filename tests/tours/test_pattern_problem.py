@@ -6,6 +6,7 @@ from planner.domain.instance import Instance, Point, Rules, TimeWindow
 from planner.tours.greedy_pattern import greedy_pattern
 from planner.tours.pattern_problem import (
     MAX_UNITS_PER_COMMUNE,
+    NEAREST_WEEKS,
     PRIORITY_UNITS_PER_COMMUNE,
     build_problem,
     period_of,
@@ -107,21 +108,44 @@ def test_a_site_the_matrix_lacks_is_out_of_reach(commune):
     assert reachable(instance, travel, instance.units[0], instance.communes[0])
 
 
-def test_a_priority_zone_commune_is_offered_more_of_the_units_in_reach(bus, commune):
-    """Four buses reach both communes: the one in a priority zone may be served by its 3 nearest, the
-    other by its 2 nearest (the model's cut; priority zones come first)."""
+def _four_buses(bus, commune, *, cluster: int = 0):
+    """Four buses that all reach a commune and a priority-zone commune side by side (the fourth the
+    farthest), and ``cluster`` communes (in priority zones) beside each of the two farthest depots."""
     depots = [(49.93, 1.10), (49.90, 1.25), (49.80, 1.05), (49.75, 1.30)]
     units = tuple(bus(f"bus{i}", depot=Point(f"dépôt {i}", lat, lon)) for i, (lat, lon) in enumerate(depots))
     plain, priority = commune("76001", 49.88, 1.15), commune("76002", 49.87, 1.16, priority=True)
-    instance = Instance("t", (plain, priority), units, (), Rules(start=MONDAY, weeks=4))
+    own = tuple(
+        commune(f"76{100 * n + i}", lat - 0.01 + 0.002 * i, lon + 0.01, priority=True)
+        for n, (lat, lon) in ((2, depots[2]), (3, depots[3]))
+        for i in range(cluster)
+    )
+    instance = Instance("t", (plain, priority, *own), units, (), Rules(start=MONDAY, weeks=4))
     travel = travel_for(instance)
     assert all(reachable(instance, travel, u, c) for u in units for c in (plain, priority))
     drive = travel.minutes_between([u.depot for u in units], [priority.site.point])[:, 0]
-    nearest = [units[i] for i in sorted(range(len(units)), key=lambda i: drive[i])]
-    assert len(units_for(instance, travel, plain)) == MAX_UNITS_PER_COMMUNE == 2
-    offered = units_for(instance, travel, priority)
-    assert len(offered) == PRIORITY_UNITS_PER_COMMUNE == 3
-    assert {u.id for u in offered} == {u.id for u in nearest[:3]}
+    assert max(range(len(units)), key=lambda i: drive[i]) == 3
+    return instance, travel, plain, priority
+
+
+def test_a_priority_zone_commune_is_offered_more_of_the_units_in_reach(bus, commune):
+    """Four buses reach both communes, and the two farthest have enough communes of their own nearer
+    them: the commune in a priority zone may be served by its 3 nearest buses, the other by its 2
+    nearest (the model's cut; priority zones come first)."""
+    weeks_of_sessions = NEAREST_WEEKS * len(builders.bus().days) * builders.bus().sessions_per_day
+    instance, travel, plain, priority = _four_buses(bus, commune, cluster=weeks_of_sessions)
+    assert MAX_UNITS_PER_COMMUNE == 2 and PRIORITY_UNITS_PER_COMMUNE == 3
+    assert {u.id for u in units_for(instance, travel, plain)} == {"bus0", "bus1"}
+    assert {u.id for u in units_for(instance, travel, priority)} == {"bus0", "bus1", "bus2"}
+
+
+def test_a_bus_is_offered_its_nearest_communes_though_others_are_nearer_them(bus, commune):
+    """The same four buses with no commune of the fourth's own: both communes are among its nearest,
+    so it is offered them beyond the cut — a bus whose communes are all nearer other buses could
+    otherwise take over none of their days (docs/architecture.md, "The cut, both ways")."""
+    instance, travel, plain, priority = _four_buses(bus, commune)
+    every_bus = {u.id for u in instance.units}
+    assert {u.id for u in units_for(instance, travel, plain)} == every_bus
+    assert {u.id for u in units_for(instance, travel, priority)} == every_bus
 
 
 def test_unstaffable_weekdays_get_no_slot(commune):

@@ -59,6 +59,25 @@ class Targets:
         return cls(visits, places)
 
 
+@dataclass(frozen=True)
+class NeedShares:
+    """The share of need a plan serves, and of the priority zones' need (``None`` without
+    priority-zone targets), unrounded: what a pass that moves sessions says it changed."""
+
+    need: float
+    priority: float | None
+
+
+def need_shares(instance: Instance, tours: Sequence[Tour], targets: Targets) -> NeedShares:
+    """The KPIs ``need_served_share`` and ``priority_need_served_share`` of ``tours``, unrounded."""
+    bus_visits, place_sessions = _visits(instance, tours)
+    target, served = _need(instance, targets, bus_visits, place_sessions, lambda c: True)
+    priority_target, priority_served = _need(instance, targets, bus_visits, place_sessions, lambda c: c.priority)
+    return NeedShares(
+        served / target if target else 1.0, priority_served / priority_target if priority_target else None
+    )
+
+
 def compute_kpis(
     instance: Instance,
     tours: Sequence[Tour],
@@ -79,8 +98,7 @@ def compute_kpis(
     targets = targets or Targets.of(instance, travel)
     sessions = [(t, s) for t in tours for s in t.sessions]
     bus_visits, place_sessions = _visits(instance, tours)
-    target, served = _need(instance, targets, bus_visits, place_sessions, lambda c: True)
-    priority_target, priority_served = _need(instance, targets, bus_visits, place_sessions, lambda c: c.priority)
+    shares = need_shares(instance, tours, targets)
     reached = {i for i in targets.visits if bus_visits[i]}
     reached |= {i for p, c in targets.places.items() if place_sessions[p] for i in c.communes}
     candidates = set(targets.visits) | {i for c in targets.places.values() for i in c.communes}
@@ -90,8 +108,8 @@ def compute_kpis(
         {
             "sessions_per_week": round(len(sessions) / weeks, 2),
             "consultation_hours_per_week": round(sum(s.end - s.start for _, s in sessions) / 60 / weeks, 2),
-            "need_served_share": round(served / target, 4) if target else 1.0,
-            **({"priority_need_served_share": round(priority_served / priority_target, 4)} if priority_target else {}),
+            "need_served_share": round(shares.need, 4),
+            **({"priority_need_served_share": round(shares.priority, 4)} if shares.priority is not None else {}),
             "communes_served": len(reached | {i for i in bus_visits if bus_visits[i]}),
             "communes_left_out": len(candidates - reached),
             "population_within_15min": within[15],

@@ -8,9 +8,10 @@ from dataclasses import replace
 
 from planner import PlanOptions, plan, validate
 from planner.crews.session_swaps import swap_sessions
+from planner.domain.french import percent_fr
 from planner.domain.instance import Instance, Point, Rules
-from planner.planning.pipeline import assemble
-from planner.results.kpis import Targets
+from planner.planning.pipeline import assemble, swaps_note
+from planner.results.kpis import Targets, need_shares
 from planner.travel import travel_for
 from tests.support import builders
 
@@ -102,10 +103,9 @@ def test_a_chain_frees_a_bus_for_a_commune_only_it_reaches(small_instance):
     assert after.kpis["need_served_share"] > before.kpis["need_served_share"]
 
 
-def test_a_far_priority_zone_commune_takes_a_whole_day_none_of_its_communes_pairs_with(small_instance):
-    """A bus's day holds two communes beside its depot, outside priority zones; a priority-zone commune
-    waits within its reach, too far from both for the 30-minute rule: no swap of one session can take
-    it, the whole day goes to it (priority zones first), and the plan stays valid."""
+def _far_priority_commune(small_instance: Instance) -> Instance:
+    """A bus's day holds two communes beside its depot, outside priority zones; a priority-zone
+    commune waits within its reach, too far from both for the 30-minute rule."""
     west = Point("Ouest", 49.90, 1.00)
     units = (builders.bus("bus-a", depot=west, days=frozenset({0}), sessions_per_day=2),)
     communes = (
@@ -113,7 +113,13 @@ def test_a_far_priority_zone_commune_takes_a_whole_day_none_of_its_communes_pair
         builders.commune("76021", 49.91, 1.03, need=40),
         builders.commune("76022", 49.90, 1.45, need=10, priority=True),
     )
-    instance = Instance("journee", communes, units, small_instance.staff, Rules(start=builders.MONDAY, weeks=1))
+    return Instance("journee", communes, units, small_instance.staff, Rules(start=builders.MONDAY, weeks=1))
+
+
+def test_a_far_priority_zone_commune_takes_a_whole_day_none_of_its_communes_pairs_with(small_instance):
+    """The far priority-zone commune (`_far_priority_commune`): no swap of one session can take it,
+    the whole day goes to it (priority zones first), and the plan stays valid."""
+    instance = _far_priority_commune(small_instance)
     result = _planned_without(instance, "76022")
     assert [sorted(s.insee for s in t.sessions) for t in result.tours] == [["76020", "76021"]]
     tours, changed, before, after = _changed(instance, result)
@@ -149,3 +155,35 @@ def test_a_day_given_whole_to_a_far_commune_then_starts_a_chain(small_instance):
     assert {t.unit_id: [s.insee for s in t.sessions] for t in tours} == {"bus-a": ["76010"], "bus-m": ["76023"]}
     assert changed > 0 and validate(instance, after) == []
     assert after.kpis["priority_need_served_share"] > before.kpis["priority_need_served_share"]
+
+
+def _note_of(instance: Instance, result) -> tuple[str, dict]:
+    """The plan's note on the swaps of ``result``, and the KPIs of the plan after them."""
+    travel = travel_for(instance, "estimate")
+    targets = Targets.of(instance, travel)
+    tours, changed, _, after = _changed(instance, result)
+    before_shares, after_shares = need_shares(instance, result.tours, targets), need_shares(instance, tours, targets)
+    return swaps_note(changed, 0, before_shares, after_shares), after.kpis
+
+
+def test_the_note_says_what_a_priority_zone_gain_cost_in_need(small_instance):
+    """The whole day given to the far priority-zone commune serves it and drops two communes of more
+    need: the note gives both shares as the plan's KPIs count them, and says the gain cost need (it
+    once said "pour servir plus de besoin" on the Orne département, where need fell 55.6 → 51.9 %)."""
+    instance = _far_priority_commune(small_instance)
+    note, kpis = _note_of(instance, _planned_without(instance, "76022"))
+    assert f"en zones prioritaires {percent_fr(0.0, 2)} → {percent_fr(kpis['priority_need_served_share'], 2)}" in note
+    assert f"→ {percent_fr(kpis['need_served_share'], 2)}" in note
+    assert "leur gain a coûté du besoin ailleurs" in note and "pour servir plus de besoin" not in note
+
+
+def test_the_note_of_a_need_gain_claims_no_cost(small_instance):
+    """A session given to a waiting commune of larger need: the note gives the need share it rose to
+    and claims no cost."""
+    big = "76005"
+    instance = replace(
+        small_instance, communes=(*small_instance.communes, builders.commune(big, 49.93, 1.18, need=900))
+    )
+    note, kpis = _note_of(instance, _planned_without(instance, big))
+    assert f"→ {percent_fr(kpis['need_served_share'], 2)}." in note
+    assert "coûté" not in note and "zones prioritaires " not in note.split("Besoin servi")[1]

@@ -14,6 +14,9 @@ re-timed days keep their crews and every visit rule (the checks of `planner.crew
   A bus whose own communes are outside priority zones can give a day to a far priority-zone commune
   that none of them pairs with (on Gers-Armagnac's week, what PyVRP did); the chains are then tried
   again, from the days so given.
+
+The three run again, in rounds, until one changes nothing: the communes a whole day leaves waiting
+can take the next round's swaps.
 """
 
 from __future__ import annotations
@@ -36,6 +39,11 @@ from planner.domain.plan import Shift, Tour
 from planner.domain.travel_matrix import TravelMatrix
 from planner.tours.pattern_problem import reachable
 
+#: The passes run again while a round still changes a session: a day given whole to a far
+#: priority-zone commune leaves communes waiting that the next round's swaps can place (every change
+#: serves more, priority zones first, so the rounds end). A count kept as a guard: on the 22 quality
+#: territories the rounds settle within 5, the last changing nothing (docs/architecture.md).
+MAX_ROUNDS = 8
 #: A chain tries, for one session, this many waiting communes worth more, by need served: priority
 #: zones' waiting communes come first in a swap, but on Gers-Armagnac the first seven were priority
 #: communes worth one person each that no day could take, ahead of Eauze, worth 61.
@@ -50,17 +58,23 @@ def swap_sessions(
     targets: Mapping[str, float],
 ) -> tuple[list[Tour], list[Shift], int]:
     """The plan's sessions after every swap, then every chain, then every new day (and the chains
-    again if one was given) that serves more (see the module docstring); ``targets``: bus visits a
-    week, by INSEE code. Returns the tours, the shifts and how many sessions changed commune."""
+    again if one was given) that serves more (see the module docstring), in rounds until one
+    changes nothing (`MAX_ROUNDS` at most); ``targets``: bus visits a week, by INSEE code. Returns
+    the tours, the shifts and how many of the plan's sessions changed commune."""
     swaps = PlanDays(instance, tours, shifts, travel, targets)
-    swaps.each_session(swaps.swap)
-    swaps.each_session(swaps.chain)
-    before = swaps.changed
-    for key in swaps.bus_days():
-        swaps.new_day(key)
-    if swaps.changed > before:  # a day given whole to one commune can start a chain
+    first = dict(swaps.by_key)
+    for _ in range(MAX_ROUNDS):
+        before = swaps.changed
+        swaps.each_session(swaps.swap)
         swaps.each_session(swaps.chain)
-    return swaps.tours(), swaps.shifts(), swaps.changed
+        days_from = swaps.changed
+        for key in swaps.bus_days():
+            swaps.new_day(key)
+        if swaps.changed > days_from:  # a day given whole to one commune can start a chain
+            swaps.each_session(swaps.chain)
+        if swaps.changed == before:
+            break
+    return swaps.tours(), swaps.shifts(), sum(_sessions_changed(first[k], t) for k, t in swaps.by_key.items())
 
 
 class PlanDays:
@@ -151,6 +165,7 @@ class PlanDays:
         sessions changed commune."""
         current = self.by_key[key]
         before, after = {s.insee for s in current.sessions}, {s.insee for s in tour.sessions}
+        changed = _sessions_changed(current, tour)
         for insee in before - after:
             self.visits.remove(insee, current.date)
             self.counts[insee] -= 1
@@ -159,7 +174,7 @@ class PlanDays:
             self.counts[insee] += 1
         self.by_key[key], self.crew_of[key] = tour, crew
         self.answers.clear()
-        return max(len(before - after), len(after - before))
+        return changed
 
     def swap(self, key: str, out: str) -> None:
         found = self.attempt(key, {out}, self.better(out))
@@ -240,6 +255,12 @@ class PlanDays:
         finally:
             self.visits.add(moved.insee, leaves)
         return timed[moved.insee]
+
+
+def _sessions_changed(old: Tour, new: Tour) -> int:
+    """How many of a day's sessions changed commune from ``old`` to ``new``."""
+    before, after = {s.insee for s in old.sessions}, {s.insee for s in new.sessions}
+    return max(len(before - after), len(after - before))
 
 
 def _ahead(gain: tuple[float, float], loss: tuple[float, float]) -> bool:

@@ -157,6 +157,28 @@ def test_a_day_given_whole_to_a_far_commune_then_starts_a_chain(small_instance):
     assert after.kpis["priority_need_served_share"] > before.kpis["priority_need_served_share"]
 
 
+def test_the_swaps_run_again_for_the_communes_a_whole_day_leaves_waiting(small_instance):
+    """Bus A's day holds A and B beside its depot, bus S's day a small commune S; a far priority-zone
+    commune F waits that only bus A may serve. The day goes whole to F (priority zones first), which
+    leaves A waiting, and only a second round's swap gives it S's session: S's day ends with A."""
+    instance = _far_priority_commune(small_instance)
+    small = builders.commune("76030", 49.89, 1.01, need=5)
+    bus_s = builders.bus("bus-s", depot=Point("Ouest", 49.90, 1.00), days=frozenset({0}), sessions_per_day=1)
+    units = (
+        replace(instance.units[0], places=("76020", "76021", "76022")),
+        replace(bus_s, places=("76020", "76021", "76030")),
+    )
+    instance = replace(instance, communes=(*instance.communes, small), units=units)
+    start = replace(instance, units=(replace(units[0], places=("76020", "76021")), replace(bus_s, places=("76030",))))
+    result = plan(replace(start, communes=tuple(c for c in instance.communes if c.insee != "76022")), GREEDY)
+    visits = {t.unit_id: sorted(s.insee for s in t.sessions) for t in result.tours}
+    assert visits == {"bus-a": ["76020", "76021"], "bus-s": ["76030"]}
+    tours, changed, before, after = _changed(instance, result)
+    assert {t.unit_id: [s.insee for s in t.sessions] for t in tours} == {"bus-a": ["76022"], "bus-s": ["76020"]}
+    assert changed == 3 and validate(instance, after) == []
+    assert after.kpis["priority_need_served_share"] > before.kpis["priority_need_served_share"]
+
+
 def _note_of(instance: Instance, result) -> tuple[str, dict]:
     """The plan's note on the swaps of ``result``, and the KPIs of the plan after them."""
     travel = travel_for(instance, "estimate")

@@ -152,7 +152,10 @@ with st.form("parametres"):
         600.0,
         float(options.time_limit or 0),
         step=1.0,
-        help="Budget du motif hebdomadaire ; 0 : selon la taille du territoire (2 à 32 s).",
+        help=(
+            "Budget du motif hebdomadaire ; 0 : selon la taille du territoire (2 à 32 s). Au-delà, le plan est "
+            "aussi calculé avec la moitié du budget et le meilleur est gardé : plus long, jamais moins bon."
+        ),
     )
     seed = c3.number_input("Graine aléatoire", 0, 10**6, int(options.seed))
     method = c1.radio("Méthode", list(METHODS), index=list(METHODS).index(options.method), format_func=METHODS.get)

@@ -80,7 +80,9 @@ def add_plan_command(sub: argparse._SubParsersAction) -> None:
         type=seconds_arg,
         help="budget du calcul du motif hebdomadaire, en secondes de calcul sur 2 cœurs (temps déterministe : "
         "même plan sur toute machine), arrondi à la puissance de 2 inférieure ; plus de temps ne donne jamais "
-        "un moins bon motif (dès 16 s pour un territoire de la taille d'un département) "
+        "un moins bon motif (dès 16 s pour un territoire de la taille d'un département) ; au-dessus du défaut, "
+        "le plan est aussi calculé avec la moitié du budget et le meilleur des deux est gardé (plus de budget ne "
+        "donne jamais un moins bon plan ; le calcul dure alors plus longtemps) "
         "(défaut : selon la taille du territoire, de 2 à 32 s) ; la durée « calculé en » du résumé est celle de "
         "l'horloge pour tout le plan (trajets, équipes, bornes) et varie avec la charge de la machine, pas le plan",
     )

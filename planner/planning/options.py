@@ -28,6 +28,9 @@ class PlanOptions:
     threads: CP-SAT threads of each search; ``None`` lets the planner choose per model (the default).
         A number fixes it for every search, so that plans running side by side (studies: 1 each)
         do not share cores; a different number may give a different, equally valid plan.
+    compare_half_budget: with a ``time_limit`` above the territory's default, also plan with half of
+        it and keep the better plan, so that more budget never gives a worse plan (the default);
+        studies, which plan many territories at one budget and never double it, leave it off.
     """
 
     time_limit: float | None = None
@@ -36,6 +39,7 @@ class PlanOptions:
     roads: str = "estimate"
     method: str = "cp-sat"
     threads: int | None = None
+    compare_half_budget: bool = True
 
     def __post_init__(self) -> None:
         for name in ("time_limit", "rota_time_limit"):
@@ -54,6 +58,8 @@ class PlanOptions:
             isinstance(self.threads, bool) or not isinstance(self.threads, int) or self.threads < 1
         ):
             raise ValueError(f"threads : « {shown(self.threads)} » ; attendu : un nombre entier de fils, 1 ou plus")
+        if not isinstance(self.compare_half_budget, bool):
+            raise ValueError(f"compare_half_budget : « {shown(self.compare_half_budget)} » ; attendu : true ou false")
         if self.method not in ("cp-sat", "greedy"):
             raise ValueError(f"method : « {shown(self.method)} » inconnue ; attendu : cp-sat ou greedy")
 

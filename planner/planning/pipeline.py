@@ -19,7 +19,7 @@ import math
 import time as clock
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from planner.check.validate import validate_as_made
@@ -31,7 +31,7 @@ from planner.crews.session_exchanges import exchange_sessions
 from planner.crews.session_swaps import swap_sessions
 from planner.crews.staffing import bus_day_sessions, crew_counts, post_limits
 from planner.domain.errors import PlanningError
-from planner.domain.french import percent_fr, weekday_date_fr
+from planner.domain.french import number_fr, percent_fr, weekday_date_fr
 from planner.domain.instance import Instance
 from planner.domain.plan import Plan, Tour
 from planner.domain.travel_matrix import TravelMatrix
@@ -44,7 +44,7 @@ from planner.tours.catchment import catchment_demand, catchments
 from planner.tours.dated_search import improve_dated
 from planner.tours.greedy_pattern import greedy_pattern
 from planner.tours.pattern_problem import Pattern, PatternProblem, PostLimit, any_crew, build_problem
-from planner.tours.pattern_search import solve_pattern, tighten_bound
+from planner.tours.pattern_search import default_budget, effective_budget, solve_pattern, tighten_bound
 from planner.tours.rollout import dated_visits, roll_out
 from planner.tours.rules_bound import RulesBound, has_priority_targets, rules_bound
 from planner.travel import travel_for
@@ -66,27 +66,84 @@ def plan(
     travel: TravelMatrix | None = None,
     progress: Progress | None = None,
 ) -> Plan:
-    """Plan the tours (and crews) of every unit over the horizon; the result has passed the validator."""
+    """Plan the tours (and crews) of every unit over the horizon; the result has passed the validator.
+
+    A budget above the territory's default also plans with half of it, and keeps the better plan
+    (`better_plan`): the pattern's search only improves with its budget, but the passes after it
+    (crews, sessions given to other communes) are local searches, and from a pattern serving more
+    need they may end lower in the priority zones (docs/architecture.md, "More budget, never a
+    worse plan"). So more budget never gives a worse plan from the default up.
+    """
     options = options or PlanOptions()
     report = progress or (lambda fraction, message: None)
     began = clock.perf_counter()
     report(0.0, "Calcul des temps de trajet…")
     travel = travel or travel_for(instance, options.roads, progress=progress)
+    result = _best_of_budgets(instance, options, travel, _start(instance, travel), report)
+    report(1.0, "Plan prêt.")
+    return replace(result, solver_seconds=round(clock.perf_counter() - began, 3))
 
+
+@dataclass(frozen=True)
+class _Start:
+    """What every plan of an instance starts from (whatever its budget): who can crew what, the
+    catchments' targets and demand, and the first pattern problem."""
+
+    staffed: bool
+    crews: Any
+    limits: tuple[PostLimit, ...]
+    targets: Targets
+    demand: dict
+    problem: PatternProblem
+
+
+def _start(instance: Instance, travel: TravelMatrix) -> _Start:
+    staffed = bool(instance.staff) and any(u.crew for u in instance.units)
+    crews = crew_counts(instance) if staffed else any_crew
+    limits = tuple(post_limits(instance)) if staffed else ()
+    found = catchments(instance, travel)
+    demand = catchment_demand(instance, found)
+    problem = build_problem(instance, travel, crews=crews, demand=demand, post_limits=limits)
+    return _Start(staffed, crews, limits, Targets.from_catchments(instance, found), demand, problem)
+
+
+def _best_of_budgets(
+    instance: Instance, options: PlanOptions, travel: TravelMatrix, start: _Start, report: Progress
+) -> Plan:
+    """The plan at ``options``' budget; above the territory's default budget, the better of it and of
+    the plan at half of it (`better_plan`), itself found so down to the default."""
+    half = _half_budget(start.problem, options)
+    if half is None:
+        return _plan_once(instance, options, travel, start, report)
+    own = _plan_once(instance, options, travel, start, _scaled(report, 0.0, 0.5))
+    label = f"Comparaison avec le budget de {number_fr(half, None)} s : "
+    smaller = _best_of_budgets(
+        instance, replace(options, time_limit=half), travel, start, _scaled(report, 0.5, 1.0, label)
+    )
+    return better_plan(own, smaller, half)
+
+
+def _half_budget(problem: PatternProblem, options: PlanOptions) -> float | None:
+    """Half the pattern's budget when it is above the territory's default (and comparing is on)."""
+    if options.method != "cp-sat" or options.time_limit is None or not options.compare_half_budget:
+        return None
+    budget = effective_budget(options.time_limit)
+    return budget / 2 if budget > default_budget(problem) else None
+
+
+def _plan_once(instance: Instance, options: PlanOptions, travel: TravelMatrix, start: _Start, report: Progress) -> Plan:
+    """The plan at ``options``' budget alone."""
+    began = clock.perf_counter()
     report(0.1, f"{PATTERN_STEP}…")
     crew_options: dict[str, Any] = {
         "time_limit": options.rota_time_limit,
         "seed": options.seed,
         "workers": options.threads,
     }
-    staffed = bool(instance.staff) and any(u.crew for u in instance.units)
+    staffed, crews, limits, problem = start.staffed, start.crews, start.limits, start.problem
+    demand, targets = start.demand, start.targets
     blocked: list[Post] = []
-    crews = crew_counts(instance) if staffed else any_crew
-    limits = post_limits(instance) if staffed else ()
-    found = catchments(instance, travel)
-    demand, targets = catchment_demand(instance, found), Targets.from_catchments(instance, found)
     bound_ahead = _bound_ahead(instance, travel, targets, staffed, limits)
-    problem = build_problem(instance, travel, crews=crews, demand=demand, post_limits=limits)
     pattern = _choose_pattern(problem, options, options.time_limit, None, _between(report, 0.1, 0.5))
     first_problem, first_budget, rounds = problem, pattern.budget, 0
     rota: RotaResult | None = None
@@ -194,7 +251,6 @@ def plan(
     # the bound is part of the planning: the summary's « calculé en » counts it
     result = replace(result, kpis={**result.kpis, **bound}, solver_seconds=round(clock.perf_counter() - began, 3))
     raise_if_invalid(instance, result, travel, "le plan calculé")
-    report(1.0, "Plan prêt.")
     return result
 
 
@@ -338,6 +394,34 @@ def _choose_pattern(
     return solve_pattern(
         problem, time_limit=time_limit, seed=options.seed, hint=hint, workers=options.threads, progress=report
     )
+
+
+def _scaled(report: Progress, low: float, high: float, label: str = "") -> Progress:
+    """``report`` for a part of the work running from ``low`` to ``high`` of the whole, its messages
+    after ``label``."""
+    return lambda fraction, message: report(low + (high - low) * fraction, f"{label}{message}")
+
+
+def better_plan(plan_: Plan, smaller: Plan, smaller_budget: float) -> Plan:
+    """The better of ``plan_`` and the plan at ``smaller_budget`` (more priority-zone need, then more
+    need, then less driving; ``plan_`` on a tie), its ``search`` saying what was compared and kept."""
+    names = ("priority_need_served_share", "need_served_share", "drive_minutes_per_week")
+    full, half = ([p.kpis.get(n, 0.0) for n in names] for p in (plan_, smaller))
+    budget = f"{number_fr(smaller_budget, None)} s"
+    if (half[0], half[1], -half[2]) <= (full[0], full[1], -full[2]):
+        text = f"Le plan au budget de {budget}, calculé aussi, ne servait pas plus."
+        return replace(plan_, search=f"{plan_.search} {text}")
+    if half[0] != full[0]:
+        less = f"moins de besoin en zones prioritaires ({percent_fr(full[0], 2)} contre {percent_fr(half[0], 2)})"
+    elif half[1] != full[1]:
+        less = f"moins de besoin ({percent_fr(full[1], 2)} contre {percent_fr(half[1], 2)})"
+    else:
+        less = f"autant, avec plus de route ({number_fr(full[2])} min par semaine contre {number_fr(half[2])})"
+    text = (
+        f"Plan au budget de {budget}, gardé : celui du budget double servait {less} "
+        "(les passes après le motif sont des recherches locales)."
+    )
+    return replace(smaller, search=f"{smaller.search} {text}")
 
 
 def _between(report: Progress, low: float, high: float) -> Progress:

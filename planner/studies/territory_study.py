@@ -47,8 +47,15 @@ STUDY_THREADS = 1
 
 
 def study_options(time_limit: float = 5.0, rota_time_limit: float = 1.0, *, roads: str = "estimate") -> PlanOptions:
-    """The plan options of studies: the planner's defaults, one CP-SAT thread per search."""
-    return PlanOptions(time_limit=time_limit, rota_time_limit=rota_time_limit, roads=roads, threads=STUDY_THREADS)
+    """The plan options of studies: the planner's defaults, one CP-SAT thread per search, each plan
+    made once at its budget (no second plan at half of it: a study never doubles its budget)."""
+    return PlanOptions(
+        time_limit=time_limit,
+        rota_time_limit=rota_time_limit,
+        roads=roads,
+        threads=STUDY_THREADS,
+        compare_half_budget=False,
+    )
 
 
 @dataclass(frozen=True)

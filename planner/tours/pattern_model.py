@@ -277,13 +277,7 @@ class PatternRelaxation:
         index: int
 
     def __init__(self, problem: PatternProblem, *, day_flows: bool = False) -> None:
-        self.keys = [
-            (c.insee, slot, phase)
-            for c in problem.candidates
-            for slot in problem.allowed[c.insee]
-            for phase in range(problem.demand[c.insee].period)
-            if problem.value(c.insee, slot, phase) > 0
-        ]
+        self.keys = problem.possible_visits()
         x = {key: self._Index(i) for i, key in enumerate(self.keys)}
         self.rows = Rows(len(self.keys))
         add_assignment_rules(RuleSink(None, self.rows), x, problem)

@@ -219,6 +219,16 @@ class PatternProblem:
             if not rules.commune_closed(insee, d)
         )
 
+    def possible_visits(self) -> list[tuple[str, Slot, int]]:
+        """Every (commune, slot, phase) a visit could take that serves something: the search's variables."""
+        return [
+            (c.insee, slot, phase)
+            for c in self.candidates
+            for slot in self.allowed[c.insee]
+            for phase in range(self.demand[c.insee].period)
+            if self.value(c.insee, slot, phase) > 0
+        ]
+
     def value(self, insee: str, slot: Slot, phase: int, *, priority: bool = False) -> int:
         """What the visit serves over the horizon: need per occurrence × occurrences (capped by the target)."""
         key = (insee, slot, phase, priority)

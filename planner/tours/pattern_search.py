@@ -94,6 +94,14 @@ def auto_time_limit(possible_visits: int, priority: bool = False) -> float:
     return min(AUTO_MAX, 2.0 * 2**doublings * (PRIORITY_FACTOR if priority else 1))
 
 
+def default_budget(problem: PatternProblem) -> float:
+    """The budget the search spends when given no time limit: `auto_time_limit`, as `effective_budget`
+    rounds it."""
+    visits = problem.possible_visits()
+    priority = any(problem.value(*visit, priority=True) > 0 for visit in visits)
+    return effective_budget(auto_time_limit(len(visits), priority))
+
+
 def effective_budget(time_limit: float) -> float:
     """The budget the search may spend: ``time_limit`` rounded down to a power of two (at least the
     smallest step), so that a larger limit always contains the search of a smaller one."""

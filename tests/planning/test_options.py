@@ -20,3 +20,10 @@ def test_plan_options_threads_must_be_a_positive_whole_number():
     for wrong in (0, -1, 1.5, True):
         with pytest.raises(ValueError, match="threads"):
             PlanOptions(threads=wrong)
+
+
+def test_comparing_with_half_the_budget_is_a_yes_or_no():
+    assert PlanOptions(compare_half_budget=False).compare_half_budget is False
+    for wrong in (0, "non", None):
+        with pytest.raises(ValueError, match="compare_half_budget"):
+            PlanOptions(compare_half_budget=wrong)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
@@ -15,7 +16,7 @@ from planner.crews.staffing import post_limits
 from planner.domain.instance import HalfDay, Instance, Point, Role, Rules, TimeWindow, Unit, UnitKind
 from planner.domain.plan import Shift
 from planner.planning.options import PlanOptions
-from planner.planning.pipeline import _bound_ahead, bound_kpis, plan, rules_bound_for
+from planner.planning.pipeline import _bound_ahead, better_plan, bound_kpis, plan, rules_bound_for
 from planner.publish.plan_json import plan_to_dict
 from planner.results.kpis import Targets
 from planner.tours.catchment import catchments
@@ -350,9 +351,49 @@ def test_progress_moves_through_the_pattern_search_and_never_goes_back(small_ins
     """The command line and the app draw what ``progress`` hears: the pattern's ladder reports each
     step between 10 % and 50 % with the need found so far, and the fractions never go back."""
     heard: list[tuple[float, str]] = []
-    result = plan(small_instance, PlanOptions(time_limit=4), progress=lambda f, m: heard.append((f, m)))
+    result = plan(small_instance, PlanOptions(time_limit=2), progress=lambda f, m: heard.append((f, m)))
     assert validate(small_instance, result) == []
     fractions = [f for f, _ in heard]
     assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
     steps = [(f, m) for f, m in heard if "étape 1/" in m]
     assert steps and all(0.1 <= f <= 0.5 for f, _ in steps) and "besoin servi" in steps[0][1]
+
+
+def test_a_budget_above_the_default_keeps_the_better_of_it_and_half_of_it():
+    """The passes after the pattern are local searches: from the pattern of a larger budget they may
+    end lower (Gers-Armagnac, 32 → 64 s: priority zones 99.66 → 99.51 %). Above the default budget
+    (8 s here), the plan at half the budget is made too, down to the default, and the better kept."""
+    from planner import load_territory
+
+    instance = load_territory("orne-solidarite")
+    heard: list[tuple[float, str]] = []
+    default = plan(instance)
+    larger = plan(instance, PlanOptions(time_limit=32), progress=lambda f, m: heard.append((f, m)))
+    assert validate(instance, larger) == []
+    key = ("priority_need_served_share", "need_served_share")
+    assert [larger.kpis[k] for k in key] >= [default.kpis[k] for k in key]
+    assert "budget de 16 s" in larger.search
+    fractions = [f for f, _ in heard]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    compared = {budget for _, m in heard for budget in re.findall(r"Comparaison avec le budget de (\d+) s", m)}
+    assert compared == {"16", "8"}
+    alone = plan(instance, PlanOptions(time_limit=32, compare_half_budget=False))
+    assert "budget de 16 s" not in alone.search
+
+
+def test_the_better_plan_is_priority_zones_first_then_need_then_less_driving(small_instance):
+    result = plan(small_instance, FAST)
+
+    def with_kpis(priority: float, need: float, drive: float):
+        kpis = {"priority_need_served_share": priority, "need_served_share": need, "drive_minutes_per_week": drive}
+        return replace(result, kpis={**result.kpis, **kpis}, search="motif.")
+
+    full, half = with_kpis(0.99, 0.60, 100.0), with_kpis(0.995, 0.55, 120.0)
+    kept = better_plan(full, half, 32)
+    assert kept.kpis["need_served_share"] == 0.55
+    assert "en zones prioritaires (99,00\u202f% contre 99,50\u202f%)" in kept.search
+    kept = better_plan(full, with_kpis(0.99, 0.60, 90.0), 32)
+    assert kept.kpis["drive_minutes_per_week"] == 90.0 and "plus de route" in kept.search
+    kept = better_plan(full, with_kpis(0.99, 0.60, 100.0), 32)
+    assert kept is not full and kept.kpis["drive_minutes_per_week"] == 100.0 and "ne servait pas plus" in kept.search
+    assert better_plan(full, with_kpis(0.98, 0.70, 10.0), 32).kpis["need_served_share"] == 0.60

@@ -8,12 +8,14 @@ from dataclasses import replace
 import pytest
 from ortools.sat.python import cp_model
 
+from planner.crews.staffing import crew_counts
 from planner.domain.instance import Instance, Rules
 from planner.inputs import load_territory
 from planner.planning.options import PlanOptions
 from planner.planning.pipeline import plan
 from planner.planning.search_report import search_report
 from planner.tours import pattern_search
+from planner.tours.catchment import catchment_demand, catchments
 from planner.tours.cpsat import PRESOLVE_SHARE, configure_deterministic
 from planner.tours.greedy_pattern import greedy_pattern
 from planner.tours.pattern_model import PatternModel, PatternRelaxation
@@ -21,6 +23,7 @@ from planner.tours.pattern_problem import Pattern, build_problem
 from planner.tours.pattern_search import (
     auto_time_limit,
     budget_steps,
+    default_budget,
     effective_budget,
     solve_pattern,
     tighten_bound,
@@ -43,6 +46,17 @@ def test_the_budget_is_a_ladder_of_doublings():
     assert auto_time_limit(500, priority=True) == 8 and auto_time_limit(2000, priority=True) == 32
     # department-scale models start with a larger step (each step runs CP-SAT afresh)
     assert budget_steps(32, 10_000) == [16.0, 16.0] and budget_steps(8, 10_000) == [8.0]
+
+
+def test_the_default_budget_is_the_one_the_search_spends_without_a_time_limit():
+    """The plan compares a larger budget with half of it down to this default: it must be the
+    search's own (orne-solidarite: few visits, priority zones, so 8 s)."""
+    instance = load_territory("orne-solidarite")
+    travel = travel_for(instance)
+    demand = catchment_demand(instance, catchments(instance, travel))
+    problem = build_problem(instance, travel, crews=crew_counts(instance), demand=demand)
+    assert default_budget(problem) == solve_pattern(problem).budget == 8.0
+    assert len(problem.possible_visits()) == len(PatternRelaxation(problem).keys) < pattern_search.AUTO_VISITS
 
 
 @pytest.mark.slow  # a budget ladder: 2 s and 8 s of CP-SAT

@@ -70,7 +70,10 @@ class NeedShares:
 
 def need_shares(instance: Instance, tours: Sequence[Tour], targets: Targets) -> NeedShares:
     """The KPIs ``need_served_share`` and ``priority_need_served_share`` of ``tours``, unrounded."""
-    bus_visits, place_sessions = _visits(instance, tours)
+    return _shares(instance, targets, *_visits(instance, tours))
+
+
+def _shares(instance: Instance, targets: Targets, bus_visits: Counter, place_sessions: Counter) -> NeedShares:
     target, served = _need(instance, targets, bus_visits, place_sessions, lambda c: True)
     priority_target, priority_served = _need(instance, targets, bus_visits, place_sessions, lambda c: c.priority)
     return NeedShares(
@@ -98,7 +101,7 @@ def compute_kpis(
     targets = targets or Targets.of(instance, travel)
     sessions = [(t, s) for t in tours for s in t.sessions]
     bus_visits, place_sessions = _visits(instance, tours)
-    shares = need_shares(instance, tours, targets)
+    shares = _shares(instance, targets, bus_visits, place_sessions)
     reached = {i for i in targets.visits if bus_visits[i]}
     reached |= {i for p, c in targets.places.items() if place_sessions[p] for i in c.communes}
     candidates = set(targets.visits) | {i for c in targets.places.values() for i in c.communes}

@@ -162,7 +162,10 @@ def _no_sideways_scroll(page: Page) -> None:
 
 
 def _pick_commune(page: Page) -> str:
-    """Type the start of the first commune's name in the picker and choose it; its name."""
+    """Type the start of the first commune's name in the picker and choose it; its name. Only once
+    the page's run is over: a picker re-drawn by a run still going loses what was typed (once, in a
+    full run, right after the territory was chosen)."""
+    _idle(page)
     box = page.get_by_role("combobox", name="Votre commune")
     box.click()
     commune = page.get_by_role("option").first.inner_text().rsplit(" (", 1)[0]

@@ -244,12 +244,17 @@ def _plan_once(instance: Instance, options: PlanOptions, travel: TravelMatrix, s
     )
     report(0.95, "Borne des règles (le plus de besoin qu'un plan valide puisse servir)…")
     if bound_ahead is not None:
-        bound = bound_kpis(bound_ahead.result())
+        found = bound_ahead.result()
     else:
         priority_served = result.kpis.get("priority_need_served_share", 0.0)
-        bound = bound_kpis(rules_bound_for(instance, travel, targets, staffed, limits, priority_served))
+        found = rules_bound_for(instance, travel, targets, staffed, limits, priority_served)
     # the bound is part of the planning: the summary's « calculé en » counts it
-    result = replace(result, kpis={**result.kpis, **bound}, solver_seconds=round(clock.perf_counter() - began, 3))
+    result = replace(
+        result,
+        kpis={**result.kpis, **bound_kpis(found)},
+        search=result.search + unpaired_bound_note(instance, found),
+        solver_seconds=round(clock.perf_counter() - began, 3),
+    )
     raise_if_invalid(instance, result, travel, "le plan calculé")
     return result
 
@@ -353,6 +358,21 @@ def bound_kpis(found: RulesBound | None) -> dict[str, float]:
     if found.priority_share is not None:
         kpis["priority_bound_share"] = _ceil4(found.priority_share)
     return kpis
+
+
+def unpaired_bound_note(instance: Instance, found: RulesBound | None) -> str:
+    """What the bound leaves out where it does not pair a day's sessions (too many pairs: the
+    Orne département, Gers-Armagnac), in French, or "". There more than half the two-session days
+    of its best integer solution break the rule between sessions, so the gap it shows is no measure
+    of the plan (docs/architecture.md, "How loose the bound of the rules is")."""
+    if found is None or found.days_paired:
+        return ""
+    return (
+        " Borne des règles calculée sans apparier les séances d'une même journée (trop de paires possibles, "
+        f"ou plus de deux séances par jour) : elle peut compter des journées que la règle des "
+        f"{instance.rules.max_drive_between_sessions} min entre séances interdit, et le meilleur plan possible être "
+        "en dessous."
+    )
 
 
 def _bound_ahead(

@@ -90,6 +90,10 @@ class RulesBound:
 
     need_share: float
     priority_share: float | None
+    #: Every bus day of two sessions or more was bounded by the pairs that may share it; ``False``
+    #: when some were bounded by their count of sessions only (above `MAX_DAY_PAIRS`, or three
+    #: sessions a day): a looser bound, which the plan's summary says.
+    days_paired: bool = True
 
 
 def rules_bound(
@@ -139,6 +143,7 @@ def rules_bound(
     return RulesBound(
         min(1.0, need * (1 + SOLVER_MARGIN) / need_total) if need_total else 1.0,
         min(1.0, priority * (1 + SOLVER_MARGIN) / priority_total) if priority is not None else None,
+        need_model.days_paired,
     )
 
 
@@ -167,6 +172,7 @@ class _DatedModel:
         #: (unit id, date) -> a bus day's ways to be held (a pair, or a session alone): `_add_day_pairs`
         self.configs: dict[tuple[str, date], list[int]] = {}
         self.alone: dict[tuple[str, date], list[int]] = {}  # of those, the ways with one session
+        self.days_paired = True  # see `RulesBound.days_paired`
         self._add_bus_visits(day_crews)
         self._add_place_sessions(place_crews)
         #: solved by HiGHS, with the crews' rows set aside until a solution breaks them
@@ -270,6 +276,7 @@ class _DatedModel:
                 paired_ways, alone = self._add_day_pairs(members, partners[unit_id])
                 self.configs[unit_id, d], self.alone[unit_id, d] = paired_ways + alone, alone
             else:
+                self.days_paired = self.days_paired and (room < 2 or len(members) < 2)
                 weights = [1 if i in paired[unit_id] else room for _, i in members]
                 self.rows.add([v for v, _ in members], weights, -np.inf, room)
             self.posts[unit_id, d] = [(v, 0.0) for v, _ in members]

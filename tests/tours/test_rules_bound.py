@@ -311,6 +311,33 @@ def test_a_monthly_commune_takes_a_whole_session_even_over_one_week(monkeypatch)
     assert result.kpis["need_served_share"] >= result.kpis["need_bound_share"] - 1e-3
 
 
+def test_a_bound_that_pairs_no_day_is_no_lower_and_the_summary_says_so(monkeypatch):
+    """Above `MAX_DAY_PAIRS` a day of two sessions is bounded by its count of sessions only: the
+    bound of the Orne département and Gers-Armagnac counts days the 30-minute rule forbids (more
+    than half of its integer solution's), and the plan's search note says the bound is loose. Here
+    two far pairs of towns and one tour a week: with pairs the bound is the best pair (two towns
+    that may share the day, 400 of 800 people); without them, the two larger towns, 30 km apart, are
+    counted on one day (600)."""
+    monkeypatch.setattr(rules_bound, "INTEGER_MODEL", 0)
+    west = [builders.commune(f"7600{k}", 49.90, 0.89 + 0.01 * k, need=100 + 200 * k) for k in range(2)]
+    east = [builders.commune(f"7601{k}", 49.90, 1.31 + 0.01 * k, need=100 + 200 * k) for k in range(2)]
+    staff = (builders.person("d1", {Role.DOCTOR}), builders.person("c1", {Role.DRIVER}, max_week=1))
+    rules = Rules(start=builders.MONDAY, weeks=1, need_per_weekly_session=150)
+    instance = Instance("paires", (*west, *east), (builders.bus(),), staff, rules)
+    paired = plan(instance, FAST)
+    monkeypatch.setattr(rules_bound, "MAX_DAY_PAIRS", 0)
+    unpaired = plan(instance, FAST)
+    for result in (paired, unpaired):
+        assert validate(instance, result) == []
+        assert result.kpis["need_served_share"] <= result.kpis["need_bound_share"] + 1e-9
+    assert paired.kpis["need_bound_share"] == pytest.approx(paired.kpis["need_served_share"], abs=1e-3)
+    assert paired.kpis["need_bound_share"] == pytest.approx(400 / 800, abs=1e-3)
+    assert unpaired.kpis["need_bound_share"] == pytest.approx(600 / 800, abs=1e-3)
+    assert "sans apparier" not in paired.search
+    assert "sans apparier les séances d'une même journée" in unpaired.search
+    assert "règle des 30 min entre séances" in unpaired.search
+
+
 @pytest.mark.parametrize("seed", range(0, 30, 3))
 def test_large_models_set_crews_aside_and_keep_the_same_bound(seed, monkeypatch):
     """Solved as a large model (HiGHS, the crews' rows added only when its solution breaks them), the

@@ -112,6 +112,8 @@ with st.expander(f"Tous les indicateurs ({len(details)}) et leur explication"):
         hide_index=True,
         width="stretch",
     )
+    if plan.search:  # the method, its budget and the bound: what the command line's summary says of them
+        st.caption(f"Comment ce plan a été calculé : {plan.search}")
 
 if plan.warnings:
     with st.expander(f"Avertissements ({len(plan.warnings)})", expanded=True):

@@ -33,7 +33,8 @@ from tests.app.conftest import (
 
 def test_plan_the_demo_shows_kpis_tables_and_chart() -> None:
     """Clicking "Planifier" shows the key figures in one row (each explained once, in its tooltip), every
-    KPI with its explanation on demand, the sessions, the rota and the week; « Plan prêt » once drawn."""
+    KPI with its explanation on demand, how the plan was found (method, budget, bound), the sessions,
+    the rota and the week; « Plan prêt » once drawn."""
     at = plan_demo(run_app(coordinator=True))
     ok(at)
     labels = [m.label for m in at.metric]
@@ -42,7 +43,9 @@ def test_plan_the_demo_shows_kpis_tables_and_chart() -> None:
     assert not [c for c in at.caption if any(m.proto.help in c.value for m in at.metric)]  # said once
     details = at.dataframe[0].value
     assert len(details) >= 10 and "Continuité des soins" in list(details["indicateur"])
-    assert any(e.label.startswith("Tous les indicateurs") for e in at.expander)
+    (details_box,) = [e for e in at.expander if e.label.startswith("Tous les indicateurs")]
+    how = [c.value for c in details_box.caption if c.value.startswith("Comment ce plan a été calculé")]
+    assert len(how) == 1 and "Motif hebdomadaire (CP-SAT" in how[0]  # as the summary says
     sessions, shifts, totals = at.dataframe[-3].value, at.dataframe[-2].value, at.dataframe[-1].value
     assert len(sessions) > 0 and {"date", "commune", "début", "fin"} <= set(sessions.columns)
     assert len(shifts) > 0 and "nom" in shifts.columns

@@ -363,15 +363,15 @@ def bound_kpis(found: RulesBound | None) -> dict[str, float]:
 def unpaired_bound_note(instance: Instance, found: RulesBound | None) -> str:
     """What the bound leaves out where it does not pair a day's sessions (too many pairs: the
     Orne département, Gers-Armagnac), in French, or "". There more than half the two-session days
-    of its best integer solution break the rule between sessions, so the gap it shows is no measure
-    of the plan (docs/architecture.md, "How loose the bound of the rules is")."""
+    of its best integer solution break the rule between sessions, so the gap to it overstates what
+    the plan leaves (docs/architecture.md, "How loose the bound of the rules is")."""
     if found is None or found.days_paired:
         return ""
     return (
         " Borne des règles calculée sans apparier les séances d'une même journée (trop de paires possibles, "
         f"ou plus de deux séances par jour) : elle peut compter des journées que la règle des "
-        f"{instance.rules.max_drive_between_sessions} min entre séances interdit, et le meilleur plan possible être "
-        "en dessous."
+        f"{instance.rules.max_drive_between_sessions} min entre séances interdit, et donc dépasser le meilleur "
+        "plan possible."
     )
 
 

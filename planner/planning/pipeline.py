@@ -360,6 +360,10 @@ def bound_kpis(found: RulesBound | None) -> dict[str, float]:
     return kpis
 
 
+#: How `unpaired_bound_note` begins (`bench/bench_quality.py` marks such bounds by it).
+UNPAIRED_BOUND = "Borne des règles calculée sans apparier les séances d'une même journée"
+
+
 def unpaired_bound_note(instance: Instance, found: RulesBound | None) -> str:
     """What the bound leaves out where it does not pair a day's sessions (too many pairs: the
     Orne département, Gers-Armagnac), in French, or "". There more than half the two-session days
@@ -368,8 +372,8 @@ def unpaired_bound_note(instance: Instance, found: RulesBound | None) -> str:
     if found is None or found.days_paired:
         return ""
     return (
-        " Borne des règles calculée sans apparier les séances d'une même journée (trop de paires possibles, "
-        f"ou plus de deux séances par jour) : elle peut compter des journées que la règle des "
+        f" {UNPAIRED_BOUND} (trop de paires possibles, ou plus de deux séances par jour) : "
+        "elle peut compter des journées que la règle des "
         f"{instance.rules.max_drive_between_sessions} min entre séances interdit, et donc dépasser le meilleur "
         "plan possible."
     )

@@ -172,6 +172,8 @@ class _DatedModel:
         #: (unit id, date) -> a bus day's ways to be held (a pair, or a session alone): `_add_day_pairs`
         self.configs: dict[tuple[str, date], list[int]] = {}
         self.alone: dict[tuple[str, date], list[int]] = {}  # of those, the ways with one session
+        #: bus days of one session at most, on a model that pairs its days (counted person by person)
+        self.one_session_days: set[tuple[str, date]] = set()
         self.days_paired = True  # see `RulesBound.days_paired`
         self._add_bus_visits(day_crews)
         self._add_place_sessions(place_crews)
@@ -277,6 +279,8 @@ class _DatedModel:
                 self.configs[unit_id, d], self.alone[unit_id, d] = paired_ways + alone, alone
             else:
                 self.days_paired = self.days_paired and (room < 2 or len(members) < 2)
+                if flows and room == 1:
+                    self.one_session_days.add((unit_id, d))
                 weights = [1 if i in paired[unit_id] else room for _, i in members]
                 self.rows.add([v for v, _ in members], weights, -np.inf, room)
             self.posts[unit_id, d] = [(v, 0.0) for v, _ in members]
@@ -453,18 +457,22 @@ class _DatedModel:
         MAX_MONTH). The roster's totals (`add_post_limits`) alone let half-day volunteers crew whole
         days: Nièvre's bound 67.6 → 66.5 % of need.
 
-        Fixed places and bus days whose sessions are paired (under `MAX_DAY_PAIRS`) only: on the others
-        the roster's totals stay alone (Orne département, no day paired: person by person moved
-        nothing and cost 16 s of HiGHS)."""
+        The people free for a unit are those free in a half-day its hours hold a session in
+        (`session_halves`). Fixed places, bus days whose sessions are paired (under `MAX_DAY_PAIRS`)
+        and, on such a model, bus days of one session only: on the others the roster's totals stay
+        alone (Orne département, no day paired: person by person moved nothing and cost 16 s of
+        HiGHS)."""
         if not staff:
             return  # no roster counted: tours only
         people = [p for p in staff if p.takes_shifts]
         shifts: dict[tuple[str, tuple], tuple[int, list[int]]] = {}  # (person, period) -> (most, shifts)
         for (unit_id, d), posts in sorted(self.posts.items()):
             unit = self.instance.unit(unit_id)
-            if unit.kind is not UnitKind.FIXED and (unit_id, d) not in self.configs:
+            counted = (unit_id, d) in self.configs or (unit_id, d) in self.one_session_days
+            if unit.kind is not UnitKind.FIXED and not counted:
                 continue
-            free = [p for p in people if any(p.is_available(d, (half,)) for half in HalfDay)]
+            halves = session_halves(self.instance, unit)
+            free = [p for p in people if any(p.is_available(d, (half,)) for half in halves)]
             whole_day = {p.id for p in free if p.is_available(d, tuple(HalfDay))}
             if unit.kind is UnitKind.FIXED:
                 held = [([v], per_room) for v, per_room in posts]
@@ -541,6 +549,8 @@ class _DatedModel:
         roster crews 8 tours of 2 sessions)."""
         if (unit_id, d) in self.configs:
             return self.configs[unit_id, d]
+        if self.room[unit_id, d] == 1:  # at most one session: their sum is the tour held
+            return [v for v, _ in self.posts[unit_id, d]]
         if (unit_id, d) not in self.tour:
             held = self.rows.new_variable()
             visits = [v for v, _ in self.posts[unit_id, d]]
@@ -613,6 +623,19 @@ def _two_sessions_fit(
 
 #: Need is in people (fractions): objectives are scaled to integers at this precision.
 _SCALE = 1e3
+
+
+def session_halves(instance: Instance, unit: Unit) -> tuple[HalfDay, ...]:
+    """The half-days within which the unit's hours hold one session: someone free only in another
+    half-day crews none of its tours (a shift runs around its sessions, within the person's
+    half-days: AVAILABILITY, SHIFT_TIMES). A morning bus (Cantal nord's, 08:00-12:45) is crewed
+    by no one free only in the afternoon; counting them, the bound held a tour no crew could."""
+    length, hours = instance.rules.session_length(unit), unit.hours
+    spans = {
+        HalfDay.MORNING: min(NOON, hours.end) - hours.start,
+        HalfDay.AFTERNOON: hours.end - max(NOON, hours.start),
+    }
+    return tuple(half for half, span in spans.items() if span >= length)
 
 
 def half_day_sessions(instance: Instance, unit: Unit) -> int:

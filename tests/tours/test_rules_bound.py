@@ -290,6 +290,33 @@ def test_a_half_day_volunteer_crews_no_whole_day(monkeypatch):
     assert result.kpis["need_served_share"] == pytest.approx(3 / 4, abs=1e-3)
 
 
+def test_a_morning_bus_is_crewed_by_no_one_free_only_in_the_afternoon(monkeypatch):
+    """Cantal nord's lesson: a bus working mornings only (08:00-12:45, one session a day) cannot be
+    crewed by someone free only in the afternoon, and its days are counted person by person. Here
+    it works Monday and Tuesday; one driver is free all week for one shift, the other only in the
+    afternoons: one tour, one of the two communes (the bound once counted the afternoon driver, and
+    its integer solution held on Cantal nord a morning no crew could)."""
+    monkeypatch.setattr(rules_bound, "INTEGER_MODEL", 0)
+    communes = tuple(builders.commune(f"7600{k}", 49.90, 1.10 + 0.01 * k, need=100) for k in range(2))
+    afternoons = frozenset((d, HalfDay.AFTERNOON) for d in range(5))
+    staff = (
+        builders.person("d1", {Role.DOCTOR}),
+        builders.person("c1", {Role.DRIVER}, max_week=1),
+        builders.person("c2", {Role.DRIVER}, availability=afternoons),
+    )
+    morning_bus = builders.bus(
+        days=frozenset({0, 1}), hours=TimeWindow(8 * 60, 12 * 60 + 45), lunch=None, sessions_per_day=1
+    )
+    rules = Rules(start=builders.MONDAY, weeks=1, need_per_weekly_session=150)
+    instance = Instance("bus-du-matin", communes, (morning_bus,), staff, rules)
+    assert rules_bound.session_halves(instance, morning_bus) == (HalfDay.MORNING,)
+    assert rules_bound.session_halves(instance, builders.bus()) == (HalfDay.MORNING, HalfDay.AFTERNOON)
+    result = plan(instance, FAST)
+    assert validate(instance, result) == []
+    assert result.kpis["need_bound_share"] == pytest.approx(1 / 2, abs=1e-3)
+    assert result.kpis["need_served_share"] == pytest.approx(1 / 2, abs=1e-3)
+
+
 def test_a_monthly_commune_takes_a_whole_session_even_over_one_week(monkeypatch):
     """Visits are whole: over one week a monthly commune's target is a quarter of a visit, yet it
     takes a whole session to serve. With two sessions for eight monthly communes the bound is the

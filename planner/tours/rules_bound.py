@@ -471,8 +471,8 @@ class _DatedModel:
             counted = (unit_id, d) in self.configs or (unit_id, d) in self.one_session_days
             if unit.kind is not UnitKind.FIXED and not counted:
                 continue
-            halves = session_halves(self.instance, unit)
-            free = [p for p in people if any(p.is_available(d, (half,)) for half in halves)]
+            crewable = session_halves(self.instance, unit)
+            free = [p for p in people if any(p.is_available(d, (half,)) for half in crewable)]
             whole_day = {p.id for p in free if p.is_available(d, tuple(HalfDay))}
             if unit.kind is UnitKind.FIXED:
                 held = [([v], per_room) for v, per_room in posts]

@@ -21,7 +21,7 @@ from planner.domain.calendar import closed_dates
 from planner.domain.instance import HalfDay, Instance, Role, Staff, Unit, UnitKind, half_days_of
 from planner.tours.day_routing import fixed_session_times
 from planner.tours.pattern_problem import Crews, PostLimit
-from planner.tours.rules_bound import half_day_sessions
+from planner.tours.rules_bound import half_sessions
 
 
 def session_halves(instance: Instance, unit: Unit, session: int) -> frozenset[HalfDay]:
@@ -71,20 +71,20 @@ def crew_counts(instance: Instance, blocked: Collection[Post] = ()) -> Crews:
 def bus_day_sessions(instance: Instance) -> Callable[[Unit, date], int]:
     """``sessions(unit, day)``: the most sessions a bus day can hold for want of crews, for the bound
     of the rules (`planner.tours.rules_bound`): all of them when a crew can work the whole day, what
-    fits in a half-day (`half_day_sessions`) when only half-day crews can be formed, else 0.
+    fits in a half-day where a crew of that half-day can be formed (`half_sessions`), else 0.
 
     Unlike `crew_counts`, a bus day of one session may be crewed by people who offer only the
-    afternoon: the plan may time that session there."""
+    afternoon, where its hours hold a session there: the plan may time that session there."""
 
     @cache
     def sessions(unit: Unit, day: date) -> int:
         people = [p for p in instance.staff if p.takes_shifts]
         if max_crews([p for p in people if p.is_available(day, HalfDay)], unit.crew, 1):
             return unit.sessions_per_day
-        for half in HalfDay:
-            if max_crews([p for p in people if p.is_available(day, (half,))], unit.crew, 1):
-                return half_day_sessions(instance, unit)
-        return 0
+        halves = [
+            half for half in HalfDay if max_crews([p for p in people if p.is_available(day, (half,))], unit.crew, 1)
+        ]
+        return max((half_sessions(instance, unit, half) for half in halves), default=0)
 
     return sessions
 

@@ -458,7 +458,7 @@ class _DatedModel:
         days: Nièvre's bound 67.6 → 66.5 % of need.
 
         The people free for a unit are those free in a half-day its hours hold a session in
-        (`session_halves`). Fixed places, bus days whose sessions are paired (under `MAX_DAY_PAIRS`)
+        (`crewable_halves`). Fixed places, bus days whose sessions are paired (under `MAX_DAY_PAIRS`)
         and, on such a model, bus days of one session only: on the others the roster's totals stay
         alone (Orne département, no day paired: person by person moved nothing and cost 16 s of
         HiGHS)."""
@@ -471,7 +471,7 @@ class _DatedModel:
             counted = (unit_id, d) in self.configs or (unit_id, d) in self.one_session_days
             if unit.kind is not UnitKind.FIXED and not counted:
                 continue
-            crewable = session_halves(self.instance, unit)
+            crewable = crewable_halves(self.instance, unit)
             free = [p for p in people if any(p.is_available(d, (half,)) for half in crewable)]
             whole_day = {p.id for p in free if p.is_available(d, tuple(HalfDay))}
             if unit.kind is UnitKind.FIXED:
@@ -625,25 +625,35 @@ def _two_sessions_fit(
 _SCALE = 1e3
 
 
-def session_halves(instance: Instance, unit: Unit) -> tuple[HalfDay, ...]:
+def crewable_halves(instance: Instance, unit: Unit) -> tuple[HalfDay, ...]:
     """The half-days within which the unit's hours hold one session: someone free only in another
     half-day crews none of its tours (a shift runs around its sessions, within the person's
     half-days: AVAILABILITY, SHIFT_TIMES). A morning bus (Cantal nord's, 08:00-12:45) is crewed
     by no one free only in the afternoon; counting them, the bound held a tour no crew could."""
-    length, hours = instance.rules.session_length(unit), unit.hours
-    spans = {
-        HalfDay.MORNING: min(NOON, hours.end) - hours.start,
-        HalfDay.AFTERNOON: hours.end - max(NOON, hours.start),
-    }
-    return tuple(half for half, span in spans.items() if span >= length)
+    length = instance.rules.session_length(unit)
+    return tuple(half for half in HalfDay if _half_span(unit, half) >= length)
+
+
+def half_sessions(instance: Instance, unit: Unit, half: HalfDay) -> int:
+    """The most sessions of ``unit`` a crew free in ``half`` only can hold: none where that half
+    holds no session (`crewable_halves`), else what fits there with the crew's set-up before and
+    after, at least one."""
+    if half not in crewable_halves(instance, unit):
+        return 0
+    rules = instance.rules
+    fits = (_half_span(unit, half) - 2 * rules.setup_minutes) // rules.session_length(unit)
+    return min(unit.sessions_per_day, max(1, fits))
 
 
 def half_day_sessions(instance: Instance, unit: Unit) -> int:
     """The most sessions of ``unit`` that fit in one half-day (morning or afternoon) with the crew's
     set-up before and after: what a bus day crewed by half-day people can hold at most."""
-    rules = instance.rules
-    length = rules.session_length(unit)
-    setup = 2 * rules.setup_minutes
-    morning = max(0, min(NOON, unit.hours.end) - unit.hours.start - setup)
-    afternoon = max(0, unit.hours.end - max(NOON, unit.hours.start) - setup)
-    return min(unit.sessions_per_day, max(1, max(morning, afternoon) // length))
+    return max(half_sessions(instance, unit, half) for half in HalfDay)
+
+
+def _half_span(unit: Unit, half: HalfDay) -> int:
+    """Minutes of the unit's hours within ``half`` (before or after `NOON`)."""
+    hours = unit.hours
+    if half is HalfDay.MORNING:
+        return min(NOON, hours.end) - hours.start
+    return hours.end - max(NOON, hours.start)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from planner.crews.staffing import crew_counts, max_crews
+from planner.crews.staffing import bus_day_sessions, crew_counts, max_crews
 from planner.domain.instance import (
     HalfDay,
     Role,
+    TimeWindow,
 )
+from tests.support import builders
 from tests.support.rota import day, instance_of, tour, wednesday_case
 
 # --- coverage -------------------------------------------------------------------------------------
@@ -24,6 +26,23 @@ def test_crew_counts_need_every_role_on_that_date():
 
     blocked = crew_counts(instance, blocked=posts_of(instance, [tour("bus1", day(0, 0))]))
     assert blocked(bus, day(0, 0), 0) == 0 and blocked(bus, day(1, 0), 0) == 1
+
+
+def test_a_bus_day_holds_what_its_half_day_crews_can(person):
+    """For the bound of the rules: with crews free in one half-day only, a day of two sessions holds
+    what fits in that half-day (one session of 3 h with the set-up), and a morning bus (08:00-12:45)
+    crewed only in the afternoons holds nothing: its hours hold no session there."""
+    mornings = frozenset((d, HalfDay.MORNING) for d in range(5))
+    afternoons = frozenset((d, HalfDay.AFTERNOON) for d in range(5))
+    morning_bus = builders.bus("matin", hours=TimeWindow(8 * 60, 12 * 60 + 45), lunch=None, sessions_per_day=1)
+    whole_day = builders.bus("jour")
+    for halves, expected in ((mornings, {"matin": 1, "jour": 1}), (afternoons, {"matin": 0, "jour": 1})):
+        staff = [person("d1", {Role.DOCTOR}, availability=halves), person("c1", {Role.DRIVER}, availability=halves)]
+        instance = instance_of(staff, units=[morning_bus, whole_day], weeks=1)
+        sessions = bus_day_sessions(instance)
+        assert {u.id: sessions(u, day(0, 0)) for u in instance.units} == expected
+    everyone = instance_of([person("d1", {Role.DOCTOR}), person("c1", {Role.DRIVER})], units=[whole_day], weeks=1)
+    assert bus_day_sessions(everyone)(whole_day, day(0, 0)) == 2
 
 
 def test_crew_counts_respect_dates_off_and_half_days(person):

@@ -311,8 +311,8 @@ def test_a_morning_bus_is_crewed_by_no_one_free_only_in_the_afternoon(monkeypatc
     )
     rules = Rules(start=builders.MONDAY, weeks=1, need_per_weekly_session=150)
     instance = Instance("bus-du-matin", communes, (morning_bus,), staff, rules)
-    assert rules_bound.session_halves(instance, morning_bus) == (HalfDay.MORNING,)
-    assert rules_bound.session_halves(instance, builders.bus()) == (HalfDay.MORNING, HalfDay.AFTERNOON)
+    assert rules_bound.crewable_halves(instance, morning_bus) == (HalfDay.MORNING,)
+    assert rules_bound.crewable_halves(instance, builders.bus()) == (HalfDay.MORNING, HalfDay.AFTERNOON)
     result = plan(instance, FAST)
     assert validate(instance, result) == []
     assert result.kpis["need_bound_share"] == pytest.approx(1 / 2, abs=1e-3)

@@ -29,15 +29,21 @@ def session_halves(instance: Instance, unit: Unit, session: int) -> frozenset[Ha
     the day so far; a fixed place: that session alone, at its own times with the set-up time).
 
     A bus with several sessions a day holds the first half of them in the morning, the rest in the
-    afternoon; a single session spans the day.
+    afternoon; a single session spans the day. A bus whose hours, with the set-up, lie within one
+    half-day (Cantal nord's morning bus, 08:00-12:45) needs that half-day only: its shifts touch no
+    other (the rota crews it with people free in the mornings, which the pattern did not count).
     """
+    rules = instance.rules
     if unit.kind is UnitKind.FIXED:
-        start, end = fixed_session_times(unit, instance.rules)[session]
-        return half_days_of(*instance.rules.shift_span(start, end))
+        start, end = fixed_session_times(unit, rules)[session]
+        return half_days_of(*rules.shift_span(start, end))
     n = unit.sessions_per_day
-    if n == 1:
-        return frozenset(HalfDay)
-    return frozenset(HalfDay.MORNING if s < n / 2 else HalfDay.AFTERNOON for s in range(session + 1))
+    by_session = (
+        frozenset(HalfDay)
+        if n == 1
+        else frozenset(HalfDay.MORNING if s < n / 2 else HalfDay.AFTERNOON for s in range(session + 1))
+    )
+    return by_session & half_days_of(*rules.shift_span(unit.hours.start, unit.hours.end)) or by_session
 
 
 def crew_counts(instance: Instance, blocked: Collection[Post] = ()) -> Crews:

@@ -28,6 +28,18 @@ def test_crew_counts_need_every_role_on_that_date():
     assert blocked(bus, day(0, 0), 0) == 0 and blocked(bus, day(1, 0), 0) == 1
 
 
+def test_a_morning_bus_is_crewed_by_people_free_in_the_mornings(person):
+    """A bus working 08:00-12:45 (one session) needs its crew in the mornings only, as the rota
+    crews it; a bus working the whole day with one session still needs the whole day."""
+    mornings = frozenset((d, HalfDay.MORNING) for d in range(5))
+    morning_bus = builders.bus("matin", hours=TimeWindow(8 * 60, 12 * 60 + 45), lunch=None, sessions_per_day=1)
+    whole_day = builders.bus("jour", sessions_per_day=1)
+    staff = [person("d1", {Role.DOCTOR}, availability=mornings), person("c1", {Role.DRIVER}, availability=mornings)]
+    crews = crew_counts(instance_of(staff, units=[morning_bus, whole_day], weeks=1))
+    assert crews(morning_bus, day(0, 0), 0) == 1
+    assert crews(whole_day, day(0, 0), 0) == 0
+
+
 def test_a_bus_day_holds_what_its_half_day_crews_can(person):
     """For the bound of the rules: with crews free in one half-day only, a day of two sessions holds
     what fits in that half-day (one session of 3 h with the set-up), and a morning bus (08:00-12:45)

@@ -457,8 +457,8 @@ class _DatedModel:
         MAX_MONTH). The roster's totals (`add_post_limits`) alone let half-day volunteers crew whole
         days: Nièvre's bound 67.6 → 66.5 % of need.
 
-        The people free for a unit are those free in a half-day its hours hold a session in
-        (`crewable_halves`). Fixed places, bus days whose sessions are paired (under `MAX_DAY_PAIRS`)
+        The people free for a unit are those free all day, or in a half-day its hours hold a session
+        in (`crewable_halves`). Fixed places, bus days whose sessions are paired (under `MAX_DAY_PAIRS`)
         and, on such a model, bus days of one session only: on the others the roster's totals stay
         alone (Orne département, no day paired: person by person moved nothing and cost 16 s of
         HiGHS)."""
@@ -472,8 +472,8 @@ class _DatedModel:
             if unit.kind is not UnitKind.FIXED and not counted:
                 continue
             crewable = crewable_halves(self.instance, unit)
-            free = [p for p in people if any(p.is_available(d, (half,)) for half in crewable)]
-            whole_day = {p.id for p in free if p.is_available(d, tuple(HalfDay))}
+            whole_day = {p.id for p in people if p.is_available(d, tuple(HalfDay))}
+            free = [p for p in people if p.id in whole_day or any(p.is_available(d, (h,)) for h in crewable)]
             if unit.kind is UnitKind.FIXED:
                 held = [([v], per_room) for v, per_room in posts]
             else:
@@ -627,9 +627,10 @@ _SCALE = 1e3
 
 def crewable_halves(instance: Instance, unit: Unit) -> tuple[HalfDay, ...]:
     """The half-days within which the unit's hours hold one session: someone free only in another
-    half-day crews none of its tours (a shift runs around its sessions, within the person's
-    half-days: AVAILABILITY, SHIFT_TIMES). A morning bus (Cantal nord's, 08:00-12:45) is crewed
-    by no one free only in the afternoon; counting them, the bound held a tour no crew could."""
+    half-day (or in one half-day, where none holds a session) crews none of its tours (a shift
+    runs around its sessions, within the person's half-days: AVAILABILITY, SHIFT_TIMES). A morning
+    bus (Cantal nord's, 08:00-12:45) is crewed by no one free only in the afternoon; counting
+    them, the bound held a tour no crew could."""
     length = instance.rules.session_length(unit)
     return tuple(half for half in HalfDay if _half_span(unit, half) >= length)
 

@@ -319,6 +319,22 @@ def test_a_morning_bus_is_crewed_by_no_one_free_only_in_the_afternoon(monkeypatc
     assert result.kpis["need_served_share"] == pytest.approx(1 / 2, abs=1e-3)
 
 
+def test_a_bus_whose_session_straddles_noon_is_crewed_by_people_free_all_day(monkeypatch):
+    """A bus working 11:00-15:00 holds its one session across noon: no half-day alone holds it, and
+    the crew free all day still counts (one tour a week: one of the two communes)."""
+    monkeypatch.setattr(rules_bound, "INTEGER_MODEL", 0)
+    communes = tuple(builders.commune(f"7600{k}", 49.90, 1.10 + 0.01 * k, need=100) for k in range(2))
+    staff = (builders.person("d1", {Role.DOCTOR}), builders.person("c1", {Role.DRIVER}, max_week=1))
+    midday_bus = builders.bus(hours=TimeWindow(11 * 60, 15 * 60), lunch=None, sessions_per_day=1)
+    rules = Rules(start=builders.MONDAY, weeks=1, need_per_weekly_session=150)
+    instance = Instance("bus-de-midi", communes, (midday_bus,), staff, rules)
+    assert rules_bound.crewable_halves(instance, midday_bus) == ()
+    result = plan(instance, FAST)
+    assert validate(instance, result) == []
+    assert result.kpis["need_bound_share"] == pytest.approx(1 / 2, abs=1e-3)
+    assert result.kpis["need_served_share"] == pytest.approx(1 / 2, abs=1e-3)
+
+
 def test_a_monthly_commune_takes_a_whole_session_even_over_one_week(monkeypatch):
     """Visits are whole: over one week a monthly commune's target is a quarter of a visit, yet it
     takes a whole session to serve. With two sessions for eight monthly communes the bound is the

@@ -361,18 +361,19 @@ def bound_kpis(found: RulesBound | None) -> dict[str, float]:
 
 
 #: How `unpaired_bound_note` begins (`bench/bench_quality.py` marks such bounds by it).
-UNPAIRED_BOUND = "Borne des règles calculée sans apparier les séances d'une même journée"
+UNPAIRED_BOUND = "Borne des règles calculée sans apparier les séances date par date"
 
 
 def unpaired_bound_note(instance: Instance, found: RulesBound | None) -> str:
-    """What the bound leaves out where it does not pair a day's sessions (too many pairs: the
-    Orne département, Gers-Armagnac), in French, or "". There more than half the two-session days
-    of its best integer solution break the rule between sessions, so the gap to it overstates what
+    """What the bound leaves out where it does not pair a day's sessions date by date (too many
+    pairs: the Orne département, Gers-Armagnac; they are counted over each unit's days), in French,
+    or "". It may count days the rule between sessions forbids, so the gap to it may overstate what
     the plan leaves (docs/architecture.md, "How loose the bound of the rules is")."""
     if found is None or found.days_paired:
         return ""
     return (
-        f" {UNPAIRED_BOUND} (trop de paires possibles, ou plus de deux séances par jour) : "
+        f" {UNPAIRED_BOUND} (trop de paires possibles : elles sont comptées sur tous les jours de chaque "
+        "unité ; ou plus de deux séances par jour) : "
         "elle peut compter des journées que la règle des "
         f"{instance.rules.max_drive_between_sessions} min entre séances interdit, et donc dépasser le meilleur "
         "plan possible."

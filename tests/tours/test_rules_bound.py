@@ -211,7 +211,8 @@ def tiny(seed: int) -> Instance:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", range(8))
-def test_the_bound_is_above_the_exact_optimum_and_the_plan_reaches_it(seed):
+def test_the_bound_is_above_the_exact_optimum_and_the_plan_reaches_it(seed, monkeypatch):
+    """Also with each unit's pairs counted over its days instead of each date's (`MAX_DAY_PAIRS`)."""
     instance = tiny(seed)
     priority, need = exact_optimum(instance)
     result = plan(instance, FAST)
@@ -219,9 +220,11 @@ def test_the_bound_is_above_the_exact_optimum_and_the_plan_reaches_it(seed):
     assert kpis.get("priority_need_served_share", 0.0) >= priority - 1e-4  # priority zones first
     if kpis.get("priority_need_served_share", 0.0) <= priority + 1e-4:
         assert kpis["need_served_share"] >= 0.99 * need - 1e-4
-    assert kpis["need_bound_share"] >= need - 1e-4 or kpis.get("priority_need_served_share", 0.0) > priority
-    if "priority_bound_share" in kpis:
-        assert kpis["priority_bound_share"] >= priority - 1e-4
+    monkeypatch.setattr(rules_bound, "MAX_DAY_PAIRS", 0)
+    for found in (kpis, plan(instance, FAST).kpis):
+        assert found["need_bound_share"] >= need - 1e-4 or found.get("priority_need_served_share", 0.0) > priority
+        if "priority_bound_share" in found:
+            assert found["priority_bound_share"] >= priority - 1e-4
 
 
 def test_a_bound_is_shown_with_a_greedy_plan_too(small_instance):
@@ -356,13 +359,13 @@ def test_a_monthly_commune_takes_a_whole_session_even_over_one_week(monkeypatch)
     assert result.kpis["need_served_share"] >= result.kpis["need_bound_share"] - 1e-3
 
 
-def test_a_bound_that_pairs_no_day_is_no_lower_and_the_summary_says_so(monkeypatch):
-    """Above `MAX_DAY_PAIRS` a day of two sessions is bounded by its count of sessions only: the
-    bound of the Orne département and Gers-Armagnac counts days the 30-minute rule forbids (more
-    than half of its integer solution's), and the plan's search note says the bound is loose. Here
-    two far pairs of towns and one tour a week: with pairs the bound is the best pair (two towns
-    that may share the day, 400 of 800 people); without them, the two larger towns, 30 km apart, are
-    counted on one day (600)."""
+def test_pairs_counted_over_a_units_days_follow_its_tours_and_the_summary_says_so(monkeypatch):
+    """Above `MAX_DAY_PAIRS` a unit's pairs are counted over all its days, one pair or one session
+    alone per tour held (`_add_unit_pairs`), and the plan's search note says the bound does not pair
+    date by date. Two far pairs of towns and a crew for one tour a week: with each date's pairs the
+    bound is the best pair (two towns that may share the day, 400 of 800 people); over the unit's
+    days too, although the bus works five days. Counting each day's sessions only, as before, put the
+    two larger towns, 30 km apart, on one day (600)."""
     monkeypatch.setattr(rules_bound, "INTEGER_MODEL", 0)
     west = [builders.commune(f"7600{k}", 49.90, 0.89 + 0.01 * k, need=100 + 200 * k) for k in range(2)]
     east = [builders.commune(f"7601{k}", 49.90, 1.31 + 0.01 * k, need=100 + 200 * k) for k in range(2)]
@@ -371,16 +374,39 @@ def test_a_bound_that_pairs_no_day_is_no_lower_and_the_summary_says_so(monkeypat
     instance = Instance("paires", (*west, *east), (builders.bus(),), staff, rules)
     paired = plan(instance, FAST)
     monkeypatch.setattr(rules_bound, "MAX_DAY_PAIRS", 0)
-    unpaired = plan(instance, FAST)
-    for result in (paired, unpaired):
+    by_unit = plan(instance, FAST)
+    for result in (paired, by_unit):
         assert validate(instance, result) == []
-        assert result.kpis["need_served_share"] <= result.kpis["need_bound_share"] + 1e-9
-    assert paired.kpis["need_bound_share"] == pytest.approx(paired.kpis["need_served_share"], abs=1e-3)
-    assert paired.kpis["need_bound_share"] == pytest.approx(400 / 800, abs=1e-3)
-    assert unpaired.kpis["need_bound_share"] == pytest.approx(600 / 800, abs=1e-3)
+        assert result.kpis["need_served_share"] == pytest.approx(400 / 800, abs=1e-3)
+        assert result.kpis["need_bound_share"] == pytest.approx(400 / 800, abs=1e-3)
     assert "sans apparier" not in paired.search
-    assert "sans apparier les séances d'une même journée" in unpaired.search
-    assert "règle des 30 min entre séances" in unpaired.search
+    assert "sans apparier les séances date par date" in by_unit.search
+    assert "règle des 30 min entre séances" in by_unit.search
+
+
+@pytest.mark.parametrize("seed", range(0, 30, 3))
+def test_pairs_counted_over_a_units_days_bound_no_lower_than_each_dates(seed, monkeypatch):
+    """Counting a unit's pairs over all its days relaxes pairing each date: on the generated
+    territories its bound is never below that of each date's pairs, and stays above the plan."""
+    monkeypatch.setattr(rules_bound, "INTEGER_MODEL", 0)
+    instance = territory(seed)
+    travel = travel_for(instance, "estimate")
+    targets = Targets.of(instance, travel)
+
+    def bounds() -> dict[str, float]:
+        return bound_kpis(rules_bound_for(instance, travel, targets, True, _limits(instance), 0.0))
+
+    by_date = bounds()
+    monkeypatch.setattr(rules_bound, "MAX_DAY_PAIRS", 0)
+    by_unit = bounds()
+    assert by_unit.keys() == by_date.keys()
+    for key, value in by_date.items():
+        assert by_unit[key] >= value - 1e-4
+    result = plan(instance, FAST)
+    assert validate(instance, result) == []
+    assert result.kpis["need_served_share"] <= result.kpis["need_bound_share"] + 1e-9
+    if "priority_bound_share" in result.kpis:
+        assert result.kpis["priority_need_served_share"] <= result.kpis["priority_bound_share"] + 1e-9
 
 
 @pytest.mark.parametrize("seed", range(0, 30, 3))

@@ -180,17 +180,25 @@ def _outranked_or_blocked(
 def _missed_dates(
     instance: Instance, pattern: Pattern, tours: list[Tour], uncrewed: set[str], crews: Crews
 ) -> dict[str, Reason]:
-    """For communes whose weekly slot is in the pattern: which dates were lost, and to what."""
+    """For communes whose weekly slot is in the pattern: which dates were lost, and to what. A bus
+    day that holds a commune its pattern did not put there gave it the session (a swap for a
+    commune worth more, a dated visit, a fill): on the Orne département, Alençon's three monthly
+    visits went to priority-zone communes, and their reason once read « ne tient pas dans la
+    journée »."""
     rules = instance.rules
     holidays = public_holidays(rules)
     visited = {(t.date, s.insee) for t in tours for s in t.sessions}
+    held = {(t.unit_id, t.date): t for t in tours}
     lost: dict[str, list[tuple[date, str]]] = {}
     for day in rules.dates():
         week = rules.week_index(day) % pattern.cycle_weeks
         for unit in instance.units:
             if day.weekday() not in unit.days:
                 continue
-            for v in pattern.communes_on(unit.id, day.weekday(), week):
+            planned = pattern.communes_on(unit.id, day.weekday(), week)
+            tour = held.get((unit.id, day))
+            instead = [s.insee for s in tour.sessions if s.insee not in {v.insee for v in planned}] if tour else []
+            for v in planned:
                 if (day, v.insee) in visited:
                     continue
                 if day in holidays:
@@ -207,6 +215,8 @@ def _missed_dates(
                     why = "aucune équipe complète trouvée"
                 elif unit.kind is UnitKind.FIXED:
                     why = "séance non tenue"
+                elif instead:
+                    why = "séance tenue ce jour-là par " + ", ".join(instance.commune(i).name for i in instead)
                 else:
                     why = "ne tient pas dans la journée (horaires ou trajets)"
                 lost.setdefault(v.insee, []).append((day, why))

@@ -9,11 +9,13 @@ import pytest
 
 from planner.domain.calendar import public_holidays
 from planner.domain.instance import CommuneClosure, Instance, Role, Rules
+from planner.domain.plan import Session, Tour
 from planner.inputs import load_territory
 from planner.planning import pipeline
+from planner.planning.left_out import _missed_dates
 from planner.planning.options import PlanOptions
 from planner.results.inversions import outranks
-from planner.tours.pattern_problem import units_for
+from planner.tours.pattern_problem import Pattern, Slot, Visit, units_for
 from planner.travel import travel_for
 
 
@@ -74,6 +76,10 @@ def _check(instance: Instance, plan, reasons) -> set[str]:
                     assert day in holidays
                 elif "commune fermée" in why:
                     assert instance.rules.commune_closed(insee, day)
+                elif "tenue ce jour-là par" in why:
+                    names = why.split(" par ", 1)[1].split(", ")
+                    holders = {instance.commune(s.insee).name for t in plan.tours if t.date == day for s in t.sessions}
+                    assert set(names) <= holders and c.name not in names
         elif reason.kind == "place":
             held = sum(1 for t in plan.tours for s in t.sessions if s.insee == insee)
             assert reason.facts[0] == str(held)
@@ -102,3 +108,22 @@ def test_reasons_of_built_in_territories_are_true(name, monkeypatch):
     plan, reasons = _plan_with_reasons(instance, monkeypatch)
     assert reasons
     _check(instance, plan, reasons)
+
+
+def test_a_pattern_visit_whose_session_another_commune_holds_names_it(bus, commune):
+    """A day the pattern gave one commune and the plan another (a swap for a commune worth more, a
+    dated visit, a fill): the missed date names the commune that holds the session. On the Orne
+    département Alençon's three monthly visits went to priority-zone communes, and the reason read
+    « ne tient pas dans la journée (horaires ou trajets) »."""
+    start = date(2027, 1, 4)  # a Monday
+    planned = commune("76001", 49.90, 1.10, need=100)
+    holder = commune("76002", 49.91, 1.11, need=50, priority=True)
+    unit = bus(days=frozenset({0}), sessions_per_day=1)
+    instance = Instance("séance donnée", (planned, holder), (unit,), (), Rules(start=start, weeks=1))
+    pattern = Pattern(1, (Visit(planned.insee, Slot(unit.id, 0, 0), 1, 0),))
+    tour = Tour(unit.id, start, 510, 750, (Session(holder.insee, holder.site.id, 540, 540, 720, 720),))
+    missed = _missed_dates(instance, pattern, [tour], set(), lambda unit, day, session: 1)
+    assert missed[planned.insee].facts == (f"2027-01-04 séance tenue ce jour-là par {holder.name}",)
+    assert _missed_dates(instance, pattern, [], set(), lambda unit, day, session: 1)[planned.insee].facts == (
+        "2027-01-04 ne tient pas dans la journée (horaires ou trajets)",
+    )

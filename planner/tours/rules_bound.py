@@ -338,17 +338,11 @@ class _DatedModel:
         per pair instead of one per pair and date. Gers-Armagnac's bound goes 70.94 → 66.22 % of
         need, as tight as pairing each date (387 s of HiGHS), in 11.6 s instead of 7.9; the Orne
         département's 61.54 → 58.25 %, in 10.9 s instead of 13.8 (docs/architecture.md, "Pairs over
-        a unit's days"). Their tours held are at least their visits over the room only: a row for
-        each visit too (`_tour_held`) tripled Orne's rows and took 29.8 s, for the same bound."""
+        a unit's days")."""
         visits: dict[str, list[int]] = {}
         for members in days.values():
             for var, insee in members:
                 visits.setdefault(insee, []).append(var)
-        for d, members in days.items():
-            if self.room[unit_id, d] > 1 and (unit_id, d) not in self.tour:
-                held = self.tour[unit_id, d] = self.rows.new_variable()
-                most = min(self.room[unit_id, d], len(members))
-                self.rows.add([*(v for v, _ in members), held], [1] * len(members) + [-most], -np.inf, 0)
         self._add_ways(visits, partners, len(days), [v for d in days for v in self._tour_held(unit_id, d)])
 
     def _add_ways(
@@ -595,7 +589,8 @@ class _DatedModel:
         ``room`` sessions); the second keeps the relaxation from holding a fraction of a tour for
         each of many fractional sessions (Gers-Astarac: 4.8 tours held for 24 visits, where the
         roster crews 8 tours of 2 sessions). Days paired over their unit's days (`_add_unit_pairs`)
-        have the second row only."""
+        have the second row only (the first for a lone visit): a row per visit tripled the Orne
+        département's rows, 29.8 s of HiGHS instead of 10.9 for the same bound."""
         if (unit_id, d) in self.configs:
             return self.configs[unit_id, d]
         if self.room[unit_id, d] == 1:  # at most one session: their sum is the tour held
@@ -603,7 +598,7 @@ class _DatedModel:
         if (unit_id, d) not in self.tour:
             held = self.rows.new_variable()
             visits = [v for v, _ in self.posts[unit_id, d]]
-            for v in visits:
+            for v in visits if len(visits) == 1 or d not in self.unpaired.get(unit_id, ()) else ():
                 self.rows.add([v, held], [1, -1], -np.inf, 0)
             if len(visits) > 1:
                 self.rows.add([*visits, held], [1] * len(visits) + [-self.room[unit_id, d]], -np.inf, 0)

@@ -196,8 +196,9 @@ def _missed_dates(
             if day.weekday() not in unit.days:
                 continue
             planned = pattern.communes_on(unit.id, day.weekday(), week)
+            codes = {v.insee for v in planned}
             tour = held.get((unit.id, day))
-            instead = [s.insee for s in tour.sessions if s.insee not in {v.insee for v in planned}] if tour else []
+            instead = [s.insee for s in tour.sessions if s.insee not in codes] if tour else []
             for v in planned:
                 if (day, v.insee) in visited:
                     continue

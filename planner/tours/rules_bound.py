@@ -598,8 +598,9 @@ class _DatedModel:
         if (unit_id, d) not in self.tour:
             held = self.rows.new_variable()
             visits = [v for v, _ in self.posts[unit_id, d]]
-            for v in visits if len(visits) == 1 or d not in self.unpaired.get(unit_id, ()) else ():
-                self.rows.add([v, held], [1, -1], -np.inf, 0)
+            if len(visits) == 1 or d not in self.unpaired.get(unit_id, ()):
+                for v in visits:
+                    self.rows.add([v, held], [1, -1], -np.inf, 0)
             if len(visits) > 1:
                 self.rows.add([*visits, held], [1] * len(visits) + [-self.room[unit_id, d]], -np.inf, 0)
             self.tour[unit_id, d] = held

@@ -101,6 +101,11 @@ def route_day(
     start, end = routing.Start(0), routing.End(0)
     time.CumulVar(start).SetRange(day_start, day_end)
     time.CumulVar(end).SetRange(day_start, day_end)
+    # A usual time is a wish, never a reason to drop a session: dropping one costs more than every
+    # session of the day kept as far as can be from its usual time (Gers-Armagnac lost a priority
+    # zone's visits on three days that held them at other times: docs/architecture.md, « Usual times »).
+    regularity = USUAL_TIME_PENALTY_PER_WEIGHT * regularity_weight * step
+    most_regularity = regularity * (day_end - day_start) * len(communes) if usual_start else 0
     for node, c in enumerate(communes, start=1):
         index = manager.NodeToIndex(node)
         open_start, open_end = day_start, day_end
@@ -113,13 +118,12 @@ def route_day(
             time.CumulVar(index).SetRange(open_start, open_start)
             continue
         time.CumulVar(index).SetRange(open_start, latest_start)
-        routing.AddDisjunction([index], DROP_PENALTY_PER_NEED * need_weight(c))
+        routing.AddDisjunction([index], DROP_PENALTY_PER_NEED * need_weight(c) + most_regularity)
         usual = (usual_start or {}).get(c.insee, 0) // step
         if usual and regularity_weight:
             usual = min(max(usual, open_start), latest_start)
-            penalty = USUAL_TIME_PENALTY_PER_WEIGHT * regularity_weight * step
-            time.SetCumulVarSoftLowerBound(index, usual, penalty)
-            time.SetCumulVarSoftUpperBound(index, usual, penalty)
+            time.SetCumulVarSoftLowerBound(index, usual, regularity)
+            time.SetCumulVarSoftUpperBound(index, usual, regularity)
     if max_drive is not None and not fixed:
         for i in range(1, n):
             for j in range(1, n):

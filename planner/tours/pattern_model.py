@@ -213,7 +213,14 @@ class PatternModel:
     # --- running a stage --------------------------------------------------------------------------
 
     def run(
-        self, stage: str, *, floors: tuple[int, int], hint: np.ndarray, budget: float, same_communes: bool = False
+        self,
+        stage: str,
+        *,
+        floors: tuple[int, int],
+        hint: np.ndarray,
+        budget: float,
+        same_communes: bool = False,
+        units: frozenset[str] | None = None,
     ) -> Run:
         """Solve one stage from ``hint`` with the given floors (priority need, need). With
         ``same_communes`` (the driving stage), only the communes ``hint`` visits may be visited:
@@ -238,8 +245,10 @@ class PatternModel:
         proto_hint.values.extend(int(v) for v in full)
         if same_communes:
             model = self._same_communes(model, hint)
+        if units is not None:
+            model = self._only_units(model, hint, units)
         solver = cp_model.CpSolver()
-        small = self.small or same_communes
+        small = self.small or same_communes or units is not None
         search_only = stage == "drive" and not small
         configure_deterministic(
             solver,
@@ -257,6 +266,23 @@ class PatternModel:
         objective = objectives[stage](values)
         bound = math.floor(solver.best_objective_bound + 1e-6) if stage != "drive" else None
         return Run(values, objective, bound, status == cp_model.OPTIMAL, spent, solver.status_name(status))
+
+    def unit_pairs(self) -> list[frozenset[str]]:
+        """The pairs of units that share a commune they may both visit, in a fixed order."""
+        units_of: dict[str, set[str]] = {}
+        for insee, slot, _phase in self.keys:
+            units_of.setdefault(insee, set()).add(slot.unit_id)
+        pairs = {(a, b) for units in units_of.values() for a in units for b in units if a < b}
+        return [frozenset(pair) for pair in sorted(pairs)]
+
+    def _only_units(self, model: cp_model.CpModel, hint: np.ndarray, units: frozenset[str]) -> cp_model.CpModel:
+        """A copy of ``model`` where the visits of units other than ``units`` are fixed to ``hint``'s."""
+        restricted = model.clone()
+        for key, var in zip(self.keys, self.x_vars, strict=True):
+            if key[1].unit_id not in units:
+                domain = restricted.proto.variables[var.index].domain
+                domain[0] = domain[1] = int(hint[var.index])
+        return restricted
 
     def _same_communes(self, model: cp_model.CpModel, hint: np.ndarray) -> cp_model.CpModel:
         """A copy of ``model`` where the communes ``hint`` does not visit get no visit."""

@@ -34,14 +34,14 @@ from planner.domain.travel_matrix import TravelMatrix, whole_minutes
 MAX_CYCLE_WEEKS = 12
 #: The model keeps the best communes until their targets ask for this many times the weekly slots.
 SHORTLIST_FACTOR = 3
-#: A commune is a candidate for at most this many units (the nearest ones), to keep the model small;
-#: a priority-zone commune for `PRIORITY_UNITS_PER_COMMUNE` (priority zones come first, and the cut
-#: cost them need: docs/architecture.md, « Objectives and lessons »).
+#: A commune outside priority zones is a candidate for at most this many units (the nearest ones),
+#: to keep the model small; a priority-zone commune for every unit in reach (priority zones come
+#: first, and a cut of 3 left Gers-Armagnac's at 99.7 % where every bus gives 100 %:
+#: docs/architecture.md, « Objectives and lessons »).
 MAX_UNITS_PER_COMMUNE = 2
-PRIORITY_UNITS_PER_COMMUNE = 3
-#: A bus is offered, beyond the cut, its nearest communes (priority zones' among theirs) that could
-#: fill this many of its weeks: a bus whose communes are all nearer other buses was left with none
-#: of the priority-zone communes it could take over (docs/architecture.md, "The cut, both ways").
+#: A bus is offered, beyond the cut, its nearest communes that could fill this many of its weeks: a
+#: bus whose communes are all nearer other buses was left with none it could take over
+#: (docs/architecture.md, "The cut, both ways").
 NEAREST_WEEKS = 2
 #: Need is counted in tenths of a person and visits in quarters: the integer units of the objective
 #: (a fortnightly commune over 5 weeks is worth at most 2.5 visits).
@@ -346,31 +346,30 @@ def _shortlist(candidates, allowed, demand, rules, *, weekly_slots: int) -> tupl
 
 def units_for(instance: Instance, travel: TravelMatrix, commune: Commune) -> list[Unit]:
     """The units that may visit a commune: those allowed to serve it and within reach
-    (`reachable`), the `MAX_UNITS_PER_COMMUNE` nearest (`PRIORITY_UNITS_PER_COMMUNE` in a priority
-    zone) when no unit lists its places, and every bus for which it is one of its nearest communes
-    (`NEAREST_WEEKS`; priority zones' among theirs). A site the matrix lacks is out of every unit's
-    reach (`planner.travel.may_be_visited`)."""
+    (`reachable`): all of them in a priority zone; elsewhere the `MAX_UNITS_PER_COMMUNE` nearest
+    when no unit lists its places, and every bus for which it is one of its nearest communes
+    (`NEAREST_WEEKS`). A site the matrix lacks is out of every unit's reach
+    (`planner.travel.may_be_visited`)."""
     if commune.site.point not in travel:
         return []
     units = [u for u in instance.units if u.may_serve(commune.insee) and reachable(instance, travel, u, commune)]
     units.sort(key=lambda u: (_round_trip(travel, u, commune), u.id))
-    most = PRIORITY_UNITS_PER_COMMUNE if commune.priority else MAX_UNITS_PER_COMMUNE
-    if len(units) > most and not any(u.places for u in units):
+    if not commune.priority and len(units) > MAX_UNITS_PER_COMMUNE and not any(u.places for u in units):
         nearest = _NearestCommunes.of(instance, travel)
-        units = [u for i, u in enumerate(units) if i < most or commune.insee in nearest.of_unit(u, commune.priority)]
+        units = [u for i, u in enumerate(units) if i < MAX_UNITS_PER_COMMUNE or commune.insee in nearest.of_unit(u)]
     return units
 
 
 class _NearestCommunes:
     """Each bus's nearest communes it may serve and reach, by round trip: `NEAREST_WEEKS` of its weeks'
-    sessions of them, and as many of the priority zones' (`units_for`). Kept for the last instance and
-    matrix asked about (by identity): `units_for` is asked once per commune."""
+    sessions of them (`units_for`). Kept for the last instance and matrix asked about (by identity):
+    `units_for` is asked once per commune."""
 
     _last: _NearestCommunes | None = None
 
     def __init__(self, instance: Instance, travel: TravelMatrix) -> None:
         self.instance, self.travel = instance, travel
-        self.found: dict[tuple[str, bool], frozenset[str]] = {}
+        self.found: dict[str, frozenset[str]] = {}
 
     @classmethod
     def of(cls, instance: Instance, travel: TravelMatrix) -> _NearestCommunes:
@@ -379,22 +378,18 @@ class _NearestCommunes:
             last = cls._last = cls(instance, travel)
         return last
 
-    def of_unit(self, unit: Unit, priority: bool) -> frozenset[str]:
-        """``unit``'s nearest communes (in priority zones only with ``priority``)."""
-        if (unit.id, priority) not in self.found:
+    def of_unit(self, unit: Unit) -> frozenset[str]:
+        """``unit``'s nearest communes."""
+        if unit.id not in self.found:
             instance, travel = self.instance, self.travel
             most = NEAREST_WEEKS * len(unit.days) * unit.sessions_per_day
             near = sorted(
-                (
-                    c
-                    for c in instance.communes
-                    if (c.priority or not priority) and c.site.point in travel and unit.may_serve(c.insee)
-                ),
+                (c for c in instance.communes if c.site.point in travel and unit.may_serve(c.insee)),
                 key=lambda c: (_round_trip(travel, unit, c), c.insee),
             )
             kept = islice((c.insee for c in near if reachable(instance, travel, unit, c)), most)
-            self.found[unit.id, priority] = frozenset(kept)
-        return self.found[unit.id, priority]
+            self.found[unit.id] = frozenset(kept)
+        return self.found[unit.id]
 
 
 def _round_trip(travel: TravelMatrix, unit: Unit, commune: Commune) -> float:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from planner import PlanOptions, plan, validate
-from planner.crews.session_swaps import swap_sessions
+from planner.crews.session_swaps import PlanDays, swap_sessions
 from planner.domain.french import percent_fr
 from planner.domain.instance import Instance, Point, Rules
 from planner.planning.pipeline import assemble, swaps_note
@@ -76,6 +76,22 @@ def test_a_priority_zone_session_goes_to_more_priority_zone_need(small_instance)
     assert changed > 0 and any(s.insee == big for t in tours for s in t.sessions)
     assert validate(instance, after) == []
     assert after.kpis["priority_need_served_share"] > before.kpis["priority_need_served_share"]
+
+
+def test_swaps_try_the_sessions_worth_least_first(small_instance):
+    """The swaps try every movable session, those outside priority zones first, each by what its
+    visit is worth (the least first), so that a waiting commune takes the least need that gives it a
+    session (docs/architecture.md, « Swaps, cheapest first »)."""
+    communes = tuple(replace(c, priority=c.insee == "76002") for c in small_instance.communes)
+    instance = replace(small_instance, communes=communes)
+    result = plan(instance, GREEDY)
+    travel = travel_for(instance, "estimate")
+    days = PlanDays(instance, result.tours, result.shifts, travel, Targets.of(instance, travel).visits)
+    tried: list[tuple[str, str]] = []
+    days.cheapest_first(lambda key, insee: tried.append((key, insee)))
+    assert sorted(tried) == sorted((t.key, s.insee) for t in result.tours for s in t.sessions)
+    order = [(instance.commune(insee).priority, days.worth(instance.commune(insee), -1)) for _, insee in tried]
+    assert order == sorted(order) and order[0][1] < order[-2][1]
 
 
 def test_a_chain_frees_a_bus_for_a_commune_only_it_reaches(small_instance):

@@ -81,3 +81,17 @@ def test_regularity_weight_pulls_a_session_to_its_usual_time(bus, commune):
     free = route_day(unit, MONDAY, [a], session_minutes=120, travel=travel, usual_start=usual, regularity_weight=0)
     assert kept.tour.sessions[0].start == 10 * 60
     assert free.tour.sessions[0].start != 10 * 60
+
+
+def test_a_usual_time_never_drops_a_session(bus, commune):
+    """Two 3-hour sessions whose communes both usually start at 9:00 fit only as one morning and one
+    afternoon: the afternoon one starts 4 h 30 from its usual time, and is kept. (A wish costing more
+    than a small commune's session once dropped one: docs/architecture.md, « Usual times ».)"""
+    unit = bus(lunch=LUNCH)
+    a, b = commune("76001", 49.95, 1.15, need=5.0), commune("76002", 49.93, 1.16, need=5.0)
+    travel = EstimateSource().matrix([unit.depot, a.site.point, b.site.point])
+    usual = {a.insee: 9 * 60, b.insee: 9 * 60}
+    result = route_day(unit, MONDAY, [a, b], session_minutes=180, travel=travel, usual_start=usual)
+    assert result.dropped == ()
+    assert sorted(s.insee for s in result.tour.sessions) == [a.insee, b.insee]
+    assert any(s.start == 9 * 60 for s in result.tour.sessions)

@@ -7,7 +7,6 @@ from planner.tours.greedy_pattern import greedy_pattern
 from planner.tours.pattern_problem import (
     MAX_UNITS_PER_COMMUNE,
     NEAREST_WEEKS,
-    PRIORITY_UNITS_PER_COMMUNE,
     build_problem,
     period_of,
     reachable,
@@ -127,15 +126,15 @@ def _four_buses(bus, commune, *, cluster: int = 0):
     return instance, travel, plain, priority
 
 
-def test_a_priority_zone_commune_is_offered_more_of_the_units_in_reach(bus, commune):
+def test_a_priority_zone_commune_is_offered_every_unit_in_reach(bus, commune):
     """Four buses reach both communes, and the two farthest have enough communes of their own nearer
-    them: the commune in a priority zone may be served by its 3 nearest buses, the other by its 2
-    nearest (the model's cut; priority zones come first)."""
+    them: the commune in a priority zone may be served by every bus, the other by its 2 nearest
+    (the model's cut; priority zones come first)."""
     weeks_of_sessions = NEAREST_WEEKS * len(builders.bus().days) * builders.bus().sessions_per_day
     instance, travel, plain, priority = _four_buses(bus, commune, cluster=weeks_of_sessions)
-    assert MAX_UNITS_PER_COMMUNE == 2 and PRIORITY_UNITS_PER_COMMUNE == 3
+    assert MAX_UNITS_PER_COMMUNE == 2
     assert {u.id for u in units_for(instance, travel, plain)} == {"bus0", "bus1"}
-    assert {u.id for u in units_for(instance, travel, priority)} == {"bus0", "bus1", "bus2"}
+    assert {u.id for u in units_for(instance, travel, priority)} == {u.id for u in instance.units}
 
 
 def test_a_bus_is_offered_its_nearest_communes_though_others_are_nearer_them(bus, commune):

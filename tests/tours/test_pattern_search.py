@@ -231,3 +231,34 @@ def test_a_small_model_re_pairs_its_communes_once_a_whole_search_proved_nothing(
     two = solve_pattern(problem, time_limit=2, hint=greedy)
     assert ("drive", True) in runs
     assert two.need > one.need or (two.need == one.need and two.drive <= one.drive)
+
+
+def test_the_search_by_pairs_of_units_frees_a_bus_for_a_commune_only_it_may_serve(bus, commune):
+    """Bus A holds a priority-zone commune that bus B may serve too, and a large commune only A may
+    serve waits: one pair's search gives the priority-zone commune to B and A's session to the large
+    commune (more need, the same priority-zone need, the other bus's visits untouched), and the
+    pattern laid over its dates passes the validator."""
+    from planner import validate
+    from planner.domain.instance import Point
+    from planner.planning.pipeline import assemble
+    from planner.tours.pattern_problem import Visit
+    from planner.tours.pattern_search import search_by_unit_pairs
+    from planner.tours.rollout import roll_out
+
+    monday = frozenset({0})
+    a = bus("bus-a", depot=Point("Ouest", 49.90, 1.05), days=monday, sessions_per_day=1)
+    b = bus("bus-b", depot=Point("Est", 49.90, 1.35), days=monday, sessions_per_day=1, places=("76002",))
+    large, shared = commune("76001", 49.91, 1.06, need=500), commune("76002", 49.90, 1.20, need=10, priority=True)
+    instance = Instance("paire", (large, shared), (a, b), (), Rules(start=MONDAY, weeks=2))
+    problem = _problem(instance)
+    model = PatternModel(problem, 0, PatternRelaxation(problem))
+    slot_a = next(s for s in problem.slots if s.unit_id == "bus-a")
+    start = model.solution_of([Visit(shared.insee, slot_a, 1, 0)])
+    found, spent = search_by_unit_pairs(model, start, 10.0)
+    assert spent > 0 and model.unit_pairs() == [frozenset({"bus-a", "bus-b"})]
+    assert model.priority_of(found) == model.priority_of(start) and model.need_of(found) > model.need_of(start)
+    pattern = Pattern(problem.cycle_weeks, model.visits_of(found), "cp-sat")
+    assert {(v.insee, v.slot.unit_id) for v in pattern.visits} == {("76001", "bus-a"), ("76002", "bus-b")}
+    travel = travel_for(instance)
+    tours, warnings = roll_out(instance, pattern, travel)
+    assert warnings == [] and validate(instance, assemble(instance, tours, (), travel, [], 0.0)) == []

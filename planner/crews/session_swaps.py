@@ -3,7 +3,7 @@
 A regular pattern fills the days around its priority-zone visits with what pairs with them and can
 leave a commune of large need waiting: on Gers-Armagnac, the four buses that reach Eauze (its
 largest need, beside one bus's depot) spend every session in priority zones, and the fifth, which
-cannot reach it, holds every other visit (docs/architecture.md). Three moves, each kept only when the
+cannot reach it, holds every other visit (docs/architecture.md). Four moves, each kept only when the
 re-timed days keep their crews and every visit rule (the checks of `planner.crews.free_capacity`):
 
 - a swap: a session (not pinned) goes to a waiting commune worth more — priority zones first, then
@@ -14,9 +14,12 @@ re-timed days keep their crews and every visit rule (the checks of `planner.crew
 - a new day: the whole day goes to one waiting commune worth more than all its sessions together.
   A bus whose own communes are outside priority zones can give a day to a far priority-zone commune
   that none of them pairs with (on Gers-Armagnac's week, what PyVRP did); the chains are then tried
-  again, from the days so given.
+  again, from the days so given;
+- a day chain: the whole day goes to a priority-zone commune another bus visits, and that bus's
+  session to a waiting commune worth more than all the day's sessions (a far priority-zone commune
+  pairs with none of the day's communes, so a chain of one session cannot take it).
 
-The three run again, in rounds, until one changes nothing: the communes a whole day leaves waiting
+The four run again, in rounds, until one changes nothing: the communes a whole day leaves waiting
 can take the next round's swaps.
 """
 
@@ -58,9 +61,9 @@ def swap_sessions(
     travel: TravelMatrix,
     targets: Mapping[str, float],
 ) -> tuple[list[Tour], list[Shift], int]:
-    """The plan's sessions after every swap, then every chain, then every new day (and the chains
-    again if one was given) that serves more (see the module docstring), in rounds until one
-    changes nothing (`MAX_ROUNDS` at most); ``targets``: bus visits a week, by INSEE code. Returns
+    """The plan's sessions after every swap, then every chain, then every new day and day chain (and
+    the chains again if one changed a day) that serves more (see the module docstring), in rounds
+    until one changes nothing (`MAX_ROUNDS` at most); ``targets``: bus visits a week, by INSEE code. Returns
     the tours, the shifts and how many of the plan's sessions changed commune."""
     swaps = PlanDays(instance, tours, shifts, travel, targets)
     first = dict(swaps.by_key)
@@ -71,6 +74,8 @@ def swap_sessions(
         days_from = swaps.changed
         for key in swaps.bus_days():
             swaps.new_day(key)
+        for key in swaps.bus_days():
+            swaps.day_chain(key)
         if swaps.changed > days_from:  # a day given whole to one commune can start a chain
             swaps.each_session(swaps.chain)
         if swaps.changed == before:
@@ -199,9 +204,25 @@ class PlanDays:
 
     def chain(self, key: str, out: str) -> None:
         """``out``'s session to a priority-zone commune another bus day visits, whose session there
-        goes to a waiting commune worth more than ``out``'s visit. Each commune is timed into this
-        day once (`_fits_here`), then the other days are tried."""
-        wanted = sorted(self.better(out), key=lambda c: (-self.worth(c), c.insee))[:CHAIN_CANDIDATES]
+        goes to a waiting commune worth more than ``out``'s visit."""
+        self._chain(key, {out}, self.better(out))
+
+    def day_chain(self, key: str) -> None:
+        """The whole day (two sessions or more, none pinned) to a priority-zone commune another bus
+        day visits, whose session there goes to a waiting commune worth more than all the day's
+        sessions together. A far priority-zone commune pairs with none of a bus's own communes: on
+        Gers-Armagnac, the Condom bus could give Eauze (its largest need) a session only once the
+        Mauvezin bus, which cannot reach Eauze, gave whole days to Rozès (docs/architecture.md,
+        « A whole day in a chain »)."""
+        gone = self.whole_day(key)
+        if gone:
+            self._chain(key, {c.insee for c in gone}, self.worth_more_than(gone))
+
+    def _chain(self, key: str, leaving: Collection[str], better: Sequence[Commune]) -> None:
+        """The sessions of ``leaving`` to a priority-zone commune another bus day visits, whose session
+        there goes to the first of ``better`` (by need served) it can take. Each commune is timed
+        into this day once (`_fits_here`), then the other days are tried."""
+        wanted = sorted(better, key=lambda c: (-self.worth(c), c.insee))[:CHAIN_CANDIDATES]
         if not wanted:
             return
         timed: dict[str, FreeSession | None] = {}
@@ -212,7 +233,7 @@ class PlanDays:
                 moved = self.instance.commune(session.insee)
                 if not moved.priority or self.instance.rules.pin_of(moved.insee) is not None:
                     continue
-                here = self._fits_here(key, out, moved, self.by_key[other].date, timed)
+                here = self._fits_here(key, leaving, moved, self.by_key[other].date, timed)
                 if here is None:
                     continue
                 there = self._first_taken(other, moved.insee, [c for c in wanted if c.insee != moved.insee])
@@ -226,20 +247,30 @@ class PlanDays:
         than all its sessions together — priority zones' need first, then need —, kept only when the
         re-timed day keeps its crew and every rule (the plan's fill then gives it a second session
         if one fits: `planner.planning.pipeline`)."""
-        current = self.by_key[key]
-        if len(current.sessions) < 2 or len(self.movable(key)) < len(current.sessions):
+        gone = self.whole_day(key)
+        if not gone:
             return
-        gone = [self.instance.commune(s.insee) for s in current.sessions]
-        gone_codes = {c.insee for c in gone}
-        loss = (sum(self.worth(c, -1) for c in gone if c.priority), sum(self.worth(c, -1) for c in gone))
-        worth_more = [
-            c
-            for c in waiting_communes(self.instance, self.targets, self.counts)
-            if c.insee not in gone_codes and _ahead(self._gain(c), loss)
-        ]
-        found = self.attempt(key, gone_codes, worth_more)
+        found = self.attempt(key, {c.insee for c in gone}, self.worth_more_than(gone))
         if found is not None:
             self.commit(key, found)
+
+    def whole_day(self, key: str) -> list[Commune]:
+        """The communes of a day that may be given whole: two sessions or more, none pinned."""
+        current = self.by_key[key]
+        if len(current.sessions) < 2 or len(self.movable(key)) < len(current.sessions):
+            return []
+        return [self.instance.commune(s.insee) for s in current.sessions]
+
+    def worth_more_than(self, gone: Sequence[Commune]) -> list[Commune]:
+        """Waiting communes worth more than the visits of ``gone`` together: priority zones' need
+        first, then need."""
+        codes = {c.insee for c in gone}
+        loss = (sum(self.worth(c, -1) for c in gone if c.priority), sum(self.worth(c, -1) for c in gone))
+        return [
+            c
+            for c in waiting_communes(self.instance, self.targets, self.counts)
+            if c.insee not in codes and _ahead(self._gain(c), loss)
+        ]
 
     def _gain(self, commune: Commune) -> tuple[float, float]:
         worth = self.worth(commune)
@@ -257,17 +288,17 @@ class PlanDays:
         return None
 
     def _fits_here(
-        self, key: str, out: str, moved: Commune, leaves: date, timed: dict[str, FreeSession | None]
+        self, key: str, leaving: Collection[str], moved: Commune, leaves: date, timed: dict[str, FreeSession | None]
     ) -> FreeSession | None:
-        """The day ``key`` with ``moved`` in place of ``out``, once ``moved``'s visit of ``leaves`` is
-        gone (its visit rules), timed once per commune."""
+        """The day ``key`` with ``moved`` in place of ``leaving``, once ``moved``'s visit of ``leaves``
+        is gone (its visit rules), timed once per commune."""
         day = self.by_key[key].date
         self.visits.remove(moved.insee, leaves)
         try:
             if self.visits.blocked(moved, day) is not None:
                 return None
             if moved.insee not in timed:
-                timed[moved.insee] = self.attempt(key, {out}, [moved])
+                timed[moved.insee] = self.attempt(key, leaving, [moved])
         finally:
             self.visits.add(moved.insee, leaves)
         return timed[moved.insee]

@@ -7,8 +7,9 @@
 4. the crews (CP-SAT rota, the least valuable tour left when crews are short); the (unit, date)s it
    could not crew are blocked and the pattern chosen again (`CREW_ROUNDS`); a tour still uncrewed
    moves to a free day of its week when one fits, or is dropped and explained; then free sessions
-   filled, sessions given to communes worth more (`planner.crews.session_swaps`), and sessions
-   exchanged between days to drive less (`planner.crews.session_exchanges`);
+   filled, sessions given to communes worth more (`planner.crews.session_swaps`), sessions
+   exchanged between days to drive less (`planner.crews.session_exchanges`), and free sessions
+   filled again, last;
 5. KPIs (with the proven bound on need), what was left out and why, how the pattern was found, and
    the independent validator: no plan leaves here unchecked.
 """
@@ -53,6 +54,11 @@ Progress = Callable[[float, str], None]
 #: The name of the pattern's step in the progress messages.
 PATTERN_STEP = "Choix des communes et des jours (motif hebdomadaire)"
 
+#: The summary's line on the sessions added last, once the other passes have moved communes between days.
+LAST_FILL = (
+    "{added} séance(s) ajoutée(s) en fin de calcul, après les changements de séances entre communes et entre "
+    "journées : un jour où le bus et une équipe étaient libres et une commune sous son objectif à portée."
+)
 #: After the rota, the (unit, date)s it could not crew are blocked and the pattern is chosen again,
 #: at most this many times, each with this share of the time limit (from the previous pattern).
 CREW_ROUNDS = 3
@@ -215,6 +221,10 @@ def _plan_once(instance: Instance, options: PlanOptions, travel: TravelMatrix, s
         shifts = tuple(exchanged_shifts)
         if exchanges.kept:
             warnings.append(exchanges.text(instance.rules.weeks))
+        # last: the moves above leave days a waiting commune can now join (docs/architecture.md, « The last fill »)
+        tours, shifts, added = fill_free_sessions(instance, tours, shifts, travel, targets)
+        if added:
+            warnings.append(LAST_FILL.format(added=added))
 
     report(0.9, "Vérification indépendante du plan…")
     # The bound of the problem with nothing blocked: days the rota could not crew are not proven
@@ -304,7 +314,8 @@ def swaps_note(swapped: int, refilled: int, before: NeedShares, after: NeedShare
         f"{swapped} séance(s) changée(s) de commune, mêmes jours et mêmes équipes : données à une commune qui "
         "attendait (zone prioritaire, ou plus grand besoin), ou à une commune en zone prioritaire reprise d'un "
         "autre bus, qui sert alors une telle commune, ou une journée entière donnée à une commune qui vaut plus "
-        "que toutes ses séances (zone prioritaire d'abord)."
+        "que toutes ses séances (zone prioritaire d'abord), ou à une commune en zone prioritaire reprise d'un "
+        "autre bus, qui sert alors une commune valant plus que toutes ces séances."
         + (f" Puis {refilled} séance(s) ajoutée(s) aux jours ainsi libérés." if refilled else "")
         + f" Besoin servi : {moved}{cost}."
     )

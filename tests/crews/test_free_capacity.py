@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from planner import PlanOptions, plan, validate
+import pytest
+
+from planner import PlanOptions, load_territory, plan, validate
 from planner.crews.free_capacity import free_sessions
 from planner.domain.instance import CommuneClosure
 from planner.planning.pipeline import assemble
 from planner.results.kpis import Targets
 from planner.travel import travel_for
+from tests.support.paths import ROOT
 
 GREEDY = PlanOptions(time_limit=1, method="greedy")
 
@@ -66,3 +69,19 @@ def test_the_plan_reports_idle_sessions_with_their_reasons(small_instance):
     assert "idle_sessions" in result.kpis
     told = [w for w in result.warnings if w.startswith("Capacité inutilisée")]
     assert (result.kpis["idle_sessions"] == 0) == (told == [])
+
+
+@pytest.mark.slow
+def test_no_idle_session_is_left_that_a_waiting_commune_can_take():
+    """The last pass of the plan fills the days the swaps and exchanges left with room: on Ardennes
+    sud, the exchanges moved communes between days and left 4 to 6 Friday sessions that a waiting
+    commune could take, reported as idle (« une commune pouvait la prendre »)
+    (docs/architecture.md, « The last fill »)."""
+    instance = load_territory(ROOT / "bench" / "data" / "unseen" / "ardennes-sud")
+    result = plan(instance, PlanOptions(time_limit=2, compare_half_budget=False))
+    assert validate(instance, result) == []
+    travel = travel_for(instance, "estimate")
+    idle = free_sessions(instance, result.tours, result.shifts, travel, Targets.of(instance, travel).visits)[0]
+    assert [f for f in idle if f.tour is not None] == []
+    assert len(idle) == result.kpis["idle_sessions"]
+    assert not any("une commune pouvait la prendre" in w for w in result.warnings)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from planner import PlanOptions, plan, validate
 from planner.crews.session_swaps import PlanDays, swap_sessions
 from planner.domain.french import percent_fr
-from planner.domain.instance import Instance, Point, Rules
+from planner.domain.instance import Commune, Instance, Point, Rules
 from planner.planning.pipeline import assemble, swaps_note
 from planner.results.kpis import Targets, need_shares
 from planner.travel import travel_for
@@ -144,33 +144,59 @@ def test_a_far_priority_zone_commune_takes_a_whole_day_none_of_its_communes_pair
     assert after.kpis["priority_need_served_share"] > before.kpis["priority_need_served_share"]
 
 
-def test_a_day_given_whole_to_a_far_commune_then_starts_a_chain(small_instance):
-    """Bus A's day holds two communes beside its depot; bus M visits a priority-zone commune P both
-    buses reach; two priority-zone communes wait: F, far from A's communes, and W, larger, beside M's
-    depot and beyond A's reach. The day goes whole to F, then a chain starts from it: A takes P over
-    and M serves W — as PyVRP did on Gers-Armagnac's week (docs/architecture.md)."""
+def _a_beside_its_depot_m_on_p(small_instance: Instance, name: str, *waiting: Commune):
+    """Bus A (west, two sessions a day) holds two communes beside its depot; bus M (east, one session)
+    visits a priority-zone commune P both buses reach, too far from A's communes to share their day;
+    ``waiting`` communes are left out of that plan. Returns the instance and the plan."""
     west, east = Point("Ouest", 49.90, 1.00), Point("Est", 49.90, 1.95)
     units = (
         builders.bus("bus-a", depot=west, days=frozenset({0}), sessions_per_day=2),
         builders.bus("bus-m", depot=east, days=frozenset({0}), sessions_per_day=1),
     )
-    communes = (
+    planned = (
         builders.commune("76020", 49.90, 1.02, need=50),
         builders.commune("76021", 49.91, 1.03, need=40),
         builders.commune("76010", 49.90, 1.45, need=100, priority=True),  # P
+    )
+    rules = Rules(start=builders.MONDAY, weeks=1)
+    instance = Instance(name, (*planned, *waiting), units, small_instance.staff, rules)
+    kept = (replace(units[0], places=("76020", "76021")), units[1])
+    result = plan(replace(instance, communes=planned, units=kept), GREEDY)
+    visits = {t.unit_id: sorted(s.insee for s in t.sessions) for t in result.tours}
+    assert visits == {"bus-a": ["76020", "76021"], "bus-m": ["76010"]}
+    return instance, result
+
+
+def test_a_day_given_whole_to_a_far_commune_then_starts_a_chain(small_instance):
+    """Bus A's day holds two communes beside its depot, bus M visits P (`_a_beside_its_depot_m_on_p`);
+    two priority-zone communes wait: F, far from A's communes, and W, larger, beside M's depot and
+    beyond A's reach. The day goes whole to F, then a chain starts from it: A takes P over and M
+    serves W — as PyVRP did on Gers-Armagnac's week (docs/architecture.md)."""
+    instance, result = _a_beside_its_depot_m_on_p(
+        small_instance,
+        "relais",
         builders.commune("76022", 49.95, 1.45, need=10, priority=True),  # F
         builders.commune("76023", 49.90, 1.90, need=50, priority=True),  # W
     )
-    instance = Instance("relais", communes, units, small_instance.staff, Rules(start=builders.MONDAY, weeks=1))
-    # The plan to start from: F and W left out, A kept to its two communes.
-    kept = (replace(units[0], places=("76020", "76021")), units[1])
-    result = plan(replace(instance, communes=communes[:3], units=kept), GREEDY)
-    visits = {t.unit_id: sorted(s.insee for s in t.sessions) for t in result.tours}
-    assert visits == {"bus-a": ["76020", "76021"], "bus-m": ["76010"]}
     tours, changed, before, after = _changed(instance, result)
     assert {t.unit_id: [s.insee for s in t.sessions] for t in tours} == {"bus-a": ["76010"], "bus-m": ["76023"]}
     assert changed > 0 and validate(instance, after) == []
     assert after.kpis["priority_need_served_share"] > before.kpis["priority_need_served_share"]
+
+
+def test_a_whole_day_goes_to_a_priority_zone_commune_so_that_another_bus_serves_a_larger_one(small_instance):
+    """Bus A's day holds two communes beside its depot, bus M visits P (`_a_beside_its_depot_m_on_p`);
+    a large commune E waits beside M's depot, beyond A's reach. No swap or chain of one session can
+    serve E: A gives its whole day to P (its priority-zone need unchanged) and M serves E, worth
+    more than A's two sessions — as the bound of the rules did on Gers-Armagnac
+    (docs/architecture.md, « A whole day in a chain »)."""
+    large = builders.commune("76023", 49.90, 1.90, need=900)  # E
+    instance, result = _a_beside_its_depot_m_on_p(small_instance, "journee-relais", large)
+    tours, changed, before, after = _changed(instance, result)
+    assert {t.unit_id: [s.insee for s in t.sessions] for t in tours} == {"bus-a": ["76010"], "bus-m": ["76023"]}
+    assert changed == 3 and validate(instance, after) == []
+    assert after.kpis["priority_need_served_share"] == before.kpis["priority_need_served_share"]
+    assert after.kpis["need_served_share"] > before.kpis["need_served_share"]
 
 
 def test_the_swaps_run_again_for_the_communes_a_whole_day_leaves_waiting(small_instance):

@@ -272,10 +272,10 @@ def search_by_unit_pairs(model: PatternModel, values: np.ndarray, budget: float)
     sessions for another's large commune (a priority-zone commune must move from one bus to the
     other in the same step); a pair's model is small enough to prove. Returns the values and the
     budget spent."""
-    spent = 0.0
+    spent, pairs = 0.0, model.unit_pairs()
     while True:
         before = model.need_key(values)
-        for pair in model.unit_pairs():
+        for pair in pairs:
             if spent + PAIR_BUDGET > budget:
                 return values, spent
             run = model.run("need", floors=model.need_key(values), hint=values, budget=PAIR_BUDGET, units=pair)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from planner.crews.rota_facts import iso_week, month_of
@@ -221,11 +221,18 @@ class DayTimings:
         self.known: dict[tuple, DayResult] = {}
 
     def timed(self, unit: Unit, day: date, communes: list[Commune], usual: Mapping[str, int]) -> DayResult:
-        """The day timed, its tour stamped with the date it was first timed for (`try_day` re-stamps)."""
+        """The day timed, its tour stamped with the date it was first timed for (`tour` re-stamps)."""
         key = (unit.id, tuple(c.insee for c in communes), tuple(sorted(usual.items())))
         if key not in self.known:
             self.known[key] = route_day_by_rules(unit, day, communes, self.rules, travel=self.travel, usual_start=usual)
         return self.known[key]
+
+    def tour(self, unit: Unit, day: date, communes: list[Commune], usual: Mapping[str, int]) -> Tour | None:
+        """The day's tour on ``day`` with every one of ``communes``, or ``None`` when one does not fit."""
+        result = self.timed(unit, day, communes, usual)
+        if result.dropped or result.tour is None:
+            return None
+        return replace(result.tour, unit_id=unit.id, date=day)
 
 
 def try_day(
@@ -248,8 +255,8 @@ def try_day(
     reasons: Counter[str] = Counter()
     tries = 0
     for commune in waiting:
-        why = _site_rule(instance, unit, commune, day) or visits.blocked(commune, day)
-        if why is None and here and not _near_any(instance, travel, commune, here):
+        why = site_rule(instance, unit, commune, day) or visits.blocked(commune, day)
+        if why is None and here and not near_any(instance, travel, commune, here):
             why = f"à plus de {rules.max_drive_between_sessions} min des autres séances du jour"
         if why is not None:
             reasons[why] += 1
@@ -258,13 +265,12 @@ def try_day(
             reasons["non essayée (limite d'essais)"] += 1
             continue
         tries += 1
-        result = timings.timed(unit, day, [*here, commune], usual)
-        if result.dropped or result.tour is None:
+        tour = timings.tour(unit, day, [*here, commune], usual)
+        if tour is None:
             reasons["ne tient pas dans la journée"] += 1
             continue
-        tour = Tour(unit.id, day, *_timing(result.tour))
         if current is not None:
-            if not all(_still_free(instance, s, tour) for s in crew):
+            if not crew_still_free(instance, crew, tour):
                 reasons["équipe du jour indisponible pour la journée allongée"] += 1
                 continue
             return FreeSession(unit.id, day, tour, (), ())
@@ -287,11 +293,7 @@ def _crew_possible(instance: Instance, loads: _Loads, unit: Unit, day: date) -> 
     return False
 
 
-def _timing(tour: Tour) -> tuple:
-    return (tour.leave_depot, tour.back_at_depot, tour.sessions, tour.drive_minutes, tour.drive_km)
-
-
-def _site_rule(instance: Instance, unit: Unit, commune: Commune, day: date) -> str | None:
+def site_rule(instance: Instance, unit: Unit, commune: Commune, day: date) -> str | None:
     rules = instance.rules
     if day.weekday() not in commune.site.open_days:
         return "site fermé ce jour-là"
@@ -302,7 +304,7 @@ def _site_rule(instance: Instance, unit: Unit, commune: Commune, day: date) -> s
     return None
 
 
-def _near_any(instance: Instance, travel: TravelMatrix, commune: Commune, here: list[Commune]) -> bool:
+def near_any(instance: Instance, travel: TravelMatrix, commune: Commune, here: list[Commune]) -> bool:
     limit = instance.rules.max_drive_between_sessions
     a = travel.index(commune.site.point)
     return any(
@@ -311,10 +313,10 @@ def _near_any(instance: Instance, travel: TravelMatrix, commune: Commune, here: 
     )
 
 
-def _still_free(instance: Instance, shift: Shift, tour: Tour) -> bool:
-    """The person of ``shift`` can work the re-timed ``tour`` (the half-days of its new shift)."""
-    person = instance.person(shift.staff_id)
-    return person.is_available(tour.date, half_days_of(*shift_times(tour, None, instance.rules)))
+def crew_still_free(instance: Instance, crew: Iterable[Shift], tour: Tour) -> bool:
+    """Every person of the day's ``crew`` can work the re-timed ``tour`` (the half-days of its new shift)."""
+    halves = half_days_of(*shift_times(tour, None, instance.rules))
+    return all(instance.person(s.staff_id).is_available(tour.date, halves) for s in crew)
 
 
 def filled_day_shifts(instance: Instance, unit: Unit, session: FreeSession, crew: list[Shift]) -> list[Shift]:

@@ -7,7 +7,8 @@
 4. the crews (CP-SAT rota, the least valuable tour left when crews are short); the (unit, date)s it
    could not crew are blocked and the pattern chosen again (`CREW_ROUNDS`); a tour still uncrewed
    moves to a free day of its week when one fits, or is dropped and explained; then free sessions
-   filled, sessions given to communes worth more (`planner.crews.session_swaps`), sessions
+   filled, sessions given to communes worth more (`planner.crews.session_swaps`), every bus day's
+   communes chosen at once where the plan is small enough (`planner.crews.day_sets`), sessions
    exchanged between days to drive less (`planner.crews.session_exchanges`), and free sessions
    filled again, last;
 5. KPIs (with the proven bound on need), what was left out and why, how the pattern was found, and
@@ -24,6 +25,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from planner.check.validate import validate_as_made
+from planner.crews.day_sets import regroup_days
 from planner.crews.free_capacity import free_sessions, idle_text
 from planner.crews.posts import Post, posts_of, without_posts
 from planner.crews.reschedule import propose_moves
@@ -216,6 +218,12 @@ def _plan_once(instance: Instance, options: PlanOptions, travel: TravelMatrix, s
             warnings.append(swaps_note(swapped, refilled, before, need_shares(instance, tours, targets)))
 
     if options.method == "cp-sat":
+        report(0.892, "Journées de bus recomposées toutes ensemble…")
+        before = need_shares(instance, tours, targets)
+        tours, regrouped_shifts, regrouped = regroup_days(instance, tours, shifts, travel, targets.visits)
+        shifts = tuple(regrouped_shifts)
+        if regrouped:
+            warnings.append(regrouped_note(regrouped, before, need_shares(instance, tours, targets)))
         report(0.895, "Séances échangées entre journées, pour moins de route…")
         tours, exchanged_shifts, exchanges = exchange_sessions(instance, tours, shifts, travel, targets.visits)
         shifts = tuple(exchanged_shifts)
@@ -299,17 +307,6 @@ def swaps_note(swapped: int, refilled: int, before: NeedShares, after: NeedShare
     with the shares they moved: priority zones come first, and on the Orne département their gain
     (96.5 → 96.7 %) cost need elsewhere (55.6 → 51.9 %), which the note once called "more need"."""
 
-    def change(old: float, new: float) -> str:
-        return f"{percent_fr(old, 2)} → {percent_fr(new, 2)}"
-
-    moved = change(before.need, after.need)
-    if before.priority is not None and after.priority is not None:
-        moved = f"en zones prioritaires {change(before.priority, after.priority)} ; en tout {moved}"
-    cost = (
-        " (les zones prioritaires passent d'abord : leur gain a coûté du besoin ailleurs)"
-        if after.need < before.need - 1e-9
-        else ""
-    )
     return (
         f"{swapped} séance(s) changée(s) de commune, mêmes jours et mêmes équipes : données à une commune qui "
         "attendait (zone prioritaire, ou plus grand besoin), ou à une commune en zone prioritaire reprise d'un "
@@ -317,8 +314,31 @@ def swaps_note(swapped: int, refilled: int, before: NeedShares, after: NeedShare
         "que toutes ses séances (zone prioritaire d'abord), ou à une commune en zone prioritaire reprise d'un "
         "autre bus, qui sert alors une commune valant plus que toutes ces séances."
         + (f" Puis {refilled} séance(s) ajoutée(s) aux jours ainsi libérés." if refilled else "")
-        + f" Besoin servi : {moved}{cost}."
+        + f" Besoin servi : {shares_moved(before, after)}."
     )
+
+
+def regrouped_note(days: int, before: NeedShares, after: NeedShares) -> str:
+    """What choosing every bus day's communes at once (`planner.crews.day_sets`) changed, in French."""
+    return (
+        f"{days} journée(s) de bus recomposée(s) toutes ensemble, mêmes bus, mêmes jours et mêmes équipes : les "
+        "communes de chaque journée choisies avec celles de toutes les autres (zones prioritaires d'abord, puis le "
+        f"besoin, puis moins de route). Besoin servi : {shares_moved(before, after)}."
+    )
+
+
+def shares_moved(before: NeedShares, after: NeedShares) -> str:
+    """The need shares before → after, priority zones first, and why need fell if it did."""
+
+    def change(old: float, new: float) -> str:
+        return f"{percent_fr(old, 2)} → {percent_fr(new, 2)}"
+
+    moved = change(before.need, after.need)
+    if before.priority is not None and after.priority is not None:
+        moved = f"en zones prioritaires {change(before.priority, after.priority)} ; en tout {moved}"
+    if after.need < before.need - 1e-9:
+        moved += " (les zones prioritaires passent d'abord : leur gain a coûté du besoin ailleurs)"
+    return moved
 
 
 def fill_free_sessions(

@@ -74,12 +74,10 @@ def regroup_days(
     (`WHOLE_SETS`; see the module docstring), and how many days changed; ``targets``: bus visits a
     week, by INSEE code."""
     days = PlanDays(instance, tours, shifts, travel, targets)
+    if _served(instance, targets, days.counts)[1] >= _served(instance, targets, None)[1]:
+        return list(tours), list(shifts), 0
     offers = _offers(days)
-    if (
-        not offers
-        or sum(len(o) for o in offers.values()) > MAX_SETS
-        or _served(instance, targets, days.counts)[1] >= _served(instance, targets, None)[1]
-    ):
+    if not offers:
         return list(tours), list(shifts), 0
     whole = sum(len(o) for o in offers.values()) <= WHOLE_SETS
     week_of = {key: 0 if whole else instance.rules.week_index(days.by_key[key].date) for key in offers}
@@ -142,10 +140,13 @@ def _more(priority: float, need: float, priority_before: float, need_before: flo
 
 def _offers(days: PlanDays) -> dict[str, list[Choice]]:
     """Each bus day's possible sets of communes, its own first: days of one or two sessions, none
-    pinned, their crew free all day."""
+    pinned, their crew free all day; none at all beyond `MAX_SETS` (counted before they are listed:
+    the Orne département's 12 weeks count 420,551)."""
     instance, travel = days.instance, days.travel
     candidates = _candidates(days)
     offers: dict[str, list[Choice]] = {}
+    chosen: dict[str, tuple[Tour, list[Commune], np.ndarray]] = {}
+    count = 0
     for key in days.bus_days():
         tour = days.by_key[key]
         size = len(tour.sessions)
@@ -153,13 +154,15 @@ def _offers(days: PlanDays) -> dict[str, list[Choice]]:
             continue
         unit = instance.unit(tour.unit_id)
         fits = [c for c in candidates if _may_hold(instance, travel, unit, c, tour.date)]
-        own = tuple(sorted(s.insee for s in tour.sessions))
         day = _DayClock(instance, travel, unit, fits)
-        if size == 1:
-            sets = [(fits[i].insee,) for i in np.nonzero(day.one_fits())[0]]
-        else:
-            fit = day.two_fit()
-            sets = [tuple(sorted((fits[i].insee, fits[j].insee))) for i, j in zip(*np.nonzero(np.triu(fit, 1)))]
+        fit = day.one_fits() if size == 1 else np.triu(day.two_fit(), 1)
+        count += int(fit.sum()) + 1
+        if count > MAX_SETS:
+            return {}
+        chosen[key] = (tour, fits, fit)
+    for key, (tour, fits, fit) in chosen.items():
+        own = tuple(sorted(s.insee for s in tour.sessions))
+        sets = [tuple(sorted(fits[i].insee for i in at)) for at in zip(*np.nonzero(fit))]
         offers[key] = [own, *sorted(set(sets) - {own})]
     return offers
 

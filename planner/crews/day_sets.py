@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from planner.crews.free_capacity import FreeSession, crew_still_free, filled_day_shifts, site_rule
+from planner.crews.free_capacity import FreeSession, crew_still_free, filled_day_shifts, site_rule, waiting_communes
 from planner.crews.session_swaps import PlanDays
 from planner.domain.instance import Commune, HalfDay, Instance, Unit
 from planner.domain.plan import Shift, Tour
@@ -74,7 +74,7 @@ def regroup_days(
     (`WHOLE_SETS`; see the module docstring), and how many days changed; ``targets``: bus visits a
     week, by INSEE code."""
     days = PlanDays(instance, tours, shifts, travel, targets)
-    if _served(instance, targets, days.counts)[1] >= _served(instance, targets, None)[1]:
+    if not waiting_communes(instance, targets, days.counts):  # every target met: nothing to gain
         return list(tours), list(shifts), 0
     offers = _offers(days)
     if not offers:
@@ -109,22 +109,21 @@ def _regroup(days: PlanDays, offers: Mapping[str, list[Choice]]) -> int:
     for key, (tour, _crew) in timed.items():
         counts.subtract(s.insee for s in days.by_key[key].sessions)
         counts.update(s.insee for s in tour.sessions)
-    if not _more(*_served(instance, targets, counts), *before):  # a check of the model's own count
+    if not _more(*_served(instance, targets, counts), *before):  # days that did not fit kept their own
         return 0
     for key, (tour, crew) in timed.items():
         days.put(key, tour, crew)
     return len(timed)
 
 
-def _served(instance: Instance, targets: Mapping[str, float], counts: Mapping[str, int] | None) -> tuple[float, float]:
-    """(priority zones' need, need) served by ``counts`` visits (``None``: every target met), each
-    commune's capped at its target over the horizon, as `planner.results.kpis` counts them."""
+def _served(instance: Instance, targets: Mapping[str, float], counts: Mapping[str, int]) -> tuple[float, float]:
+    """(priority zones' need, need) served by ``counts`` visits, each commune's capped at its target
+    over the horizon, as `planner.results.kpis` counts them."""
     weeks = instance.rules.weeks
     priority = need = 0.0
     for insee, per_week in targets.items():
         commune = instance.commune(insee)
-        visits = per_week * weeks if counts is None else counts.get(insee, 0)
-        served = commune.need / weeks * min(visits, per_week * weeks)
+        served = commune.need / weeks * min(counts.get(insee, 0), per_week * weeks)
         need += served
         priority += served if commune.priority else 0.0
     return priority, need
@@ -288,7 +287,7 @@ class _SetModel:
             fixed = sum(1 for _, v in visits if v is None)
             rows.append(({column: 1.0, **_count((v for _, v in visits if v is not None), -1.0)}, -np.inf, float(fixed)))
             served_caps.append(cap)
-            own = sum(1 for key, sets in offers.items() if insee in sets[0])
+            own = sum(1 for _, v in visits if v is not None and self.columns[v][1] == 0)  # the days' own sets
             own_served.append(min(cap, fixed + own))
             worth = commune.need / weeks
             need.append(worth)

@@ -264,7 +264,8 @@ def _plan_once(instance: Instance, options: PlanOptions, travel: TravelMatrix, s
     if bound_ahead is not None:
         found = bound_ahead.result()
     else:
-        priority_served = result.kpis.get("priority_need_served_share", 0.0)
+        # unrounded: the KPI, rounded up, would be a floor above the plan itself
+        priority_served = need_shares(instance, tours, targets).priority or 0.0
         found = rules_bound_for(instance, travel, targets, staffed, limits, priority_served)
     # the bound is part of the planning: the summary's « calculé en » counts it
     result = replace(
@@ -361,7 +362,7 @@ def rules_bound_for(
 ) -> RulesBound | None:
     """The bound of the rules (`planner.tours.rules_bound`): on priority zones' need over every plan
     the validator accepts, whatever the method, and on need over those that serve at least
-    ``priority_served`` in priority zones (the plan's own share: priority zones come first);
+    ``priority_served`` in priority zones (the plan's own share, unrounded: priority zones come first);
     ``staffed``: the roster is counted. Unrounded (the dated search stops at it; `bound_kpis`)."""
     if staffed:
         day_crews, place_crews = bus_day_sessions(instance), crew_counts(instance)

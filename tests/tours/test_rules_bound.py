@@ -23,7 +23,7 @@ from planner.domain.calendar import closed_dates
 from planner.domain.instance import DateRange, HalfDay, Instance, Point, Role, Rules, TimeWindow, Unit, UnitKind
 from planner.domain.plan import Plan
 from planner.planning.pipeline import assemble, bound_kpis, rules_bound_for
-from planner.results.kpis import Targets
+from planner.results.kpis import Targets, need_shares
 from planner.tours import rules_bound
 from planner.tours.day_routing import route_day
 from planner.tours.pattern_problem import reachable
@@ -95,14 +95,15 @@ def _person(rng: random.Random, k: int, role: Role, rules: Rules):
 def bound_of(instance: Instance, result: Plan) -> tuple[float, float | None]:
     """The bound of the rules over the plans at least as good as ``result`` in priority zones."""
     travel = travel_for(instance, "estimate")
+    targets = Targets.of(instance, travel)
     found = bound_kpis(
         rules_bound_for(
             instance,
             travel,
-            Targets.of(instance, travel),
+            targets,
             bool(instance.staff),
             _limits(instance),
-            result.kpis.get("priority_need_served_share", 0.0),
+            need_shares(instance, result.tours, targets).priority or 0.0,
         )
     )
     return found["need_bound_share"], found.get("priority_bound_share")
@@ -123,6 +124,35 @@ def test_the_plan_is_valid_and_under_the_bound_of_the_rules(seed):
     assert kpis["need_served_share"] <= kpis["need_bound_share"] + 1e-9
     if "priority_bound_share" in kpis:
         assert kpis["priority_need_served_share"] <= kpis["priority_bound_share"] + 1e-9
+
+
+def test_the_need_bound_holds_the_plans_own_priority_share_unrounded(monkeypatch):
+    """The need bound's priority floor is the plan's share as served, not its KPI rounded to four
+    decimals (up to 5e-5 above it, which would cut the plan off; 1e-4 below, the Orne
+    département's bound was 0.16 points of need looser): the plan stays under it."""
+    from planner.planning import pipeline
+
+    floors: list[float] = []
+
+    def recorded(*args):
+        floors.append(args[-1])
+        return rules_bound_for(*args)
+
+    monkeypatch.setattr(pipeline, "rules_bound_for", recorded)
+    seeds = [s for s in SEEDS if any(c.priority for c in territory(s).communes)][:6]
+    checked = 0
+    for seed in seeds:
+        instance = territory(seed)
+        floors.clear()
+        result = plan(instance, FAST)
+        targets = Targets.of(instance, travel_for(instance, "estimate"))
+        served = need_shares(instance, result.tours, targets).priority
+        if served is None or not floors:
+            continue
+        checked += 1
+        assert floors == [served]
+        assert result.kpis["need_served_share"] <= result.kpis["need_bound_share"] + 1e-9
+    assert checked >= 3
 
 
 @pytest.mark.parametrize("seed", SEEDS)

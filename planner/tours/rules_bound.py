@@ -63,7 +63,7 @@ INTEGER_NODES = 200
 #: The priority floor of the need bound is lowered by this share of itself: the plan's own share,
 #: unrounded, comes from sums in another order, and a floor a hair above what it serves would cut
 #: it off. Float noise only: at 1e-4 of the share below (the KPI's rounding), the Orne
-#: département's bound was 52.02 % instead of 51.86 % (docs/architecture.md, « The exact floor »).
+#: département's bound was 52.02 % instead of 51.84 % (docs/architecture.md, « The exact floor »).
 FLOOR_MARGIN = 1e-9
 #: Above this many (pair, date) variables in all, a bus day of two sessions is bounded by its count
 #: of sessions (a commune no other may share a day with counting for both), and its pairs are
@@ -137,7 +137,7 @@ def rules_bound(
     if priority_total <= 0:
         need, priority = need_model.solve(priority=False), None
     else:
-        floor = max(0.0, priority_floor * (1 - FLOOR_MARGIN)) * priority_total
+        floor = priority_floor * (1 - FLOOR_MARGIN) * priority_total
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="borne") as pool:
             need_bound = pool.submit(need_model.solve, priority=False, priority_floor=floor)
             priority = model().solve(priority=True)

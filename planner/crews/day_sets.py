@@ -24,14 +24,22 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
 
-from planner.crews.free_capacity import FreeSession, crew_still_free, filled_day_shifts, site_rule, waiting_communes
+from planner.crews.free_capacity import (
+    CrewLoads,
+    FreeSession,
+    crew_still_free,
+    filled_day_shifts,
+    free_crew,
+    site_rule,
+    waiting_communes,
+)
 from planner.crews.session_swaps import PlanDays
 from planner.domain.instance import Commune, HalfDay, Instance, Unit
 from planner.domain.plan import Shift, Tour
@@ -47,6 +55,9 @@ MAX_SETS = 40_000
 #: the whole program cost 16 to 47 s and gained nothing on Creuse sud, Haute-Marne nord and
 #: Indre-Boischaut (docs/architecture.md, « Every day at once »). A one-week plan is one week.
 WHOLE_SETS = 5_000
+#: At most this many choices for the days of a few weeks (`regroup_weeks`): the Orne département's
+#: fortnights offer about 70,000.
+WINDOW_SETS = 100_000
 #: Nodes of branching HiGHS may explore for each stage (priority zones, then need and driving): a
 #: count, not a clock, so the same plan on any machine (Meuse's week: proven at the first node).
 NODE_LIMIT = 50
@@ -82,41 +93,45 @@ def regroup_days(
     whole = sum(len(o) for o in offers.values()) <= WHOLE_SETS
     week_of = {key: 0 if whole else instance.rules.week_index(days.by_key[key].date) for key in offers}
     changed = sum(
-        _regroup(days, {key: sets for key, sets in offers.items() if week_of[key] == week})
+        _regroup(days, {key: sets for key, sets in offers.items() if week_of[key] == week}, None)
         for week in sorted(set(week_of.values()))
     )
     return (days.tours(), days.shifts(), changed) if changed else (list(tours), list(shifts), 0)
 
 
-def _regroup(days: PlanDays, offers: Mapping[str, list[Choice]]) -> int:
-    """The ``offers``' days (one week's) given their sets at once, the other days' visits held; kept
-    when the plan then serves more. How many days changed."""
+def _regroup(days: PlanDays, offers: Mapping[str, list[Choice]], opening: Opening | None) -> int:
+    """The ``offers``' days (one week's) given their sets at once, the other days' visits held, and
+    ``opening``'s day opened if it pays; kept when the plan then serves more. How many days changed."""
     instance, targets = days.instance, days.targets
-    before = _served(instance, targets, days.counts)
+    before = served(instance, targets, days.counts)
     struck: set[tuple[str, Choice]] = set()
     for _ in range(TIMING_ROUNDS):
-        model = _SetModel(days, offers, struck)
+        model = _SetModel(days, offers, struck, opening)
         chosen = model.solve()
         if chosen is None:
             return 0
-        timed, failed = _timed_days(days, chosen)
+        timed, failed = _timed_days(days, chosen, opening)
         if not failed or model.holds({**chosen, **{key: offers[key][0] for key in failed}}):
             break  # the days that do not fit keep their own sets, the visit rules still hold
         struck |= set(failed.values())
     else:
         return 0
     counts = Counter(days.counts)
-    for key, (tour, _crew) in timed.items():
+    for key, day in timed.items():
         counts.subtract(s.insee for s in days.by_key[key].sessions)
-        counts.update(s.insee for s in tour.sessions)
-    if not _more(*_served(instance, targets, counts), *before):  # days that did not fit kept their own
+        if day is not None:
+            counts.update(s.insee for s in day[0].sessions)
+    if not serves_more(*served(instance, targets, counts), *before):  # days that did not fit kept their own
         return 0
-    for key, (tour, crew) in timed.items():
-        days.put(key, tour, crew)
+    for key, day in timed.items():
+        if day is None:
+            days.drop(key)
+        else:
+            days.put(key, *day)
     return len(timed)
 
 
-def _served(instance: Instance, targets: Mapping[str, float], counts: Mapping[str, int]) -> tuple[float, float]:
+def served(instance: Instance, targets: Mapping[str, float], counts: Mapping[str, int]) -> tuple[float, float]:
     """(priority zones' need, need) served by ``counts`` visits, each commune's capped at its target
     over the horizon, as `planner.results.kpis` counts them."""
     weeks = instance.rules.weeks
@@ -129,7 +144,7 @@ def _served(instance: Instance, targets: Mapping[str, float], counts: Mapping[st
     return priority, need
 
 
-def _more(priority: float, need: float, priority_before: float, need_before: float) -> bool:
+def serves_more(priority: float, need: float, priority_before: float, need_before: float) -> bool:
     """Whether (priority zones' need, need) beats the one before, priority zones first (within a
     ten-thousandth of a person, a tie: each stage holds the one before to HiGHS's tolerance)."""
     if abs(priority - priority_before) > TIE:
@@ -137,33 +152,81 @@ def _more(priority: float, need: float, priority_before: float, need_before: flo
     return need > need_before + TIE
 
 
-def _offers(days: PlanDays) -> dict[str, list[Choice]]:
-    """Each bus day's possible sets of communes, its own first: days of one or two sessions, none
-    pinned, their crew free all day; none at all beyond `MAX_SETS` (counted before they are listed:
-    the Orne département's 12 weeks count 420,551)."""
-    instance, travel = days.instance, days.travel
+@dataclass(frozen=True)
+class Opening:
+    """A parked bus day, ``key`` (a tour without sessions in the plan), that may open with a crew
+    free that day if exactly one of ``sources`` (other days, whose crew would then be free) closes."""
+
+    key: str
+    sources: tuple[str, ...]
+
+
+def regroup_weeks(days: PlanDays, weeks: Collection[int], opening: Opening | None = None) -> tuple[int, int]:
+    """The bus days of ``weeks`` (0-based) given their sets at once, the other weeks held, up to
+    `WINDOW_SETS` choices, and with ``opening`` a parked day that may open; kept when the plan then
+    serves more. How many days changed, and how many choices were offered."""
+    rules = days.instance.rules
+    keys = [key for key in days.bus_days() if rules.week_index(days.by_key[key].date) in weeks]
+    offers = _offers(days, keys, WINDOW_SETS)
+    if not offers:
+        return 0, 0
+    if opening is not None:
+        offers = _with_opening(days, offers, opening)
+    return _regroup(days, offers, opening), sum(len(sets) for sets in offers.values())
+
+
+def _with_opening(days: PlanDays, offers: Mapping[str, list[Choice]], opening: Opening) -> dict[str, list[Choice]]:
+    """``offers`` with the parked day's sets (none, its own, first) and each source's empty set."""
+    parked = days.by_key[opening.key]
+    unit = days.instance.unit(parked.unit_id)
+    sets: list[Choice] = []
+    for size in range(1, min(2, unit.sessions_per_day) + 1):
+        fits, fit = _fitting(days, _candidates(days), unit, parked.date, size)
+        sets += sorted({tuple(sorted(fits[i].insee for i in at)) for at in zip(*np.nonzero(fit))})
+    extended = {**offers, opening.key: [(), *sets]}
+    for key in opening.sources:
+        extended[key] = [*offers.get(key, [_own(days.by_key[key])]), ()]
+    return extended
+
+
+def _offers(days: PlanDays, keys: Sequence[str] | None = None, limit: int = MAX_SETS) -> dict[str, list[Choice]]:
+    """Each bus day's possible sets of communes (of ``keys``, else every bus day), its own first:
+    days of one or two sessions, none pinned, their crew free all day; none at all beyond ``limit``
+    (counted before they are listed: the Orne département's 12 weeks count 420,551)."""
+    instance = days.instance
     candidates = _candidates(days)
     offers: dict[str, list[Choice]] = {}
     chosen: dict[str, tuple[Tour, list[Commune], np.ndarray]] = {}
     count = 0
-    for key in days.bus_days():
+    for key in days.bus_days() if keys is None else keys:
         tour = days.by_key[key]
         size = len(tour.sessions)
         if size not in (1, 2) or len(days.movable(key)) < size or not _crew_all_day(instance, tour, days.crew_of[key]):
             continue
-        unit = instance.unit(tour.unit_id)
-        fits = [c for c in candidates if _may_hold(instance, travel, unit, c, tour.date)]
-        day = _DayClock(instance, travel, unit, fits)
-        fit = day.one_fits() if size == 1 else np.triu(day.two_fit(), 1)
+        fits, fit = _fitting(days, candidates, instance.unit(tour.unit_id), tour.date, size)
         count += int(fit.sum()) + 1
-        if count > MAX_SETS:
+        if count > limit:
             return {}
         chosen[key] = (tour, fits, fit)
     for key, (tour, fits, fit) in chosen.items():
-        own = tuple(sorted(s.insee for s in tour.sessions))
+        own = _own(tour)
         sets = [tuple(sorted(fits[i].insee for i in at)) for at in zip(*np.nonzero(fit))]
         offers[key] = [own, *sorted(set(sets) - {own})]
     return offers
+
+
+def _own(tour: Tour) -> Choice:
+    return tuple(sorted(s.insee for s in tour.sessions))
+
+
+def _fitting(
+    days: PlanDays, candidates: Sequence[Commune], unit: Unit, day: date, size: int
+) -> tuple[list[Commune], np.ndarray]:
+    """The ``candidates`` ``unit`` may hold on ``day``, and which of them (``size`` 1), or which
+    pairs (``size`` 2, upper triangle), fit its working day."""
+    fits = [c for c in candidates if _may_hold(days.instance, days.travel, unit, c, day)]
+    clock = _DayClock(days.instance, days.travel, unit, fits)
+    return fits, clock.one_fits() if size == 1 else np.triu(clock.two_fit(), 1)
 
 
 def _crew_all_day(instance: Instance, tour: Tour, crew: Sequence[Shift]) -> bool:
@@ -248,7 +311,13 @@ class _SetModel:
     integer program: a day's sets as 0/1 columns, each commune's visits served (capped at its target)
     as a continuous column."""
 
-    def __init__(self, days: PlanDays, offers: Mapping[str, list[Choice]], struck: set[tuple[str, Choice]]) -> None:
+    def __init__(
+        self,
+        days: PlanDays,
+        offers: Mapping[str, list[Choice]],
+        struck: set[tuple[str, Choice]],
+        opening: Opening | None = None,
+    ) -> None:
         self.days, self.offers = days, offers
         instance = days.instance
         self.columns = [(key, i) for key, sets in offers.items() for i in range(len(sets))]
@@ -305,6 +374,11 @@ class _SetModel:
         for (key, _), minutes in zip(self.columns, drive):
             longest[key] = max(longest[key], minutes)
         self.most_driving = sum(longest.values())
+        self.fewest_changes = opening is not None
+        if opening is not None:  # the parked day opens when, and only when, one source closes
+            opened = {self.index[opening.key, communes]: 1.0 for communes in offers[opening.key][1:]}
+            closed = {self.index[key, ()]: -1.0 for key in opening.sources}
+            rows.append(({**opened, **closed}, 0.0, 0.0))
         self.rows = rows
 
     def _visit_rules(self, commune: Commune, visits: list[tuple[date, int | None]]) -> list:
@@ -343,7 +417,8 @@ class _SetModel:
 
     def solve(self) -> dict[str, Choice] | None:
         """Each day's set: the most priority-zone need, then, holding it, the most need and, at
-        equal need, the least driving; ``None`` when HiGHS finds none, or none serving more than the
+        equal need, the least driving (with a parked day to open, then the fewest days changed);
+        ``None`` when HiGHS finds none, or none serving more than the
         plan's own sets (the exchanges of sessions see to driving at equal need,
         `planner.crews.session_exchanges`)."""
         from scipy.sparse import csr_array
@@ -366,12 +441,14 @@ class _SetModel:
         stages = [-self.need + TIE / (1 + self.most_driving) * self.drive]
         if self.priority.any():
             stages.insert(0, -self.priority)
+        if self.fewest_changes:  # regularity, the objective after need (docs/architecture.md, « A crew's day moved »)
+            stages.append(-np.concatenate([[float(i == 0) for _, i in self.columns], np.zeros(len(self.served_caps))]))
         for objective in stages:
             better = program.solve(objective, found)
             if better is None:
                 return None
             found, program = better, program.holding(objective, float(objective @ better))
-        if not _more(self.priority @ found, self.need @ found, self.priority @ self.own, self.need @ self.own):
+        if not serves_more(self.priority @ found, self.need @ found, self.priority @ self.own, self.need @ self.own):
             return None
         return {key: self.offers[key][i] for (key, i), on in zip(self.columns, found[: self.n] > 0.5) if on}
 
@@ -455,6 +532,8 @@ def _count(columns, coefficient: float) -> dict[int, float]:
 
 def _drive(instance: Instance, travel: TravelMatrix, unit: Unit, communes: Choice) -> int:
     """Minutes of the day's round from the depot through ``communes``, in its shorter order."""
+    if not communes:
+        return 0
     depot = travel.index(unit.depot)
     at = [travel.index(instance.commune(i).site.point) for i in communes]
     m = travel.minutes
@@ -467,27 +546,40 @@ def _drive(instance: Instance, travel: TravelMatrix, unit: Unit, communes: Choic
 
 
 def _timed_days(
-    days: PlanDays, chosen: Mapping[str, Choice]
-) -> tuple[dict[str, tuple[Tour, list[Shift]]], dict[str, tuple[str, Choice]]]:
-    """The days whose set changed, timed with their crew, and for each day whose set does not fit,
-    what to strike: the set on that unit (timing) or on that day (its crew)."""
+    days: PlanDays, chosen: Mapping[str, Choice], opening: Opening | None
+) -> tuple[dict[str, tuple[Tour, list[Shift]] | None], dict[str, tuple[str, Choice]]]:
+    """The days whose set changed, timed with their crew (``None``: a source closed for
+    ``opening``, whose day finds its crew among the people then free), and for each day whose set
+    does not fit, what to strike: the set on that unit (timing) or on that day (its crew)."""
     instance = days.instance
-    timed: dict[str, tuple[Tour, list[Shift]]] = {}
+    timed: dict[str, tuple[Tour, list[Shift]] | None] = {}
     failed: dict[str, tuple[str, Choice]] = {}
+    closing = {key for key, communes in chosen.items() if not communes and days.by_key[key].sessions}
     for key, communes in chosen.items():
         current = days.by_key[key]
-        if communes == tuple(sorted(s.insee for s in current.sessions)):
+        if communes == _own(current):
+            continue
+        if key in closing:
+            timed[key] = None
             continue
         unit = instance.unit(current.unit_id)
         usual = {s.insee: s.start for s in current.sessions if s.insee in communes}
         tour = days.timings.tour(unit, current.date, [instance.commune(i) for i in communes], usual)
-        crew = days.crew_of[key]
         if tour is None:  # a day's timing depends on its unit and communes, never on its date
             failed[key] = (unit.id, communes)
             continue
-        if not crew_still_free(instance, crew, tour):
+        crew = days.crew_of[key]
+        if opening is not None and key == opening.key:
+            loads = CrewLoads(s for other, shifts in days.crew_of.items() if other not in closing for s in shifts)
+            new_crew = free_crew(instance, loads, unit, tour)
+            if new_crew is None:
+                failed[key] = (key, communes)
+                continue
+            session = FreeSession(unit.id, current.date, tour, new_crew, ())
+        elif crew_still_free(instance, crew, tour):
+            session = FreeSession(unit.id, current.date, tour, (), ())
+        else:
             failed[key] = (key, communes)
             continue
-        session = FreeSession(unit.id, current.date, tour, (), ())
         timed[key] = (tour, filled_day_shifts(instance, unit, session, crew))
     return timed, failed

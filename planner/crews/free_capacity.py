@@ -48,7 +48,7 @@ class FreeSession:
     reasons: tuple[str, ...]
 
 
-class _Loads:
+class CrewLoads:
     """Who works when: each person's dates, weeks and months of shifts."""
 
     def __init__(self, shifts: Iterable[Shift]) -> None:
@@ -79,8 +79,8 @@ class _Loads:
         )
 
 
-def free_crew(instance: Instance, loads: _Loads, unit: Unit, tour: Tour) -> tuple[tuple[str, Role], ...] | None:
-    """A crew for a new ``tour`` among the people free that day (`_Loads.free`), roles with the
+def free_crew(instance: Instance, loads: CrewLoads, unit: Unit, tour: Tour) -> tuple[tuple[str, Role], ...] | None:
+    """A crew for a new ``tour`` among the people free that day (`CrewLoads.free`), roles with the
     fewest candidates first, each role by the nearest home to the depot, then id; ``None`` if none."""
     crew: list[tuple[str, Role]] = []
     taken: set[str] = set()
@@ -158,7 +158,7 @@ def free_sessions(
     crew_of: dict[str, list[Shift]] = defaultdict(list)
     for s in shifts:
         crew_of[s.tour_key].append(s)
-    loads, visits, timings = _Loads(shifts), VisitDates(instance, tours), DayTimings(instance, travel)
+    loads, visits, timings = CrewLoads(shifts), VisitDates(instance, tours), DayTimings(instance, travel)
     counts = Counter(i for t in tours for i in (s.insee for s in t.sessions) if i in targets)
     found: list[FreeSession] = []
     staffed = bool(instance.staff) and any(u.crew for u in instance.units)
@@ -179,7 +179,7 @@ def free_sessions(
                     for c in waiting_communes(instance, targets, counts)
                     if reachable(instance, travel, unit, c) and unit.may_serve(c.insee)
                 ]
-                if not waiting or (current is None and staffed and not _crew_possible(instance, loads, unit, day)):
+                if not waiting or (current is None and staffed and not crew_possible(instance, loads, unit, day)):
                     break
                 session = try_day(
                     instance, timings, unit, day, current, crew_of[key], waiting, visits, loads if staffed else None
@@ -244,7 +244,7 @@ def try_day(
     crew: list[Shift],
     waiting: list[Commune],
     visits: VisitDates,
-    loads: _Loads | None,
+    loads: CrewLoads | None,
 ) -> FreeSession:
     """The first waiting commune the day can take, timed and crewed (``loads`` is ``None`` when the
     plan has no crews), or why none could."""
@@ -283,7 +283,7 @@ def try_day(
     return FreeSession(unit.id, day, None, (), text)
 
 
-def _crew_possible(instance: Instance, loads: _Loads, unit: Unit, day: date) -> bool:
+def crew_possible(instance: Instance, loads: CrewLoads, unit: Unit, day: date) -> bool:
     """Whether a crew for a new tour could be free that day, for the morning, the afternoon or the
     whole day (before the day is timed, which says which)."""
     for halves in ((HalfDay.MORNING,), (HalfDay.AFTERNOON,), tuple(HalfDay)):

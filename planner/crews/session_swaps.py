@@ -181,6 +181,22 @@ class PlanDays:
         unit = self.instance.unit(self.by_key[key].unit_id)
         self.changed += self.put(key, found.tour, filled_day_shifts(self.instance, unit, found, self.crew_of[key]))
 
+    def park(self, unit_id: str, day: date) -> str:
+        """A day of ``unit_id`` on ``day`` without sessions nor crew, that a regrouping may open
+        (`planner.crews.day_sets.Opening`); its key."""
+        tour = Tour(unit_id, day, 0, 0, ())
+        self.by_key[tour.key] = tour
+        return tour.key
+
+    def drop(self, key: str) -> None:
+        """The day gone from the plan, with its crew, visit dates and counts."""
+        tour = self.by_key.pop(key)
+        for session in tour.sessions:
+            self.visits.remove(session.insee, tour.date)
+            self.counts[session.insee] -= 1
+        self.crew_of.pop(key, None)
+        self.answers.clear()
+
     def put(self, key: str, tour: Tour, crew: list[Shift]) -> int:
         """``tour`` and ``crew`` as the day, its visit dates and counts following; how many of its
         sessions changed commune."""

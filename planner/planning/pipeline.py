@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import math
 import time as clock
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
 from planner.check.validate import validate_as_made
+from planner.crews.crew_day_moves import move_crew_days
 from planner.crews.day_sets import regroup_days
 from planner.crews.free_capacity import free_sessions, idle_text
 from planner.crews.posts import Post, posts_of, without_posts
@@ -36,7 +37,7 @@ from planner.crews.staffing import bus_day_sessions, crew_counts, post_limits
 from planner.domain.errors import PlanningError
 from planner.domain.french import number_fr, percent_fr, weekday_date_fr
 from planner.domain.instance import Instance
-from planner.domain.plan import Plan, Tour
+from planner.domain.plan import Plan, Shift, Tour
 from planner.domain.travel_matrix import TravelMatrix
 from planner.planning.holiday_visits import move_holiday_visits
 from planner.planning.left_out import left_out_reasons
@@ -219,11 +220,12 @@ def _plan_once(instance: Instance, options: PlanOptions, travel: TravelMatrix, s
 
     if options.method == "cp-sat":
         report(0.892, "Journées de bus recomposées toutes ensemble…")
-        before = need_shares(instance, tours, targets)
-        tours, regrouped_shifts, regrouped = regroup_days(instance, tours, shifts, travel, targets.visits)
-        shifts = tuple(regrouped_shifts)
-        if regrouped:
-            warnings.append(regrouped_note(regrouped, before, need_shares(instance, tours, targets)))
+        tours, shifts = _noted_pass(regroup_days, regrouped_note, instance, tours, shifts, travel, targets, warnings)
+        if staffed:
+            report(0.893, "Bus à l'arrêt faute d'équipe : journées d'équipe déplacées…")
+            tours, shifts = _noted_pass(
+                move_crew_days, crew_days_note, instance, tours, shifts, travel, targets, warnings
+            )
         report(0.895, "Séances échangées entre journées, pour moins de route…")
         tours, exchanged_shifts, exchanges = exchange_sessions(instance, tours, shifts, travel, targets.visits)
         shifts = tuple(exchanged_shifts)
@@ -319,12 +321,45 @@ def swaps_note(swapped: int, refilled: int, before: NeedShares, after: NeedShare
     )
 
 
+#: A pass over a finished plan's days: (instance, tours, shifts, travel, bus visits a week by INSEE
+#: code) → (tours, shifts, how many days changed).
+PlanPass = Callable[
+    [Instance, Sequence[Tour], Sequence[Shift], TravelMatrix, Mapping[str, float]], tuple[list[Tour], list[Shift], int]
+]
+
+
+def _noted_pass(
+    run: PlanPass,
+    note: Callable[[int, NeedShares, NeedShares], str],
+    instance: Instance,
+    tours: list[Tour],
+    shifts: tuple,
+    travel: TravelMatrix,
+    targets: Targets,
+    warnings: list[str],
+) -> tuple[list[Tour], tuple]:
+    """``run`` over the plan, and ``note``'s French line in ``warnings`` when it changed a day."""
+    before = need_shares(instance, tours, targets)
+    tours, new_shifts, changed = run(instance, tours, shifts, travel, targets.visits)
+    if changed:
+        warnings.append(note(changed, before, need_shares(instance, tours, targets)))
+    return tours, tuple(new_shifts)
+
+
 def regrouped_note(days: int, before: NeedShares, after: NeedShares) -> str:
     """What choosing every bus day's communes at once (`planner.crews.day_sets`) changed, in French."""
     return (
         f"{days} journée(s) de bus recomposée(s) toutes ensemble, mêmes bus, mêmes jours et mêmes équipes : les "
         "communes de chaque journée choisies avec celles de toutes les autres (zones prioritaires d'abord, puis le "
         f"besoin, puis moins de route). Besoin servi : {shares_moved(before, after)}."
+    )
+
+
+def crew_days_note(opened: int, before: NeedShares, after: NeedShares) -> str:
+    """What moving crews' days to parked buses (`planner.crews.crew_day_moves`) changed, in French."""
+    return (
+        f"{opened} bus à l'arrêt faute d'équipe ouvert(s) avec l'équipe d'un autre bus de la même semaine, "
+        f"les journées des deux semaines recomposées : {shares_moved(before, after)}."
     )
 
 

@@ -103,7 +103,7 @@ def _regroup(days: PlanDays, offers: Mapping[str, list[Choice]], opening: Openin
     """The ``offers``' days (one week's) given their sets at once, the other days' visits held, and
     ``opening``'s day opened if it pays; kept when the plan then serves more. How many days changed."""
     instance, targets = days.instance, days.targets
-    before = served(instance, targets, days.counts)
+    before = _served(instance, targets, days.counts)
     struck: set[tuple[str, Choice]] = set()
     for _ in range(TIMING_ROUNDS):
         model = _SetModel(days, offers, struck, opening)
@@ -121,7 +121,7 @@ def _regroup(days: PlanDays, offers: Mapping[str, list[Choice]], opening: Openin
         counts.subtract(s.insee for s in days.by_key[key].sessions)
         if day is not None:
             counts.update(s.insee for s in day[0].sessions)
-    if not serves_more(*served(instance, targets, counts), *before):  # days that did not fit kept their own
+    if not _more(*_served(instance, targets, counts), *before):  # days that did not fit kept their own
         return 0
     for key, day in timed.items():
         if day is None:
@@ -131,7 +131,7 @@ def _regroup(days: PlanDays, offers: Mapping[str, list[Choice]], opening: Openin
     return len(timed)
 
 
-def served(instance: Instance, targets: Mapping[str, float], counts: Mapping[str, int]) -> tuple[float, float]:
+def _served(instance: Instance, targets: Mapping[str, float], counts: Mapping[str, int]) -> tuple[float, float]:
     """(priority zones' need, need) served by ``counts`` visits, each commune's capped at its target
     over the horizon, as `planner.results.kpis` counts them."""
     weeks = instance.rules.weeks
@@ -144,7 +144,7 @@ def served(instance: Instance, targets: Mapping[str, float], counts: Mapping[str
     return priority, need
 
 
-def serves_more(priority: float, need: float, priority_before: float, need_before: float) -> bool:
+def _more(priority: float, need: float, priority_before: float, need_before: float) -> bool:
     """Whether (priority zones' need, need) beats the one before, priority zones first (within a
     ten-thousandth of a person, a tie: each stage holds the one before to HiGHS's tolerance)."""
     if abs(priority - priority_before) > TIE:
@@ -179,9 +179,9 @@ def _with_opening(days: PlanDays, offers: Mapping[str, list[Choice]], opening: O
     """``offers`` with the parked day's sets (none, its own, first) and each source's empty set."""
     parked = days.by_key[opening.key]
     unit = days.instance.unit(parked.unit_id)
-    sets: list[Choice] = []
+    candidates, sets = _candidates(days), []
     for size in range(1, min(2, unit.sessions_per_day) + 1):
-        fits, fit = _fitting(days, _candidates(days), unit, parked.date, size)
+        fits, fit = _fitting(days, candidates, unit, parked.date, size)
         sets += sorted({tuple(sorted(fits[i].insee for i in at)) for at in zip(*np.nonzero(fit))})
     extended = {**offers, opening.key: [(), *sets]}
     for key in opening.sources:
@@ -448,7 +448,7 @@ class _SetModel:
             if better is None:
                 return None
             found, program = better, program.holding(objective, float(objective @ better))
-        if not serves_more(self.priority @ found, self.need @ found, self.priority @ self.own, self.need @ self.own):
+        if not _more(self.priority @ found, self.need @ found, self.priority @ self.own, self.need @ self.own):
             return None
         return {key: self.offers[key][i] for (key, i), on in zip(self.columns, found[: self.n] > 0.5) if on}
 

@@ -8,7 +8,8 @@ plan offers few enough choices, each day (one or two sessions, none pinned, its 
 is offered every set of communes it could hold — as many as it has sessions, each in reach of the
 bus, its site open and not closed that day, two communes of a day within the 30-minute rule and the
 working day (a quick sieve, `_DayClock`) — and HiGHS picks one set per day: the most priority-zone
-need, then the most need and, at equal need, the least driving (estimated from the travel matrix),
+need, then the most need and, at equal need, the least driving (estimated from the travel matrix)
+and the most days kept as they were (regularity: docs/architecture.md, « A crew's day moved »),
 under the visit rules between days (frequency, minimal gap, as
 `planner.crews.free_capacity.VisitDates` checks them). Each day whose set changed is then timed by
 the day's routing with its crew. A set that does not fit is struck out (on its unit when the routing
@@ -374,7 +375,6 @@ class _SetModel:
         for (key, _), minutes in zip(self.columns, drive):
             longest[key] = max(longest[key], minutes)
         self.most_driving = sum(longest.values())
-        self.fewest_changes = opening is not None
         if opening is not None:  # the parked day opens when, and only when, one source closes
             opened = {self.index[opening.key, communes]: 1.0 for communes in offers[opening.key][1:]}
             closed = {self.index[key, ()]: -1.0 for key in opening.sources}
@@ -417,10 +417,10 @@ class _SetModel:
 
     def solve(self) -> dict[str, Choice] | None:
         """Each day's set: the most priority-zone need, then, holding it, the most need and, at
-        equal need, the least driving (with a parked day to open, then the fewest days changed);
-        ``None`` when HiGHS finds none, or none serving more than the
-        plan's own sets (the exchanges of sessions see to driving at equal need,
-        `planner.crews.session_exchanges`)."""
+        equal need, the least driving, then the most days kept as they were (the hold on need has a
+        hair of slack, more than all the driving: regularity comes before driving); ``None`` when
+        HiGHS finds none, or none serving more than the plan's own sets (the exchanges of sessions
+        see to driving at equal need, `planner.crews.session_exchanges`)."""
         from scipy.sparse import csr_array
 
         data, indices, pointers = [], [], [0]
@@ -441,8 +441,9 @@ class _SetModel:
         stages = [-self.need + TIE / (1 + self.most_driving) * self.drive]
         if self.priority.any():
             stages.insert(0, -self.priority)
-        if self.fewest_changes:  # regularity, the objective after need (docs/architecture.md, « A crew's day moved »)
-            stages.append(-np.concatenate([[float(i == 0) for _, i in self.columns], np.zeros(len(self.served_caps))]))
+        # then the most days kept as they were: regularity, the objective after need (docs/architecture.md,
+        # « A crew's day moved »)
+        stages.append(-np.concatenate([[float(i == 0) for _, i in self.columns], np.zeros(len(self.served_caps))]))
         for objective in stages:
             better = program.solve(objective, found)
             if better is None:

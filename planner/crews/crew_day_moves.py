@@ -20,7 +20,6 @@ could add there, crew aside), until `MOVE_SETS` choices have been offered.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -29,7 +28,7 @@ from planner.crews.free_capacity import CrewLoads, DayTimings, crew_possible, tr
 from planner.crews.rota_facts import iso_week, month_of
 from planner.crews.session_swaps import PlanDays
 from planner.domain.calendar import closed_dates
-from planner.domain.instance import Commune, Instance, Unit, UnitKind
+from planner.domain.instance import Instance, Unit, UnitKind
 from planner.domain.plan import Shift, Tour
 from planner.domain.travel_matrix import TravelMatrix
 from planner.tours.pattern_problem import reachable
@@ -101,18 +100,11 @@ def _parked_days(
                     break
                 tour = longer
             if tour is not None:
-                gains = [_worth(instance, targets, days.counts, instance.commune(s.insee)) for s in tour.sessions]
-                worth.append((-sum(p for p, _ in gains), -sum(n for _, n in gains), day, unit.id, unit))
+                communes = [instance.commune(s.insee) for s in tour.sessions]
+                need = [days.worth(c) for c in communes]
+                priority = sum(n for c, n in zip(communes, need) if c.priority)
+                worth.append((-priority, -sum(need), day, unit.id, unit))
     return [(unit, day) for *_, day, _id, unit in sorted(worth, key=lambda w: w[:4])]
-
-
-def _worth(
-    instance: Instance, targets: Mapping[str, float], counts: Counter[str], commune: Commune
-) -> tuple[float, float]:
-    """(priority zones' need, need) one more visit of ``commune`` serves."""
-    weeks = instance.rules.weeks
-    need = commune.need / weeks * min(1.0, max(0.0, targets.get(commune.insee, 0.0) * weeks - counts[commune.insee]))
-    return (need if commune.priority else 0.0), need
 
 
 def _sources(instance: Instance, days: PlanDays, unit: Unit, day: date) -> tuple[str, ...]:
